@@ -1,0 +1,15 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  plugins: [sveltekit()],
+  server: { proxy: { '/api': 'http://127.0.0.1:3000' } },
+  test: {
+    include: ['engine/**/*.test.ts', 'data/**/*.test.ts', 'web/src/**/*.test.ts'],
+    exclude: ['**/node_modules/**', 'web/e2e/**'],
+    env: { TZ: 'Asia/Shanghai' },
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+    pool: 'forks',
+  },
+});
