@@ -5,8 +5,8 @@ export default defineConfig({
   plugins: [sveltekit()],
   server: { proxy: { '/api': 'http://127.0.0.1:3000' } },
   test: {
-    include: ['engine/**/*.test.ts', 'data/**/*.test.ts', 'web/src/**/*.test.ts'],
-    exclude: ['**/node_modules/**', 'web/e2e/**'],
+    include: ['engine/**/*.test.ts', 'data/**/*.test.ts', 'web/**/*.test.ts'],
+    exclude: ['**/node_modules/**'],
     env: { TZ: 'Asia/Shanghai' },
     testTimeout: 120_000,
     hookTimeout: 180_000,
