@@ -1,9 +1,15 @@
-// Builds the Fastify app: shared plugins first, then API routes, then the dashboard's static pages.
+// Builds the Fastify app: external plugins, then our shared plugins (errors, db, auth, OpenAPI), then API routes,
+// then the dashboard's static pages.
 import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
 import type { Db } from '../db/duckdb.ts';
 import { dbPlugin } from './plugins/db.ts';
 import { errorsPlugin } from './plugins/errors.ts';
+import { authPlugin, HttpError } from './plugins/auth.ts';
+import { DOCS_PREFIX, openapiPlugin } from './plugins/openapi.ts';
 import { healthRoutes } from './routes/health.ts';
+import { authRoutes, userRoutes, type LoginLimits } from './routes/auth.ts';
 import { webPlugin } from './plugins/web.ts';
 
 export interface AppOptions {
@@ -11,13 +17,28 @@ export interface AppOptions {
   /** Serve the built dashboard from this folder (omit in API-only tests). */
   webRoot?: string;
   logger?: boolean;
+  /** Login throttling (defaults: 5 failures per username and address per 15 minutes, 30 attempts per address per minute). */
+  loginLimits?: Partial<LoginLimits>;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: options.logger ?? false });
+  // external
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new HttpError(context.statusCode, 'too many requests', `请求过于频繁，请 ${context.after} 后再试 too many requests: retry in ${context.after}`),
+  });
+  // app
   await app.register(errorsPlugin);
   await app.register(dbPlugin, { db: options.db });
+  await app.register(authPlugin, { publicPrefixes: [DOCS_PREFIX] });
+  await app.register(openapiPlugin);
+  // routes
   await app.register(healthRoutes, { prefix: '/api' });
+  await app.register(authRoutes, { prefix: '/api', loginLimits: options.loginLimits });
+  await app.register(userRoutes, { prefix: '/api' });
   if (options.webRoot) await app.register(webPlugin, { root: options.webRoot });
   return app;
 }

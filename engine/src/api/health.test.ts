@@ -33,7 +33,7 @@ describe('GET /api/health', () => {
 
   it('never leaks the message of a 500', async () => {
     const crashing = await buildApp({ db: t.db });
-    crashing.get('/api/test-crash', async () => {
+    crashing.get('/api/test-crash', { config: { access: 'public' } }, async () => {
       throw new Error('secret connection string postgres://x:y@z');
     });
     const response = await crashing.inject({ method: 'GET', url: '/api/test-crash' });

@@ -117,11 +117,20 @@ export class Db extends Queryable {
     return db;
   }
 
+  /** Write transactions run one at a time: concurrent appends to the audit chain would otherwise conflict. */
+  private writeQueue: Promise<unknown> = Promise.resolve();
+
   /**
    * Runs `work` in one transaction on its own connection, so concurrent requests on the
    * shared connection never see or join it. Any error rolls everything back.
    */
-  async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    const run = this.writeQueue.then(() => this.runTransaction(work));
+    this.writeQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async runTransaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     const conn = await connect(this.instance);
     const tx = new Queryable(conn);
     try {

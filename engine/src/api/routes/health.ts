@@ -14,7 +14,7 @@ const healthResponse = {
 } as const;
 
 export const healthRoutes: FastifyPluginAsync = async (app) => {
-  app.get('/health', { schema: { tags: ['system'], response: { 200: healthResponse } } }, async () => {
+  app.get('/health', { config: { access: 'public' }, schema: { tags: ['system'], response: { 200: healthResponse } } }, async () => {
     const db = app.db;
     const tables = await db.query<{ name: string }>(
       "SELECT table_name AS name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT temporary ORDER BY table_name",

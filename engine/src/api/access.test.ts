@@ -1,0 +1,118 @@
+// The authorisation matrix: every /api route the app registers x every caller, against `expectedAccess`.
+// A new route fails this test until its row is added here.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { tempDb } from '../testing/db.ts';
+import { buildApp } from './app.ts';
+import { CALLERS, createTestAccounts, headersFor, type Caller } from '../auth/test-support.ts';
+import type { Role } from '../auth/roles.ts';
+
+/** 'allow': access passed (any answer but 401/403, and no 5xx; an empty body's 400 counts). Else the exact refusal. */
+type Outcome = 'allow' | 401 | 403;
+
+interface Expectation {
+  outcomes: Record<Caller, Outcome>;
+  /** The concrete URL to request when the route has parameters (default: each :param becomes `x`). */
+  url?: string;
+  /** The body sent on POST/PUT/PATCH (default {}: usually a 400, which still proves access passed). */
+  body?: unknown;
+}
+
+const PUBLIC: Expectation = { outcomes: { anonymous: 'allow', admin: 'allow', analyst: 'allow', leader: 'allow', operatorSAMR: 'allow', operatorTAX: 'allow' } };
+const AUTHENTICATED: Expectation = { outcomes: { ...PUBLIC.outcomes, anonymous: 401 } };
+
+const ROLE_OF: Record<Exclude<Caller, 'anonymous'>, Role> = { admin: 'admin', analyst: 'analyst', leader: 'leader', operatorSAMR: 'operator', operatorTAX: 'operator' };
+
+/** Allowed for the roles listed, 403 for other accounts, 401 for anonymous callers. */
+function only(...roles: Role[]): Expectation {
+  const outcomes = { anonymous: 401 } as Record<Caller, Outcome>;
+  for (const caller of CALLERS) if (caller !== 'anonymous') outcomes[caller] = roles.includes(ROLE_OF[caller]) ? 'allow' : 403;
+  return { outcomes };
+}
+
+/** Keyed by `METHOD url` exactly as registered. Later issues add their routes here. */
+const expectedAccess: Record<string, Expectation> = {
+  'GET /api/health': PUBLIC,
+
+  'GET /api/docs': PUBLIC,
+  'GET /api/docs/json': PUBLIC,
+  'GET /api/docs/yaml': PUBLIC,
+  'GET /api/docs/static/index.html': PUBLIC,
+  'GET /api/docs/static/swagger-initializer.js': PUBLIC,
+  'GET /api/docs/static/*': { ...PUBLIC, url: '/api/docs/static/swagger-ui.css' },
+
+  'POST /api/auth/login': PUBLIC,
+  'POST /api/auth/logout': PUBLIC,
+  'GET /api/auth/me': AUTHENTICATED,
+
+  'GET /api/users': only('admin'),
+  'POST /api/users': only('admin'),
+  'PATCH /api/users/:username': only('admin'),
+};
+
+describe('authorisation matrix', () => {
+  let t: Awaited<ReturnType<typeof tempDb>>;
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  beforeAll(async () => {
+    t = await tempDb({ reference: true });
+    await createTestAccounts(t.db);
+    app = await buildApp({ db: t.db });
+    await app.ready();
+  });
+  afterAll(async () => {
+    await app.close();
+    t.cleanup();
+  });
+
+  it('has an expectation for every registered /api route, and no stale ones', () => {
+    const registered = app.routeAccess.map((r) => `${r.method} ${r.url}`);
+    expect(registered.filter((key) => !(key in expectedAccess)), 'routes without a row in expectedAccess').toEqual([]);
+    expect(Object.keys(expectedAccess).filter((key) => !registered.includes(key)), 'rows for routes that do not exist').toEqual([]);
+  });
+
+  it('answers every route x caller as expected', async () => {
+    const mismatches: string[] = [];
+    for (const route of app.routeAccess) {
+      const key = `${route.method} ${route.url}`;
+      const expectation = expectedAccess[key];
+      if (!expectation) continue; // reported by the test above
+      const url = expectation.url ?? route.url.replace(/:(\w+)/g, 'x');
+      const hasBody = ['POST', 'PUT', 'PATCH'].includes(route.method);
+      for (const caller of CALLERS) {
+        // A fresh session per request: a route may end the session it is called with (logout).
+        const response = await app.inject({
+          method: route.method as 'GET',
+          url,
+          headers: await headersFor(t.db, caller),
+          ...(hasBody ? { payload: (expectation.body ?? {}) as object } : {}),
+        });
+        const status = response.statusCode;
+        const expected = expectation.outcomes[caller];
+        const ok = expected === 'allow' ? status !== 401 && status !== 403 && status < 500 : status === expected;
+        if (!ok) mismatches.push(`${key} as ${caller}: expected ${expected}, got ${status} ${response.body.slice(0, 160)}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('documents every route in the OpenAPI document with tags, responses per status and its access', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/api/docs/json' })).json();
+    const problems: string[] = [];
+    for (const route of app.routeAccess) {
+      if (route.url.startsWith('/api/docs')) continue; // the document itself and the UI (hidden)
+      const path = route.url.replace(/:(\w+)/g, '{$1}');
+      const op = doc.paths?.[path]?.[route.method.toLowerCase()];
+      const key = `${route.method} ${route.url}`;
+      if (!op) {
+        problems.push(`${key}: missing from the OpenAPI document`);
+        continue;
+      }
+      if (!op.tags?.length) problems.push(`${key}: no tags`);
+      const codes = Object.keys(op.responses ?? {});
+      if (!codes.some((c) => /^2/.test(c))) problems.push(`${key}: no 2xx response schema`);
+      if (route.access !== 'public' && !(codes.includes('401') && codes.includes('403'))) problems.push(`${key}: 401/403 not documented`);
+      if ((op.requestBody || op.parameters?.length) && !codes.includes('400')) problems.push(`${key}: 400 not documented`);
+      expect(op['x-access']).toEqual(route.access);
+    }
+    expect(problems).toEqual([]);
+  });
+});

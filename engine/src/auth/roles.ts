@@ -1,0 +1,56 @@
+// The four roles, their labels, and the access rule a route declares (public, any account, or a list of roles).
+
+export type Role = 'admin' | 'analyst' | 'leader' | 'operator';
+export const ROLES: readonly Role[] = ['admin', 'analyst', 'leader', 'operator'];
+
+export const ROLE_LABELS: Record<Role, { zh: string; en: string }> = {
+  admin: { zh: '系统管理员', en: 'administrator' },
+  analyst: { zh: '数据分析员', en: 'analyst' },
+  leader: { zh: '领导', en: 'leader' },
+  operator: { zh: '部门操作员', en: 'department operator' },
+};
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+/** The signed-in account a request acts for. `department` is set for operators (and only them). */
+export interface Principal {
+  username: string;
+  role: Role;
+  department: string | null;
+}
+
+/**
+ * Who may call a route: 'public' (no login), 'authenticated' (any account), or the roles listed.
+ * Read-everything roles (leader, analyst) are listed on reading routes; an operator listed on a route
+ * is further limited to its own department by the route (assertDepartment / departmentScope).
+ */
+export type Access = 'public' | 'authenticated' | readonly Role[];
+
+export type AccessDecision = 'allow' | 'unauthenticated' | 'forbidden';
+
+export function decideAccess(access: Access, principal: Principal | null): AccessDecision {
+  if (access === 'public') return 'allow';
+  if (!principal) return 'unauthenticated';
+  if (access === 'authenticated') return 'allow';
+  return access.includes(principal.role) ? 'allow' : 'forbidden';
+}
+
+export function isValidAccess(value: unknown): value is Access {
+  if (value === 'public' || value === 'authenticated') return true;
+  return Array.isArray(value) && value.length > 0 && value.every(isRole);
+}
+
+export function describeAccess(access: Access): string {
+  if (access === 'public') return 'public';
+  if (access === 'authenticated') return 'authenticated';
+  return access.join(',');
+}
+
+/** Null when `principal` may touch data of `departmentCode`; else why not. Only operators are bound to a department. */
+export function departmentProblem(principal: Principal, departmentCode: string): string | null {
+  if (principal.role !== 'operator') return null;
+  if (principal.department === departmentCode) return null;
+  return `部门操作员只能访问本部门（${principal.department}）的数据，该资源属于 ${departmentCode}。 Operators may only access their own department (${principal.department}); this resource belongs to ${departmentCode}.`;
+}

@@ -1,0 +1,195 @@
+// Accounts: create, list, enable/disable, reset passwords, check a login; every change goes to the audit log.
+import type { Queryable } from '../db/duckdb.ts';
+import { appendAudit } from '../audit/chain.ts';
+import { generatePassword, hashPassword, needsRehash, passwordProblem, verifyPassword, DEFAULT_SCRYPT } from './password.ts';
+import { isRole, ROLES, type Principal, type Role } from './roles.ts';
+
+/** A request a person can fix: names the field, the value and the rule (HTTP 400, or 409 for a taken name). */
+export class UserInputError extends Error {
+  readonly statusCode: number;
+  readonly code: string;
+  constructor(
+    readonly field: string,
+    readonly value: unknown,
+    readonly rule: string,
+    statusCode = 400,
+  ) {
+    super(`${field} ${JSON.stringify(value)}: ${rule}`);
+    this.statusCode = statusCode;
+    this.code = statusCode === 409 ? 'conflict' : statusCode === 404 ? 'not found' : 'invalid';
+  }
+}
+
+export interface UserRecord {
+  username: string;
+  role: Role;
+  department: string | null;
+  disabled: boolean;
+  createdAt: Date;
+  lastLoginAt: Date | null;
+}
+
+export interface NewUser {
+  username: string;
+  role: string;
+  department?: string | null;
+  password: string;
+}
+
+export const USERNAME_PATTERN = '^[a-z0-9][a-z0-9._-]{1,63}$';
+const USERNAME_RE = new RegExp(USERNAME_PATTERN);
+
+/** Usernames are case-insensitive: stored and looked up in lower case. */
+export function normalizeUsername(username: string): string {
+  return username.trim().toLowerCase();
+}
+
+export function usernameProblem(username: string): string | null {
+  return USERNAME_RE.test(username) ? null : '用户名须为 2-64 个小写字母、数字或 . _ -，以字母或数字开头 must be 2-64 lower-case letters, digits, . _ or -, starting with a letter or digit';
+}
+
+// One row per user, without the password hash.
+const USER_COLUMNS = `username, role, department_code AS department, disabled, created_at AS "createdAt", last_login_at AS "lastLoginAt"`;
+
+export async function getUser(q: Queryable, username: string): Promise<UserRecord | undefined> {
+  return q.one<UserRecord>(`SELECT ${USER_COLUMNS} FROM users WHERE username = $1`, [normalizeUsername(username)]);
+}
+
+export async function listUsers(q: Queryable): Promise<UserRecord[]> {
+  return q.query<UserRecord>(`SELECT ${USER_COLUMNS} FROM users ORDER BY username`);
+}
+
+async function departmentCodes(q: Queryable): Promise<string[]> {
+  return (await q.query<{ code: string }>('SELECT code FROM departments ORDER BY code')).map((r) => r.code);
+}
+
+/** Checks a new account's name, role and department; returns them normalised (lower-case name, department only for operators). */
+export async function validateAccount(q: Queryable, input: Omit<NewUser, 'password'>): Promise<{ username: string; role: Role; department: string | null }> {
+  const username = normalizeUsername(input.username);
+  const nameProblem = usernameProblem(username);
+  if (nameProblem) throw new UserInputError('username', input.username, nameProblem);
+  if (!isRole(input.role)) throw new UserInputError('role', input.role, `角色须为 must be one of ${ROLES.join(', ')}`);
+  const role = input.role;
+  const department = input.department ? input.department.trim().toUpperCase() : null;
+  if (role === 'operator') {
+    if (!department) throw new UserInputError('department', input.department ?? null, '部门操作员必须指定所属部门 an operator must belong to a department (e.g. SAMR)');
+    const codes = await departmentCodes(q);
+    if (!codes.includes(department)) {
+      throw new UserInputError('department', department, `不是已知的部门代码 is not a department code; known: ${codes.join(', ') || '(departments table is empty: load the reference data)'}`);
+    }
+  } else if (department) {
+    throw new UserInputError('department', department, `只有部门操作员属于某个部门 only operators belong to a department; role ${role} sees every department`);
+  }
+  if (await q.one('SELECT 1 AS taken FROM users WHERE username = $1', [username])) {
+    throw new UserInputError('username', username, '用户名已存在 an account with this name already exists', 409);
+  }
+  return { username, role, department };
+}
+
+/** validateAccount, and the password meets the rules. */
+export async function validateNewUser(q: Queryable, input: NewUser): Promise<{ username: string; role: Role; department: string | null }> {
+  const account = await validateAccount(q, input);
+  const problem = passwordProblem(input.password);
+  if (problem) throw new UserInputError('password', '(hidden)', problem);
+  return account;
+}
+
+/** Creates an account; call inside a transaction (the audit entry shares it). `actor` is who did it. */
+export async function createUser(q: Queryable, input: NewUser, actor: string): Promise<UserRecord> {
+  const user = await validateNewUser(q, input);
+  const passwordHash = await hashPassword(input.password);
+  await q.exec('INSERT INTO users (username, role, department_code, password_hash, created_at, disabled) VALUES ($1, $2, $3, $4, current_timestamp, false)', [
+    user.username,
+    user.role,
+    user.department,
+    passwordHash,
+  ]);
+  await appendAudit(q, { actor, action: 'user.create', subject: user.username, payload: { role: user.role, department: user.department } });
+  return (await getUser(q, user.username))!;
+}
+
+async function requireUser(q: Queryable, username: string): Promise<UserRecord> {
+  const user = await getUser(q, username);
+  if (!user) throw new UserInputError('username', normalizeUsername(username), '没有这个用户 no such account', 404);
+  return user;
+}
+
+/** Disables (no login, sessions ended) or re-enables an account; call inside a transaction. */
+export async function setUserDisabled(q: Queryable, username: string, disabled: boolean, actor: string): Promise<UserRecord> {
+  const user = await requireUser(q, username);
+  if (user.disabled !== disabled) {
+    await q.exec('UPDATE users SET disabled = $2 WHERE username = $1', [user.username, disabled]);
+    if (disabled) await q.exec('DELETE FROM sessions WHERE username = $1', [user.username]);
+    await appendAudit(q, { actor, action: disabled ? 'user.disable' : 'user.enable', subject: user.username, payload: {} });
+  }
+  return (await getUser(q, user.username))!;
+}
+
+/** Sets a new password and ends the account's sessions; call inside a transaction. */
+export async function setUserPassword(q: Queryable, username: string, password: string, actor: string): Promise<UserRecord> {
+  const user = await requireUser(q, username);
+  const problem = passwordProblem(password);
+  if (problem) throw new UserInputError('password', '(hidden)', problem);
+  await q.exec('UPDATE users SET password_hash = $2 WHERE username = $1', [user.username, await hashPassword(password)]);
+  await q.exec('DELETE FROM sessions WHERE username = $1', [user.username]);
+  await appendAudit(q, { actor, action: 'user.password_reset', subject: user.username, payload: {} });
+  return user;
+}
+
+export type LoginFailure = 'unknown_user' | 'wrong_password' | 'disabled';
+export type LoginCheck = { ok: true; principal: Principal } | { ok: false; reason: LoginFailure };
+
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * Checks a username and password. Reads only (audit and session are the caller's, see signIn).
+ * An unknown user still costs one scrypt, so timing does not reveal which names exist.
+ */
+export async function verifyLogin(q: Queryable, username: string, password: string): Promise<LoginCheck> {
+  const row = await q.one<{ username: string; role: Role; department: string | null; disabled: boolean; password_hash: string }>(
+    'SELECT username, role, department_code AS department, disabled, password_hash FROM users WHERE username = $1',
+    [normalizeUsername(username)],
+  );
+  if (!row) {
+    dummyHash ??= hashPassword(generatePassword());
+    await verifyPassword(password, await dummyHash);
+    return { ok: false, reason: 'unknown_user' };
+  }
+  if (!(await verifyPassword(password, row.password_hash))) return { ok: false, reason: 'wrong_password' };
+  if (row.disabled) return { ok: false, reason: 'disabled' };
+  if (needsRehash(row.password_hash, DEFAULT_SCRYPT)) {
+    await q.exec('UPDATE users SET password_hash = $2 WHERE username = $1', [row.username, await hashPassword(password)]);
+  }
+  return { ok: true, principal: { username: row.username, role: row.role, department: row.department } };
+}
+
+export interface DemoAccount {
+  username: string;
+  role: Role;
+  department: string | null;
+  password: string;
+}
+
+/** The demo's accounts, one per role (the operator in SAMR). */
+export const DEMO_ACCOUNTS: readonly { username: string; role: Role; department: string | null }[] = [
+  { username: 'admin', role: 'admin', department: null },
+  { username: 'analyst', role: 'analyst', department: null },
+  { username: 'leader', role: 'leader', department: null },
+  { username: 'operator-samr', role: 'operator', department: 'SAMR' },
+];
+
+/**
+ * Creates the demo accounts with strong random passwords and returns them (the only time the
+ * passwords exist in clear: print them once). Accounts that already exist are left alone and not returned.
+ * Call inside a transaction; needs the departments reference data.
+ */
+export async function createDemoUsers(q: Queryable): Promise<DemoAccount[]> {
+  const created: DemoAccount[] = [];
+  for (const account of DEMO_ACCOUNTS) {
+    if (await getUser(q, account.username)) continue;
+    const password = generatePassword();
+    await createUser(q, { ...account, password }, 'demo');
+    created.push({ ...account, password });
+  }
+  return created;
+}
