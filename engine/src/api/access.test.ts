@@ -47,6 +47,24 @@ const expectedAccess: Record<string, Expectation> = {
   'GET /api/users': only('admin'),
   'POST /api/users': only('admin'),
   'PATCH /api/users/:username': only('admin'),
+
+  // Results (operators limited to their own department by the route; 'x' names no draw: 404 after access passed).
+  'GET /api/results/assignments': only('admin', 'analyst', 'leader', 'operator'),
+  'GET /api/results/deadlines': only('admin', 'analyst', 'leader', 'operator'),
+  'POST /api/results': only('admin', 'operator'),
+  'PUT /api/results/:drawId/:objectId/:itemCode': only('admin', 'operator'),
+  'GET /api/results/:drawId/:objectId/:itemCode/history': only('admin', 'analyst', 'leader', 'operator'),
+  'POST /api/results/:drawId/:objectId/:itemCode/review': only('admin', 'operator'),
+  'POST /api/results/:drawId/:objectId/:itemCode/publish': only('admin', 'operator'),
+  'POST /api/results/publish': only('admin', 'operator'),
+
+  // The public portal.
+  'GET /api/public/items': PUBLIC,
+  'GET /api/public/plans': PUBLIC,
+  'GET /api/public/draws': PUBLIC,
+  'GET /api/public/draws/:drawId': PUBLIC,
+  'GET /api/public/draws/:drawId/files/:file': { ...PUBLIC, url: '/api/public/draws/x/files/manifest.json' },
+  'GET /api/public/results': PUBLIC,
 };
 
 describe('authorisation matrix', () => {

@@ -11,6 +11,8 @@ import { DOCS_PREFIX, openapiPlugin } from './plugins/openapi.ts';
 import { healthRoutes } from './routes/health.ts';
 import { authRoutes, userRoutes, type LoginLimits } from './routes/auth.ts';
 import { webPlugin } from './plugins/web.ts';
+import { resultRoutes } from './routes/results.ts';
+import { publicRoutes } from './routes/public.ts';
 
 export interface AppOptions {
   db: Db;
@@ -39,6 +41,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes, { prefix: '/api' });
   await app.register(authRoutes, { prefix: '/api', loginLimits: options.loginLimits });
   await app.register(userRoutes, { prefix: '/api' });
+  await app.register(resultRoutes, { prefix: '/api' });
+  await app.register(publicRoutes, { prefix: '/api' });
   if (options.webRoot) await app.register(webPlugin, { root: options.webRoot });
   return app;
 }

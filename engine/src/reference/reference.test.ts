@@ -215,7 +215,7 @@ describe('validation', () => {
   });
 
   it('rejects an unknown specialty in items', () => {
-    const e = errorOf(withLine('items.csv', ',registration,2024-01-01', ',astrology,2024-01-01'));
+    const e = errorOf(withLine('items.csv', ',registration,2023-01-01', ',astrology,2023-01-01'));
     expect([e.field, e.value]).toEqual(['specialty', 'astrology']);
   });
 

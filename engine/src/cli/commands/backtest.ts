@@ -1,0 +1,40 @@
+// `fairdraw backtest`: train on the years before T, test on year T's results (AUC, hit rate per tier, lift,
+// days earlier, and with --truth the rank correlation with the generator's hidden propensity).
+import type { Command } from 'commander';
+import { withDb, DB_OPTION } from '../db.ts';
+import { backtest, parseTierRule } from '../../risk/index.ts';
+import { readableBacktest, wholeYear } from './score.ts';
+
+interface BacktestFlags {
+  db?: string;
+  json?: boolean;
+  year?: string;
+  truth?: string;
+  tiers?: string;
+  l2?: string;
+}
+
+export function backtestCommand(program: Command): void {
+  program
+    .command('backtest')
+    .description('回测风险模型：用 T 年之前的数据训练，检验 T 年的检查结果 / backtest the risk model: train on the years before T, test on year T')
+    .option(...DB_OPTION)
+    .option('--json', 'print the result as JSON (keys auc, hitRateByTier, liftAt, daysEarlier, truthSpearman) / 以 JSON 输出')
+    .option('--year <T>', 'test year (default: the latest year with results)')
+    .option('--truth <file>', "the generator's truth.csv (uscc, propensity): adds truthSpearman; never imported")
+    .option('--tiers <rule>', 'tier cut-offs: shares:A=0.4,B=0.35,C=0.18,D=0.07 (default) or scores:B=0.1,C=0.2,D=0.35')
+    .option('--l2 <lambda>', 'L2 penalty on the coefficients (default 1)')
+    .action(async (flags: BacktestFlags) => {
+      const l2 = flags.l2 === undefined ? undefined : Number(flags.l2);
+      if (l2 !== undefined && !(Number.isFinite(l2) && l2 >= 0)) throw new Error(`--l2 '${flags.l2}': expected a number >= 0`);
+      const result = await withDb(flags.db, (db) =>
+        backtest(db, {
+          testYear: flags.year === undefined ? undefined : wholeYear(flags.year),
+          truthPath: flags.truth,
+          rule: flags.tiers === undefined ? undefined : parseTierRule(flags.tiers),
+          l2,
+        }),
+      );
+      process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : readableBacktest(result));
+    });
+}

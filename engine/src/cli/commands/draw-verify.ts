@@ -1,0 +1,36 @@
+// `fairdraw draw verify DIR`: recomputes a published fd1 draw from its files with the independent verifier.
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { verifyDraw } from '../../draw/verify/verify.ts';
+import { formatCheck } from '../../draw/verify/report.ts';
+
+/** Adds `verify DIR` under the `draw` command (called by commands/draw.ts). */
+export function addVerifyCommand(drawCommand: Command): void {
+  drawCommand
+    .command('verify')
+    .description('独立复算并验证一次抽取的公开文件 / recompute and verify a draw from its published files (fd1)')
+    .argument('<dir>', 'folder holding manifest.json, population.csv, inspectors.csv, exclusions.csv, selection.csv, teams.csv')
+    .option('--engine <engine>', 'auto (DuckDB for large populations), js or duckdb', 'auto')
+    .option('--json', 'print the report as JSON')
+    .action(async (dirArg: string, opts: { engine: string; json?: boolean }) => {
+      const dir = resolve(dirArg);
+      if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`${dir} is not a folder; unzip a draw's files first`);
+      if (!['auto', 'js', 'duckdb'].includes(opts.engine)) throw new Error(`--engine must be auto, js or duckdb, got ${opts.engine}`);
+      const report = await verifyDraw(dir, { engine: opts.engine as 'auto' | 'js' | 'duckdb' });
+      if (opts.json) {
+        console.log(JSON.stringify(report, null, 2));
+      } else {
+        for (const check of report.checks) console.log(formatCheck(check));
+        const first = report.firstMismatch;
+        if (first) {
+          const where = `${first.file}${first.line ? ` line ${first.line}` : ''}`;
+          console.log(`验证失败 / mismatch: ${where}${first.content !== undefined ? `: ${first.content}` : ''}: ${first.detail}`);
+        } else {
+          console.log(`验证通过（${(report.elapsedMs / 1000).toFixed(1)} 秒，${report.engine}）`);
+          console.log('fd1 verified');
+        }
+      }
+      process.exitCode = report.ok ? 0 : 1;
+    });
+}

@@ -1,0 +1,165 @@
+// Eligibility, recorded and reproducible: which objects of a task's scope form its draw population
+// (active; outside the burden window unless tier D or a special task; below the yearly cap, no exemption).
+import { readFileSync } from 'node:fs';
+import type { Queryable } from '../db/duckdb.ts';
+import { currentPolicy, type SamplingPolicy } from '../policy/policy.ts';
+import { quota } from './fd1.ts';
+import { DrawStateError } from './plans.ts';
+import { getTask, shanghaiDate, type StrataMode, type Task, type TaskScope } from './tasks.ts';
+
+/** Candidates of one task with stratum and exclusion flags (see the file's header). */
+export const ELIGIBILITY_SQL = readFileSync(new URL('./eligibility.sql', import.meta.url), 'utf8');
+
+/** The rules a draw's population was built with; stored with the draw so it can be rebuilt. */
+export interface EligibilityRules {
+  /** The burden window is counted back from the inspection window's first day. */
+  referenceDate: string;
+  /** Inspection load (draws and results) counted as of this Shanghai date, the commit day. */
+  loadAsOf: string;
+  burdenWindowDays: number;
+  /** Special tasks are exempt from the burden window (tier D always is); nobody from the yearly cap. */
+  burdenExempt: boolean;
+  yearlyCap: number;
+  /** sampling_policies.version; 0 is the documented default, never saved. */
+  policyVersion: number;
+  strataMode: StrataMode;
+  scope: TaskScope;
+}
+
+export function eligibilityRules(task: Task, policy: SamplingPolicy, loadAsOf: string): EligibilityRules {
+  return {
+    referenceDate: task.windowStart,
+    loadAsOf,
+    burdenWindowDays: policy.burdenWindowDays,
+    burdenExempt: task.kind === 'special',
+    yearlyCap: policy.yearlyCap,
+    policyVersion: policy.version,
+    strataMode: task.strataMode,
+    scope: task.scope,
+  };
+}
+
+/** Named parameters of ELIGIBILITY_SQL for a set of rules. */
+export function eligibilityParams(rules: EligibilityRules): Record<string, string | number | boolean | null> {
+  const { regions } = rules.scope;
+  return {
+    strata_mode: rules.strataMode,
+    burden_exempt: rules.burdenExempt,
+    reference_date: rules.referenceDate,
+    load_as_of: rules.loadAsOf,
+    burden_window_days: rules.burdenWindowDays,
+    yearly_cap: rules.yearlyCap,
+    object_kinds: JSON.stringify(rules.scope.objectKinds),
+    districts: JSON.stringify(regions.filter((r) => !r.endsWith('00'))),
+    city_prefixes: JSON.stringify(regions.filter((r) => r.endsWith('00') && !r.endsWith('0000')).map((r) => r.slice(0, 4))),
+    province_prefixes: JSON.stringify(regions.filter((r) => r.endsWith('0000')).map((r) => r.slice(0, 2))),
+    industries: JSON.stringify(rules.scope.industries),
+    entity_types: JSON.stringify(rules.scope.entityTypes),
+    departments: JSON.stringify(rules.scope.departments),
+  };
+}
+
+export type StratumSpec = { stratum: string; ratioBp: number } | { stratum: string; count: number };
+
+/**
+ * The ratio or count of one stratum: the task's own (stratum, then tier) when it sets them, else the
+ * sampling policy's tier ratio; an unstratified task without ratios uses its items' highest default ratio.
+ */
+export function stratumSpec(task: Task, policy: SamplingPolicy, stratum: string): StratumSpec {
+  const tier = stratum.split('|')[0];
+  if (task.counts) return { stratum, count: task.counts[stratum] ?? task.counts[tier] ?? 0 };
+  const own = task.ratiosBp?.[stratum] ?? task.ratiosBp?.[tier];
+  if (own !== undefined) return { stratum, ratioBp: own };
+  if (stratum === 'ALL') return { stratum, ratioBp: Math.max(...task.items.map((i) => i.defaultRatioBp)) };
+  const fromPolicy = (policy.tierRatiosBp as Record<string, number>)[tier];
+  if (fromPolicy === undefined) throw new DrawStateError(task.id, 'ready', `抽查比例政策没有等级 ${tier} 的比例 / the sampling policy has no ratio for tier ${tier}`);
+  return { stratum, ratioBp: fromPolicy };
+}
+
+export interface EligibilityPreview {
+  taskId: string;
+  rules: EligibilityRules;
+  /** Objects matching the scope, before status, burden window and cap. */
+  inScope: number;
+  notActive: number;
+  inBurdenWindow: number;
+  atYearlyCap: number;
+  /** Eligible objects without a risk tier (blocks a stratified draw). */
+  untiered: number;
+  eligible: number;
+  strata: Array<StratumSpec & { eligible: number; quota: number }>;
+}
+
+/** How many objects a task would draw from and how many it would pick, without committing anything. */
+export async function eligiblePopulation(q: Queryable, taskOrId: Task | string, options: { now?: Date } = {}): Promise<EligibilityPreview> {
+  const task = typeof taskOrId === 'string' ? await getTask(q, taskOrId) : taskOrId;
+  const p = await currentPolicy(q);
+  const rules = eligibilityRules(task, p, shanghaiDate(options.now ?? new Date()));
+  const params = eligibilityParams(rules);
+  // One pass over the candidates: counts per stratum (NULL: no tier), summed below.
+  const groups = await q.query<{ stratum: string | null; in_scope: number; not_active: number; in_burden_window: number; at_yearly_cap: number; eligible: number }>(
+    `SELECT stratum, count(*) AS in_scope,
+       count(*) FILTER (WHERE NOT active) AS not_active,
+       count(*) FILTER (WHERE active AND in_burden_window) AS in_burden_window,
+       count(*) FILTER (WHERE active AND at_yearly_cap) AS at_yearly_cap,
+       count(*) FILTER (WHERE active AND NOT in_burden_window AND NOT at_yearly_cap) AS eligible
+     FROM (${ELIGIBILITY_SQL}) c GROUP BY stratum ORDER BY stratum`,
+    params,
+  );
+  const sum = (field: 'in_scope' | 'not_active' | 'in_burden_window' | 'at_yearly_cap' | 'eligible') => groups.reduce((n, g) => n + g[field], 0);
+  const totals = {
+    in_scope: sum('in_scope'),
+    not_active: sum('not_active'),
+    in_burden_window: sum('in_burden_window'),
+    at_yearly_cap: sum('at_yearly_cap'),
+    untiered: groups.find((g) => g.stratum === null)?.eligible ?? 0,
+    eligible: sum('eligible'),
+  };
+  const byStratum = groups.filter((g) => g.stratum !== null && g.eligible > 0).map((g) => ({ stratum: g.stratum as string, n: g.eligible }));
+  return {
+    taskId: task.id,
+    rules,
+    inScope: totals.in_scope,
+    notActive: totals.not_active,
+    inBurdenWindow: totals.in_burden_window,
+    atYearlyCap: totals.at_yearly_cap,
+    untiered: totals.untiered,
+    eligible: totals.eligible,
+    strata: byStratum.map(({ stratum, n }) => {
+      const spec = stratumSpec(task, p, stratum);
+      return { ...spec, eligible: n, quota: quota(n, spec) };
+    }),
+  };
+}
+
+/**
+ * Freezes a draw's population: one set-based INSERT ... SELECT into draw_population. Refuses (the caller's
+ * transaction rolls back) when a stratified task meets eligible objects without a risk tier.
+ */
+export async function insertPopulation(q: Queryable, drawId: string, rules: EligibilityRules): Promise<{ size: number; strata: Array<{ stratum: string; eligible: number }>; modelVersion: number | null }> {
+  // An untiered object is stored with stratum '' so one pass over the candidates finds it; the caller rolls back.
+  await q.exec(
+    `INSERT INTO draw_population (draw_id, stratum, object_id)
+     SELECT $draw_id, coalesce(stratum, ''), object_id FROM (${ELIGIBILITY_SQL}) c
+     WHERE active AND NOT in_burden_window AND NOT at_yearly_cap`,
+    { ...eligibilityParams(rules), draw_id: drawId },
+  );
+  const strata = await q.query<{ stratum: string; eligible: number }>(
+    'SELECT stratum, count(*) AS eligible FROM draw_population WHERE draw_id = $id GROUP BY stratum ORDER BY stratum',
+    { id: drawId },
+  );
+  const untiered = strata.find((s) => s.stratum === '');
+  if (untiered) {
+    const examples = (
+      await q.query<{ object_id: string }>(`SELECT object_id FROM draw_population WHERE draw_id = $id AND stratum = '' ORDER BY object_id LIMIT 5`, { id: drawId })
+    ).map((r) => r.object_id);
+    throw new DrawStateError(
+      drawId,
+      'committing',
+      `${untiered.eligible} 个符合条件的对象没有风险等级（如 ${examples.join(', ')}）：请先运行风险评分，或将任务设为不分层 / ` +
+        `${untiered.eligible} eligible objects have no risk tier (e.g. ${examples.join(', ')}): score them first, or use strata_mode none`,
+    );
+  }
+  const model = await q.one<{ v: number | null }>('SELECT max(model_version) AS v FROM risk_scores');
+  return { size: strata.reduce((s, x) => s + x.eligible, 0), strata, modelVersion: rules.strataMode === 'none' ? null : (model?.v ?? null) };
+}

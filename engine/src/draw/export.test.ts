@@ -1,0 +1,81 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '../db/duckdb.ts';
+import { DRAW_FILES } from './files.ts';
+import { exportDraw } from './export.ts';
+import { commitDraw, enterBeacon, getDraw, runDraw } from './lifecycle.ts';
+import { AFTER_WINDOW, NOW, objectId, openDirectory, samrTask, shenzhenPlan, WINDOW } from './lifecycle.fixture.ts';
+import { DrawStateError } from './plans.ts';
+import { createTask } from './tasks.ts';
+import { verifyDraw } from './verify/verify.ts';
+
+describe('export', () => {
+  let t: Awaited<ReturnType<typeof openDirectory>>;
+  let db: Db;
+  beforeEach(async () => {
+    t = await openDirectory();
+    db = t.db;
+  });
+  afterEach(() => t.cleanup());
+
+  it('a drawn joint draw exports exactly the six files, and the independent verifier accepts them', async () => {
+    const plan = await shenzhenPlan(db);
+    // Joint, tier x city strata, an expert entry and exclusions: every file has rows.
+    const task = await createTask(db, {
+      planId: plan.id,
+      kind: 'general',
+      name: '联合抽查',
+      items: ['SAMR-001', 'TAX-001'],
+      strataMode: 'tier_city',
+      ratiosBp: { A: 1000, B: 2000, C: 10000, D: 3000 },
+      teamSpec: [{ department: 'SAMR', count: 2 }, { department: 'TAX', count: 1 }, { department: 'SAMR:expert', count: 1 }],
+      ...WINDOW,
+      createdBy: 'op',
+    });
+    const c8 = await objectId(db, 8); // tier C at 100%, under SAMR and TAX: always selected
+    await db.exec(`INSERT INTO conflicts VALUES ('SZ-SAMR-01', $o, 'inspector'), ('SZ-TAX-01', $o, 'object')`, { o: c8 });
+    const draw = await commitDraw(db, task.id, { actor: 'op', now: NOW });
+    await enterBeacon(db, draw.id, '上证指数 2026-03-02 收盘 3350.12', { actor: 'op', now: NOW });
+    await runDraw(db, draw.id, { actor: 'op', now: NOW });
+
+    const dir = join(t.dir, 'export');
+    await expect(exportDraw(db, draw.id, dir, { now: NOW })).rejects.toBeInstanceOf(DrawStateError); // still confidential
+    const result = await exportDraw(db, draw.id, dir, { now: AFTER_WINDOW });
+    expect(readdirSync(dir).sort()).toEqual([...DRAW_FILES].sort());
+    const detail = await getDraw(db, draw.id);
+    expect(result).toMatchObject({ populationRows: detail.populationSize, selected: detail.selection!.length, teamMembers: detail.teams!.length });
+
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    expect(manifest).toMatchObject({ protocol: 'fd1', task_id: task.id, commitment: detail.commitment, secret: detail.secret, population_digest: detail.populationDigest });
+    expect(manifest.teams.map((x: { department: string }) => x.department)).toEqual(['SAMR', 'TAX', 'SAMR:expert']);
+    expect(readFileSync(join(dir, 'exclusions.csv'), 'utf8')).toContain(`${c8},SZ-SAMR-01`);
+    for (const file of DRAW_FILES) expect(readFileSync(join(dir, file), 'utf8')).not.toMatch(/检查员|测试主体|法人/); // ids only
+
+    const report = await verifyDraw(dir);
+    expect(report.firstMismatch).toBeUndefined();
+    expect(report.ok).toBe(true);
+
+    // A changed team member is caught.
+    const teams = readFileSync(join(dir, 'teams.csv'), 'utf8').split('\n');
+    const [objectIdCell, department, inspector] = teams[1].split(',');
+    const swap = department === 'TAX' ? (inspector === 'SZ-TAX-02' ? 'SZ-TAX-03' : 'SZ-TAX-02') : inspector === 'SZ-SAMR-12' ? 'SZ-SAMR-11' : 'SZ-SAMR-12';
+    teams[1] = `${objectIdCell},${department},${swap}`;
+    writeFileSync(join(dir, 'teams.csv'), teams.join('\n'));
+    const tampered = await verifyDraw(dir);
+    expect(tampered.ok).toBe(false);
+    expect(tampered.firstMismatch?.file).toBe('teams.csv');
+  });
+
+  it('a draw that has not been run has nothing to export; the internal flag allows an early export', async () => {
+    const plan = await shenzhenPlan(db);
+    const task = await samrTask(db, plan);
+    const draw = await commitDraw(db, task.id, { actor: 'op', now: NOW });
+    await expect(exportDraw(db, draw.id, join(t.dir, 'x'), { internal: true })).rejects.toThrow(/has not been run/);
+    await runDraw(db, draw.id, { actor: 'op', allowNoBeacon: true, now: NOW });
+    await exportDraw(db, draw.id, join(t.dir, 'x'), { internal: true, now: NOW });
+    const report = await verifyDraw(join(t.dir, 'x'));
+    expect(report.ok).toBe(true);
+    expect(report.warnings.join(' ')).toMatch(/beacon/i); // flagged as not grind-proof
+  });
+});

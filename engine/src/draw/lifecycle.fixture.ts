@@ -1,0 +1,45 @@
+// Test helper for the draw lifecycle tests: the small committed directory (data/fixtures/draws/directory.sql),
+// a fictional "now" before the window, and a Shenzhen plan with a task to draw from.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DATA_DIR } from '../config.ts';
+import type { Db } from '../db/duckdb.ts';
+import { tempDb } from '../testing/db.ts';
+import { createPlan, type Plan } from './plans.ts';
+import { createTask, type Task, type TaskSpec } from './tasks.ts';
+
+export const DIRECTORY_SQL = resolve(DATA_DIR, 'fixtures/draws/directory.sql');
+/** Commit and draw happen on this day (Asia/Shanghai); the window below opens a month later. */
+export const NOW = new Date('2026-03-01T10:00:00+08:00');
+export const WINDOW = { windowStart: '2026-04-01', windowEnd: '2026-06-30' } as const;
+/** A day after the window has closed. */
+export const AFTER_WINDOW = new Date('2026-07-01T00:00:01+08:00');
+
+export async function openDirectory(): Promise<Awaited<ReturnType<typeof tempDb>>> {
+  const t = await tempDb();
+  await t.db.exec(readFileSync(DIRECTORY_SQL, 'utf8'));
+  return t;
+}
+
+/** The USCC of fixture object i (objects are named 测试主体<i>). */
+export async function objectId(db: Db, i: number): Promise<string> {
+  const row = await db.one<{ id: string }>('SELECT id FROM objects WHERE name = $name', { name: `测试主体${i}` });
+  if (!row) throw new Error(`fixture object ${i} missing`);
+  return row.id;
+}
+
+export function shenzhenPlan(db: Db): Promise<Plan> {
+  return createPlan(db, { year: 2026, jurisdictionRegionCode: '440300', leadDepartment: 'SAMR', name: '深圳市市场监管局 2026 年度抽查计划', createdBy: 'operator-samr' });
+}
+
+export function samrTask(db: Db, plan: Plan, overrides: Partial<TaskSpec> = {}): Promise<Task> {
+  return createTask(db, {
+    planId: plan.id,
+    kind: 'general',
+    name: '2026 年企业公示信息与食品经营抽查',
+    items: ['SAMR-001', 'SAMR-002'],
+    ...WINDOW,
+    createdBy: 'operator-samr',
+    ...overrides,
+  });
+}

@@ -1,0 +1,597 @@
+// The fd1 draw lifecycle: commit (population frozen, secret drawn, commitment and digest to the audit log),
+// beacon (recorded verbatim, once), run (selection, pools, exclusions, teams), void (with a reason, never deleted).
+// A draw is never re-run: a new draw is a new record. publicView() is what the public may see, and when.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db, Queryable } from '../db/duckdb.ts';
+import { appendAudit } from '../audit/chain.ts';
+import { currentPolicy } from '../policy/policy.ts';
+import { assignTeams, sha256Hex } from './fd1.ts';
+import { drawSelectionTable, populationDigestSql } from './select-sql.ts';
+import { eligibilityRules, insertPopulation, stratumSpec, type EligibilityRules, type StratumSpec } from './eligibility.ts';
+import { freezeExclusions, freezePools, loadExclusions, loadPools, taskCaps } from './matching.ts';
+import { DrawInputError, DrawNotFoundError, DrawStateError, nextYearlyId } from './plans.ts';
+import { checklist, getTask, shanghaiDate, shanghaiTime, type TaskKind, type TeamEntry } from './tasks.ts';
+
+export type DrawStatus = 'committed' | 'beaconed' | 'drawn' | 'voided';
+
+/** One stratum as the manifest publishes it (section 6): ratio_bp or count, and the quota once drawn. */
+export interface StratumRecord {
+  stratum: string;
+  eligible: number;
+  ratio_bp?: number;
+  count?: number;
+  quota?: number;
+}
+
+/** One team-spec department as the manifest publishes it, once drawn. */
+export interface CapRecord {
+  department: string;
+  count: number;
+  pool: number;
+  cap: number;
+}
+
+export interface DrawHeader {
+  id: string;
+  taskId: string;
+  taskName: string;
+  taskKind: TaskKind;
+  departments: string[];
+  protocol: string;
+  status: DrawStatus;
+  commitment: string;
+  populationDigest: string;
+  populationSize: number;
+  /** Verbatim; '' for a rehearsal drawn without a beacon; null until entered. */
+  beacon: string | null;
+  /** False when drawn without a beacon (not grind-proof); null until drawn. */
+  grindProof: boolean | null;
+  committedAt: Date;
+  beaconedAt: Date | null;
+  drawnAt: Date | null;
+  voidedAt: Date | null;
+  voidReason: string | null;
+  voidedBy: string | null;
+  /** The status a voided draw had when it was voided. */
+  voidedFrom: DrawStatus | null;
+  committedBy: string;
+  beaconedBy: string | null;
+  drawnBy: string | null;
+  policyVersion: number | null;
+  modelVersion: number | null;
+  eligibility: EligibilityRules;
+  teamSpec: TeamEntry[];
+  strata: StratumRecord[];
+  caps: CapRecord[] | null;
+  windowStart: string;
+  windowEnd: string;
+  counts: { selected: number; teamMembers: number; unstaffedObjects: number; exclusions: number; pool: number };
+}
+
+export interface SelectionRow {
+  stratum: string;
+  objectId: string;
+  key: string;
+  rank: number;
+  drawOrder: number;
+}
+export interface TeamRow {
+  objectId: string;
+  department: string;
+  inspectorId: string;
+  position: number;
+}
+export interface UnstaffedRow {
+  objectId: string;
+  department: string;
+  reason: string;
+}
+
+/** Everything stored about a draw, secret included: server-side only; the public gets publicView(). */
+export interface DrawDetail extends DrawHeader {
+  secret: string;
+  seed: string | null;
+  checklist: ReturnType<typeof checklist>;
+  selection?: SelectionRow[];
+  teams?: TeamRow[];
+  unstaffed?: UnstaffedRow[];
+}
+
+interface DrawRow {
+  id: string;
+  task_id: string;
+  task_name: string;
+  task_kind: TaskKind;
+  departments: string[];
+  protocol: string;
+  status: DrawStatus;
+  secret: string;
+  commitment: string;
+  population_digest: string;
+  population_size: number;
+  beacon: string | null;
+  grind_proof: boolean | null;
+  seed: string | null;
+  committed_at: Date;
+  beaconed_at: Date | null;
+  drawn_at: Date | null;
+  voided_at: Date | null;
+  void_reason: string | null;
+  voided_by: string | null;
+  voided_from: DrawStatus | null;
+  committed_by: string;
+  beaconed_by: string | null;
+  drawn_by: string | null;
+  policy_version: number | null;
+  model_version: number | null;
+  eligibility: string;
+  team_spec: string;
+  strata: string;
+  caps: string | null;
+  window_start: string;
+  window_end: string;
+  selected: number;
+  team_members: number;
+  unstaffed_objects: number;
+  exclusions: number;
+  pool: number;
+}
+
+/**
+ * One row per draw with its task and row counts; `where` (on draw_id) narrows the counts as well as the draws,
+ * so one draw's header never aggregates every draw's rows.
+ */
+const DRAW_SELECT = (where: string) => `
+WITH selected AS (SELECT draw_id, count(*) AS n FROM draw_selection WHERE ${where} GROUP BY draw_id),
+members AS (SELECT draw_id, count(*) AS n FROM draw_teams WHERE ${where} GROUP BY draw_id),
+unstaffed AS (SELECT draw_id, count(DISTINCT object_id) AS n FROM draw_unstaffed WHERE ${where} GROUP BY draw_id),
+excluded AS (SELECT draw_id, count(*) AS n FROM draw_exclusions WHERE ${where} GROUP BY draw_id),
+pooled AS (SELECT draw_id, count(*) AS n FROM draw_pools WHERE ${where} GROUP BY draw_id)
+SELECT d.id, d.task_id, t.name AS task_name, t.kind AS task_kind, t.departments, d.protocol, d.status, d.secret, d.commitment,
+  d.population_digest, d.population_size, d.beacon, d.grind_proof, d.seed, d.committed_at, d.beaconed_at, d.drawn_at,
+  d.voided_at, d.void_reason, d.voided_by, d.voided_from, d.committed_by, d.beaconed_by, d.drawn_by, d.policy_version,
+  d.model_version, d.eligibility::VARCHAR AS eligibility, d.team_spec::VARCHAR AS team_spec, d.strata::VARCHAR AS strata,
+  d.caps::VARCHAR AS caps, t.window_start, t.window_end,
+  coalesce(selected.n, 0) AS selected, coalesce(members.n, 0) AS team_members, coalesce(unstaffed.n, 0) AS unstaffed_objects,
+  coalesce(excluded.n, 0) AS exclusions, coalesce(pooled.n, 0) AS pool
+FROM draws d JOIN tasks t ON t.id = d.task_id
+LEFT JOIN selected ON selected.draw_id = d.id
+LEFT JOIN members ON members.draw_id = d.id
+LEFT JOIN unstaffed ON unstaffed.draw_id = d.id
+LEFT JOIN excluded ON excluded.draw_id = d.id
+LEFT JOIN pooled ON pooled.draw_id = d.id
+WHERE ${where.replace(/\bdraw_id\b/g, 'd.id')}`;
+
+function toHeader(r: DrawRow): DrawHeader {
+  return {
+    id: r.id,
+    taskId: r.task_id,
+    taskName: r.task_name,
+    taskKind: r.task_kind,
+    departments: r.departments,
+    protocol: r.protocol,
+    status: r.status,
+    commitment: r.commitment,
+    populationDigest: r.population_digest,
+    populationSize: r.population_size,
+    beacon: r.beacon,
+    grindProof: r.grind_proof,
+    committedAt: r.committed_at,
+    beaconedAt: r.beaconed_at,
+    drawnAt: r.drawn_at,
+    voidedAt: r.voided_at,
+    voidReason: r.void_reason,
+    voidedBy: r.voided_by,
+    voidedFrom: r.voided_from,
+    committedBy: r.committed_by,
+    beaconedBy: r.beaconed_by,
+    drawnBy: r.drawn_by,
+    policyVersion: r.policy_version,
+    modelVersion: r.model_version,
+    eligibility: JSON.parse(r.eligibility),
+    teamSpec: JSON.parse(r.team_spec),
+    strata: JSON.parse(r.strata),
+    caps: r.caps ? JSON.parse(r.caps) : null,
+    windowStart: r.window_start,
+    windowEnd: r.window_end,
+    counts: { selected: r.selected, teamMembers: r.team_members, unstaffedObjects: r.unstaffed_objects, exclusions: r.exclusions, pool: r.pool },
+  };
+}
+
+async function drawRow(q: Queryable, id: string): Promise<DrawRow> {
+  const row = await q.one<DrawRow>(DRAW_SELECT('draw_id = $id'), { id });
+  if (!row) throw new DrawNotFoundError('draw', id);
+  return row;
+}
+
+/** The frozen population of one draw as fd1's (stratum, id) source; draw ids are ours ('D2026-0001'), quoted anyway. */
+export function populationSource(drawId: string): { populationSql: string } {
+  return { populationSql: `SELECT stratum, object_id AS id FROM draw_population WHERE draw_id = '${drawId.replace(/'/g, "''")}'` };
+}
+
+/** Digest of stored rows, one line per row with tab-separated fields (selection in draw order): recorded in the audit log. */
+function rowsDigest(lines: Iterable<string>): string {
+  const hash = createHash('sha256');
+  for (const line of lines) hash.update(`${line}\n`, 'utf8');
+  return hash.digest('hex');
+}
+
+export interface CommitOptions {
+  actor: string;
+  now?: Date;
+}
+
+/**
+ * Commits a task's draw: freezes the eligible population and the inspector pools, draws the secret from a CSPRNG
+ * and records commitment and population digest in the audit log, all in one transaction.
+ */
+export async function commitDraw(db: Db, taskId: string, options: CommitOptions): Promise<DrawHeader> {
+  if (!options.actor?.trim()) throw new DrawInputError('actor', options.actor, '须记录操作人 / the operator must be recorded');
+  const now = options.now ?? new Date();
+  const today = shanghaiDate(now);
+  const drawId = await db.transaction(async (tx) => {
+    const task = await getTask(tx, taskId);
+    if (task.status === 'awaiting_approval')
+      throw new DrawStateError(taskId, task.status, `专项任务 ${taskId} 须经领导审批后才能抽取 / special task ${taskId} needs a leader's approval before its draw`);
+    const live = await tx.one<{ id: string; status: string }>(`SELECT id, status FROM draws WHERE task_id = $task AND status <> 'voided'`, { task: taskId });
+    if (live)
+      throw new DrawStateError(live.id, live.status, `任务 ${taskId} 已有抽取 ${live.id}（${live.status}），不得重抽；如有错误请先作废并说明理由 / task ${taskId} already has draw ${live.id} (${live.status}): no re-roll; void it with a reason first`);
+    if (task.windowEnd < today)
+      throw new DrawStateError(taskId, 'window_closed', `检查窗口已于 ${task.windowEnd} 结束 / the inspection window ended on ${task.windowEnd}`);
+
+    const policy = await currentPolicy(tx);
+    const rules = eligibilityRules(task, policy, today);
+    const id = await nextYearlyId(tx, 'draws', 'D', Number(today.slice(0, 4)));
+    // Pools first: a pool too small for one team refuses the commit before the (large) population is frozen.
+    const pools = await freezePools(tx, id, task);
+    const short = pools.filter((p, i) => p.pool < task.teamSpec[i].count);
+    if (short.length > 0)
+      throw new DrawStateError(
+        taskId,
+        'pool_too_small',
+        short.map((p) => `${p.department} 人员库仅 ${p.pool} 人，少于每组所需 ${task.teamSpec.find((e) => e.department === p.department)!.count} 人`).join('；') +
+          ` / the inspector pool is smaller than one team needs (${short.map((p) => `${p.department}: ${p.pool}`).join(', ')}): active inspectors in ${task.jurisdictionRegionCode} with a certificate valid on ${task.windowStart} and the items' specialties`,
+      );
+    const population = await insertPopulation(tx, id, rules);
+    if (population.size === 0)
+      throw new DrawStateError(taskId, 'empty', `任务 ${taskId} 没有符合条件的检查对象，无法抽取 / task ${taskId} has no eligible objects to draw from`);
+    const digested = await populationDigestSql(tx, populationSource(id));
+    if (digested.rows !== population.size) throw new Error(`population of ${id}: digest read ${digested.rows} rows, ${population.size} were frozen`);
+    const populationDigest = digested.digest;
+    const strata: StratumRecord[] = population.strata.map(({ stratum, eligible }) => {
+      const spec: StratumSpec = stratumSpec(task, policy, stratum);
+      return 'count' in spec ? { stratum, eligible, count: spec.count } : { stratum, eligible, ratio_bp: spec.ratioBp };
+    });
+    const poolsDigest = rowsDigest(
+      (await tx.query<{ line: string }>(`SELECT department_code || chr(9) || inspector_id AS line FROM draw_pools WHERE draw_id = $id ORDER BY department_code, inspector_id`, { id })).map((r) => r.line),
+    );
+    const secret = randomBytes(32).toString('hex');
+    const commitment = sha256Hex(secret);
+    await tx.exec(
+      `INSERT INTO draws (id, task_id, protocol, status, secret, commitment, population_digest, population_size, committed_at, committed_by,
+         policy_version, model_version, eligibility, team_spec, strata)
+       VALUES ($id, $task, 'fd1', 'committed', $secret, $commitment, $digest, $size, $at::TIMESTAMPTZ, $by, $policy, $model, $rules::JSON, $team::JSON, $strata::JSON)`,
+      {
+        id,
+        task: taskId,
+        secret,
+        commitment,
+        digest: populationDigest,
+        size: population.size,
+        at: now.toISOString(),
+        by: options.actor,
+        policy: rules.policyVersion,
+        model: population.modelVersion,
+        rules: JSON.stringify(rules),
+        team: JSON.stringify(task.teamSpec),
+        strata: JSON.stringify(strata),
+      },
+    );
+    await appendAudit(tx, {
+      actor: options.actor,
+      action: 'draw.commit',
+      subject: id,
+      payload: {
+        drawId: id,
+        taskId,
+        protocol: 'fd1',
+        commitment,
+        populationDigest,
+        populationSize: population.size,
+        strata,
+        pools,
+        poolsDigest,
+        policyVersion: rules.policyVersion,
+        modelVersion: population.modelVersion,
+        eligibility: rules,
+        committedAt: now.toISOString(),
+      },
+    });
+    return id;
+  });
+  return toHeader(await drawRow(db, drawId));
+}
+
+/** Records the public beacon value verbatim, once, after the commitment. */
+export async function enterBeacon(db: Db, drawId: string, beacon: string, options: { actor: string; now?: Date }): Promise<DrawHeader> {
+  if (!options.actor?.trim()) throw new DrawInputError('actor', options.actor, '须记录操作人 / the operator must be recorded');
+  if (typeof beacon !== 'string' || beacon.trim() === '')
+    throw new DrawInputError('beacon', beacon, '信标不能为空：须为承诺之后才产生的公开值（如某指数某日收盘价） / the beacon must be a public value that did not exist at commitment time');
+  const now = options.now ?? new Date();
+  await db.transaction(async (tx) => {
+    const draw = await drawRow(tx, drawId);
+    if (draw.status !== 'committed')
+      throw new DrawStateError(drawId, draw.status, `抽取 ${drawId} 当前为 ${draw.status}，信标只能在承诺后录入一次 / draw ${drawId} is ${draw.status}: the beacon is entered once, after the commitment`);
+    await tx.exec(`UPDATE draws SET status = 'beaconed', beacon = $beacon, beaconed_at = $at::TIMESTAMPTZ, beaconed_by = $by WHERE id = $id`, {
+      id: drawId,
+      beacon,
+      at: now.toISOString(),
+      by: options.actor,
+    });
+    await appendAudit(tx, { actor: options.actor, action: 'draw.beacon', subject: drawId, payload: { drawId, taskId: draw.task_id, beacon, beaconedAt: now.toISOString() } });
+  });
+  return toHeader(await drawRow(db, drawId));
+}
+
+export interface RunOptions {
+  actor: string;
+  /** Rehearsal without a beacon: recorded beacon '' and marked not grind-proof. Only when explicitly asked. */
+  allowNoBeacon?: boolean;
+  now?: Date;
+}
+
+/**
+ * Runs a committed draw once: selection (fd1 section 4), exclusions of the selected objects, team assignment
+ * (section 5) over the pools frozen at commit; stores every row and the audit entry in one transaction.
+ */
+export async function runDraw(db: Db, drawId: string, options: RunOptions): Promise<DrawHeader> {
+  if (!options.actor?.trim()) throw new DrawInputError('actor', options.actor, '须记录操作人 / the operator must be recorded');
+  const now = options.now ?? new Date();
+  await db.transaction(async (tx) => {
+    const draw = toHeader(await drawRow(tx, drawId));
+    if (draw.status === 'drawn')
+      throw new DrawStateError(drawId, draw.status, `抽取 ${drawId} 已于 ${draw.drawnAt ? shanghaiTime(draw.drawnAt) : '?'} 完成，不得重抽；如有错误请作废并新建抽取 / draw ${drawId} was already run: no re-roll; void it and commit a new draw`);
+    if (draw.status === 'voided')
+      throw new DrawStateError(drawId, draw.status, `抽取 ${drawId} 已作废（${draw.voidReason}） / draw ${drawId} is voided`);
+    if (draw.status === 'committed' && !options.allowNoBeacon)
+      throw new DrawStateError(drawId, draw.status, `抽取 ${drawId} 尚未录入信标；演练可明确选择无信标抽取（--no-beacon） / draw ${drawId} has no beacon yet; a rehearsal may run without one only when asked (--no-beacon)`);
+    const secret = (await tx.one<{ secret: string }>('SELECT secret FROM draws WHERE id = $id', { id: drawId }))!.secret;
+    const beacon = draw.beacon ?? '';
+    const grindProof = beacon !== '';
+    const seed = `${secret}|${beacon}`;
+
+    // Selection in DuckDB (hash once, threshold, exact): the population never leaves the database.
+    const resultTable = `fd1_result_${randomBytes(6).toString('hex')}`;
+    const selected = await drawSelectionTable(tx, {
+      ...populationSource(drawId),
+      seed,
+      taskId: draw.taskId,
+      strata: draw.strata.map((s) => (s.count !== undefined ? { stratum: s.stratum, count: s.count } : { stratum: s.stratum, ratioBp: s.ratio_bp as number })),
+      resultTable,
+    });
+    // Only the ids leave DuckDB (reading rows into JS costs about 10 µs a value); the digest is computed in SQL.
+    const drawOrder = (await tx.query<{ id: string }>(`SELECT id FROM ${resultTable} ORDER BY draw_order`)).map((r) => r.id);
+    const selectionDigest = (
+      await tx.one<{ digest: string | null }>(
+        `SELECT sha256(string_agg(stratum || chr(9) || id || chr(9) || key || chr(9) || rank::VARCHAR || chr(10), '' ORDER BY draw_order)) AS digest FROM ${resultTable}`,
+      )
+    )?.digest ?? rowsDigest([]);
+    await tx.exec(`INSERT INTO draw_selection (draw_id, stratum, object_id, key, rank, draw_order) SELECT $id, stratum, id, key, rank, draw_order FROM ${resultTable}`, { id: drawId });
+    await tx.exec(`DROP TABLE ${resultTable}`);
+
+    await freezeExclusions(tx, drawId);
+    const pools = await loadPools(tx, drawId, draw.teamSpec);
+    const exclusions = await loadExclusions(tx, drawId);
+    const assigned = assignTeams({
+      seed,
+      taskId: draw.taskId,
+      drawOrder,
+      teamSpec: draw.teamSpec.map((e) => ({ department: e.department, count: e.count })),
+      pools,
+      exclusions,
+      caps: taskCaps(draw.teamSpec, drawOrder.length, pools),
+    });
+    const teamAppender = await tx.appender('draw_teams');
+    const positions = new Map<string, number>();
+    for (const t of assigned.teams) {
+      const position = (positions.get(t.objectId) ?? 0) + 1;
+      positions.set(t.objectId, position);
+      teamAppender.appendVarchar(drawId);
+      teamAppender.appendVarchar(t.objectId);
+      teamAppender.appendVarchar(t.department);
+      teamAppender.appendVarchar(t.inspectorId);
+      teamAppender.appendInteger(position);
+      teamAppender.endRow();
+    }
+    teamAppender.closeSync();
+    const unstaffedAppender = await tx.appender('draw_unstaffed');
+    for (const u of assigned.unstaffed) {
+      unstaffedAppender.appendVarchar(drawId);
+      unstaffedAppender.appendVarchar(u.objectId);
+      unstaffedAppender.appendVarchar(u.department);
+      unstaffedAppender.appendVarchar(u.reason);
+      unstaffedAppender.endRow();
+    }
+    unstaffedAppender.closeSync();
+
+    const strata: StratumRecord[] = selected.strata.map((s) => ({
+      stratum: s.stratum,
+      eligible: s.eligible,
+      ...(s.count !== undefined ? { count: s.count } : { ratio_bp: s.ratioBp }),
+      quota: s.quota,
+    }));
+    await tx.exec(
+      `UPDATE draws SET status = 'drawn', beacon = $beacon, grind_proof = $grind, seed = $seed, drawn_at = $at::TIMESTAMPTZ, drawn_by = $by,
+         strata = $strata::JSON, caps = $caps::JSON WHERE id = $id`,
+      { id: drawId, beacon, grind: grindProof, seed, at: now.toISOString(), by: options.actor, strata: JSON.stringify(strata), caps: JSON.stringify(assigned.caps) },
+    );
+    await appendAudit(tx, {
+      actor: options.actor,
+      action: 'draw.run',
+      subject: drawId,
+      payload: {
+        drawId,
+        taskId: draw.taskId,
+        beacon,
+        grindProof,
+        strata,
+        caps: assigned.caps,
+        selected: drawOrder.length,
+        teamMembers: assigned.teams.length,
+        exclusions: exclusions.length,
+        unstaffed: assigned.unstaffed.length,
+        selectionDigest,
+        teamsDigest: rowsDigest(assigned.teams.map((t) => `${t.objectId}\t${t.department}\t${t.inspectorId}`)),
+        drawnAt: now.toISOString(),
+      },
+    });
+  });
+  return toHeader(await drawRow(db, drawId));
+}
+
+/** Voids a draw with a reason. The record and all its rows stay, visible; a new draw is a new record. */
+export async function voidDraw(db: Db, drawId: string, options: { reason: string; actor: string; now?: Date }): Promise<DrawHeader> {
+  if (!options.actor?.trim()) throw new DrawInputError('actor', options.actor, '须记录操作人 / the operator must be recorded');
+  if (typeof options.reason !== 'string' || options.reason.trim().length < 2)
+    throw new DrawInputError('reason', options.reason, '作废须说明理由 / voiding a draw needs a reason');
+  const now = options.now ?? new Date();
+  await db.transaction(async (tx) => {
+    const draw = await drawRow(tx, drawId);
+    if (draw.status === 'voided') throw new DrawStateError(drawId, draw.status, `抽取 ${drawId} 已于 ${draw.voided_at ? shanghaiTime(draw.voided_at) : '?'} 作废 / draw ${drawId} is already voided`);
+    await tx.exec(
+      `UPDATE draws SET status = 'voided', voided_at = $at::TIMESTAMPTZ, void_reason = $reason, voided_by = $by, voided_from = status WHERE id = $id`,
+      { id: drawId, at: now.toISOString(), reason: options.reason.trim(), by: options.actor },
+    );
+    await appendAudit(tx, {
+      actor: options.actor,
+      action: 'draw.void',
+      subject: drawId,
+      payload: { drawId, taskId: draw.task_id, reason: options.reason.trim(), previousStatus: draw.status, voidedAt: now.toISOString() },
+    });
+  });
+  return toHeader(await drawRow(db, drawId));
+}
+
+export async function listDraws(q: Queryable, filter: { taskId?: string; status?: DrawStatus; department?: string } = {}): Promise<DrawHeader[]> {
+  const rows = await q.query<DrawRow>(
+    `${DRAW_SELECT('true')}
+       AND ($task::VARCHAR IS NULL OR d.task_id = $task)
+       AND ($status::VARCHAR IS NULL OR d.status = $status)
+       AND ($dept::VARCHAR IS NULL OR list_contains(t.departments, $dept))
+     ORDER BY d.id`,
+    { task: filter.taskId ?? null, status: filter.status ?? null, dept: filter.department ?? null },
+  );
+  return rows.map(toHeader);
+}
+
+/** The public list of draws at `now` (publicView of each, without rows): what the portal lists, voided ones included. */
+export async function listPublicDraws(q: Queryable, now: Date, filter: { taskId?: string } = {}): Promise<PublicDraw[]> {
+  const rows = await q.query<DrawRow>(`${DRAW_SELECT('true')} AND ($task::VARCHAR IS NULL OR d.task_id = $task) ORDER BY d.id`, { task: filter.taskId ?? null });
+  return rows.map((r) => publicView({ ...toHeader(r), secret: r.secret, seed: r.seed, checklist: [] }, now));
+}
+
+/** A draw with its secret and, unless `rows: false`, its selection, teams and unstaffed objects. */
+export async function getDraw(q: Queryable, drawId: string, options: { rows?: boolean } = {}): Promise<DrawDetail> {
+  const row = await drawRow(q, drawId);
+  const task = await getTask(q, row.task_id);
+  const detail: DrawDetail = { ...toHeader(row), secret: row.secret, seed: row.seed, checklist: checklist(task) };
+  if (options.rows === false) return detail;
+  detail.selection = (
+    await q.query<{ stratum: string; object_id: string; key: string; rank: number; draw_order: number }>(
+      'SELECT stratum, object_id, key, rank, draw_order FROM draw_selection WHERE draw_id = $id ORDER BY draw_order',
+      { id: drawId },
+    )
+  ).map((r) => ({ stratum: r.stratum, objectId: r.object_id, key: r.key, rank: r.rank, drawOrder: r.draw_order }));
+  detail.teams = (
+    await q.query<{ object_id: string; department_code: string; inspector_id: string; position: number }>(
+      `SELECT t.object_id, t.department_code, t.inspector_id, t.position
+       FROM draw_teams t JOIN draw_selection s ON s.draw_id = t.draw_id AND s.object_id = t.object_id
+       WHERE t.draw_id = $id ORDER BY s.draw_order, t.position`,
+      { id: drawId },
+    )
+  ).map((r) => ({ objectId: r.object_id, department: r.department_code, inspectorId: r.inspector_id, position: r.position }));
+  detail.unstaffed = (
+    await q.query<{ object_id: string; department_code: string; reason: string }>(
+      `SELECT u.object_id, u.department_code, u.reason
+       FROM draw_unstaffed u JOIN draw_selection s ON s.draw_id = u.draw_id AND s.object_id = u.object_id
+       WHERE u.draw_id = $id ORDER BY s.draw_order, u.department_code`,
+      { id: drawId },
+    )
+  ).map((r) => ({ objectId: r.object_id, department: r.department_code, reason: r.reason }));
+  return detail;
+}
+
+/** Whether a draw's selection and teams may be public: once its inspection window has closed (Asia/Shanghai). */
+export function isPublished(draw: Pick<DrawHeader, 'windowEnd'>, now: Date): boolean {
+  return shanghaiDate(now) > draw.windowEnd;
+}
+
+export interface PublicDraw {
+  id: string;
+  taskId: string;
+  taskName: string;
+  taskKind: TaskKind;
+  protocol: string;
+  status: DrawStatus;
+  commitment: string;
+  populationDigest: string;
+  populationSize: number;
+  beacon: string | null;
+  grindProof: boolean | null;
+  committedAt: Date;
+  beaconedAt: Date | null;
+  drawnAt: Date | null;
+  voidedAt: Date | null;
+  voidReason: string | null;
+  windowStart: string;
+  windowEnd: string;
+  /** True once the window has closed: then secret, seed, strata, selection and teams are included. */
+  published: boolean;
+  secret?: string;
+  seed?: string | null;
+  strata?: StratumRecord[];
+  caps?: CapRecord[] | null;
+  selection?: SelectionRow[];
+  teams?: TeamRow[];
+  unstaffed?: UnstaffedRow[];
+}
+
+/**
+ * What the public may see of a draw at `now`. Until the inspection window closes only the commitment, the
+ * population digest and size, the times and the beacon; afterwards also the secret, strata, selection and teams.
+ * Voided draws stay listed with their reason.
+ */
+export function publicView(draw: DrawDetail, now: Date): PublicDraw {
+  const base: PublicDraw = {
+    id: draw.id,
+    taskId: draw.taskId,
+    taskName: draw.taskName,
+    taskKind: draw.taskKind,
+    protocol: draw.protocol,
+    status: draw.status,
+    commitment: draw.commitment,
+    populationDigest: draw.populationDigest,
+    populationSize: draw.populationSize,
+    beacon: draw.beacon,
+    grindProof: draw.grindProof,
+    committedAt: draw.committedAt,
+    beaconedAt: draw.beaconedAt,
+    drawnAt: draw.drawnAt,
+    voidedAt: draw.voidedAt,
+    voidReason: draw.voidReason,
+    windowStart: draw.windowStart,
+    windowEnd: draw.windowEnd,
+    published: false,
+  };
+  if (!isPublished(draw, now)) return base;
+  const drawn = draw.drawnAt !== null;
+  return {
+    ...base,
+    published: true,
+    secret: draw.secret,
+    seed: draw.seed,
+    strata: draw.strata,
+    caps: draw.caps,
+    ...(drawn ? { selection: draw.selection, teams: draw.teams, unstaffed: draw.unstaffed } : {}),
+  };
+}

@@ -1,0 +1,133 @@
+// Annual inspection plans (年度抽查工作计划) per jurisdiction and lead department, and the errors
+// every step of the draw lifecycle raises (input errors name field, value and rule; state errors the record).
+import type { Db, Queryable } from '../db/duckdb.ts';
+import { appendAudit } from '../audit/chain.ts';
+
+/** Input a user can fix: names the field, the value and the rule it broke (API: 400). */
+export class DrawInputError extends Error {
+  constructor(
+    readonly field: string,
+    readonly value: unknown,
+    readonly rule: string,
+  ) {
+    super(`${field} = ${JSON.stringify(value)}: ${rule}`);
+    this.name = 'DrawInputError';
+  }
+}
+
+/** A step not allowed in the record's current state, e.g. running a drawn draw again (API: 409). */
+export class DrawStateError extends Error {
+  constructor(
+    readonly subject: string,
+    readonly state: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DrawStateError';
+  }
+}
+
+/** A plan, task or draw id that does not exist (API: 404). */
+export class DrawNotFoundError extends Error {
+  constructor(
+    readonly kind: 'plan' | 'task' | 'draw',
+    readonly id: string,
+  ) {
+    super(`${{ plan: '计划', task: '任务', draw: '抽取' }[kind]} ${id} 不存在 / ${kind} ${id} does not exist`);
+    this.name = 'DrawNotFoundError';
+  }
+}
+
+export interface PlanInput {
+  year: number;
+  jurisdictionRegionCode: string;
+  leadDepartment: string;
+  name: string;
+  createdBy: string;
+}
+
+export interface Plan {
+  id: string;
+  year: number;
+  jurisdictionRegionCode: string;
+  leadDepartment: string;
+  name: string;
+  createdBy: string;
+  createdAt: Date;
+}
+
+interface PlanRow {
+  id: string;
+  year: number;
+  jurisdiction_region_code: string;
+  lead_department: string;
+  name: string;
+  created_by: string;
+  created_at: Date;
+}
+
+const toPlan = (r: PlanRow): Plan => ({
+  id: r.id,
+  year: r.year,
+  jurisdictionRegionCode: r.jurisdiction_region_code,
+  leadDepartment: r.lead_department,
+  name: r.name,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+});
+
+/** The next id of the form `${prefix}${year}-0001` within one table. */
+export async function nextYearlyId(q: Queryable, table: 'plans' | 'tasks' | 'draws', prefix: string, year: number): Promise<string> {
+  const row = await q.one<{ n: number | null }>(
+    `SELECT max(CAST(split_part(id, '-', 2) AS INTEGER)) AS n FROM ${table} WHERE id LIKE $pattern`,
+    { pattern: `${prefix}${year}-%` },
+  );
+  return `${prefix}${year}-${String((row?.n ?? 0) + 1).padStart(4, '0')}`;
+}
+
+export async function requireDepartment(q: Queryable, field: string, code: string): Promise<void> {
+  const row = await q.one('SELECT code FROM departments WHERE code = $code', { code });
+  if (!row) throw new DrawInputError(field, code, '不是已知的部门代码 / not a known department code (departments table)');
+}
+
+export async function requireRegion(q: Queryable, field: string, code: string): Promise<void> {
+  const row = await q.one('SELECT code FROM regions WHERE code = $code', { code });
+  if (!row) throw new DrawInputError(field, code, '不是已知的行政区划代码 / not a known GB/T 2260 region code (regions table)');
+}
+
+export async function createPlan(db: Db, input: PlanInput): Promise<Plan> {
+  if (!Number.isInteger(input.year) || input.year < 2000 || input.year > 2100)
+    throw new DrawInputError('year', input.year, '须为 2000..2100 之间的年份 / must be a year between 2000 and 2100');
+  if (!input.name?.trim()) throw new DrawInputError('name', input.name, '计划名称不能为空 / a plan needs a name');
+  if (!input.createdBy?.trim()) throw new DrawInputError('createdBy', input.createdBy, '须记录创建人 / the creator must be recorded');
+  await requireRegion(db, 'jurisdictionRegionCode', input.jurisdictionRegionCode);
+  await requireDepartment(db, 'leadDepartment', input.leadDepartment);
+  return db.transaction(async (tx) => {
+    const id = await nextYearlyId(tx, 'plans', 'P', input.year);
+    const createdAt = new Date();
+    await tx.exec(
+      `INSERT INTO plans (id, year, jurisdiction_region_code, lead_department, name, created_by, created_at)
+       VALUES ($id, $year, $region, $lead, $name, $by, $at::TIMESTAMPTZ)`,
+      { id, year: input.year, region: input.jurisdictionRegionCode, lead: input.leadDepartment, name: input.name.trim(), by: input.createdBy, at: createdAt.toISOString() },
+    );
+    const plan: Plan = { id, year: input.year, jurisdictionRegionCode: input.jurisdictionRegionCode, leadDepartment: input.leadDepartment, name: input.name.trim(), createdBy: input.createdBy, createdAt };
+    await appendAudit(tx, { actor: input.createdBy, action: 'plan.create', subject: id, payload: { ...plan, createdAt: createdAt.toISOString() } });
+    return plan;
+  });
+}
+
+export async function getPlan(q: Queryable, id: string): Promise<Plan> {
+  const row = await q.one<PlanRow>('SELECT * FROM plans WHERE id = $id', { id });
+  if (!row) throw new DrawNotFoundError('plan', id);
+  return toPlan(row);
+}
+
+export async function listPlans(q: Queryable, filter: { year?: number; leadDepartment?: string } = {}): Promise<Plan[]> {
+  const rows = await q.query<PlanRow>(
+    `SELECT * FROM plans
+     WHERE ($year::INTEGER IS NULL OR year = $year) AND ($lead::VARCHAR IS NULL OR lead_department = $lead)
+     ORDER BY id`,
+    { year: filter.year ?? null, lead: filter.leadDepartment ?? null },
+  );
+  return rows.map(toPlan);
+}

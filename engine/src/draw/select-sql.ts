@@ -1,0 +1,244 @@
+// fd1 object selection (protocol §4) inside DuckDB, for populations of millions: every row is hashed once,
+// only keys under a per-stratum threshold are kept and sorted, and the result equals selectObjects() exactly.
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Queryable } from '../db/duckdb.ts';
+import { checkStrata, compareUtf8, labelProblem, quota, type Selection, type StratumQuota, type StratumSpec } from './fd1.ts';
+
+/** The eligible population: a table (or view) name, or a query, with columns (stratum, id). */
+export interface PopulationSource {
+  populationTable?: string;
+  populationSql?: string;
+}
+
+export interface SqlSelectOptions extends PopulationSource {
+  seed: string;
+  taskId: string;
+  strata: StratumSpec[];
+  /** Tests only: scales the first thresholds down so the widening path runs. */
+  thresholdScale?: number;
+}
+
+export interface SelectionTableResult {
+  strata: StratumQuota[];
+  /** Rows in the result table. */
+  selected: number;
+  /** How many times a stratum's threshold had to be raised (0 in practice). */
+  widenings: number;
+}
+
+/** RE2 class of the characters an id may not hold (fd1.ts idProblem): controls, space, comma, quote, "|". */
+const ID_FORBIDDEN = String.raw`[\x00-\x20\x7f,"|]`;
+
+/** One row per stratum: eligible count, ids breaking the id rule, null strata or ids. */
+const POPULATION_STATS_SQL = (src: string) => `
+  SELECT stratum, count(*) AS eligible,
+         count(*) FILTER (WHERE id IS NULL OR id = '' OR regexp_matches(id, '${ID_FORBIDDEN}')) AS bad_ids
+  FROM ${src} GROUP BY stratum`;
+
+/** Rows and distinct 64-bit id hashes over the whole population: equal unless an id repeats (or, rarely, hashes collide). */
+const ID_HASH_COUNT_SQL = (src: string) => `SELECT count(*) AS n, count(DISTINCT hash(id)) AS distinct_hashes FROM ${src}`;
+/** The first id on more than one row, with its strata (only run when the counts above differ). */
+const DUPLICATE_ID_SQL = (src: string) => `
+  SELECT id, list(stratum ORDER BY stratum COLLATE "binary") AS strata
+  FROM ${src} GROUP BY id HAVING count(*) > 1 ORDER BY id COLLATE "binary" LIMIT 1`;
+
+/**
+ * Candidates: one row per population row whose key falls under its stratum's threshold, with the key's
+ * first 16 hex digits as an integer: DuckDB sorts (prefix, key) several times faster than the 64-character text.
+ */
+const CANDIDATES_SQL = (src: string, thresholds: string) => `
+  SELECT stratum, id, key, ('0x' || left(key, 16))::UBIGINT AS key_prefix FROM (
+    SELECT p.stratum, p.id, sha256('fd1|' || $seed || '|' || $taskId || '|' || p.stratum || '|' || p.id) AS key, t.threshold
+    FROM ${src} p JOIN ${thresholds} t ON p.stratum = t.stratum
+  ) WHERE key < threshold`;
+
+/**
+ * The selection: the quota smallest keys per stratum, ranked, with the global draw order. One row per pick.
+ * (key_prefix, key) orders exactly as key; keys of distinct pairs differ, so no further tie-break is needed.
+ */
+const RESULT_SQL = (candidates: string, quotas: string) => `
+  SELECT stratum, id, key, rank, row_number() OVER (ORDER BY key_prefix, key) AS draw_order
+  FROM (
+    SELECT c.stratum, c.id, c.key, c.key_prefix, q.quota,
+           row_number() OVER (PARTITION BY c.stratum ORDER BY c.key_prefix, c.key) AS rank
+    FROM ${candidates} c JOIN ${quotas} q ON c.stratum = q.stratum
+  ) WHERE rank <= quota`;
+
+const KEY_SPACE = 2 ** 48; // thresholds use the first 12 hex digits of a key
+
+export function quoteIdent(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(name)) {
+    throw new Error(`table name ${JSON.stringify(name)} must be letters, digits and underscores (schema.table allowed)`);
+  }
+  return name
+    .split('.')
+    .map((part) => `"${part}"`)
+    .join('.');
+}
+
+export function sourceSql(source: PopulationSource): string {
+  if ((source.populationTable === undefined) === (source.populationSql === undefined)) {
+    throw new Error('give exactly one of populationTable and populationSql');
+  }
+  return source.populationTable !== undefined ? quoteIdent(source.populationTable) : `(${source.populationSql})`;
+}
+
+function tempName(prefix: string): string {
+  return `${prefix}_${randomBytes(6).toString('hex')}`;
+}
+
+/**
+ * Checks the population the way fd1.ts does (labels, ids, no duplicate or id in two strata, every
+ * stratum known) and returns its size per stratum.
+ */
+export async function checkPopulationSql(q: Queryable, source: PopulationSource, known?: Set<string>): Promise<Map<string, number>> {
+  const src = sourceSql(source);
+  const stats = await q.query<{ stratum: string | null; eligible: number; bad_ids: number }>(POPULATION_STATS_SQL(src));
+  const sizes = new Map<string, number>();
+  for (const row of stats) {
+    const example = async (where: string) =>
+      (await q.one<{ id: string | null }>(`SELECT id FROM ${src} WHERE ${where} LIMIT 1`, row.stratum === null ? [] : [row.stratum]))?.id;
+    if (row.stratum === null) throw new Error(`population: id ${JSON.stringify(await example('stratum IS NULL'))} has no stratum`);
+    const problem = labelProblem(row.stratum);
+    if (problem) throw new Error(`population: stratum ${JSON.stringify(row.stratum)} ${problem}`);
+    if (known && !known.has(row.stratum)) {
+      throw new Error(`population: stratum ${row.stratum} (e.g. id ${await example('stratum = $1')}) has no ratio or count in the task's strata`);
+    }
+    if (row.bad_ids > 0) {
+      const bad = await example(`stratum = $1 AND (id IS NULL OR id = '' OR regexp_matches(id, '${ID_FORBIDDEN}'))`);
+      throw new Error(
+        `population: id ${JSON.stringify(bad)} in stratum ${row.stratum} must be non-empty, without spaces, control characters, a comma, a double quote or "|"`,
+      );
+    }
+    sizes.set(row.stratum, row.eligible);
+  }
+  const counts = (await q.one<{ n: number; distinct_hashes: number }>(ID_HASH_COUNT_SQL(src)))!;
+  if (counts.distinct_hashes < counts.n) {
+    const dup = await q.one<{ id: string; strata: string[] }>(DUPLICATE_ID_SQL(src));
+    if (dup) {
+      const distinct = [...new Set(dup.strata)];
+      throw new Error(
+        distinct.length === 1
+          ? `population: duplicate pair (${distinct[0]}, ${dup.id}); each id appears once (fd1 §2)`
+          : `population: id ${dup.id} is in two strata, ${distinct[0]} and ${distinct[1]}; an id belongs to one stratum (fd1 §2)`,
+      );
+    }
+  }
+  return sizes;
+}
+
+/** A 12-hex-digit threshold keeping about `fraction` of uniform keys, or 'g' (above every hex key) for all. */
+function thresholdFor(fraction: number): string {
+  if (fraction >= 1) return 'g';
+  const t = Math.ceil(fraction * KEY_SPACE);
+  return t >= KEY_SPACE ? 'g' : t.toString(16).padStart(12, '0');
+}
+
+/**
+ * Runs the draw and leaves it in TEMP table `resultTable` (stratum, id, key, rank, draw_order), one row
+ * per selected object, on this connection. Millions of picks stay in DuckDB; nothing is read back.
+ */
+export async function drawSelectionTable(q: Queryable, options: SqlSelectOptions & { resultTable: string }): Promise<SelectionTableResult> {
+  checkStrata(options.strata);
+  if (typeof options.seed !== 'string' || typeof options.taskId !== 'string') throw new Error('seed and taskId must be strings');
+  const src = sourceSql(options);
+  const result = quoteIdent(options.resultTable);
+  const sizes = await checkPopulationSql(q, options, new Set(options.strata.map((s) => s.stratum)));
+
+  const strata: StratumQuota[] = options.strata.map((spec) => {
+    const eligible = sizes.get(spec.stratum) ?? 0;
+    const kind = spec.ratioBp !== undefined ? { ratioBp: spec.ratioBp } : { count: spec.count! };
+    return { stratum: spec.stratum, eligible, ...kind, quota: quota(eligible, kind) };
+  });
+  const drawn = strata.filter((s) => s.quota > 0);
+
+  const thresholds = tempName('fd1_thresholds');
+  const quotas = tempName('fd1_quotas');
+  const candidates = tempName('fd1_candidates');
+  const params = { seed: options.seed, taskId: options.taskId };
+  // Expected candidates: quota + 6 sigma + 64, so a short stratum (and a second pass) has odds below 1e-9.
+  const fraction = new Map(
+    drawn.map((s) => [s.stratum, s.quota === s.eligible ? 1 : ((s.quota + 6 * Math.sqrt(s.quota) + 64) / s.eligible) * (options.thresholdScale ?? 1)]),
+  );
+  let widenings = 0;
+  try {
+    await q.exec(`CREATE TEMP TABLE ${thresholds} (stratum VARCHAR, threshold VARCHAR)`);
+    await q.exec(`CREATE TEMP TABLE ${quotas} (stratum VARCHAR, quota BIGINT)`);
+    for (const s of drawn) await q.exec(`INSERT INTO ${quotas} VALUES ($1, $2)`, [s.stratum, s.quota]);
+    await q.exec(`CREATE TEMP TABLE ${candidates} (stratum VARCHAR, id VARCHAR, key VARCHAR, key_prefix UBIGINT)`);
+
+    let pending = drawn.map((s) => s.stratum);
+    while (pending.length > 0) {
+      await q.exec(`DELETE FROM ${thresholds}`);
+      for (const stratum of pending) await q.exec(`INSERT INTO ${thresholds} VALUES ($1, $2)`, [stratum, thresholdFor(fraction.get(stratum)!)]);
+      await q.exec(`DELETE FROM ${candidates} WHERE stratum IN (SELECT stratum FROM ${thresholds})`);
+      await q.exec(`INSERT INTO ${candidates} ${CANDIDATES_SQL(src, thresholds)}`, params);
+      const found = new Map(
+        (await q.query<{ stratum: string; n: number }>(`SELECT stratum, count(*) AS n FROM ${candidates} GROUP BY stratum`)).map((r) => [r.stratum, r.n]),
+      );
+      pending = drawn.filter((s) => (found.get(s.stratum) ?? 0) < s.quota).map((s) => s.stratum);
+      for (const stratum of pending) {
+        // Still exact, only slower: raise the threshold and hash that stratum again.
+        fraction.set(stratum, Math.min(1, fraction.get(stratum)! * 4));
+        widenings++;
+      }
+    }
+    // OR REPLACE touches only a temporary table of that name, never a stored one.
+    await q.exec(`CREATE OR REPLACE TEMP TABLE ${result} AS ${RESULT_SQL(candidates, quotas)}`);
+  } finally {
+    for (const t of [thresholds, quotas, candidates]) await q.exec(`DROP TABLE IF EXISTS ${t}`);
+  }
+  const selected = (await q.one<{ n: number }>(`SELECT count(*) AS n FROM ${result}`))!.n;
+  return { strata, selected, widenings };
+}
+
+/** Same value as selectObjects(); reads every pick into JS, so meant for draws up to a few hundred thousand picks. */
+export async function selectObjectsSql(q: Queryable, options: SqlSelectOptions): Promise<Selection> {
+  const table = tempName('fd1_selection');
+  try {
+    const { strata } = await drawSelectionTable(q, { ...options, resultTable: table });
+    const rows = await q.query<{ stratum: string; id: string; key: string; rank: number; draw_order: number }>(
+      `SELECT stratum, id, key, rank, draw_order FROM ${table}`,
+    );
+    const selection = rows
+      .map(({ stratum, id, key, rank }) => ({ stratum, id, key, rank }))
+      .sort((a, b) => compareUtf8(a.stratum, b.stratum) || a.rank - b.rank);
+    const drawOrder = rows.sort((a, b) => a.draw_order - b.draw_order).map((r) => r.id);
+    return { strata, selection, drawOrder };
+  } finally {
+    await q.exec(`DROP TABLE IF EXISTS ${table}`);
+  }
+}
+
+/** The population rows as "stratum\tid\n", sorted by stratum then id in byte order: the digest's exact input. */
+const DIGEST_ROWS_SQL = (src: string) => `SELECT stratum, id FROM ${src} ORDER BY stratum COLLATE "binary", id COLLATE "binary"`;
+
+/**
+ * The population digest (fd1 §2) of a large population: DuckDB sorts and writes the exact digest
+ * input to a temporary file, which is hashed as a stream. Measured far faster than streaming rows
+ * into JS (see engine/bench/draw.ts).
+ */
+export async function populationDigestSql(q: Queryable, source: PopulationSource): Promise<{ digest: string; rows: number }> {
+  const sizes = await checkPopulationSql(q, source);
+  const path = join(tmpdir(), `${tempName('fd1-digest')}.tsv`);
+  try {
+    await q.exec(`COPY (${DIGEST_ROWS_SQL(sourceSql(source))}) TO '${path}' (HEADER false, DELIMITER '\t', QUOTE '')`);
+    const digest = await hashFile(path);
+    return { digest, rows: [...sizes.values()].reduce((a, b) => a + b, 0) };
+  } finally {
+    rmSync(path, { force: true });
+  }
+}
+
+function hashFile(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(path, { highWaterMark: 1 << 20 })
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}

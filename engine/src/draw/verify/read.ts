@@ -1,0 +1,172 @@
+// The verifier's own strict readers for a draw folder (written apart from draw/files.ts on purpose):
+// every line is checked against the published format, and a problem carries file, line and content.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const FILES = ['manifest.json', 'population.csv', 'inspectors.csv', 'exclusions.csv', 'selection.csv', 'teams.csv'];
+
+/** A stratum or department label: printable ASCII, no space, comma or double quote. */
+export const LABEL = /^[\x21\x23-\x2b\x2d-\x7e]+$/;
+/** An object or inspector id: no control character, space, comma, double quote or "|". */
+export const ID = /^[^\x00-\x20\x7f,"|]+$/;
+export const HEX64 = /^[0-9a-f]{64}$/;
+
+export class FileProblem extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number | undefined,
+    readonly content: string | undefined,
+    reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+export function fileSize(dir: string, file: string): number {
+  return statSync(join(dir, file)).size;
+}
+
+export function missingFiles(dir: string): string[] {
+  return FILES.filter((f) => !existsSync(join(dir, f)));
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+export function readText(dir: string, file: string): string {
+  const bytes = readFileSync(join(dir, file));
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    throw new FileProblem(file, undefined, undefined, 'is not valid UTF-8');
+  }
+}
+
+export interface CsvRow {
+  line: number;
+  text: string;
+  cells: string[];
+}
+
+/**
+ * Lines of a CSV file after its header: plain comma-separated, "\n" line ends, last line ended.
+ * `kinds` says per column whether it holds a label, an id, a 64-hex key or a positive integer.
+ */
+export function csvRows(dir: string, file: string, header: string, kinds: Array<'label' | 'id' | 'key' | 'rank'>, text = readText(dir, file)): CsvRow[] {
+  if (!text.endsWith('\n')) throw new FileProblem(file, text.split('\n').length, undefined, 'the last line must end with "\\n"');
+  const lines = text.slice(0, -1).split('\n');
+  if (lines[0] !== header) throw new FileProblem(file, 1, lines[0], `the header must be "${header}"`);
+  const rows: CsvRow[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const text = lines[i];
+    const cells = text.split(',');
+    const problem = cellProblem(cells, kinds);
+    if (problem) throw new FileProblem(file, i + 1, text, problem);
+    rows.push({ line: i + 1, text, cells });
+  }
+  return rows;
+}
+
+export function cellProblem(cells: string[], kinds: Array<'label' | 'id' | 'key' | 'rank'>): string | undefined {
+  if (cells.length !== kinds.length) return `expected ${kinds.length} comma-separated fields, found ${cells.length}`;
+  for (let c = 0; c < kinds.length; c++) {
+    const value = cells[c];
+    const kind = kinds[c];
+    if (kind === 'label' && !LABEL.test(value)) return `field ${c + 1} "${value}" is not a label (printable ASCII, no space, comma or quote)`;
+    if (kind === 'id' && !ID.test(value)) return `field ${c + 1} "${value}" is not an id (non-empty; no space, control character, comma, quote or "|")`;
+    if (kind === 'key' && !HEX64.test(value)) return `field ${c + 1} "${value}" is not 64 lowercase hex characters`;
+    if (kind === 'rank' && !/^[1-9][0-9]{0,15}$/.test(value)) return `field ${c + 1} "${value}" is not a positive integer`;
+  }
+  return undefined;
+}
+
+export interface ManifestStratum {
+  stratum: string;
+  eligible: number;
+  ratio_bp?: number;
+  count?: number;
+  quota: number;
+}
+
+export interface ManifestTeam {
+  department: string;
+  count: number;
+  pool: number;
+  cap: number;
+}
+
+export interface Manifest {
+  protocol: string;
+  task_id: string;
+  commitment: string;
+  secret: string;
+  beacon: string;
+  seed: string;
+  population_digest: string;
+  strata: ManifestStratum[];
+  teams: ManifestTeam[];
+  committed_at: string;
+  drawn_at: string;
+}
+
+/** manifest.json parsed and its shape checked; `lineOf` finds the line that states a field, for reports. */
+export function readManifest(dir: string): { manifest: Manifest; lineOf: (field: string, within?: string) => { line: number; content: string } | undefined } {
+  const text = readText(dir, 'manifest.json');
+  const lines = text.split('\n');
+  const lineOf = (field: string, within?: string) => {
+    let start = 0;
+    if (within !== undefined) {
+      start = lines.findIndex((l) => l.includes(within));
+      if (start < 0) return undefined;
+    }
+    for (let i = start; i < lines.length; i++) if (lines[i].trimStart().startsWith(`"${field}":`)) return { line: i + 1, content: lines[i].trim() };
+    return undefined;
+  };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new FileProblem('manifest.json', undefined, undefined, `is not valid JSON (${(err as Error).message})`);
+  }
+  const fail = (field: string, reason: string, within?: string): never => {
+    const at = lineOf(field, within);
+    throw new FileProblem('manifest.json', at?.line, at?.content, `${field} ${reason}`);
+  };
+  const m = raw as Record<string, unknown>;
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) throw new FileProblem('manifest.json', 1, undefined, 'must be a JSON object');
+  if (m.protocol !== 'fd1') fail('protocol', `must be "fd1", found ${JSON.stringify(m.protocol)}`);
+  for (const field of ['task_id', 'commitment', 'secret', 'beacon', 'seed', 'population_digest', 'committed_at', 'drawn_at']) {
+    if (typeof m[field] !== 'string') fail(field, `must be a string, found ${JSON.stringify(m[field])}`);
+  }
+  const isCount = (v: unknown, min = 0) => typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
+  if (!Array.isArray(m.strata)) fail('strata', 'must be a list');
+  const strataSeen = new Set<string>();
+  for (const s of m.strata as Array<Record<string, unknown>>) {
+    const name = String(s?.stratum);
+    const within = `"stratum": ${JSON.stringify(s?.stratum)}`;
+    if (typeof s?.stratum !== 'string' || !LABEL.test(s.stratum)) fail('stratum', `${JSON.stringify(s?.stratum)} is not a label`, within);
+    if (strataSeen.has(name)) fail('stratum', `${name} is listed twice`, within);
+    strataSeen.add(name);
+    if (!isCount(s.eligible)) fail('eligible', `of stratum ${name} must be an integer >= 0`, within);
+    if (!isCount(s.quota)) fail('quota', `of stratum ${name} must be an integer >= 0`, within);
+    const hasRatio = 'ratio_bp' in s;
+    const hasCount = 'count' in s;
+    if (hasRatio === hasCount) fail('stratum', `${name} must have exactly one of ratio_bp and count`, within);
+    if (hasRatio && !(isCount(s.ratio_bp) && (s.ratio_bp as number) <= 10000)) fail('ratio_bp', `of stratum ${name} must be an integer from 0 to 10000`, within);
+    if (hasCount && !isCount(s.count)) fail('count', `of stratum ${name} must be an integer >= 0`, within);
+  }
+  if (!Array.isArray(m.teams)) fail('teams', 'must be a list');
+  const departments = new Set<string>();
+  let total = 0;
+  for (const t of m.teams as Array<Record<string, unknown>>) {
+    const within = `"department": ${JSON.stringify(t?.department)}`;
+    if (typeof t?.department !== 'string' || !LABEL.test(t.department)) fail('department', `${JSON.stringify(t?.department)} is not a label`, within);
+    if (departments.has(t.department as string)) fail('department', `${t.department} is listed twice`, within);
+    departments.add(t.department as string);
+    if (!isCount(t.count, 1)) fail('count', `of department ${t.department} must be an integer >= 1`, within);
+    if (!isCount(t.pool)) fail('pool', `of department ${t.department} must be an integer >= 0`, within);
+    if (!isCount(t.cap)) fail('cap', `of department ${t.department} must be an integer >= 0`, within);
+    total += t.count as number;
+  }
+  if (total < 2) fail('teams', `ask for ${total} inspector(s) per object; a team needs at least two`);
+  return { manifest: m as unknown as Manifest, lineOf };
+}

@@ -1,0 +1,120 @@
+// The independent fd1 verifier: recomputes a published draw from its six files and reports item by item.
+// It shares no code with the draw path (draw/fd1.ts, select-sql.ts, files.ts): only SHA-256, and DuckDB for large files.
+import { hash } from 'node:crypto';
+import { Checks, Phases, type VerifyReport } from './report.ts';
+import { FileProblem, HEX64, csvRows, fileSize, missingFiles, readManifest } from './read.ts';
+import { checkPicksDuckdb, checkPicksJs, objectKeyOf, type SelectionRow } from './picks.ts';
+import { checkTeams } from './teams.ts';
+
+export interface VerifyOptions {
+  /** 'auto' (default) uses DuckDB when population.csv is larger than `duckdbAboveBytes`. */
+  engine?: 'auto' | 'js' | 'duckdb';
+  duckdbAboveBytes?: number;
+}
+
+const DEFAULT_DUCKDB_ABOVE_BYTES = 2 * 1024 * 1024; // about 100,000 rows of 18-character ids
+
+const sha256 = (text: string) => hash('sha256', text, 'hex');
+
+export async function verifyDraw(dir: string, options: VerifyOptions = {}): Promise<VerifyReport> {
+  const started = performance.now();
+  const phases = new Phases();
+  const checks = new Checks();
+  const warnings: string[] = [];
+  let engine: 'js' | 'duckdb' = 'js';
+  const finish = (): VerifyReport => {
+    const firstMismatch = checks.list.find((c) => c.status === 'mismatch');
+    return { ok: !firstMismatch, checks: checks.list, firstMismatch, warnings, engine, elapsedMs: Math.round(performance.now() - started), phasesMs: phases.ms };
+  };
+
+  const missing = missingFiles(dir);
+  if (missing.length > 0) {
+    checks.mismatch('files', '文件 files', `missing ${missing.join(', ')}`, { file: missing[0] });
+    return finish();
+  }
+  checks.ok('files', '文件 files', 'manifest.json, population.csv, inspectors.csv, exclusions.csv, selection.csv, teams.csv');
+
+  let manifestRead;
+  try {
+    manifestRead = readManifest(dir);
+  } catch (err) {
+    if (!(err instanceof FileProblem)) throw err;
+    checks.mismatch('manifest', '清单 manifest', err.message, { file: err.file, line: err.line, content: err.content });
+    return finish();
+  }
+  const { manifest, lineOf } = manifestRead;
+  checks.ok('manifest', '清单 manifest', `protocol fd1, task ${manifest.task_id}, ${manifest.strata.length} strata, ${manifest.teams.length} department(s)`);
+
+  // §1: commit, then reveal.
+  if (!HEX64.test(manifest.secret)) {
+    checks.mismatch('commitment', '承诺值 commitment', 'secret must be 64 lowercase hex characters (32 random bytes)', { file: 'manifest.json', ...lineOf('secret') });
+  } else if (sha256(manifest.secret) !== manifest.commitment) {
+    checks.mismatch('commitment', '承诺值 commitment', `H(secret) = ${sha256(manifest.secret)}, not the published commitment`, { file: 'manifest.json', ...lineOf('commitment') });
+  } else {
+    checks.ok('commitment', '承诺值 commitment', 'H(secret) equals the commitment');
+  }
+  if (manifest.seed !== `${manifest.secret}|${manifest.beacon}`) {
+    checks.mismatch('seed', '种子 seed', 'seed must be secret + "|" + beacon', { file: 'manifest.json', ...lineOf('seed') });
+  } else {
+    checks.ok('seed', '种子 seed', 'seed = secret + "|" + beacon');
+  }
+  if (manifest.beacon === '') {
+    const text = '未使用公开信标：本次抽取不能防止反复试抽 (beacon is empty: this draw is not grind-proof)';
+    warnings.push(text);
+    checks.warn('beacon', '信标 beacon', text);
+  } else {
+    checks.ok('beacon', '信标 beacon', JSON.stringify(manifest.beacon));
+  }
+  const committed = Date.parse(manifest.committed_at);
+  const drawn = Date.parse(manifest.drawn_at);
+  if (Number.isNaN(committed) || Number.isNaN(drawn)) {
+    checks.mismatch('times', '时间 times', 'committed_at and drawn_at must be ISO 8601 time stamps', { file: 'manifest.json', ...lineOf(Number.isNaN(committed) ? 'committed_at' : 'drawn_at') });
+  } else if (committed > drawn) {
+    checks.mismatch('times', '时间 times', 'the commitment must come before the draw', { file: 'manifest.json', ...lineOf('drawn_at') });
+  } else {
+    checks.ok('times', '时间 times', `committed ${manifest.committed_at}, drawn ${manifest.drawn_at}`);
+  }
+
+  // selection.csv is read once here; both engines and the team check use its rows.
+  let selection: SelectionRow[] | undefined;
+  try {
+    selection = csvRows(dir, 'selection.csv', 'stratum,id,key,rank', ['label', 'id', 'key', 'rank']).map((r) => ({
+      line: r.line,
+      text: r.text,
+      stratum: r.cells[0],
+      id: r.cells[1],
+      key: r.cells[2],
+      rank: Number(r.cells[3]),
+      recomputedKey: objectKeyOf(manifest.seed, manifest.task_id, r.cells[0], r.cells[1]),
+    }));
+  } catch (err) {
+    if (!(err instanceof FileProblem)) throw err;
+    checks.mismatch('selection', '抽取名单 selection', err.message, { file: err.file, line: err.line, content: err.content });
+  }
+
+  const wantDuckdb = options.engine === 'duckdb' || (options.engine !== 'js' && fileSize(dir, 'population.csv') > (options.duckdbAboveBytes ?? DEFAULT_DUCKDB_ABOVE_BYTES));
+  engine = wantDuckdb ? 'duckdb' : 'js';
+  // Teams are recomputed into their own list, during DuckDB's hashing when it runs, and reported after the picks.
+  const teamChecks = new Checks();
+  let teamsDone = false;
+  const recomputeTeams = () => {
+    if (teamsDone) return;
+    teamsDone = true;
+    const start = performance.now();
+    checkTeams({ dir, manifest, lineOf, checks: teamChecks, selection });
+    phases.ms.teams = Math.round(performance.now() - start);
+  };
+  phases.mark('manifest and selection.csv read');
+  const picksInput = { dir, manifest, lineOf, checks, selection, whileHashing: recomputeTeams, phases };
+  try {
+    if (wantDuckdb) await checkPicksDuckdb(picksInput);
+    else checkPicksJs(picksInput);
+  } catch (err) {
+    if (!(err instanceof FileProblem)) throw err;
+    checks.mismatch('population', '总体名单 population', err.message, { file: err.file, line: err.line, content: err.content });
+  }
+  phases.mark('population and picks checked');
+  recomputeTeams();
+  checks.list.push(...teamChecks.list);
+  return finish();
+}

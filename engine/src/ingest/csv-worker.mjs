@@ -1,0 +1,5 @@
+// Worker-thread entry: TypeScript runs through tsx, which each thread registers for itself.
+import { register } from 'tsx/esm/api';
+
+register();
+await import('./csv-worker.ts');

@@ -1,0 +1,290 @@
+// Validated, idempotent import of one file: stream its rows through the row rules into a DuckDB staging table,
+// check what needs the whole file (duplicate ids) or the database (unknown entities), then in one transaction
+// insert new rows, update changed ones and leave identical ones untouched. Any rejected row: nothing is written
+// (unless skipInvalid). The CLI, the API and the demo all call importFile.
+import { statSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { Db, Queryable } from '../db/duckdb.ts';
+import { appendAudit } from '../audit/chain.ts';
+import { ImportFileError } from './errors.ts';
+import { FORMATS, KINDS, bestKindFor, fieldLabel, isKind, matchHeader, refTablesOf, type Kind, type KindDef, type RefTable } from './formats.ts';
+import { openSource, type Encoding, type RowSource, type SourceFormat } from './source.ts';
+import { rowValidator, type RefMaps, type RowProblem, type RowValidator } from './validate.ts';
+import { NO_VALUE, stageBatch, type StagedBatch } from './stage.ts';
+import { readCsvOnWorker } from './csv-thread.ts';
+import {
+  COUNT_CHANGES_SQL,
+  CREATE_PROBLEMS_SQL,
+  DROP_SQL,
+  PROBLEM_COUNT_SQL,
+  PROBLEM_LIST_SQL,
+  PROBLEMS,
+  STAGING,
+  createStagingSql,
+  duplicatesSql,
+  enteredResultsSql,
+  readySql,
+  unknownEntitySql,
+  writeSql,
+} from './sql.ts';
+
+export { ImportFileError } from './errors.ts';
+export type { RowProblem } from './validate.ts';
+
+/** The report lists at most this many problems; rejectedTotal counts them all. */
+export const REJECTED_LIST_CAP = 1000;
+
+export interface ImportOptions {
+  kind: string;
+  file: string;
+  /** Import the valid rows even when some are rejected (the report still lists the rejected ones). */
+  skipInvalid?: boolean;
+  /** CSV only: the file's encoding; detected when absent. */
+  encoding?: Encoding;
+  /** Called as rows are read, with the count so far; then once with phase 'write' when the checks and writes begin. */
+  onProgress?: (rowsRead: number, phase: 'read' | 'write') => void;
+  /** Who imports, for the audit log. */
+  actor?: string;
+  /** CSV: parse and validate on a worker thread; by default for files of CSV_WORKER_MIN_BYTES and more. */
+  csvWorker?: boolean;
+}
+
+/** Below this a worker thread costs more to start than it saves. */
+export const CSV_WORKER_MIN_BYTES = 16 * 1024 * 1024;
+
+export interface ImportReport {
+  kind: Kind;
+  file: string;
+  format: SourceFormat;
+  encoding?: Encoding;
+  sha256: string;
+  /** Data rows read (blank rows are skipped). */
+  rows: number;
+  /** New rows written. */
+  accepted: number;
+  /** Stored rows that differed and were updated. */
+  updated: number;
+  /** Rows identical to the stored ones: not written. */
+  unchanged: number;
+  /** Problems in line order, at most REJECTED_LIST_CAP. */
+  rejected: RowProblem[];
+  rejectedTotal: number;
+  /** Rows with at least one problem. */
+  rejectedRows: number;
+  /** False when rejected rows stopped the import (nothing was written). */
+  written: boolean;
+  /** Header cells that name no column of this kind. */
+  ignoredColumns: string[];
+  elapsedMs: number;
+  /** Where the time went: reading and validating rows into staging, the whole-file checks, the writes. */
+  phaseMs: { read: number; check: number; write: number };
+}
+
+/** Reference rows as the accepted spellings: the code, its upper case, and (where there is one) the Chinese name. */
+const REFERENCE_SQL: Record<RefTable, string> = {
+  regions: 'SELECT code, NULL AS name_zh FROM regions',
+  departments: 'SELECT code, name_zh FROM departments',
+  industries: 'SELECT code, name_zh FROM industries',
+  items: 'SELECT DISTINCT code, NULL AS name_zh FROM items',
+  outcome_codes: 'SELECT code, name_zh FROM outcome_codes',
+  specialties: 'SELECT code, name_zh FROM specialties',
+};
+
+export async function loadRefMaps(q: Queryable, tables: readonly RefTable[]): Promise<RefMaps> {
+  const refs: RefMaps = {};
+  for (const table of tables) {
+    const rows = await q.query<{ code: string; name_zh: string | null }>(REFERENCE_SQL[table]);
+    if (rows.length === 0)
+      throw new Error(`参考表 ${table} 为空，请先加载参考数据 / reference table ${table} is empty: load the reference data (data/reference) before importing`);
+    const map = new Map<string, string>();
+    for (const { code, name_zh } of rows) {
+      map.set(code, code);
+      map.set(code.toUpperCase(), code);
+      if (name_zh) map.set(name_zh, code);
+    }
+    refs[table] = map;
+  }
+  return refs;
+}
+
+/** Checks the header names every required column of the kind; says which kind it fits when it fits another. */
+export function checkHeader(def: KindDef, source: Pick<RowSource, 'file' | 'header'>): ReturnType<typeof matchHeader> {
+  const match = matchHeader(def.kind, source.header);
+  if (match.duplicates.length) {
+    const { field, first, second } = match.duplicates[0];
+    throw new ImportFileError(
+      source.file,
+      `columns ${first + 1} (${source.header[first]}) and ${second + 1} (${source.header[second]}) both give ${fieldLabel(field)}`,
+      `第${first + 1}列（${source.header[first]}）和第${second + 1}列（${source.header[second]}）都对应 ${field.zh[0]}（${field.name}）`,
+    );
+  }
+  if (match.missing.length) {
+    const other = bestKindFor(source.header);
+    if (other && other.kind !== def.kind) {
+      const o = FORMATS[other.kind];
+      throw new ImportFileError(
+        source.file,
+        `the columns fit ${other.kind} (${o.labelEn}), not ${def.kind} (${def.labelEn}); to import it run: fairdraw import ${other.kind} ${source.file}`,
+        `表头与“${o.labelZh}”（${other.kind}）相符，而不是“${def.labelZh}”（${def.kind}）`,
+      );
+    }
+    const s = match.missing.length > 1 ? 's' : '';
+    throw new ImportFileError(
+      source.file,
+      `missing required column${s} for ${def.kind} (${def.labelEn}): ${match.missing.map(fieldLabel).join(', ')}`,
+      `缺少“${def.labelZh}”的必需列：${match.missing.map((f) => `${f.zh[0]}（${f.name}）`).join('、')}`,
+    );
+  }
+  return match;
+}
+
+export async function importFile(db: Db, options: ImportOptions): Promise<ImportReport> {
+  const started = Date.now();
+  const { kind, file } = options;
+  if (!isKind(kind))
+    throw new Error(`未知的导入类型“${kind}” / unknown import kind '${kind}': expected one of ${KINDS.join(', ')}`);
+  const def = FORMATS[kind];
+  const source = await openSource(file, { encoding: options.encoding, db });
+  let conn: (Queryable & { close(): void }) | undefined;
+  try {
+    const match = checkHeader(def, source);
+    conn = await db.connection();
+    const refs = await loadRefMaps(conn, refTablesOf(def));
+    const headerWidth = source.format === 'csv' ? source.header.length : undefined;
+    await conn.exec(createStagingSql(def));
+    await conn.exec(CREATE_PROBLEMS_SQL);
+    const fieldCount = def.fields.length;
+    let rows: number;
+    let sha256: string;
+    const onWorker = source.format === 'csv' && (options.csvWorker ?? statSync(file).size >= CSV_WORKER_MIN_BYTES);
+    if (onWorker) {
+      await source.close();
+      const thread = readCsvOnWorker({ file, encoding: source.encoding!, kind, columnOf: match.columnOf, refs, headerWidth: headerWidth!, batchRows: 2048 });
+      rows = await appendStaged(conn, def, thread.batches, options.onProgress);
+      sha256 = await thread.sha256();
+    } else {
+      const validate = rowValidator(def, { columnOf: match.columnOf, refs, headerWidth });
+      rows = await appendStaged(conn, def, stagedHere(source, validate, fieldCount), options.onProgress);
+      sha256 = await source.sha256();
+    }
+    const readDone = Date.now();
+    let checkDone = readDone;
+    if (rows === 0) throw new ImportFileError(file, 'the file has a header but no data rows', '文件只有表头，没有数据行');
+    options.onProgress?.(rows, 'write');
+    const report = (counts: { accepted: number; updated: number; unchanged: number }, written: boolean, problems: ProblemSummary): ImportReport => ({
+      kind,
+      file,
+      format: source.format,
+      ...(source.encoding ? { encoding: source.encoding } : {}),
+      sha256,
+      rows,
+      ...counts,
+      rejected: problems.list,
+      rejectedTotal: problems.total,
+      rejectedRows: problems.lines,
+      written,
+      ignoredColumns: match.ignored,
+      elapsedMs: Date.now() - started,
+      phaseMs: { read: readDone - started, check: checkDone - readDone, write: written ? Date.now() - checkDone : 0 },
+    });
+
+    await conn.exec('BEGIN TRANSACTION');
+    try {
+      // The checks run inside the write's transaction, so the entities they look up cannot change under it.
+      for (const sql of [duplicatesSql(def), unknownEntitySql(def), enteredResultsSql(def)]) if (sql) await conn.exec(sql);
+      const problems = await summariseProblems(conn);
+      checkDone = Date.now();
+      if (problems.total > 0 && !options.skipInvalid) {
+        await conn.exec('ROLLBACK');
+        return report({ accepted: 0, updated: 0, unchanged: 0 }, false, problems);
+      }
+      let t0 = Date.now(); await conn.exec(readySql(def)); console.error('ready', Date.now() - t0); t0 = Date.now();
+      const counts = (await conn.one<{ accepted: number; updated: number; unchanged: number }>(COUNT_CHANGES_SQL))!;
+      console.error('count', Date.now() - t0); for (const sql of writeSql(def)) { t0 = Date.now(); await conn.exec(sql); console.error('w', Date.now() - t0); } t0 = Date.now();
+      await appendAudit(conn, {
+        actor: options.actor ?? 'cli',
+        action: 'import',
+        subject: kind,
+        payload: { kind, file: basename(file), sha256, counts: { rows, ...counts, rejected: problems.lines } },
+      });
+      console.error('audit', Date.now() - t0); t0 = Date.now(); await conn.exec('COMMIT'); console.error('commit', Date.now() - t0);
+      return report(counts, true, problems);
+    } catch (err) {
+      await conn.exec('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  } finally {
+    await source.close();
+    if (conn) {
+      await conn.exec(DROP_SQL).catch(() => undefined);
+      conn.close();
+    }
+  }
+}
+
+interface ProblemSummary {
+  list: RowProblem[];
+  total: number;
+  lines: number;
+}
+
+async function summariseProblems(q: Queryable): Promise<ProblemSummary> {
+  const count = (await q.one<{ total: number; lines: number }>(PROBLEM_COUNT_SQL))!;
+  const rows = await q.query<{ line: number; field: string; value: string | null; reason: string; reason_zh: string }>(PROBLEM_LIST_SQL, [REJECTED_LIST_CAP]);
+  return {
+    total: count.total,
+    lines: count.lines,
+    list: rows.map((r) => ({ line: r.line, field: r.field, value: r.value ?? '', reason: r.reason, reasonZh: r.reason_zh })),
+  };
+}
+
+/** Validates every row of a source here, in the importing thread. */
+async function* stagedHere(source: RowSource, validate: RowValidator, fieldCount: number): AsyncGenerator<StagedBatch> {
+  for await (const batch of source.rows()) yield stageBatch(batch, validate, fieldCount);
+}
+
+/** Appends staged rows to the staging table and their problems to the problems table; returns the row count. */
+async function appendStaged(conn: Queryable, def: KindDef, batches: AsyncIterable<StagedBatch>, onProgress?: ImportOptions['onProgress']): Promise<number> {
+  const fieldCount = def.fields.length;
+  const fieldPos = new Map(def.fields.map((f, i) => [f.name, i]));
+  const staging = await conn.appender(STAGING);
+  const problemsOut = await conn.appender(PROBLEMS);
+  let rows = 0;
+  try {
+    for await (const batch of batches) {
+      const { lines, ok, values } = batch;
+      for (let r = 0, at = 0; r < lines.length; r++) {
+        staging.appendInteger(lines[r]);
+        staging.appendBoolean(ok[r] === 1);
+        for (let f = 0; f < fieldCount; f++, at++) {
+          const value = values[at];
+          if (value === NO_VALUE) staging.appendNull();
+          else staging.appendVarchar(value);
+        }
+        staging.endRow();
+      }
+      for (const p of batch.problems) {
+        problemsOut.appendInteger(p.line);
+        problemsOut.appendInteger(fieldPos.get(p.field) ?? -1);
+        problemsOut.appendVarchar(p.field);
+        problemsOut.appendVarchar(p.value);
+        problemsOut.appendVarchar(p.reason);
+        problemsOut.appendVarchar(p.reasonZh);
+        problemsOut.endRow();
+      }
+      rows += lines.length;
+      onProgress?.(rows, 'read');
+    }
+    staging.flushSync();
+    problemsOut.flushSync();
+  } finally {
+    // After a failure mid-row the appenders cannot flush; the staging tables are dropped anyway.
+    for (const appender of [staging, problemsOut])
+      try {
+        appender.closeSync();
+      } catch {
+        // already reported by the failure that brought us here
+      }
+  }
+  return rows;
+}

@@ -1,0 +1,248 @@
+// Policy preview: what a set of ratios would mean before it is saved — eligible entities and quota per tier,
+// expected findings, inspector-days against capacity, entities long uninspected, entities at or near the yearly cap.
+import { readFileSync } from 'node:fs';
+import type { Queryable } from '../db/duckdb.ts';
+import { quota } from '../draw/fd1.ts';
+import { currentPolicy, mergeSettings, practiceWarnings, validateSettings, TIERS, PRACTICE_RANGE_BP, type PolicyChange, type PolicySettings, type Tier } from './policy.ts';
+
+const sql = (name: string) => readFileSync(new URL(`./sql/${name}.sql`, import.meta.url), 'utf8');
+const TIER_LOAD_SQL = sql('tier-load');
+const OBSERVED_HIT_RATES_SQL = sql('observed-hit-rates');
+const CERTIFIED_OFFICERS_SQL = sql('certified-officers');
+const NEAR_CAP_SQL = sql('near-cap');
+
+// The latest risk model and its backtest hit rate per tier (NULL when no backtest ran). Grain: one row.
+const LATEST_MODEL_SQL = `SELECT version, json_extract(metrics, '$.hitRateByTier')::VARCHAR AS hit_rate_by_tier
+  FROM risk_models ORDER BY version DESC LIMIT 1`;
+
+// The data's reference date: the latest complaint or inspection date (Asia/Shanghai), not the wall clock. Grain: one row.
+const DATA_AS_OF_SQL = `SELECT CAST(greatest(
+    (SELECT CAST(timezone('Asia/Shanghai', max(received_at)) AS DATE) FROM complaints),
+    (SELECT max(inspected_on) FROM inspection_results)) AS VARCHAR) AS as_of`;
+
+/** The latest complaint or inspection date in the data; today in Asia/Shanghai when there is none. */
+export async function dataAsOf(q: Queryable): Promise<string> {
+  const row = await q.one<{ as_of: string | null }>(DATA_AS_OF_SQL);
+  return row?.as_of ?? todayInShanghai();
+}
+
+export function todayInShanghai(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+}
+
+export type HitRateSource =
+  | { kind: 'backtest'; modelVersion: number }
+  | { kind: 'observed'; visits: number; note: string }
+  | { kind: 'none'; note: string };
+
+export interface TierPreview {
+  tier: Tier;
+  ratioBp: number;
+  /** The yearly share range seen in practice, basis points. */
+  practiceRangeBp: readonly [number, number];
+  activeEntities: number;
+  /** Drawn or inspected within the burden window (excluded unless tier D). */
+  inBurdenWindow: number;
+  /** Already at the yearly cap: excluded in every tier. */
+  atCap: number;
+  /** One step (cap_alert_margin) below the cap: still eligible, one more inspection reaches the cap. */
+  nearCap: number;
+  eligible: number;
+  /** Objects drawn per round (fd1 quota). */
+  k: number;
+  kPerYear: number;
+  hitRate: number | null;
+  expectedFindingsPerYear: number | null;
+  inspectorDaysPerYear: number;
+  notInspected3y: number;
+}
+
+export interface NearCapEntity {
+  objectId: string;
+  name: string;
+  regionCode: string;
+  industryCode: string | null;
+  tier: string | null;
+  inspectionsThisYear: number;
+  lastDrawnOn: string;
+}
+
+export interface PolicyPreview {
+  asOf: string;
+  /** The version the candidate was built on (0: the default). */
+  basedOnVersion: number;
+  settings: PolicySettings;
+  tiers: TierPreview[];
+  totals: {
+    activeEntities: number;
+    eligible: number;
+    kPerRound: number;
+    kPerYear: number;
+    expectedFindingsPerYear: number | null;
+    inspectorDaysNeeded: number;
+    certifiedOfficers: number;
+    capacityDays: number;
+    /** inspectorDaysNeeded / capacityDays (null when there is no capacity). */
+    capacityUse: number | null;
+    atCap: number;
+    nearCap: number;
+    notInspected3y: number;
+  };
+  /** Active entities with no current risk score: not in any tier, never drawn by tier. */
+  unscoredActiveEntities: number;
+  hitRateSource: HitRateSource;
+  nearCapEntities: NearCapEntity[];
+  warnings: string[];
+  elapsedMs: number;
+}
+
+interface TierLoadRow {
+  tier: string | null;
+  active_entities: number;
+  in_burden_window: number;
+  at_cap: number;
+  near_cap: number;
+  eligible: number;
+  not_inspected_3y: number;
+}
+
+async function hitRates(q: Queryable, asOf: string): Promise<{ rates: Partial<Record<Tier, number>>; source: HitRateSource }> {
+  const model = await q.one<{ version: number; hit_rate_by_tier: string | null }>(LATEST_MODEL_SQL);
+  if (model?.hit_rate_by_tier) {
+    const parsed = JSON.parse(model.hit_rate_by_tier) as Record<string, unknown>;
+    const rates: Partial<Record<Tier, number>> = {};
+    for (const tier of TIERS) if (typeof parsed[tier] === 'number') rates[tier] = parsed[tier] as number;
+    return { rates, source: { kind: 'backtest', modelVersion: model.version } };
+  }
+  const rows = await q.query<{ tier: Tier; visits: number; findings: number }>(OBSERVED_HIT_RATES_SQL, { as_of: asOf });
+  const visits = rows.reduce((s, r) => s + r.visits, 0);
+  if (visits === 0) {
+    return { rates: {}, source: { kind: 'none', note: '无回测结果，也无历史检查结果 / no backtest and no prior inspection results' } };
+  }
+  const rates: Partial<Record<Tier, number>> = {};
+  for (const r of rows) if (r.visits > 0) rates[r.tier] = r.findings / r.visits;
+  const note = model
+    ? `风险模型 v${model.version} 尚无回测，按当前等级的历史检查发现率估计（样本内，偏乐观） / risk model v${model.version} has no backtest yet: observed finding rate per current tier over prior inspections (in-sample, optimistic)`
+    : '尚无风险模型回测，按当前等级的历史检查发现率估计（样本内，偏乐观） / no risk model backtest yet: observed finding rate per current tier over prior inspections (in-sample, optimistic)';
+  return { rates, source: { kind: 'observed', visits, note } };
+}
+
+export interface PreviewOptions {
+  /** Reference date (YYYY-MM-DD); default: the data's latest complaint or inspection date. */
+  asOf?: string;
+  /** How many entities at or near the cap to list (default 50). */
+  nearCapLimit?: number;
+}
+
+/** Previews `change` merged onto the current policy (an empty change previews the current policy). Reads only. */
+export async function previewPolicy(q: Queryable, change: PolicyChange = {}, options: PreviewOptions = {}): Promise<PolicyPreview> {
+  const started = performance.now();
+  const base = await currentPolicy(q);
+  const settings = mergeSettings(base, change);
+  validateSettings(settings);
+  const asOf = options.asOf ?? (await dataAsOf(q));
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf))) throw new Error(`--as-of: ${JSON.stringify(asOf)} — a date YYYY-MM-DD`);
+
+  const params = {
+    as_of: asOf,
+    burden_window_days: settings.burdenWindowDays,
+    yearly_cap: settings.yearlyCap,
+    cap_alert_margin: settings.capAlertMargin,
+  };
+  const loadRows = await q.query<TierLoadRow>(TIER_LOAD_SQL, params);
+  const { rates, source } = await hitRates(q, asOf);
+  const officers = (await q.one<{ certified_officers: number }>(CERTIFIED_OFFICERS_SQL, { as_of: asOf }))?.certified_officers ?? 0;
+  const nearCapRows = await q.query<{
+    object_id: string;
+    name: string;
+    region_code: string;
+    industry_code: string | null;
+    tier: string | null;
+    inspections_this_year: number;
+    last_drawn_on: string;
+  }>(NEAR_CAP_SQL, { as_of: asOf, yearly_cap: settings.yearlyCap, cap_alert_margin: settings.capAlertMargin, limit: options.nearCapLimit ?? 50 });
+
+  const byTier = new Map(loadRows.map((r) => [r.tier, r]));
+  const tiers: TierPreview[] = TIERS.map((tier) => {
+    const r = byTier.get(tier);
+    const ratioBp = settings.tierRatiosBp[tier];
+    const eligible = r?.eligible ?? 0;
+    const k = quota(eligible, { ratioBp }); // fd1 section 3: the k a draw would take
+    const kPerYear = k * settings.frequencyPerYear;
+    const hitRate = rates[tier] ?? null;
+    return {
+      tier,
+      ratioBp,
+      practiceRangeBp: PRACTICE_RANGE_BP[tier],
+      activeEntities: r?.active_entities ?? 0,
+      inBurdenWindow: r?.in_burden_window ?? 0,
+      atCap: r?.at_cap ?? 0,
+      nearCap: r?.near_cap ?? 0,
+      eligible,
+      k,
+      kPerYear,
+      hitRate,
+      expectedFindingsPerYear: hitRate === null ? null : kPerYear * hitRate,
+      inspectorDaysPerYear: kPerYear * settings.inspectorDaysPerObject,
+      notInspected3y: r?.not_inspected_3y ?? 0,
+    };
+  });
+  const unscored = byTier.get(null);
+  const sum = (f: (t: TierPreview) => number) => tiers.reduce((s, t) => s + f(t), 0);
+  const capacityDays = officers * settings.capacityDaysPerInspector;
+  const inspectorDaysNeeded = sum((t) => t.inspectorDaysPerYear);
+  const expectedKnown = tiers.every((t) => t.kPerYear === 0 || t.expectedFindingsPerYear !== null);
+
+  const warnings = practiceWarnings(settings);
+  if (capacityDays === 0) warnings.push(`${asOf} 无持有效执法证的在岗执法人员，无法核算检查力量 / no active officer holds a valid certificate on ${asOf}: capacity is zero`);
+  else if (inspectorDaysNeeded > capacityDays) {
+    warnings.push(
+      `所需检查人日 ${inspectorDaysNeeded.toFixed(1)} 超过可用人日 ${capacityDays.toFixed(1)} / inspector-days needed ${inspectorDaysNeeded.toFixed(1)} exceed capacity ${capacityDays.toFixed(1)}`,
+    );
+  }
+  const atCap = sum((t) => t.atCap) + (unscored?.at_cap ?? 0);
+  const nearCap = sum((t) => t.nearCap) + (unscored?.near_cap ?? 0);
+  if (atCap + nearCap > 0) {
+    warnings.push(
+      `${atCap} 家主体已达年度检查上限 ${settings.yearlyCap} 次，${nearCap} 家再检查 ${settings.capAlertMargin} 次以内即达上限 / ${atCap} entities at the yearly cap of ${settings.yearlyCap}, ${nearCap} within ${settings.capAlertMargin} of it`,
+    );
+  }
+  if (unscored && unscored.active_entities > 0) {
+    warnings.push(`${unscored.active_entities} 家在营主体尚无风险评分，不参与分级抽查 / ${unscored.active_entities} active entities have no risk score and are in no tier`);
+  }
+  if (source.kind !== 'backtest') warnings.push(source.note);
+
+  return {
+    asOf,
+    basedOnVersion: base.version,
+    settings,
+    tiers,
+    totals: {
+      activeEntities: sum((t) => t.activeEntities) + (unscored?.active_entities ?? 0),
+      eligible: sum((t) => t.eligible),
+      kPerRound: sum((t) => t.k),
+      kPerYear: sum((t) => t.kPerYear),
+      expectedFindingsPerYear: expectedKnown ? sum((t) => t.expectedFindingsPerYear ?? 0) : null,
+      inspectorDaysNeeded,
+      certifiedOfficers: officers,
+      capacityDays,
+      capacityUse: capacityDays > 0 ? inspectorDaysNeeded / capacityDays : null,
+      atCap,
+      nearCap,
+      notInspected3y: sum((t) => t.notInspected3y) + (unscored?.not_inspected_3y ?? 0),
+    },
+    unscoredActiveEntities: unscored?.active_entities ?? 0,
+    hitRateSource: source,
+    nearCapEntities: nearCapRows.map((r) => ({
+      objectId: r.object_id,
+      name: r.name,
+      regionCode: r.region_code,
+      industryCode: r.industry_code,
+      tier: r.tier,
+      inspectionsThisYear: r.inspections_this_year,
+      lastDrawnOn: r.last_drawn_on,
+    })),
+    warnings,
+    elapsedMs: performance.now() - started,
+  };
+}

@@ -1,0 +1,392 @@
+// What the public portal (no login) reads: the item list in force, annual plans with their approved tasks, draws
+// (commitment and population digest at once; selection, teams and verification files once the window has closed)
+// and published results, searchable by entity name or code. Never a tier of an entity, never an inspector's name.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Queryable } from '../db/duckdb.ts';
+import { drawRecord } from '../draw/export.ts';
+import { writeDrawFiles } from '../draw/files.ts';
+import { getDraw, isPublished, listDraws, publicView, type DrawHeader, type DrawStatus } from '../draw/lifecycle.ts';
+import { listPlans } from '../draw/plans.ts';
+import { listTasks, shanghaiDate, type TaskKind } from '../draw/tasks.ts';
+
+/** Thrown when something is not (yet) public; the message says why and when it will be (API: 403). */
+export class NotPublicError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotPublicError';
+  }
+}
+
+// ---- item list ----
+
+export interface PublicItem {
+  code: string;
+  version: number;
+  departmentCode: string;
+  departmentNameZh: string;
+  departmentNameEn: string;
+  kind: string;
+  nameZh: string;
+  nameEn: string;
+  legalBasis: string;
+  objectType: string;
+  content: string;
+  method: string;
+  defaultRatioBp: number;
+  frequencyPerYear: number;
+  validFrom: string;
+  validTo: string | null;
+}
+
+/** The item list in force on `on`: one row per item (the version valid that day), by department and code. */
+const ITEMS_IN_FORCE_SQL = `
+SELECT i.code, i.version, i.department_code, d.name_zh AS department_name_zh, d.name_en AS department_name_en, i.kind, i.name_zh, i.name_en,
+  i.legal_basis, i.object_type, i.content, i.method, i.default_ratio_bp, i.frequency_per_year, i.valid_from, i.valid_to
+FROM items i JOIN departments d ON d.code = i.department_code
+WHERE i.valid_from <= $on::DATE AND (i.valid_to IS NULL OR i.valid_to >= $on::DATE)
+  AND ($dept::VARCHAR IS NULL OR i.department_code = $dept)
+ORDER BY i.department_code, i.code`;
+
+export async function publicItems(q: Queryable, filter: { on: string; department?: string | null }): Promise<PublicItem[]> {
+  const rows = await q.query<Record<string, string | number | null>>(ITEMS_IN_FORCE_SQL, { on: filter.on, dept: filter.department ?? null });
+  return rows.map((r) => ({
+    code: r.code as string,
+    version: r.version as number,
+    departmentCode: r.department_code as string,
+    departmentNameZh: r.department_name_zh as string,
+    departmentNameEn: r.department_name_en as string,
+    kind: r.kind as string,
+    nameZh: r.name_zh as string,
+    nameEn: r.name_en as string,
+    legalBasis: r.legal_basis as string,
+    objectType: r.object_type as string,
+    content: r.content as string,
+    method: r.method as string,
+    defaultRatioBp: r.default_ratio_bp as number,
+    frequencyPerYear: r.frequency_per_year as number,
+    validFrom: r.valid_from as string,
+    validTo: r.valid_to as string | null,
+  }));
+}
+
+// ---- plans ----
+
+export interface PublicTask {
+  id: string;
+  kind: TaskKind;
+  name: string;
+  leadDepartment: string;
+  departments: string[];
+  items: Array<{ code: string; version: number; departmentCode: string; nameZh: string; nameEn: string; method: string }>;
+  scope: { regions: string[]; industries: string[]; entityTypes: string[]; objectKinds: string[] };
+  windowStart: string;
+  windowEnd: string;
+}
+
+export interface PublicPlan {
+  id: string;
+  year: number;
+  jurisdictionRegionCode: string;
+  leadDepartment: string;
+  name: string;
+  createdAt: Date;
+  tasks: PublicTask[];
+}
+
+/**
+ * Annual plans with their tasks. A special task shows once a leader has approved it; ratios, counts and who
+ * created what stay internal (ratios are per risk tier).
+ */
+export async function publicPlans(q: Queryable, filter: { year?: number | null } = {}): Promise<PublicPlan[]> {
+  const plans = await listPlans(q, { year: filter.year ?? undefined });
+  const tasks = await listTasks(q, { year: filter.year ?? undefined });
+  return plans.map((p) => ({
+    id: p.id,
+    year: p.year,
+    jurisdictionRegionCode: p.jurisdictionRegionCode,
+    leadDepartment: p.leadDepartment,
+    name: p.name,
+    createdAt: p.createdAt,
+    tasks: tasks
+      .filter((t) => t.planId === p.id && t.status === 'ready')
+      .map((t) => ({
+        id: t.id,
+        kind: t.kind,
+        name: t.name,
+        leadDepartment: t.leadDepartment,
+        departments: t.departments,
+        items: t.items.map((i) => ({ code: i.code, version: i.version, departmentCode: i.departmentCode, nameZh: i.nameZh, nameEn: i.nameEn, method: i.method })),
+        scope: { regions: t.scope.regions, industries: t.scope.industries, entityTypes: t.scope.entityTypes, objectKinds: t.scope.objectKinds },
+        windowStart: t.windowStart,
+        windowEnd: t.windowEnd,
+      })),
+  }));
+}
+
+// ---- draws ----
+
+/** The published files of a draw the portal serves once the window has closed. population.csv and selection.csv
+ * are not among them: they carry every entity's stratum, which is its risk tier (SPEC 7: the tier is internal). */
+export const PORTAL_DRAW_FILES = ['manifest.json', 'inspectors.csv', 'exclusions.csv', 'teams.csv'] as const;
+export const WITHHELD_DRAW_FILES = ['population.csv', 'selection.csv'] as const;
+export type PortalDrawFile = (typeof PORTAL_DRAW_FILES)[number];
+
+export interface PublicDrawSummary {
+  id: string;
+  taskId: string;
+  taskName: string;
+  taskKind: TaskKind;
+  departments: string[];
+  protocol: string;
+  status: DrawStatus;
+  commitment: string;
+  populationDigest: string;
+  populationSize: number;
+  beacon: string | null;
+  grindProof: boolean | null;
+  committedAt: Date;
+  beaconedAt: Date | null;
+  drawnAt: Date | null;
+  voidedAt: Date | null;
+  voidReason: string | null;
+  windowStart: string;
+  windowEnd: string;
+  /** True once the inspection window has closed: the selection, teams and files are public from then on. */
+  published: boolean;
+}
+
+export interface PublicDrawDetail extends PublicDrawSummary {
+  secret?: string;
+  seed?: string | null;
+  /** Per stratum: eligible count, ratio or count, quota. Aggregates only: which entity is in which stratum stays internal. */
+  strata?: Array<{ stratum: string; eligible: number; ratioBp?: number; count?: number; quota?: number }>;
+  /** Selected objects by id (no stratum, key or rank: those give away the entity's tier). */
+  selection?: Array<{ objectId: string }>;
+  /** Inspector ids only; names are never published. */
+  teams?: Array<{ objectId: string; department: string; inspectorId: string; position: number }>;
+  unstaffed?: Array<{ objectId: string; department: string; reason: string }>;
+  files?: string[];
+}
+
+function summaryOf(d: DrawHeader, now: Date): PublicDrawSummary {
+  return {
+    id: d.id,
+    taskId: d.taskId,
+    taskName: d.taskName,
+    taskKind: d.taskKind,
+    departments: d.departments,
+    protocol: d.protocol,
+    status: d.status,
+    commitment: d.commitment,
+    populationDigest: d.populationDigest,
+    populationSize: d.populationSize,
+    beacon: d.beacon,
+    grindProof: d.grindProof,
+    committedAt: d.committedAt,
+    beaconedAt: d.beaconedAt,
+    drawnAt: d.drawnAt,
+    voidedAt: d.voidedAt,
+    voidReason: d.voidReason,
+    windowStart: d.windowStart,
+    windowEnd: d.windowEnd,
+    published: isPublished(d, now),
+  };
+}
+
+/** Every draw, newest first: commitment and population digest from the moment of commitment. */
+export async function publicDraws(q: Queryable, filter: { taskId?: string | null; status?: DrawStatus | null; year?: number | null; now: Date }): Promise<PublicDrawSummary[]> {
+  const draws = await listDraws(q, { taskId: filter.taskId ?? undefined, status: filter.status ?? undefined });
+  return draws
+    .filter((d) => !filter.year || shanghaiDate(d.committedAt).startsWith(`${filter.year}-`))
+    .map((d) => summaryOf(d, filter.now))
+    .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+}
+
+const byId = (a: { objectId: string }, b: { objectId: string }) => (a.objectId < b.objectId ? -1 : a.objectId > b.objectId ? 1 : 0);
+
+/** One draw as the public may see it at `now` (publicView of the draw lifecycle, without anything tier-bearing). */
+export async function publicDraw(q: Queryable, drawId: string, now: Date): Promise<PublicDrawDetail> {
+  const detail = await getDraw(q, drawId);
+  const view = publicView(detail, now);
+  const out: PublicDrawDetail = summaryOf(detail, now);
+  if (!view.published) return out;
+  out.secret = view.secret;
+  out.seed = view.seed;
+  out.strata = view.strata?.map((s) => ({
+    stratum: s.stratum,
+    eligible: s.eligible,
+    ...(s.ratio_bp !== undefined ? { ratioBp: s.ratio_bp } : {}),
+    ...(s.count !== undefined ? { count: s.count } : {}),
+    ...(s.quota !== undefined ? { quota: s.quota } : {}),
+  }));
+  if (view.selection) {
+    out.selection = view.selection.map((s) => ({ objectId: s.objectId })).sort(byId);
+    out.teams = (view.teams ?? [])
+      .map((t) => ({ objectId: t.objectId, department: t.department, inspectorId: t.inspectorId, position: t.position }))
+      .sort((a, b) => byId(a, b) || a.position - b.position);
+    out.unstaffed = (view.unstaffed ?? []).map((u) => ({ objectId: u.objectId, department: u.department, reason: u.reason })).sort(byId);
+    out.files = [...PORTAL_DRAW_FILES];
+  }
+  return out;
+}
+
+/** The text of one published file of a drawn draw whose window has closed. */
+export async function publicDrawFile(q: Queryable, drawId: string, file: string, now: Date): Promise<{ contentType: string; body: string }> {
+  if ((WITHHELD_DRAW_FILES as readonly string[]).includes(file))
+    throw new NotPublicError(
+      `${file} 列出每个主体所在的分层（即风险等级），风险等级仅供内部使用，门户不公开 / ${file} lists each entity's stratum, which is its risk tier: tiers are internal and the portal does not publish them`,
+    );
+  if (!(PORTAL_DRAW_FILES as readonly string[]).includes(file)) throw new NotPublicError(`没有这个文件 / no such file: ${file} (one of ${PORTAL_DRAW_FILES.join(', ')})`);
+  const detail = await getDraw(q, drawId);
+  if (!isPublished(detail, now))
+    throw new NotPublicError(`抽取 ${drawId} 的检查窗口至 ${detail.windowEnd} 结束，结束前只公开承诺值和名单摘要 / until the window closes on ${detail.windowEnd} only the commitment and the population digest are public`);
+  if (detail.drawnAt === null) throw new NotPublicError(`抽取 ${drawId} 未完成抽取（${detail.status}），没有文件 / draw ${drawId} was never run (${detail.status}): there are no files`);
+  const record = await drawRecord(q, detail);
+  const dir = mkdtempSync(join(tmpdir(), 'fairdraw-portal-'));
+  try {
+    await writeDrawFiles(dir, record);
+    return { contentType: file.endsWith('.json') ? 'application/json; charset=utf-8' : 'text/csv; charset=utf-8', body: readFileSync(join(dir, file), 'utf8') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---- results ----
+
+export const SEARCH_MAX_LIMIT = 100;
+
+export interface PublicResult {
+  resultId: string;
+  drawId: string;
+  taskId: string;
+  taskName: string;
+  objectId: string;
+  entityName: string;
+  entityType: string | null;
+  regionCode: string;
+  regionNameZh: string | null;
+  itemCode: string;
+  itemVersion: number;
+  itemNameZh: string;
+  itemNameEn: string;
+  departmentCode: string;
+  departmentNameZh: string;
+  departmentNameEn: string;
+  outcomeCode: string;
+  outcomeNameZh: string;
+  outcomeNameEn: string;
+  isFinding: boolean;
+  findings: string | null;
+  inspectedOn: string;
+  publishedAt: Date;
+  updatedAt: Date;
+}
+
+export interface ResultSearch {
+  /** Part of the entity's public (redacted) name, or its code (USCC) exactly; empty: every published result. */
+  q?: string | null;
+  department?: string | null;
+  itemCode?: string | null;
+  limit?: number;
+  offset?: number;
+}
+
+export interface ResultSearchPage {
+  total: number;
+  limit: number;
+  offset: number;
+  /** Over every match, not just this page: results and findings per outcome. */
+  byOutcome: Array<{ code: string; nameZh: string; nameEn: string; isFinding: boolean; results: number }>;
+  findings: number;
+  results: PublicResult[];
+}
+
+/** USCC shape (GB 32100: 18 characters, no I, O, Z, S, V): such a query looks up the code only. */
+const USCC_SHAPE = /^[0-9A-HJ-NPQRTUWXY]{18}$/i;
+const HAS_HAN = /\p{Script=Han}/u;
+
+/**
+ * How a query text matches, cheapest first (measured on 1 M rows, 2 threads: code equality about 10 ms, case-sensitive
+ * contains about 0.2 s, contains over lower() about 0.9 s, ILIKE about 2 s). Names are matched in their public,
+ * redacted form, so searching a person's real name does not confirm which masked entry is theirs.
+ */
+const MATCH_BY = {
+  all: 'true',
+  code: 'object_id = upper($q)',
+  han: 'contains(entity_name, $q)',
+  other: '(object_id = upper($q) OR contains(lower(entity_name), lower($q)))',
+} as const;
+
+function matchKind(text: string | null): keyof typeof MATCH_BY {
+  if (text === null) return 'all';
+  if (USCC_SHAPE.test(text)) return 'code';
+  return HAS_HAN.test(text) ? 'han' : 'other';
+}
+
+/** The matching rows of public_results for one kind of query text, department and item. */
+const matchSql = (kind: keyof typeof MATCH_BY) => `
+FROM public_results
+WHERE ${MATCH_BY[kind]}
+  AND ($dept::VARCHAR IS NULL OR department_code = $dept)
+  AND ($item::VARCHAR IS NULL OR item_code = $item)`;
+
+/** One page of matches, newest publication first (grain: one published result). */
+const searchPageSql = (kind: keyof typeof MATCH_BY) => `
+SELECT result_id, draw_id, task_id, task_name, object_id, entity_name, entity_type, region_code, region_name_zh, item_code, item_version,
+  item_name_zh, item_name_en, department_code, department_name_zh, department_name_en, outcome_code, outcome_name_zh, outcome_name_en,
+  is_finding, findings, inspected_on, published_at, updated_at
+${matchSql(kind)}
+ORDER BY published_at DESC, result_id
+LIMIT $limit OFFSET $offset`;
+
+/** Counts over every match (grain: one row per outcome code). */
+const searchCountsSql = (kind: keyof typeof MATCH_BY) => `
+SELECT outcome_code, any_value(outcome_name_zh) AS name_zh, any_value(outcome_name_en) AS name_en, bool_or(is_finding) AS is_finding, count(*) AS n
+${matchSql(kind)}
+GROUP BY outcome_code ORDER BY n DESC, outcome_code`;
+
+/** Searches published results by entity name (its public, redacted form) or code; at most 100 per page. */
+export async function searchPublicResults(q: Queryable, search: ResultSearch): Promise<ResultSearchPage> {
+  const text = search.q?.trim() || null;
+  const limit = Math.min(Math.max(search.limit ?? 20, 1), SEARCH_MAX_LIMIT);
+  const offset = Math.max(search.offset ?? 0, 0);
+  const kind = matchKind(text);
+  const params = { ...(text === null ? {} : { q: text }), dept: search.department ?? null, item: search.itemCode ?? null };
+  const counts = await q.query<{ outcome_code: string; name_zh: string; name_en: string; is_finding: boolean; n: number }>(searchCountsSql(kind), params);
+  const rows = await q.query<Record<string, unknown>>(searchPageSql(kind), { ...params, limit, offset });
+  return {
+    total: counts.reduce((sum, c) => sum + c.n, 0),
+    limit,
+    offset,
+    byOutcome: counts.map((c) => ({ code: c.outcome_code, nameZh: c.name_zh, nameEn: c.name_en, isFinding: c.is_finding, results: c.n })),
+    findings: counts.filter((c) => c.is_finding).reduce((sum, c) => sum + c.n, 0),
+    results: rows.map((r) => ({
+      resultId: r.result_id as string,
+      drawId: r.draw_id as string,
+      taskId: r.task_id as string,
+      taskName: r.task_name as string,
+      objectId: r.object_id as string,
+      entityName: r.entity_name as string,
+      entityType: r.entity_type as string | null,
+      regionCode: r.region_code as string,
+      regionNameZh: r.region_name_zh as string | null,
+      itemCode: r.item_code as string,
+      itemVersion: r.item_version as number,
+      itemNameZh: r.item_name_zh as string,
+      itemNameEn: r.item_name_en as string,
+      departmentCode: r.department_code as string,
+      departmentNameZh: r.department_name_zh as string,
+      departmentNameEn: r.department_name_en as string,
+      outcomeCode: r.outcome_code as string,
+      outcomeNameZh: r.outcome_name_zh as string,
+      outcomeNameEn: r.outcome_name_en as string,
+      isFinding: r.is_finding as boolean,
+      findings: r.findings as string | null,
+      inspectedOn: r.inspected_on as string,
+      publishedAt: r.published_at as Date,
+      updatedAt: r.updated_at as Date,
+    })),
+  };
+}

@@ -1,0 +1,33 @@
+import { describe, it, expect } from 'vitest';
+import { liftAt, rocAuc } from './metrics.ts';
+
+describe('ranking metrics on grouped scores', () => {
+  it('gives AUC 1 for a perfect ranking, 0 for a reversed one and 0.5 for one tie group', () => {
+    expect(rocAuc([{ score: 0.1, positives: 0, negatives: 5 }, { score: 0.9, positives: 3, negatives: 0 }])).toBe(1);
+    expect(rocAuc([{ score: 0.1, positives: 3, negatives: 0 }, { score: 0.9, positives: 0, negatives: 5 }])).toBe(0);
+    expect(rocAuc([{ score: 0.5, positives: 3, negatives: 5 }])).toBe(0.5);
+    expect(rocAuc([{ score: 0.5, positives: 3, negatives: 0 }])).toBeNull();
+  });
+
+  it('counts pairs like Mann-Whitney on a small hand example', () => {
+    // scores: pos 0.8, 0.4; neg 0.6, 0.4, 0.2 -> pairs won: 0.8 beats 3; 0.4 beats 0.2, ties 0.4 -> (3 + 1 + 0.5) / 6
+    const auc = rocAuc([
+      { score: 0.8, positives: 1, negatives: 0 },
+      { score: 0.6, positives: 0, negatives: 1 },
+      { score: 0.4, positives: 1, negatives: 1 },
+      { score: 0.2, positives: 0, negatives: 1 },
+    ]);
+    expect(auc).toBeCloseTo(4.5 / 6, 12);
+  });
+
+  it('computes lift over random, splitting a boundary tie group pro rata', () => {
+    const groups = [
+      { score: 0.9, positives: 8, negatives: 2 }, // top 10%: hit rate 0.8
+      { score: 0.5, positives: 12, negatives: 78 },
+    ];
+    expect(liftAt(groups, 0.1)).toBeCloseTo(0.8 / 0.2, 12);
+    // top 20%: all of the first group and 10 of the 90 in the second (12/90 hit rate)
+    expect(liftAt(groups, 0.2)).toBeCloseTo((8 + (12 * 10) / 90) / 20 / 0.2, 12);
+    expect(liftAt([{ score: 0.5, positives: 20, negatives: 80 }], 0.05)).toBeCloseTo(1, 12);
+  });
+});

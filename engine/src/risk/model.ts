@@ -1,0 +1,282 @@
+// Fitting the scorecard on prior results, and the model versions kept in risk_models.
+// Training rows: one per entity and year Y in which it was inspected; label: a problem was found that year;
+// features as of the last day of Y-1, so nothing from year Y (or later) reaches its own training row.
+import type { Db, Queryable } from '../db/duckdb.ts';
+import { checkDate, featuresQuery, UNORDERED } from './features.ts';
+import {
+  DEFAULT_FEATURES,
+  MAX_BINS,
+  MAX_FEATURES,
+  binCodeSql,
+  binLabels,
+  edgesFromQuantiles,
+  fitScorecard,
+  weightsOfEvidence,
+  decodeBins,
+  logOdds,
+  type CodeCounts,
+  type FeatureSpec,
+  type BinnedFeature,
+  type ScorecardParams,
+} from './scorecard.ts';
+import { rocAuc } from './metrics.ts';
+import type { Cutoffs } from './tiers.ts';
+
+export const METHOD = 'woe-logistic-l2';
+
+export interface FitOptions {
+  /** Reference date: only records dated on or before it are read (default: the data's reference date). */
+  asOf: string;
+  /** Train only on years before this one (the backtest's test year). */
+  beforeYear?: number;
+  /** A year is used for training only when the data reach this many days before its first day (default 365). */
+  minHistoryDays?: number;
+  features?: FeatureSpec[];
+  l2?: number;
+  woePrior?: number;
+}
+
+export interface TrainingSummary {
+  years: number[];
+  /** Features of year Y's rows are as of this date (the last day of Y-1). */
+  featuresAsOf: Record<string, string>;
+  rows: number;
+  events: number;
+  eventRate: number;
+  /** In-sample ROC AUC on the training rows. */
+  auc: number | null;
+  /** Bin combinations the fit ran on. */
+  combinations: number;
+  fitMs: number;
+}
+
+export interface FittedModel {
+  method: string;
+  asOf: string;
+  params: ScorecardParams;
+  training: TrainingSummary;
+}
+
+export interface StoredModel extends FittedModel {
+  version: number;
+  fittedAt: Date;
+  fittedBy: string;
+  metrics: Record<string, unknown>;
+  cutoffs: Cutoffs | null;
+}
+
+const yearEnd = (year: number) => `${year}-12-31`;
+
+/** Years whose inspections can train a model as of `asOf`: with results, before `beforeYear`, with enough history. */
+export async function trainingYears(q: Queryable, options: Pick<FitOptions, 'asOf' | 'beforeYear' | 'minHistoryDays'>): Promise<number[]> {
+  const { asOf, beforeYear, minHistoryDays = 365 } = options;
+  const rows = await q.query<{ year: number }>(
+    `WITH data_start AS (
+       SELECT least((SELECT min(inspected_on) FROM inspection_results),
+                    (SELECT min(CAST(timezone('Asia/Shanghai', received_at) AS DATE)) FROM complaints)) AS first_day
+     )
+     SELECT DISTINCT year(inspected_on)::INTEGER AS year
+     FROM inspection_results, data_start
+     WHERE inspected_on <= $as_of::DATE
+       AND make_date(year(inspected_on), 1, 1) - first_day >= $min_history
+     ORDER BY year`,
+    { as_of: checkDate(asOf, 'as-of date'), min_history: minHistoryDays },
+  );
+  return rows.map((r) => r.year).filter((y) => beforeYear === undefined || y < beforeYear);
+}
+
+/**
+ * Builds TEMP TABLE risk_training (year, object_id, found, feature columns...): one row per entity inspected in a
+ * training year, with features as of the end of the year before. Runs on `q`'s connection.
+ */
+export async function buildTrainingSet(q: Queryable, asOf: string, years: number[]): Promise<number> {
+  await q.exec(`CREATE OR REPLACE TEMP TABLE risk_labels AS
+    SELECT r.object_id, year(r.inspected_on)::INTEGER AS year, bool_or(oc.is_finding) AS found
+    FROM inspection_results r JOIN outcome_codes oc ON oc.code = r.outcome_code
+    WHERE r.inspected_on <= $as_of::DATE
+    GROUP BY r.object_id, year(r.inspected_on)`, { as_of: asOf });
+  await q.exec('DROP TABLE IF EXISTS risk_training');
+  for (const [i, year] of years.entries()) {
+    if (!Number.isInteger(year)) throw new Error(`training year ${year} is not an integer`);
+    const features = featuresQuery({ predicate: `o.id IN (SELECT object_id FROM risk_labels WHERE year = ${year})` });
+    const select = `SELECT ${year} AS year, l.found, f.* FROM (${features}) f JOIN risk_labels l ON l.object_id = f.object_id AND l.year = ${year}`;
+    await q.exec(i === 0 ? `CREATE TEMP TABLE risk_training AS ${select}` : `INSERT INTO risk_training ${select}`, { as_of: yearEnd(year - 1) });
+  }
+  const row = await q.one<{ n: number }>('SELECT count(*) AS n FROM risk_training');
+  return row?.n ?? 0;
+}
+
+/** Resolves each spec's bin edges on the training rows (quantile features); bins start with zero counts. */
+async function resolveBins(q: Queryable, specs: FeatureSpec[]): Promise<BinnedFeature[]> {
+  const out: BinnedFeature[] = [];
+  const emptyBins = (labels: ReturnType<typeof binLabels>) => labels.map((label) => ({ label, rows: 0, events: 0, woe: 0 }));
+  for (const spec of specs) {
+    if (spec.kind === 'category') {
+      out.push({ kind: 'category', column: spec.column, label: spec.label, categories: spec.categories.map((c) => c.value), bins: emptyBins(binLabels(spec, [])) });
+      continue;
+    }
+    let edges = spec.edges ?? [];
+    if (spec.quantiles) {
+      const where = spec.zeroBin ? `${spec.column} > 0` : `${spec.column} IS NOT NULL`;
+      const row = await q.one<{ qs: number[] | null }>(`SELECT quantile_cont(${spec.column}, [${spec.quantiles.join(', ')}]) AS qs FROM risk_training WHERE ${where}`);
+      edges = edgesFromQuantiles(row?.qs ?? []);
+    }
+    out.push({
+      kind: 'numeric',
+      column: spec.column,
+      label: spec.label,
+      hasNullBin: Boolean(spec.nullLabel),
+      zeroBin: Boolean(spec.zeroBin),
+      edges,
+      format: spec.format,
+      bins: emptyBins(binLabels(spec, edges)),
+    });
+  }
+  for (const f of out) if (f.bins.length > MAX_BINS) throw new Error(`feature ${f.column} has ${f.bins.length} bins; at most ${MAX_BINS} fit in bin_code`);
+  return out;
+}
+
+/** Fits a scorecard on the years before `beforeYear` (or all years with results) as of `asOf`. */
+export async function fitModel(db: Db, options: FitOptions): Promise<FittedModel> {
+  const conn = await db.connection();
+  try {
+    await conn.exec(UNORDERED);
+    return await fitOn(conn, options);
+  } finally {
+    conn.close();
+  }
+}
+
+/** fitModel on a given connection (its TEMP tables risk_labels, risk_training, risk_training_codes stay there). */
+export async function fitOn(q: Queryable, options: FitOptions): Promise<FittedModel> {
+  const started = Date.now();
+  const asOf = checkDate(options.asOf, 'as-of date');
+  const specs = options.features ?? DEFAULT_FEATURES;
+  if (specs.length > MAX_FEATURES) throw new Error(`at most ${MAX_FEATURES} features fit in bin_code, got ${specs.length}`);
+  const l2 = options.l2 ?? 1;
+  const woePrior = options.woePrior ?? 20;
+  const years = await trainingYears(q, options);
+  if (years.length === 0) {
+    throw new Error(
+      `no training year: need inspection results in a year before ${options.beforeYear ?? 'the as-of date'} ` +
+        `with at least ${options.minHistoryDays ?? 365} days of complaints or results before it (as of ${asOf})`,
+    );
+  }
+  const rows = await buildTrainingSet(q, asOf, years);
+  const features = await resolveBins(q, specs);
+  await q.exec(`CREATE OR REPLACE TEMP TABLE risk_training_codes AS SELECT year, object_id, found, (${binCodeSql(features)})::UBIGINT AS bin_code FROM risk_training`);
+  const combos = await q.query<CodeCounts>(
+    'SELECT bin_code::VARCHAR AS "binCode", count(*)::DOUBLE AS rows, count(*) FILTER (WHERE found)::DOUBLE AS events FROM risk_training_codes GROUP BY bin_code',
+  );
+  // counts per feature bin, from the combinations
+  for (const c of combos) {
+    const bins = decodeBins(c.binCode, features.length);
+    features.forEach((f, i) => {
+      f.bins[bins[i]].rows += c.rows;
+      f.bins[bins[i]].events += c.events;
+    });
+  }
+  for (const f of features) weightsOfEvidence(f.bins, woePrior).forEach((w, k) => (f.bins[k].woe = w));
+  const params = fitScorecard(features, combos, { l2, woePrior });
+  const events = combos.reduce((s, c) => s + c.events, 0);
+  const auc = rocAuc(combos.map((c) => ({ score: logOdds(params, c.binCode), positives: c.events, negatives: c.rows - c.events })));
+  return {
+    method: METHOD,
+    asOf,
+    params,
+    training: {
+      years,
+      featuresAsOf: Object.fromEntries(years.map((y) => [String(y), yearEnd(y - 1)])),
+      rows,
+      events,
+      eventRate: rows ? events / rows : 0,
+      auc,
+      combinations: combos.length,
+      fitMs: Date.now() - started,
+    },
+  };
+}
+
+// ---- stored versions -----------------------------------------------------------------------------------
+
+interface ModelRow {
+  version: number;
+  fitted_at: Date;
+  fitted_by: string;
+  method: string;
+  as_of: string;
+  params: string;
+  metrics: string;
+  cutoffs: string;
+}
+
+function fromRow(r: ModelRow): StoredModel {
+  const metrics = JSON.parse(r.metrics) as Record<string, unknown>;
+  return {
+    version: r.version,
+    fittedAt: r.fitted_at,
+    fittedBy: r.fitted_by,
+    method: r.method,
+    asOf: r.as_of,
+    params: JSON.parse(r.params) as ScorecardParams,
+    training: metrics.training as TrainingSummary,
+    metrics,
+    cutoffs: JSON.parse(r.cutoffs) as Cutoffs | null,
+  };
+}
+
+const MODEL_COLUMNS = 'version, fitted_at, fitted_by, method, as_of, params::VARCHAR AS params, metrics::VARCHAR AS metrics, cutoffs::VARCHAR AS cutoffs';
+
+/** Inserts a new version (max + 1); earlier versions are never changed. */
+export async function saveModel(
+  q: Queryable,
+  model: FittedModel,
+  options: { actor: string; metrics?: Record<string, unknown>; cutoffs: Cutoffs | null },
+): Promise<StoredModel> {
+  const next = await q.one<{ v: number }>('SELECT coalesce(max(version), 0) + 1 AS v FROM risk_models');
+  const version = next?.v ?? 1;
+  const metrics = { training: model.training, ...(options.metrics ?? {}) };
+  await q.exec(
+    `INSERT INTO risk_models (version, fitted_at, fitted_by, method, as_of, params, metrics, cutoffs)
+     VALUES ($version, current_timestamp, $actor, $method, $as_of::DATE, $params::JSON, $metrics::JSON, $cutoffs::JSON)`,
+    {
+      version,
+      actor: options.actor,
+      method: model.method,
+      as_of: model.asOf,
+      params: JSON.stringify(model.params),
+      metrics: JSON.stringify(metrics),
+      cutoffs: JSON.stringify(options.cutoffs),
+    },
+  );
+  const row = await q.one<ModelRow>(`SELECT ${MODEL_COLUMNS} FROM risk_models WHERE version = $version`, { version });
+  return fromRow(row!);
+}
+
+export interface ModelSummary {
+  version: number;
+  fittedAt: Date;
+  fittedBy: string;
+  method: string;
+  asOf: string;
+  metrics: Record<string, unknown>;
+  cutoffs: Cutoffs | null;
+  current: boolean;
+}
+
+/** Every model version, newest first; `current` marks the one risk_scores holds. */
+export async function listModels(q: Queryable): Promise<ModelSummary[]> {
+  const current = await q.one<{ v: number | null }>('SELECT max(model_version) AS v FROM risk_scores');
+  const rows = await q.query<ModelRow>(`SELECT ${MODEL_COLUMNS} FROM risk_models ORDER BY version DESC`);
+  return rows.map((r) => {
+    const m = fromRow(r);
+    return { version: m.version, fittedAt: m.fittedAt, fittedBy: m.fittedBy, method: m.method, asOf: m.asOf, metrics: m.metrics, cutoffs: m.cutoffs, current: m.version === current?.v };
+  });
+}
+
+export async function loadModel(q: Queryable, version?: number): Promise<StoredModel | null> {
+  const row = version === undefined
+    ? await q.one<ModelRow>(`SELECT ${MODEL_COLUMNS} FROM risk_models ORDER BY version DESC LIMIT 1`)
+    : await q.one<ModelRow>(`SELECT ${MODEL_COLUMNS} FROM risk_models WHERE version = $version`, { version });
+  return row ? fromRow(row) : null;
+}

@@ -1,0 +1,108 @@
+// Tier cut-offs A-D: from target shares of the scored population (found on the score histogram, no sort of
+// the entities) or from absolute score thresholds; and the CASE that applies them.
+
+export const TIERS = ['A', 'B', 'C', 'D'] as const;
+export type Tier = (typeof TIERS)[number];
+export type TierShares = Record<Tier, number>;
+
+/** Default targets: A 40%, B 35%, C 18%, D 7% of active entities. */
+export const DEFAULT_TIER_SHARES: TierShares = { A: 0.4, B: 0.35, C: 0.18, D: 0.07 };
+
+/** shares: target shares of the population; scores: an entity is in tier D when score >= D, else C when >= C, ... */
+export type TierRule = { mode: 'shares'; shares: TierShares } | { mode: 'scores'; thresholds: { B: number; C: number; D: number } };
+
+export interface Cutoffs {
+  rule: TierRule;
+  /** The score thresholds that apply: tier = D if score >= D, C if >= C, B if >= B, else A. */
+  thresholds: { B: number; C: number; D: number };
+  /** Shares of the population that fell in each tier (ties at a threshold keep the tiers from matching targets exactly). */
+  actualShares: TierShares;
+  /** Entities per tier. */
+  counts: TierShares;
+  population: number;
+}
+
+export interface ScoreBucket {
+  score: number;
+  count: number;
+}
+
+export function parseTierRule(text: string): TierRule {
+  // "shares:A=0.4,B=0.35,C=0.18,D=0.07" or "scores:B=0.08,C=0.15,D=0.3" (a bare list of 4 shares or 3 scores also works)
+  const [mode, rest] = text.includes(':') ? (text.split(':', 2) as [string, string]) : ['shares', text];
+  const parts = rest.split(',').map((p) => p.trim()).filter(Boolean);
+  const values: Record<string, number> = {};
+  const order = mode === 'scores' ? ['B', 'C', 'D'] : ['A', 'B', 'C', 'D'];
+  parts.forEach((p, i) => {
+    const [k, v] = p.includes('=') ? p.split('=', 2) : [order[i], p];
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`tier rule '${text}': '${p}' is not a non-negative number`);
+    values[(k ?? '').trim().toUpperCase()] = n;
+  });
+  if (mode === 'shares') {
+    const shares = { A: values.A, B: values.B, C: values.C, D: values.D };
+    for (const t of TIERS) if (shares[t] === undefined) throw new Error(`tier rule '${text}': share of tier ${t} missing (e.g. shares:A=0.4,B=0.35,C=0.18,D=0.07)`);
+    const total = shares.A + shares.B + shares.C + shares.D;
+    if (Math.abs(total - 1) > 1e-6) throw new Error(`tier rule '${text}': shares add up to ${total}, not 1`);
+    return { mode, shares };
+  }
+  if (mode === 'scores') {
+    const thresholds = { B: values.B, C: values.C, D: values.D };
+    for (const t of ['B', 'C', 'D'] as const) if (thresholds[t] === undefined) throw new Error(`tier rule '${text}': threshold of tier ${t} missing (e.g. scores:B=0.08,C=0.15,D=0.3)`);
+    if (!(thresholds.B <= thresholds.C && thresholds.C <= thresholds.D)) throw new Error(`tier rule '${text}': thresholds must rise from B to D`);
+    return { mode, thresholds };
+  }
+  throw new Error(`tier rule '${text}': mode must be 'shares' or 'scores'`);
+}
+
+/**
+ * Score thresholds from target shares on a histogram of scores. Walking down from the highest score, a
+ * threshold sits at the edge of the tie group that brings the cumulative share closest to the target.
+ */
+export function cutoffsFromHistogram(buckets: ScoreBucket[], rule: TierRule): Cutoffs {
+  const sorted = [...buckets].filter((b) => b.count > 0).sort((a, b) => b.score - a.score);
+  const population = sorted.reduce((s, b) => s + b.count, 0);
+  let thresholds: Cutoffs['thresholds'];
+  if (rule.mode === 'scores') thresholds = { ...rule.thresholds };
+  else {
+    const find = (targetShare: number): number => {
+      const target = targetShare * population;
+      if (sorted.length === 0 || target <= 0) return Infinity;
+      let above = 0; // entities with a score above sorted[i]
+      for (let i = 0; i < sorted.length; i++) {
+        const withGroup = above + sorted[i].count;
+        if (withGroup >= target) {
+          // exclude the tie group only when that is closer to the target and leaves the tier non-empty
+          const excludeCloser = above > 0 && Math.abs(above - target) < Math.abs(withGroup - target);
+          return excludeCloser ? sorted[i - 1].score : sorted[i].score;
+        }
+        above = withGroup;
+      }
+      return sorted[sorted.length - 1].score;
+    };
+    const { B, C, D } = rule.shares;
+    thresholds = { D: find(D), C: find(D + C), B: find(D + C + B) };
+    thresholds.C = Math.min(thresholds.C, thresholds.D);
+    thresholds.B = Math.min(thresholds.B, thresholds.C);
+  }
+  const counts: TierShares = { A: 0, B: 0, C: 0, D: 0 };
+  for (const b of sorted) counts[tierOf(b.score, thresholds)] += b.count;
+  const actualShares: TierShares = { A: 0, B: 0, C: 0, D: 0 };
+  for (const t of TIERS) actualShares[t] = population ? counts[t] / population : 0;
+  return { rule, thresholds: toFinite(thresholds), actualShares, counts, population };
+}
+
+/** Infinity (an empty tier) is stored as a number JSON can hold. */
+function toFinite(t: Cutoffs['thresholds']): Cutoffs['thresholds'] {
+  const fix = (x: number) => (Number.isFinite(x) ? x : Number.MAX_VALUE);
+  return { B: fix(t.B), C: fix(t.C), D: fix(t.D) };
+}
+
+export function tierOf(score: number, thresholds: Cutoffs['thresholds']): Tier {
+  return score >= thresholds.D ? 'D' : score >= thresholds.C ? 'C' : score >= thresholds.B ? 'B' : 'A';
+}
+
+export function tierSql(thresholds: Cutoffs['thresholds'], column = 'score'): string {
+  const n = (x: number) => (Number.isFinite(x) ? x.toPrecision(17) : '1e308');
+  return `(CASE WHEN ${column} >= ${n(thresholds.D)} THEN 'D' WHEN ${column} >= ${n(thresholds.C)} THEN 'C' WHEN ${column} >= ${n(thresholds.B)} THEN 'B' ELSE 'A' END)`;
+}
