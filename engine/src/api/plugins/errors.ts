@@ -12,7 +12,11 @@ export const errorsPlugin = fp(
       }
       return reply.status(status).send({ error: err.code ?? 'bad request', message: err.message });
     });
-    app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: 'not found', message: `no route ${request.method} ${request.url}` }));
+    app.setNotFoundHandler((request, reply) => {
+      // With the dashboard mounted (web.ts), a page path gets index.html so the client router can take it.
+      if (app.hasReplyDecorator('sendFile') && request.method === 'GET' && !request.url.startsWith('/api/')) return reply.sendFile('index.html');
+      return reply.status(404).send({ error: 'not found', message: `no route ${request.method} ${request.url}` });
+    });
   },
   { name: 'fairdraw-errors' },
 );
