@@ -76,7 +76,16 @@ export async function run(args: string[]): Promise<void> {
         `target <= 12 s`,
       );
       figures[figures.length - 1].note = `${result.selected.toLocaleString('en-US')} picks, ${result.widenings} widenings; target <= 12 s`;
-      if (ratioBp === 300) drawOrderCount = result.selected;
+      if (ratioBp === 300) {
+        drawOrderCount = result.selected;
+        await timed(
+          'draw 3%, population checked at commit',
+          () => drawSelectionTable(db, { populationTable: 'population', seed, taskId, strata, resultTable: 'picked_checked', populationChecked: true }),
+          figures,
+          'populationChecked: the lifecycle checks the frozen rows at commit',
+        );
+        await db.exec('DROP TABLE picked_checked');
+      }
       if (ratioBp !== 300) await db.exec(`DROP TABLE picked_${ratioBp}`);
     }
     const digest = await timed('population digest (DuckDB sort + COPY + hash)', () => populationDigestSql(db, { populationTable: 'population' }), figures);

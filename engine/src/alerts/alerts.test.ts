@@ -1,8 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../db/duckdb.ts';
-import type { Queryable } from '../db/duckdb.ts';
+import type { Db, Queryable } from '../db/duckdb.ts';
 import { fixtureDb } from '../policy/test-support.ts';
-import { addDays, computeAlerts, severityOf } from './alerts.ts';
+import { computeAlerts, severityOf } from './alerts.ts';
 import { binomialUpperTail, hypergeometricUpperTail, noncentralHypergeometricUpperTail } from './stats.ts';
 
 const AS_OF = '2026-10-31'; // a Saturday; week 0 is 2026-10-25..31, the window 2026-09-06..10-31

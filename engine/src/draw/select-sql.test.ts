@@ -71,6 +71,7 @@ describe('selectObjectsSql equals selectObjects', () => {
       const expected = selectObjects({ ...input, population });
       expect(await selectObjectsSql(db, { ...input, populationTable: 'pop' })).toEqual(expected);
       expect(await selectObjectsSql(db, { ...input, populationSql: 'SELECT id, stratum FROM pop' })).toEqual(expected);
+      expect(await selectObjectsSql(db, { ...input, populationTable: 'pop', populationChecked: true })).toEqual(expected);
     }
   });
 

@@ -17,6 +17,11 @@ export interface SqlSelectOptions extends PopulationSource {
   seed: string;
   taskId: string;
   strata: StratumSpec[];
+  /**
+   * The caller vouches that these exact rows already passed checkPopulationSql (e.g. populationDigestSql at
+   * commit, on a frozen population): the draw then only counts them per stratum, saving two full scans.
+   */
+  populationChecked?: boolean;
   /** Tests only: scales the first thresholds down so the widening path runs. */
   thresholdScale?: number;
 }
@@ -130,6 +135,15 @@ export async function checkPopulationSql(q: Queryable, source: PopulationSource,
   return sizes;
 }
 
+/** Rows per stratum of an already checked population; a stratum outside the task is still refused. */
+async function countPopulationSql(q: Queryable, src: string, known: Set<string>): Promise<Map<string, number>> {
+  const rows = await q.query<{ stratum: string; eligible: number }>(`SELECT stratum, count(*) AS eligible FROM ${src} GROUP BY stratum`);
+  for (const { stratum } of rows) {
+    if (!known.has(stratum)) throw new Error(`population: stratum ${stratum} has no ratio or count in the task's strata`);
+  }
+  return new Map(rows.map((r) => [r.stratum, r.eligible]));
+}
+
 /** A 12-hex-digit threshold keeping about `fraction` of uniform keys, or 'g' (above every hex key) for all. */
 function thresholdFor(fraction: number): string {
   if (fraction >= 1) return 'g';
@@ -146,7 +160,8 @@ export async function drawSelectionTable(q: Queryable, options: SqlSelectOptions
   if (typeof options.seed !== 'string' || typeof options.taskId !== 'string') throw new Error('seed and taskId must be strings');
   const src = sourceSql(options);
   const result = quoteIdent(options.resultTable);
-  const sizes = await checkPopulationSql(q, options, new Set(options.strata.map((s) => s.stratum)));
+  const known = new Set(options.strata.map((s) => s.stratum));
+  const sizes = options.populationChecked ? await countPopulationSql(q, src, known) : await checkPopulationSql(q, options, known);
 
   const strata: StratumQuota[] = options.strata.map((spec) => {
     const eligible = sizes.get(spec.stratum) ?? 0;

@@ -33,6 +33,7 @@ describe('risk tiers on generated demo data', () => {
     expect(A!).toBeLessThan(B!);
     expect(B!).toBeLessThan(C!);
     expect(C!).toBeLessThan(D!);
+    expect(D! / A!).toBeGreaterThan(2.5);
     for (const tier of ['A', 'B', 'C', 'D'] as const) expect(result.tiers[tier].inspected).toBeGreaterThan(100);
   });
 

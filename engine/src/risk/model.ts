@@ -159,7 +159,7 @@ export async function fitOn(q: Queryable, options: FitOptions): Promise<FittedMo
   if (years.length === 0) {
     throw new Error(
       `no training year: need inspection results in a year before ${options.beforeYear ?? 'the as-of date'} ` +
-        `with at least ${options.minHistoryDays ?? 365} days of complaints or results before it (as of ${asOf})`,
+        `with at least ${options.minHistoryDays ?? 365} days of complaints or results before it (as of ${asOf}; --min-history lowers that)`,
     );
   }
   const rows = await buildTrainingSet(q, asOf, years);

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { withDb, DB_OPTION } from '../db.ts';
 import { backtest, parseTierRule } from '../../risk/index.ts';
-import { readableBacktest, wholeYear } from './score.ts';
+import { nonNegative, readableBacktest, wholeYear } from './score.ts';
 
 interface BacktestFlags {
   db?: string;
@@ -12,6 +12,7 @@ interface BacktestFlags {
   truth?: string;
   tiers?: string;
   l2?: string;
+  minHistory?: string;
 }
 
 export function backtestCommand(program: Command): void {
@@ -24,15 +25,17 @@ export function backtestCommand(program: Command): void {
     .option('--truth <file>', "the generator's truth.csv (uscc, propensity): adds truthSpearman; never imported")
     .option('--tiers <rule>', 'tier cut-offs: shares:A=0.4,B=0.35,C=0.18,D=0.07 (default) or scores:B=0.1,C=0.2,D=0.35')
     .option('--l2 <lambda>', 'L2 penalty on the coefficients (default 1)')
+    .option('--min-history <days>', 'train on a year only when the data reach this many days before it (default 365)')
     .action(async (flags: BacktestFlags) => {
-      const l2 = flags.l2 === undefined ? undefined : Number(flags.l2);
-      if (l2 !== undefined && !(Number.isFinite(l2) && l2 >= 0)) throw new Error(`--l2 '${flags.l2}': expected a number >= 0`);
+      const l2 = flags.l2 === undefined ? undefined : nonNegative('--l2', flags.l2);
+      const minHistoryDays = flags.minHistory === undefined ? undefined : nonNegative('--min-history', flags.minHistory);
       const result = await withDb(flags.db, (db) =>
         backtest(db, {
           testYear: flags.year === undefined ? undefined : wholeYear(flags.year),
           truthPath: flags.truth,
           rule: flags.tiers === undefined ? undefined : parseTierRule(flags.tiers),
           l2,
+          minHistoryDays,
         }),
       );
       process.stdout.write(flags.json ? `${JSON.stringify(result, null, 2)}\n` : readableBacktest(result));

@@ -17,6 +17,7 @@ interface ScoreFlags {
   testYear?: string;
   truth?: string;
   l2?: string;
+  minHistory?: string;
   list?: boolean;
   explain?: string;
 }
@@ -45,6 +46,7 @@ export function scoreCommand(program: Command): void {
     .option('--test-year <year>', 'backtest test year (default: the latest year with results)')
     .option('--truth <file>', "the generator's truth.csv, for the backtest's rank correlation with the hidden propensity")
     .option('--l2 <lambda>', 'L2 penalty on the coefficients (default 1)')
+    .option('--min-history <days>', 'train on a year only when the data reach this many days before it (default 365)')
     .option('--list', 'list the stored model versions and stop / 列出模型版本')
     .option('--explain <objectId>', "explain one entity's current score and stop / 解释某主体的评分")
     .action(async (flags: ScoreFlags) => {
@@ -68,6 +70,7 @@ export function scoreCommand(program: Command): void {
           testYear: flags.testYear === undefined ? undefined : wholeYear(flags.testYear),
           truthPath: flags.truth,
           l2: flags.l2 === undefined ? undefined : nonNegative('--l2', flags.l2),
+          minHistoryDays: flags.minHistory === undefined ? undefined : nonNegative('--min-history', flags.minHistory),
         });
         process.stdout.write(flags.json ? `${JSON.stringify(jsonSummary(result), null, 2)}\n` : readableScore(result));
       });
@@ -80,7 +83,7 @@ export function wholeYear(text: string): number {
   return n;
 }
 
-function nonNegative(flag: string, text: string): number {
+export function nonNegative(flag: string, text: string): number {
   const n = Number(text);
   if (!Number.isFinite(n) || n < 0) throw new Error(`${flag} '${text}': expected a number >= 0`);
   return n;

@@ -3,7 +3,6 @@
 // Two engines: all in JS for ordinary files, DuckDB's sha256() over read_csv for millions of rows.
 import { createHash, hash } from 'node:crypto';
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Db } from '../../db/duckdb.ts';
@@ -218,11 +217,10 @@ function reportDigest(input: PicksInput, digest: string): void {
 
 const sqlString = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
-/** population.csv as a table, one row per line after the header, read exactly as written. */
-const READ_POPULATION_SQL = (path: string) => `
-  CREATE TEMP TABLE v_population AS
-  SELECT stratum, id FROM read_csv(${sqlString(path)}, header = true, auto_detect = false, delim = ',', quote = '', escape = '',
-                                   new_line = '\\n', columns = {'stratum': 'VARCHAR', 'id': 'VARCHAR'})`;
+/** population.csv as rows (stratum, id), read exactly as written: no quoting, no type guessing. */
+const POPULATION_CSV = (path: string) =>
+  `read_csv(${sqlString(path)}, header = true, auto_detect = false, delim = ',', quote = '', escape = '', new_line = '\\n',
+            columns = {'stratum': 'VARCHAR', 'id': 'VARCHAR'})`;
 
 /** selection.csv as a table, one row per published pick. */
 const READ_SELECTION_SQL = (path: string) => `
@@ -232,14 +230,14 @@ const READ_SELECTION_SQL = (path: string) => `
 
 /**
  * The population rows whose recomputed key is at or below their stratum's largest published key: one
- * pass hashing every row, keeping about as many rows as were drawn. When the draw is right these are
- * exactly the published picks.
+ * pass over the file hashing every row, keeping about as many rows as were drawn. When the draw is
+ * right these are exactly the published picks.
  */
-const LOW_ROWS_SQL = `
+const LOW_ROWS_SQL = (population: string) => `
   CREATE TEMP TABLE v_low AS
   SELECT stratum, id, key FROM (
     SELECT p.stratum, p.id, sha256('fd1|' || $seed || '|' || $task || '|' || p.stratum || '|' || p.id) AS key, m.max_key
-    FROM v_population p JOIN (SELECT stratum, max(key) AS max_key FROM v_selection GROUP BY stratum) m ON m.stratum = p.stratum
+    FROM ${population} p JOIN (SELECT stratum, max(key) AS max_key FROM v_selection GROUP BY stratum) m ON m.stratum = p.stratum
   ) WHERE key <= max_key`;
 
 /** Per stratum: the low rows, and how many of them are published picks with the same key. */
@@ -249,32 +247,13 @@ const PICK_FIGURES_SQL = `
   GROUP BY l.stratum`;
 
 /** The expected picks of one stratum (only run to locate a mismatch): its k smallest keys. */
-const STRATUM_TOP_SQL = `
+const STRATUM_TOP_SQL = (population: string) => `
   SELECT id, key FROM (
-    SELECT id, sha256('fd1|' || $seed || '|' || $task || '|' || stratum || '|' || id) AS key FROM v_population WHERE stratum = $stratum
+    SELECT id, sha256('fd1|' || $seed || '|' || $task || '|' || stratum || '|' || id) AS key FROM ${population} WHERE stratum = $stratum
   ) ORDER BY key LIMIT $k`;
 
-/** Rows against distinct 64-bit hashes of ids: fewer hashes than rows means a repeated id (or a rare collision). */
-const ID_HASHES_SQL = `SELECT count(*) AS n, count(DISTINCT hash(id)) AS hashes FROM v_population`;
-/** The first repeated id, exactly (only run when the counts differ). */
-const REPEATED_ID_SQL = `SELECT id FROM v_population GROUP BY id HAVING count(*) > 1 ORDER BY id LIMIT 1`;
-
 /** The digest's input for an unsorted file: rows sorted by stratum then id in byte order, as "stratum\tid". */
-const SORTED_ROWS_SQL = `SELECT stratum, id FROM v_population ORDER BY stratum COLLATE "binary", id COLLATE "binary"`;
-
-/** Only when a mismatch was found: the first two lines of population.csv naming `id`. */
-async function linesHolding(dir: string, id: string): Promise<Array<{ line: number; content: string }>> {
-  const found: Array<{ line: number; content: string }> = [];
-  const reader = createInterface({ input: createReadStream(join(dir, 'population.csv'), 'utf8'), crlfDelay: Infinity });
-  let line = 0;
-  for await (const text of reader) {
-    line++;
-    if (line > 1 && text.endsWith(',' + id)) found.push({ line, content: text });
-    if (found.length === 2) break;
-  }
-  reader.close();
-  return found;
-}
+const SORTED_ROWS_SQL = (population: string) => `SELECT stratum, id FROM ${population} ORDER BY stratum COLLATE "binary", id COLLATE "binary"`;
 
 function hashFile(path: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -291,47 +270,39 @@ export async function checkPicksDuckdb(input: PicksInput): Promise<void> {
   const db = await Db.open({ path: ':memory:', skipMigrate: true });
   const scratch = mkdtempSync(join(tmpdir(), 'fd1-verify-'));
   const params = { seed: manifest.seed, task: manifest.task_id };
+  const population = POPULATION_CSV(join(dir, 'population.csv'));
   try {
-    const populationPath = join(dir, 'population.csv');
     const time = <T,>(name: string, work: Promise<T>) => (input.phases ? input.phases.time(name, work) : work);
-    // DuckDB's part runs on its own threads from the start, while this thread scans the file and recomputes the teams.
+    // DuckDB hashes every row on its own threads from the start, while this thread scans the file and
+    // recomputes the teams. (If the file is malformed the scan says where; DuckDB's error is then moot.)
     const duckdbWork = (async () => {
-      await time('load population (DuckDB read_csv)', db.exec(READ_POPULATION_SQL(populationPath)));
-      const ids = (await time('repeated ids (DuckDB)', db.one<{ n: number; hashes: number }>(ID_HASHES_SQL)))!;
-      if (!input.selection) return { ids, figures: undefined };
+      if (!input.selection) return undefined;
       await db.exec(READ_SELECTION_SQL(join(dir, 'selection.csv')));
-      await time('keys of every row (DuckDB)', db.exec(LOW_ROWS_SQL, params));
+      await time('keys of every row (DuckDB)', db.exec(LOW_ROWS_SQL(population), params));
       const rows = await db.query<{ stratum: string; at_or_below: number; found: number }>(PICK_FIGURES_SQL);
-      return { ids, figures: new Map(rows.map((r) => [r.stratum, r])) };
+      return new Map(rows.map((r) => [r.stratum, r]));
     })().then(
       (value) => ({ value, error: undefined }),
       (error: Error) => ({ value: undefined, error }),
     );
-    const scan = await time('scan population (shape, order, digest)', scanPopulation(populationPath));
+    const scan = await time('scan population (shape, order, repeated ids, digest)', scanPopulation(join(dir, 'population.csv')));
     input.whileHashing?.();
     const duckdb = await duckdbWork;
     if (scan.problem) {
       checks.mismatch('population', T_POPULATION, scan.problem.reason, { file: 'population.csv', line: scan.problem.line, content: scan.problem.content });
       return;
     }
-    if (duckdb.error) throw duckdb.error;
-    const { ids, figures } = duckdb.value!;
     const known = new Set(manifest.strata.map((s) => s.stratum));
-    for (const stratum of scan.eligible.keys()) {
+    for (const [stratum, at] of scan.firstLine) {
       if (!known.has(stratum)) {
-        const row = await db.one<{ id: string }>('SELECT id FROM v_population WHERE stratum = $1 LIMIT 1', [stratum]);
-        const at = row ? (await linesHolding(dir, row.id))[0] : undefined;
         checks.mismatch('population', T_POPULATION, `stratum ${stratum} is not in manifest.json strata`, { file: 'population.csv', ...at });
         return;
       }
     }
-    if (ids.hashes < ids.n) {
-      const repeated = await db.one<{ id: string }>(REPEATED_ID_SQL);
-      if (repeated) {
-        const [first, second] = await linesHolding(dir, repeated.id);
-        checks.mismatch('population', T_POPULATION, `id ${repeated.id} is also on line ${first?.line}; an id appears once`, { file: 'population.csv', ...second });
-        return;
-      }
+    if (scan.repeated) {
+      const { id, first, second } = scan.repeated;
+      checks.mismatch('population', T_POPULATION, `id ${id} is also on line ${first.line}; an id appears once`, { file: 'population.csv', ...second });
+      return;
     }
     checks.ok('population', T_POPULATION, `${scan.rows} rows, each id once, every stratum in the manifest`);
 
@@ -339,16 +310,18 @@ export async function checkPicksDuckdb(input: PicksInput): Promise<void> {
     if (!scan.sorted) {
       // Any row order verifies; only the published order lets the digest come straight from the scan.
       const tsv = join(scratch, 'sorted.tsv');
-      await db.exec(`COPY (${SORTED_ROWS_SQL}) TO ${sqlString(tsv)} (HEADER false, DELIMITER '\t', QUOTE '')`);
+      await db.exec(`COPY (${SORTED_ROWS_SQL(population)}) TO ${sqlString(tsv)} (HEADER false, DELIMITER '\t', QUOTE '')`);
       digest = await hashFile(tsv);
     }
     reportDigest(input, digest!);
 
     const selectionOk = checkSelectionShape(input);
-    if (!selectionOk || !figures) {
+    if (!selectionOk || !duckdb.value) {
+      if (duckdb.error && selectionOk) throw duckdb.error;
       for (const spec of manifest.strata) checkStratum(input, spec, scan.eligible.get(spec.stratum) ?? 0, undefined);
       return;
     }
+    const figures = duckdb.value;
     const groups = publishedByStratum(input);
     for (const spec of manifest.strata) {
       const eligible = scan.eligible.get(spec.stratum) ?? 0;
@@ -363,7 +336,7 @@ export async function checkPicksDuckdb(input: PicksInput): Promise<void> {
       if (exact) {
         expected = published.map((r) => ({ id: r.id, key: r.recomputedKey })).sort((a, b) => (a.key < b.key ? -1 : 1));
       } else {
-        expected = await db.query<{ id: string; key: string }>(STRATUM_TOP_SQL, { ...params, stratum: spec.stratum, k });
+        expected = await db.query<{ id: string; key: string }>(STRATUM_TOP_SQL(population), { ...params, stratum: spec.stratum, k });
       }
       checkStratum(input, spec, eligible, expected, published);
     }
