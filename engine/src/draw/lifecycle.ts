@@ -368,6 +368,8 @@ export async function runDraw(db: Db, drawId: string, options: RunOptions): Prom
       taskId: draw.taskId,
       strata: draw.strata.map((s) => (s.count !== undefined ? { stratum: s.stratum, count: s.count } : { stratum: s.stratum, ratioBp: s.ratio_bp as number })),
       resultTable,
+      // Commit already checked these frozen rows (duplicates, labels) when it computed their digest.
+      populationChecked: true,
     });
     // Only the ids leave DuckDB (reading rows into JS costs about 10 µs a value); the digest is computed in SQL.
     const drawOrder = (await tx.query<{ id: string }>(`SELECT id FROM ${resultTable} ORDER BY draw_order`)).map((r) => r.id);
