@@ -1,6 +1,5 @@
 // CSV rows from a file, streamed: UTF-8 bytes straight into csv-parse (checked as they pass), GBK/GB18030
-// decoded by iconv-lite; rows in batches with the line each starts on. Used by the importing thread and by
-// the CSV worker thread.
+// decoded by iconv-lite; rows in batches with the line each starts on.
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';

@@ -2,7 +2,6 @@
 // check what needs the whole file (duplicate ids) or the database (unknown entities), then in one transaction
 // insert new rows, update changed ones and leave identical ones untouched. Any rejected row: nothing is written
 // (unless skipInvalid). The CLI, the API and the demo all call importFile.
-import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Db, Queryable } from '../db/duckdb.ts';
 import { appendAudit } from '../audit/chain.ts';
@@ -10,8 +9,6 @@ import { ImportFileError } from './errors.ts';
 import { FORMATS, KINDS, bestKindFor, fieldLabel, isKind, matchHeader, refTablesOf, type Kind, type KindDef, type RefTable } from './formats.ts';
 import { openSource, type Encoding, type RowSource, type SourceFormat } from './source.ts';
 import { rowValidator, type RefMaps, type RowProblem, type RowValidator } from './validate.ts';
-import { NO_VALUE, stageBatch, type StagedBatch } from './stage.ts';
-import { readCsvOnWorker } from './csv-thread.ts';
 import {
   COUNT_CHANGES_SQL,
   CREATE_PROBLEMS_SQL,
@@ -45,12 +42,7 @@ export interface ImportOptions {
   onProgress?: (rowsRead: number, phase: 'read' | 'write') => void;
   /** Who imports, for the audit log. */
   actor?: string;
-  /** CSV: parse and validate on a worker thread; by default for files of CSV_WORKER_MIN_BYTES and more. */
-  csvWorker?: boolean;
 }
-
-/** Below this a worker thread costs more to start than it saves. */
-export const CSV_WORKER_MIN_BYTES = 16 * 1024 * 1024;
 
 export interface ImportReport {
   kind: Kind;
@@ -138,11 +130,13 @@ export function checkHeader(def: KindDef, source: Pick<RowSource, 'file' | 'head
   return match;
 }
 
+export const unknownKind = (kind: string, file: string) =>
+  new ImportFileError(file, `unknown import kind '${kind}': expected one of ${KINDS.join(', ')}`, `未知的导入类型“${kind}”`);
+
 export async function importFile(db: Db, options: ImportOptions): Promise<ImportReport> {
   const started = Date.now();
   const { kind, file } = options;
-  if (!isKind(kind))
-    throw new Error(`未知的导入类型“${kind}” / unknown import kind '${kind}': expected one of ${KINDS.join(', ')}`);
+  if (!isKind(kind)) throw unknownKind(kind, file);
   const def = FORMATS[kind];
   const source = await openSource(file, { encoding: options.encoding, db });
   let conn: (Queryable & { close(): void }) | undefined;
@@ -150,23 +144,15 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
     const match = checkHeader(def, source);
     conn = await db.connection();
     const refs = await loadRefMaps(conn, refTablesOf(def));
-    const headerWidth = source.format === 'csv' ? source.header.length : undefined;
+    const validate = rowValidator(def, {
+      columnOf: match.columnOf,
+      refs,
+      headerWidth: source.format === 'csv' ? source.header.length : undefined,
+    });
     await conn.exec(createStagingSql(def));
     await conn.exec(CREATE_PROBLEMS_SQL);
-    const fieldCount = def.fields.length;
-    let rows: number;
-    let sha256: string;
-    const onWorker = source.format === 'csv' && (options.csvWorker ?? statSync(file).size >= CSV_WORKER_MIN_BYTES);
-    if (onWorker) {
-      await source.close();
-      const thread = readCsvOnWorker({ file, encoding: source.encoding!, kind, columnOf: match.columnOf, refs, headerWidth: headerWidth!, batchRows: 2048 });
-      rows = await appendStaged(conn, def, thread.batches, options.onProgress);
-      sha256 = await thread.sha256();
-    } else {
-      const validate = rowValidator(def, { columnOf: match.columnOf, refs, headerWidth });
-      rows = await appendStaged(conn, def, stagedHere(source, validate, fieldCount), options.onProgress);
-      sha256 = await source.sha256();
-    }
+    const rows = await stageRows(conn, def, source, validate, options.onProgress);
+    const sha256 = await source.sha256();
     const readDone = Date.now();
     let checkDone = readDone;
     if (rows === 0) throw new ImportFileError(file, 'the file has a header but no data rows', '文件只有表头，没有数据行');
@@ -198,16 +184,16 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
         await conn.exec('ROLLBACK');
         return report({ accepted: 0, updated: 0, unchanged: 0 }, false, problems);
       }
-      let t0 = Date.now(); await conn.exec(readySql(def)); console.error('ready', Date.now() - t0); t0 = Date.now();
+      await conn.exec(readySql(def));
       const counts = (await conn.one<{ accepted: number; updated: number; unchanged: number }>(COUNT_CHANGES_SQL))!;
-      console.error('count', Date.now() - t0); for (const sql of writeSql(def)) { t0 = Date.now(); await conn.exec(sql); console.error('w', Date.now() - t0); } t0 = Date.now();
+      for (const sql of writeSql(def)) await conn.exec(sql);
       await appendAudit(conn, {
         actor: options.actor ?? 'cli',
         action: 'import',
         subject: kind,
         payload: { kind, file: basename(file), sha256, counts: { rows, ...counts, rejected: problems.lines } },
       });
-      console.error('audit', Date.now() - t0); t0 = Date.now(); await conn.exec('COMMIT'); console.error('commit', Date.now() - t0);
+      await conn.exec('COMMIT');
       return report(counts, true, problems);
     } catch (err) {
       await conn.exec('ROLLBACK').catch(() => undefined);
@@ -238,41 +224,43 @@ async function summariseProblems(q: Queryable): Promise<ProblemSummary> {
   };
 }
 
-/** Validates every row of a source here, in the importing thread. */
-async function* stagedHere(source: RowSource, validate: RowValidator, fieldCount: number): AsyncGenerator<StagedBatch> {
-  for await (const batch of source.rows()) yield stageBatch(batch, validate, fieldCount);
-}
-
-/** Appends staged rows to the staging table and their problems to the problems table; returns the row count. */
-async function appendStaged(conn: Queryable, def: KindDef, batches: AsyncIterable<StagedBatch>, onProgress?: ImportOptions['onProgress']): Promise<number> {
-  const fieldCount = def.fields.length;
-  const fieldPos = new Map(def.fields.map((f, i) => [f.name, i]));
+/** Validates every row and appends it to staging (its problems to the problems table); returns the row count. */
+async function stageRows(
+  conn: Queryable,
+  def: KindDef,
+  source: RowSource,
+  validate: RowValidator,
+  onProgress?: ImportOptions['onProgress'],
+): Promise<number> {
   const staging = await conn.appender(STAGING);
   const problemsOut = await conn.appender(PROBLEMS);
+  const fieldPos = new Map(def.fields.map((f, i) => [f.name, i]));
+  const values: (string | null)[] = new Array(def.fields.length).fill(null);
+  const problems: RowProblem[] = [];
   let rows = 0;
   try {
-    for await (const batch of batches) {
-      const { lines, ok, values } = batch;
-      for (let r = 0, at = 0; r < lines.length; r++) {
-        staging.appendInteger(lines[r]);
-        staging.appendBoolean(ok[r] === 1);
-        for (let f = 0; f < fieldCount; f++, at++) {
-          const value = values[at];
-          if (value === NO_VALUE) staging.appendNull();
+    for await (const batch of source.rows()) {
+      for (let r = 0; r < batch.rows.length; r++) {
+        problems.length = 0;
+        const ok = validate(batch.rows[r], batch.lines[r], values, problems);
+        staging.appendInteger(batch.lines[r]);
+        staging.appendBoolean(ok);
+        for (const value of values) {
+          if (value === null) staging.appendNull();
           else staging.appendVarchar(value);
         }
         staging.endRow();
+        for (const p of problems) {
+          problemsOut.appendInteger(p.line);
+          problemsOut.appendInteger(fieldPos.get(p.field) ?? -1);
+          problemsOut.appendVarchar(p.field);
+          problemsOut.appendVarchar(p.value);
+          problemsOut.appendVarchar(p.reason);
+          problemsOut.appendVarchar(p.reasonZh);
+          problemsOut.endRow();
+        }
       }
-      for (const p of batch.problems) {
-        problemsOut.appendInteger(p.line);
-        problemsOut.appendInteger(fieldPos.get(p.field) ?? -1);
-        problemsOut.appendVarchar(p.field);
-        problemsOut.appendVarchar(p.value);
-        problemsOut.appendVarchar(p.reason);
-        problemsOut.appendVarchar(p.reasonZh);
-        problemsOut.endRow();
-      }
-      rows += lines.length;
+      rows += batch.rows.length;
       onProgress?.(rows, 'read');
     }
     staging.flushSync();

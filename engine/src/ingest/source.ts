@@ -5,7 +5,6 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
-import ExcelJS from 'exceljs';
 import type { Db } from '../db/duckdb.ts';
 import { ImportFileError } from './errors.ts';
 import { LOST_DIGITS_MARK } from './validate.ts';
@@ -165,6 +164,8 @@ export function excelCellText(value: unknown): string {
 async function* xlsxBatches(file: string, batchRows: number): AsyncGenerator<RowBatch> {
   let batch: RowBatch = { lines: [], rows: [] };
   try {
+    // exceljs takes a noticeable moment to load: only when a workbook is read.
+    const { default: ExcelJS } = await import('exceljs');
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
       worksheets: 'emit',
       sharedStrings: 'cache',
@@ -206,9 +207,13 @@ function parquetColumnText(name: string, type: string): string {
   return `CAST(${col} AS VARCHAR)`;
 }
 
+/** Joins a row's cells in SQL: one string per row crosses into JavaScript instead of one value per cell. */
+const CELL_SEPARATOR = '\u0001';
+
 async function* parquetBatches(file: string, db: Db, batchRows: number): AsyncGenerator<RowBatch> {
   // Its own connection: the import's connection appends to staging while this result streams.
   const conn = await db.connection();
+  let fallback: Awaited<ReturnType<Db['connection']>> | undefined;
   try {
     let columns: Array<{ column_name: string; column_type: string }>;
     try {
@@ -217,13 +222,22 @@ async function* parquetBatches(file: string, db: Db, batchRows: number): AsyncGe
       throw new ImportFileError(file, `cannot read the file as Parquet: ${(err as Error).message}`, `无法按 Parquet 读取：${(err as Error).message}`);
     }
     yield { lines: [0], rows: [columns.map((c) => c.column_name)] };
-    const select = columns.map((c, i) => `${parquetColumnText(c.column_name, c.column_type)} AS c${i}`).join(', ');
+    const texts = columns.map((c) => `coalesce(${parquetColumnText(c.column_name, c.column_type)}, '')`);
+    const from = `FROM read_parquet(${sqlString(file)})`;
+    // A cell holding the separator itself (a control character, rejected anyway) splits wrongly: that rare
+    // row is read again cell by cell, on a connection of its own.
+    const cellsOf = async (rowNumber: number): Promise<string[]> => {
+      fallback ??= await db.connection();
+      const row = await fallback.one<Record<string, string>>(`SELECT ${texts.map((t, i) => `${t} AS c${i}`).join(', ')} ${from} LIMIT 1 OFFSET ${rowNumber - 1}`);
+      return columns.map((_, i) => row?.[`c${i}`] ?? '');
+    };
     let rowNumber = 0;
     let batch: RowBatch = { lines: [], rows: [] };
-    for await (const chunk of conn.stream<Record<string, string | null>>(`SELECT ${select} FROM read_parquet(${sqlString(file)})`)) {
-      for (const row of chunk) {
+    for await (const chunk of conn.stream<{ r: string }>(`SELECT concat_ws(chr(1), ${texts.join(', ')}) AS r ${from}`)) {
+      for (const { r } of chunk) {
         rowNumber++;
-        const cells = columns.map((_, i) => row[`c${i}`] ?? '');
+        let cells = r.split(CELL_SEPARATOR);
+        if (cells.length !== columns.length) cells = await cellsOf(rowNumber);
         if (isBlank(cells)) continue;
         batch.lines.push(rowNumber);
         batch.rows.push(cells);
@@ -236,6 +250,6 @@ async function* parquetBatches(file: string, db: Db, batchRows: number): AsyncGe
     if (batch.rows.length) yield batch;
   } finally {
     conn.close();
+    fallback?.close();
   }
 }
-

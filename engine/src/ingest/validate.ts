@@ -215,7 +215,7 @@ export function listCheck(item: CellCheck, sorted: boolean): CellCheck {
   };
 }
 
-/** Control characters (other than tab and line breaks) are never data; they also separate staged values. */
+/** Control characters (other than tab and line breaks) are never data. */
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 const controlCharacter = (value: string) => {
   const code = value.charCodeAt(value.search(CONTROL_CHARACTER)).toString(16).toUpperCase().padStart(4, '0');

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { withDb, DB_OPTION } from '../db.ts';
 import { progress } from '../progress.ts';
-import { importFile, REJECTED_LIST_CAP, type ImportReport } from '../../ingest/import.ts';
+import { importFile, unknownKind, REJECTED_LIST_CAP, type ImportReport } from '../../ingest/import.ts';
 import { FORMATS, KINDS, isKind } from '../../ingest/formats.ts';
 import { ENCODINGS, type Encoding } from '../../ingest/source.ts';
 
@@ -32,7 +32,7 @@ export function importCommand(program: Command): void {
         'Exit status: 0 all rows imported; 1 the file was not imported (unreadable, empty, wrong columns); 2 rows were rejected.',
     )
     .action(async (kind: string, file: string, flags: ImportFlags) => {
-      if (!isKind(kind)) throw new Error(`未知的导入类型“${kind}” / unknown import kind '${kind}': expected one of ${KINDS.join(', ')}`);
+      if (!isKind(kind)) throw unknownKind(kind, file);
       if (flags.encoding !== undefined && !(ENCODINGS as readonly string[]).includes(flags.encoding))
         throw new Error(`未知的编码“${flags.encoding}” / unknown encoding '${flags.encoding}': expected one of ${ENCODINGS.join(', ')}`);
       const report = await withDb(flags.db, async (db) => {
@@ -49,7 +49,9 @@ export function importCommand(program: Command): void {
           actor: process.env.USER ? `cli:${process.env.USER}` : 'cli',
         });
       });
-      process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : readableReport(report));
+      // Peak memory of this process (DuckDB's native memory included), for the foundation benchmark.
+      const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+      process.stdout.write(flags.json ? `${JSON.stringify({ ...report, peakRssMb }, null, 2)}\n` : readableReport(report));
       if (report.rejectedTotal > 0) process.exitCode = 2;
     });
 }

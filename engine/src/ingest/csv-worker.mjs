@@ -1,5 +1,0 @@
-// Worker-thread entry: TypeScript runs through tsx, which each thread registers for itself.
-import { register } from 'tsx/esm/api';
-
-register();
-await import('./csv-worker.ts');
