@@ -528,25 +528,14 @@ export function isPublished(draw: Pick<DrawHeader, 'windowEnd'>, now: Date): boo
   return shanghaiDate(now) > draw.windowEnd;
 }
 
-export interface PublicDraw {
-  id: string;
-  taskId: string;
-  taskName: string;
-  taskKind: TaskKind;
-  protocol: string;
-  status: DrawStatus;
-  commitment: string;
-  populationDigest: string;
-  populationSize: number;
-  beacon: string | null;
-  grindProof: boolean | null;
-  committedAt: Date;
-  beaconedAt: Date | null;
-  drawnAt: Date | null;
-  voidedAt: Date | null;
-  voidReason: string | null;
-  windowStart: string;
-  windowEnd: string;
+/** The fields of a draw that are public from its commitment on (never the secret before the window closes). */
+export type PublicDrawFields = Pick<
+  DrawHeader,
+  | 'id' | 'taskId' | 'taskName' | 'taskKind' | 'protocol' | 'status' | 'commitment' | 'populationDigest' | 'populationSize'
+  | 'beacon' | 'grindProof' | 'committedAt' | 'beaconedAt' | 'drawnAt' | 'voidedAt' | 'voidReason' | 'windowStart' | 'windowEnd'
+>;
+
+export interface PublicDraw extends PublicDrawFields {
   /** True once the window has closed: then secret, seed, strata, selection and teams are included. */
   published: boolean;
   secret?: string;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Queryable } from '../db/duckdb.ts';
 import { drawRecord } from '../draw/export.ts';
 import { writeDrawFiles } from '../draw/files.ts';
-import { getDraw, isPublished, listDraws, publicView, type DrawHeader, type DrawStatus } from '../draw/lifecycle.ts';
+import { getDraw, isPublished, listDraws, publicView, type DrawHeader, type DrawStatus, type PublicDrawFields } from '../draw/lifecycle.ts';
 import { listPlans } from '../draw/plans.ts';
 import { listTasks, shanghaiDate, type TaskKind } from '../draw/tasks.ts';
 
@@ -133,26 +133,8 @@ export const PORTAL_DRAW_FILES = ['manifest.json', 'inspectors.csv', 'exclusions
 export const WITHHELD_DRAW_FILES = ['population.csv', 'selection.csv'] as const;
 export type PortalDrawFile = (typeof PORTAL_DRAW_FILES)[number];
 
-export interface PublicDrawSummary {
-  id: string;
-  taskId: string;
-  taskName: string;
-  taskKind: TaskKind;
+export interface PublicDrawSummary extends PublicDrawFields {
   departments: string[];
-  protocol: string;
-  status: DrawStatus;
-  commitment: string;
-  populationDigest: string;
-  populationSize: number;
-  beacon: string | null;
-  grindProof: boolean | null;
-  committedAt: Date;
-  beaconedAt: Date | null;
-  drawnAt: Date | null;
-  voidedAt: Date | null;
-  voidReason: string | null;
-  windowStart: string;
-  windowEnd: string;
   /** True once the inspection window has closed: the selection, teams and files are public from then on. */
   published: boolean;
 }
