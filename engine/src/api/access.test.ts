@@ -3,33 +3,10 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { tempDb } from '../testing/db.ts';
 import { buildApp } from './app.ts';
-import { CALLERS, createTestAccounts, headersFor, type Caller } from '../auth/test-support.ts';
-import type { Role } from '../auth/roles.ts';
+import { CALLERS, createTestAccounts, headersFor } from '../auth/test-support.ts';
+import { AUTHENTICATED, only, PUBLIC, type Expectation } from './access-rows.ts';
 
-/** 'allow': access passed (any answer but 401/403, and no 5xx; an empty body's 400 counts). Else the exact refusal. */
-type Outcome = 'allow' | 401 | 403;
-
-interface Expectation {
-  outcomes: Record<Caller, Outcome>;
-  /** The concrete URL to request when the route has parameters (default: each :param becomes `x`). */
-  url?: string;
-  /** The body sent on POST/PUT/PATCH (default {}: usually a 400, which still proves access passed). */
-  body?: unknown;
-}
-
-const PUBLIC: Expectation = { outcomes: { anonymous: 'allow', admin: 'allow', analyst: 'allow', leader: 'allow', operatorSAMR: 'allow', operatorTAX: 'allow' } };
-const AUTHENTICATED: Expectation = { outcomes: { ...PUBLIC.outcomes, anonymous: 401 } };
-
-const ROLE_OF: Record<Exclude<Caller, 'anonymous'>, Role> = { admin: 'admin', analyst: 'analyst', leader: 'leader', operatorSAMR: 'operator', operatorTAX: 'operator' };
-
-/** Allowed for the roles listed, 403 for other accounts, 401 for anonymous callers. */
-function only(...roles: Role[]): Expectation {
-  const outcomes = { anonymous: 401 } as Record<Caller, Outcome>;
-  for (const caller of CALLERS) if (caller !== 'anonymous') outcomes[caller] = roles.includes(ROLE_OF[caller]) ? 'allow' : 403;
-  return { outcomes };
-}
-
-/** Keyed by `METHOD url` exactly as registered. Later issues add their routes here. */
+/** Keyed by `METHOD url` exactly as registered. Each area's rows live beside its routes (`routes/<area>.access.ts`). */
 const expectedAccess: Record<string, Expectation> = {
   'GET /api/health': PUBLIC,
 
@@ -65,6 +42,8 @@ const expectedAccess: Record<string, Expectation> = {
   'GET /api/public/draws/:drawId': PUBLIC,
   'GET /api/public/draws/:drawId/files/:file': { ...PUBLIC, url: '/api/public/draws/x/files/manifest.json' },
   'GET /api/public/results': PUBLIC,
+
+  // Areas with their own rows file (one import above, one spread here each).
 };
 
 describe('authorisation matrix', () => {

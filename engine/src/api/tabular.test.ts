@@ -1,0 +1,33 @@
+import { describe, it, expect, afterAll } from 'vitest';
+import Fastify from 'fastify';
+import { tableFromIPC } from 'apache-arrow';
+import { tempDb } from '../testing/db.ts';
+import { ARROW_STREAM, replyTable, tableResponse } from './tabular.ts';
+
+describe('replyTable', async () => {
+  const t = await tempDb();
+  const app = Fastify();
+  const row = { type: 'object', properties: { city: { type: 'string' }, n: { type: 'number' } } };
+  app.get('/t', { schema: { response: { 200: tableResponse(row, { total: { type: 'number' } }) } } }, (request, reply) =>
+    replyTable(request, reply, t.db, `SELECT * FROM (VALUES ('广州市', 3), ('深圳市', 5)) v(city, n) ORDER BY n`, undefined, { total: 8 }),
+  );
+  afterAll(async () => {
+    await app.close();
+    t.cleanup();
+  });
+
+  it('answers JSON rows by default', async () => {
+    const response = await app.inject({ url: '/t' });
+    expect(response.headers['content-type']).toMatch(/application\/json/);
+    expect(response.json()).toEqual({ total: 8, rows: [{ city: '广州市', n: 3 }, { city: '深圳市', n: 5 }] });
+  });
+
+  it('answers the same columns as an Arrow IPC stream when asked', async () => {
+    const response = await app.inject({ url: '/t', headers: { accept: ARROW_STREAM } });
+    expect(response.headers['content-type']).toBe(ARROW_STREAM);
+    const table = tableFromIPC(response.rawPayload);
+    expect(table.numRows).toBe(2);
+    expect(table.getChild('city')?.toArray()).toEqual(['广州市', '深圳市']);
+    expect(Array.from(table.getChild('n')!.toArray() as ArrayLike<number>)).toEqual([3, 5]);
+  });
+});
