@@ -20,6 +20,7 @@ const expectedAccess: Record<string, Expectation> = {
   'POST /api/auth/login': PUBLIC,
   'POST /api/auth/logout': PUBLIC,
   'GET /api/auth/me': AUTHENTICATED,
+  'GET /api/auth/session': PUBLIC,
 
   'GET /api/users': only('admin'),
   'POST /api/users': only('admin'),

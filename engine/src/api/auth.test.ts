@@ -83,6 +83,15 @@ describe('auth API', () => {
     expect(String(forged.headers['set-cookie'])).toMatch(new RegExp(`${SESSION_COOKIE}=;.*Expires=Thu, 01 Jan 1970`));
   });
 
+  it('GET /api/auth/session answers 200 with the account, or with user null when signed out', async () => {
+    const { response, headers } = await login(app, TEST_ACCOUNTS.analyst.username, TEST_ACCOUNTS.analyst.password);
+    const signedIn = await app.inject({ method: 'GET', url: '/api/auth/session', headers: { cookie: headers.cookie } });
+    expect(signedIn.json().user).toMatchObject({ role: 'analyst', csrfToken: response.json().csrfToken });
+    const anonymous = await app.inject({ method: 'GET', url: '/api/auth/session' });
+    expect(anonymous.statusCode).toBe(200);
+    expect(anonymous.json()).toEqual({ user: null });
+  });
+
   it('requires the CSRF token on state-changing requests of a signed-in user: 403 with a clear message', async () => {
     const { headers } = await login(app, admin.username, admin.password);
     const body = { username: 'new-analyst', role: 'analyst', password: 'a new analyst password' };

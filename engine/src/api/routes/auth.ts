@@ -175,6 +175,20 @@ export const authRoutes: FastifyPluginAsync<{ loginLimits?: Partial<LoginLimits>
       return { ...requirePrincipal(request), ...sessionDetails(request) };
     },
   );
+
+  // The dashboard asks this on every page load, signed in or not; a 200 either way keeps the console clean.
+  app.get(
+    '/auth/session',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['auth'],
+        summary: '当前会话（未登录时 user 为 null） The session, if any: the account and its CSRF token, or null',
+        response: { 200: { type: 'object', required: ['user'], properties: { user: { anyOf: [{ type: 'null' }, sessionResponse] } } } },
+      },
+    },
+    async (request) => ({ user: request.user ? { ...request.user, ...sessionDetails(request) } : null }),
+  );
 };
 
 export const userRoutes: FastifyPluginAsync = async (app) => {

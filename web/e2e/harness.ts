@@ -1,0 +1,223 @@
+// Browser-test harness: one demo province built once per engine version (a template database, shared by the test
+// files through a lock folder), a private copy of it served by the real `fairdraw serve` per test file, and
+// headless Chromium through playwright-core. Tests skip when Chromium is not installed.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { REPO_ROOT } from '../../engine/src/config.ts';
+import { openDatabase } from '../../engine/src/open.ts';
+import { buildDemo } from '../../engine/src/demo/demo.ts';
+import { createUser } from '../../engine/src/auth/users.ts';
+import { buildWeb, webBuildIsStale } from '../../engine/src/cli/web-build.ts';
+
+/** Debian's Chromium (never downloaded: this machine has no internet). */
+export const CHROMIUM: string | null = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p): p is string => !!p && existsSync(p)) ?? null;
+
+/** The province the pages are tested on: large enough that the planted Nanshan catering outbreak is an alert. */
+export const E2E_DEMO = { entities: 60_000, seed: 20260101 };
+export const SCREENSHOT_DIR = resolve(REPO_ROOT, 'test-results/screenshots');
+
+export type Username = 'admin' | 'analyst' | 'leader' | 'operator-samr' | 'operator-tax';
+
+export interface Fairdraw {
+  baseUrl: string;
+  dbPath: string;
+  passwords: Record<Username, string>;
+  stop(): Promise<void>;
+}
+
+/** Fingerprint of everything that shapes the demo database, so a changed engine rebuilds the template. */
+function engineFingerprint(): string {
+  const hash = createHash('sha256').update(JSON.stringify(E2E_DEMO));
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir).sort()) {
+      const path = join(dir, entry);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (/\.(ts|sql|csv|json)$/.test(entry) && !/\.test\.ts$/.test(entry)) hash.update(path).update(readFileSync(path));
+    }
+  };
+  for (const dir of ['engine/src', 'data/generator', 'data/reference']) walk(resolve(REPO_ROOT, dir));
+  return hash.digest('hex').slice(0, 16);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Runs `work` under a lock folder shared by the test processes; waits for another holder to finish. */
+async function withLock<T>(lockDir: string, work: () => Promise<T>): Promise<T> {
+  for (let waitedMs = 0; ; waitedMs += 250) {
+    try {
+      mkdirSync(lockDir);
+      break;
+    } catch {
+      // A holder that died long ago (no build takes 10 minutes here) leaves a stale lock.
+      if (waitedMs > 600_000) rmSync(lockDir, { recursive: true, force: true });
+      await sleep(250);
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    rmSync(lockDir, { recursive: true, force: true });
+  }
+}
+
+/** The template database (built once) and the dashboard build (rebuilt when its sources changed). */
+async function prepare(): Promise<{ template: string; passwords: Record<Username, string> }> {
+  const dir = join(tmpdir(), 'fairdraw-e2e', engineFingerprint());
+  const template = join(dir, 'demo.duckdb');
+  const passwordsFile = join(dir, 'passwords.json');
+  mkdirSync(dir, { recursive: true });
+  return withLock(join(tmpdir(), 'fairdraw-e2e', 'lock'), async () => {
+    for (const old of readdirSync(join(dir, '..'))) if (old !== 'lock' && join(dir, '..', old) !== dir) rmSync(join(dir, '..', old), { recursive: true, force: true });
+    if (webBuildIsStale()) buildWeb();
+    if (!existsSync(passwordsFile)) {
+      rmSync(template, { force: true });
+      const summary = await buildDemo({ dbPath: template, ...E2E_DEMO });
+      const passwords = Object.fromEntries(summary.accounts.map((a) => [a.username, a.password])) as Record<Username, string>;
+      passwords['operator-tax'] = 'e2e operator-tax password';
+      const db = await openDatabase({ path: template });
+      await db.transaction((tx) => createUser(tx, { username: 'operator-tax', role: 'operator', department: 'TAX', password: passwords['operator-tax'] }, 'e2e'));
+      await db.exec('CHECKPOINT');
+      db.close();
+      writeFileSync(passwordsFile, JSON.stringify(passwords));
+    }
+    return { template, passwords: JSON.parse(readFileSync(passwordsFile, 'utf8')) };
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** A private copy of the demo province served by the real server on a free port. */
+export async function startFairdraw(): Promise<Fairdraw> {
+  const { template, passwords } = await prepare();
+  const dir = mkdtempSync(join(tmpdir(), 'fairdraw-e2e-run-'));
+  const dbPath = join(dir, 'fairdraw.duckdb');
+  copyFileSync(template, dbPath);
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, [resolve(REPO_ROOT, 'engine/bin/fairdraw.js'), 'serve', '--db', dbPath, '--no-demo'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  for (let waitedMs = 0; ; waitedMs += 200) {
+    if (child.exitCode !== null) throw new Error(`fairdraw serve exited (${child.exitCode}):\n${output}`);
+    if (waitedMs > 60_000) throw new Error(`fairdraw serve did not answer within 60 s:\n${output}`);
+    const ok = await fetch(`${baseUrl}/api/health`).then((r) => r.ok, () => false);
+    if (ok) break;
+    await sleep(200);
+  }
+  return {
+    baseUrl,
+    dbPath,
+    passwords,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('exit', r));
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function openBrowser(): Promise<Browser> {
+  if (!CHROMIUM) throw new Error('Chromium is not installed (apt-get install chromium)');
+  // playwright gives every launch a fresh, temporary user-data dir.
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export interface OpenedPage {
+  page: Page;
+  /** Console errors and uncaught exceptions seen on the page so far (the array keeps filling). */
+  consoleErrors: string[];
+  /** From navigation start to the page's first meaningful content (`[data-ready]`). */
+  renderMs: number;
+}
+
+/** Opens `path` in a fresh browser context, signed in as `as` through the real login API when given, and waits for `ready`. */
+export async function openPage(browser: Browser, app: Fairdraw, path: string, options: { as?: Username; viewport?: { width: number; height: number }; ready?: string } = {}): Promise<OpenedPage> {
+  const context = await browser.newContext({ baseURL: app.baseUrl, viewport: options.viewport ?? { width: 1280, height: 900 }, locale: 'zh-CN' });
+  if (options.as) {
+    const response = await context.request.post('/api/auth/login', { data: { username: options.as, password: app.passwords[options.as] } });
+    if (!response.ok()) throw new Error(`sign-in as ${options.as} failed: ${response.status()} ${await response.text()}`);
+  }
+  const page = await context.newPage();
+  const consoleErrors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message}`));
+  const startedAt = Date.now();
+  await page.goto(path);
+  await page.waitForSelector(options.ready ?? '[data-ready]', { timeout: 30_000 });
+  return { page, consoleErrors, renderMs: Date.now() - startedAt };
+}
+
+/** Saves a full-page screenshot under test-results/screenshots (not committed). */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const path = join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+export interface ApiClient {
+  get<T = any>(path: string): Promise<T>;
+  send<T = any>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T>;
+}
+
+/** A JSON client signed in as `username` (or anonymous), to compare what a page shows with what the API answers. */
+export async function apiAs(app: Fairdraw, username?: Username): Promise<ApiClient> {
+  let cookie = '';
+  let csrf = '';
+  if (username) {
+    const response = await fetch(`${app.baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: app.passwords[username] }),
+    });
+    if (!response.ok) throw new Error(`sign-in as ${username} failed: ${response.status}`);
+    cookie = (response.headers.get('set-cookie') ?? '').split(';')[0];
+    csrf = ((await response.json()) as { csrfToken: string }).csrfToken;
+  }
+  const call = async (method: string, path: string, body?: unknown) => {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (cookie) headers.cookie = cookie;
+    if (method !== 'GET') headers['x-csrf-token'] = csrf;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`${app.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+    return text ? JSON.parse(text) : undefined;
+  };
+  return { get: (path) => call('GET', path), send: (method, path, body) => call(method, path, body) };
+}

@@ -1,0 +1,66 @@
+// The shell every page shares: sign-in, the menu by role, the language switch, signed-out visitors.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { CHROMIUM, openBrowser, openPage, screenshot, startFairdraw, type Fairdraw } from './harness.ts';
+
+describe.skipIf(!CHROMIUM)('dashboard shell', () => {
+  let app: Fairdraw;
+  let browser: Browser;
+  beforeAll(async () => {
+    app = await startFairdraw();
+    browser = await openBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it('signs in through the form with fields username and password, then shows the account', async () => {
+    const { page, consoleErrors, renderMs } = await openPage(browser, app, '/login');
+    console.log(`render /login: ${renderMs} ms`);
+    await screenshot(page, 'login');
+    await page.fill('input[name=username]', 'leader');
+    await page.fill('input[name=password]', 'wrong password!');
+    await page.click('button[type=submit]');
+    await expect.poll(() => page.locator('[data-testid=login-error]').textContent()).toMatch(/登录失败/);
+    await page.fill('input[name=password]', app.passwords.leader);
+    await page.click('button[type=submit]');
+    await page.waitForURL((url) => url.pathname === '/');
+    await expect.poll(() => page.locator('[data-testid=signed-in-as]').textContent()).toContain('leader');
+    // The failed attempt's 401 is the only error the console may show.
+    expect(consoleErrors.filter((e) => !/401/.test(e))).toEqual([]);
+  });
+
+  it('sends a signed-out visitor of a signed-in page to the sign-in form and back afterwards', async () => {
+    const { page } = await openPage(browser, app, '/audit');
+    expect(new URL(page.url()).pathname).toBe('/login');
+    expect(new URL(page.url()).searchParams.get('next')).toBe('/audit');
+    await page.fill('input[name=username]', 'admin');
+    await page.fill('input[name=password]', app.passwords.admin);
+    await page.click('button[type=submit]');
+    await page.waitForURL((url) => url.pathname === '/audit');
+  });
+
+  it('shows each role only its pages in the menu; the portal needs no account', async () => {
+    const menu = async (as?: 'operator-samr' | 'analyst') => {
+      const { page } = await openPage(browser, app, as ? '/tasks' : '/portal', { as, ready: 'header nav a' });
+      return page.locator('header nav a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+    };
+    expect(await menu()).toEqual(['/portal']);
+    expect(await menu('operator-samr')).toEqual(['/tasks', '/results', '/audit', '/portal']);
+    expect(await menu('analyst')).toEqual(['/', '/alerts', '/ratios', '/tasks', '/results', '/outcomes', '/notebooks', '/audit', '/portal']);
+  });
+
+  it('switches between Chinese and English and remembers the choice', async () => {
+    const { page, consoleErrors } = await openPage(browser, app, '/login');
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+    expect(await page.locator('h1').textContent()).toBe('登录 Fairdraw');
+    await page.click('[data-testid=lang-switch]');
+    expect(await page.locator('h1').textContent()).toBe('Sign in to Fairdraw');
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    await page.reload();
+    await page.waitForSelector('[data-ready]');
+    expect(await page.locator('h1').textContent()).toBe('Sign in to Fairdraw');
+    expect(consoleErrors).toEqual([]);
+  });
+});
