@@ -15,7 +15,7 @@ import { createPlan } from '../draw/plans.ts';
 import { createTask, approveTask, type TaskSpec } from '../draw/tasks.ts';
 import { commitDraw, enterBeacon, runDraw, voidDraw } from '../draw/lifecycle.ts';
 import { createDemoUsers } from '../auth/users.ts';
-import { enterResult, publishDrawResults, reviewFindings, listAssignments } from '../results/results.ts';
+import { enterResultIn, publishDrawResults, reviewFindingsIn, listAssignments } from '../results/results.ts';
 import type { Principal } from '../auth/roles.ts';
 
 export const DEMO_DEFAULTS = { entities: 200_000, seed: 20260101 };
@@ -169,18 +169,21 @@ async function enterDemoResults(db: Db, drawId: string, windowStart: string, win
   const truth = await readTruth(truthPath, new Set(assignments.map((a) => a.objectId)));
   const windowDays = Math.round((Date.parse(windowEnd) - Date.parse(windowStart)) / 86_400_000);
   const departments = new Set<string>();
-  for (const a of assignments) {
-    if (unit(`share|${a.drawId}|${a.objectId}|${a.itemCode}`) >= share) continue;
-    const actor: Principal = { username: `operator-${a.departmentCode.toLowerCase()}`, role: 'operator', department: a.departmentCode };
-    const inspectedOn = addDays(windowStart, Math.floor(unit(`day|${a.objectId}|${a.itemCode}`) * windowDays));
-    const found = unit(`finding|${a.objectId}|${a.itemCode}`) < (truth.get(a.objectId) ?? 0.1);
-    const codes = Object.keys(FINDINGS_TEXT);
-    const outcomeCode = found ? codes[Math.floor(unit(`code|${a.objectId}`) * codes.length)] : 'NO_PROBLEM';
-    const key = { drawId: a.drawId, objectId: a.objectId, itemCode: a.itemCode };
-    await enterResult(db, key, { outcomeCode, inspectedOn, findings: found ? FINDINGS_TEXT[outcomeCode] : null }, { actor, now: on(inspectedOn) });
-    if (found) await reviewFindings(db, key, { decision: 'approved' }, { actor, now: on(inspectedOn) });
-    departments.add(a.departmentCode);
-  }
+  // One transaction per draw: the same checks and history as one operator's entries, without a commit per result.
+  await db.transaction(async (tx) => {
+    for (const a of assignments) {
+      if (unit(`share|${a.drawId}|${a.objectId}|${a.itemCode}`) >= share) continue;
+      const actor: Principal = { username: `operator-${a.departmentCode.toLowerCase()}`, role: 'operator', department: a.departmentCode };
+      const inspectedOn = addDays(windowStart, Math.floor(unit(`day|${a.objectId}|${a.itemCode}`) * windowDays));
+      const found = unit(`finding|${a.objectId}|${a.itemCode}`) < (truth.get(a.objectId) ?? 0.1);
+      const codes = Object.keys(FINDINGS_TEXT);
+      const outcomeCode = found ? codes[Math.floor(unit(`code|${a.objectId}`) * codes.length)] : 'NO_PROBLEM';
+      const key = { drawId: a.drawId, objectId: a.objectId, itemCode: a.itemCode };
+      await enterResultIn(tx, key, { outcomeCode, inspectedOn, findings: found ? FINDINGS_TEXT[outcomeCode] : null }, { actor, now: on(inspectedOn) });
+      if (found) await reviewFindingsIn(tx, key, { decision: 'approved' }, { actor, now: on(inspectedOn) });
+      departments.add(a.departmentCode);
+    }
+  });
   for (const department of departments) {
     const actor: Principal = { username: `operator-${department.toLowerCase()}`, role: 'operator', department };
     await publishDrawResults(db, drawId, { actor, now: on(addDays(windowEnd, 5)) });

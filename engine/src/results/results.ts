@@ -426,65 +426,68 @@ export interface ResultEntry {
 
 /** Enters the result of one drawn object and checklist item, once; corrections go through correctResult. */
 export async function enterResult(db: Db, key: ResultKey, entry: ResultEntry, options: WriteOptions): Promise<DrawResult> {
+  return db.transaction((tx) => enterResultIn(tx, key, entry, options));
+}
+
+/** enterResult inside the caller's transaction (the demo enters a draw's results in one). */
+export async function enterResultIn(tx: Queryable, key: ResultKey, entry: ResultEntry, options: WriteOptions): Promise<DrawResult> {
   const now = options.now ?? new Date();
   const today = shanghaiDate(now);
-  return db.transaction(async (tx) => {
-    const ctx = await assignmentFor(tx, key, options.actor);
-    const outcomeCode = await checkOutcome(tx, entry.outcomeCode);
-    const inspectedOn = checkInspectedOn(entry.inspectedOn, ctx, today);
-    const findings = normaliseFindings(entry.findings);
-    const existing = await findResult(tx, key);
-    if (existing)
-      throw new ResultStateError(
-        `${describeKey(key)} 已于 ${shanghaiDate(existing.enteredAt)} 由 ${existing.enteredBy} 录入（第 ${existing.version} 版）；如需更正请用 PUT 并说明理由 / already entered: correct it with PUT and a reason`,
-      );
-    const calendar = await WorkCalendar.fromDb(tx);
-    const result: DrawResult = {
-      ...key,
-      id: resultIdOf(key),
-      itemVersion: ctx.itemVersion,
-      departmentCode: ctx.itemDepartment,
-      outcomeCode,
-      findings,
-      findingsReview: findings === null ? null : 'pending',
-      findingsPublic: null,
-      reviewedBy: null,
-      reviewedAt: null,
-      inspectedOn,
-      dueOn: publicationDueOn(calendar, inspectedOn),
-      version: 1,
-      enteredBy: options.actor.username,
-      enteredAt: now,
-      updatedBy: options.actor.username,
-      updatedAt: now,
-      publishedBy: null,
-      publishedAt: null,
-    };
-    await tx.exec(
-      `INSERT INTO draw_results (id, draw_id, object_id, item_code, item_version, department_code, outcome_code, findings, findings_review,
-         inspected_on, due_on, version, entered_by, entered_at, updated_by, updated_at)
-       VALUES ($id, $draw, $object, $item, $itemVersion, $dept, $outcome, $findings::VARCHAR, $review::VARCHAR, $on::DATE, $due::DATE, 1,
-         $by, $at::TIMESTAMPTZ, $by, $at::TIMESTAMPTZ)`,
-      {
-        id: result.id,
-        draw: key.drawId,
-        object: key.objectId,
-        item: key.itemCode,
-        itemVersion: result.itemVersion,
-        dept: result.departmentCode,
-        outcome: outcomeCode,
-        findings,
-        review: result.findingsReview,
-        on: inspectedOn,
-        due: result.dueOn,
-        by: options.actor.username,
-        at: now.toISOString(),
-      },
+  const ctx = await assignmentFor(tx, key, options.actor);
+  const outcomeCode = await checkOutcome(tx, entry.outcomeCode);
+  const inspectedOn = checkInspectedOn(entry.inspectedOn, ctx, today);
+  const findings = normaliseFindings(entry.findings);
+  const existing = await findResult(tx, key);
+  if (existing)
+    throw new ResultStateError(
+      `${describeKey(key)} 已于 ${shanghaiDate(existing.enteredAt)} 由 ${existing.enteredBy} 录入（第 ${existing.version} 版）；如需更正请用 PUT 并说明理由 / already entered: correct it with PUT and a reason`,
     );
-    await mirrorToInspectionResults(tx, result);
-    await recordChange(tx, 'enter', null, result, { actor: options.actor, now, reason: null });
-    return result;
-  });
+  const calendar = await WorkCalendar.fromDb(tx);
+  const result: DrawResult = {
+    ...key,
+    id: resultIdOf(key),
+    itemVersion: ctx.itemVersion,
+    departmentCode: ctx.itemDepartment,
+    outcomeCode,
+    findings,
+    findingsReview: findings === null ? null : 'pending',
+    findingsPublic: null,
+    reviewedBy: null,
+    reviewedAt: null,
+    inspectedOn,
+    dueOn: publicationDueOn(calendar, inspectedOn),
+    version: 1,
+    enteredBy: options.actor.username,
+    enteredAt: now,
+    updatedBy: options.actor.username,
+    updatedAt: now,
+    publishedBy: null,
+    publishedAt: null,
+  };
+  await tx.exec(
+    `INSERT INTO draw_results (id, draw_id, object_id, item_code, item_version, department_code, outcome_code, findings, findings_review,
+       inspected_on, due_on, version, entered_by, entered_at, updated_by, updated_at)
+     VALUES ($id, $draw, $object, $item, $itemVersion, $dept, $outcome, $findings::VARCHAR, $review::VARCHAR, $on::DATE, $due::DATE, 1,
+       $by, $at::TIMESTAMPTZ, $by, $at::TIMESTAMPTZ)`,
+    {
+      id: result.id,
+      draw: key.drawId,
+      object: key.objectId,
+      item: key.itemCode,
+      itemVersion: result.itemVersion,
+      dept: result.departmentCode,
+      outcome: outcomeCode,
+      findings,
+      review: result.findingsReview,
+      on: inspectedOn,
+      due: result.dueOn,
+      by: options.actor.username,
+      at: now.toISOString(),
+    },
+  );
+  await mirrorToInspectionResults(tx, result);
+  await recordChange(tx, 'enter', null, result, { actor: options.actor, now, reason: null });
+  return result;
 }
 
 export interface ResultCorrection {
@@ -551,31 +554,34 @@ export interface FindingsDecision {
 
 /** An operator of the inspecting department reviews the free text: approve it (optionally edited) for release, or withhold it. */
 export async function reviewFindings(db: Db, key: ResultKey, review: FindingsDecision, options: WriteOptions): Promise<DrawResult> {
+  return db.transaction((tx) => reviewFindingsIn(tx, key, review, options));
+}
+
+/** reviewFindings inside the caller's transaction. */
+export async function reviewFindingsIn(tx: Queryable, key: ResultKey, review: FindingsDecision, options: WriteOptions): Promise<DrawResult> {
   const now = options.now ?? new Date();
-  return db.transaction(async (tx) => {
-    const before = await getResult(tx, key);
-    requireInspectingDepartment(options.actor, before.departmentCode, key);
-    if (before.findings === null) throw new ResultStateError(`${describeKey(key)} 没有文字说明，无需审核 / this result has no free text to review`);
-    if (review.decision !== 'approved' && review.decision !== 'withheld')
-      throw new ResultInputError('decision', review.decision, '须为 approved（公开）或 withheld（不公开） / must be approved or withheld');
-    const publicText = normaliseFindings(review.publicText, 'publicText');
-    if (review.decision === 'withheld' && publicText !== null)
-      throw new ResultInputError('publicText', review.publicText, '不公开时不能给出公开文本 / a withheld text has no public version');
-    const note = typeof review.note === 'string' && review.note.trim() !== '' ? review.note.trim() : null;
-    const after: DrawResult = {
-      ...before,
-      findingsReview: review.decision,
-      findingsPublic: review.decision === 'approved' ? (publicText ?? before.findings) : null,
-      reviewedBy: options.actor.username,
-      reviewedAt: now,
-      version: before.version + 1,
-      updatedBy: options.actor.username,
-      updatedAt: now,
-    };
-    await updateResult(tx, after);
-    await recordChange(tx, 'review', before, after, { actor: options.actor, now, reason: note });
-    return after;
-  });
+  const before = await getResult(tx, key);
+  requireInspectingDepartment(options.actor, before.departmentCode, key);
+  if (before.findings === null) throw new ResultStateError(`${describeKey(key)} 没有文字说明，无需审核 / this result has no free text to review`);
+  if (review.decision !== 'approved' && review.decision !== 'withheld')
+    throw new ResultInputError('decision', review.decision, '须为 approved（公开）或 withheld（不公开） / must be approved or withheld');
+  const publicText = normaliseFindings(review.publicText, 'publicText');
+  if (review.decision === 'withheld' && publicText !== null)
+    throw new ResultInputError('publicText', review.publicText, '不公开时不能给出公开文本 / a withheld text has no public version');
+  const note = typeof review.note === 'string' && review.note.trim() !== '' ? review.note.trim() : null;
+  const after: DrawResult = {
+    ...before,
+    findingsReview: review.decision,
+    findingsPublic: review.decision === 'approved' ? (publicText ?? before.findings) : null,
+    reviewedBy: options.actor.username,
+    reviewedAt: now,
+    version: before.version + 1,
+    updatedBy: options.actor.username,
+    updatedAt: now,
+  };
+  await updateResult(tx, after);
+  await recordChange(tx, 'review', before, after, { actor: options.actor, now, reason: note });
+  return after;
 }
 
 async function publishOne(tx: Queryable, key: ResultKey, options: { actor: Principal; now: Date }): Promise<DrawResult> {

@@ -1,0 +1,118 @@
+// `npm run bench -- api --db PATH[,PATH...] [--seconds 10] [--connections 20]`: latency of the API under load, from
+// autocannon on loopback against the real server (`fairdraw serve`, its own process) on each database: the leaders'
+// coverage, the regional alerts and the public results search. Prints p50 / p95 / p99, requests per second and errors.
+// Target (issue #5): p95 <= 150 ms at 18 M entities with 20 clients, zero errors.
+// The bench signs in by creating a session for an existing analyst account (or a `bench-analyst` account it adds).
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import autocannon from 'autocannon';
+import { quantileSorted } from 'simple-statistics';
+import { openDatabase } from '../src/open.ts';
+import { createUser } from '../src/auth/users.ts';
+import { createSession, SESSION_COOKIE } from '../src/auth/sessions.ts';
+import { REPO_ROOT } from '../src/config.ts';
+
+function option(args: string[], name: string, fallback: string): string {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** A session cookie for an analyst, and a search term that finds published results (an entity code when any is published). */
+async function prepare(dbPath: string): Promise<{ cookie: string; searchTerm: string; entities: number }> {
+  const db = await openDatabase({ path: dbPath });
+  try {
+    let analyst = (await db.one<{ username: string }>(`SELECT username FROM users WHERE role = 'analyst' AND NOT disabled ORDER BY username LIMIT 1`))?.username;
+    if (!analyst) {
+      analyst = 'bench-analyst';
+      await db.transaction((tx) => createUser(tx, { username: analyst!, role: 'analyst', password: randomBytes(18).toString('base64url') }, 'bench'));
+    }
+    const session = await db.transaction((tx) => createSession(tx, { username: analyst!, userAgent: 'fairdraw bench api' }));
+    const published = await db.one<{ code: string }>('SELECT object_id AS code FROM public_results ORDER BY result_id LIMIT 1');
+    const entities = (await db.one<{ n: number }>('SELECT count(*) AS n FROM objects'))!.n;
+    return { cookie: `${SESSION_COOKIE}=${session.sessionId}`, searchTerm: published?.code ?? '餐饮', entities };
+  } finally {
+    db.close();
+  }
+}
+
+interface Figures {
+  endpoint: string;
+  requests: number;
+  errors: number;
+  non2xx: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+async function load(url: string, headers: Record<string, string>, seconds: number, connections: number): Promise<Omit<Figures, 'endpoint'>> {
+  const latenciesMs: number[] = [];
+  const result = await new Promise<autocannon.Result>((resolveResult, reject) => {
+    const instance = autocannon({ url, headers, connections, duration: seconds }, (err, done) => (err ? reject(err) : resolveResult(done)));
+    instance.on('response', (_client, _status, _bytes, responseTimeMs) => latenciesMs.push(responseTimeMs));
+  });
+  latenciesMs.sort((a, b) => a - b);
+  const at = (p: number) => (latenciesMs.length ? Math.round(quantileSorted(latenciesMs, p) * 10) / 10 : NaN);
+  return {
+    requests: result.requests.total,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+    rps: Math.round(result.requests.average),
+    p50: at(0.5),
+    p95: at(0.95),
+    p99: at(0.99),
+  };
+}
+
+export async function run(args: string[]): Promise<void> {
+  const dbPaths = option(args, '--db', process.env.FAIRDRAW_DB ?? resolve(REPO_ROOT, 'data/fairdraw.duckdb')).split(',');
+  const seconds = Number(option(args, '--seconds', '10'));
+  const connections = Number(option(args, '--connections', '20'));
+  for (const dbPath of dbPaths) {
+    const { cookie, searchTerm, entities } = await prepare(dbPath);
+    const port = await freePort();
+    const server = spawn(process.execPath, [resolve(REPO_ROOT, 'engine/bin/fairdraw.js'), 'serve', '--db', dbPath, '--no-demo'], {
+      env: { ...process.env, HOST: '127.0.0.1', PORT: String(port) },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const base = `http://127.0.0.1:${port}`;
+    try {
+      for (let waitedMs = 0; !(await fetch(`${base}/api/health`).then((r) => r.ok, () => false)); waitedMs += 200) {
+        if (server.exitCode !== null || waitedMs > 120_000) throw new Error(`fairdraw serve on ${dbPath} did not start`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      console.log(`\n${dbPath}: ${entities.toLocaleString('en-US')} entities; ${connections} connections, ${seconds} s per endpoint`);
+      const endpoints: Array<{ endpoint: string; path: string; headers: Record<string, string> }> = [
+        { endpoint: 'GET /api/coverage', path: '/api/coverage', headers: { cookie } },
+        { endpoint: 'GET /api/alerts', path: '/api/alerts', headers: { cookie } },
+        { endpoint: `GET /api/public/results?q=${searchTerm}`, path: `/api/public/results?q=${encodeURIComponent(searchTerm)}`, headers: {} },
+      ];
+      const rows: Figures[] = [];
+      for (const e of endpoints) {
+        // One request first: it warms the caches a server keeps, as a server that has been up a while would have them.
+        const first = await fetch(base + e.path, { headers: e.headers });
+        if (!first.ok) throw new Error(`${e.endpoint}: ${first.status} ${(await first.text()).slice(0, 200)}`);
+        rows.push({ endpoint: e.endpoint, ...(await load(base + e.path, e.headers, seconds, connections)) });
+      }
+      console.table(rows.map((r) => ({ endpoint: r.endpoint, 'p50 ms': r.p50, 'p95 ms': r.p95, 'p99 ms': r.p99, 'req/s': r.rps, requests: r.requests, errors: r.errors, non2xx: r.non2xx })));
+      if (args.includes('--json')) console.log(JSON.stringify({ db: dbPath, entities, connections, seconds, endpoints: rows }));
+    } finally {
+      server.kill('SIGTERM');
+      await new Promise((r) => server.once('exit', r));
+    }
+  }
+}
