@@ -12,6 +12,7 @@ import { REPO_ROOT } from '../../engine/src/config.ts';
 import { openDatabase } from '../../engine/src/open.ts';
 import { buildDemo } from '../../engine/src/demo/demo.ts';
 import { createUser } from '../../engine/src/auth/users.ts';
+import { SESSION_COOKIE } from '../../engine/src/auth/sessions.ts';
 import { buildWeb, webBuildIsStale } from '../../engine/src/cli/web-build.ts';
 
 /** Debian's Chromium (never downloaded: this machine has no internet). */
@@ -21,12 +22,13 @@ export const CHROMIUM: string | null = [process.env.CHROMIUM_PATH, '/usr/bin/chr
 export const E2E_DEMO = { entities: 60_000, seed: 20260101 };
 export const SCREENSHOT_DIR = resolve(REPO_ROOT, 'test-results/screenshots');
 
-export type Username = 'admin' | 'analyst' | 'leader' | 'operator-samr' | 'operator-tax';
+export type Username = 'admin' | 'analyst' | 'leader' | 'operator-samr' | 'operator-tax' | (string & {});
 
 export interface Fairdraw {
   baseUrl: string;
   dbPath: string;
-  passwords: Record<Username, string>;
+  /** Account name to password: the demo's accounts (admin, analyst, leader, operator-samr) and operator-tax. */
+  passwords: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -106,6 +108,19 @@ export async function startFairdraw(): Promise<Fairdraw> {
   const dir = mkdtempSync(join(tmpdir(), 'fairdraw-e2e-run-'));
   const dbPath = join(dir, 'fairdraw.duckdb');
   copyFileSync(template, dbPath);
+  const server = await serveDatabase(dbPath);
+  return {
+    ...server,
+    passwords,
+    async stop() {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** `fairdraw serve` on `dbPath` in its own process on a free loopback port, answering /api/health. */
+export async function serveDatabase(dbPath: string): Promise<{ baseUrl: string; dbPath: string; stop(): Promise<void> }> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [resolve(REPO_ROOT, 'engine/bin/fairdraw.js'), 'serve', '--db', dbPath, '--no-demo'], {
     cwd: REPO_ROOT,
@@ -118,7 +133,7 @@ export async function startFairdraw(): Promise<Fairdraw> {
   const baseUrl = `http://127.0.0.1:${port}`;
   for (let waitedMs = 0; ; waitedMs += 200) {
     if (child.exitCode !== null) throw new Error(`fairdraw serve exited (${child.exitCode}):\n${output}`);
-    if (waitedMs > 60_000) throw new Error(`fairdraw serve did not answer within 60 s:\n${output}`);
+    if (waitedMs > 120_000) throw new Error(`fairdraw serve did not answer within 120 s:\n${output}`);
     const ok = await fetch(`${baseUrl}/api/health`).then((r) => r.ok, () => false);
     if (ok) break;
     await sleep(200);
@@ -126,13 +141,11 @@ export async function startFairdraw(): Promise<Fairdraw> {
   return {
     baseUrl,
     dbPath,
-    passwords,
     async stop() {
       if (child.exitCode === null) {
         child.kill('SIGTERM');
         await new Promise((r) => child.once('exit', r));
       }
-      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
@@ -164,9 +177,11 @@ export interface OpenedPage {
 }
 
 /** Opens `path` in a fresh browser context, signed in as `as` through the real login API when given, and waits for `ready`. */
-export async function openPage(browser: Browser, app: Fairdraw, path: string, options: { as?: Username; viewport?: { width: number; height: number }; ready?: string } = {}): Promise<OpenedPage> {
+export async function openPage(browser: Browser, app: Fairdraw, path: string, options: { as?: Username; sessionId?: string; viewport?: { width: number; height: number }; ready?: string } = {}): Promise<OpenedPage> {
   const context = await browser.newContext({ baseURL: app.baseUrl, viewport: options.viewport ?? { width: 1280, height: 900 }, locale: 'zh-CN' });
-  if (options.as) {
+  // A session made beforehand (benchmarks open many pages; the login route is rate-limited per address).
+  if (options.sessionId) await context.addCookies([{ name: SESSION_COOKIE, value: options.sessionId, url: app.baseUrl, httpOnly: true, sameSite: 'Strict' }]);
+  else if (options.as) {
     const response = await context.request.post('/api/auth/login', { data: { username: options.as, password: app.passwords[options.as] } });
     if (!response.ok()) throw new Error(`sign-in as ${options.as} failed: ${response.status()} ${await response.text()}`);
   }
