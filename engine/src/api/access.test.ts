@@ -5,6 +5,7 @@ import { tempDb } from '../testing/db.ts';
 import { buildApp } from './app.ts';
 import { CALLERS, createTestAccounts, headersFor } from '../auth/test-support.ts';
 import { AUTHENTICATED, only, PUBLIC, type Expectation } from './access-rows.ts';
+import { riskAccess } from './routes/risk.access.ts';
 
 /** Keyed by `METHOD url` exactly as registered. Each area's rows live beside its routes (`routes/<area>.access.ts`). */
 const expectedAccess: Record<string, Expectation> = {
@@ -45,6 +46,7 @@ const expectedAccess: Record<string, Expectation> = {
   'GET /api/public/results': PUBLIC,
 
   // Areas with their own rows file (one import above, one spread here each).
+  ...riskAccess,
 };
 
 describe('authorisation matrix', () => {

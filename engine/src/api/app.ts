@@ -13,6 +13,7 @@ import { authRoutes, userRoutes, type LoginLimits } from './routes/auth.ts';
 import { webPlugin } from './plugins/web.ts';
 import { resultRoutes } from './routes/results.ts';
 import { publicRoutes } from './routes/public.ts';
+import { riskRoutes } from './routes/risk.ts';
 
 export interface AppOptions {
   db: Db;
@@ -43,6 +44,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(userRoutes, { prefix: '/api' });
   await app.register(resultRoutes, { prefix: '/api' });
   await app.register(publicRoutes, { prefix: '/api' });
+  await app.register(riskRoutes, { prefix: '/api' });
   if (options.webRoot) await app.register(webPlugin, { root: options.webRoot });
   return app;
 }

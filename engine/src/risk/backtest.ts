@@ -8,10 +8,12 @@ import { fitOn, type FitOptions, type TrainingSummary } from './model.ts';
 import { UNORDERED } from './features.ts';
 import { scoreHistogram, scorePopulation } from './score.ts';
 import { cutoffsFromHistogram, tierSql, DEFAULT_TIER_SHARES, TIERS, type Cutoffs, type Tier, type TierRule } from './tiers.ts';
-import { liftAt, rocAuc, type ScoreGroup } from './metrics.ts';
+import { liftAt, liftCurve, rocAuc, type LiftPoint, type ScoreGroup } from './metrics.ts';
 import type { ScorecardParams } from './scorecard.ts';
 
 export const LIFT_SHARES = ['0.05', '0.1', '0.2'] as const;
+/** Shares inspected at which the lift curve is kept with the model (0, 1%, ..., 100%). */
+export const LIFT_CURVE_SHARES: readonly number[] = Array.from({ length: 101 }, (_, i) => i / 100);
 
 export interface BacktestOptions extends Omit<FitOptions, 'asOf' | 'beforeYear'> {
   /** The test year T (default: the latest year with results that has a training year before it). */
@@ -50,6 +52,8 @@ export interface BacktestResult {
   hitRateByTier: Record<Tier, number | null>;
   tiers: Record<Tier, TierOutcome>;
   liftAt: Record<(typeof LIFT_SHARES)[number], number | null>;
+  /** Share of T's findings found when inspecting the top share by score (random: the diagonal). */
+  liftCurve: LiftPoint[];
   /** Average days by which T's findings would have come earlier with T's visits re-ordered by predicted risk. */
   daysEarlier: number | null;
   truthSpearman?: number | null;
@@ -144,6 +148,7 @@ export async function backtestOn(q: Queryable, options: BacktestOptions = {}): P
     hitRateByTier: Object.fromEntries(TIERS.map((t) => [t, tiers[t].hitRate])) as Record<Tier, number | null>,
     tiers,
     liftAt: Object.fromEntries(LIFT_SHARES.map((s) => [s, liftAt(groups, Number(s))])) as BacktestResult['liftAt'],
+    liftCurve: liftCurve(groups, LIFT_CURVE_SHARES),
     daysEarlier: await daysEarlier(q),
     cutoffs,
     coefficients: coefficientsOf(model.params),

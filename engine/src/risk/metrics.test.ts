@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { liftAt, rocAuc } from './metrics.ts';
+import { liftAt, liftCurve, rocAuc } from './metrics.ts';
 
 describe('ranking metrics on grouped scores', () => {
   it('gives AUC 1 for a perfect ranking, 0 for a reversed one and 0.5 for one tie group', () => {
@@ -29,5 +29,19 @@ describe('ranking metrics on grouped scores', () => {
     // top 20%: all of the first group and 10 of the 90 in the second (12/90 hit rate)
     expect(liftAt(groups, 0.2)).toBeCloseTo((8 + (12 * 10) / 90) / 20 / 0.2, 12);
     expect(liftAt([{ score: 0.5, positives: 20, negatives: 80 }], 0.05)).toBeCloseTo(1, 12);
+  });
+
+  it('traces the lift curve: share of positives found at each share inspected, consistent with liftAt', () => {
+    const groups = [
+      { score: 0.9, positives: 8, negatives: 2 },
+      { score: 0.5, positives: 12, negatives: 78 },
+    ];
+    const curve = liftCurve(groups, [0, 0.1, 0.2, 1]);
+    expect(curve.map((p) => p.share)).toEqual([0, 0.1, 0.2, 1]);
+    expect(curve[0].found).toBe(0);
+    expect(curve[1].found).toBeCloseTo(8 / 20, 12);
+    expect(curve[2].found).toBeCloseTo((liftAt(groups, 0.2)! * 0.2 * 20) / 20, 12);
+    expect(curve[3].found).toBeCloseTo(1, 12);
+    expect(liftCurve([{ score: 0.5, positives: 0, negatives: 10 }], [0.5])).toEqual([]);
   });
 });

@@ -48,3 +48,34 @@ export function liftAt(groups: ScoreGroup[], share: number): number | null {
   }
   return found / taken / (positives / total);
 }
+
+export interface LiftPoint {
+  /** Share of the rows inspected, highest scores first. */
+  share: number;
+  /** Share of all positives found among them (random selection finds `share`). */
+  found: number;
+}
+
+/** The lift (gains) curve at each share inspected, ties split pro rata as in liftAt; empty when there are no positives. */
+export function liftCurve(groups: ScoreGroup[], shares: readonly number[]): LiftPoint[] {
+  const sorted = [...groups].sort((a, b) => b.score - a.score);
+  const total = sorted.reduce((s, g) => s + g.positives + g.negatives, 0);
+  const positives = sorted.reduce((s, g) => s + g.positives, 0);
+  if (total === 0 || positives === 0) return [];
+  return shares.map((share) => {
+    const take = Math.min(1, Math.max(0, share)) * total;
+    let taken = 0;
+    let found = 0;
+    for (const g of sorted) {
+      const size = g.positives + g.negatives;
+      if (taken + size <= take) {
+        taken += size;
+        found += g.positives;
+      } else {
+        found += (g.positives * (take - taken)) / size;
+        break;
+      }
+    }
+    return { share, found: found / positives };
+  });
+}

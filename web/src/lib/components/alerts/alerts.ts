@@ -1,0 +1,133 @@
+// The /alerts page's API shape (GET /api/alerts), the evidence chart's Vega-Lite spec and the special-draw link.
+import type { VisualizationSpec } from 'vega-embed';
+
+export interface Name {
+  zh: string;
+  en: string;
+}
+
+export interface AlertWeek {
+  weekStart: string;
+  weekEnd: string;
+  period: 'baseline' | 'window';
+  count: number;
+  visits?: number;
+  expected: number;
+  low: number;
+  high: number;
+}
+
+export interface Alert {
+  id: string;
+  kind: 'complaints' | 'findings';
+  level: 'city' | 'district';
+  regionCode: string;
+  regionName: Name;
+  cityCode: string;
+  cityName: Name;
+  industryCode: string;
+  industryName: Name;
+  window: { from: string; to: string; weeks: number };
+  observed: number;
+  expected: number;
+  ratio: number | null;
+  baselineCount: number;
+  trend?: number;
+  windowVisits?: number;
+  baselineVisits?: number;
+  windowRate?: number;
+  baselineRate?: number;
+  pValue: number;
+  qValue: number;
+  severity: 'high' | 'medium' | 'low';
+  series: AlertWeek[];
+}
+
+export interface AlertReport {
+  asOf: string | null;
+  window: { from: string; to: string; weeks: number } | null;
+  baseline: { from: string; to: string; weeks: number } | null;
+  settings: { windowWeeks: number; baselineWeeks: number; q: number; minObserved: number; minBaseline: number; trend: string };
+  complaintTrend: number;
+  cells: Record<'complaints' | 'findings', { seen: number; tested: number; alerts: number }>;
+  method: string;
+  alerts: Alert[];
+  elapsedMs: { total: number };
+  cache: { hit: boolean; dataVersion: string; computedAt: string };
+}
+
+/** The ratio a special draw starts from (30% of the region x industry's entities); the leader confirms or changes it on /tasks/new. */
+export const SPECIAL_DRAW_RATIO_BP = 3000;
+
+/** "深圳市南山区" for a district, "东莞市" for a city (zh); "Nanshan, Shenzhen" (en). */
+export function regionLabel(a: Pick<Alert, 'level' | 'regionName' | 'cityName'>, lang: 'zh' | 'en'): string {
+  if (a.level === 'city') return a.regionName[lang];
+  return lang === 'zh' ? `${a.cityName.zh}${a.regionName.zh}` : `${a.regionName.en}, ${a.cityName.en}`;
+}
+
+const fixed = (x: number | null, digits: number) => (x === null ? '—' : x.toFixed(digits));
+const qText = (q: number) => (q < 0.001 ? q.toExponential(1) : q.toPrecision(2));
+
+/** The reason a special task carries: the alert in words, Chinese first. */
+export function specialDrawReason(a: Alert): string {
+  const kindZh = a.kind === 'complaints' ? '12345投诉' : '检查发现问题';
+  const kindEn = a.kind === 'complaints' ? '12345 complaints' : 'inspections with findings';
+  return (
+    `区域风险预警：${regionLabel(a, 'zh')} × ${a.industryName.zh}，${a.window.from}至${a.window.to} ${kindZh} ${a.observed} 件，预期 ${fixed(a.expected, 1)} 件（${fixed(a.ratio, 1)} 倍，q=${qText(a.qValue)}）` +
+    ` / Regional risk alert: ${regionLabel(a, 'en')} x ${a.industryName.en}, ${kindEn} ${a.window.from} to ${a.window.to}: ${a.observed} against ${fixed(a.expected, 1)} expected (x${fixed(a.ratio, 1)}, q=${qText(a.qValue)})`
+  );
+}
+
+/** /tasks/new pre-filled for a special task on the alert's region and industry with a raised ratio. */
+export function specialDrawHref(a: Alert, ratioBp = SPECIAL_DRAW_RATIO_BP): string {
+  const params: Array<[string, string]> = [
+    ['kind', 'special'],
+    ['region', a.regionCode],
+    ['industry', a.industryCode],
+    ['ratioBp', String(ratioBp)],
+    ['reason', specialDrawReason(a)],
+  ];
+  return `/tasks/new?${params.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&')}`;
+}
+
+/** The weekly series (count), the expected count and its 95% band, the recent window shaded. */
+export function evidenceSpec(a: Alert, labels: { week: string; count: string; expected: string; band: string; window: string }): VisualizationSpec {
+  const rows = a.series.map((w) => ({ ...w }));
+  const x = { field: 'weekStart', type: 'temporal', title: labels.week, axis: { format: '%Y-%m', tickCount: { interval: 'month', step: 2 }, labelOverlap: true } };
+  return {
+    width: 'container',
+    height: 280,
+    layer: [
+      {
+        data: { values: [{ from: a.window.from, to: a.window.to, label: labels.window }] },
+        mark: { type: 'rect', color: '#fde68a', opacity: 0.45 },
+        encoding: { x: { field: 'from', type: 'temporal' }, x2: { field: 'to' }, tooltip: [{ field: 'label', type: 'nominal', title: labels.window }] },
+      },
+      {
+        data: { values: rows },
+        mark: { type: 'area', color: '#93c5fd', opacity: 0.45, interpolate: 'step-after' },
+        encoding: { x, y: { field: 'low', type: 'quantitative', title: labels.count }, y2: { field: 'high' } },
+      },
+      {
+        data: { values: rows },
+        mark: { type: 'line', color: '#1d4ed8', strokeDash: [5, 3], interpolate: 'step-after' },
+        encoding: { x, y: { field: 'expected', type: 'quantitative' } },
+      },
+      {
+        data: { values: rows },
+        mark: { type: 'line', color: '#b91c1c', point: { filled: true, size: 28 } },
+        encoding: {
+          x,
+          y: { field: 'count', type: 'quantitative' },
+          tooltip: [
+            { field: 'weekStart', type: 'temporal', title: labels.week, format: '%Y-%m-%d' },
+            { field: 'count', type: 'quantitative', title: labels.count },
+            { field: 'expected', type: 'quantitative', title: labels.expected, format: '.1f' },
+            { field: 'low', type: 'quantitative', title: `${labels.band} ↓` },
+            { field: 'high', type: 'quantitative', title: `${labels.band} ↑` },
+          ],
+        },
+      },
+    ],
+  } as VisualizationSpec;
+}
