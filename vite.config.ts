@@ -9,7 +9,8 @@ export default defineConfig({
     exclude: ['**/node_modules/**'],
     env: { TZ: 'Asia/Shanghai' },
     testTimeout: 120_000,
-    hookTimeout: 180_000,
+    // Browser-test files wait in beforeAll for the demo province the first of them builds.
+    hookTimeout: 600_000,
     pool: 'forks',
   },
 });

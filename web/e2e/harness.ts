@@ -48,16 +48,32 @@ function engineFingerprint(): string {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Runs `work` under a lock folder shared by the test processes; waits for another holder to finish. */
+/** True while process `pid` runs (signal 0 checks without sending anything). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Runs `work` under a lock folder shared by the test processes; waits while another live process holds it.
+ * The holder writes its pid into the folder, so a lock left by a killed test run is taken over at once.
+ */
 async function withLock<T>(lockDir: string, work: () => Promise<T>): Promise<T> {
-  for (let waitedMs = 0; ; waitedMs += 250) {
+  const holderFile = join(lockDir, 'pid');
+  for (;;) {
     try {
       mkdirSync(lockDir);
+      writeFileSync(holderFile, String(process.pid));
       break;
     } catch {
-      // A holder that died long ago (no build takes 10 minutes here) leaves a stale lock.
-      if (waitedMs > 600_000) rmSync(lockDir, { recursive: true, force: true });
-      await sleep(250);
+      const holder = Number(existsSync(holderFile) ? readFileSync(holderFile, 'utf8') : NaN);
+      // No pid yet: the holder is between mkdir and write; a dead pid: its lock is stale.
+      if (Number.isInteger(holder) && holder > 0 && !isAlive(holder)) rmSync(lockDir, { recursive: true, force: true });
+      else await sleep(250);
     }
   }
   try {

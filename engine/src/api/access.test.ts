@@ -6,6 +6,8 @@ import { buildApp } from './app.ts';
 import { CALLERS, createTestAccounts, headersFor } from '../auth/test-support.ts';
 import { AUTHENTICATED, only, PUBLIC, type Expectation } from './access-rows.ts';
 import { riskAccess } from './routes/risk.access.ts';
+import { notebooksAccess } from './routes/notebooks.access.ts';
+import { outcomeCodesAccess } from './routes/outcome-codes.access.ts';
 
 /** Keyed by `METHOD url` exactly as registered. Each area's rows live beside its routes (`routes/<area>.access.ts`). */
 const expectedAccess: Record<string, Expectation> = {
@@ -47,6 +49,8 @@ const expectedAccess: Record<string, Expectation> = {
 
   // Areas with their own rows file (one import above, one spread here each).
   ...riskAccess,
+  ...notebooksAccess,
+  ...outcomeCodesAccess,
 };
 
 describe('authorisation matrix', () => {

@@ -14,6 +14,8 @@ import { webPlugin } from './plugins/web.ts';
 import { resultRoutes } from './routes/results.ts';
 import { publicRoutes } from './routes/public.ts';
 import { riskRoutes } from './routes/risk.ts';
+import { notebookRoutes } from './routes/notebooks.ts';
+import { outcomeCodeRoutes } from './routes/outcome-codes.ts';
 
 export interface AppOptions {
   db: Db;
@@ -45,6 +47,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(resultRoutes, { prefix: '/api' });
   await app.register(publicRoutes, { prefix: '/api' });
   await app.register(riskRoutes, { prefix: '/api' });
+  await app.register(notebookRoutes, { prefix: '/api' });
+  await app.register(outcomeCodeRoutes, { prefix: '/api' });
   if (options.webRoot) await app.register(webPlugin, { root: options.webRoot });
   return app;
 }

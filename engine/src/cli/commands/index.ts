@@ -14,7 +14,8 @@ import { drawCommand } from './draw.ts';
 import { auditCommand } from './audit.ts';
 import { policyCommand } from './policy.ts';
 import { alertsCommand } from './alerts.ts';
+import { notebookCommand } from './notebook.ts';
 
 export function registerCommands(program: Command): void {
-  for (const add of [serveCommand, demoCommand, benchCommand, generateCommand, importCommand, scoreCommand, backtestCommand, userCommand, planCommand, taskCommand, drawCommand, auditCommand, policyCommand, alertsCommand]) add(program);
+  for (const add of [serveCommand, demoCommand, benchCommand, generateCommand, importCommand, scoreCommand, backtestCommand, userCommand, planCommand, taskCommand, drawCommand, auditCommand, policyCommand, alertsCommand, notebookCommand]) add(program);
 }

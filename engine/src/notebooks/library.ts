@@ -1,0 +1,64 @@
+// The notebooks folder: which notebooks exist (every .md file but README.md) and loading one by its name. A name is
+// only ever matched against the listing, never joined into a path, so no request can reach a file outside the folder.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { REPO_ROOT } from '../config.ts';
+import { parseNotebook, type Notebook } from './parse.ts';
+
+export const NOTEBOOKS_DIR = join(REPO_ROOT, 'notebooks');
+
+export interface NotebookEntry {
+  name: string;
+  file: string;
+  title: string;
+  summary: string;
+  queries: number;
+  charts: number;
+}
+
+export class NotebookNotFoundError extends Error {
+  constructor(
+    readonly notebookName: string,
+    known: string[],
+  ) {
+    super(`没有名为 ${notebookName} 的笔记本 no notebook named '${notebookName}' (known: ${known.join(', ') || 'none'})`);
+    this.name = 'NotebookNotFoundError';
+  }
+}
+
+/** Notebook names (file names without .md) in `dir`, sorted. */
+export function notebookNames(dir = NOTEBOOKS_DIR): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.md') && e.name.toLowerCase() !== 'readme.md')
+    .map((e) => e.name.slice(0, -3))
+    .sort();
+}
+
+function displayPath(dir: string, fileName: string): string {
+  const rel = relative(REPO_ROOT, join(dir, fileName));
+  return rel.startsWith('..') ? join(dir, fileName) : rel;
+}
+
+/** Loads and parses the notebook called `name`; NotebookNotFoundError when the listing has no such name. */
+export function loadNotebook(name: string, dir = NOTEBOOKS_DIR): Notebook {
+  const names = notebookNames(dir);
+  const match = names.find((n) => n === name);
+  if (match === undefined) throw new NotebookNotFoundError(name, names);
+  const fileName = `${match}.md`;
+  return parseNotebook(readFileSync(join(dir, fileName), 'utf8'), match, displayPath(dir, fileName));
+}
+
+/** Every notebook with its title, summary and number of queries and charts. */
+export function listNotebooks(dir = NOTEBOOKS_DIR): NotebookEntry[] {
+  return notebookNames(dir).map((name) => {
+    const nb = loadNotebook(name, dir);
+    return {
+      name,
+      file: nb.file,
+      title: nb.title,
+      summary: nb.summary,
+      queries: nb.cells.filter((c) => c.kind === 'sql').length,
+      charts: nb.cells.filter((c) => c.kind === 'chart').length,
+    };
+  });
+}
