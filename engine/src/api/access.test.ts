@@ -8,6 +8,9 @@ import { AUTHENTICATED, only, PUBLIC, type Expectation } from './access-rows.ts'
 import { riskAccess } from './routes/risk.access.ts';
 import { notebooksAccess } from './routes/notebooks.access.ts';
 import { outcomeCodesAccess } from './routes/outcome-codes.access.ts';
+import { drawsAccess } from './routes/draws.access.ts';
+import { importsAccess } from './routes/imports.access.ts';
+import { auditAccess } from './routes/audit.access.ts';
 
 /** Keyed by `METHOD url` exactly as registered. Each area's rows live beside its routes (`routes/<area>.access.ts`). */
 const expectedAccess: Record<string, Expectation> = {
@@ -48,6 +51,9 @@ const expectedAccess: Record<string, Expectation> = {
   'GET /api/public/results': PUBLIC,
 
   // Areas with their own rows file (one import above, one spread here each).
+  ...drawsAccess,
+  ...importsAccess,
+  ...auditAccess,
   ...riskAccess,
   ...notebooksAccess,
   ...outcomeCodesAccess,

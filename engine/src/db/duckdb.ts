@@ -146,6 +146,29 @@ export class Db extends Queryable {
     }
   }
 
+  /**
+   * Streams on a connection of its own: a pending streamed result on the shared connection would be cut short,
+   * silently, by the next request's query on it.
+   */
+  override async *stream<T = Row>(sql: string, params?: Params): AsyncGenerator<T[]> {
+    const conn = await connect(this.instance);
+    try {
+      yield* new Queryable(conn).stream<T>(sql, params);
+    } finally {
+      conn.closeSync();
+    }
+  }
+
+  /** Arrow IPC bytes, read on a connection of its own for the same reason as `stream`. */
+  override async arrow(sql: string, params?: Params): Promise<Uint8Array> {
+    const conn = await connect(this.instance);
+    try {
+      return await new Queryable(conn).arrow(sql, params);
+    } finally {
+      conn.closeSync();
+    }
+  }
+
   /** A second connection for work that must not queue behind the shared one (long reads). */
   async connection(): Promise<Queryable & { close(): void }> {
     const conn = await connect(this.instance);
