@@ -1,12 +1,36 @@
 // Regional risk alerts (区域风险预警): complaint and finding rates per city and district x industry over a recent
 // window against the same cell's own baseline, exact one-sided tests, Benjamini-Hochberg over the cells tested.
-// DuckDB aggregates to region x industry x week in one GROUP BY; the tests run here on a few thousand cells.
+// DuckDB aggregates to region x industry x week in one GROUP BY — over the stored entity days (alert_entity_days,
+// refreshed entity by entity) when they are up to date, else over the records; the tests run here on a few thousand cells.
 import { readFileSync } from 'node:fs';
 import { listValue } from '@duckdb/node-api';
-import type { Queryable } from '../db/duckdb.ts';
+import { Db, type Queryable } from '../db/duckdb.ts';
+import { isFresh, refreshDerivedTable, type DerivedTableDef, type RefreshResult } from '../risk/derived.ts';
 import { benjaminiHochberg, binomialUpperTail, noncentralHypergeometricUpperTail } from './stats.ts';
 
 const WEEKLY_EVENTS_SQL = readFileSync(new URL('./sql/weekly-events.sql', import.meta.url), 'utf8');
+const WEEKLY_FROM_DAYS_SQL = readFileSync(new URL('./sql/weekly-from-days.sql', import.meta.url), 'utf8');
+
+/** alert_entity_days: each entity's complaints and visits per day (migration 007), refreshed entity by entity. */
+export const ALERT_DAYS: DerivedTableDef = {
+  name: 'alert_days',
+  table: 'alert_entity_days',
+  sources: ['objects', 'complaints', 'inspection_results'],
+  sql: readFileSync(new URL('./sql/entity-days.sql', import.meta.url), 'utf8'),
+  referenceSql: 'SELECT code, is_finding FROM outcome_codes ORDER BY code',
+};
+
+/**
+ * Brings alert_entity_days up to date when `q` is a database open for writing (its own transaction) and says whether
+ * it reflects the records now; on a read-only database or a plain connection it only checks.
+ */
+export async function prepareAlertDays(q: Queryable): Promise<{ fresh: boolean; refresh: RefreshResult | null }> {
+  if (q instanceof Db && !q.readOnly) {
+    const refresh = await refreshDerivedTable(q, ALERT_DAYS);
+    return { fresh: true, refresh };
+  }
+  return { fresh: await isFresh(q, ALERT_DAYS), refresh: null };
+}
 
 // Window and baseline totals per region (district, or city code) x industry from the weekly table.
 // Grain: one row per kind x region_code x industry_code.
@@ -137,7 +161,12 @@ export interface AlertReport {
   alerts: RegionalAlert[];
   /** Every cell tested, alert or not (with `includeTested`): for reviewing the method. */
   tested?: TestedCell[];
-  elapsedMs: { aggregate: number; test: number; total: number };
+  /** What the weekly counts were read from: the stored entity days, or the records (read-only and not up to date). */
+  input: 'entity-days' | 'records';
+  /** How the stored entity days were brought up to date first (null when they were only checked). */
+  refresh: RefreshResult | null;
+  /** refresh: bringing the entity days up to date (within aggregate). */
+  elapsedMs: { refresh: number; aggregate: number; test: number; total: number };
 }
 
 export interface TestedCell {
@@ -275,19 +304,29 @@ export async function computeAlerts(q: Queryable, options: AlertOptions = {}): P
   const fromDate = addDays(asOf, -7 * weeks + 1);
 
   // One pass over the data into a temporary table (this connection only, dropped at the end), then small reads.
+  const days = await prepareAlertDays(q);
+  const refreshed = performance.now();
   const weekly = `alerts_weekly_${process.pid}_${++weeklyTables}`;
-  await q.exec(`CREATE TEMP TABLE ${weekly} AS ${WEEKLY_EVENTS_SQL}`, {
-    as_of: asOf,
-    from_date: fromDate,
-    from_at: `${fromDate} 00:00:00+08:00`,
-    to_at: `${addDays(asOf, 1)} 00:00:00+08:00`,
-  });
+  if (days.fresh) await q.exec(`CREATE TEMP TABLE ${weekly} AS ${WEEKLY_FROM_DAYS_SQL}`, { as_of: asOf, from_date: fromDate });
+  else {
+    await q.exec(`CREATE TEMP TABLE ${weekly} AS ${WEEKLY_EVENTS_SQL}`, {
+      as_of: asOf,
+      from_date: fromDate,
+      from_at: `${fromDate} 00:00:00+08:00`,
+      to_at: `${addDays(asOf, 1)} 00:00:00+08:00`,
+    });
+  }
   try {
     const rows = await q.query<CellTotalsRow>(cellTotalsSql(weekly), { window_weeks: W });
     const aggregated = performance.now();
     const report = await testCells(q, rows, { asOf, fromDate, settings, weekly, includeTested: options.includeTested ?? false });
     const tested = performance.now();
-    return { ...report, elapsedMs: { aggregate: aggregated - started, test: tested - aggregated, total: tested - started } };
+    return {
+      ...report,
+      input: days.fresh ? 'entity-days' : 'records',
+      refresh: days.refresh,
+      elapsedMs: { refresh: refreshed - started, aggregate: aggregated - started, test: tested - aggregated, total: tested - started },
+    };
   } finally {
     await q.exec(`DROP TABLE IF EXISTS ${weekly}`);
   }
@@ -302,7 +341,7 @@ interface TestContext {
 }
 
 /** Rolls the totals up to cells, tests them, and reads the weekly series of the alert cells. */
-async function testCells(q: Queryable, rows: CellTotalsRow[], ctx: TestContext): Promise<Omit<AlertReport, 'elapsedMs'>> {
+async function testCells(q: Queryable, rows: CellTotalsRow[], ctx: TestContext): Promise<Omit<AlertReport, 'elapsedMs' | 'input' | 'refresh'>> {
   const { asOf, fromDate, settings } = ctx;
   const W = settings.windowWeeks;
   const B = settings.baselineWeeks;
@@ -532,6 +571,8 @@ function emptyReport(settings: AlertSettings, started: number): AlertReport {
     cells: { complaints: { seen: 0, tested: 0, alerts: 0 }, findings: { seen: 0, tested: 0, alerts: 0 } },
     method: METHOD,
     alerts: [],
-    elapsedMs: { aggregate: elapsed, test: 0, total: elapsed },
+    input: 'records',
+    refresh: null,
+    elapsedMs: { refresh: 0, aggregate: elapsed, test: 0, total: elapsed },
   };
 }

@@ -9,6 +9,7 @@ import { ImportFileError } from './errors.ts';
 import { FORMATS, KINDS, bestKindFor, fieldLabel, isKind, matchHeader, refTablesOf, type Kind, type KindDef, type RefTable } from './formats.ts';
 import { openSource, type Encoding, type RowSource, type SourceFormat } from './source.ts';
 import { rowValidator, type RefMaps, type RowProblem, type RowValidator } from './validate.ts';
+import { MAX_LISTED_ROWS, recordSourceWrite } from '../risk/derived.ts';
 import {
   COUNT_CHANGES_SQL,
   CREATE_PROBLEMS_SQL,
@@ -17,6 +18,8 @@ import {
   PROBLEM_LIST_SQL,
   PROBLEMS,
   STAGING,
+  ENTITY_RECORDS,
+  changedEntitiesSql,
   createStagingSql,
   duplicatesSql,
   enteredResultsSql,
@@ -186,6 +189,12 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
       }
       await conn.exec(readySql(def));
       const counts = (await conn.one<{ accepted: number; updated: number; unchanged: number }>(COUNT_CHANGES_SQL))!;
+      // the risk engine's per-entity tables recompute the entities this import touches (all of them after a large one)
+      const touched = changedEntitiesSql(def);
+      if (touched && counts.accepted + counts.updated > 0) {
+        const listed = counts.accepted + counts.updated <= MAX_LISTED_ROWS;
+        await recordSourceWrite(conn, ENTITY_RECORDS[def.kind]!.table, { rowsAdded: counts.accepted, entitiesSql: listed ? touched : undefined });
+      }
       for (const sql of writeSql(def)) await conn.exec(sql);
       await appendAudit(conn, {
         actor: options.actor ?? 'cli',

@@ -1,6 +1,7 @@
 // The SQL of an import, built from a kind's column definitions: the staging tables, the checks that need the
 // whole file or the database (duplicate ids, unknown entities), the new/changed/same comparison and the writes.
 import type { FieldDef, FieldType, Kind, KindDef } from './formats.ts';
+import type { SourceTable } from '../risk/derived.ts';
 
 export const STAGING = 'import_staging';
 export const PROBLEMS = 'import_problems';
@@ -178,6 +179,29 @@ UNION ALL
 SELECT id, unnest(conflicts_reported), 'object' FROM ${READY} WHERE change <> 'same'`,
     );
   return statements;
+}
+
+/** Record tables the risk engine derives per-entity tables from (engine/src/risk/derived.ts), with their entity column. */
+export const ENTITY_RECORDS: Partial<Record<Kind, { table: SourceTable; entity: string }>> = {
+  entities: { table: 'objects', entity: 'id' },
+  credit: { table: 'credit_records', entity: 'object_id' },
+  complaints: { table: 'complaints', entity: 'object_id' },
+  results: { table: 'inspection_results', entity: 'object_id' },
+};
+
+/**
+ * The entities the file's writes touch: the entity each new or changed row names, and the one a changed row named
+ * before. Run before writeSql. Grain: one row per written row and entity (repeats allowed).
+ */
+export function changedEntitiesSql(def: KindDef): string | undefined {
+  const records = ENTITY_RECORDS[def.kind];
+  if (!records) return undefined;
+  const keys = keyFields(def).map((f) => targetColumn(f)!);
+  const entity = ident(records.entity);
+  return `SELECT ${entity} AS object_id FROM ${READY} WHERE change <> 'same'
+UNION ALL
+SELECT t.${entity} AS object_id FROM ${def.table} t JOIN ${READY} r ON ${keys.map((k) => `t.${ident(k)} = r.${ident(k)}`).join(' AND ')}
+WHERE r.change = 'changed'`;
 }
 
 export const PROBLEM_LIST_SQL = `SELECT line_no AS line, field, value, reason, reason_zh

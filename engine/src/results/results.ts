@@ -10,6 +10,7 @@ import { WorkCalendar } from '../reference/load.ts';
 import { isIsoDate, shanghaiDate } from '../draw/tasks.ts';
 import { writePublicResult } from '../publish/snapshot.ts';
 import { deadlineState, latestDueOn, publicationDueOn, workingDaysLeft, type DeadlineState } from './deadline.ts';
+import { recordEntityWrite } from '../risk/derived.ts';
 
 export const FINDINGS_MAX_LENGTH = 4000;
 export const REASON_MIN_LENGTH = 2;
@@ -344,8 +345,13 @@ async function writeHistory(
   );
 }
 
-/** Mirrors a result into inspection_results (source 'entry', task_ref = draw id) with the inspectors of its department's team. */
-async function mirrorToInspectionResults(q: Queryable, r: DrawResult): Promise<void> {
+/**
+ * Mirrors a result into inspection_results (source 'entry', task_ref = draw id) with the inspectors of its department's
+ * team. `added`: the entry adds a row, a correction changes it (the risk engine checks row counts against this).
+ */
+async function mirrorToInspectionResults(q: Queryable, r: DrawResult, added: 0 | 1): Promise<void> {
+  // the risk engine's per-entity tables recompute this entity on their next refresh
+  await recordEntityWrite(q, 'inspection_results', r.objectId, added);
   await q.exec(
     `INSERT INTO inspection_results (result_id, object_id, inspected_on, department_code, item_code, outcome_code, findings, inspector_ids, task_ref, source)
      SELECT $id, $object, $on::DATE, $dept, $item, $outcome, $findings::VARCHAR,
@@ -485,7 +491,7 @@ export async function enterResultIn(tx: Queryable, key: ResultKey, entry: Result
       at: now.toISOString(),
     },
   );
-  await mirrorToInspectionResults(tx, result);
+  await mirrorToInspectionResults(tx, result, 1);
   await recordChange(tx, 'enter', null, result, { actor: options.actor, now, reason: null });
   return result;
 }
@@ -538,7 +544,7 @@ export async function correctResult(db: Db, key: ResultKey, correction: ResultCo
     if (changed.length === 0)
       throw new ResultInputError('outcomeCode/findings/inspectedOn', correction, '更正内容与现有结果相同 / the correction changes nothing');
     await updateResult(tx, after);
-    await mirrorToInspectionResults(tx, after);
+    await mirrorToInspectionResults(tx, after, 0);
     await recordChange(tx, 'correct', before, after, { actor: options.actor, now, reason });
     return after;
   });

@@ -7,7 +7,9 @@ import { backtest, type BacktestResult } from './backtest.ts';
 import type { TierRule } from './tiers.ts';
 import type { FittedModel } from './model.ts';
 
-export { computeFeatures, featuresQuery, referenceDate } from './features.ts';
+export { computeFeatures, featuresQuery, referenceDate, refreshFactsTable, storedFeaturesQuery } from './features.ts';
+export { rescoreEntities, type RescoreOptions, type RescoreSummary } from './rescore.ts';
+export { isFresh, recordSourceWrite, refreshDerivedTable, type RefreshResult } from './derived.ts';
 export { fitModel, listModels, loadModel, saveModel, type FittedModel, type StoredModel, type ModelSummary } from './model.ts';
 export { scoreEntities, explain, explainMany, type Explanation, type ScoreSummary } from './score.ts';
 export { backtest, defaultTestYear, type BacktestResult } from './backtest.ts';

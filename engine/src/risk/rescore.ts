@@ -1,0 +1,227 @@
+// Refreshing risk_scores with the model version it already holds, after imports and results or at a later as-of date:
+// only the entities whose bin code can have moved are recomputed — their facts were rewritten since the scores, a
+// date feature crossed a bin edge, or the norms of their industry and district moved a bin — and only the rows that
+// changed are written. The version keeps its score thresholds. Whatever the stored state cannot vouch for (another
+// writer, a full rebuild of the facts) is rewritten in full, under the same version.
+import type { Db, Queryable } from '../db/duckdb.ts';
+import { appendAudit } from '../audit/chain.ts';
+import { checkDate, computeStoredNorms, ENTITY_FACTS, referenceDate, refreshFacts, STORED_NORMS_TABLE, UNORDERED } from './features.ts';
+import { loadModel } from './model.ts';
+import { binSql, scoreFromCodeSql, type FeatureColumn, type FittedFeature } from './scorecard.ts';
+import { tierSql, type TierShares } from './tiers.ts';
+import { binnedQuery, countCodes, readScoresState, recordScoresState, ROLLBACK, writeAllScores } from './score.ts';
+import type { RefreshResult } from './derived.ts';
+
+/** Features counted in days from a date among the facts: a bin changes only when the as-of date moves the value across an edge. */
+const DATE_FEATURES: Partial<Record<FeatureColumn, string>> = {
+  days_since_last_finding: 'last_finding_on',
+  days_since_last_inspection: 'last_inspected_on',
+  age_days: 'established_on',
+};
+
+/** Above this share of the scored entities to recompute, rewriting every row is about as cheap. */
+const MAX_INCREMENTAL_SHARE = 0.5;
+
+export interface RescoreOptions {
+  actor: string;
+  /** Default: the data's reference date. */
+  asOf?: string;
+  /** false: do the work, then roll it back (benchmarks). */
+  commit?: boolean;
+}
+
+export interface RescoreSummary {
+  version: number;
+  asOf: string;
+  /** incremental: only entities whose bins could move were recomputed; full: every active entity was rewritten. */
+  mode: 'incremental' | 'full';
+  reason?: string;
+  /** Entities whose bin code was recomputed (every active one for a full rewrite). */
+  recomputed: number;
+  /** Rows inserted (new or changed scores) and deleted (changed, or no longer active). */
+  written: number;
+  removed: number;
+  /** Scored entities afterwards, and per tier. */
+  entities: number;
+  tierCounts: TierShares;
+  facts: RefreshResult;
+  /** features: the stored facts and norms; candidates: which entities to recompute; score: their bins and the compare; write: the changed rows. */
+  timingsMs: { features: number; candidates: number; score: number; write: number; total: number };
+}
+
+/** Refreshes risk_scores under its current model version in one transaction, with an audit entry ('risk.rescore'). */
+export async function rescoreEntities(db: Db, options: RescoreOptions): Promise<RescoreSummary> {
+  let summary: RescoreSummary | undefined;
+  try {
+    await db.transaction(async (tx) => {
+      await tx.exec(UNORDERED);
+      summary = await rescoreIn(tx, options);
+      if (options.commit === false) throw ROLLBACK;
+    });
+  } catch (err) {
+    if (err !== ROLLBACK) throw err;
+  }
+  return summary!;
+}
+
+const CANDIDATES = 'risk_rescore_candidates';
+const sqlDate = (d: string) => `DATE '${checkDate(d, 'as-of date')}'`;
+const sqlNumber = (n: number) => {
+  if (!Number.isFinite(n)) throw new Error(`rescore: bin edge ${n} is not a number`);
+  return String(n);
+};
+
+/** Conditions over facts `f`: a date feature crosses a bin edge, or the entity comes into existence, between the dates. */
+function dateCrossings(features: FittedFeature[], fromAsOf: string, asOf: string): string[] {
+  const conditions = [`(f.established_on > ${sqlDate(fromAsOf)} AND f.established_on <= ${sqlDate(asOf)})`];
+  for (const f of features) {
+    const column = DATE_FEATURES[f.column];
+    if (!column || f.kind !== 'numeric') continue;
+    for (const e of [...f.edges, ...(f.zeroBin ? [0, 1] : [])]) {
+      conditions.push(`((${sqlDate(fromAsOf)} - f.${column}) < ${sqlNumber(e)} AND (${sqlDate(asOf)} - f.${column}) >= ${sqlNumber(e)})`);
+    }
+  }
+  return conditions;
+}
+
+const sameCell = (a: string, b: string) => `${a}.industry_code IS NOT DISTINCT FROM ${b}.industry_code AND ${a}.region_code = ${b}.region_code`;
+
+/**
+ * The entities to recompute, in one scan of the stored facts: rewritten since the scores (refresh_no above `since`);
+ * in an industry x district whose base-rate bins moved between the scores' norms (risk_score_norms) and today's, or
+ * that is new or gone; with k complaints in a cell where k / norm moved a bin (features.sql's complaint ratio:
+ * complaints_12m / greatest(norm, 0.001)); and, when the date moved, a date feature across a bin edge.
+ */
+function candidatesSql(features: FittedFeature[], since: number, fromAsOf: string, asOf: string): string {
+  const ctes: string[] = [];
+  const joins: string[] = [];
+  const conditions = [`f.refresh_no > ${Number(since)}`];
+  const cells = `SELECT coalesce(n.industry_code, o.industry_code) AS industry_code, coalesce(n.region_code, o.region_code) AS region_code,
+      n.region_code IS NULL OR o.region_code IS NULL AS new_or_gone, n.complaints_per_entity AS new_norm, o.complaints_per_entity AS old_norm`;
+  const rates = features.filter((f) => f.column === 'industry_base_rate' || f.column === 'district_base_rate');
+  if (rates.length) {
+    const bins = (table: string) => `(SELECT industry_code, region_code, ${rates.map((f, i) => `(${binSql(f)}) AS b${i}`).join(', ')} FROM ${table})`;
+    ctes.push(`moved_cells AS (
+      SELECT coalesce(n.industry_code, o.industry_code) AS industry_code, coalesce(n.region_code, o.region_code) AS region_code
+      FROM ${bins(STORED_NORMS_TABLE)} n FULL JOIN ${bins('risk_score_norms')} o ON ${sameCell('o', 'n')}
+      WHERE n.region_code IS NULL OR o.region_code IS NULL OR ${rates.map((_, i) => `n.b${i} IS DISTINCT FROM o.b${i}`).join(' OR ')})`);
+    joins.push(`LEFT JOIN moved_cells mc ON ${sameCell('mc', 'f')}`);
+    conditions.push('mc.region_code IS NOT NULL');
+  }
+  const ratio = features.find((f) => f.column === 'complaint_ratio');
+  if (ratio) {
+    // every cell x k = 1 .. the most complaints anyone has, with the bin of k / norm under the new norm and the old
+    // (binSql reads a column named complaint_ratio)
+    ctes.push(`ratio_cells AS (
+      ${cells}, k.complaints_12m
+      FROM ${STORED_NORMS_TABLE} n FULL JOIN risk_score_norms o ON ${sameCell('o', 'n')},
+           range(1, (SELECT coalesce(max(complaints_12m), 0) + 1 FROM ${ENTITY_FACTS.table})) k(complaints_12m))`);
+    ctes.push(`moved_ratio AS (
+      SELECT industry_code, region_code, complaints_12m FROM (
+        SELECT *, (${binSql(ratio)}) AS b_old FROM (
+          SELECT * EXCLUDE (complaint_ratio), old_ratio AS complaint_ratio FROM (
+            SELECT *, (${binSql(ratio)}) AS b_new FROM (
+              SELECT *, complaints_12m / greatest(new_norm, 0.001) AS complaint_ratio, complaints_12m / greatest(old_norm, 0.001) AS old_ratio
+              FROM ratio_cells))))
+      WHERE new_or_gone OR b_new IS DISTINCT FROM b_old)`);
+    joins.push(`LEFT JOIN moved_ratio mr ON ${sameCell('mr', 'f')} AND mr.complaints_12m = f.complaints_12m`);
+    conditions.push('mr.region_code IS NOT NULL');
+  }
+  if (asOf > fromAsOf) conditions.push(...dateCrossings(features, fromAsOf, asOf));
+  return `CREATE OR REPLACE TEMP TABLE ${CANDIDATES} AS
+    ${ctes.length ? `WITH ${ctes.join(',\n')}` : ''}
+    SELECT DISTINCT f.object_id FROM ${ENTITY_FACTS.table} f ${joins.join(' ')}
+    WHERE ${conditions.join('\n OR ')}`;
+}
+
+async function rescoreIn(tx: Queryable, options: RescoreOptions): Promise<RescoreSummary> {
+  const started = Date.now();
+  const current = await tx.one<{ v: number | null; lo: number | null; n: number }>('SELECT max(model_version) AS v, min(model_version) AS lo, count(*) AS n FROM risk_scores');
+  if (!current?.v) throw new Error('no risk scores to refresh: score the entities first (fairdraw score)');
+  const version = current.v;
+  const model = await loadModel(tx, version);
+  if (!model) throw new Error(`risk_scores names model version ${version}, which risk_models does not hold`);
+  if (!model.cutoffs) throw new Error(`model version ${version} has no tier cut-offs to apply`);
+  const { params } = model;
+  const thresholds = model.cutoffs.thresholds;
+  const asOf = options.asOf ? checkDate(options.asOf, 'as-of date') : await referenceDate(tx);
+  if (!asOf) throw new Error('no data to score: complaints and inspection_results are empty');
+  const state = await readScoresState(tx);
+
+  let t = Date.now();
+  const facts = await refreshFacts(tx, asOf);
+  await computeStoredNorms(tx, asOf);
+  const timingsMs = { features: Date.now() - t, candidates: 0, score: 0, write: 0, total: 0 };
+  t = Date.now();
+  let reason: string | undefined;
+  if (!state) reason = 'no record of what the scores were computed from';
+  else if (state.version !== version || current.lo !== version) reason = `risk_scores holds rows of versions other than ${state.version}`;
+  else if (state.rows !== current.n) reason = `risk_scores holds ${current.n} rows, the last score run wrote ${state.rows}`;
+  else if (asOf < state.asOf) reason = `the as-of date moved back from ${state.asOf} to ${asOf}`;
+
+  let recomputed = 0;
+  let written = 0;
+  let removed = 0;
+  if (!reason) {
+    await tx.exec(candidatesSql(params.features, state!.factsRefreshNo, state!.asOf, asOf));
+    recomputed = (await tx.one<{ n: number }>(`SELECT count(*) AS n FROM ${CANDIDATES}`))?.n ?? 0;
+    if (recomputed > MAX_INCREMENTAL_SHARE * Math.max(current.n, 1) && recomputed > 1000) reason = `${recomputed} entities to recompute`;
+  }
+  timingsMs.candidates = Date.now() - t;
+
+  if (reason) {
+    t = Date.now();
+    const histogram = await countCodes(tx, params, asOf);
+    recomputed = histogram.reduce((n, b) => n + b.count, 0);
+    timingsMs.score = Date.now() - t;
+    t = Date.now();
+    await writeAllScores(tx, params, asOf, version, thresholds, facts.refreshNo);
+    written = recomputed;
+    removed = current.n;
+    timingsMs.write = Date.now() - t;
+  } else {
+    t = Date.now();
+    if (recomputed > 0) {
+      const population = { predicate: `o.status = 'active' AND o.id IN (SELECT object_id FROM ${CANDIDATES})` };
+      await tx.exec(`CREATE OR REPLACE TEMP TABLE risk_rescore_new AS ${binnedQuery(params, population, { stored: true })}`, { as_of: asOf });
+      // candidates whose row is to change: a new bin code, no longer scored, or newly scored (rid: the row to delete)
+      await tx.exec(
+        `CREATE OR REPLACE TEMP TABLE risk_rescore_changed AS
+         SELECT coalesce(n.object_id, o.object_id) AS object_id, o.rid
+         FROM risk_rescore_new n
+         FULL JOIN (SELECT rowid AS rid, object_id, bin_code FROM risk_scores WHERE object_id IN (SELECT object_id FROM ${CANDIDATES})) o ON o.object_id = n.object_id
+         WHERE n.bin_code IS DISTINCT FROM o.bin_code`,
+      );
+      timingsMs.score = Date.now() - t;
+      t = Date.now();
+      if ((await tx.one<{ n: number }>('SELECT count(*) AS n FROM risk_rescore_changed'))?.n) {
+        removed = Number((await tx.one<{ Count: number }>('DELETE FROM risk_scores WHERE rowid IN (SELECT rid FROM risk_rescore_changed WHERE rid IS NOT NULL)'))?.Count ?? 0);
+        const inserted = await tx.one<{ Count: number }>(
+          `INSERT INTO risk_scores (object_id, model_version, score, tier, bin_code)
+           SELECT n.object_id, ${version}, c.score, ${tierSql(thresholds, 'c.score')}, n.bin_code
+           FROM risk_rescore_new n
+           JOIN (SELECT bin_code, ${scoreFromCodeSql(params)} AS score FROM (SELECT DISTINCT bin_code FROM risk_rescore_new) codes) c ON c.bin_code = n.bin_code
+           WHERE n.object_id IN (SELECT object_id FROM risk_rescore_changed)`,
+        );
+        written = Number(inserted?.Count ?? 0);
+      }
+      await tx.exec('DROP TABLE risk_rescore_new; DROP TABLE risk_rescore_changed');
+    }
+    await recordScoresState(tx, { version, asOf, factsRefreshNo: facts.refreshNo });
+    timingsMs.write = Date.now() - t;
+  }
+  await tx.exec(`DROP TABLE IF EXISTS ${CANDIDATES}; DROP TABLE ${STORED_NORMS_TABLE}`);
+
+  const tierCounts: TierShares = { A: 0, B: 0, C: 0, D: 0 };
+  for (const r of await tx.query<{ tier: keyof TierShares; n: number }>('SELECT tier, count(*) AS n FROM risk_scores GROUP BY tier')) tierCounts[r.tier] = Number(r.n);
+  const entities = tierCounts.A + tierCounts.B + tierCounts.C + tierCounts.D;
+  const mode = reason ? 'full' : 'incremental';
+  await appendAudit(tx, {
+    actor: options.actor,
+    action: 'risk.rescore',
+    subject: `risk_model:${version}`,
+    payload: { version, asOf, mode, ...(reason ? { reason } : {}), recomputed, written, removed, entities, tierCounts, facts: { mode: facts.mode, entities: facts.entities } },
+  });
+  timingsMs.total = Date.now() - started;
+  return { version, asOf, mode, ...(reason ? { reason } : {}), recomputed, written, removed, entities, tierCounts, facts, timingsMs };
+}
