@@ -63,6 +63,12 @@ describe('fairdraw backtest and score', () => {
     expect(explained.split('\n')[0]).toMatch(new RegExp(`^${id}: 风险等级 tier D, 发现问题概率 probability of a finding \\d+\\.\\d%`));
   });
 
+  it('re-applies the current version with --refresh: nothing changed since the score, nothing rewritten', async () => {
+    const first = JSON.parse(await runCli(['score', '--db', t.path, '--json', '--refresh']));
+    const second = JSON.parse(await runCli(['score', '--db', t.path, '--json', '--refresh']));
+    expect(second).toMatchObject({ version: first.version, mode: 'incremental', recomputed: 0, written: 0, entities: first.entities });
+  });
+
   it('names the flag and value it cannot use', async () => {
     await expect(runCli(['backtest', '--db', t.path, '--year', '20x5'])).rejects.toThrow(/year '20x5': expected a year like 2025/);
     await expect(runCli(['score', '--db', t.path, '--tiers', 'shares:A=0.5'])).rejects.toThrow(/share of tier B missing/);

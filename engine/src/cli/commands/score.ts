@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { userInfo } from 'node:os';
 import { withDb, DB_OPTION } from '../db.ts';
+import { rescoreEntities } from '../../risk/rescore.ts';
 import { fitAndScore, explain, listModels, parseTierRule, type FitAndScoreResult, type Explanation, type ModelSummary } from '../../risk/index.ts';
 import { checkDate } from '../../risk/features.ts';
 import { TIERS } from '../../risk/tiers.ts';
@@ -10,6 +11,7 @@ import { TIERS } from '../../risk/tiers.ts';
 interface ScoreFlags {
   db?: string;
   json?: boolean;
+  refresh?: boolean;
   actor?: string;
   asOf?: string;
   tiers?: string;
@@ -47,6 +49,7 @@ export function scoreCommand(program: Command): void {
     .option('--truth <file>', "the generator's truth.csv, for the backtest's rank correlation with the hidden propensity")
     .option('--l2 <lambda>', 'L2 penalty on the coefficients (default 1)')
     .option('--min-history <days>', 'train on a year only when the data reach this many days before it (default 365)')
+    .option('--refresh', 're-apply the current model version to what changed since the last score (no new fit) / 按当前模型增量重算')
     .option('--list', 'list the stored model versions and stop / 列出模型版本')
     .option('--explain <objectId>', "explain one entity's current score and stop / 解释某主体的评分")
     .action(async (flags: ScoreFlags) => {
@@ -60,6 +63,15 @@ export function scoreCommand(program: Command): void {
           const e = await explain(db, flags.explain);
           if (!e) throw new Error(`主体 ${flags.explain} 没有当前评分 / entity ${flags.explain} has no current score (not active, unknown, or 'fairdraw score' not run yet)`);
           process.stdout.write(flags.json ? `${JSON.stringify(e, null, 2)}\n` : readableExplanation(e));
+          return;
+        }
+        if (flags.refresh) {
+          const r = await rescoreEntities(db, { actor: flags.actor ?? defaultActor(), asOf: flags.asOf === undefined ? undefined : checkDate(flags.asOf, '--as-of') });
+          process.stdout.write(
+            flags.json
+              ? `${JSON.stringify(r, null, 2)}\n`
+              : `模型 v${r.version} 增量重算 rescored (${r.mode}${r.reason ? `: ${r.reason}` : ''}), as of ${r.asOf}: ${r.recomputed.toLocaleString('en-US')} recomputed, ${r.written.toLocaleString('en-US')} written, ${r.entities.toLocaleString('en-US')} scored; ${r.timingsMs.total} ms\n`,
+          );
           return;
         }
         const result = await fitAndScore(db, {
