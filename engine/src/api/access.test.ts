@@ -5,6 +5,7 @@ import { tempDb } from '../testing/db.ts';
 import { buildApp } from './app.ts';
 import { CALLERS, createTestAccounts, headersFor } from '../auth/test-support.ts';
 import { AUTHENTICATED, only, PUBLIC, type Expectation } from './access-rows.ts';
+import { coverageAccess } from './routes/coverage.access.ts';
 import { riskAccess } from './routes/risk.access.ts';
 import { notebooksAccess } from './routes/notebooks.access.ts';
 import { outcomeCodesAccess } from './routes/outcome-codes.access.ts';
@@ -51,6 +52,7 @@ const expectedAccess: Record<string, Expectation> = {
   'GET /api/public/results': PUBLIC,
 
   // Areas with their own rows file (one import above, one spread here each).
+  ...coverageAccess,
   ...drawsAccess,
   ...importsAccess,
   ...auditAccess,

@@ -13,6 +13,7 @@ import { authRoutes, userRoutes, type LoginLimits } from './routes/auth.ts';
 import { webPlugin } from './plugins/web.ts';
 import { resultRoutes } from './routes/results.ts';
 import { publicRoutes } from './routes/public.ts';
+import { coverageRoutes } from './routes/coverage.ts';
 import { drawRoutes } from './routes/draws.ts';
 import { importRoutes } from './routes/imports.ts';
 import { auditRoutes } from './routes/audit.ts';
@@ -49,6 +50,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(userRoutes, { prefix: '/api' });
   await app.register(resultRoutes, { prefix: '/api' });
   await app.register(publicRoutes, { prefix: '/api' });
+  await app.register(coverageRoutes, { prefix: '/api' });
   await app.register(drawRoutes, { prefix: '/api' });
   await app.register(importRoutes, { prefix: '/api' });
   await app.register(auditRoutes, { prefix: '/api' });

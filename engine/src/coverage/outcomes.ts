@@ -1,0 +1,191 @@
+// Published outcomes for leaders and analysts (公示结果, SPEC 8): findings rate by item, department, city, industry, tier and
+// month, the problems found most often, and a drill-down to the published results. Internal: tiers show here, never on the portal.
+import { readFileSync } from 'node:fs';
+import type { Queryable } from '../db/duckdb.ts';
+
+const sql = (name: string) => readFileSync(new URL(`./sql/${name}.sql`, import.meta.url), 'utf8');
+const OUTCOMES_BASE_SQL = sql('outcomes-base');
+const OUTCOMES_SCOPE_SQL = sql('outcomes-scope');
+const BREAKDOWN_SQL = sql('outcomes-breakdown');
+const PROBLEMS_SQL = sql('outcomes-problems');
+const TOTALS_SQL = sql('outcomes-totals');
+/** One page of the drill-down; parameters: the filters of OutcomeResultsQuery (see outcomeResultsParams). */
+export const OUTCOME_RESULTS_SQL = sql('outcomes-results');
+const OUTCOME_RESULTS_COUNT_SQL = sql('outcomes-results-count');
+
+// Results drawn in an untiered stratum get the entity's current tier. Grain: updates outcomes_results rows.
+const FILL_UNTIERED_SQL = `UPDATE outcomes_results SET tier = rs.tier FROM risk_scores rs
+  WHERE outcomes_results.tier IS NULL AND rs.object_id = outcomes_results.object_id`;
+
+export const OUTCOME_DIMENSIONS = ['item', 'department', 'city', 'industry', 'tier', 'month'] as const;
+export type OutcomeDimension = (typeof OUTCOME_DIMENSIONS)[number];
+
+export interface OutcomeFilters {
+  /** The plan year of the results' tasks; null: every year. */
+  year?: number | null;
+  city?: string | null;
+  department?: string | null;
+  industry?: string | null;
+  tier?: string | null;
+}
+
+export interface OutcomeResultsQuery extends OutcomeFilters {
+  itemCode?: string | null;
+  outcomeCode?: string | null;
+  /** true: findings only; false: no finding only. */
+  finding?: boolean | null;
+  /** Inspection month YYYY-MM. */
+  month?: string | null;
+  limit: number;
+  offset: number;
+}
+
+export interface OutcomeGroup {
+  /** Item code, department code, city code, industry letter, tier A..D or month YYYY-MM; null: unknown industry or tier. */
+  key: string | null;
+  nameZh: string | null;
+  nameEn: string | null;
+  /** The item's department (items only). */
+  departmentCode?: string;
+  results: number;
+  findings: number;
+  entities: number;
+  findingsRate: number;
+}
+
+export interface OutcomeProblem {
+  outcomeCode: string;
+  outcomeNameZh: string;
+  outcomeNameEn: string;
+  results: number;
+  entities: number;
+  /** Share of all findings in the scope. */
+  share: number;
+}
+
+export interface ItemProblem extends Omit<OutcomeProblem, 'share'> {
+  itemCode: string;
+  itemNameZh: string;
+  itemNameEn: string;
+}
+
+export interface OutcomesReport {
+  filters: Required<OutcomeFilters>;
+  totals: { results: number; findings: number; entities: number; findingsRate: number | null; firstInspectedOn: string | null; lastInspectedOn: string | null };
+  byItem: OutcomeGroup[];
+  byDepartment: OutcomeGroup[];
+  byCity: OutcomeGroup[];
+  byIndustry: OutcomeGroup[];
+  byTier: OutcomeGroup[];
+  /** Oldest month first. */
+  byMonth: OutcomeGroup[];
+  /** Finding outcome codes, most frequent first. */
+  problems: OutcomeProblem[];
+  /** Finding outcome x item, most frequent first (at most 20). */
+  problemsByItem: ItemProblem[];
+}
+
+export const PROBLEMS_BY_ITEM_LIMIT = 20;
+
+/**
+ * Builds outcomes_results (published results with year, city, industry and tier) on this connection, and the
+ * outcomes_scope macro. One join with the objects: run once per data version.
+ */
+export async function buildOutcomes(q: Queryable): Promise<void> {
+  await q.exec(`CREATE OR REPLACE TEMP TABLE outcomes_results AS ${OUTCOMES_BASE_SQL}`);
+  const untiered = await q.one<{ n: number }>('SELECT count(*) AS n FROM outcomes_results WHERE tier IS NULL');
+  if (untiered!.n > 0) await q.exec(FILL_UNTIERED_SQL);
+  await q.exec(OUTCOMES_SCOPE_SQL);
+}
+
+export function filterParams(f: OutcomeFilters) {
+  return { year: f.year ?? null, city: f.city ?? null, department: f.department ?? null, industry: f.industry ?? null, tier: f.tier ?? null };
+}
+
+/** The parameters of OUTCOME_RESULTS_SQL. */
+export function outcomeResultsParams(query: OutcomeResultsQuery) {
+  return {
+    ...filterParams(query),
+    item: query.itemCode ?? null,
+    outcome: query.outcomeCode ?? null,
+    finding: query.finding ?? null,
+    month: query.month ?? null,
+    limit: query.limit,
+    offset: query.offset,
+  };
+}
+
+export async function countOutcomeResults(q: Queryable, query: Omit<OutcomeResultsQuery, 'limit' | 'offset'>): Promise<number> {
+  const { limit: _l, offset: _o, ...params } = outcomeResultsParams({ ...query, limit: 0, offset: 0 });
+  return (await q.one<{ total: number }>(OUTCOME_RESULTS_COUNT_SQL, params))!.total;
+}
+
+type Row = Record<string, unknown>;
+
+/** The outcomes of one scope from the table buildOutcomes left on this connection. */
+export async function outcomesReport(q: Queryable, filters: OutcomeFilters): Promise<OutcomesReport> {
+  const params = filterParams(filters);
+  const totals = (await q.one<Row>(TOTALS_SQL, params))!;
+  const groups = await q.query<Row>(BREAKDOWN_SQL, params);
+  const problems = await q.query<Row>(PROBLEMS_SQL, params);
+  const by = (dimension: OutcomeDimension): OutcomeGroup[] =>
+    groups
+      .filter((g) => g.dimension === dimension)
+      .map((g) => ({
+        key: g.key as string | null,
+        nameZh: g.name_zh as string | null,
+        nameEn: g.name_en as string | null,
+        ...(dimension === 'item' ? { departmentCode: g.department_code as string } : {}),
+        results: g.results as number,
+        findings: g.findings as number,
+        entities: g.entities as number,
+        findingsRate: g.findings_rate as number,
+      }));
+  const findings = totals.findings as number;
+  return {
+    filters: params,
+    totals: {
+      results: totals.results as number,
+      findings,
+      entities: totals.entities as number,
+      findingsRate: totals.findings_rate as number | null,
+      firstInspectedOn: totals.first_inspected_on as string | null,
+      lastInspectedOn: totals.last_inspected_on as string | null,
+    },
+    byItem: by('item').sort((a, b) => b.results - a.results || String(a.key).localeCompare(String(b.key))),
+    byDepartment: by('department').sort((a, b) => b.results - a.results || String(a.key).localeCompare(String(b.key))),
+    byCity: by('city'),
+    byIndustry: by('industry'),
+    byTier: by('tier'),
+    byMonth: by('month'),
+    problems: problems
+      .filter((p) => p.item_code === null)
+      .map((p) => ({
+        outcomeCode: p.outcome_code as string,
+        outcomeNameZh: p.outcome_name_zh as string,
+        outcomeNameEn: p.outcome_name_en as string,
+        results: p.results as number,
+        entities: p.entities as number,
+        share: (p.results as number) / findings,
+      })),
+    problemsByItem: problems
+      .filter((p) => p.item_code !== null)
+      .slice(0, PROBLEMS_BY_ITEM_LIMIT)
+      .map((p) => ({
+        outcomeCode: p.outcome_code as string,
+        outcomeNameZh: p.outcome_name_zh as string,
+        outcomeNameEn: p.outcome_name_en as string,
+        itemCode: p.item_code as string,
+        itemNameZh: p.item_name_zh as string,
+        itemNameEn: p.item_name_en as string,
+        results: p.results as number,
+        entities: p.entities as number,
+      })),
+  };
+}
+
+/** Builds and answers one scope without caching (tests, one-off reports). Leaves its temp table on `q`. */
+export async function computeOutcomes(q: Queryable, filters: OutcomeFilters): Promise<OutcomesReport> {
+  await buildOutcomes(q);
+  return outcomesReport(q, filters);
+}

@@ -1,0 +1,268 @@
+// The overview page's API shape (GET /api/coverage), its charts as Vega-Lite specs, and the Guangdong map.
+import type { VisualizationSpec } from 'vega-embed';
+
+type Ring = number[][];
+interface CityFeature {
+  type: 'Feature';
+  properties: { code: string; name: string };
+  geometry: { type: 'Polygon'; coordinates: Ring[] } | { type: 'MultiPolygon'; coordinates: Ring[][] };
+}
+
+/** Twice the signed planar area of a ring in lon/lat (positive: counter-clockwise). */
+function ringArea(ring: Ring): number {
+  let area = 0;
+  for (let i = 0; i < ring.length - 1; i++) area += ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1];
+  return area;
+}
+
+/** d3-geo (Vega's projections) reads rings on the sphere: an exterior ring must run clockwise, holes counter-clockwise,
+ * or a city would be drawn as the whole world outside it. The decoded ECharts rings run either way. */
+function rewind(polygon: Ring[]): Ring[] {
+  return polygon.map((ring, i) => ((ringArea(ring) > 0) === (i > 0) ? ring : [...ring].reverse()));
+}
+
+/** The 21 cities' boundaries (data/geo/guangdong.json, 650 kB): its own chunk, fetched while the numbers load. */
+export async function loadCityShapes(): Promise<CityFeature[]> {
+  const geo = (await import('../../../../../data/geo/guangdong.json')).default as unknown as { features: CityFeature[] };
+  return geo.features.map((f) => ({
+    ...f,
+    geometry:
+      f.geometry.type === 'Polygon'
+        ? { type: 'Polygon', coordinates: rewind(f.geometry.coordinates) }
+        : { type: 'MultiPolygon', coordinates: f.geometry.coordinates.map(rewind) },
+  }));
+}
+
+export interface DeadlineCounts {
+  resultsDue: number;
+  resultsEntered: number;
+  resultsPublished: number;
+  publishedOnTime: number;
+  publishedLate: number;
+  overdue: number;
+  open: number;
+  onTimeRate: number | null;
+}
+
+export interface CoverageHeadline extends DeadlineCounts {
+  itemsInForce: number;
+  itemsCovered: number;
+  itemCoverageRate: number | null;
+  departmentsWithItems: number;
+  departmentsTakingPart: number;
+  departmentShare: number | null;
+  tasks: number;
+  jointTasks: number;
+  jointTaskShare: number | null;
+  tasksByKind: { general: number; key: number; special: number };
+  draws: { drawn: number; voided: number; pending: number };
+  entities: number;
+  entitiesDrawn: number;
+  entitiesInspected: number;
+  drawnShare: number | null;
+  inspectedShare: number | null;
+  enteredRate: number | null;
+}
+
+export interface TierCoverage {
+  tier: 'A' | 'B' | 'C' | 'D';
+  ratioBp: number;
+  frequencyPerYear: number;
+  targetBp: number;
+  entities: number;
+  target: number;
+  drawn: number;
+  inspected: number;
+  drawnShare: number | null;
+  inspectedShare: number | null;
+  attainment: number | null;
+}
+
+export interface CityCoverage extends DeadlineCounts {
+  code: string;
+  nameZh: string;
+  nameEn: string;
+  entities: number;
+  target: number;
+  tasks: number;
+  itemsCovered: number;
+  entitiesDrawn: number;
+  entitiesInspected: number;
+  coverageRate: number | null;
+  attainment: number | null;
+  inspectedShare: number | null;
+}
+
+export interface DepartmentCoverage extends DeadlineCounts {
+  code: string;
+  nameZh: string;
+  nameEn: string;
+  itemsInForce: number;
+  itemsCovered: number;
+  itemCoverageRate: number | null;
+  tasks: number;
+  leadTasks: number;
+  jointTasks: number;
+  entitiesDrawn: number;
+  entitiesInspected: number;
+}
+
+export interface CoverageReport {
+  year: number;
+  today: string;
+  department: string | null;
+  city: { code: string; nameZh: string; nameEn: string } | null;
+  policy: { version: number; frequencyPerYear: number };
+  headline: CoverageHeadline;
+  tiers: TierCoverage[];
+  cities: CityCoverage[];
+  departments: DepartmentCoverage[];
+  computedAt: string;
+  stale: boolean;
+}
+
+export type Lang = 'zh' | 'en';
+export type Severity = 'high' | 'medium' | 'low';
+export const SEVERITY_LEVEL: Record<Severity, number> = { low: 1, medium: 2, high: 3 };
+
+/** The highest alert severity per city code, from GET /api/alerts. */
+export function alertLevels(alerts: Array<{ cityCode: string; severity: Severity }>): Map<string, number> {
+  const levels = new Map<string, number>();
+  for (const a of alerts) levels.set(a.cityCode, Math.max(levels.get(a.cityCode) ?? 0, SEVERITY_LEVEL[a.severity]));
+  return levels;
+}
+
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+
+export interface MapLabels {
+  title: string;
+  coverage: string;
+  alert: string;
+  alertLevels: [string, string, string, string];
+  drawn: string;
+  entities: string;
+}
+
+/**
+ * Guangdong's 21 cities (offline boundaries, data/geo/guangdong.json) joined on the city code with the coverage rows;
+ * coloured by coverage rate or by the highest alert level. Each shape's aria-label is its city code.
+ */
+export function mapSpec(shapes: unknown[], cities: CityCoverage[], mode: 'coverage' | 'alerts', levels: Map<string, number>, lang: Lang, labels: MapLabels, selected: string | null): VisualizationSpec {
+  const rows = cities.map((c) => ({
+    code: c.code,
+    name: lang === 'zh' ? c.nameZh : c.nameEn,
+    coverageRate: c.coverageRate ?? 0,
+    entitiesDrawn: c.entitiesDrawn,
+    entities: c.entities,
+    alertLevel: levels.get(c.code) ?? 0,
+    alertLabel: labels.alertLevels[levels.get(c.code) ?? 0],
+    selected: c.code === selected,
+  }));
+  const color =
+    mode === 'coverage'
+      ? { field: 'coverageRate', type: 'quantitative', title: labels.coverage, scale: { scheme: 'reds', domainMin: 0 }, legend: { format: '.1%' } }
+      : {
+          field: 'alertLabel',
+          type: 'ordinal',
+          title: labels.alert,
+          scale: { domain: labels.alertLevels, range: ['#e5e7eb', '#fde68a', '#fb923c', '#b91c1c'] },
+        };
+  return {
+    $schema: SCHEMA,
+    description: labels.title,
+    width: 560,
+    height: 400,
+    data: { values: shapes },
+    transform: [
+      { calculate: 'datum.properties.code', as: 'code' },
+      { lookup: 'code', from: { data: { values: rows }, key: 'code', fields: ['name', 'coverageRate', 'entitiesDrawn', 'entities', 'alertLevel', 'alertLabel', 'selected'] } },
+    ],
+    projection: { type: 'mercator' },
+    mark: { type: 'geoshape', cursor: 'pointer', stroke: 'white' },
+    encoding: {
+      color,
+      stroke: { condition: { test: 'datum.selected', value: '#111827' }, value: 'white' },
+      strokeWidth: { condition: { test: 'datum.selected', value: 2.5 }, value: 0.8 },
+      description: { field: 'code' },
+      tooltip: [
+        { field: 'name', title: labels.title },
+        { field: 'coverageRate', title: labels.coverage, format: '.2%' },
+        { field: 'entitiesDrawn', title: labels.drawn, format: ',' },
+        { field: 'entities', title: labels.entities, format: ',' },
+        { field: 'alertLabel', title: labels.alert },
+      ],
+    },
+    config: { view: { stroke: null } },
+  } as VisualizationSpec;
+}
+
+/** Share of each tier's entities drawn this year against the yearly target share (a tick). */
+export function tierSpec(tiers: TierCoverage[], labels: { tier: string; drawn: string; target: string; inspected: string }): VisualizationSpec {
+  const rows = tiers.flatMap((t) => [
+    { tier: t.tier, measure: labels.drawn, share: t.drawnShare ?? 0, count: t.drawn, target: t.targetBp / 10000 },
+    { tier: t.tier, measure: labels.inspected, share: t.inspectedShare ?? 0, count: t.inspected, target: t.targetBp / 10000 },
+  ]);
+  return {
+    $schema: SCHEMA,
+    width: 320,
+    height: 200,
+    data: { values: rows },
+    layer: [
+      {
+        mark: { type: 'bar', tooltip: true },
+        encoding: {
+          x: { field: 'tier', type: 'nominal', title: labels.tier, axis: { labelAngle: 0 } },
+          xOffset: { field: 'measure' },
+          y: { field: 'share', type: 'quantitative', title: null, axis: { format: '.0%' } },
+          color: { field: 'measure', type: 'nominal', title: null, scale: { range: ['#b91c1c', '#fca5a5'] }, legend: { orient: 'bottom' } },
+          tooltip: [
+            { field: 'tier', title: labels.tier },
+            { field: 'measure', title: ' ' },
+            { field: 'share', format: '.2%', title: '%' },
+            { field: 'count', format: ',', title: '#' },
+            { field: 'target', format: '.0%', title: labels.target },
+          ],
+        },
+      },
+      {
+        mark: { type: 'tick', color: '#111827', thickness: 2, size: 40 },
+        encoding: { x: { field: 'tier', type: 'nominal' }, y: { field: 'target', type: 'quantitative' }, tooltip: { field: 'target', format: '.0%', title: labels.target } },
+      },
+    ],
+  } as VisualizationSpec;
+}
+
+/** Results due per department: published on time, late, overdue and still open, stacked. */
+export function deadlineSpec(departments: DepartmentCoverage[], lang: Lang, states: { onTime: string; late: string; overdue: string; open: string }): VisualizationSpec {
+  const rows = departments
+    .filter((d) => d.resultsDue > 0)
+    .flatMap((d) => {
+      const name = lang === 'zh' ? d.nameZh : d.nameEn;
+      return [
+        { department: name, state: states.onTime, order: 1, results: d.publishedOnTime },
+        { department: name, state: states.late, order: 2, results: d.publishedLate },
+        { department: name, state: states.overdue, order: 3, results: d.overdue },
+        { department: name, state: states.open, order: 4, results: d.open },
+      ];
+    });
+  return {
+    $schema: SCHEMA,
+    width: 320,
+    height: { step: 22 },
+    data: { values: rows },
+    mark: { type: 'bar', tooltip: true },
+    encoding: {
+      y: { field: 'department', type: 'nominal', title: null, sort: '-x' },
+      x: { field: 'results', type: 'quantitative', stack: 'normalize', title: null, axis: { format: '.0%' } },
+      color: {
+        field: 'state',
+        type: 'nominal',
+        title: null,
+        scale: { domain: [states.onTime, states.late, states.overdue, states.open], range: ['#15803d', '#f59e0b', '#b91c1c', '#cbd5e1'] },
+        legend: { orient: 'bottom', columns: 2 },
+      },
+      order: { field: 'order' },
+      tooltip: [{ field: 'department' }, { field: 'state' }, { field: 'results', format: ',' }],
+    },
+  } as VisualizationSpec;
+}
