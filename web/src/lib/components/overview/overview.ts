@@ -1,5 +1,11 @@
 // The overview page's API shape (GET /api/coverage), its charts as Vega-Lite specs, and the Guangdong map.
 import type { VisualizationSpec } from 'vega-embed';
+// The answer of GET /api/coverage: the engine's report with its freshness (type-only imports, erased from the bundle).
+import type { CoverageReport as EngineCoverageReport, TierCoverage, CityCoverage, DepartmentCoverage, CoverageHeadline, DeadlineCounts } from '../../../../../engine/src/coverage/coverage.ts';
+import type { Freshness } from '../../../../../engine/src/coverage/store.ts';
+
+export type { TierCoverage, CityCoverage, DepartmentCoverage, CoverageHeadline, DeadlineCounts };
+export type CoverageReport = EngineCoverageReport & Freshness;
 
 type Ring = number[][];
 interface CityFeature {
@@ -31,94 +37,6 @@ export async function loadCityShapes(): Promise<CityFeature[]> {
         ? { type: 'Polygon', coordinates: rewind(f.geometry.coordinates) }
         : { type: 'MultiPolygon', coordinates: f.geometry.coordinates.map(rewind) },
   }));
-}
-
-export interface DeadlineCounts {
-  resultsDue: number;
-  resultsEntered: number;
-  resultsPublished: number;
-  publishedOnTime: number;
-  publishedLate: number;
-  overdue: number;
-  open: number;
-  onTimeRate: number | null;
-}
-
-export interface CoverageHeadline extends DeadlineCounts {
-  itemsInForce: number;
-  itemsCovered: number;
-  itemCoverageRate: number | null;
-  departmentsWithItems: number;
-  departmentsTakingPart: number;
-  departmentShare: number | null;
-  tasks: number;
-  jointTasks: number;
-  jointTaskShare: number | null;
-  tasksByKind: { general: number; key: number; special: number };
-  draws: { drawn: number; voided: number; pending: number };
-  entities: number;
-  entitiesDrawn: number;
-  entitiesInspected: number;
-  drawnShare: number | null;
-  inspectedShare: number | null;
-  enteredRate: number | null;
-}
-
-export interface TierCoverage {
-  tier: 'A' | 'B' | 'C' | 'D';
-  ratioBp: number;
-  frequencyPerYear: number;
-  targetBp: number;
-  entities: number;
-  target: number;
-  drawn: number;
-  inspected: number;
-  drawnShare: number | null;
-  inspectedShare: number | null;
-  attainment: number | null;
-}
-
-export interface CityCoverage extends DeadlineCounts {
-  code: string;
-  nameZh: string;
-  nameEn: string;
-  entities: number;
-  target: number;
-  tasks: number;
-  itemsCovered: number;
-  entitiesDrawn: number;
-  entitiesInspected: number;
-  coverageRate: number | null;
-  attainment: number | null;
-  inspectedShare: number | null;
-}
-
-export interface DepartmentCoverage extends DeadlineCounts {
-  code: string;
-  nameZh: string;
-  nameEn: string;
-  itemsInForce: number;
-  itemsCovered: number;
-  itemCoverageRate: number | null;
-  tasks: number;
-  leadTasks: number;
-  jointTasks: number;
-  entitiesDrawn: number;
-  entitiesInspected: number;
-}
-
-export interface CoverageReport {
-  year: number;
-  today: string;
-  department: string | null;
-  city: { code: string; nameZh: string; nameEn: string } | null;
-  policy: { version: number; frequencyPerYear: number };
-  headline: CoverageHeadline;
-  tiers: TierCoverage[];
-  cities: CityCoverage[];
-  departments: DepartmentCoverage[];
-  computedAt: string;
-  stale: boolean;
 }
 
 export type Lang = 'zh' | 'en';
