@@ -17,6 +17,7 @@ import { currentPolicy } from '../../policy/policy.ts';
 import { errorResponse, HttpError, requirePrincipal } from '../plugins/auth.ts';
 import { DrawZipError, unzipDrawFiles, zipDrawFiles } from './draw-zip.ts';
 import { multipartBody, receiveUpload, uploadErrors } from './uploads.ts';
+import { date, dateTime, nullableDateTime } from '../schemas.ts';
 
 const READERS = ['admin', 'analyst', 'leader', 'operator'] as const;
 const WRITERS = ['admin', 'operator'] as const;
@@ -60,9 +61,6 @@ export function assertTaskDepartments(request: FastifyRequest, departments: read
 
 // ---- schemas ----
 
-const date = { type: 'string', format: 'date', description: 'YYYY-MM-DD（北京时间 Asia/Shanghai）' } as const;
-const dateTime = { type: 'string', format: 'date-time' } as const;
-const nullableDateTime = { type: ['string', 'null'], format: 'date-time' } as const;
 const idParam = (description: string) => ({ type: 'string', minLength: 1, maxLength: 64, description }) as const;
 const planIdParam = idParam('计划编号 plan id, e.g. P2026-0001');
 const taskIdParam = idParam('任务编号 task id, e.g. T2026-0001');

@@ -18,13 +18,11 @@ import {
   type PublicDrawSummary,
 } from '../../publish/portal.ts';
 import { errorResponse, HttpError } from '../plugins/auth.ts';
+import { date, dateTime, nullableDateTime } from '../schemas.ts';
 
 const TAGS = ['public'];
 const PUBLIC = 'public' as const;
 
-const date = { type: 'string', format: 'date' } as const;
-const dateTime = { type: 'string', format: 'date-time' } as const;
-const nullableDateTime = { type: ['string', 'null'], format: 'date-time' } as const;
 const drawIdParam = { type: 'string', minLength: 1, maxLength: 64, description: '抽取编号 draw id, e.g. D2026-0001' } as const;
 const notFound = { ...errorResponse, description: '没有这个抽取 No such draw' };
 

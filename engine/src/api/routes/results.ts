@@ -24,6 +24,7 @@ import {
   type ResultKey,
 } from '../../results/results.ts';
 import { assertDepartment, departmentScope, errorResponse, HttpError, requirePrincipal } from '../plugins/auth.ts';
+import { date, dateTime, nullableDateTime } from '../schemas.ts';
 
 const READERS = ['admin', 'analyst', 'leader', 'operator'] as const;
 const WRITERS = ['admin', 'operator'] as const;
@@ -44,9 +45,6 @@ export async function mapResultErrors<T>(work: () => Promise<T>): Promise<T> {
 
 // ---- schemas ----
 
-const date = { type: 'string', format: 'date', description: 'YYYY-MM-DD（北京时间 Asia/Shanghai）' } as const;
-const dateTime = { type: 'string', format: 'date-time' } as const;
-const nullableDateTime = { type: ['string', 'null'], format: 'date-time' } as const;
 const findingsReview = { type: ['string', 'null'], enum: ['pending', 'approved', 'withheld', null], description: '文字说明审核状态 review of the free text: null when there is none' } as const;
 
 const keyProperties = {

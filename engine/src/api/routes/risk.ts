@@ -21,6 +21,7 @@ import { computeAlerts, DEFAULT_ALERT_SETTINGS, TREND_MODES, type AlertOptions, 
 import { lnGamma } from '../../alerts/stats.ts';
 import { errorResponse, HttpError, requirePrincipal } from '../plugins/auth.ts';
 import { replyTable, tableResponse } from '../tabular.ts';
+import { date, dateTime } from '../schemas.ts';
 
 const ANALYSTS = ['admin', 'analyst'] as const;
 const PREVIEWERS = ['admin', 'analyst', 'leader'] as const;
@@ -47,8 +48,6 @@ const FIT_STATE_PROBLEM = /^no data to score|^no training year|^backtest: no tes
 
 // ---- shared schemas ----
 
-const date = { type: 'string', format: 'date', description: 'YYYY-MM-DD（北京时间 Asia/Shanghai）' } as const;
-const dateTime = { type: 'string', format: 'date-time' } as const;
 const nullableNumber = { type: ['number', 'null'] } as const;
 const name = { type: 'object', required: ['zh', 'en'], properties: { zh: { type: 'string' }, en: { type: 'string' } } } as const;
 const perTier = (value: object) => ({ type: 'object', required: [...TIERS], properties: Object.fromEntries(TIERS.map((t) => [t, value])) });
