@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { tableFromIPC } from 'apache-arrow';
 import { tempDb } from '../testing/db.ts';
+import { Db } from './duckdb.ts';
 
 describe('Db', () => {
   it('streams every row while other queries run on the shared connection meanwhile', async () => {
@@ -27,6 +28,58 @@ describe('Db', () => {
       );
       expect(row).toEqual({ n: 12, d: '2026-11-28', ts: new Date('2026-11-28T00:00:00Z') });
     } finally {
+      t.cleanup();
+    }
+  });
+
+  it('gives each request a connection of its own: its temp tables are its own and are gone when the next request gets it', async () => {
+    const t = await tempDb();
+    try {
+      const served = (work: () => Promise<unknown>) =>
+        new Promise((resolve, reject) => {
+          const connection = t.db.serveRequest(() => {
+            work().then(resolve, reject).finally(() => connection.end());
+          });
+        });
+      const tempIn = async (value: number) => {
+        await t.db.exec(`CREATE TEMP TABLE mine AS SELECT ${value} AS v`);
+        await new Promise((r) => setTimeout(r, 20)); // the other request creates its own meanwhile
+        return (await t.db.one<{ v: number }>('SELECT v FROM mine'))!.v;
+      };
+      expect(await Promise.all([served(() => tempIn(1)), served(() => tempIn(2))])).toEqual([1, 2]);
+      const leftOver = () => t.db.query(`SELECT table_name FROM duckdb_tables() WHERE temporary`);
+      await new Promise((r) => setTimeout(r, 20)); // returning a connection drops its temp tables first
+      expect(await served(leftOver)).toEqual([]);
+      expect(await leftOver()).toEqual([]); // outside any request: the shared connection, untouched by either
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('lets at most `connections` requests run statements at once; the others wait their turn', async () => {
+    const t = await tempDb();
+    t.db.close();
+    const db = await Db.open({ path: t.path, connections: 2, threads: 1 });
+    try {
+      let running = 0;
+      let most = 0;
+      const request = () =>
+        new Promise<void>((resolve, reject) => {
+          const connection = db.serveRequest(() => {
+            db.exec('SELECT 1')
+              .then(async () => {
+                most = Math.max(most, ++running);
+                await new Promise((r) => setTimeout(r, 30));
+                running--;
+              })
+              .then(resolve, reject)
+              .finally(() => connection.end());
+          });
+        });
+      await Promise.all(Array.from({ length: 6 }, request));
+      expect(most).toBe(2);
+    } finally {
+      db.close();
       t.cleanup();
     }
   });

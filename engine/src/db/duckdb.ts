@@ -1,5 +1,6 @@
 // The one DuckDB wrapper: open, migrate, query, stream, Arrow IPC, close. Everything else goes through it.
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue, type DuckDBAppender } from '@duckdb/node-api';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { toJs, type Value } from './values.ts';
@@ -15,6 +16,8 @@ export interface DbOptions {
   /** DuckDB's own default is most of the machine; we set it from configuration. */
   memoryLimit?: string;
   threads?: number;
+  /** How many requests may run statements at once, each on its own connection (see ConnectionPool). */
+  connections?: number;
   /** Skip migrations (read-only opens, tools that inspect an old file). */
   skipMigrate?: boolean;
 }
@@ -32,12 +35,17 @@ export class DatabaseLockedError extends Error {
 export class Queryable {
   constructor(protected readonly conn: DuckDBConnection) {}
 
+  /** The connection a statement runs on: this one (a `Db` serving a request picks the request's own). */
+  protected use<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    return work(this.conn);
+  }
+
   async exec(sql: string, params?: Params): Promise<void> {
-    await this.conn.run(sql, params);
+    await this.use((conn) => conn.run(sql, params));
   }
 
   async query<T = Row>(sql: string, params?: Params): Promise<T[]> {
-    const reader = await this.conn.runAndReadAll(sql, params);
+    const reader = await this.use((conn) => conn.runAndReadAll(sql, params));
     const names = reader.columnNames();
     const types = reader.columnTypes();
     return reader.getRows().map((row) => {
@@ -73,7 +81,7 @@ export class Queryable {
   }
 
   async appender(table: string): Promise<DuckDBAppender> {
-    return this.conn.createAppender(table);
+    return this.use((conn) => conn.createAppender(table));
   }
 }
 
@@ -84,14 +92,129 @@ async function connect(instance: DuckDBInstance): Promise<DuckDBConnection> {
   return conn;
 }
 
+/**
+ * Connections that requests lease, at most `size` at a time (the rest wait in order). A lease is for a whole request:
+ * DuckDB runs one statement at a time per connection, so with one shared connection a slow request (a policy preview
+ * over 18 M entities) held up every other, sign-in checks included.
+ */
+class ConnectionPool {
+  private readonly idle: DuckDBConnection[] = [];
+  private readonly waiting: Array<(conn: DuckDBConnection) => void> = [];
+  private leased = 0;
+
+  constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly size: number,
+  ) {}
+
+  async lease(): Promise<DuckDBConnection> {
+    const conn = this.idle.pop();
+    if (conn) return conn;
+    if (this.leased < this.size) {
+      this.leased++;
+      return connect(this.instance).catch((err) => {
+        this.leased--;
+        throw err;
+      });
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  release(conn: DuckDBConnection): void {
+    const next = this.waiting.shift();
+    if (next) next(conn);
+    else this.idle.push(conn);
+  }
+
+  /** Drops a connection that failed (its place goes to the next waiting request, on a new connection). */
+  discard(conn: DuckDBConnection): void {
+    conn.closeSync();
+    this.leased--;
+    const next = this.waiting.shift();
+    if (next) void this.lease().then(next);
+  }
+
+  close(): void {
+    for (const conn of this.idle.splice(0)) conn.closeSync();
+  }
+}
+
+/**
+ * One request's connection: leased at its first statement, returned once the request has ended and no statement of
+ * it is still running (a client that hangs up does not stop the handler at once). Temp tables and settings a request
+ * makes stay on its own connection; it drops its temp tables before the next request gets the connection.
+ */
+class RequestConnection {
+  private conn: Promise<DuckDBConnection> | undefined;
+  private running = 0;
+  private ended = false;
+
+  constructor(private readonly pool: ConnectionPool) {}
+
+  async use<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    this.running++;
+    try {
+      this.conn ??= this.pool.lease();
+      return await work(await this.conn);
+    } finally {
+      this.running--;
+      void this.returnIfDone();
+    }
+  }
+
+  end(): void {
+    this.ended = true;
+    void this.returnIfDone();
+  }
+
+  private async returnIfDone(): Promise<void> {
+    if (!this.ended || this.running > 0 || !this.conn) return;
+    const pending = this.conn;
+    this.conn = undefined;
+    let conn: DuckDBConnection;
+    try {
+      conn = await pending;
+    } catch {
+      return; // the lease itself failed; that statement has reported it
+    }
+    try {
+      const temps = await conn.runAndReadAll(`SELECT table_name FROM duckdb_tables() WHERE temporary`);
+      for (const [name] of temps.getRows()) await conn.run(`DROP TABLE IF EXISTS temp.main."${String(name).replaceAll('"', '""')}"`);
+      this.pool.release(conn);
+    } catch {
+      this.pool.discard(conn);
+    }
+  }
+}
+
 export class Db extends Queryable {
   private constructor(
     private readonly instance: DuckDBInstance,
     conn: DuckDBConnection,
     readonly path: string,
     readonly readOnly: boolean,
+    connections: number,
   ) {
     super(conn);
+    this.pool = new ConnectionPool(instance, connections);
+  }
+
+  private readonly pool: ConnectionPool;
+  private readonly request = new AsyncLocalStorage<RequestConnection>();
+
+  /**
+   * Runs `work` (a request's handling, see api/plugins/db.ts) so that its statements on this Db run on a connection
+   * of the request's own, beside other requests rather than after them. Call `end` once the request is answered.
+   */
+  serveRequest(work: () => void): { end(): void } {
+    const connection = new RequestConnection(this.pool);
+    this.request.run(connection, work);
+    return connection;
+  }
+
+  protected override use<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    const connection = this.request.getStore();
+    return connection ? connection.use(work) : work(this.conn);
   }
 
   static async open(options: DbOptions): Promise<Db> {
@@ -112,7 +235,7 @@ export class Db extends Queryable {
       if (lock || /Could not set lock/.test(message)) throw new DatabaseLockedError(path, lock?.[1] ?? 'lock held');
       throw err;
     }
-    const db = new Db(instance, await connect(instance), path, readOnly);
+    const db = new Db(instance, await connect(instance), path, readOnly, options.connections ?? Number(process.env.FAIRDRAW_CONNECTIONS ?? 4));
     if (!readOnly && !options.skipMigrate) await migrate(db);
     return db;
   }
@@ -176,6 +299,7 @@ export class Db extends Queryable {
   }
 
   close(): void {
+    this.pool.close();
     this.conn.closeSync();
     this.instance.closeSync();
   }

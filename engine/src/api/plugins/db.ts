@@ -1,4 +1,5 @@
-// Gives every route the one Db of this process.
+// Gives every route the one Db of this process, and each request a DuckDB connection of its own (Db.serveRequest),
+// so requests run beside one another rather than in one queue.
 import fp from 'fastify-plugin';
 import type { Db } from '../../db/duckdb.ts';
 
@@ -11,6 +12,11 @@ declare module 'fastify' {
 export const dbPlugin = fp<{ db: Db }>(
   async (app, { db }) => {
     app.decorate('db', db);
+    // The callback form matters: the rest of the request's life continues from `done`, inside serveRequest's context.
+    app.addHook('onRequest', (request, reply, done) => {
+      const connection = db.serveRequest(done);
+      reply.raw.once('close', () => connection.end());
+    });
   },
   { name: 'fairdraw-db' },
 );
