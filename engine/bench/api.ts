@@ -30,8 +30,11 @@ function freePort(): Promise<number> {
   });
 }
 
-/** A session cookie for an analyst, and a search term that finds published results (an entity code when any is published). */
-async function prepare(dbPath: string): Promise<{ cookie: string; searchTerm: string; entities: number }> {
+/**
+ * A session cookie for an analyst, and search terms that find published results: up to 1,000 entity codes (the search
+ * rotates through them, so no answer is simply repeated) and two characters of a published name.
+ */
+async function prepare(dbPath: string): Promise<{ cookie: string; codes: string[]; nameTerm: string; entities: number }> {
   const db = await openDatabase({ path: dbPath });
   try {
     let analyst = (await db.one<{ username: string }>(`SELECT username FROM users WHERE role = 'analyst' AND NOT disabled ORDER BY username LIMIT 1`))?.username;
@@ -40,9 +43,11 @@ async function prepare(dbPath: string): Promise<{ cookie: string; searchTerm: st
       await db.transaction((tx) => createUser(tx, { username: analyst!, role: 'analyst', password: randomBytes(18).toString('base64url') }, 'bench'));
     }
     const session = await db.transaction((tx) => createSession(tx, { username: analyst!, userAgent: 'fairdraw bench api' }));
-    const published = await db.one<{ code: string }>('SELECT object_id AS code FROM public_results ORDER BY result_id LIMIT 1');
+    const codes = (await db.query<{ code: string }>('SELECT DISTINCT object_id AS code FROM public_results ORDER BY hash(object_id) LIMIT 1000')).map((r) => r.code);
+    // Characters 4-5 of a name: past the city prefix (深圳市), usually the shop's own name, so a real narrowing search.
+    const name = await db.one<{ term: string }>('SELECT substr(entity_name, 4, 2) AS term FROM public_results ORDER BY hash(result_id) LIMIT 1');
     const entities = (await db.one<{ n: number }>('SELECT count(*) AS n FROM objects'))!.n;
-    return { cookie: `${SESSION_COOKIE}=${session.sessionId}`, searchTerm: published?.code ?? '餐饮', entities };
+    return { cookie: `${SESSION_COOKIE}=${session.sessionId}`, codes: codes.length ? codes : ['91440000000000000X'], nameTerm: name?.term ?? '餐饮', entities };
   } finally {
     db.close();
   }
@@ -59,10 +64,13 @@ interface Figures {
   p99: number;
 }
 
-async function load(url: string, headers: Record<string, string>, seconds: number, connections: number): Promise<Omit<Figures, 'endpoint'>> {
+/** Loads `base` + each of `paths` in turn (one path: the same request throughout). */
+async function load(base: string, paths: string[], headers: Record<string, string>, seconds: number, connections: number): Promise<Omit<Figures, 'endpoint'>> {
   const latenciesMs: number[] = [];
+  let next = 0;
+  const requests = [{ setupRequest: (request: autocannon.Request) => ({ ...request, path: paths[next++ % paths.length] }) }];
   const result = await new Promise<autocannon.Result>((resolveResult, reject) => {
-    const instance = autocannon({ url, headers, connections, duration: seconds }, (err, done) => (err ? reject(err) : resolveResult(done)));
+    const instance = autocannon({ url: base, headers, connections, duration: seconds, requests }, (err, done) => (err ? reject(err) : resolveResult(done)));
     instance.on('response', (_client, _status, _bytes, responseTimeMs) => latenciesMs.push(responseTimeMs));
   });
   latenciesMs.sort((a, b) => a - b);
@@ -83,7 +91,7 @@ export async function run(args: string[]): Promise<void> {
   const seconds = Number(option(args, '--seconds', '10'));
   const connections = Number(option(args, '--connections', '20'));
   for (const dbPath of dbPaths) {
-    const { cookie, searchTerm, entities } = await prepare(dbPath);
+    const { cookie, codes, nameTerm, entities } = await prepare(dbPath);
     const port = await freePort();
     const server = spawn(process.execPath, [resolve(REPO_ROOT, 'engine/bin/fairdraw.js'), 'serve', '--db', dbPath, '--no-demo'], {
       env: { ...process.env, HOST: '127.0.0.1', PORT: String(port) },
@@ -96,17 +104,19 @@ export async function run(args: string[]): Promise<void> {
         await new Promise((r) => setTimeout(r, 200));
       }
       console.log(`\n${dbPath}: ${entities.toLocaleString('en-US')} entities; ${connections} connections, ${seconds} s per endpoint`);
-      const endpoints: Array<{ endpoint: string; path: string; headers: Record<string, string> }> = [
-        { endpoint: 'GET /api/coverage', path: '/api/coverage', headers: { cookie } },
-        { endpoint: 'GET /api/alerts', path: '/api/alerts', headers: { cookie } },
-        { endpoint: `GET /api/public/results?q=${searchTerm}`, path: `/api/public/results?q=${encodeURIComponent(searchTerm)}`, headers: {} },
+      const search = (q: string) => `/api/public/results?q=${encodeURIComponent(q)}`;
+      const endpoints: Array<{ endpoint: string; paths: string[]; headers: Record<string, string> }> = [
+        { endpoint: 'GET /api/coverage', paths: ['/api/coverage'], headers: { cookie } },
+        { endpoint: 'GET /api/alerts', paths: ['/api/alerts'], headers: { cookie } },
+        { endpoint: `GET /api/public/results?q=<code> (${codes.length} codes in turn)`, paths: codes.map(search), headers: {} },
+        { endpoint: `GET /api/public/results?q=${nameTerm} (name contains)`, paths: [search(nameTerm)], headers: {} },
       ];
       const rows: Figures[] = [];
       for (const e of endpoints) {
         // One request first: it warms the caches a server keeps, as a server that has been up a while would have them.
-        const first = await fetch(base + e.path, { headers: e.headers });
+        const first = await fetch(base + e.paths[0], { headers: e.headers });
         if (!first.ok) throw new Error(`${e.endpoint}: ${first.status} ${(await first.text()).slice(0, 200)}`);
-        rows.push({ endpoint: e.endpoint, ...(await load(base + e.path, e.headers, seconds, connections)) });
+        rows.push({ endpoint: e.endpoint, ...(await load(base, e.paths, e.headers, seconds, connections)) });
       }
       console.table(rows.map((r) => ({ endpoint: r.endpoint, 'p50 ms': r.p50, 'p95 ms': r.p95, 'p99 ms': r.p99, 'req/s': r.rps, requests: r.requests, errors: r.errors, non2xx: r.non2xx })));
       if (args.includes('--json')) console.log(JSON.stringify({ db: dbPath, entities, connections, seconds, endpoints: rows }));

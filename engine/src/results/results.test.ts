@@ -227,6 +227,10 @@ describe('results entry', () => {
     expect((await searchPublicResults(db, { q: 'john smith' })).total).toBe(0);
     expect((await searchPublicResults(db, { q: '美甲店' })).results.map((r) => r.entityName)).toEqual(['深圳市欧阳*娜美甲店']);
     expect((await searchPublicResults(db, { q: objects[2].toLowerCase() })).results.map((r) => r.objectId)).toEqual([objects[2]]);
+    // A code is counted and paged from its rows: the same answer shape as any other search.
+    expect(await searchPublicResults(db, { q: objects[2], offset: 1 })).toMatchObject({ total: 1, findings: 1, results: [], byOutcome: [{ code: 'FIXED', results: 1, isFinding: true }] });
+    expect((await searchPublicResults(db, { q: objects[2], department: 'TAX' })).total).toBe(0);
+    expect((await searchPublicResults(db, { q: objects[2], department: 'SAMR', itemCode: 'SAMR-001' })).total).toBe(1);
     const all = await searchPublicResults(db, { department: 'SAMR', limit: 2 });
     expect(all).toMatchObject({ total: 3, findings: 1, limit: 2, offset: 0 });
     expect(all.results).toHaveLength(2);
