@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../db/duckdb.ts';
 import { fixtureDb, loadPolicyFixture } from './test-support.ts';
-import { previewPolicy } from './preview.ts';
+import { previewPolicy, type PreviewLoad } from './preview.ts';
 import { savePolicy } from './policy.ts';
 
 // Every expected figure below is worked out by hand in data/fixtures/policy/README.md.
@@ -91,6 +91,26 @@ describe('previewPolicy on the hand-computed fixture', () => {
     const p = await previewPolicy(db, {}, { asOf: AS_OF });
     expect(p.basedOnVersion).toBe(1);
     expect(p.tiers[2]).toMatchObject({ ratioBp: 2000, eligible: 23, k: 5 });
+  });
+
+  it('reads the load once for ratios that differ, again when the burden window does; the answers equal fresh ones', async () => {
+    const loads = new Map<string, PreviewLoad>();
+    let reads = 0;
+    const load = async (key: string, read: () => Promise<PreviewLoad>) => {
+      if (!loads.has(key)) {
+        reads++;
+        loads.set(key, await read());
+      }
+      return loads.get(key)!;
+    };
+    const figures = ({ elapsedMs: _elapsed, ...rest }: Awaited<ReturnType<typeof previewPolicy>>) => rest;
+    for (const change of [{ tierRatiosBp: { A: 300 } }, { tierRatiosBp: { A: 900, D: 5000 } }, { frequencyPerYear: 3 }]) {
+      expect(figures(await previewPolicy(shared, change, { asOf: AS_OF, load }))).toEqual(figures(await previewPolicy(shared, change, { asOf: AS_OF })));
+    }
+    expect(reads).toBe(1);
+    const wider = await previewPolicy(shared, { burdenWindowDays: 0 }, { asOf: AS_OF, load });
+    expect(reads).toBe(2);
+    expect(wider.tiers.map((t) => t.inBurdenWindow)).toEqual([0, 0, 0, 0]);
   });
 
   it('uses the data reference date when none is given', async () => {

@@ -127,28 +127,34 @@ async function hitRates(q: Queryable, asOf: string): Promise<{ rates: Partial<Re
   return { rates, source: { kind: 'observed', visits, note } };
 }
 
+/** What a preview reads from the data: everything but the ratios, which only scale it (see previewPolicy). */
+export interface PreviewLoad {
+  asOf: string;
+  loadRows: TierLoadRow[];
+  rates: Partial<Record<Tier, number>>;
+  source: HitRateSource;
+  officers: number;
+  nearCapEntities: NearCapEntity[];
+}
+
+/** The settings the load depends on; the ratios, frequency and capacity figures are applied after. */
+export type LoadSettings = Pick<PolicySettings, 'burdenWindowDays' | 'yearlyCap' | 'capAlertMargin'>;
+
 export interface PreviewOptions {
   /** Reference date (YYYY-MM-DD); default: the data's latest complaint or inspection date. */
   asOf?: string;
   /** How many entities at or near the cap to list (default 50). */
   nearCapLimit?: number;
+  /**
+   * Where the load comes from: by default it is read now. The API passes a cache: at 18 M entities the load takes
+   * seconds, while a new set of ratios over a known load is arithmetic (the ratio sliders preview at every step).
+   */
+  load?: (key: string, read: () => Promise<PreviewLoad>) => Promise<PreviewLoad>;
 }
 
-/** Previews `change` merged onto the current policy (an empty change previews the current policy). Reads only. */
-export async function previewPolicy(q: Queryable, change: PolicyChange = {}, options: PreviewOptions = {}): Promise<PolicyPreview> {
-  const started = performance.now();
-  const base = await currentPolicy(q);
-  const settings = mergeSettings(base, change);
-  validateSettings(settings);
-  const asOf = options.asOf ?? (await dataAsOf(q));
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf))) throw new Error(`--as-of: ${JSON.stringify(asOf)} — a date YYYY-MM-DD`);
-
-  const params = {
-    as_of: asOf,
-    burden_window_days: settings.burdenWindowDays,
-    yearly_cap: settings.yearlyCap,
-    cap_alert_margin: settings.capAlertMargin,
-  };
+/** Reads the preview's load (grain: one per as-of date, burden window, cap and near-cap list length). */
+export async function readPreviewLoad(q: Queryable, asOf: string, settings: LoadSettings, nearCapLimit = 50): Promise<PreviewLoad> {
+  const params = { as_of: asOf, burden_window_days: settings.burdenWindowDays, yearly_cap: settings.yearlyCap, cap_alert_margin: settings.capAlertMargin };
   const loadRows = await q.query<TierLoadRow>(TIER_LOAD_SQL, params);
   const { rates, source } = await hitRates(q, asOf);
   const officers = (await q.one<{ certified_officers: number }>(CERTIFIED_OFFICERS_SQL, { as_of: asOf }))?.certified_officers ?? 0;
@@ -160,7 +166,31 @@ export async function previewPolicy(q: Queryable, change: PolicyChange = {}, opt
     tier: string | null;
     inspections_this_year: number;
     last_drawn_on: string;
-  }>(NEAR_CAP_SQL, { as_of: asOf, yearly_cap: settings.yearlyCap, cap_alert_margin: settings.capAlertMargin, limit: options.nearCapLimit ?? 50 });
+  }>(NEAR_CAP_SQL, { as_of: asOf, yearly_cap: settings.yearlyCap, cap_alert_margin: settings.capAlertMargin, limit: nearCapLimit });
+  const nearCapEntities = nearCapRows.map((r) => ({
+    objectId: r.object_id,
+    name: r.name,
+    regionCode: r.region_code,
+    industryCode: r.industry_code,
+    tier: r.tier,
+    inspectionsThisYear: r.inspections_this_year,
+    lastDrawnOn: r.last_drawn_on,
+  }));
+  return { asOf, loadRows, rates, source, officers, nearCapEntities };
+}
+
+/** Previews `change` merged onto the current policy (an empty change previews the current policy). Reads only. */
+export async function previewPolicy(q: Queryable, change: PolicyChange = {}, options: PreviewOptions = {}): Promise<PolicyPreview> {
+  const started = performance.now();
+  const base = await currentPolicy(q);
+  const settings = mergeSettings(base, change);
+  validateSettings(settings);
+  const asOf = options.asOf ?? (await dataAsOf(q));
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf))) throw new Error(`--as-of: ${JSON.stringify(asOf)} — a date YYYY-MM-DD`);
+  const nearCapLimit = options.nearCapLimit ?? 50;
+  const read = () => readPreviewLoad(q, asOf, settings, nearCapLimit);
+  const key = JSON.stringify([asOf, settings.burdenWindowDays, settings.yearlyCap, settings.capAlertMargin, nearCapLimit]);
+  const { loadRows, rates, source, officers, nearCapEntities } = await (options.load ? options.load(key, read) : read());
 
   const byTier = new Map(loadRows.map((r) => [r.tier, r]));
   const tiers: TierPreview[] = TIERS.map((tier) => {
@@ -233,15 +263,7 @@ export async function previewPolicy(q: Queryable, change: PolicyChange = {}, opt
     },
     unscoredActiveEntities: unscored?.active_entities ?? 0,
     hitRateSource: source,
-    nearCapEntities: nearCapRows.map((r) => ({
-      objectId: r.object_id,
-      name: r.name,
-      regionCode: r.region_code,
-      industryCode: r.industry_code,
-      tier: r.tier,
-      inspectionsThisYear: r.inspections_this_year,
-      lastDrawnOn: r.last_drawn_on,
-    })),
+    nearCapEntities,
     warnings,
     elapsedMs: performance.now() - started,
   };

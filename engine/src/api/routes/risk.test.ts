@@ -9,7 +9,7 @@ import { createTestAccounts, headersFor, type Caller } from '../../auth/test-sup
 import { fixtureDb, generatedDb, loadPolicyFixture } from '../../policy/test-support.ts';
 import { previewPolicy } from '../../policy/preview.ts';
 import { appendAudit } from '../../audit/chain.ts';
-import { AlertReportCache, binomialQuantile, expectedBand, liftCurveOf, poissonQuantile, regionPrefix } from './risk.ts';
+import { binomialQuantile, expectedBand, liftCurveOf, poissonQuantile, regionPrefix } from './risk.ts';
 import type { RegionalAlert } from '../../alerts/alerts.ts';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
@@ -271,23 +271,5 @@ describe('alert helpers', () => {
 
   it('reads region filters as code prefixes', () => {
     expect([regionPrefix('440000'), regionPrefix('440300'), regionPrefix('440305'), regionPrefix('441900')]).toEqual(['44', '4403', '440305', '4419']);
-  });
-
-  it('keeps one run per key, drops reports of older data versions', async () => {
-    const cache = new AlertReportCache<{ alerts: never[] }>(2);
-    let runs = 0;
-    const compute = async () => {
-      runs++;
-      return { alerts: [] };
-    };
-    await Promise.all([cache.get('v1', 'a', compute), cache.get('v1', 'a', compute)]);
-    expect(runs).toBe(1);
-    await cache.get('v1', 'b', compute);
-    await cache.get('v1', 'c', compute);
-    expect(cache.size).toBe(2);
-    await cache.get('v2', 'a', compute);
-    expect(cache.size).toBe(1);
-    expect((await cache.get('v2', 'a', compute)).hit).toBe(true);
-    expect(runs).toBe(4);
   });
 });

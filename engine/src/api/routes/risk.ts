@@ -15,7 +15,8 @@ import {
   type PolicyChange,
   type SamplingPolicy,
 } from '../../policy/policy.ts';
-import { previewPolicy } from '../../policy/preview.ts';
+import { dataAsOf, previewPolicy, type PreviewLoad } from '../../policy/preview.ts';
+import { AnswerCache, dataVersion } from '../answer-cache.ts';
 import { explain, fitAndScore, listModels, loadModel, type ModelSummary } from '../../risk/index.ts';
 import { computeAlerts, DEFAULT_ALERT_SETTINGS, TREND_MODES, type AlertOptions, type AlertReport, type RegionalAlert, type TrendMode } from '../../alerts/alerts.ts';
 import { lnGamma } from '../../alerts/stats.ts';
@@ -441,49 +442,6 @@ export function expectedBand(alert: RegionalAlert, baselineWeeks: number): Bande
 /** An alert's stable id: kind, region and industry (one alert per cell and kind). */
 export const alertId = (a: Pick<RegionalAlert, 'kind' | 'regionCode' | 'industryCode'>) => `${a.kind}:${a.regionCode}:${a.industryCode}`;
 
-// What the alerts read can only change through a write that Fairdraw records in the audit chain (imports, results,
-// and every other change), or through a direct load, which changes the row counts. Sign-ins and account changes
-// (auth.*, user.*) are left out: they change no data, and counting them would empty the cache at every login.
-// Grain: one row.
-const ALERT_DATA_VERSION_SQL = `SELECT
-  (SELECT coalesce(max(seq), 0) FROM audit_log WHERE NOT (starts_with(action, 'auth.') OR starts_with(action, 'user.'))) AS audit_seq,
-  (SELECT count(*) FROM complaints) AS complaints, (SELECT count(*) FROM inspection_results) AS results`;
-
-/** A cheap fingerprint of the data the alerts read: the last data-changing audit entry and two row counts. */
-export async function alertDataVersion(q: Queryable): Promise<string> {
-  const row = await q.one<{ audit_seq: number; complaints: number; results: number }>(ALERT_DATA_VERSION_SQL);
-  return `audit ${row?.audit_seq ?? 0} / complaints ${row?.complaints ?? 0} / results ${row?.results ?? 0}`;
-}
-
-/**
- * Alert reports kept in memory, keyed by (settings, as-of date, data version). A report for an older data version is
- * dropped when a newer one is stored; at most `max` reports are kept. Concurrent requests for the same key share one run.
- */
-export class AlertReportCache<T> {
-  private readonly entries = new Map<string, { dataVersion: string; report: Promise<T>; computedAt: Date }>();
-  constructor(private readonly max = 16) {}
-
-  async get(dataVersion: string, optionsKey: string, compute: () => Promise<T>): Promise<{ report: T; hit: boolean; computedAt: Date }> {
-    const key = `${dataVersion}|${optionsKey}`;
-    const found = this.entries.get(key);
-    if (found) return { report: await found.report, hit: true, computedAt: found.computedAt };
-    for (const [k, e] of this.entries) if (e.dataVersion !== dataVersion) this.entries.delete(k);
-    while (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
-    const entry = { dataVersion, report: compute(), computedAt: new Date() };
-    this.entries.set(key, entry);
-    try {
-      return { report: await entry.report, hit: false, computedAt: entry.computedAt };
-    } catch (err) {
-      this.entries.delete(key);
-      throw err;
-    }
-  }
-
-  get size(): number {
-    return this.entries.size;
-  }
-}
-
 /** The report as the API answers it: each alert with its id, a JSON-safe ratio, and the expected band on its series. */
 export function alertReportJson(report: AlertReport) {
   return {
@@ -598,7 +556,19 @@ interface AlertQuery {
 // ---- routes ----
 
 export const riskRoutes: FastifyPluginAsync = async (app) => {
-  const alertCache = new AlertReportCache<ReturnType<typeof alertReportJson>>();
+  const alertCache = new AnswerCache<ReturnType<typeof alertReportJson>>();
+  const previewLoads = new AnswerCache<PreviewLoad>();
+  const dataDates = new AnswerCache<string>(1);
+  /** A preview whose load (and default as-of date) is read once per data version: the sliders then answer at once. */
+  const cachedPreview = async (change: PolicyChange, asOf: string | undefined) => {
+    const version = await dataVersion(app.db);
+    const on = asOf ?? (await dataDates.get(version, 'as-of', () => dataAsOf(app.db))).answer;
+    return previewPolicy(app.db, change, { asOf: on, load: async (key, read) => (await previewLoads.get(version, key, read)).answer });
+  };
+  // A listening server reads the current policy's preview load in the background, as coverage does its views.
+  app.addHook('onListen', async () => {
+    cachedPreview({}, undefined).catch((err: unknown) => app.log.warn({ err }, 'policy preview warm-up failed'));
+  });
   let fitting: Promise<unknown> | null = null;
 
   app.get(
@@ -691,7 +661,7 @@ export const riskRoutes: FastifyPluginAsync = async (app) => {
     },
     async (request) => {
       const { asOf, ...change } = request.body ?? {};
-      return mapPolicyErrors(() => previewPolicy(app.db, change, { asOf }));
+      return mapPolicyErrors(() => cachedPreview(change, asOf));
     },
   );
 
@@ -957,11 +927,11 @@ export const riskRoutes: FastifyPluginAsync = async (app) => {
       const { asOf, ...settings } = request.query;
       const options: AlertOptions = { ...DEFAULT_ALERT_SETTINGS, ...Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)), asOf };
       const optionsKey = JSON.stringify({ ...options, asOf: asOf ?? null });
-      const dataVersion = await alertDataVersion(app.db);
-      const { report, hit, computedAt } = await alertCache.get(dataVersion, optionsKey, async () => alertReportJson(await computeAlerts(app.db, options)));
+      const version = await dataVersion(app.db);
+      const { answer: report, hit, computedAt } = await alertCache.get(version, optionsKey, async () => alertReportJson(await computeAlerts(app.db, options)));
       return {
         ...report,
-        cache: { hit, dataVersion, computedAt: computedAt.toISOString() },
+        cache: { hit, dataVersion: version, computedAt: computedAt.toISOString() },
       };
     },
   );
