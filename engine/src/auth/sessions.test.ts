@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { tempDb } from '../testing/db.ts';
 import { createUser, setUserDisabled } from './users.ts';
-import { createSession, csrfTokenFor, csrfTokenMatches, deleteSession, purgeExpiredSessions, resolveSession, sessionIdHash, signIn, SESSION_IDLE_MS, SESSION_MAX_MS } from './sessions.ts';
+import { createSession, csrfTokenFor, csrfTokenMatches, deleteSession, purgeExpiredSessions, resolveSession, sessionIdHash, sessionResolver, signIn, SESSION_IDLE_MS, SESSION_MAX_MS } from './sessions.ts';
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -47,6 +47,22 @@ describe('sessions', () => {
     expect(await resolveSession(t.db, sessionId)).toBeNull();
     await t.db.transaction((tx) => setUserDisabled(tx, 'ana', false, 'tester'));
     expect(await resolveSession(t.db, sessionId)).toBeNull(); // disabling deleted it
+  });
+
+  it('keeps resolved sessions in memory until the next write: disabling, signing out and expiry still end them at once', async () => {
+    const resolve = sessionResolver(t.db);
+    const { sessionId } = await createSession(t.db, { username: 'ana' });
+    const first = await resolve(sessionId);
+    expect(first).toMatchObject({ principal: { username: 'ana' } });
+    expect(await resolve(sessionId)).toBe(first); // kept: no query
+    expect(await resolve(sessionId, new Date(first!.expiresAt.getTime() + 1))).toBeNull();
+    await t.db.transaction((tx) => setUserDisabled(tx, 'ana', true, 'tester'));
+    expect(await resolve(sessionId)).toBeNull();
+    await t.db.transaction((tx) => setUserDisabled(tx, 'ana', false, 'tester'));
+    const again = await createSession(t.db, { username: 'ana' });
+    expect(await resolve(again.sessionId)).not.toBeNull();
+    await deleteSession(t.db, again.sessionId);
+    expect(await resolve(again.sessionId)).toBeNull();
   });
 
   it('derives a CSRF token per session and checks it in constant time', () => {

@@ -1,5 +1,6 @@
 // Cached coverage and outcomes answers for the API: computed once per data version on a connection of their own, so a
-// leader's dashboard at 18 M entities costs one cheap fingerprint query per request instead of scans of the directory.
+// leader's dashboard at 18 M entities costs one cheap fingerprint query per change of the data (Db.untilNextWrite)
+// instead of scans of the directory per request.
 // After a change the next request waits for the new answer up to STALE_WAIT_MS, then gets the previous one, marked stale,
 // while the recomputation finishes (seconds at 18 M entities, milliseconds at demo size).
 import type { Db, Queryable } from '../db/duckdb.ts';
@@ -27,7 +28,6 @@ interface Entry<T> {
 export class CoverageStore {
   /** Work on the private connection runs one piece at a time: the temp tables are rebuilt in place. */
   private queue: Promise<unknown> = Promise.resolve();
-  private fingerprintInFlight: Promise<DataFingerprint> | null = null;
   private populationBuiltFor: string | null = null;
   private yearBuiltFor: string | null = null;
   private selectionBuiltFor: string | null = null;
@@ -40,18 +40,21 @@ export class CoverageStore {
     private readonly conn: Queryable & { close(): void },
     /** Fingerprints only: never waits behind a build, nor behind other routes on the shared connection. */
     private readonly probe: Queryable & { close(): void },
+    /** The fingerprint, read again only after a write (one read at a time; concurrent requests share it). */
+    private readonly readFingerprint: () => Promise<DataFingerprint>,
     private readonly staleWaitMs: number,
   ) {}
 
   static async open(db: Db, options: { staleWaitMs?: number } = {}): Promise<CoverageStore> {
-    return new CoverageStore(await db.connection(), await db.connection(), options.staleWaitMs ?? STALE_WAIT_MS);
+    const probe = await db.connection();
+    return new CoverageStore(await db.connection(), probe, db.untilNextWrite(() => dataFingerprint(probe)), options.staleWaitMs ?? STALE_WAIT_MS);
   }
 
   /** Closes the private connection once the step under way (if any) has finished; queued work is refused. */
   async close(): Promise<void> {
     this.closing = true;
     await this.queue.catch(() => undefined);
-    await this.fingerprintInFlight?.catch(() => undefined);
+    await this.readFingerprint().catch(() => undefined);
     this.conn.close();
     this.probe.close();
   }
@@ -141,15 +144,9 @@ export class CoverageStore {
     return fresh ?? { ...previous, stale: true };
   }
 
-  /** One fingerprint query at a time; concurrent requests share its answer. */
   private fingerprint(): Promise<DataFingerprint> {
     this.assertOpen();
-    if (!this.fingerprintInFlight) {
-      this.fingerprintInFlight = dataFingerprint(this.probe).finally(() => {
-        this.fingerprintInFlight = null;
-      });
-    }
-    return this.fingerprintInFlight;
+    return this.readFingerprint();
   }
 
   private async ensurePopulation(q: Queryable, fp: DataFingerprint): Promise<void> {

@@ -83,4 +83,30 @@ describe('Db', () => {
       t.cleanup();
     }
   });
+
+  it('reads a data-version probe again only after a write has gone through the Db', async () => {
+    const t = await tempDb();
+    try {
+      await t.db.exec('CREATE TABLE changes (n INTEGER)');
+      let reads = 0;
+      const probe = t.db.untilNextWrite(async () => {
+        reads++;
+        return (await t.db.one<{ n: number }>('SELECT count(*) AS n FROM changes'))!.n;
+      });
+      expect(await Promise.all([probe(), probe()])).toEqual([0, 0]);
+      expect(await probe()).toBe(0);
+      expect(reads).toBe(1);
+      await t.db.transaction((tx) => tx.exec('INSERT INTO changes VALUES (1)'));
+      expect(await probe()).toBe(1);
+      await t.db.exec('INSERT INTO changes VALUES (2)');
+      expect(await probe()).toBe(2);
+      const own = await t.db.connection();
+      await own.exec('INSERT INTO changes VALUES (3)');
+      own.close();
+      expect(await probe()).toBe(3);
+      expect(reads).toBe(4);
+    } finally {
+      t.cleanup();
+    }
+  });
 });

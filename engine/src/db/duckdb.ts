@@ -35,17 +35,20 @@ export class DatabaseLockedError extends Error {
 export class Queryable {
   constructor(protected readonly conn: DuckDBConnection) {}
 
-  /** The connection a statement runs on: this one (a `Db` serving a request picks the request's own). */
-  protected use<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+  /**
+   * The connection a statement runs on: this one (a `Db` serving a request picks the request's own). `changes`: the
+   * statement may create or change something (exec, appender), where a query only reads.
+   */
+  protected use<T>(work: (conn: DuckDBConnection) => Promise<T>, _changes: boolean): Promise<T> {
     return work(this.conn);
   }
 
   async exec(sql: string, params?: Params): Promise<void> {
-    await this.use((conn) => conn.run(sql, params));
+    await this.use((conn) => conn.run(sql, params), true);
   }
 
   async query<T = Row>(sql: string, params?: Params): Promise<T[]> {
-    const reader = await this.use((conn) => conn.runAndReadAll(sql, params));
+    const reader = await this.use((conn) => conn.runAndReadAll(sql, params), false);
     const names = reader.columnNames();
     const types = reader.columnTypes();
     return reader.getRows().map((row) => {
@@ -81,7 +84,7 @@ export class Queryable {
   }
 
   async appender(table: string): Promise<DuckDBAppender> {
-    return this.use((conn) => conn.createAppender(table));
+    return this.use((conn) => conn.createAppender(table), true);
   }
 }
 
@@ -148,11 +151,14 @@ class RequestConnection {
   private conn: Promise<DuckDBConnection> | undefined;
   private running = 0;
   private ended = false;
+  /** Whether a statement may have left temp tables behind (most requests only read). */
+  private changed = false;
 
   constructor(private readonly pool: ConnectionPool) {}
 
-  async use<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+  async use<T>(work: (conn: DuckDBConnection) => Promise<T>, changes: boolean): Promise<T> {
     this.running++;
+    this.changed ||= changes;
     try {
       this.conn ??= this.pool.lease();
       return await work(await this.conn);
@@ -178,8 +184,10 @@ class RequestConnection {
       return; // the lease itself failed; that statement has reported it
     }
     try {
-      const temps = await conn.runAndReadAll(`SELECT table_name FROM duckdb_tables() WHERE temporary`);
-      for (const [name] of temps.getRows()) await conn.run(`DROP TABLE IF EXISTS temp.main."${String(name).replaceAll('"', '""')}"`);
+      if (this.changed) {
+        const temps = await conn.runAndReadAll(`SELECT table_name FROM duckdb_tables() WHERE temporary`);
+        for (const [name] of temps.getRows()) await conn.run(`DROP TABLE IF EXISTS temp.main."${String(name).replaceAll('"', '""')}"`);
+      }
       this.pool.release(conn);
     } catch {
       this.pool.discard(conn);
@@ -212,9 +220,9 @@ export class Db extends Queryable {
     return connection;
   }
 
-  protected override use<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+  protected override use<T>(work: (conn: DuckDBConnection) => Promise<T>, changes: boolean): Promise<T> {
     const connection = this.request.getStore();
-    return connection ? connection.use(work) : work(this.conn);
+    return connection ? connection.use(work, changes) : work(this.conn);
   }
 
   static async open(options: DbOptions): Promise<Db> {
@@ -240,6 +248,42 @@ export class Db extends Queryable {
     return db;
   }
 
+  private writeCount = 0;
+
+  /** How many times something may have been written through this Db (see untilNextWrite). */
+  get writes(): number {
+    return this.writeCount;
+  }
+
+  /**
+   * Returns a reader of `read`'s answer that reads again only once something may have been written through this Db
+   * since (a transaction, an exec, or a connection of its own closed). While the server runs it is the file's only
+   * writer (DuckDB's lock), so data-version probes (coverage's fingerprint, the answer cache's version) run once per
+   * change instead of once per request.
+   */
+  untilNextWrite<T>(read: () => Promise<T>): () => Promise<T> {
+    let last: { writes: number; answer: Promise<T> } | null = null;
+    return () => {
+      if (last?.writes !== this.writeCount) {
+        const answer = read();
+        const entry = { writes: this.writeCount, answer };
+        last = entry;
+        answer.catch(() => {
+          if (last === entry) last = null;
+        });
+      }
+      return last.answer;
+    };
+  }
+
+  override async exec(sql: string, params?: Params): Promise<void> {
+    try {
+      await super.exec(sql, params);
+    } finally {
+      this.writeCount++;
+    }
+  }
+
   /** Write transactions run one at a time: concurrent appends to the audit chain would otherwise conflict. */
   private writeQueue: Promise<unknown> = Promise.resolve();
 
@@ -260,6 +304,7 @@ export class Db extends Queryable {
       await tx.exec('BEGIN TRANSACTION');
       const result = await work(tx);
       await tx.exec('COMMIT');
+      this.writeCount++;
       return result;
     } catch (err) {
       await tx.exec('ROLLBACK').catch(() => undefined);
@@ -295,7 +340,12 @@ export class Db extends Queryable {
   /** A second connection for work that must not queue behind the shared one (long reads). */
   async connection(): Promise<Queryable & { close(): void }> {
     const conn = await connect(this.instance);
-    return Object.assign(new Queryable(conn), { close: () => conn.closeSync() });
+    return Object.assign(new Queryable(conn), {
+      close: () => {
+        conn.closeSync();
+        this.writeCount++; // it may have written
+      },
+    });
   }
 
   close(): void {

@@ -4,7 +4,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { decideAccess, departmentProblem, describeAccess, isValidAccess, ROLES, type Access, type Principal } from '../../auth/roles.ts';
-import { csrfTokenFor, csrfTokenMatches, resolveSession, SESSION_COOKIE, SESSION_MAX_MS } from '../../auth/sessions.ts';
+import { csrfTokenFor, csrfTokenMatches, sessionResolver, SESSION_COOKIE, SESSION_MAX_MS } from '../../auth/sessions.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -144,6 +144,7 @@ export const authPlugin = fp<AuthPluginOptions>(
     app.decorateRequest('authSession', null);
     const table: RouteAccess[] = [];
     app.decorate('routeAccess', table);
+    const resolveSession = sessionResolver(app.db);
 
     app.addHook('onRoute', (route) => {
       if (!isApiUrl(route.url)) return;
@@ -169,7 +170,7 @@ export const authPlugin = fp<AuthPluginOptions>(
 
       const cookie = request.cookies[SESSION_COOKIE];
       if (cookie) {
-        const session = await resolveSession(app.db, cookie);
+        const session = await resolveSession(cookie);
         if (session) {
           request.user = session.principal;
           request.authSession = { id: cookie, expiresAt: session.expiresAt };

@@ -556,12 +556,13 @@ interface AlertQuery {
 // ---- routes ----
 
 export const riskRoutes: FastifyPluginAsync = async (app) => {
+  const currentDataVersion = app.db.untilNextWrite(() => dataVersion(app.db));
   const alertCache = new AnswerCache<ReturnType<typeof alertReportJson>>();
   const previewLoads = new AnswerCache<PreviewLoad>();
   const dataDates = new AnswerCache<string>(1);
   /** A preview whose load (and default as-of date) is read once per data version: the sliders then answer at once. */
   const cachedPreview = async (change: PolicyChange, asOf: string | undefined) => {
-    const version = await dataVersion(app.db);
+    const version = await currentDataVersion();
     const on = asOf ?? (await dataDates.get(version, 'as-of', () => dataAsOf(app.db))).answer;
     return previewPolicy(app.db, change, { asOf: on, load: async (key, read) => (await previewLoads.get(version, key, read)).answer });
   };
@@ -927,7 +928,7 @@ export const riskRoutes: FastifyPluginAsync = async (app) => {
       const { asOf, ...settings } = request.query;
       const options: AlertOptions = { ...DEFAULT_ALERT_SETTINGS, ...Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)), asOf };
       const optionsKey = JSON.stringify({ ...options, asOf: asOf ?? null });
-      const version = await dataVersion(app.db);
+      const version = await currentDataVersion();
       const { answer: report, hit, computedAt } = await alertCache.get(version, optionsKey, async () => alertReportJson(await computeAlerts(app.db, options)));
       return {
         ...report,
