@@ -11,9 +11,18 @@ export interface SessionUser {
 
 export const session = $state<{ user: SessionUser | null; ready: boolean }>({ user: null, ready: false });
 
+declare global {
+  interface Window {
+    /** The request app.html starts before the app's modules have loaded (taken once, by loadSession). */
+    __fairdrawSession?: Promise<Response>;
+  }
+}
+
 /** Asks the server once who is signed in (no account: user stays null). */
 export async function loadSession(): Promise<SessionUser | null> {
-  const response = await fetch('/api/auth/session', { headers: { accept: 'application/json' }, credentials: 'same-origin' });
+  const early = window.__fairdrawSession;
+  window.__fairdrawSession = undefined;
+  const response = await (early ?? fetch('/api/auth/session', { headers: { accept: 'application/json' }, credentials: 'same-origin' }));
   if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
   session.user = ((await response.json()) as { user: SessionUser | null }).user;
   session.ready = true;
