@@ -318,13 +318,17 @@ function filterSql(search: ResultSearch): string {
 }
 
 /**
- * Every result published for one code, newest first: a handful per entity, found through the object_id index, counted
+ * Every result published for one code: a handful per entity, found through the object_id index, then ordered, counted
  * and paged in JS. The code goes in as a literal, which it can safely be (USCC_SHAPE: 18 letters and digits): DuckDB
- * then plans the index lookup once instead of per binding (measured at 1.75 M published results, 2 threads: about
- * 1 ms against 3 ms; two queries, counts and page, cost about 10 ms).
+ * then plans the index lookup once instead of per binding. Measured at 1.75 M published results, 2 threads: about
+ * 2 ms, against 6 ms with ORDER BY in SQL and 10 ms for the two queries (counts, page) other searches run.
  */
 const codeMatchSql = (code: string, search: ResultSearch) =>
-  `SELECT ${PAGE_COLUMNS} FROM public_results WHERE object_id = '${code.toUpperCase()}'${filterSql(search)} ORDER BY published_at DESC, result_id`;
+  `SELECT ${PAGE_COLUMNS} FROM public_results WHERE object_id = '${code.toUpperCase()}'${filterSql(search)}`;
+
+/** Newest publication first, then by result id: the order every search pages in. */
+const byPublication = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+  (b.published_at as Date).getTime() - (a.published_at as Date).getTime() || ((a.result_id as string) < (b.result_id as string) ? -1 : 1);
 
 /** One page of matches, newest publication first (grain: one published result). */
 const searchPageSql = (kind: keyof typeof MATCH_BY, search: ResultSearch) => `
@@ -367,7 +371,7 @@ export async function searchPublicResults(q: Queryable, search: ResultSearch): P
   let counts: OutcomeCount[];
   let rows: Array<Record<string, unknown>>;
   if (kind === 'code') {
-    const matches = await q.query<Record<string, unknown>>(codeMatchSql(text!, search), params);
+    const matches = (await q.query<Record<string, unknown>>(codeMatchSql(text!, search), params)).sort(byPublication);
     counts = countByOutcome(matches);
     rows = matches.slice(offset, offset + limit);
   } else {
