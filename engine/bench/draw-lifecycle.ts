@@ -26,8 +26,9 @@ INSERT INTO objects (id, object_kind, name, entity_type, region_code, industry_c
          CASE WHEN i % 50 = 7 THEN 'deregistered' ELSE 'active' END,
          ['SAMR', 'TAX']
   FROM range(${entities}) r(i);
-INSERT INTO risk_scores (object_id, model_version, score, tier, bin_code)
-  SELECT id, 1, 0.1, CASE WHEN h < 40 THEN 'A' WHEN h < 75 THEN 'B' WHEN h < 93 THEN 'C' ELSE 'D' END, 0
+INSERT INTO risk_score_codes (model_version, bin_code, score, tier) VALUES (1, 0, 0.1, 'A'), (1, 1, 0.1, 'B'), (1, 2, 0.1, 'C'), (1, 3, 0.1, 'D');
+INSERT INTO risk_entity_codes (object_id, model_version, bin_code)
+  SELECT id, 1, CASE WHEN h < 40 THEN 0 WHEN h < 75 THEN 1 WHEN h < 93 THEN 2 ELSE 3 END
   FROM (SELECT id, hash(id) % 100 AS h FROM objects WHERE status = 'active');
 INSERT INTO inspectors (id, name, department_code, region_code, kind, qualifications, specialties, certificate_no, certificate_valid_from, certificate_valid_to, active)
   SELECT 'SZ-' || d || '-' || lpad(j::VARCHAR, 5, '0'), '检查员', d, '44030' || (3 + j % 3)::VARCHAR, 'officer', ['enforcement'],

@@ -150,7 +150,7 @@ describe('eligibility', () => {
 
   it('refuses a stratified draw when an eligible object has no risk tier, and leaves nothing behind', async () => {
     const untiered = await objectId(db, 8);
-    await db.exec('DELETE FROM risk_scores WHERE object_id = $id', { id: untiered });
+    await db.exec('DELETE FROM risk_entity_codes WHERE object_id = $id', { id: untiered });
     const task = await samrTask(db, plan);
     expect((await eligiblePopulation(db, task.id, { now: NOW })).untiered).toBe(1);
     const err = await commitDraw(db, task.id, { actor: 'op', now: NOW }).catch((e) => e);

@@ -160,6 +160,6 @@ export async function insertPopulation(q: Queryable, drawId: string, rules: Elig
         `${untiered.eligible} eligible objects have no risk tier (e.g. ${examples.join(', ')}): score them first, or use strata_mode none`,
     );
   }
-  const model = await q.one<{ v: number | null }>('SELECT max(model_version) AS v FROM risk_scores');
+  const model = await q.one<{ v: number | null }>('SELECT max(model_version) AS v FROM risk_entity_codes');
   return { size: strata.reduce((s, x) => s + x.eligible, 0), strata, modelVersion: rules.strataMode === 'none' ? null : (model?.v ?? null) };
 }

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { DATA_DIR } from '../config.ts';
 import type { Queryable } from '../db/duckdb.ts';
 import { tempDb } from '../testing/db.ts';
+import { insertGivenScores } from '../risk/score.ts';
 import { loadReference } from '../reference/load.ts';
 import { importFile } from '../ingest/import.ts';
 import { generateProvince } from '../../../data/generator/generate.ts';
@@ -12,9 +13,9 @@ export const POLICY_FIXTURES = resolve(DATA_DIR, 'fixtures/policy');
 
 const csv = (path: string) => `read_csv('${path.replaceAll("'", "''")}', header = true, all_varchar = true)`;
 
-/** Inserts risk scores from a query giving (object_id, model_version, score, tier); bin_code is set to 0 (no features). */
+/** Inserts risk scores from a query giving (object_id, model_version, score, tier) (risk_scores is a view: 008). */
 export async function insertRiskScores(q: Queryable, select: string): Promise<void> {
-  await q.exec(`INSERT INTO risk_scores (object_id, model_version, score, tier, bin_code) SELECT object_id, model_version, score, tier, 0 FROM (${select})`);
+  await insertGivenScores(q, select);
 }
 
 export async function fixtureDb() {

@@ -3,7 +3,8 @@
 -- district ({{cell_rates}}: norms.sql over the facts of every entity, whatever the population).
 -- Grain: one row per entity that existed on $as_of and matches the population predicate (the {{population}}
 -- placeholder: a boolean SQL expression over alias o, which has the objects columns id, status, entity_type,
--- industry_code, region_code and established_on).
+-- industry_code, region_code and established_on). The cell_columns placeholder after the last column: more columns of
+-- the norms (alias r), or nothing.
 -- Over the stored facts this is one scan of narrow columns and one hash join with a small table: no aggregate or
 -- join keyed by entity.
 WITH
@@ -32,7 +33,7 @@ SELECT o.object_id,
        ($as_of::DATE - o.last_inspected_on)::INTEGER AS days_since_last_inspection,
        ($as_of::DATE - o.established_on)::INTEGER AS age_days,
        r.industry_base_rate,
-       r.district_base_rate
+       r.district_base_rate{{cell_columns}}
 FROM base o
 JOIN {{cell_rates}} r ON r.industry_code IS NOT DISTINCT FROM o.industry_code AND r.region_code = o.region_code
 WHERE ({{population}})

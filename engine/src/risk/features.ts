@@ -41,9 +41,15 @@ export function checkDate(value: string, what: string): string {
   return value;
 }
 
-/** The features of a population from a facts relation and its norms (norms.sql over it), as of the same date. */
-function fromFacts(facts: string, cellRates: string, population: Population): string {
-  return FEATURES_SQL.replaceAll('{{facts}}', facts).replaceAll('{{cell_rates}}', cellRates).replaceAll('{{population}}', populationPredicate(population));
+/**
+ * The features of a population from a facts relation and its norms (norms.sql over it), as of the same date;
+ * `cellColumns`: more columns of the norms relation to pass through (e.g. ', r.cell_code').
+ */
+function fromFacts(facts: string, cellRates: string, population: Population, cellColumns = ''): string {
+  return FEATURES_SQL.replaceAll('{{facts}}', facts)
+    .replaceAll('{{cell_rates}}', cellRates)
+    .replaceAll('{{population}}', populationPredicate(population))
+    .replaceAll('{{cell_columns}}', cellColumns);
 }
 
 /** Norms and base rates per industry x district (norms.sql) over a facts relation; bind `as_of`. */
@@ -75,10 +81,15 @@ export async function computeStoredNorms(q: Queryable, asOf: string): Promise<vo
 /**
  * The feature query over the stored facts (risk_entity_facts) and their norms (computeStoredNorms first, on the same
  * connection): bind `as_of` to the date they were refreshed to. Same rows as featuresQuery, without touching the records.
+ * `cellCodeSql`: an expression over the norms' columns, computed once per industry x district and passed on as cell_code.
  */
-export function storedFeaturesQuery(population: Population): string {
-  return fromFacts(ENTITY_FACTS.table, STORED_NORMS_TABLE, population);
+export function storedFeaturesQuery(population: Population, options: { cellCodeSql?: string } = {}): string {
+  if (!options.cellCodeSql) return fromFacts(ENTITY_FACTS.table, STORED_NORMS_TABLE, population);
+  return fromFacts(ENTITY_FACTS.table, `(SELECT *, ${options.cellCodeSql} AS cell_code FROM ${STORED_NORMS_TABLE})`, population, ',\n       r.cell_code');
 }
+
+/** Features features.sql takes as they are from the norms of the entity's industry and district (one value per cell). */
+export const CELL_FEATURES: ReadonlySet<string> = new Set(['industry_base_rate', 'district_base_rate']);
 
 /** Brings risk_entity_facts to `asOf`, recomputing only the entities whose records changed; `q` must be in a transaction. */
 export function refreshFacts(q: Queryable, asOf: string): Promise<RefreshResult> {

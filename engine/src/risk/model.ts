@@ -227,14 +227,30 @@ function fromRow(r: ModelRow): StoredModel {
 
 const MODEL_COLUMNS = 'version, fitted_at, fitted_by, method, as_of, params::VARCHAR AS params, metrics::VARCHAR AS metrics, cutoffs::VARCHAR AS cutoffs';
 
-/** Inserts a new version (max + 1); earlier versions are never changed. */
+/**
+ * The number the next stored version takes: versions are only ever added, never reused or replaced, and a number that
+ * scores were stored under (risk_score_codes: given scores of a fixture, say) is not taken either.
+ */
+export async function nextModelVersion(q: Queryable): Promise<number> {
+  const row = await q.one<{ v: number }>(
+    'SELECT greatest((SELECT coalesce(max(version), 0) FROM risk_models), (SELECT coalesce(max(model_version), 0) FROM risk_score_codes)) + 1 AS v',
+  );
+  return row?.v ?? 1;
+}
+
+/**
+ * Inserts a new version (the next number); earlier versions are never changed. `options.version`: the number the
+ * caller wrote scores under, checked to be still the next one.
+ */
 export async function saveModel(
   q: Queryable,
   model: FittedModel,
-  options: { actor: string; metrics?: Record<string, unknown>; cutoffs: Cutoffs | null },
+  options: { actor: string; metrics?: Record<string, unknown>; cutoffs: Cutoffs | null; version?: number },
 ): Promise<StoredModel> {
-  const next = await q.one<{ v: number }>('SELECT coalesce(max(version), 0) + 1 AS v FROM risk_models');
-  const version = next?.v ?? 1;
+  const version = await nextModelVersion(q);
+  if (options.version !== undefined && options.version !== version) {
+    throw new Error(`model version ${options.version} was taken while scoring (the next free version is ${version}): run the score again`);
+  }
   const metrics = { training: model.training, ...(options.metrics ?? {}) };
   await q.exec(
     `INSERT INTO risk_models (version, fitted_at, fitted_by, method, as_of, params, metrics, cutoffs)
@@ -264,9 +280,9 @@ export interface ModelSummary {
   current: boolean;
 }
 
-/** Every model version, newest first; `current` marks the one risk_scores holds. */
+/** Every model version, newest first; `current` marks the one risk_scores holds (read from its entity rows: no join). */
 export async function listModels(q: Queryable): Promise<ModelSummary[]> {
-  const current = await q.one<{ v: number | null }>('SELECT max(model_version) AS v FROM risk_scores');
+  const current = await q.one<{ v: number | null }>('SELECT max(model_version) AS v FROM risk_entity_codes');
   const rows = await q.query<ModelRow>(`SELECT ${MODEL_COLUMNS} FROM risk_models ORDER BY version DESC`);
   return rows.map((r) => {
     const m = fromRow(r);

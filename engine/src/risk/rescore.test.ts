@@ -85,7 +85,7 @@ describe('refreshing the scores with the same model version', () => {
 
   it('rewrites every row, same version, when risk_scores was changed by another writer', async () => {
     const later = addDays(asOf, 45);
-    await t.db.exec("DELETE FROM risk_scores WHERE object_id = (SELECT min(object_id) FROM risk_scores)");
+    await t.db.exec('DELETE FROM risk_entity_codes WHERE object_id = (SELECT min(object_id) FROM risk_entity_codes)');
     const r = await rescoreEntities(t.db, { actor: 'test', asOf: later });
     expect(r.mode).toBe('full');
     expect(r.reason).toMatch(/^risk_scores holds \d+ rows, the last score run wrote \d+$/);

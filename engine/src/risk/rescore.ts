@@ -7,9 +7,9 @@ import type { Db, Queryable } from '../db/duckdb.ts';
 import { appendAudit } from '../audit/chain.ts';
 import { checkDate, computeStoredNorms, ENTITY_FACTS, referenceDate, refreshFacts, STORED_NORMS_TABLE, UNORDERED } from './features.ts';
 import { loadModel } from './model.ts';
-import { binSql, scoreFromCodeSql, type FeatureColumn, type FittedFeature } from './scorecard.ts';
-import { tierSql, type TierShares } from './tiers.ts';
-import { binnedQuery, countCodes, readScoresState, recordScoresState, ROLLBACK, writeAllScores } from './score.ts';
+import { binSql, type FeatureColumn, type FittedFeature } from './scorecard.ts';
+import type { TierShares } from './tiers.ts';
+import { addCodeScores, binnedQuery, countNewCodes, ENTITY_CODES, readScoresState, recordScoresState, ROLLBACK, SCORE_CODES, writeAllScores } from './score.ts';
 import type { RefreshResult } from './derived.ts';
 
 /** Features counted in days from a date among the facts: a bin changes only when the as-of date moves the value across an edge. */
@@ -65,6 +65,13 @@ export async function rescoreEntities(db: Db, options: RescoreOptions): Promise<
 }
 
 const CANDIDATES = 'risk_rescore_candidates';
+
+// Scored entities per tier when every row is of `version` (risk_scores' rows, counted per bin code before the join with
+// the codes' tiers: a few hundred thousand rows join, not 16.5 M). Grain: one row per tier.
+const tierCountsSql = (version: number) => `SELECT c.tier, sum(e.entities) AS n
+  FROM (SELECT bin_code, count(*) AS entities FROM ${ENTITY_CODES} GROUP BY bin_code) e
+  JOIN (SELECT bin_code, tier FROM ${SCORE_CODES} WHERE model_version = ${Number(version)}) c ON c.bin_code = e.bin_code
+  GROUP BY c.tier`;
 const sqlDate = (d: string) => `DATE '${checkDate(d, 'as-of date')}'`;
 const sqlNumber = (n: number) => {
   if (!Number.isFinite(n)) throw new Error(`rescore: bin edge ${n} is not a number`);
@@ -136,7 +143,7 @@ function candidatesSql(features: FittedFeature[], since: number, fromAsOf: strin
 
 async function rescoreIn(tx: Queryable, options: RescoreOptions): Promise<RescoreSummary> {
   const started = Date.now();
-  const current = await tx.one<{ v: number | null; lo: number | null; n: number }>('SELECT max(model_version) AS v, min(model_version) AS lo, count(*) AS n FROM risk_scores');
+  const current = await tx.one<{ v: number | null; lo: number | null; n: number }>(`SELECT max(model_version) AS v, min(model_version) AS lo, count(*) AS n FROM ${ENTITY_CODES}`);
   if (!current?.v) throw new Error('no risk scores to refresh: score the entities first (fairdraw score)');
   const version = current.v;
   const model = await loadModel(tx, version);
@@ -171,11 +178,7 @@ async function rescoreIn(tx: Queryable, options: RescoreOptions): Promise<Rescor
 
   if (reason) {
     t = Date.now();
-    const histogram = await countCodes(tx, params, asOf);
-    recomputed = histogram.reduce((n, b) => n + b.count, 0);
-    timingsMs.score = Date.now() - t;
-    t = Date.now();
-    await writeAllScores(tx, params, asOf, version, thresholds, facts.refreshNo);
+    recomputed = await writeAllScores(tx, params, asOf, version, thresholds, facts.refreshNo);
     written = recomputed;
     removed = current.n;
     timingsMs.write = Date.now() - t;
@@ -189,21 +192,22 @@ async function rescoreIn(tx: Queryable, options: RescoreOptions): Promise<Rescor
         `CREATE OR REPLACE TEMP TABLE risk_rescore_changed AS
          SELECT coalesce(n.object_id, o.object_id) AS object_id, o.rid
          FROM risk_rescore_new n
-         FULL JOIN (SELECT rowid AS rid, object_id, bin_code FROM risk_scores WHERE object_id IN (SELECT object_id FROM ${CANDIDATES})) o ON o.object_id = n.object_id
+         FULL JOIN (SELECT rowid AS rid, object_id, bin_code FROM ${ENTITY_CODES} WHERE object_id IN (SELECT object_id FROM ${CANDIDATES})) o ON o.object_id = n.object_id
          WHERE n.bin_code IS DISTINCT FROM o.bin_code`,
       );
       timingsMs.score = Date.now() - t;
       t = Date.now();
       if ((await tx.one<{ n: number }>('SELECT count(*) AS n FROM risk_rescore_changed'))?.n) {
-        removed = Number((await tx.one<{ Count: number }>('DELETE FROM risk_scores WHERE rowid IN (SELECT rid FROM risk_rescore_changed WHERE rid IS NOT NULL)'))?.Count ?? 0);
+        removed = Number((await tx.one<{ Count: number }>(`DELETE FROM ${ENTITY_CODES} WHERE rowid IN (SELECT rid FROM risk_rescore_changed WHERE rid IS NOT NULL)`))?.Count ?? 0);
         const inserted = await tx.one<{ Count: number }>(
-          `INSERT INTO risk_scores (object_id, model_version, score, tier, bin_code)
-           SELECT n.object_id, ${version}, c.score, ${tierSql(thresholds, 'c.score')}, n.bin_code
-           FROM risk_rescore_new n
-           JOIN (SELECT bin_code, ${scoreFromCodeSql(params)} AS score FROM (SELECT DISTINCT bin_code FROM risk_rescore_new) codes) c ON c.bin_code = n.bin_code
+          `INSERT INTO ${ENTITY_CODES} (object_id, model_version, bin_code)
+           SELECT n.object_id, ${version}, n.bin_code FROM risk_rescore_new n
            WHERE n.object_id IN (SELECT object_id FROM risk_rescore_changed)`,
         );
         written = Number(inserted?.Count ?? 0);
+        // codes no entity had under this version before: scored with the version's thresholds
+        await countNewCodes(tx, params, version, 'risk_rescore_new');
+        await addCodeScores(tx, version, thresholds);
       }
       await tx.exec('DROP TABLE risk_rescore_new; DROP TABLE risk_rescore_changed');
     }
@@ -213,7 +217,7 @@ async function rescoreIn(tx: Queryable, options: RescoreOptions): Promise<Rescor
   await tx.exec(`DROP TABLE IF EXISTS ${CANDIDATES}; DROP TABLE ${STORED_NORMS_TABLE}`);
 
   const tierCounts: TierShares = { A: 0, B: 0, C: 0, D: 0 };
-  for (const r of await tx.query<{ tier: keyof TierShares; n: number }>('SELECT tier, count(*) AS n FROM risk_scores GROUP BY tier')) tierCounts[r.tier] = Number(r.n);
+  for (const r of await tx.query<{ tier: keyof TierShares; n: number }>(tierCountsSql(version))) tierCounts[r.tier] = Number(r.n);
   const entities = tierCounts.A + tierCounts.B + tierCounts.C + tierCounts.D;
   const mode = reason ? 'full' : 'incremental';
   await appendAudit(tx, {

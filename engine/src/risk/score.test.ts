@@ -3,6 +3,11 @@ import { tempDb } from '../testing/db.ts';
 import { synthesizeProvince } from './synthetic.ts';
 import { fitAndScore, explain, explainMany, listModels, loadModel } from './index.ts';
 import { verifyAudit } from '../audit/chain.ts';
+import { Db } from '../db/duckdb.ts';
+import { listMigrations, migrate } from '../db/migrate.ts';
+import { cutoffsFromCodes, insertGivenScores } from './score.ts';
+import { nextModelVersion } from './model.ts';
+import { cutoffsFromHistogram, DEFAULT_TIER_SHARES, type ScoreBucket, type TierRule } from './tiers.ts';
 
 describe('scoring, tiers, model versions and explanations', () => {
   let t: Awaited<ReturnType<typeof tempDb>>;
@@ -54,6 +59,17 @@ describe('scoring, tiers, model versions and explanations', () => {
       `SELECT count(*) AS n FROM risk_scores WHERE model_version <> 2 OR tier <> CASE WHEN score >= 0.4 THEN 'D' WHEN score >= 0.2 THEN 'C' WHEN score >= 0.1 THEN 'B' ELSE 'A' END`,
     );
     expect(wrong!.n).toBe(0);
+    // every entity once under version 2; version 1 keeps its score and tier per code
+    const rows = await t.db.one<{ entities: number; scored: number; v1_codes: number; v2_codes: number; tiered_v1: number }>(
+      `SELECT (SELECT count(*) FROM risk_entity_codes) AS entities, (SELECT count(*) FROM risk_scores) AS scored,
+              (SELECT count(*) FROM risk_score_codes WHERE model_version = 1) AS v1_codes,
+              (SELECT count(*) FROM risk_score_codes WHERE model_version = 2) AS v2_codes,
+              (SELECT count(DISTINCT (score, tier)) FROM risk_score_codes WHERE model_version = 1) AS tiered_v1`,
+    );
+    expect(rows!.scored).toBe(rows!.entities);
+    expect(rows!.v1_codes).toBeGreaterThan(1);
+    expect(rows!.v2_codes).toBe((await t.db.one<{ n: number }>('SELECT count(DISTINCT bin_code) AS n FROM risk_entity_codes'))!.n);
+    expect(rows!.tiered_v1).toBeGreaterThan(1);
   });
 
   it('explains a score: contributions add up to its log-odds, the top three are the largest', async () => {
@@ -71,5 +87,94 @@ describe('scoring, tiers, model versions and explanations', () => {
     expect(await explain(t.db, 'NO-SUCH-ENTITY')).toBeNull();
     const many = await explainMany(t.db, [row!.object_id, 'NO-SUCH-ENTITY', row!.object_id]);
     expect(many).toEqual([e]);
+  });
+});
+
+describe('scores per bin code', () => {
+  it('cuts tiers in SQL exactly as cutoffsFromHistogram does', async () => {
+    const db = await Db.open({ path: ':memory:', skipMigrate: true });
+    try {
+      let seed = 7;
+      const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+      const histograms: ScoreBucket[][] = [
+        [],
+        [{ score: 0.3, count: 5 }],
+        [{ score: 0.1, count: 700 }, { score: 0.5, count: 300 }],
+        Array.from({ length: 1000 }, (_, i) => ({ score: (i + 0.5) / 1000, count: 1 })),
+      ];
+      for (let h = 0; h < 16; h++) {
+        // few distinct scores and large tie groups, or many scores with small counts
+        const distinct = 1 + Math.floor(random() * (h % 2 ? 12 : 400));
+        histograms.push(Array.from({ length: distinct }, () => ({ score: Math.round(random() * 1e6) / 1e6, count: 1 + Math.floor(random() * (h % 3 ? 5 : 5000)) })));
+      }
+      const rules: TierRule[] = [
+        { mode: 'shares', shares: DEFAULT_TIER_SHARES },
+        { mode: 'shares', shares: { A: 0.97, B: 0.01, C: 0.01, D: 0.01 } },
+        { mode: 'shares', shares: { A: 0, B: 0, C: 0.5, D: 0.5 } },
+        { mode: 'shares', shares: { A: 1, B: 0, C: 0, D: 0 } },
+        { mode: 'scores', thresholds: { B: 0.25, C: 0.5, D: 0.75 } },
+      ];
+      for (const histogram of histograms) {
+        await db.exec('CREATE OR REPLACE TABLE codes (score DOUBLE, entities DOUBLE)');
+        // a score may come from several codes: split each bucket in two rows
+        const values = histogram.flatMap((b) => (b.count > 1 ? [[b.score, 1], [b.score, b.count - 1]] : [[b.score, b.count]]));
+        if (values.length) await db.exec(`INSERT INTO codes VALUES ${values.map(([s, n]) => `(${s}, ${n})`).join(', ')}`);
+        for (const rule of rules) {
+          const merged = new Map<number, number>();
+          for (const b of histogram) merged.set(b.score, (merged.get(b.score) ?? 0) + b.count);
+          const expected = cutoffsFromHistogram([...merged].map(([score, count]) => ({ score, count })), rule);
+          expect(await cutoffsFromCodes(db, rule, 'codes')).toEqual(expected);
+        }
+      }
+    } finally {
+      db.close();
+    }
+  });
+
+  it('writes scores given per entity so that risk_scores reads them back, and a new version takes a number above theirs', async () => {
+    const t = await tempDb();
+    try {
+      const given = [
+        ['E1', 3, 0.05, 'A'],
+        ['E2', 3, 0.05, 'A'],
+        ['E3', 3, 0.5, 'C'],
+        ['E4', 3, 0.5, 'D'],
+      ] as const;
+      const select = `SELECT * FROM (VALUES ${given.map(([id, v, s, tier]) => `('${id}', ${v}, ${s}, '${tier}')`).join(', ')}) g(object_id, model_version, score, tier)`;
+      await insertGivenScores(t.db, select);
+      await insertGivenScores(t.db, `SELECT 'E5' AS object_id, 3 AS model_version, 0.5 AS score, 'C' AS tier`);
+      const rows = await t.db.query<{ object_id: string; model_version: number; score: number; tier: string }>('SELECT object_id, model_version, score, tier FROM risk_scores ORDER BY object_id');
+      expect(rows.map((r) => [r.object_id, r.model_version, r.score, r.tier])).toEqual([...given.map((g) => [...g]), ['E5', 3, 0.5, 'C']]);
+      expect((await t.db.one<{ n: number }>('SELECT count(*) AS n FROM risk_score_codes'))!.n).toBe(3);
+      expect(await nextModelVersion(t.db)).toBe(4);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('migration 008 keeps the rows of the table risk_scores was', async () => {
+    const db = await Db.open({ path: ':memory:', skipMigrate: true });
+    try {
+      await db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp)');
+      for (const m of listMigrations().filter((m) => m.version < 8)) {
+        await db.exec(m.sql);
+        await db.exec('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+      }
+      const before = [
+        ['91440300MA00000011', 2, 0.125, 'B', '17'],
+        ['91440300MA00000012', 2, 0.125, 'B', '17'],
+        ['91440300MA00000013', 2, 0.75, 'D', '4660'],
+      ] as const;
+      await db.exec(`INSERT INTO risk_scores VALUES ${before.map(([id, v, s, tier, code]) => `('${id}', ${v}, ${s}, '${tier}', ${code})`).join(', ')}`);
+      await migrate(db);
+      const after = await db.query<{ object_id: string; model_version: number; score: number; tier: string; bin_code: string }>(
+        'SELECT object_id, model_version, score, tier, bin_code::VARCHAR AS bin_code FROM risk_scores ORDER BY object_id',
+      );
+      expect(after.map((r) => [r.object_id, r.model_version, r.score, r.tier, r.bin_code])).toEqual(before.map((r) => [...r]));
+      expect((await db.one<{ n: number }>('SELECT count(*) AS n FROM risk_score_codes'))!.n).toBe(2);
+      expect((await db.one<{ t: string }>("SELECT table_type AS t FROM information_schema.tables WHERE table_name = 'risk_scores'"))!.t).toBe('VIEW');
+    } finally {
+      db.close();
+    }
   });
 });

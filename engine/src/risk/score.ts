@@ -1,11 +1,12 @@
-// Scoring every active entity with a fitted scorecard, cutting tiers, writing risk_scores, and explaining one score.
+// Scoring every active entity with a fitted scorecard: each entity's bin code (risk_entity_codes) and each code's score and
+// tier under the version (risk_score_codes), which the view risk_scores joins; cutting tiers; explaining one score.
 import type { Db, Queryable } from '../db/duckdb.ts';
 import { appendAudit } from '../audit/chain.ts';
-import { computeStoredNorms, featuresQuery, refreshFacts, storedFeaturesQuery, STORED_NORMS_TABLE, UNORDERED, type Population } from './features.ts';
+import { CELL_FEATURES, computeStoredNorms, featuresQuery, refreshFacts, storedFeaturesQuery, STORED_NORMS_TABLE, UNORDERED, type Population } from './features.ts';
 import { withoutStringCompression, type RefreshResult } from './derived.ts';
 import { binCodeSql, contributions, logOdds, scoreFromCodeSql, type Contribution, type Label, type ScorecardParams } from './scorecard.ts';
-import { cutoffsFromHistogram, tierSql, DEFAULT_TIER_SHARES, type Cutoffs, type TierRule, type TierShares, type ScoreBucket } from './tiers.ts';
-import { loadModel, saveModel, type FittedModel, type StoredModel } from './model.ts';
+import { cutoffsOf, orderedThresholds, targetShares, thresholdAt, tierSql, DEFAULT_TIER_SHARES, type Cutoffs, type Reach, type TierRule, type TierShares, type ScoreBucket } from './tiers.ts';
+import { loadModel, nextModelVersion, saveModel, type FittedModel, type StoredModel } from './model.ts';
 import { listValue } from '@duckdb/node-api';
 
 /**
@@ -16,10 +17,15 @@ export function scoreQuery(params: ScorecardParams, population: Population, opti
   return `SELECT object_id, bin_code, ${scoreFromCodeSql(params)} AS score FROM (${binnedQuery(params, population, options)}) binned`;
 }
 
-/** Bin codes of a population as of a date: SELECT object_id, bin_code (one row per entity). */
+/**
+ * Bin codes of a population as of a date: SELECT object_id, bin_code (one row per entity). Over the stored facts, the
+ * bins of the features that are one value per industry x district (CELL_FEATURES) are found once per cell.
+ */
 export function binnedQuery(params: ScorecardParams, population: Population, options: { stored?: boolean } = {}): string {
-  const features = options.stored ? storedFeaturesQuery(population) : featuresQuery(population);
-  return `SELECT object_id, (${binCodeSql(params.features)})::UBIGINT AS bin_code FROM (${features}) features`;
+  if (!options.stored) return `SELECT object_id, (${binCodeSql(params.features)})::UBIGINT AS bin_code FROM (${featuresQuery(population)}) features`;
+  const perCell = (i: number) => CELL_FEATURES.has(params.features[i].column);
+  const features = storedFeaturesQuery(population, { cellCodeSql: `(${binCodeSql(params.features, perCell)})` });
+  return `SELECT object_id, ((${binCodeSql(params.features, (i) => !perCell(i))}) | cell_code)::UBIGINT AS bin_code FROM (${features}) features`;
 }
 
 /** Creates TEMP TABLE `table` (object_id, bin_code, score) on q's connection; returns its row count. */
@@ -48,15 +54,20 @@ export interface ScoreSummary {
   entities: number;
   cutoffs: Cutoffs;
   tierCounts: TierShares;
-  /** features: bringing the stored facts to the as-of date; score: bins and scores of every entity (the histogram); tiers: the cut-offs; write: risk_scores. */
+  /**
+   * features: bringing the stored facts to the as-of date; score: every active entity's bin code written under the
+   * version (risk_entity_codes) and counted per code (the histogram); tiers: the cut-offs; write: the version's score
+   * and tier per code (risk_score_codes), its risk_models row and the scores' state.
+   */
   timingsMs: { features: number; score: number; tiers: number; write: number };
   /** How the stored facts were brought up to date. */
   facts: RefreshResult;
 }
 
 /**
- * Stores `model` as a new version, scores every active entity as of the model's date, cuts tiers and replaces
- * risk_scores, in one transaction with its audit entry. Older versions stay in risk_models.
+ * Stores `model` as a new version, scores every active entity as of the model's date, cuts tiers and makes risk_scores
+ * show the new version, in one transaction with its audit entry. Older versions stay in risk_models, and their scores
+ * per code in risk_score_codes.
  */
 export async function scoreEntities(db: Db, model: FittedModel, options: ScoreOptions): Promise<ScoreSummary> {
   const rule = options.rule ?? { mode: 'shares', shares: DEFAULT_TIER_SHARES };
@@ -76,43 +87,121 @@ export async function scoreEntities(db: Db, model: FittedModel, options: ScoreOp
 /** Thrown inside a transaction to roll it back on request (commit: false). */
 export const ROLLBACK = new Error('rolled back on request');
 
-/**
- * Counts the active entities per bin code from the stored facts (refreshed to `asOf`, norms computed) into TEMP TABLE
- * risk_code_scores (bin_code, entities, score): a score per code, a few hundred thousand codes rather than 18 M scores.
- * Returns the score histogram the tiers are cut on.
- */
-export async function countCodes(tx: Queryable, params: ScorecardParams, asOf: string): Promise<ScoreBucket[]> {
-  await tx.exec(
-    `CREATE OR REPLACE TEMP TABLE risk_code_scores AS
-     SELECT bin_code, count(*)::DOUBLE AS entities, ${scoreFromCodeSql(params)} AS score
-     FROM (${binnedQuery(params, 'active', { stored: true })}) binned GROUP BY bin_code`,
-    { as_of: asOf },
-  );
-  return tx.query<ScoreBucket>('SELECT score, sum(entities) AS count FROM risk_code_scores GROUP BY score');
-}
+/** The scored entities' bin codes (one row per entity, the current version) and each version's score per code (008). */
+export const ENTITY_CODES = 'risk_entity_codes';
+export const SCORE_CODES = 'risk_score_codes';
+/** TEMP TABLE (bin_code, entities, score) of the codes countNewCodes found without a score under the version. */
+const NEW_CODES = 'risk_new_codes';
 
 /**
- * Replaces risk_scores with every active entity's score under `version` (risk_code_scores from countCodes), the tier
- * from the thresholds; then records what the scores reflect (recordScoresState).
+ * Replaces risk_entity_codes with the bin code of every active entity under `version`, in one pass over the stored
+ * facts (refreshed to `asOf`, norms computed on tx's connection); returns the rows written. Nothing else is written
+ * per entity: score and tier come with the code (risk_score_codes).
  */
-export async function writeAllScores(tx: Queryable, params: ScorecardParams, asOf: string, version: number, thresholds: Cutoffs['thresholds'], factsRefreshNo: number): Promise<void> {
-  await tx.exec('DELETE FROM risk_scores');
-  await withoutStringCompression(tx, () =>
-    tx.exec(
-      `INSERT INTO risk_scores (object_id, model_version, score, tier, bin_code)
-       SELECT b.object_id, ${version}, c.score, c.tier, b.bin_code
-       FROM (${binnedQuery(params, 'active', { stored: true })}) b
-       JOIN (SELECT bin_code, score, ${tierSql(thresholds)} AS tier FROM risk_code_scores) c ON c.bin_code = b.bin_code`,
+export async function writeEntityCodes(tx: Queryable, params: ScorecardParams, asOf: string, version: number): Promise<number> {
+  await tx.exec(`DELETE FROM ${ENTITY_CODES}`);
+  const inserted = await withoutStringCompression(tx, () =>
+    tx.one<{ Count: number }>(
+      `INSERT INTO ${ENTITY_CODES} (object_id, model_version, bin_code)
+       SELECT object_id, ${Number(version)}, bin_code FROM (${binnedQuery(params, 'active', { stored: true })}) binned`,
       { as_of: asOf },
     ),
   );
-  await tx.exec('DROP TABLE risk_code_scores');
+  return Number(inserted?.Count ?? 0);
+}
+
+/**
+ * The bin codes of `from` (a relation with a bin_code column, one row per entity: risk_entity_codes by default) that
+ * have no score under `version` yet, with their entities and score, into TEMP TABLE risk_new_codes; returns how many.
+ * For a new version that is every code, and cutoffsFromCodes cuts the tiers on them.
+ */
+export async function countNewCodes(tx: Queryable, params: ScorecardParams, version: number, from: string = ENTITY_CODES): Promise<number> {
+  await tx.exec(
+    `CREATE OR REPLACE TEMP TABLE ${NEW_CODES} AS
+     SELECT bin_code, entities, ${scoreFromCodeSql(params)} AS score
+     FROM (SELECT bin_code, count(*)::DOUBLE AS entities FROM ${from} GROUP BY bin_code) codes
+     WHERE NOT EXISTS (SELECT 1 FROM ${SCORE_CODES} c WHERE c.model_version = ${Number(version)} AND c.bin_code = codes.bin_code)`,
+  );
+  return (await tx.one<{ n: number }>(`SELECT count(*) AS n FROM ${NEW_CODES}`))?.n ?? 0;
+}
+
+/**
+ * cutoffsFromHistogram over the scores of `table` (score, entities; by default the codes countNewCodes found), without
+ * reading a few hundred thousand scores into JS: the cumulative counts from the highest score down are summed in SQL,
+ * and only the tie groups where the targets fall are read. The same result as cutoffsFromHistogram.
+ */
+export async function cutoffsFromCodes(q: Queryable, rule: TierRule, table: string = NEW_CODES): Promise<Cutoffs> {
+  const cumulative = 'risk_tier_cumulative';
+  await q.exec(
+    `CREATE OR REPLACE TEMP TABLE ${cumulative} AS
+     SELECT score, n, sum(n) OVER (ORDER BY score DESC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS through,
+            lag(score) OVER (ORDER BY score DESC) AS higher
+     FROM (SELECT score, sum(entities) AS n FROM ${table} GROUP BY score HAVING sum(entities) > 0) scores`,
+  );
+  const totals = await q.one<{ population: number | null; lowest: number | null }>(`SELECT sum(n) AS population, min(score) AS lowest FROM ${cumulative}`);
+  const population = totals?.population ?? 0;
+  let thresholds: Cutoffs['thresholds'];
+  if (rule.mode === 'scores') thresholds = { ...rule.thresholds };
+  else {
+    const find = async (targetShare: number): Promise<number> => {
+      const target = targetShare * population;
+      const reach = await q.one<Reach>(`SELECT score, through - n AS above, through, higher FROM ${cumulative} WHERE through >= $target ORDER BY through LIMIT 1`, { target });
+      return thresholdAt(target, reach ?? null, totals?.lowest ?? null);
+    };
+    const [d, c, b] = targetShares(rule.shares);
+    thresholds = orderedThresholds({ D: await find(d), C: await find(c), B: await find(b) });
+  }
+  const counts: TierShares = { A: 0, B: 0, C: 0, D: 0 };
+  for (const r of await q.query<{ tier: keyof TierShares; n: number }>(`SELECT ${tierSql(thresholds)} AS tier, sum(n) AS n FROM ${cumulative} GROUP BY tier`)) counts[r.tier] = r.n;
+  await q.exec(`DROP TABLE ${cumulative}`);
+  return cutoffsOf(rule, thresholds, counts, population);
+}
+
+/** Adds the codes countNewCodes found to risk_score_codes under `version`, each with its tier from the thresholds. */
+export async function addCodeScores(tx: Queryable, version: number, thresholds: Cutoffs['thresholds']): Promise<number> {
+  const inserted = await tx.one<{ Count: number }>(
+    `INSERT INTO ${SCORE_CODES} (model_version, bin_code, score, tier) SELECT ${Number(version)}, bin_code, score, ${tierSql(thresholds)} FROM ${NEW_CODES}`,
+  );
+  await tx.exec(`DROP TABLE ${NEW_CODES}`);
+  return Number(inserted?.Count ?? 0);
+}
+
+/**
+ * Rewrites every active entity's bin code under `version`, which already has its thresholds (a refresh with the same
+ * version), scores the codes new to it, then records what the scores reflect. Returns the entities written.
+ */
+export async function writeAllScores(tx: Queryable, params: ScorecardParams, asOf: string, version: number, thresholds: Cutoffs['thresholds'], factsRefreshNo: number): Promise<number> {
+  const rows = await writeEntityCodes(tx, params, asOf, version);
+  await countNewCodes(tx, params, version);
+  await addCodeScores(tx, version, thresholds);
   await recordScoresState(tx, { version, asOf, factsRefreshNo });
+  return rows;
+}
+
+/**
+ * Writes scores given per entity instead of computed from a model (fixtures, synthetic benchmarks): `select` yields
+ * object_id, model_version, score, tier. Each score and tier of a version new to risk_score_codes gets a code of its
+ * own (above the version's highest), so risk_scores reads the rows back as given. One statement batch, so that its
+ * temporary table stays on one connection.
+ */
+export async function insertGivenScores(q: Queryable, select: string): Promise<void> {
+  await q.exec(`CREATE OR REPLACE TEMP TABLE risk_given_scores AS SELECT object_id, model_version, score, tier FROM (${select}) given;
+    INSERT INTO ${SCORE_CODES} (model_version, bin_code, score, tier)
+    SELECT g.model_version, coalesce(top.code, 0) + row_number() OVER (PARTITION BY g.model_version ORDER BY g.score, g.tier), g.score, g.tier
+    FROM (SELECT DISTINCT model_version, score, tier FROM risk_given_scores) g
+    LEFT JOIN (SELECT model_version, max(bin_code) AS code FROM ${SCORE_CODES} GROUP BY model_version) top ON top.model_version = g.model_version
+    WHERE NOT EXISTS (SELECT 1 FROM ${SCORE_CODES} c WHERE c.model_version = g.model_version AND c.score = g.score AND c.tier = g.tier);
+    INSERT INTO ${ENTITY_CODES} (object_id, model_version, bin_code)
+    SELECT g.object_id, g.model_version, c.bin_code
+    FROM risk_given_scores g
+    JOIN (SELECT model_version, score, tier, min(bin_code) AS bin_code FROM ${SCORE_CODES} GROUP BY ALL) c
+      ON c.model_version = g.model_version AND c.score = g.score AND c.tier = g.tier;
+    DROP TABLE risk_given_scores;`);
 }
 
 /** What risk_scores reflects, for a later refresh with the same model (rescore.ts): its state row and its norms. */
 export async function recordScoresState(tx: Queryable, state: { version: number; asOf: string; factsRefreshNo: number }): Promise<void> {
-  const rows = (await tx.one<{ n: number }>('SELECT count(*) AS n FROM risk_scores'))?.n ?? 0;
+  const rows = (await tx.one<{ n: number }>(`SELECT count(*) AS n FROM ${ENTITY_CODES}`))?.n ?? 0;
   await tx.exec("DELETE FROM risk_derived_state WHERE name = 'scores'");
   await tx.exec(
     `INSERT INTO risk_derived_state (name, refresh_no, as_of, sources, definition, rows, refreshed_at, last_refresh)
@@ -141,23 +230,26 @@ export async function readScoresState(q: Queryable): Promise<ScoresState | null>
   return { version: (JSON.parse(row.sources) as { version: number }).version, asOf: row.as_of, factsRefreshNo: row.refresh_no, rows: Number(row.rows) };
 }
 
-// The active entities' scores from the stored facts, read twice: once to count entities per bin code, once to write
-// each entity with its code's score and tier.
+// The active entities' bin codes from the stored facts, written once under the new version; the tiers are cut on the
+// histogram of their codes' scores, and each code is stored with its score and tier.
 async function scoreIn(tx: Queryable, model: FittedModel, rule: TierRule, options: ScoreOptions): Promise<ScoreSummary> {
   let t = Date.now();
   const facts = await refreshFacts(tx, model.asOf);
   await computeStoredNorms(tx, model.asOf);
   const timingsMs = { features: Date.now() - t, score: 0, tiers: 0, write: 0 };
   t = Date.now();
-  const histogram = await countCodes(tx, model.params, model.asOf);
+  const version = await nextModelVersion(tx);
+  await writeEntityCodes(tx, model.params, model.asOf, version);
+  await countNewCodes(tx, model.params, version);
   timingsMs.score = Date.now() - t;
   t = Date.now();
-  const cutoffs = cutoffsFromHistogram(histogram, rule);
+  const cutoffs = await cutoffsFromCodes(tx, rule);
   const entities = cutoffs.population;
   timingsMs.tiers = Date.now() - t;
-  const stored = await saveModel(tx, model, { actor: options.actor, metrics: options.metrics, cutoffs });
   t = Date.now();
-  await writeAllScores(tx, model.params, model.asOf, stored.version, cutoffs.thresholds, facts.refreshNo);
+  const stored = await saveModel(tx, model, { actor: options.actor, metrics: options.metrics, cutoffs, version });
+  await addCodeScores(tx, version, cutoffs.thresholds);
+  await recordScoresState(tx, { version, asOf: model.asOf, factsRefreshNo: facts.refreshNo });
   await tx.exec(`DROP TABLE ${STORED_NORMS_TABLE}`);
   timingsMs.write = Date.now() - t;
   const tierCounts = cutoffs.counts;

@@ -296,27 +296,35 @@ const ident = (column: FeatureColumn) => {
   return column;
 };
 
-/** SQL giving a feature's bin index (0-based) from its column in features.sql's output. */
-export function binSql(feature: BinRule & { column: FeatureColumn }): string {
+/**
+ * SQL giving a feature's bin index (0-based) from its column in features.sql's output; with `shift`, the index already
+ * shifted left by that many bits, as a UBIGINT (a constant per branch: no cast or shift per row).
+ */
+export function binSql(feature: BinRule & { column: FeatureColumn }, shift?: number): string {
   const col = ident(feature.column);
+  const value = (index: number) => (shift === undefined ? String(index) : `${BigInt(index) << BigInt(shift)}::UBIGINT`);
   if (feature.kind === 'category') {
     const last = feature.categories.length - 1;
-    const whens = feature.categories.slice(0, last).map((c, i) => `WHEN ${sqlString(c)} THEN ${i}`);
-    if (whens.length === 0) return '0';
-    return `(CASE ${col} ${whens.join(' ')} ELSE ${last} END)`;
+    const whens = feature.categories.slice(0, last).map((c, i) => `WHEN ${sqlString(c)} THEN ${value(i)}`);
+    if (whens.length === 0) return value(0);
+    return `(CASE ${col} ${whens.join(' ')} ELSE ${value(last)} END)`;
   }
   const parts: string[] = [];
   let index = 0;
-  if (feature.hasNullBin) parts.push(`WHEN ${col} IS NULL THEN ${index++}`);
-  if (feature.zeroBin) parts.push(`WHEN ${col} = 0 THEN ${index++}`);
-  for (const edge of feature.edges) parts.push(`WHEN ${col} < ${sqlNumber(edge)} THEN ${index++}`);
-  return `(CASE ${parts.join(' ')} ELSE ${index} END)`;
+  if (feature.hasNullBin) parts.push(`WHEN ${col} IS NULL THEN ${value(index++)}`);
+  if (feature.zeroBin) parts.push(`WHEN ${col} = 0 THEN ${value(index++)}`);
+  for (const edge of feature.edges) parts.push(`WHEN ${col} < ${sqlNumber(edge)} THEN ${value(index++)}`);
+  return `(CASE ${parts.join(' ')} ELSE ${value(index)} END)`;
 }
 
-/** The bin code: bin of feature i in bits 4i..4i+3. */
-export function binCodeSql(features: Array<BinRule & { column: FeatureColumn }>): string {
+/**
+ * The bin code: bin of feature i in bits 4i..4i+3. `only`: the features (by position) to include, the others' bits
+ * left 0 (the code of the rest is OR-ed in from elsewhere); the result is 0 when none is included.
+ */
+export function binCodeSql(features: Array<BinRule & { column: FeatureColumn }>, only: (index: number) => boolean = () => true): string {
   if (features.length > MAX_FEATURES) throw new Error(`at most ${MAX_FEATURES} features fit in bin_code, got ${features.length}`);
-  return features.map((f, i) => `(${binSql(f)}::UBIGINT << ${BITS_PER_FEATURE * i})`).join(' | ');
+  const terms = features.flatMap((f, i) => (only(i) ? [binSql(f, BITS_PER_FEATURE * i)] : []));
+  return terms.length ? terms.join(' | ') : '0::UBIGINT';
 }
 
 /** Each feature's bin from a bin code (a UBIGINT, read from DuckDB as a decimal string or bigint). */

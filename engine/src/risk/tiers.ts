@@ -56,6 +56,47 @@ export function parseTierRule(text: string): TierRule {
 }
 
 /**
+ * Where a cumulative count of entities, from the highest score down, reaches a target: the first tie group (one score)
+ * that brings it there, the entities above it and through it, and the next higher score (null for the highest).
+ */
+export interface Reach {
+  score: number;
+  above: number;
+  through: number;
+  higher: number | null;
+}
+
+/** The cumulative targets of tiers D, C and B (in that order) as shares of the population. */
+export function targetShares(shares: TierShares): [number, number, number] {
+  const { B, C, D } = shares;
+  return [D, D + C, D + C + B];
+}
+
+/**
+ * The threshold for a target count: the edge of the tie group that brings the cumulative count closest to the target,
+ * leaving the tier non-empty. `reach` is null when no tie group reaches it (rounding): then the lowest score.
+ */
+export function thresholdAt(target: number, reach: Reach | null, lowestScore: number | null): number {
+  if (lowestScore === null || target <= 0) return Infinity;
+  if (!reach) return lowestScore;
+  const excludeCloser = reach.above > 0 && Math.abs(reach.above - target) < Math.abs(reach.through - target);
+  return excludeCloser ? reach.higher! : reach.score;
+}
+
+/** Thresholds that rise from B to D (a lower tier's threshold never above a higher one's). */
+export function orderedThresholds(t: Cutoffs['thresholds']): Cutoffs['thresholds'] {
+  const C = Math.min(t.C, t.D);
+  return { D: t.D, C, B: Math.min(t.B, C) };
+}
+
+/** The Cutoffs record from the thresholds that apply and the entities they put in each tier. */
+export function cutoffsOf(rule: TierRule, thresholds: Cutoffs['thresholds'], counts: TierShares, population: number): Cutoffs {
+  const actualShares: TierShares = { A: 0, B: 0, C: 0, D: 0 };
+  for (const t of TIERS) actualShares[t] = population ? counts[t] / population : 0;
+  return { rule, thresholds: toFinite(thresholds), actualShares, counts, population };
+}
+
+/**
  * Score thresholds from target shares on a histogram of scores. Walking down from the highest score, a
  * threshold sits at the edge of the tie group that brings the cumulative share closest to the target.
  */
@@ -65,31 +106,23 @@ export function cutoffsFromHistogram(buckets: ScoreBucket[], rule: TierRule): Cu
   let thresholds: Cutoffs['thresholds'];
   if (rule.mode === 'scores') thresholds = { ...rule.thresholds };
   else {
+    const lowest = sorted.length ? sorted[sorted.length - 1].score : null;
     const find = (targetShare: number): number => {
       const target = targetShare * population;
-      if (sorted.length === 0 || target <= 0) return Infinity;
       let above = 0; // entities with a score above sorted[i]
       for (let i = 0; i < sorted.length; i++) {
-        const withGroup = above + sorted[i].count;
-        if (withGroup >= target) {
-          // exclude the tie group only when that is closer to the target and leaves the tier non-empty
-          const excludeCloser = above > 0 && Math.abs(above - target) < Math.abs(withGroup - target);
-          return excludeCloser ? sorted[i - 1].score : sorted[i].score;
-        }
-        above = withGroup;
+        const through = above + sorted[i].count;
+        if (through >= target) return thresholdAt(target, { score: sorted[i].score, above, through, higher: i > 0 ? sorted[i - 1].score : null }, lowest);
+        above = through;
       }
-      return sorted[sorted.length - 1].score;
+      return thresholdAt(target, null, lowest);
     };
-    const { B, C, D } = rule.shares;
-    thresholds = { D: find(D), C: find(D + C), B: find(D + C + B) };
-    thresholds.C = Math.min(thresholds.C, thresholds.D);
-    thresholds.B = Math.min(thresholds.B, thresholds.C);
+    const [d, c, b] = targetShares(rule.shares);
+    thresholds = orderedThresholds({ D: find(d), C: find(c), B: find(b) });
   }
   const counts: TierShares = { A: 0, B: 0, C: 0, D: 0 };
   for (const b of sorted) counts[tierOf(b.score, thresholds)] += b.count;
-  const actualShares: TierShares = { A: 0, B: 0, C: 0, D: 0 };
-  for (const t of TIERS) actualShares[t] = population ? counts[t] / population : 0;
-  return { rule, thresholds: toFinite(thresholds), actualShares, counts, population };
+  return cutoffsOf(rule, thresholds, counts, population);
 }
 
 /** Infinity (an empty tier) is stored as a number JSON can hold. */

@@ -4,7 +4,7 @@
 SELECT
   concat_ws('|',
     (SELECT count(*) FROM objects),
-    (SELECT count(*) FROM risk_scores),
+    (SELECT count(*) FROM risk_entity_codes),
     coalesce(CAST((SELECT max(version) FROM risk_models) AS VARCHAR), '-'),
     coalesce(CAST((SELECT max(seq) FROM audit_log WHERE action IN ('import', 'risk.score')) AS VARCHAR), '-')
   ) AS population,
