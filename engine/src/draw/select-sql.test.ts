@@ -72,6 +72,7 @@ describe('selectObjectsSql equals selectObjects', () => {
       expect(await selectObjectsSql(db, { ...input, populationTable: 'pop' })).toEqual(expected);
       expect(await selectObjectsSql(db, { ...input, populationSql: 'SELECT id, stratum FROM pop' })).toEqual(expected);
       expect(await selectObjectsSql(db, { ...input, populationTable: 'pop', populationChecked: true })).toEqual(expected);
+      expect(await selectObjectsSql(db, { ...input, populationTable: 'pop', wideOrder: true })).toEqual(expected);
     }
   });
 

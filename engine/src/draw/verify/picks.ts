@@ -1,6 +1,7 @@
 // Recomputes protocol §2-4 from population.csv and compares with manifest.json and selection.csv:
 // the population's shape, its digest, every stratum's eligible count, quota and exact picks.
-// Two engines: all in JS for ordinary files, DuckDB's sha256() over read_csv for millions of rows.
+// Three ways: all in memory for ordinary files; node:crypto on worker threads for millions of rows (the
+// default there); or DuckDB's own sha256() over read_csv, on request.
 import { createHash, hash } from 'node:crypto';
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,8 @@ import { join } from 'node:path';
 import { Db } from '../../db/duckdb.ts';
 import type { Checks, Phases } from './report.ts';
 import { FileProblem, ID, LABEL, readText, type Manifest, type ManifestStratum } from './read.ts';
-import { scanPopulation } from './scan.ts';
+import { scanPopulation, type PopulationScan } from './scan.ts';
+import { scanPopulationParallel, type ParallelScan } from './parallel.ts';
 
 export interface SelectionRow {
   line: number;
@@ -42,6 +44,16 @@ export const bytes = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'ut
 
 export function objectKeyOf(seed: string, taskId: string, stratum: string, id: string): string {
   return hash('sha256', 'fd1|' + seed + '|' + taskId + '|' + stratum + '|' + id, 'hex');
+}
+
+/** objectKeyOf for one draw, with each stratum's prefix built once (hundreds of thousands of picks). */
+export function objectKeyer(seed: string, taskId: string): (stratum: string, id: string) => string {
+  const prefixes = new Map<string, string>();
+  return (stratum, id) => {
+    let prefix = prefixes.get(stratum);
+    if (prefix === undefined) prefixes.set(stratum, (prefix = 'fd1|' + seed + '|' + taskId + '|' + stratum + '|'));
+    return hash('sha256', prefix + id, 'hex');
+  };
 }
 
 /** §3 with exact integers: 0 when N = 0 or bp = 0, else min(N, max(1, ceil(bp*N/10000))); or min(N, count). */
@@ -265,6 +277,36 @@ function hashFile(path: string): Promise<string> {
   });
 }
 
+/** The digest of an unsorted population.csv: DuckDB sorts the rows in byte order into a file that is hashed. */
+async function sortedDigest(db: Db, population: string, scratch: string): Promise<string> {
+  const tsv = join(scratch, 'sorted.tsv');
+  await db.exec(`COPY (${SORTED_ROWS_SQL(population)}) TO ${sqlString(tsv)} (HEADER false, DELIMITER '\t', QUOTE '')`);
+  return hashFile(tsv);
+}
+
+/** Reports the population's shape, strata and repeated ids from a scan; false when it is not sound. */
+function reportPopulation(input: PicksInput, scan: PopulationScan): boolean {
+  const { checks, manifest } = input;
+  if (scan.problem) {
+    checks.mismatch('population', T_POPULATION, scan.problem.reason, { file: 'population.csv', line: scan.problem.line, content: scan.problem.content });
+    return false;
+  }
+  const known = new Set(manifest.strata.map((s) => s.stratum));
+  for (const [stratum, at] of scan.firstLine) {
+    if (!known.has(stratum)) {
+      checks.mismatch('population', T_POPULATION, `stratum ${stratum} is not in manifest.json strata`, { file: 'population.csv', ...at });
+      return false;
+    }
+  }
+  if (scan.repeated) {
+    const { id, first, second } = scan.repeated;
+    checks.mismatch('population', T_POPULATION, `id ${id} is also on line ${first.line}; an id appears once`, { file: 'population.csv', ...second });
+    return false;
+  }
+  checks.ok('population', T_POPULATION, `${scan.rows} rows, each id once, every stratum in the manifest`);
+  return true;
+}
+
 export async function checkPicksDuckdb(input: PicksInput): Promise<void> {
   const { checks, manifest, dir } = input;
   const db = await Db.open({ path: ':memory:', skipMigrate: true });
@@ -285,35 +327,15 @@ export async function checkPicksDuckdb(input: PicksInput): Promise<void> {
       (value) => ({ value, error: undefined }),
       (error: Error) => ({ value: undefined, error }),
     );
-    const scan = await time('scan population (shape, order, repeated ids, digest)', scanPopulation(join(dir, 'population.csv')));
+    // The scan runs on this thread (synchronously) while DuckDB's threads hash.
+    const scanStarted = performance.now();
+    const scan = await scanPopulation(join(dir, 'population.csv'));
+    if (input.phases) input.phases.ms['scan population (shape, order, repeated ids, digest)'] = Math.round(performance.now() - scanStarted);
     input.whileHashing?.();
     const duckdb = await duckdbWork;
-    if (scan.problem) {
-      checks.mismatch('population', T_POPULATION, scan.problem.reason, { file: 'population.csv', line: scan.problem.line, content: scan.problem.content });
-      return;
-    }
-    const known = new Set(manifest.strata.map((s) => s.stratum));
-    for (const [stratum, at] of scan.firstLine) {
-      if (!known.has(stratum)) {
-        checks.mismatch('population', T_POPULATION, `stratum ${stratum} is not in manifest.json strata`, { file: 'population.csv', ...at });
-        return;
-      }
-    }
-    if (scan.repeated) {
-      const { id, first, second } = scan.repeated;
-      checks.mismatch('population', T_POPULATION, `id ${id} is also on line ${first.line}; an id appears once`, { file: 'population.csv', ...second });
-      return;
-    }
-    checks.ok('population', T_POPULATION, `${scan.rows} rows, each id once, every stratum in the manifest`);
-
-    let digest = scan.digest;
-    if (!scan.sorted) {
-      // Any row order verifies; only the published order lets the digest come straight from the scan.
-      const tsv = join(scratch, 'sorted.tsv');
-      await db.exec(`COPY (${SORTED_ROWS_SQL(population)}) TO ${sqlString(tsv)} (HEADER false, DELIMITER '\t', QUOTE '')`);
-      digest = await hashFile(tsv);
-    }
-    reportDigest(input, digest!);
+    if (!reportPopulation(input, scan)) return;
+    // Any row order verifies; only the published order lets the digest come straight from the scan.
+    reportDigest(input, scan.digest ?? (await sortedDigest(db, population, scratch)));
 
     const selectionOk = checkSelectionShape(input);
     if (!selectionOk || !duckdb.value) {
@@ -343,5 +365,81 @@ export async function checkPicksDuckdb(input: PicksInput): Promise<void> {
   } finally {
     db.close();
     rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+// ---- the parallel engine: millions of rows on worker threads ---------------------------------
+
+/**
+ * Per stratum of the manifest, a key threshold (hex prefix) under which its quota's keys fall with a
+ * margin of eight standard deviations; "g" keeps every row. Strata with nothing to draw get none.
+ */
+function keyThresholds(manifest: Manifest, strata?: Set<string>): Array<[string, string]> {
+  const thresholds: Array<[string, string]> = [];
+  for (const spec of manifest.strata) {
+    if (strata && !strata.has(spec.stratum)) continue;
+    const k = spec.quota;
+    const n = spec.eligible;
+    if (!(k > 0 && n > 0)) continue;
+    const fraction = strata ? 1 : (k + 8 * Math.sqrt(k) + 64) / n;
+    const scaled = Math.ceil(fraction * 2 ** 52);
+    thresholds.push([spec.stratum, fraction >= 1 || scaled >= 2 ** 52 ? 'g' : scaled.toString(16).padStart(13, '0')]);
+  }
+  return thresholds;
+}
+
+/**
+ * Starts the population scan on worker threads before anything else is read, so it runs while this
+ * thread reads selection.csv and recomputes the teams.
+ */
+export function startParallelScan(dir: string, manifest: Manifest, options: { workers?: number } = {}): Promise<ParallelScan> {
+  const scan = scanPopulationParallel(join(dir, 'population.csv'), { seed: manifest.seed, taskId: manifest.task_id, thresholds: keyThresholds(manifest) }, options);
+  scan.catch(() => undefined);
+  return scan;
+}
+
+export async function checkPicksParallel(input: PicksInput & { scan: Promise<ParallelScan>; workers?: number }): Promise<void> {
+  const { manifest, dir } = input;
+  input.whileHashing?.();
+  const time = <T,>(name: string, work: Promise<T>) => (input.phases ? input.phases.time(name, work) : work);
+  const scan = await time('population scan and keys (worker threads, after the teams)', input.scan);
+  if (!reportPopulation(input, scan)) return;
+  let digest = scan.digest;
+  if (digest === undefined) {
+    const db = await Db.open({ path: ':memory:', skipMigrate: true });
+    const scratch = mkdtempSync(join(tmpdir(), 'fd1-verify-'));
+    try {
+      digest = await sortedDigest(db, POPULATION_CSV(join(dir, 'population.csv')), scratch);
+    } finally {
+      db.close();
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }
+  reportDigest(input, digest);
+
+  const selectionOk = checkSelectionShape(input);
+  // A stratum whose keys under the threshold are fewer than its quota (odds below 1e-15 for a real draw) is scanned again whole.
+  const short = new Set(
+    manifest.strata
+      .filter((spec) => {
+        const eligible = scan.eligible.get(spec.stratum) ?? 0;
+        const k = quotaOf(eligible, spec);
+        return selectionOk && eligible === spec.eligible && k === spec.quota && k > 0 && (scan.low.get(spec.stratum)?.length ?? 0) < k;
+      })
+      .map((spec) => spec.stratum),
+  );
+  const low = scan.low;
+  if (short.size > 0) {
+    const again = await scanPopulationParallel(join(dir, 'population.csv'), { seed: manifest.seed, taskId: manifest.task_id, thresholds: keyThresholds(manifest, short) }, { workers: input.workers });
+    for (const stratum of short) low.set(stratum, again.low.get(stratum) ?? []);
+  }
+  const published = publishedByStratum(input);
+  for (const spec of manifest.strata) {
+    const eligible = scan.eligible.get(spec.stratum) ?? 0;
+    const k = quotaOf(eligible, spec);
+    const expected = selectionOk
+      ? (low.get(spec.stratum) ?? []).slice(0, k).map((row) => ({ key: row.slice(0, 64), id: row.slice(65) }))
+      : undefined;
+    checkStratum(input, spec, eligible, expected, published.get(spec.stratum));
   }
 }

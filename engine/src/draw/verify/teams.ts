@@ -2,7 +2,7 @@
 // compares every row of teams.csv, explaining the first row that differs.
 import { hash } from 'node:crypto';
 import type { Checks } from './report.ts';
-import { FileProblem, csvRows, type Manifest } from './read.ts';
+import { FileProblem, csvLines, csvRows, type Manifest } from './read.ts';
 import { bytes, type SelectionRow } from './picks.ts';
 
 export interface TeamsInput {
@@ -102,9 +102,9 @@ export function checkTeams(input: TeamsInput): void {
     return;
   }
 
-  let published;
+  let published: string[]; // line n + 2 of teams.csv
   try {
-    published = csvRows(dir, 'teams.csv', 'object_id,department,inspector_id', ['id', 'label', 'id']);
+    published = csvLines(dir, 'teams.csv', 'object_id,department,inspector_id', ['id', 'label', 'id']);
   } catch (err) {
     problemAt(checks, 'teams', T_TEAMS, err);
     return;
@@ -113,50 +113,103 @@ export function checkTeams(input: TeamsInput): void {
   const drawOrder = [...selection].sort((a, b) =>
     a.recomputedKey < b.recomputedKey ? -1 : a.recomputedKey > b.recomputedKey ? 1 : bytes(a.stratum, b.stratum) || bytes(a.id, b.id),
   );
-  const load = new Map<string, number>();
+  // Millions of (object, inspector) pairs at 18 M: loads by inspector number, ikeys as byte strings (same
+  // order as hex, half the garbage), no per-pair string building except the hashed text itself.
+  const excludedByObject = new Map<string, Set<string>>();
+  for (const pair of excluded.keys()) {
+    const comma = pair.indexOf(',');
+    const objectId = pair.slice(0, comma);
+    let set = excludedByObject.get(objectId);
+    if (!set) excludedByObject.set(objectId, (set = new Set()));
+    set.add(pair.slice(comma + 1));
+  }
+  const inspectorNumber = new Map<string, number>();
+  const departments = manifest.teams.map(({ department, count, cap }) => {
+    const pool = pools.get(department)!;
+    const numbers = Int32Array.from(pool, (inspector) => {
+      let n = inspectorNumber.get(inspector);
+      if (n === undefined) inspectorNumber.set(inspector, (n = inspectorNumber.size));
+      return n;
+    });
+    return { department, count, cap, pool, numbers, bytes: pool.map((inspector) => Buffer.from(inspector, 'utf8')) };
+  });
+  const load = new Int32Array(inspectorNumber.size);
+  const loadOf = (inspector: string) => load[inspectorNumber.get(inspector) ?? -1] ?? 0;
   const unstaffed: string[] = [];
   let next = 0; // index into published
-  const seed = manifest.seed;
-  const task = manifest.task_id;
+  const largestPool = Math.max(0, ...departments.map((d) => d.pool.length));
+  const openKeys = new Array<string>(largestPool);
+  const openAt = new Int32Array(largestPool);
+  const team: number[] = [];
+  // The hashed text "fd1|seed|task|insp|" + object id + "|" + inspector id is assembled as bytes in `text`;
+  // `views` keeps one view of it per length, so hashing allocates nothing but the key.
+  const base = Buffer.from('fd1|' + manifest.seed + '|' + manifest.task_id + '|insp|', 'utf8');
+  const longestInspector = Math.max(0, ...departments.flatMap((d) => d.bytes.map((b) => b.length)));
+  let text = Buffer.alloc(0);
+  let views: Buffer[] = [];
 
   for (const { id: objectId } of drawOrder) {
-    const team = new Set<string>();
-    for (const { department, count, cap } of manifest.teams) {
-      const pool = pools.get(department)!;
-      const open: Array<{ inspector: string; ikey: string }> = [];
-      for (const inspector of pool) {
-        if (excluded.has(objectId + ',' + inspector) || team.has(inspector) || (load.get(inspector) ?? 0) >= cap) continue;
-        open.push({ inspector, ikey: inspectorKeyOf(seed, task, objectId, inspector) });
+    team.length = 0;
+    const objectLength = Buffer.byteLength(objectId);
+    if (text.length < base.length + objectLength + 1 + longestInspector) {
+      text = Buffer.alloc(2 * (base.length + objectLength + 1 + longestInspector));
+      base.copy(text);
+      views = [];
+    }
+    const objectEnd = base.length + text.write(objectId, base.length, 'utf8') + 1;
+    text[objectEnd - 1] = 0x7c; // "|"
+    const excludedHere = excludedByObject.get(objectId);
+    for (const { department, count, cap, pool, numbers, bytes: poolBytes } of departments) {
+      let open = 0;
+      for (let j = 0; j < pool.length; j++) {
+        const n = numbers[j];
+        if (load[n] >= cap || team.includes(n) || excludedHere?.has(pool[j])) continue;
+        const inspector = poolBytes[j];
+        for (let i = 0; i < inspector.length; i++) text[objectEnd + i] = inspector[i];
+        const total = objectEnd + inspector.length;
+        openKeys[open] = hash('sha256', views[total] ?? (views[total] = text.subarray(0, total)), 'binary');
+        openAt[open++] = j;
       }
-      let chosen: typeof open = [];
-      if (open.length < count) unstaffed.push(`${objectId} ${department} (${open.length}/${count})`);
-      else chosen = open.sort((a, b) => (a.ikey < b.ikey ? -1 : a.ikey > b.ikey ? 1 : 0)).slice(0, count);
+      // The `count` smallest ikeys, in ikey order (count is a handful: selection, not a sort).
+      const chosen: number[] = [];
+      if (open < count) unstaffed.push(`${objectId} ${department} (${open}/${count})`);
+      else {
+        for (let c = 0; c < count; c++) {
+          let best = c;
+          for (let i = c + 1; i < open; i++) if (openKeys[i] < openKeys[best]) best = i;
+          [openKeys[c], openKeys[best]] = [openKeys[best], openKeys[c]];
+          [openAt[c], openAt[best]] = [openAt[best], openAt[c]];
+          chosen.push(openAt[c]);
+        }
+      }
 
-      for (const pick of chosen) {
-        const want = `${objectId},${department},${pick.inspector}`;
-        const row = published[next];
-        if (!row || row.text !== want) {
-          reportTeamRow(input, { want, row, after: published[next - 1]?.line ?? 1, objectId, department, team, load, cap, pool, excluded, chosen });
+      for (const j of chosen) {
+        const line = published[next];
+        if (line === undefined || !isRow(line, objectId, department, pool[j])) {
+          const picks = chosen.map((i) => ({ inspector: pool[i], ikey: inspectorKeyOf(manifest.seed, manifest.task_id, objectId, pool[i]) }));
+          const onTeam = new Set(team.map((n) => [...inspectorNumber].find(([, m]) => m === n)![0]));
+          const want = `${objectId},${department},${pool[j]}`;
+          const row = line === undefined ? undefined : { line: next + 2, text: line, cells: line.split(',') };
+          reportTeamRow(input, { want, row, after: next + 1, objectId, department, team: onTeam, loadOf, cap, pool, excluded, chosen: picks });
           return;
         }
         next++;
       }
       // The whole department is filled or nobody: a published row for an unstaffed slot is caught here.
-      const row = published[next];
-      if (row && row.cells[0] === objectId && row.cells[1] === department) {
-        const reason = chosen.length === 0 ? `only ${open.length} of ${count} inspectors are available for this object, so the department stays unstaffed` : `the department needs ${count}`;
-        checks.mismatch('teams', T_TEAMS, `extra row: ${reason}`, { file: 'teams.csv', line: row.line, content: row.text });
+      const line = published[next];
+      if (line !== undefined && isRow(line, objectId, department)) {
+        const reason = chosen.length === 0 ? `only ${open} of ${count} inspectors are available for this object, so the department stays unstaffed` : `the department needs ${count}`;
+        checks.mismatch('teams', T_TEAMS, `extra row: ${reason}`, { file: 'teams.csv', line: next + 2, content: line });
         return;
       }
-      for (const pick of chosen) {
-        team.add(pick.inspector);
-        load.set(pick.inspector, (load.get(pick.inspector) ?? 0) + 1);
+      for (const j of chosen) {
+        team.push(numbers[j]);
+        load[numbers[j]]++;
       }
     }
   }
   if (next < published.length) {
-    const row = published[next];
-    checks.mismatch('teams', T_TEAMS, 'extra row: the recomputed teams end before it', { file: 'teams.csv', line: row.line, content: row.text });
+    checks.mismatch('teams', T_TEAMS, 'extra row: the recomputed teams end before it', { file: 'teams.csv', line: next + 2, content: published[next] });
     return;
   }
   checks.ok('teams', T_TEAMS, `${published.length} rows recomputed from the picks, pools, exclusions and caps, all equal`);
@@ -170,6 +223,14 @@ export function checkTeams(input: TeamsInput): void {
   }
 }
 
+/** Whether a teams.csv line is "object,department,inspector" (or starts with "object,department," without an inspector given), built without a new string. */
+function isRow(line: string, objectId: string, department: string, inspector?: string): boolean {
+  const afterObject = objectId.length;
+  const afterDepartment = afterObject + 1 + department.length;
+  if (!line.startsWith(objectId) || line.charCodeAt(afterObject) !== 0x2c || !line.startsWith(department, afterObject + 1) || line.charCodeAt(afterDepartment) !== 0x2c) return false;
+  return inspector === undefined || (line.length === afterDepartment + 1 + inspector.length && line.endsWith(inspector));
+}
+
 /** Explains the first teams.csv row that differs from the recomputation. */
 function reportTeamRow(
   input: TeamsInput,
@@ -180,7 +241,7 @@ function reportTeamRow(
     objectId: string;
     department: string;
     team: Set<string>;
-    load: Map<string, number>;
+    loadOf: (inspector: string) => number;
     cap: number;
     pool: string[];
     excluded: Map<string, number>;
@@ -199,7 +260,7 @@ function reportTeamRow(
     if (!at.pool.includes(inspector)) why += `; ${inspector} is not in ${department}'s pool (inspectors.csv)`;
     else if (exclusionLine) why += `; ${inspector} is excluded for ${objectId} (exclusions.csv line ${exclusionLine})`;
     else if (at.team.has(inspector)) why += `; ${inspector} is already on this object's team`;
-    else if ((at.load.get(inspector) ?? 0) >= at.cap) why += `; ${inspector} already has ${at.load.get(inspector)} objects, the cap (manifest.json) is ${at.cap}`;
+    else if (at.loadOf(inspector) >= at.cap) why += `; ${inspector} already has ${at.loadOf(inspector)} objects, the cap (manifest.json) is ${at.cap}`;
     else {
       const ikey = inspectorKeyOf(manifest.seed, manifest.task_id, objectId, inspector);
       const wanted = at.want.split(',')[2];

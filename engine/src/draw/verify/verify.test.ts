@@ -9,12 +9,20 @@ import { REPO_ROOT } from '../../config.ts';
 // The draw path only produces test data here; the verifier itself never imports it.
 import { assignTeams, populationDigest, selectObjects, sha256Hex, type Pair } from '../fd1.ts';
 import { writeDrawFiles } from '../files.ts';
-import { verifyDraw } from './verify.ts';
+import { verifyDraw, type VerifyOptions } from './verify.ts';
 import { objectKeyOf, quotaOf } from './picks.ts';
 import { addVerifyCommand } from '../../cli/commands/draw-verify.ts';
 
 const FIXTURES = resolve(REPO_ROOT, 'data/fixtures/fd1/draws');
-const ENGINES = ['js', 'duckdb'] as const;
+const ENGINES = ['js', 'duckdb', 'parallel'] as const;
+type Engine = (typeof ENGINES)[number];
+/** 'parallel' is the js engine made to use its worker threads (two byte ranges) however small the file. */
+const OPTIONS: Record<Engine, VerifyOptions> = {
+  js: { engine: 'js' },
+  duckdb: { engine: 'duckdb' },
+  parallel: { engine: 'js', parallelAboveBytes: 0, workers: 2 },
+};
+const reportedEngine = (engine: Engine) => (engine === 'parallel' ? 'js' : engine);
 
 let scratch: string;
 let generated: string;
@@ -91,10 +99,10 @@ describe('verify accepts untouched exports', () => {
   for (const name of ['tiers', 'joint', 'edges', 'caps', 'empty']) {
     for (const engine of ENGINES) {
       it(`the Python reference export "${name}" (${engine})`, async () => {
-        const report = await verifyDraw(join(FIXTURES, name), { engine });
+        const report = await verifyDraw(join(FIXTURES, name), OPTIONS[engine]);
         expect(report.firstMismatch).toBeUndefined();
         expect(report.ok).toBe(true);
-        expect(report.engine).toBe(engine);
+        expect(report.engine).toBe(reportedEngine(engine));
         expect(report.checks.filter((c) => c.id.startsWith('stratum:')).length).toBeGreaterThan(0);
       });
     }
@@ -102,7 +110,7 @@ describe('verify accepts untouched exports', () => {
 
   for (const engine of ENGINES) {
     it(`a 4,000-entity joint draw exported by the draw path (${engine})`, async () => {
-      const report = await verifyDraw(generated, { engine });
+      const report = await verifyDraw(generated, OPTIONS[engine]);
       expect(report.firstMismatch).toBeUndefined();
       expect(report.checks.find((c) => c.id === 'teams')?.status).toBe('ok');
       expect(report.warnings).toEqual([]);
@@ -112,7 +120,7 @@ describe('verify accepts untouched exports', () => {
       const dir = copyOf(generated, `shuffled-${engine}`);
       const [header, ...rows] = lines(dir, 'population.csv');
       writeLines(dir, 'population.csv', [header, ...rows.reverse()]);
-      expect((await verifyDraw(dir, { engine })).ok).toBe(true);
+      expect((await verifyDraw(dir, OPTIONS[engine])).ok).toBe(true);
     });
   }
 
@@ -227,7 +235,7 @@ describe('verify catches a changed row in every published file', () => {
         it(`${source}: ${tamper.file}, ${tamper.what} (${engine})`, async () => {
           const dir = copyOf(source === 'generated' ? generated : join(FIXTURES, source), `tampered-${source}-${engine}`);
           tamper.apply(dir);
-          const report = await verifyDraw(dir, { engine });
+          const report = await verifyDraw(dir, OPTIONS[engine]);
           expect(report.ok).toBe(false);
           const first = report.firstMismatch!;
           expect(`${first.file} ${first.detail}`).toContain(tamper.file);
@@ -244,7 +252,7 @@ describe('verify catches a changed row in every published file', () => {
     const dir = copyOf(join(FIXTURES, 'tiers'), 'tampered-named');
     TAMPERS.find((t) => t.what.startsWith('a pick swapped'))!.apply(dir);
     for (const engine of ENGINES) {
-      const first = (await verifyDraw(dir, { engine })).firstMismatch!;
+      const first = (await verifyDraw(dir, OPTIONS[engine])).firstMismatch!;
       expect(first.file).toBe('selection.csv');
       expect(first.line).toBe(2);
       expect(first.content).toBe(lines(dir, 'selection.csv')[1]);
@@ -269,14 +277,14 @@ describe('verify catches a changed row in every published file', () => {
     expect(first.content).toBe('"cap": 6');
   });
 
-  it('finds an id in two strata with DuckDB and names both lines', async () => {
+  it('finds an id in two strata with every engine and names both lines', async () => {
     const dir = copyOf(join(FIXTURES, 'tiers'), 'two-strata');
     const rows = lines(dir, 'population.csv');
     const id = rows[1].split(',')[1];
     rows.push(`D,${id}`);
     writeLines(dir, 'population.csv', rows);
     for (const engine of ENGINES) {
-      const first = (await verifyDraw(dir, { engine })).firstMismatch!;
+      const first = (await verifyDraw(dir, OPTIONS[engine])).firstMismatch!;
       expect(first.file).toBe('population.csv');
       expect(first.detail).toContain(`line 2`);
       expect(first.line).toBe(rows.length);

@@ -1,18 +1,23 @@
 // The independent fd1 verifier: recomputes a published draw from its six files and reports item by item.
-// It shares no code with the draw path (draw/fd1.ts, select-sql.ts, files.ts): only SHA-256, and DuckDB for large files.
+// It shares no code with the draw path (draw/fd1.ts, select-sql.ts, files.ts): only SHA-256 (node:crypto's, or DuckDB's).
 import { hash } from 'node:crypto';
 import { Checks, Phases, type VerifyReport } from './report.ts';
-import { FileProblem, HEX64, csvRows, fileSize, missingFiles, readManifest } from './read.ts';
-import { checkPicksDuckdb, checkPicksJs, objectKeyOf, type SelectionRow } from './picks.ts';
+import { FileProblem, HEX64, csvLines, fileSize, missingFiles, readManifest } from './read.ts';
+import { checkPicksDuckdb, checkPicksJs, checkPicksParallel, objectKeyer, startParallelScan, type SelectionRow } from './picks.ts';
 import { checkTeams } from './teams.ts';
 
 export interface VerifyOptions {
-  /** 'auto' (default) uses DuckDB when population.csv is larger than `duckdbAboveBytes`. */
+  /**
+   * 'auto' (default) and 'js' hash with node:crypto: in memory, or on worker threads when population.csv is
+   * larger than `parallelAboveBytes`. 'duckdb' hashes the population with DuckDB's own sha256().
+   */
   engine?: 'auto' | 'js' | 'duckdb';
-  duckdbAboveBytes?: number;
+  parallelAboveBytes?: number;
+  /** Worker threads for a large population.csv (default: the machine's cores, at most 4). */
+  workers?: number;
 }
 
-const DEFAULT_DUCKDB_ABOVE_BYTES = 2 * 1024 * 1024; // about 100,000 rows of 18-character ids
+const DEFAULT_PARALLEL_ABOVE_BYTES = 2 * 1024 * 1024; // about 100,000 rows of 18-character ids
 
 const sha256 = (text: string) => hash('sha256', text, 'hex');
 
@@ -75,26 +80,26 @@ export async function verifyDraw(dir: string, options: VerifyOptions = {}): Prom
     checks.ok('times', '时间 times', `committed ${manifest.committed_at}, drawn ${manifest.drawn_at}`);
   }
 
-  // selection.csv is read once here; both engines and the team check use its rows.
+  engine = options.engine === 'duckdb' ? 'duckdb' : 'js';
+  const parallel = engine === 'js' && fileSize(dir, 'population.csv') > (options.parallelAboveBytes ?? DEFAULT_PARALLEL_ABOVE_BYTES);
+  // The worker threads start on population.csv now and run while this thread reads the other files.
+  const parallelScan = parallel ? startParallelScan(dir, manifest, { workers: options.workers }) : undefined;
+
+  // selection.csv is read once here; every engine and the team check use its rows.
   let selection: SelectionRow[] | undefined;
   try {
-    selection = csvRows(dir, 'selection.csv', 'stratum,id,key,rank', ['label', 'id', 'key', 'rank']).map((r) => ({
-      line: r.line,
-      text: r.text,
-      stratum: r.cells[0],
-      id: r.cells[1],
-      key: r.cells[2],
-      rank: Number(r.cells[3]),
-      recomputedKey: objectKeyOf(manifest.seed, manifest.task_id, r.cells[0], r.cells[1]),
-    }));
+    const keyOf = objectKeyer(manifest.seed, manifest.task_id);
+    selection = csvLines(dir, 'selection.csv', 'stratum,id,key,rank', ['label', 'id', 'key', 'rank']).map((text, i) => {
+      const [stratum, id, key, rank] = text.split(',');
+      return { line: i + 2, text, stratum, id, key, rank: Number(rank), recomputedKey: keyOf(stratum, id) };
+    });
   } catch (err) {
     if (!(err instanceof FileProblem)) throw err;
     checks.mismatch('selection', '抽取名单 selection', err.message, { file: err.file, line: err.line, content: err.content });
   }
 
-  const wantDuckdb = options.engine === 'duckdb' || (options.engine !== 'js' && fileSize(dir, 'population.csv') > (options.duckdbAboveBytes ?? DEFAULT_DUCKDB_ABOVE_BYTES));
-  engine = wantDuckdb ? 'duckdb' : 'js';
-  // Teams are recomputed into their own list, during DuckDB's hashing when it runs, and reported after the picks.
+  // Teams are recomputed into their own list while the population is hashed elsewhere (worker threads or
+  // DuckDB's), and reported after the picks.
   const teamChecks = new Checks();
   let teamsDone = false;
   const recomputeTeams = () => {
@@ -107,7 +112,8 @@ export async function verifyDraw(dir: string, options: VerifyOptions = {}): Prom
   phases.mark('manifest and selection.csv read');
   const picksInput = { dir, manifest, lineOf, checks, selection, whileHashing: recomputeTeams, phases };
   try {
-    if (wantDuckdb) await checkPicksDuckdb(picksInput);
+    if (parallelScan) await checkPicksParallel({ ...picksInput, scan: parallelScan, workers: options.workers });
+    else if (engine === 'duckdb') await checkPicksDuckdb(picksInput);
     else checkPicksJs(picksInput);
   } catch (err) {
     if (!(err instanceof FileProblem)) throw err;
