@@ -1,31 +1,12 @@
 // The outcomes page's API shapes (GET /api/outcomes, /api/outcomes/results, /api/public/reference) and its charts.
 import type { VisualizationSpec } from 'vega-embed';
 
-export interface OutcomeGroup {
-  key: string | null;
-  nameZh: string | null;
-  nameEn: string | null;
-  departmentCode?: string;
-  results: number;
-  findings: number;
-  entities: number;
-  findingsRate: number;
-}
+// The answer of GET /api/outcomes: the engine's report with its freshness (type-only imports, erased from the bundle).
+import type { OutcomeGroup, OutcomesReport as EngineOutcomesReport } from '../../../../../engine/src/coverage/outcomes.ts';
+import type { Freshness } from '../../../../../engine/src/coverage/store.ts';
 
-export interface OutcomesReport {
-  filters: { year: number | null; city: string | null; department: string | null; industry: string | null; tier: string | null };
-  totals: { results: number; findings: number; entities: number; findingsRate: number | null; firstInspectedOn: string | null; lastInspectedOn: string | null };
-  byItem: OutcomeGroup[];
-  byDepartment: OutcomeGroup[];
-  byCity: OutcomeGroup[];
-  byIndustry: OutcomeGroup[];
-  byTier: OutcomeGroup[];
-  byMonth: OutcomeGroup[];
-  problems: Array<{ outcomeCode: string; outcomeNameZh: string; outcomeNameEn: string; results: number; entities: number; share: number }>;
-  problemsByItem: Array<{ outcomeCode: string; outcomeNameZh: string; outcomeNameEn: string; itemCode: string; itemNameZh: string; itemNameEn: string; results: number; entities: number }>;
-  computedAt: string;
-  stale: boolean;
-}
+export type { OutcomeGroup };
+export type OutcomesReport = EngineOutcomesReport & Freshness;
 
 export interface OutcomeResultRow {
   result_id: string;
