@@ -6,6 +6,7 @@ import { open, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
 import type { Db } from '../db/duckdb.ts';
+import { sqlString } from '../db/values.ts';
 import { ImportFileError } from './errors.ts';
 import { LOST_DIGITS_MARK } from './validate.ts';
 import { csvBatches, detectEncoding, isBlank, type Encoding, type RowBatch } from './csv.ts';
@@ -197,7 +198,6 @@ async function* xlsxBatches(file: string, batchRows: number): AsyncGenerator<Row
 
 // ---- Parquet --------------------------------------------------------------------------------------------
 
-const sqlString = (value: string) => `'${value.replace(/'/g, "''")}'`;
 const sqlIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** Every column as text the way a CSV would hold it: lists ';'-joined, timestamps with their offset. */

@@ -1,6 +1,7 @@
 // The weight-of-evidence scorecard: which features, how each is binned, each bin's WoE, the logistic fit on
 // WoE values, and the SQL that bins and scores entities. Pure functions; the database work is in model.ts.
 import { fitLogistic, type AggregatedRow } from './logistic.ts';
+import { sqlString } from '../db/values.ts';
 
 /** Feature columns produced by features.sql that the scorecard can use. */
 export type FeatureColumn =
@@ -286,7 +287,6 @@ export function binCount(feature: FittedFeature): number {
   return feature.bins.length;
 }
 
-const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const sqlNumber = (n: number) => {
   if (!Number.isFinite(n)) throw new Error(`scorecard: non-finite number ${n} in generated SQL`);
   return Number(n.toPrecision(15)).toString();

@@ -49,9 +49,33 @@ SELECT i,
          + 1.1 * z_noise))) AS propensity
 FROM shaped;
 
+-- Names shaped as the demo generator shapes them (data/generator/entities.ts): 市 + 字号 + 行业词 + 有限公司 for an enterprise,
+-- 市 + 区 + 字号 + 店名 for an individual business, 区 + 字号 + 产品 + 专业合作社 for a cooperative; words from its vocabulary
+-- (variables set by synthetic.ts). Region names are looked up in a map, not joined, so objects keep the entities' order.
+CREATE OR REPLACE TEMP MACRO pick(words, u) AS words[1 + floor(u * len(words))::INTEGER];
+SET VARIABLE region_names = (SELECT coalesce(map(list(code), list(name_zh)), MAP {}) FROM regions);
+
 INSERT INTO objects (id, object_kind, name, entity_type, region_code, industry_code, established_on, status, responsible_departments)
-SELECT object_id, 'entity', '合成主体' || i, entity_type, region_code, industry_code, established_on, status, ['SAMR']
-FROM synthetic_entities;
+WITH named AS (
+  SELECT *,
+         coalesce(getvariable('region_names')[left(region_code, 4) || '00'], '') AS city_name,
+         CASE WHEN right(region_code, 2) <> '00' THEN getvariable('region_names')[region_code] END AS district_name,
+         pick(getvariable('trade_chars'), rnd2(i, 10)) || pick(getvariable('trade_chars'), rnd2(i, 11)) AS trade_name
+  FROM synthetic_entities
+)
+SELECT object_id, 'entity',
+       CASE entity_type
+         WHEN 'enterprise' THEN city_name || trade_name || pick(getvariable('enterprise_words')[industry_code], rnd2(i, 12))
+           || CASE WHEN rnd2(i, 13) < 0.06 THEN '有限责任公司' ELSE '有限公司' END
+         WHEN 'individual' THEN city_name || coalesce(district_name, '')
+           || CASE WHEN rnd2(i, 14) < 0.72 THEN trade_name
+                   WHEN rnd2(i, 14) < 0.9 THEN pick(getvariable('surnames'), rnd2(i, 15)) || '记'
+                   ELSE '老' || pick(getvariable('surnames'), rnd2(i, 15)) END
+           || coalesce(pick(getvariable('shop_words')[industry_code], rnd2(i, 12)), '服务部')
+         ELSE coalesce(district_name, city_name) || trade_name || pick(getvariable('cooperative_products'), rnd2(i, 12)) || '专业合作社'
+       END,
+       entity_type, region_code, industry_code, established_on, status, ['SAMR']
+FROM named;
 
 -- Credit: one classification (from the propensity plus noise), penalties and abnormal listings at random dates.
 INSERT INTO credit_records (record_id, object_id, record_type, record_date, credit_class, amount_yuan, authority)
