@@ -5,11 +5,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Queryable } from '../db/duckdb.ts';
+import { sqlString } from '../db/values.ts';
 import { drawRecord } from '../draw/export.ts';
 import { writeDrawFiles } from '../draw/files.ts';
 import { getDraw, isPublished, listDraws, publicView, type DrawHeader, type DrawStatus, type PublicDrawFields } from '../draw/lifecycle.ts';
 import { listPlans } from '../draw/plans.ts';
 import { listTasks, shanghaiDate, type TaskKind } from '../draw/tasks.ts';
+import { PublicSearchIndex, type MatchKind } from './search-index.ts';
 
 /** Thrown when something is not (yet) public; the message says why and when it will be (API: 403). */
 export class NotPublicError extends Error {
@@ -290,18 +292,10 @@ const USCC_SHAPE = /^[0-9A-HJ-NPQRTUWXY]{18}$/i;
 const HAS_HAN = /\p{Script=Han}/u;
 
 /**
- * How a query text matches, cheapest first (measured on 1 M rows, 2 threads: case-sensitive contains about 0.2 s,
- * contains over lower() about 0.9 s, ILIKE about 2 s; a code is an index lookup, see codeMatchSql). Names are matched
- * in their public, redacted form, so searching a person's real name does not confirm which masked entry is theirs.
+ * How a query text matches (search-index.ts). Names are matched in their public, redacted form, so searching a person's
+ * real name does not confirm which masked entry is theirs. Chinese text matches as typed; other text in any case, or
+ * as an object's exact id.
  */
-const MATCH_BY = {
-  all: 'true',
-  han: 'contains(entity_name, $q)',
-  other: '(object_id = upper($q) OR contains(lower(entity_name), lower($q)))',
-} as const;
-
-type MatchKind = keyof typeof MATCH_BY | 'code';
-
 function matchKind(text: string | null): MatchKind {
   if (text === null) return 'all';
   if (USCC_SHAPE.test(text)) return 'code';
@@ -312,78 +306,35 @@ const PAGE_COLUMNS = `result_id, draw_id, task_id, task_name, object_id, entity_
   item_version, item_name_zh, item_name_en, department_code, department_name_zh, department_name_en, outcome_code, outcome_name_zh,
   outcome_name_en, is_finding, findings, inspected_on, published_at, updated_at`;
 
-/** The department and item filters a search names (unused ones are left out: an `$x IS NULL OR` guard costs a lookup more than the lookup). */
-function filterSql(search: ResultSearch): string {
-  return (search.department ? ' AND department_code = $dept' : '') + (search.itemCode ? ' AND item_code = $item' : '');
-}
-
 /**
- * Every result published for one code: a handful per entity, found through the object_id index, then ordered, counted
- * and paged in JS. The code goes in as a literal, which it can safely be (USCC_SHAPE: 18 letters and digits): DuckDB
- * then plans the index lookup once instead of per binding. Measured at 1.75 M published results, 2 threads: about
- * 2 ms, against 6 ms with ORDER BY in SQL and 10 ms for the two queries (counts, page) other searches run.
+ * Searches published results by entity name (its public, redacted form) or code; at most 100 per page. The index finds,
+ * counts and orders the matches; the page's rows are then read by id. The API keeps one index up to date between
+ * searches (keptSearchIndex); by default one is built for this search.
  */
-const codeMatchSql = (code: string, search: ResultSearch) =>
-  `SELECT ${PAGE_COLUMNS} FROM public_results WHERE object_id = '${code.toUpperCase()}'${filterSql(search)}`;
-
-/** Newest publication first, then by result id: the order every search pages in. */
-const byPublication = (a: Record<string, unknown>, b: Record<string, unknown>) =>
-  (b.published_at as Date).getTime() - (a.published_at as Date).getTime() || ((a.result_id as string) < (b.result_id as string) ? -1 : 1);
-
-/** One page of matches, newest publication first (grain: one published result). */
-const searchPageSql = (kind: keyof typeof MATCH_BY, search: ResultSearch) => `
-SELECT ${PAGE_COLUMNS} FROM public_results WHERE ${MATCH_BY[kind]}${filterSql(search)}
-ORDER BY published_at DESC, result_id
-LIMIT $limit OFFSET $offset`;
-
-/** Counts over every match (grain: one row per outcome code). */
-const searchCountsSql = (kind: keyof typeof MATCH_BY, search: ResultSearch) => `
-SELECT outcome_code, any_value(outcome_name_zh) AS outcome_name_zh, any_value(outcome_name_en) AS outcome_name_en, bool_or(is_finding) AS is_finding, count(*) AS n
-FROM public_results WHERE ${MATCH_BY[kind]}${filterSql(search)}
-GROUP BY outcome_code ORDER BY n DESC, outcome_code`;
-
-type OutcomeCount = { outcome_code: string; outcome_name_zh: string; outcome_name_en: string; is_finding: boolean; n: number };
-
-/** searchCountsSql's answer, over rows already fetched. */
-function countByOutcome(rows: Array<Record<string, unknown>>): OutcomeCount[] {
-  const counts = new Map<string, OutcomeCount>();
-  for (const r of rows) {
-    const code = r.outcome_code as string;
-    const count = counts.get(code) ?? { outcome_code: code, outcome_name_zh: r.outcome_name_zh as string, outcome_name_en: r.outcome_name_en as string, is_finding: false, n: 0 };
-    count.is_finding ||= r.is_finding as boolean;
-    count.n++;
-    counts.set(code, count);
-  }
-  return [...counts.values()].sort((a, b) => b.n - a.n || (a.outcome_code < b.outcome_code ? -1 : a.outcome_code > b.outcome_code ? 1 : 0));
-}
-
-/** Searches published results by entity name (its public, redacted form) or code; at most 100 per page. */
-export async function searchPublicResults(q: Queryable, search: ResultSearch): Promise<ResultSearchPage> {
+export async function searchPublicResults(q: Queryable, search: ResultSearch, index?: PublicSearchIndex): Promise<ResultSearchPage> {
   const text = search.q?.trim() || null;
   const limit = Math.min(Math.max(search.limit ?? 20, 1), SEARCH_MAX_LIMIT);
   const offset = Math.max(search.offset ?? 0, 0);
-  const kind = matchKind(text);
-  const params = {
-    ...(text === null || kind === 'code' ? {} : { q: text }),
-    ...(search.department ? { dept: search.department } : {}),
-    ...(search.itemCode ? { item: search.itemCode } : {}),
-  };
-  let counts: OutcomeCount[];
-  let rows: Array<Record<string, unknown>>;
-  if (kind === 'code') {
-    const matches = (await q.query<Record<string, unknown>>(codeMatchSql(text!, search), params)).sort(byPublication);
-    counts = countByOutcome(matches);
-    rows = matches.slice(offset, offset + limit);
-  } else {
-    counts = await q.query<OutcomeCount>(searchCountsSql(kind, search), params);
-    rows = await q.query<Record<string, unknown>>(searchPageSql(kind, search), { ...params, limit, offset });
-  }
-  return {
-    total: counts.reduce((sum, c) => sum + c.n, 0),
+  const found = (index ?? (await PublicSearchIndex.build(q))).search({
+    kind: matchKind(text),
+    text,
+    department: search.department,
+    itemCode: search.itemCode,
     limit,
     offset,
-    byOutcome: counts.map((c) => ({ code: c.outcome_code, nameZh: c.outcome_name_zh, nameEn: c.outcome_name_en, isFinding: c.is_finding, results: c.n })),
-    findings: counts.filter((c) => c.is_finding).reduce((sum, c) => sum + c.n, 0),
+  });
+  // Read by id: DuckDB reads these few rows through the primary key's index when the ids are literals.
+  const rows = found.pageIds.length
+    ? await q.query<Record<string, unknown>>(`SELECT ${PAGE_COLUMNS} FROM public_results WHERE result_id IN (${found.pageIds.map(sqlString).join(', ')})`)
+    : [];
+  const order = new Map(found.pageIds.map((id, i) => [id, i]));
+  rows.sort((a, b) => order.get(a.result_id as string)! - order.get(b.result_id as string)!);
+  return {
+    total: found.total,
+    limit,
+    offset,
+    byOutcome: found.byOutcome,
+    findings: found.findings,
     results: rows.map((r) => ({
       resultId: r.result_id as string,
       drawId: r.draw_id as string,

@@ -16,11 +16,16 @@ import {
   WITHHELD_DRAW_FILES,
   type PublicDrawDetail,
   type PublicDrawSummary,
+  type ResultSearchPage,
 } from '../../publish/portal.ts';
+import { keptSearchIndex } from '../../publish/search-index.ts';
+import { AnswerCache, dataVersion } from '../answer-cache.ts';
 import { errorResponse, HttpError } from '../plugins/auth.ts';
 import { date, dateTime, nullableDateTime } from '../schemas.ts';
 
 const TAGS = ['public'];
+/** Search answers kept per data version (each at most 100 results). */
+const SEARCH_ANSWERS_KEPT = 500;
 const PUBLIC = 'public' as const;
 
 const drawIdParam = { type: 'string', minLength: 1, maxLength: 64, description: '抽取编号 draw id, e.g. D2026-0001' } as const;
@@ -207,6 +212,14 @@ function drawSummaryJson(d: PublicDrawSummary) {
 const drawDetailJson = (d: PublicDrawDetail) => ({ ...d, ...drawSummaryJson(d) });
 
 export const publicRoutes: FastifyPluginAsync = async (app) => {
+  // Searches are answered from an index of published results kept in memory (search-index.ts), and each answer is
+  // kept per data version: a common word (有限公司) that matches most results is counted once per change.
+  const searchIndex = keptSearchIndex(app.db);
+  const currentDataVersion = app.db.untilNextWrite(() => dataVersion(app.db));
+  const searches = new AnswerCache<ResultSearchPage>(SEARCH_ANSWERS_KEPT);
+  app.addHook('onListen', async () => {
+    searchIndex().catch((err: unknown) => app.log.warn({ err }, 'public search index warm-up failed'));
+  });
   app.get<{ Querystring: { department?: string; on?: string } }>(
     '/public/items',
     {
@@ -359,7 +372,9 @@ export const publicRoutes: FastifyPluginAsync = async (app) => {
       },
     },
     async (request) => {
-      const page = await searchPublicResults(app.db, request.query);
+      const { q, department, itemCode, limit, offset } = request.query;
+      const key = JSON.stringify([q?.trim() ?? '', department ?? '', itemCode ?? '', limit, offset]);
+      const { answer: page } = await searches.get(await currentDataVersion(), key, async () => searchPublicResults(app.db, request.query, await searchIndex()));
       return { ...page, results: page.results.map((r) => ({ ...r, publishedAt: r.publishedAt.toISOString(), updatedAt: r.updatedAt.toISOString() })) };
     },
   );
