@@ -103,9 +103,9 @@ export class PublicSearchIndex {
   /** The audit entry up to which every change to published results is in the index. */
   private auditSeq = 0;
 
-  // Public names, one per entity and name (an entity renamed between publications has two): text, entity, results.
+  // Public names by number, one per entity and name (an entity renamed between publications has two): the text, the
+  // results bearing it, and each entity's names.
   private readonly names: string[] = [];
-  private readonly nameObject: string[] = [];
   private readonly nameResults: number[][] = [];
   private readonly objectNames = new Map<string, number[]>();
   /** Bigram -> names holding it, as typed and lower-cased (so both a Chinese and a case-blind search find candidates). */
@@ -183,7 +183,6 @@ export class PublicSearchIndex {
     if (ofObject) for (const known of ofObject) if (this.names[known] === name) return known;
     const n = this.names.length;
     this.names.push(name);
-    this.nameObject.push(objectId);
     this.nameResults.push([]);
     if (ofObject) ofObject.push(n);
     else this.objectNames.set(objectId, [n]);
