@@ -36,7 +36,7 @@ const HAS_SEPARATOR = `regexp_matches(concat(result_id, object_id, entity_name, 
 const BLOCKS_SQL = `SELECT string_agg(result_id, chr(30) ORDER BY rowid) AS ids, string_agg(object_id, chr(30) ORDER BY rowid) AS objects,
   string_agg(entity_name, chr(30) ORDER BY rowid) AS names,
   string_agg(concat_ws(chr(31), department_code, item_code, outcome_code, epoch_ms(published_at)), chr(30) ORDER BY rowid) AS facts
-FROM public_results WHERE NOT ${HAS_SEPARATOR} GROUP BY rowid // 65536`;
+FROM public_results WHERE NOT ${HAS_SEPARATOR} GROUP BY rowid // 8192`;
 const SEPARATED_ROWS_SQL = `SELECT ${INDEXED_COLUMNS} FROM public_results WHERE ${HAS_SEPARATOR}`;
 
 /** Outcome names and whether each is a finding, as the snapshots give them (grain: one row per outcome code). */
@@ -135,6 +135,8 @@ export class PublicSearchIndex {
           const [department, item, outcome, publishedAt] = facts[i].split(UNIT);
           index.add(ids[i], index.nameNumber(objects[i], names[i]), department, item, outcome, Number(publishedAt));
         }
+        // A server builds the index while it answers requests: let them in between blocks (each about 40 ms of work).
+        await new Promise((resolve) => setImmediate(resolve));
       }
     for (const row of await q.query<IndexedRow>(SEPARATED_ROWS_SQL)) index.putRow(row);
     await index.readOutcomes(q);
