@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Runs the vitest suite and ends with the line CI reads: "tests: N passed, N failed, N skipped".
-// Exits non-zero when anything failed or when no test ran at all.
+// Type-checks the code (`npm run check`: tsc for the TypeScript, svelte-check for the pages), runs the vitest suite and
+// ends with the line CI reads: "tests: N passed, N failed, N skipped". Exits non-zero when the check or anything else
+// failed, or when no test ran at all. The check is skipped when only some tests are asked for.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,9 @@ const args = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outpu
 // Browser tests run inside the whole suite when Chromium is installed; `--e2e` runs only them.
 if (e2e) args.push('web/e2e');
 args.push(...extra);
+
+const checked = e2e || extra.length ? null : spawnSync('npm', ['run', '--silent', 'check'], { stdio: 'inherit' });
+if (checked) console.log(checked.status === 0 ? 'types: checked, no errors' : 'types: the check above failed');
 
 const run = spawnSync('npx', args, { stdio: 'inherit', env: { ...process.env, TZ: 'Asia/Shanghai', NO_COLOR: '1' } });
 
@@ -28,4 +32,4 @@ if (existsSync(jsonFile)) {
   failed += (report.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0).length;
 }
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
-process.exit(failed > 0 || passed === 0 || run.status !== 0 ? 1 : 0);
+process.exit(failed > 0 || passed === 0 || run.status !== 0 || (checked && checked.status !== 0) ? 1 : 0);

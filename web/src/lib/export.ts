@@ -13,9 +13,9 @@ export interface Column<Row> extends ExportColumn {
 type Row = Record<string, unknown>;
 
 /** The text a table shows for a cell: the column's format, else the value, else a dash. */
-export function formatCell<R extends Row>(row: R, column: Column<R>): string {
-  if (column.format) return column.format(row[column.key], row);
-  const value = row[column.key];
+export function formatCell<R extends object>(row: R, column: Column<R>): string {
+  const value = (row as Row)[column.key];
+  if (column.format) return column.format(value, row);
   return value === null || value === undefined || value === '' ? '—' : cellText(value);
 }
 
