@@ -1,74 +1,9 @@
-// What GET /api/notebooks and GET /api/notebooks/:name answer (engine/src/notebooks/run.ts), and small helpers.
-export interface NotebookEntry {
-  name: string;
-  file: string;
-  title: string;
-  summary: string;
-  queries: number;
-  charts: number;
-}
+// What GET /api/notebooks and GET /api/notebooks/:name answer (the engine's types: the API sends them as they are), and
+// small helpers.
+import type { ChartCellRun } from '../../../../../engine/src/notebooks/run.ts';
 
-export interface CellError {
-  line: number;
-  message: string;
-}
-
-export interface ResultColumn {
-  name: string;
-  type: string;
-  numeric: boolean;
-}
-
-export type ResultRow = Record<string, unknown>;
-
-export interface MarkdownCellRun {
-  kind: 'markdown';
-  index: number;
-  line: number;
-  html: string;
-}
-
-export interface SqlCellRun {
-  kind: 'sql';
-  index: number;
-  line: number;
-  name: string | null;
-  hidden: boolean;
-  sql: string;
-  columns: ResultColumn[];
-  rows: ResultRow[];
-  rowCount: number;
-  capped: boolean;
-  rowLimit: number;
-  elapsedMs: number;
-  error: CellError | null;
-}
-
-export interface ChartCellRun {
-  kind: 'chart';
-  index: number;
-  line: number;
-  dataNames: string[];
-  spec: Record<string, unknown> | null;
-  source: string;
-  warnings: string[];
-  elapsedMs: number;
-  error: CellError | null;
-}
-
-export type CellRun = MarkdownCellRun | SqlCellRun | ChartCellRun;
-
-export interface NotebookRun {
-  name: string;
-  file: string;
-  title: string;
-  summary: string;
-  ranAt: string;
-  elapsedMs: number;
-  rowLimit: number;
-  cells: CellRun[];
-  counts: { queries: number; charts: number; rows: number; errors: number };
-}
+export type { NotebookEntry } from '../../../../../engine/src/notebooks/library.ts';
+export type { CellError, CellRun, ChartCellRun, MarkdownCellRun, NotebookRun, ResultColumn, ResultRow, SqlCellRun } from '../../../../../engine/src/notebooks/run.ts';
 
 /** Rows a result table shows in the page (the export holds the same rows; charts get every row the query kept). */
 export const TABLE_ROWS_SHOWN = 1000;
