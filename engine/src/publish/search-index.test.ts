@@ -152,6 +152,20 @@ describe('public search index', () => {
     expect((await searchPublicResults(db, { q: NAMES[0] }, index)).results.map((r) => [r.objectId, r.itemCode])).toEqual([[objects[0], 'SAMR-002']]);
   });
 
+  it('reads a row whose text holds the separators the bulk read splits on', async () => {
+    await enterAll();
+    await db.exec(`UPDATE objects SET name = $name WHERE id = $id`, { name: '深圳市\x1f分隔\x1e字符有限公司', id: objects[4] });
+    await publishDrawResults(db, template.draw.id, { actor: SAMR_OPERATOR, now: IN_WINDOW });
+    const index = await PublicSearchIndex.build(db);
+    expect(index.size).toBe(2 * objects.length);
+    const found = await searchPublicResults(db, { q: '分隔\x1e字符' }, index);
+    expect(found.results.map((r) => [r.objectId, r.entityName])).toEqual([
+      [objects[4], '深圳市\x1f分隔\x1e字符有限公司'],
+      [objects[4], '深圳市\x1f分隔\x1e字符有限公司'],
+    ]);
+    for (const search of searches()) expect(answerOf(await searchPublicResults(db, search, index)), JSON.stringify(search)).toEqual(await scanSearch(db, search));
+  });
+
   it('a server keeps one index and brings it up to date after a write', async () => {
     await enterAll();
     await publishResult(db, { drawId: template.draw.id, objectId: objects[0], itemCode: 'SAMR-001' }, { actor: SAMR_OPERATOR, now: IN_WINDOW });

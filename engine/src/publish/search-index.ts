@@ -32,7 +32,8 @@ interface IndexedRow {
 // a separator (no real name or code does) is read as values.
 const RECORD = '\x1e';
 const UNIT = '\x1f';
-const HAS_SEPARATOR = `regexp_matches(concat(result_id, object_id, entity_name, department_code, item_code, outcome_code), '[\x1e\x1f]')`;
+const ROW_TEXT = 'concat(result_id, object_id, entity_name, department_code, item_code, outcome_code)';
+const HAS_SEPARATOR = `(contains(${ROW_TEXT}, chr(30)) OR contains(${ROW_TEXT}, chr(31)))`;
 const BLOCKS_SQL = `SELECT string_agg(result_id, chr(30) ORDER BY rowid) AS ids, string_agg(object_id, chr(30) ORDER BY rowid) AS objects,
   string_agg(entity_name, chr(30) ORDER BY rowid) AS names,
   string_agg(concat_ws(chr(31), department_code, item_code, outcome_code, epoch_ms(published_at)), chr(30) ORDER BY rowid) AS facts
