@@ -76,8 +76,8 @@ function bigrams(text: string): number[] {
   return grams;
 }
 
-/** Upper- or title-case letters: a name without them is its own lower case (Chinese names are; testing is cheaper than lowering). */
-const HAS_CASE = /[\p{Lu}\p{Lt}]/u;
+/** Characters lower-casing changes: a name without any is its own lower case (Chinese names are; testing is cheaper than lowering). */
+const HAS_CASE = /\p{Changes_When_Lowercased}/u;
 
 /** Strings stored once, as small numbers (department and item codes, outcome codes). */
 class Codes {
@@ -107,6 +107,8 @@ export class PublicSearchIndex {
   // Public names by number, one per entity and name (an entity renamed between publications has two): the text, the
   // results bearing it, and each entity's names.
   private readonly names: string[] = [];
+  /** Each name lower-cased, for case-blind searches (the same string as the name when it has no case, as Chinese names). */
+  private readonly lowerNames: string[] = [];
   private readonly nameResults: number[][] = [];
   private readonly objectNames = new Map<string, number[]>();
   /** Bigram -> names holding it, as typed and lower-cased (so both a Chinese and a case-blind search find candidates). */
@@ -185,11 +187,12 @@ export class PublicSearchIndex {
     const ofObject = this.objectNames.get(objectId);
     if (ofObject) for (const known of ofObject) if (this.names[known] === name) return known;
     const n = this.names.length;
+    const lower = HAS_CASE.test(name) ? name.toLowerCase() : name;
     this.names.push(name);
+    this.lowerNames.push(lower);
     this.nameResults.push([]);
     if (ofObject) ofObject.push(n);
     else this.objectNames.set(objectId, [n]);
-    const lower = HAS_CASE.test(name) ? name.toLowerCase() : name;
     for (const gram of lower === name ? bigrams(name) : [...bigrams(name), ...bigrams(lower)]) {
       const holders = this.grams.get(gram);
       if (!holders) this.grams.set(gram, [n]);
@@ -245,7 +248,7 @@ export class PublicSearchIndex {
     const ofCode = this.objectNames.get(code) ?? [];
     if (kind === 'code') return ofCode;
     const needle = kind === 'han' ? text : text.toLowerCase();
-    const matches = (n: number) => (kind === 'han' ? this.names[n] : this.names[n].toLowerCase()).includes(needle);
+    const matches = (n: number) => (kind === 'han' ? this.names[n] : this.lowerNames[n]).includes(needle);
     // Candidates: the names holding the text's rarest bigram (a name containing the text holds all of them); a
     // one-character text has none, and every name is a candidate.
     const grams = bigrams(needle);
