@@ -33,7 +33,7 @@ function freePort(): Promise<number> {
 
 /** How many distinct name searches the bench rotates through: more than it sends in a run, so hardly any repeats. */
 const NAME_TERMS = 5_000;
-/** Words many people search for: they need a scan, and the API keeps their answers per data version. */
+/** Words many people search for: they match most results (counting those is the cost), and the API keeps their answers per data version. */
 const COMMON_WORDS = ['有限公司', '餐馆', '便利店', '深圳市', '科技', '贸易', '服务部', '物流', '美容', '华'];
 
 /**
