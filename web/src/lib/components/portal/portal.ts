@@ -1,110 +1,15 @@
-// The public portal's API shapes (GET /api/public/...) and the in-browser check of a draw's commitment (fd1 section 1).
-export interface PublicItem {
-  code: string;
-  version: number;
-  departmentCode: string;
-  departmentNameZh?: string;
-  departmentNameEn?: string;
-  kind: 'general' | 'key';
-  nameZh: string;
-  nameEn: string;
-  legalBasis: string;
-  objectType: string;
-  content: string;
-  method: 'onsite' | 'documents' | 'online';
-  defaultRatioBp?: number;
-  frequencyPerYear?: number;
-  validFrom: string;
-  validTo: string | null;
-}
+// The public portal's API shapes (GET /api/public/...: the engine's portal answers as JSON) and the in-browser check of a
+// draw's commitment (fd1 section 1).
+import type { Json } from '../../../../../engine/src/api/json.ts';
+import type * as Portal from '../../../../../engine/src/publish/portal.ts';
 
-export interface PublicTask {
-  id: string;
-  kind: 'general' | 'key' | 'special';
-  name: string;
-  leadDepartment: string;
-  departments: string[];
-  items: Array<{ code: string; version: number; departmentCode: string; nameZh: string; nameEn: string; method: string }>;
-  scope?: { regions?: string[]; industries?: string[]; entityTypes?: string[]; objectKinds?: string[] };
-  windowStart: string;
-  windowEnd: string;
-}
-
-export interface PublicPlan {
-  id: string;
-  year: number;
-  jurisdictionRegionCode: string;
-  leadDepartment: string;
-  name: string;
-  createdAt: string;
-  tasks: PublicTask[];
-}
-
-export interface PublicDraw {
-  id: string;
-  taskId: string;
-  taskName: string;
-  taskKind?: string;
-  departments?: string[];
-  protocol?: string;
-  status: 'committed' | 'beaconed' | 'drawn' | 'voided';
-  commitment: string;
-  populationDigest: string;
-  populationSize: number;
-  beacon?: string | null;
-  grindProof?: boolean | null;
-  committedAt: string;
-  beaconedAt?: string | null;
-  drawnAt?: string | null;
-  voidedAt?: string | null;
-  voidReason?: string | null;
-  windowStart: string;
-  windowEnd: string;
-  published: boolean;
-}
-
-export interface PublicDrawDetail extends PublicDraw {
-  secret?: string;
-  seed?: string | null;
-  selection?: Array<{ objectId: string }>;
-  teams?: Array<{ objectId: string; department: string; inspectorId: string; position: number }>;
-  unstaffed?: Array<{ objectId: string; department: string; reason: string }>;
-  files?: string[];
-}
-
-export interface PublicResult {
-  resultId: string;
-  drawId?: string;
-  taskId?: string;
-  taskName?: string;
-  objectId: string;
-  entityName: string;
-  entityType?: string | null;
-  regionCode?: string;
-  regionNameZh?: string | null;
-  itemCode: string;
-  itemNameZh: string;
-  itemNameEn?: string;
-  departmentCode: string;
-  departmentNameZh: string;
-  departmentNameEn?: string;
-  outcomeCode: string;
-  outcomeNameZh: string;
-  outcomeNameEn?: string;
-  isFinding: boolean;
-  findings: string | null;
-  inspectedOn: string;
-  publishedAt: string;
-}
-
-export interface ResultSearchPage {
-  total: number;
-  limit: number;
-  offset: number;
-  findings: number;
-  byOutcome: Array<{ code: string; nameZh: string; nameEn: string; isFinding: boolean; results: number }>;
-  results: PublicResult[];
-}
+export type PublicItem = Json<Portal.PublicItem>;
+export type PublicTask = Json<Portal.PublicTask>;
+export type PublicPlan = Json<Portal.PublicPlan>;
+export type PublicDraw = Json<Portal.PublicDrawSummary>;
+export type PublicDrawDetail = Json<Portal.PublicDrawDetail>;
+export type PublicResult = Json<Portal.PublicResult>;
+export type ResultSearchPage = Json<Portal.ResultSearchPage>;
 
 export interface Reference {
   departments: Array<{ code: string; nameZh: string; nameEn: string }>;
