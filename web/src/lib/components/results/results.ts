@@ -1,88 +1,25 @@
-// What the results API answers (engine/src/api/routes/results.ts) and the page's small rules: who may change a result,
-// the date an entry defaults to, how a deadline reads.
+// What the results API answers (the engine's results as JSON, see engine/src/api/routes/results.ts) and the page's
+// small rules: who may change a result, the date an entry defaults to, how a deadline reads.
 import type { SessionUser } from '$lib/session.svelte';
+import type { Json } from '../../../../../engine/src/api/json.ts';
+import type * as Engine from '../../../../../engine/src/results/results.ts';
+import type { DeadlineState } from '../../../../../engine/src/results/deadline.ts';
 
-export type AssignmentState = 'not_entered' | 'entered' | 'published';
-export type DeadlineState = 'published_on_time' | 'published_late' | 'overdue' | 'due_soon' | 'open';
-export type FindingsReview = 'pending' | 'approved' | 'withheld' | null;
+export type { AssignmentState } from '../../../../../engine/src/results/results.ts';
+export type { DeadlineState } from '../../../../../engine/src/results/deadline.ts';
+export type FindingsReview = Engine.FindingsReview | null;
 
-export interface Assignment {
-  drawId: string;
-  objectId: string;
-  itemCode: string;
-  taskId: string;
-  taskName: string;
-  windowStart: string;
-  windowEnd: string;
-  objectName: string;
-  entityType: string | null;
-  regionCode: string;
-  itemVersion: number;
-  itemNameZh: string;
-  itemNameEn: string;
-  departmentCode: string;
-  inspectorIds: string[];
-  state: AssignmentState;
-  outcomeCode: string | null;
-  inspectedOn: string | null;
-  findingsReview: FindingsReview;
-  version: number | null;
-  publishedAt: string | null;
-  dueOn: string;
-  dueIsLatest: boolean;
-  deadline: DeadlineState;
-  workingDaysLeft: number;
-}
+export type Assignment = Json<Engine.Assignment>;
+export type DeadlineReport = Json<Engine.DeadlineReport>;
+export type ResultState = Json<Engine.ResultState>;
+export type DrawResult = Json<Engine.DrawResult>;
+export type HistoryEntry = Json<Engine.HistoryEntry>;
 
+/** GET /api/results: one page of the department's assignments. */
 export interface AssignmentPage {
   total: number;
   today: string;
   assignments: Assignment[];
-}
-
-export interface DeadlineReport {
-  today: string;
-  dueSoonWorkingDays: number;
-  counts: { overdue: number; dueSoon: number; open: number; publishedOnTime: number; publishedLate: number };
-  overdue: Assignment[];
-  dueSoon: Assignment[];
-}
-
-export interface ResultState {
-  outcomeCode: string;
-  findings: string | null;
-  findingsReview: FindingsReview;
-  findingsPublic: string | null;
-  reviewedBy: string | null;
-  reviewedAt: string | null;
-  inspectedOn: string;
-  dueOn: string;
-  publishedBy: string | null;
-  publishedAt: string | null;
-}
-
-export interface DrawResult extends ResultState {
-  id: string;
-  drawId: string;
-  objectId: string;
-  itemCode: string;
-  itemVersion: number;
-  departmentCode: string;
-  version: number;
-  enteredBy: string;
-  enteredAt: string;
-  updatedBy: string;
-  updatedAt: string;
-}
-
-export interface HistoryEntry {
-  version: number;
-  change: 'enter' | 'correct' | 'review' | 'publish';
-  changedBy: string;
-  changedAt: string;
-  reason: string | null;
-  before: ResultState | null;
-  after: ResultState;
 }
 
 export interface ResultHistory {
