@@ -1,20 +1,15 @@
 // The /ratios page's API shapes (GET /api/policy, /api/policy/versions, /api/models, /api/models/:v/backtest,
 // POST /api/policy/preview) and the Vega-Lite specs of its backtest charts.
 import type { VisualizationSpec } from 'vega-embed';
+import type { Json } from '../../../../../engine/src/api/json.ts';
+import type * as Engine from '../../../../../engine/src/policy/policy.ts';
+import type * as Preview from '../../../../../engine/src/policy/preview.ts';
 
 export const TIERS = ['A', 'B', 'C', 'D'] as const;
 export type Tier = (typeof TIERS)[number];
 export type TierRatiosBp = Record<Tier, number>;
 
-export interface PolicySettings {
-  tierRatiosBp: TierRatiosBp;
-  frequencyPerYear: number;
-  burdenWindowDays: number;
-  yearlyCap: number;
-  capAlertMargin: number;
-  inspectorDaysPerObject: number;
-  capacityDaysPerInspector: number;
-}
+export type PolicySettings = Json<Engine.PolicySettings>;
 
 export interface Policy extends PolicySettings {
   version: number;
@@ -33,47 +28,8 @@ export interface PolicyVersion extends Policy {
   changes: Array<{ field: string; before: number | null; after: number | null }>;
 }
 
-export interface TierPreview {
-  tier: Tier;
-  ratioBp: number;
-  practiceRangeBp: [number, number];
-  activeEntities: number;
-  inBurdenWindow: number;
-  atCap: number;
-  nearCap: number;
-  eligible: number;
-  k: number;
-  kPerYear: number;
-  hitRate: number | null;
-  expectedFindingsPerYear: number | null;
-  inspectorDaysPerYear: number;
-  notInspected3y: number;
-}
-
-export interface PolicyPreview {
-  asOf: string;
-  basedOnVersion: number;
-  settings: PolicySettings;
-  tiers: TierPreview[];
-  totals: {
-    activeEntities: number;
-    eligible: number;
-    kPerRound: number;
-    kPerYear: number;
-    expectedFindingsPerYear: number | null;
-    inspectorDaysNeeded: number;
-    certifiedOfficers: number;
-    capacityDays: number;
-    capacityUse: number | null;
-    atCap: number;
-    nearCap: number;
-    notInspected3y: number;
-  };
-  unscoredActiveEntities: number;
-  hitRateSource: { kind: 'backtest' | 'observed' | 'none'; modelVersion?: number; visits?: number; note?: string };
-  warnings: string[];
-  elapsedMs: number;
-}
+export type TierPreview = Json<Preview.TierPreview>;
+export type PolicyPreview = Json<Preview.PolicyPreview>;
 
 export interface ModelVersion {
   version: number;
