@@ -1,63 +1,24 @@
 // The tasks pages' API shapes (/api/plans, /api/tasks, /api/draws), the task form's model (pre-filled from the
 // alerts page's special-draw link) and the request body it sends.
 
-export type TaskKind = 'general' | 'key' | 'special';
-export type TaskStatus = 'awaiting_approval' | 'ready';
-export type DrawStatus = 'committed' | 'beaconed' | 'drawn' | 'voided';
+import type { Json } from '../../../../../engine/src/api/json.ts';
+import type * as Tasks from '../../../../../engine/src/draw/tasks.ts';
+import type * as Plans from '../../../../../engine/src/draw/plans.ts';
+import type { TaskKind } from '../../../../../engine/src/draw/tasks.ts';
+import type { DrawStatus } from '../../../../../engine/src/draw/lifecycle.ts';
+
+export type { TaskKind, TaskStatus, StrataMode } from '../../../../../engine/src/draw/tasks.ts';
+export type { DrawStatus } from '../../../../../engine/src/draw/lifecycle.ts';
 export type Stage = 'awaiting_approval' | 'ready' | 'committed' | 'beaconed' | 'drawn';
-export type StrataMode = 'tier' | 'tier_city' | 'none';
 export const TIERS = ['A', 'B', 'C', 'D'] as const;
 export const KINDS: TaskKind[] = ['general', 'key', 'special'];
 export const STAGES: Stage[] = ['awaiting_approval', 'ready', 'committed', 'beaconed', 'drawn'];
 export const ENTITY_TYPES = ['enterprise', 'individual', 'cooperative'] as const;
 
-export interface Plan {
-  id: string;
-  year: number;
-  jurisdictionRegionCode: string;
-  leadDepartment: string;
-  name: string;
-  createdBy: string;
-  createdAt: string;
-}
+export type Plan = Json<Plans.Plan>;
+export type TeamEntry = Tasks.TeamEntry;
 
-export interface TeamEntry {
-  department: string;
-  count: number;
-  cap?: number;
-}
-
-export interface TaskItem {
-  code: string;
-  version: number;
-  departmentCode: string;
-  nameZh: string;
-  nameEn: string;
-  method: string;
-  defaultRatioBp?: number;
-}
-
-export interface Task {
-  id: string;
-  planId: string;
-  kind: TaskKind;
-  name: string;
-  leadDepartment: string;
-  departments: string[];
-  items: TaskItem[];
-  scope: { regions: string[]; industries: string[]; entityTypes: string[]; objectKinds: string[]; departments: string[] };
-  strataMode: StrataMode;
-  ratiosBp: Record<string, number> | null;
-  counts: Record<string, number> | null;
-  teamSpec: TeamEntry[];
-  windowStart: string;
-  windowEnd: string;
-  status: TaskStatus;
-  createdBy: string;
-  createdAt: string;
-  approvedBy: string | null;
-  approvedAt: string | null;
-}
+export type Task = Json<Tasks.Task>;
 
 export interface TaskRow extends Task {
   stage: Stage;
