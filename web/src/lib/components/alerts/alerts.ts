@@ -1,60 +1,13 @@
 // The /alerts page's API shape (GET /api/alerts), the evidence chart's Vega-Lite spec and the special-draw link.
 import type { VisualizationSpec } from 'vega-embed';
+import type { Json } from '../../../../../engine/src/api/json.ts';
+import type { alertReportJson } from '../../../../../engine/src/api/routes/risk.ts';
 
-export interface Name {
-  zh: string;
-  en: string;
-}
-
-export interface AlertWeek {
-  weekStart: string;
-  weekEnd: string;
-  period: 'baseline' | 'window';
-  count: number;
-  visits?: number;
-  expected: number;
-  low: number;
-  high: number;
-}
-
-export interface Alert {
-  id: string;
-  kind: 'complaints' | 'findings';
-  level: 'city' | 'district';
-  regionCode: string;
-  regionName: Name;
-  cityCode: string;
-  cityName: Name;
-  industryCode: string;
-  industryName: Name;
-  window: { from: string; to: string; weeks: number };
-  observed: number;
-  expected: number;
-  ratio: number | null;
-  baselineCount: number;
-  trend?: number;
-  windowVisits?: number;
-  baselineVisits?: number;
-  windowRate?: number;
-  baselineRate?: number;
-  pValue: number;
-  qValue: number;
-  severity: 'high' | 'medium' | 'low';
-  series: AlertWeek[];
-}
-
-export interface AlertReport {
-  asOf: string | null;
-  window: { from: string; to: string; weeks: number } | null;
-  baseline: { from: string; to: string; weeks: number } | null;
-  settings: { windowWeeks: number; baselineWeeks: number; q: number; minObserved: number; minBaseline: number; trend: string };
-  complaintTrend: number;
-  cells: Record<'complaints' | 'findings', { seen: number; tested: number; alerts: number }>;
-  method: string;
-  alerts: Alert[];
-  elapsedMs: { total: number };
-  cache: { hit: boolean; dataVersion: string; computedAt: string };
-}
+/** GET /api/alerts: the engine's report as the route shapes it (ids, banded weeks), plus where the answer came from. */
+export type AlertReport = Json<ReturnType<typeof alertReportJson>> & { cache: { hit: boolean; dataVersion: string; computedAt: string } };
+export type Alert = AlertReport['alerts'][number];
+export type AlertWeek = Alert['series'][number];
+export type { Name } from '../../../../../engine/src/alerts/alerts.ts';
 
 /** The ratio a special draw starts from (30% of the region x industry's entities); the leader confirms or changes it on /tasks/new. */
 export const SPECIAL_DRAW_RATIO_BP = 3000;
