@@ -1,6 +1,6 @@
 // Answers that are costly at scale (regional alerts, the policy preview's load figures) kept in memory per data
 // version, so a dashboard that asks again gets them at once and a change to the data is never answered stale.
-import type { Queryable } from '../db/duckdb.ts';
+import type { Db, Queryable } from '../db/duckdb.ts';
 
 // What the engine reads can only change through a write that Fairdraw records in the audit chain (imports, scoring,
 // policies, draws, results and every other change), or through a direct load, which changes the row counts. Sign-ins
@@ -11,9 +11,21 @@ const DATA_VERSION_SQL = `SELECT
   (SELECT count(*) FROM complaints) AS complaints, (SELECT count(*) FROM inspection_results) AS results`;
 
 /** A cheap fingerprint of the data: the last data-changing audit entry and two row counts. */
-export async function dataVersion(q: Queryable): Promise<string> {
+async function dataVersion(q: Queryable): Promise<string> {
   const row = await q.one<{ audit_seq: number; complaints: number; results: number }>(DATA_VERSION_SQL);
   return `audit ${row?.audit_seq ?? 0} / complaints ${row?.complaints ?? 0} / results ${row?.results ?? 0}`;
+}
+
+const keptVersions = new WeakMap<Db, () => Promise<string>>();
+
+/** The data version of `db`, read once per write through it (Db.untilNextWrite) and shared by every route that asks. */
+export function currentDataVersion(db: Db): Promise<string> {
+  let read = keptVersions.get(db);
+  if (!read) {
+    read = db.untilNextWrite(() => dataVersion(db));
+    keptVersions.set(db, read);
+  }
+  return read();
 }
 
 /**

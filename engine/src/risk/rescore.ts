@@ -9,7 +9,7 @@ import { checkDate, computeStoredNorms, ENTITY_FACTS, referenceDate, refreshFact
 import { loadModel } from './model.ts';
 import { binSql, type FeatureColumn, type FittedFeature } from './scorecard.ts';
 import type { TierShares } from './tiers.ts';
-import { addCodeScores, binnedQuery, countNewCodes, ENTITY_CODES, readScoresState, recordScoresState, ROLLBACK, SCORE_CODES, writeAllScores } from './score.ts';
+import { addCodeScores, binnedQuery, findNewCodes, ENTITY_CODES, readScoresState, recordScoresState, ROLLBACK, SCORE_CODES, writeAllScores } from './score.ts';
 import type { RefreshResult } from './derived.ts';
 
 /** Features counted in days from a date among the facts: a bin changes only when the as-of date moves the value across an edge. */
@@ -206,7 +206,7 @@ async function rescoreIn(tx: Queryable, options: RescoreOptions): Promise<Rescor
         );
         written = Number(inserted?.Count ?? 0);
         // codes no entity had under this version before: scored with the version's thresholds
-        await countNewCodes(tx, params, version, 'risk_rescore_new');
+        await findNewCodes(tx, params, version, 'risk_rescore_new');
         await addCodeScores(tx, version, thresholds);
       }
       await tx.exec('DROP TABLE risk_rescore_new; DROP TABLE risk_rescore_changed');

@@ -90,7 +90,7 @@ export const ROLLBACK = new Error('rolled back on request');
 /** The scored entities' bin codes (one row per entity, the current version) and each version's score per code (008). */
 export const ENTITY_CODES = 'risk_entity_codes';
 export const SCORE_CODES = 'risk_score_codes';
-/** TEMP TABLE (bin_code, entities, score) of the codes countNewCodes found without a score under the version. */
+/** TEMP TABLE (bin_code, entities, score) of the codes findNewCodes found without a score under the version. */
 const NEW_CODES = 'risk_new_codes';
 
 /**
@@ -112,21 +112,20 @@ export async function writeEntityCodes(tx: Queryable, params: ScorecardParams, a
 
 /**
  * The bin codes of `from` (a relation with a bin_code column, one row per entity: risk_entity_codes by default) that
- * have no score under `version` yet, with their entities and score, into TEMP TABLE risk_new_codes; returns how many.
- * For a new version that is every code, and cutoffsFromCodes cuts the tiers on them.
+ * have no score under `version` yet, with their entities and score, into TEMP TABLE risk_new_codes. For a new version
+ * that is every code, and cutoffsFromCodes cuts the tiers on them.
  */
-export async function countNewCodes(tx: Queryable, params: ScorecardParams, version: number, from: string = ENTITY_CODES): Promise<number> {
+export async function findNewCodes(tx: Queryable, params: ScorecardParams, version: number, from: string = ENTITY_CODES): Promise<void> {
   await tx.exec(
     `CREATE OR REPLACE TEMP TABLE ${NEW_CODES} AS
      SELECT bin_code, entities, ${scoreFromCodeSql(params)} AS score
      FROM (SELECT bin_code, count(*)::DOUBLE AS entities FROM ${from} GROUP BY bin_code) codes
      WHERE NOT EXISTS (SELECT 1 FROM ${SCORE_CODES} c WHERE c.model_version = ${Number(version)} AND c.bin_code = codes.bin_code)`,
   );
-  return (await tx.one<{ n: number }>(`SELECT count(*) AS n FROM ${NEW_CODES}`))?.n ?? 0;
 }
 
 /**
- * cutoffsFromHistogram over the scores of `table` (score, entities; by default the codes countNewCodes found), without
+ * cutoffsFromHistogram over the scores of `table` (score, entities; by default the codes findNewCodes found), without
  * reading a few hundred thousand scores into JS: the cumulative counts from the highest score down are summed in SQL,
  * and only the tie groups where the targets fall are read. The same result as cutoffsFromHistogram.
  */
@@ -157,13 +156,12 @@ export async function cutoffsFromCodes(q: Queryable, rule: TierRule, table: stri
   return cutoffsOf(rule, thresholds, counts, population);
 }
 
-/** Adds the codes countNewCodes found to risk_score_codes under `version`, each with its tier from the thresholds. */
-export async function addCodeScores(tx: Queryable, version: number, thresholds: Cutoffs['thresholds']): Promise<number> {
-  const inserted = await tx.one<{ Count: number }>(
+/** Adds the codes findNewCodes found to risk_score_codes under `version`, each with its tier from the thresholds. */
+export async function addCodeScores(tx: Queryable, version: number, thresholds: Cutoffs['thresholds']): Promise<void> {
+  await tx.exec(
     `INSERT INTO ${SCORE_CODES} (model_version, bin_code, score, tier) SELECT ${Number(version)}, bin_code, score, ${tierSql(thresholds)} FROM ${NEW_CODES}`,
   );
   await tx.exec(`DROP TABLE ${NEW_CODES}`);
-  return Number(inserted?.Count ?? 0);
 }
 
 /**
@@ -172,7 +170,7 @@ export async function addCodeScores(tx: Queryable, version: number, thresholds: 
  */
 export async function writeAllScores(tx: Queryable, params: ScorecardParams, asOf: string, version: number, thresholds: Cutoffs['thresholds'], factsRefreshNo: number): Promise<number> {
   const rows = await writeEntityCodes(tx, params, asOf, version);
-  await countNewCodes(tx, params, version);
+  await findNewCodes(tx, params, version);
   await addCodeScores(tx, version, thresholds);
   await recordScoresState(tx, { version, asOf, factsRefreshNo });
   return rows;
@@ -240,7 +238,7 @@ async function scoreIn(tx: Queryable, model: FittedModel, rule: TierRule, option
   t = Date.now();
   const version = await nextModelVersion(tx);
   await writeEntityCodes(tx, model.params, model.asOf, version);
-  await countNewCodes(tx, model.params, version);
+  await findNewCodes(tx, model.params, version);
   timingsMs.score = Date.now() - t;
   t = Date.now();
   const cutoffs = await cutoffsFromCodes(tx, rule);

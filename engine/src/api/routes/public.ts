@@ -19,7 +19,7 @@ import {
   type ResultSearchPage,
 } from '../../publish/portal.ts';
 import { keptSearchIndex } from '../../publish/search-index.ts';
-import { AnswerCache, dataVersion } from '../answer-cache.ts';
+import { AnswerCache, currentDataVersion } from '../answer-cache.ts';
 import { errorResponse, HttpError } from '../plugins/auth.ts';
 import { date, dateTime, nullableDateTime } from '../schemas.ts';
 
@@ -215,7 +215,6 @@ export const publicRoutes: FastifyPluginAsync = async (app) => {
   // Searches are answered from an index of published results kept in memory (search-index.ts), and each answer is
   // kept per data version: a common word (有限公司) that matches most results is counted once per change.
   const searchIndex = keptSearchIndex(app.db);
-  const currentDataVersion = app.db.untilNextWrite(() => dataVersion(app.db));
   const searches = new AnswerCache<ResultSearchPage>(SEARCH_ANSWERS_KEPT);
   app.addHook('onListen', async () => {
     searchIndex().catch((err: unknown) => app.log.warn({ err }, 'public search index warm-up failed'));
@@ -374,7 +373,7 @@ export const publicRoutes: FastifyPluginAsync = async (app) => {
     async (request) => {
       const { q, department, itemCode, limit, offset } = request.query;
       const key = JSON.stringify([q?.trim() ?? '', department ?? '', itemCode ?? '', limit, offset]);
-      const { answer: page } = await searches.get(await currentDataVersion(), key, async () => searchPublicResults(app.db, request.query, await searchIndex()));
+      const { answer: page } = await searches.get(await currentDataVersion(app.db), key, async () => searchPublicResults(app.db, request.query, await searchIndex()));
       return { ...page, results: page.results.map((r) => ({ ...r, publishedAt: r.publishedAt.toISOString(), updatedAt: r.updatedAt.toISOString() })) };
     },
   );

@@ -16,7 +16,7 @@ import {
   type SamplingPolicy,
 } from '../../policy/policy.ts';
 import { dataAsOf, previewPolicy, type PreviewLoad } from '../../policy/preview.ts';
-import { AnswerCache, dataVersion } from '../answer-cache.ts';
+import { AnswerCache, currentDataVersion } from '../answer-cache.ts';
 import { explain, fitAndScore, listModels, loadModel, type ModelSummary } from '../../risk/index.ts';
 import { computeAlerts, DEFAULT_ALERT_SETTINGS, TREND_MODES, type AlertOptions, type AlertReport, type RegionalAlert, type TrendMode } from '../../alerts/alerts.ts';
 import { lnGamma } from '../../alerts/stats.ts';
@@ -556,13 +556,12 @@ interface AlertQuery {
 // ---- routes ----
 
 export const riskRoutes: FastifyPluginAsync = async (app) => {
-  const currentDataVersion = app.db.untilNextWrite(() => dataVersion(app.db));
   const alertCache = new AnswerCache<ReturnType<typeof alertReportJson>>();
   const previewLoads = new AnswerCache<PreviewLoad>();
   const dataDates = new AnswerCache<string>(1);
   /** A preview whose load (and default as-of date) is read once per data version: the sliders then answer at once. */
   const cachedPreview = async (change: PolicyChange, asOf: string | undefined) => {
-    const version = await currentDataVersion();
+    const version = await currentDataVersion(app.db);
     const on = asOf ?? (await dataDates.get(version, 'as-of', () => dataAsOf(app.db))).answer;
     return previewPolicy(app.db, change, { asOf: on, load: async (key, read) => (await previewLoads.get(version, key, read)).answer });
   };
@@ -928,7 +927,7 @@ export const riskRoutes: FastifyPluginAsync = async (app) => {
       const { asOf, ...settings } = request.query;
       const options: AlertOptions = { ...DEFAULT_ALERT_SETTINGS, ...Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)), asOf };
       const optionsKey = JSON.stringify({ ...options, asOf: asOf ?? null });
-      const version = await currentDataVersion();
+      const version = await currentDataVersion(app.db);
       const { answer: report, hit, computedAt } = await alertCache.get(version, optionsKey, async () => alertReportJson(await computeAlerts(app.db, options)));
       return {
         ...report,

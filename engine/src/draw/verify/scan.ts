@@ -67,7 +67,7 @@ export interface RangeScan {
 const NL = 0x0a;
 const COMMA = 0x2c;
 const TAB = 0x09;
-export const HEADER = 'stratum,id';
+const HEADER = 'stratum,id';
 const MAX_LINE = 1 << 16;
 
 const BAD_STRATUM = 1;
@@ -75,7 +75,7 @@ const BAD_ID = 2;
 const HIGH = 4;
 
 /** Growable list of 64-bit id fingerprints as (lo, hi) pairs of a FNV-1a hash in two lanes. */
-export class PairList {
+class PairList {
   data: Int32Array;
   length = 0;
   constructor(expectedPairs = 1 << 15) {
@@ -105,7 +105,7 @@ function thresholdBytes(hex: string): string {
 }
 
 /** Which partition (worker) looks for repeats of a fingerprint. */
-export const partitionOf = (hi: number, count: number) => (hi >>> 0) % count;
+const partitionOf = (hi: number, count: number) => (hi >>> 0) % count;
 
 /**
  * Fingerprints that occur more than once, as suspect keys. The pairs are first spread into buckets by
@@ -435,7 +435,7 @@ export function scanRange(job: RangeJob, suspects?: Set<number>): { scan: RangeS
 }
 
 /** The first id on two of the given lines (lines in file order), if any. */
-export function firstRepeated(lines: LineAt[]): PopulationScan['repeated'] {
+function firstRepeated(lines: LineAt[]): PopulationScan['repeated'] {
   const seen = new Map<string, LineAt>();
   for (const at of lines) {
     const id = at.content.slice(at.content.indexOf(',') + 1);
