@@ -240,17 +240,15 @@ export async function nextModelVersion(q: Queryable): Promise<number> {
 
 /**
  * Inserts a new version (the next number); earlier versions are never changed. `options.version`: the number the
- * caller wrote scores under, checked to be still the next one.
+ * caller took with nextModelVersion in the same transaction and wrote scores under (its snapshot cannot see another
+ * taking it; a concurrent commit of the same number fails on the primary key).
  */
 export async function saveModel(
   q: Queryable,
   model: FittedModel,
   options: { actor: string; metrics?: Record<string, unknown>; cutoffs: Cutoffs | null; version?: number },
 ): Promise<StoredModel> {
-  const version = await nextModelVersion(q);
-  if (options.version !== undefined && options.version !== version) {
-    throw new Error(`model version ${options.version} was taken while scoring (the next free version is ${version}): run the score again`);
-  }
+  const version = options.version ?? (await nextModelVersion(q));
   const metrics = { training: model.training, ...(options.metrics ?? {}) };
   await q.exec(
     `INSERT INTO risk_models (version, fitted_at, fitted_by, method, as_of, params, metrics, cutoffs)

@@ -172,7 +172,7 @@ export async function writeAllScores(tx: Queryable, params: ScorecardParams, asO
   const rows = await writeEntityCodes(tx, params, asOf, version);
   await findNewCodes(tx, params, version);
   await addCodeScores(tx, version, thresholds);
-  await recordScoresState(tx, { version, asOf, factsRefreshNo });
+  await recordScoresState(tx, { version, asOf, factsRefreshNo, rows });
   return rows;
 }
 
@@ -198,8 +198,9 @@ export async function insertGivenScores(q: Queryable, select: string): Promise<v
 }
 
 /** What risk_scores reflects, for a later refresh with the same model (rescore.ts): its state row and its norms. */
-export async function recordScoresState(tx: Queryable, state: { version: number; asOf: string; factsRefreshNo: number }): Promise<void> {
-  const rows = (await tx.one<{ n: number }>(`SELECT count(*) AS n FROM ${ENTITY_CODES}`))?.n ?? 0;
+export async function recordScoresState(tx: Queryable, state: { version: number; asOf: string; factsRefreshNo: number; rows?: number }): Promise<void> {
+  // The rows of risk_entity_codes, counted here unless the caller just wrote them all and knows.
+  const rows = state.rows ?? (await tx.one<{ n: number }>(`SELECT count(*) AS n FROM ${ENTITY_CODES}`))?.n ?? 0;
   await tx.exec("DELETE FROM risk_derived_state WHERE name = 'scores'");
   await tx.exec(
     `INSERT INTO risk_derived_state (name, refresh_no, as_of, sources, definition, rows, refreshed_at, last_refresh)
@@ -237,7 +238,7 @@ async function scoreIn(tx: Queryable, model: FittedModel, rule: TierRule, option
   const timingsMs = { features: Date.now() - t, score: 0, tiers: 0, write: 0 };
   t = Date.now();
   const version = await nextModelVersion(tx);
-  await writeEntityCodes(tx, model.params, model.asOf, version);
+  const rows = await writeEntityCodes(tx, model.params, model.asOf, version);
   await findNewCodes(tx, model.params, version);
   timingsMs.score = Date.now() - t;
   t = Date.now();
@@ -247,7 +248,7 @@ async function scoreIn(tx: Queryable, model: FittedModel, rule: TierRule, option
   t = Date.now();
   const stored = await saveModel(tx, model, { actor: options.actor, metrics: options.metrics, cutoffs, version });
   await addCodeScores(tx, version, cutoffs.thresholds);
-  await recordScoresState(tx, { version, asOf: model.asOf, factsRefreshNo: facts.refreshNo });
+  await recordScoresState(tx, { version, asOf: model.asOf, factsRefreshNo: facts.refreshNo, rows });
   await tx.exec(`DROP TABLE ${STORED_NORMS_TABLE}`);
   timingsMs.write = Date.now() - t;
   const tierCounts = cutoffs.counts;

@@ -11,7 +11,7 @@ export function addVerifyCommand(drawCommand: Command): void {
     .command('verify')
     .description('独立复算并验证一次抽取的公开文件 / recompute and verify a draw from its published files (fd1)')
     .argument('<dir>', 'folder holding manifest.json, population.csv, inspectors.csv, exclusions.csv, selection.csv, teams.csv')
-    .option('--engine <engine>', 'auto (worker threads for large populations), js or duckdb', 'auto')
+    .option('--engine <engine>', 'js (worker threads for a population.csv over 2 MB) or duckdb; auto, the default, is js', 'auto')
     .option('--json', 'print the report as JSON')
     .action(async (dirArg: string, opts: { engine: string; json?: boolean }) => {
       const dir = resolve(dirArg);

@@ -60,12 +60,17 @@ export function checkTeams(input: TeamsInput): void {
   }
 
   const excluded = new Map<string, number>(); // "object,inspector" -> line
+  const excludedByObject = new Map<string, Set<string>>(); // object -> its excluded inspectors
   let exclusionsOk = true;
   try {
     for (const row of csvRows(dir, 'exclusions.csv', 'object_id,inspector_id', ['id', 'id'])) {
       const earlier = excluded.get(row.text);
       if (earlier) throw new FileProblem('exclusions.csv', row.line, row.text, `repeats line ${earlier}`);
       excluded.set(row.text, row.line);
+      const [objectId, inspectorId] = row.cells;
+      let set = excludedByObject.get(objectId);
+      if (!set) excludedByObject.set(objectId, (set = new Set()));
+      set.add(inspectorId);
     }
     checks.ok('exclusions', T_EXCLUSIONS, `${excluded.size} excluded (object, inspector) pairs`);
   } catch (err) {
@@ -115,14 +120,6 @@ export function checkTeams(input: TeamsInput): void {
   );
   // Millions of (object, inspector) pairs at 18 M: loads by inspector number, ikeys as byte strings (same
   // order as hex, half the garbage), no per-pair string building except the hashed text itself.
-  const excludedByObject = new Map<string, Set<string>>();
-  for (const pair of excluded.keys()) {
-    const comma = pair.indexOf(',');
-    const objectId = pair.slice(0, comma);
-    let set = excludedByObject.get(objectId);
-    if (!set) excludedByObject.set(objectId, (set = new Set()));
-    set.add(pair.slice(comma + 1));
-  }
   const inspectorNumber = new Map<string, number>();
   const departments = manifest.teams.map(({ department, count, cap }) => {
     const pool = pools.get(department)!;
