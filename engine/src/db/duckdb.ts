@@ -6,9 +6,22 @@ import { dirname } from 'node:path';
 import { toJs, type Value } from './values.ts';
 import { migrate } from './migrate.ts';
 import { encodeArrow } from './arrow.ts';
+import { Sql } from './sql.ts';
 
 export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
 export type Row = Record<string, Value>;
+/** A statement: a `sql` piece (see sql.ts). Plain text with its own parameters is accepted while callers move over. */
+export type Statement = Sql | string;
+
+/** The text and parameters DuckDB is given for a statement. */
+function compile(statement: Statement, params?: Params): { text: string; params?: Params } {
+  if (statement instanceof Sql) {
+    if (params !== undefined) throw new Error('a sql`` statement carries its own parameters');
+    const q = statement.toQuery();
+    return { text: q.text, params: q.params.length ? q.params : undefined };
+  }
+  return { text: statement, params };
+}
 
 export interface DbOptions {
   path: string;
@@ -43,12 +56,14 @@ export class Queryable {
     return work(this.conn);
   }
 
-  async exec(sql: string, params?: Params): Promise<void> {
-    await this.use((conn) => conn.run(sql, params), true);
+  async exec(statement: Statement, params?: Params): Promise<void> {
+    const q = compile(statement, params);
+    await this.use((conn) => conn.run(q.text, q.params), true);
   }
 
-  async query<T = Row>(sql: string, params?: Params): Promise<T[]> {
-    const reader = await this.use((conn) => conn.runAndReadAll(sql, params), false);
+  async query<T = Row>(statement: Statement, params?: Params): Promise<T[]> {
+    const q = compile(statement, params);
+    const reader = await this.use((conn) => conn.runAndReadAll(q.text, q.params), false);
     const names = reader.columnNames();
     const types = reader.columnTypes();
     return reader.getRows().map((row) => {
@@ -58,13 +73,14 @@ export class Queryable {
     });
   }
 
-  async one<T = Row>(sql: string, params?: Params): Promise<T | undefined> {
-    return (await this.query<T>(sql, params))[0];
+  async one<T = Row>(statement: Statement, params?: Params): Promise<T | undefined> {
+    return (await this.query<T>(statement, params))[0];
   }
 
   /** Streams a large result in DuckDB's chunks (2048 rows) without materialising it. */
-  async *stream<T = Row>(sql: string, params?: Params): AsyncGenerator<T[]> {
-    const result = await this.conn.stream(sql, params);
+  async *stream<T = Row>(statement: Statement, params?: Params): AsyncGenerator<T[]> {
+    const q = compile(statement, params);
+    const result = await this.conn.stream(q.text, q.params);
     const names = result.columnNames();
     const types = result.columnTypes();
     for (;;) {
@@ -79,8 +95,9 @@ export class Queryable {
   }
 
   /** Arrow IPC stream bytes for a query (see arrow.ts for the column types it supports). */
-  async arrow(sql: string, params?: Params): Promise<Uint8Array> {
-    return encodeArrow(await this.conn.stream(sql, params));
+  async arrow(statement: Statement, params?: Params): Promise<Uint8Array> {
+    const q = compile(statement, params);
+    return encodeArrow(await this.conn.stream(q.text, q.params));
   }
 
   async appender(table: string): Promise<DuckDBAppender> {
@@ -276,9 +293,9 @@ export class Db extends Queryable {
     };
   }
 
-  override async exec(sql: string, params?: Params): Promise<void> {
+  override async exec(statement: Statement, params?: Params): Promise<void> {
     try {
-      await super.exec(sql, params);
+      await super.exec(statement, params);
     } finally {
       this.writeCount++;
     }
@@ -318,20 +335,20 @@ export class Db extends Queryable {
    * Streams on a connection of its own: a pending streamed result on the shared connection would be cut short,
    * silently, by the next request's query on it.
    */
-  override async *stream<T = Row>(sql: string, params?: Params): AsyncGenerator<T[]> {
+  override async *stream<T = Row>(statement: Statement, params?: Params): AsyncGenerator<T[]> {
     const conn = await connect(this.instance);
     try {
-      yield* new Queryable(conn).stream<T>(sql, params);
+      yield* new Queryable(conn).stream<T>(statement, params);
     } finally {
       conn.closeSync();
     }
   }
 
   /** Arrow IPC bytes, read on a connection of its own for the same reason as `stream`. */
-  override async arrow(sql: string, params?: Params): Promise<Uint8Array> {
+  override async arrow(statement: Statement, params?: Params): Promise<Uint8Array> {
     const conn = await connect(this.instance);
     try {
-      return await new Queryable(conn).arrow(sql, params);
+      return await new Queryable(conn).arrow(statement, params);
     } finally {
       conn.closeSync();
     }
