@@ -52,5 +52,5 @@ export function describeAccess(access: Access): string {
 export function departmentProblem(principal: Principal, departmentCode: string): string | null {
   if (principal.role !== 'operator') return null;
   if (principal.department === departmentCode) return null;
-  return `部门操作员只能访问本部门（${principal.department}）的数据，该资源属于 ${departmentCode}。 Operators may only access their own department (${principal.department}); this resource belongs to ${departmentCode}.`;
+  return `部门操作员只能访问本部门（${principal.department}）的数据，该资源属于 ${departmentCode}。 / Operators may only access their own department (${principal.department}); this resource belongs to ${departmentCode}.`;
 }

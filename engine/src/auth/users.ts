@@ -1,22 +1,19 @@
 // Accounts: create, list, enable/disable, reset passwords, check a login; every change goes to the audit log.
 import type { Queryable } from '../db/duckdb.ts';
 import { appendAudit } from '../audit/chain.ts';
+import { bilingual, EngineError, paramValue } from '../kernel/errors.ts';
 import { generatePassword, hashPassword, needsRehash, passwordProblem, verifyPassword, DEFAULT_SCRYPT } from './password.ts';
 import { isRole, ROLES, type Principal, type Role } from './roles.ts';
 
-/** A request a person can fix: names the field, the value and the rule (HTTP 400, or 409 for a taken name). */
-export class UserInputError extends Error {
-  readonly statusCode: number;
-  readonly code: string;
+/** A request a person can fix: names the field, the value and the rule (invalid; a taken name conflicts, an unknown one is not found). */
+export class UserInputError extends EngineError {
   constructor(
     readonly field: string,
     readonly value: unknown,
     readonly rule: string,
-    statusCode = 400,
+    kind: 'invalid' | 'conflict' | 'not_found' = 'invalid',
   ) {
-    super(`${field} ${JSON.stringify(value)}: ${rule}`);
-    this.statusCode = statusCode;
-    this.code = statusCode === 409 ? 'conflict' : statusCode === 404 ? 'not found' : 'invalid';
+    super(kind, { invalid: 'user.invalid', conflict: 'user.exists', not_found: 'user.not_found' }[kind], bilingual(rule, `${field} ${JSON.stringify(value)}: `), { field, value: paramValue(value) });
   }
 }
 
@@ -81,7 +78,7 @@ export async function validateAccount(q: Queryable, input: Omit<NewUser, 'passwo
     throw new UserInputError('department', department, `只有部门操作员属于某个部门 only operators belong to a department; role ${role} sees every department`);
   }
   if (await q.one('SELECT 1 AS taken FROM users WHERE username = $1', [username])) {
-    throw new UserInputError('username', username, '用户名已存在 an account with this name already exists', 409);
+    throw new UserInputError('username', username, '用户名已存在 an account with this name already exists', 'conflict');
   }
   return { username, role, department };
 }
@@ -110,7 +107,7 @@ export async function createUser(q: Queryable, input: NewUser, actor: string): P
 
 async function requireUser(q: Queryable, username: string): Promise<UserRecord> {
   const user = await getUser(q, username);
-  if (!user) throw new UserInputError('username', normalizeUsername(username), '没有这个用户 no such account', 404);
+  if (!user) throw new UserInputError('username', normalizeUsername(username), '没有这个用户 no such account', 'not_found');
   return user;
 }
 

@@ -2,6 +2,7 @@
 // drawn and inspected per tier against the policy's target, results published on time; for the province, a city, a department.
 import { readFileSync } from 'node:fs';
 import type { Queryable } from '../db/duckdb.ts';
+import { bilingual, EngineError, paramValue } from '../kernel/errors.ts';
 import { WorkCalendar } from '../reference/load.ts';
 import { latestDueOn } from '../results/deadline.ts';
 import { currentPolicy, TIERS, type Tier } from '../policy/policy.ts';
@@ -144,14 +145,13 @@ export interface CoverageReport {
   departments: DepartmentCoverage[];
 }
 
-export class CoverageInputError extends Error {
+export class CoverageInputError extends EngineError {
   constructor(
     readonly field: string,
     readonly value: unknown,
     readonly rule: string,
   ) {
-    super(`${field} = ${JSON.stringify(value)}: ${rule}`);
-    this.name = 'CoverageInputError';
+    super('invalid', 'coverage.invalid', bilingual(rule, `${field} = ${JSON.stringify(value)}: `), { field, value: paramValue(value) });
   }
 }
 

@@ -20,9 +20,25 @@ export class EngineError extends Error {
     readonly text: Bilingual,
     readonly params: ErrorParams = {},
   ) {
-    super(`${text.zh} / ${text.en}`);
+    super(text.zh === text.en ? text.zh : `${text.zh} / ${text.en}`);
     this.name = new.target.name;
   }
 }
 
 export const isEngineError = (err: unknown): err is EngineError => err instanceof EngineError;
+
+/**
+ * A message written "中文 / English" as one text, split into its two languages (a text without the separator is the
+ * same in both). `prefix` (the field and value a rule speaks of) leads the Chinese, so the message reads as it always
+ * did: "field = value: 中文 / English"; the parameters carry the field and value for each language.
+ */
+export function bilingual(text: string, prefix = ''): Bilingual {
+  const at = text.indexOf(' / ');
+  return at < 0 ? { zh: prefix + text, en: prefix + text } : { zh: prefix + text.slice(0, at), en: text.slice(at + 3) };
+}
+
+/** A value as an error parameter: kept when it is a scalar, else its JSON text. */
+export function paramValue(value: unknown): string | number | boolean | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : JSON.stringify(value);
+}

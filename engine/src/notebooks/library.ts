@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { REPO_ROOT } from '../config.ts';
+import { EngineError } from '../kernel/errors.ts';
 import { parseNotebook, type Notebook } from './parse.ts';
 
 export const NOTEBOOKS_DIR = join(REPO_ROOT, 'notebooks');
@@ -16,13 +17,13 @@ export interface NotebookEntry {
   charts: number;
 }
 
-export class NotebookNotFoundError extends Error {
+export class NotebookNotFoundError extends EngineError {
   constructor(
     readonly notebookName: string,
     known: string[],
   ) {
-    super(`没有名为 ${notebookName} 的笔记本 no notebook named '${notebookName}' (known: ${known.join(', ') || 'none'})`);
-    this.name = 'NotebookNotFoundError';
+    const text = `没有名为 ${notebookName} 的笔记本 no notebook named '${notebookName}' (known: ${known.join(', ') || 'none'})`;
+    super('not_found', 'notebook.not_found', { zh: text, en: text }, { name: notebookName });
   }
 }
 

@@ -2,6 +2,7 @@
 // added, never changed; the current policy is the highest version, or the documented default when none was saved.
 import type { Db, Queryable } from '../db/duckdb.ts';
 import { appendAudit } from '../audit/chain.ts';
+import { bilingual, EngineError, paramValue } from '../kernel/errors.ts';
 
 export const TIERS = ['A', 'B', 'C', 'D'] as const;
 export type Tier = (typeof TIERS)[number];
@@ -63,13 +64,13 @@ export const PRACTICE_RANGE_BP: Readonly<Record<Tier, readonly [number, number]>
 };
 
 /** An input a user gave that breaks a rule: names the field, the value and the rule. */
-export class PolicyInputError extends Error {
+export class PolicyInputError extends EngineError {
   constructor(
     readonly field: string,
     readonly value: unknown,
     readonly rule: string,
   ) {
-    super(`${field}: ${JSON.stringify(value)} — ${rule}`);
+    super('invalid', 'policy.invalid', bilingual(rule, `${field}: ${JSON.stringify(value)} — `), { field, value: paramValue(value) });
   }
 }
 

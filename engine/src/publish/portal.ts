@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Queryable } from '../db/duckdb.ts';
+import { bilingual, EngineError } from '../kernel/errors.ts';
 import { sqlString } from '../db/values.ts';
 import { drawRecord } from '../draw/export.ts';
 import { writeDrawFiles } from '../draw/files.ts';
@@ -14,10 +15,9 @@ import { listTasks, shanghaiDate, type TaskKind } from '../draw/tasks.ts';
 import { PublicSearchIndex, type MatchKind } from './search-index.ts';
 
 /** Thrown when something is not (yet) public; the message says why and when it will be (API: 403). */
-export class NotPublicError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'NotPublicError';
+export class NotPublicError extends EngineError {
+  constructor(code: string, message: string) {
+    super('forbidden', code, bilingual(message));
   }
 }
 
@@ -220,13 +220,14 @@ export async function publicDraw(q: Queryable, drawId: string, now: Date): Promi
 export async function publicDrawFile(q: Queryable, drawId: string, file: string, now: Date): Promise<{ contentType: string; body: string }> {
   if ((WITHHELD_DRAW_FILES as readonly string[]).includes(file))
     throw new NotPublicError(
+      'public.file_withheld',
       `${file} 列出每个主体所在的分层（即风险等级），风险等级仅供内部使用，门户不公开 / ${file} lists each entity's stratum, which is its risk tier: tiers are internal and the portal does not publish them`,
     );
-  if (!(PORTAL_DRAW_FILES as readonly string[]).includes(file)) throw new NotPublicError(`没有这个文件 / no such file: ${file} (one of ${PORTAL_DRAW_FILES.join(', ')})`);
+  if (!(PORTAL_DRAW_FILES as readonly string[]).includes(file)) throw new NotPublicError('public.no_such_file', `没有这个文件 / no such file: ${file} (one of ${PORTAL_DRAW_FILES.join(', ')})`);
   const detail = await getDraw(q, drawId);
   if (!isPublished(detail, now))
-    throw new NotPublicError(`抽取 ${drawId} 的检查窗口至 ${detail.windowEnd} 结束，结束前只公开承诺值和名单摘要 / until the window closes on ${detail.windowEnd} only the commitment and the population digest are public`);
-  if (detail.drawnAt === null) throw new NotPublicError(`抽取 ${drawId} 未完成抽取（${detail.status}），没有文件 / draw ${drawId} was never run (${detail.status}): there are no files`);
+    throw new NotPublicError('public.window_open', `抽取 ${drawId} 的检查窗口至 ${detail.windowEnd} 结束，结束前只公开承诺值和名单摘要 / until the window closes on ${detail.windowEnd} only the commitment and the population digest are public`);
+  if (detail.drawnAt === null) throw new NotPublicError('public.not_drawn', `抽取 ${drawId} 未完成抽取（${detail.status}），没有文件 / draw ${drawId} was never run (${detail.status}): there are no files`);
   const record = await drawRecord(q, detail);
   const dir = mkdtempSync(join(tmpdir(), 'fairdraw-portal-'));
   try {

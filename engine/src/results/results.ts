@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { Db, Queryable } from '../db/duckdb.ts';
 import { appendAudit } from '../audit/chain.ts';
+import { bilingual, EngineError, paramValue, type ErrorParams } from '../kernel/errors.ts';
 import type { Principal } from '../auth/roles.ts';
 import { WorkCalendar } from '../reference/load.ts';
 import { isIsoDate, shanghaiDate } from '../draw/tasks.ts';
@@ -73,38 +74,34 @@ export interface HistoryEntry {
 // ---- errors: each names what failed; the API maps them to 400, 403, 404, 409 ----
 
 /** Input a user can fix: the field, the value and the rule it broke (400). */
-export class ResultInputError extends Error {
+export class ResultInputError extends EngineError {
   constructor(
     readonly field: string,
     readonly value: unknown,
     readonly rule: string,
   ) {
-    super(`${field} = ${JSON.stringify(value)}: ${rule}`);
-    this.name = 'ResultInputError';
+    super('invalid', 'result.invalid', bilingual(rule, `${field} = ${JSON.stringify(value)}: `), { field, value: paramValue(value) });
   }
 }
 
 /** The caller's department does not inspect this object or item (403). */
-export class ResultForbiddenError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ResultForbiddenError';
+export class ResultForbiddenError extends EngineError {
+  constructor(code: string, message: string, params: ErrorParams = {}) {
+    super('forbidden', code, bilingual(message), params);
   }
 }
 
 /** No such draw, selected object, checklist item or entered result (404). */
-export class ResultNotFoundError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ResultNotFoundError';
+export class ResultNotFoundError extends EngineError {
+  constructor(code: string, message: string, params: ErrorParams = {}) {
+    super('not_found', code, bilingual(message), params);
   }
 }
 
 /** Not allowed in the current state, e.g. entering twice or publishing again (409). */
-export class ResultStateError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ResultStateError';
+export class ResultStateError extends EngineError {
+  constructor(code: string, message: string, params: ErrorParams = {}) {
+    super('conflict', code, bilingual(message), params);
   }
 }
 
@@ -197,7 +194,7 @@ export async function findResult(q: Queryable, key: ResultKey): Promise<DrawResu
 
 export async function getResult(q: Queryable, key: ResultKey): Promise<DrawResult> {
   const result = await findResult(q, key);
-  if (!result) throw new ResultNotFoundError(`结果 ${describeKey(key)} 尚未录入 / no result has been entered for ${describeKey(key)}`);
+  if (!result) throw new ResultNotFoundError('result.not_entered', `结果 ${describeKey(key)} 尚未录入 / no result has been entered for ${describeKey(key)}`);
   return result;
 }
 
@@ -229,9 +226,10 @@ export async function resultHistory(q: Queryable, key: ResultKey): Promise<{ res
 function requireInspectingDepartment(actor: Principal, departmentCode: string, key: ResultKey): void {
   if (actor.role === 'admin') return;
   if (actor.role !== 'operator')
-    throw new ResultForbiddenError(`只有检查部门的操作员可以录入和公开结果 / only an operator of the inspecting department may change results (role ${actor.role})`);
+    throw new ResultForbiddenError('result.role', `只有检查部门的操作员可以录入和公开结果 / only an operator of the inspecting department may change results (role ${actor.role})`);
   if (actor.department !== departmentCode)
     throw new ResultForbiddenError(
+      'result.other_department',
       `谁检查、谁录入：${describeKey(key)} 由 ${departmentCode} 检查，${actor.department} 的操作员不能录入或修改 / ` +
         `the inspecting department enters its own results: ${describeKey(key)} is inspected by ${departmentCode}, not ${actor.department}`,
     );
@@ -268,7 +266,7 @@ async function assignmentFor(q: Queryable, key: ResultKey, actor: Principal): Pr
     item_department: string | null;
     team_departments: string[];
   }>(ASSIGNMENT_CONTEXT_SQL, { draw: key.drawId, object: key.objectId, item: key.itemCode });
-  if (!row) throw new ResultNotFoundError(`抽取 ${key.drawId} 不存在 / draw ${key.drawId} does not exist`);
+  if (!row) throw new ResultNotFoundError('draw.not_found', `抽取 ${key.drawId} 不存在 / draw ${key.drawId} does not exist`);
   const ctx: AssignmentContext = {
     status: row.status,
     windowStart: row.window_start,
@@ -279,13 +277,14 @@ async function assignmentFor(q: Queryable, key: ResultKey, actor: Principal): Pr
     teamDepartments: row.team_departments,
   };
   if (ctx.status !== 'drawn')
-    throw new ResultStateError(`抽取 ${key.drawId} 的状态为 ${ctx.status}，只有已完成抽取（drawn）的对象可以录入结果 / draw ${key.drawId} is ${ctx.status}: results are entered for drawn draws only`);
-  if (!ctx.selected) throw new ResultNotFoundError(`${key.objectId} 不在抽取 ${key.drawId} 的抽中名单中 / ${key.objectId} was not selected in draw ${key.drawId}`);
+    throw new ResultStateError('result.draw_not_drawn', `抽取 ${key.drawId} 的状态为 ${ctx.status}，只有已完成抽取（drawn）的对象可以录入结果 / draw ${key.drawId} is ${ctx.status}: results are entered for drawn draws only`);
+  if (!ctx.selected) throw new ResultNotFoundError('result.not_selected', `${key.objectId} 不在抽取 ${key.drawId} 的抽中名单中 / ${key.objectId} was not selected in draw ${key.drawId}`);
   if (ctx.itemVersion === null || ctx.itemDepartment === null)
-    throw new ResultNotFoundError(`事项 ${key.itemCode} 不在抽取 ${key.drawId} 所属任务的检查清单上 / item ${key.itemCode} is not on the checklist of draw ${key.drawId}'s task`);
+    throw new ResultNotFoundError('result.item_not_on_checklist', `事项 ${key.itemCode} 不在抽取 ${key.drawId} 所属任务的检查清单上 / item ${key.itemCode} is not on the checklist of draw ${key.drawId}'s task`);
   requireInspectingDepartment(actor, ctx.itemDepartment, key);
   if (actor.role !== 'admin' && !ctx.teamDepartments.includes(ctx.itemDepartment))
     throw new ResultForbiddenError(
+      'result.department_not_on_team',
       `${ctx.itemDepartment} 不在 ${key.objectId} 的检查组中（抽取 ${key.drawId}），不能录入 / ${ctx.itemDepartment} has no inspector on ${key.objectId}'s team in draw ${key.drawId}`,
     );
   return { ...ctx, itemVersion: ctx.itemVersion, itemDepartment: ctx.itemDepartment };
@@ -446,6 +445,7 @@ export async function enterResultIn(tx: Queryable, key: ResultKey, entry: Result
   const existing = await findResult(tx, key);
   if (existing)
     throw new ResultStateError(
+      'result.already_entered',
       `${describeKey(key)} 已于 ${shanghaiDate(existing.enteredAt)} 由 ${existing.enteredBy} 录入（第 ${existing.version} 版）；如需更正请用 PUT 并说明理由 / already entered: correct it with PUT and a reason`,
     );
   const calendar = await WorkCalendar.fromDb(tx);
@@ -568,7 +568,7 @@ export async function reviewFindingsIn(tx: Queryable, key: ResultKey, review: Fi
   const now = options.now ?? new Date();
   const before = await getResult(tx, key);
   requireInspectingDepartment(options.actor, before.departmentCode, key);
-  if (before.findings === null) throw new ResultStateError(`${describeKey(key)} 没有文字说明，无需审核 / this result has no free text to review`);
+  if (before.findings === null) throw new ResultStateError('result.no_findings', `${describeKey(key)} 没有文字说明，无需审核 / this result has no free text to review`);
   if (review.decision !== 'approved' && review.decision !== 'withheld')
     throw new ResultInputError('decision', review.decision, '须为 approved（公开）或 withheld（不公开） / must be approved or withheld');
   const publicText = normaliseFindings(review.publicText, 'publicText');
@@ -594,7 +594,7 @@ async function publishOne(tx: Queryable, key: ResultKey, options: { actor: Princ
   const before = await getResult(tx, key);
   requireInspectingDepartment(options.actor, before.departmentCode, key);
   if (before.publishedAt)
-    throw new ResultStateError(`${describeKey(key)} 已于 ${shanghaiDate(before.publishedAt)} 由 ${before.publishedBy} 公开 / already published`);
+    throw new ResultStateError('result.already_published', `${describeKey(key)} 已于 ${shanghaiDate(before.publishedAt)} 由 ${before.publishedBy} 公开 / already published`);
   const after: DrawResult = {
     ...before,
     publishedBy: options.actor.username,
@@ -619,7 +619,7 @@ export async function publishDrawResults(db: Db, drawId: string, options: WriteO
   const now = options.now ?? new Date();
   const department = options.actor.role === 'operator' ? options.actor.department : (options.department ?? null);
   return db.transaction(async (tx) => {
-    if (!(await tx.one('SELECT id FROM draws WHERE id = $id', { id: drawId }))) throw new ResultNotFoundError(`抽取 ${drawId} 不存在 / draw ${drawId} does not exist`);
+    if (!(await tx.one('SELECT id FROM draws WHERE id = $id', { id: drawId }))) throw new ResultNotFoundError('draw.not_found', `抽取 ${drawId} 不存在 / draw ${drawId} does not exist`);
     const keys = await tx.query<{ draw_id: string; object_id: string; item_code: string }>(
       `SELECT draw_id, object_id, item_code FROM draw_results
        WHERE draw_id = $draw AND published_at IS NULL AND ($dept::VARCHAR IS NULL OR department_code = $dept)
