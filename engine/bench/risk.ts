@@ -23,7 +23,7 @@ import { fitModel, loadModel, type FittedModel } from '../src/risk/model.ts';
 import { scoreEntities, explain } from '../src/risk/score.ts';
 import { rescoreEntities, type RescoreSummary } from '../src/risk/rescore.ts';
 import { backtest } from '../src/risk/backtest.ts';
-import { recordSourceWrite, refreshDerivedTable } from '../src/risk/derived.ts';
+import { recordSourceWrite, refreshDerivedTable } from '../src/kernel/derived.ts';
 import { ALERT_DAYS, addDays, computeAlerts } from '../src/alerts/alerts.ts';
 
 interface Stage {
