@@ -14,7 +14,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { REPO_ROOT } from '../src/config.ts';
+import { REPO_ROOT } from '../src/kernel/config.ts';
 import { openDatabase } from '../src/open.ts';
 import type { Db, Queryable } from '../src/db/duckdb.ts';
 import { synthesizeProvince } from '../src/risk/synthetic.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { REPO_ROOT } from '../config.ts';
+import { REPO_ROOT } from '../kernel/config.ts';
 import {
   assignTeams,
   compareUtf8,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { REPO_ROOT } from '../config.ts';
+import { REPO_ROOT } from '../kernel/config.ts';
 import { Db } from '../db/duckdb.ts';
 import { assignTeams, populationDigest, selectObjects, sha256Hex, type Pair } from './fd1.ts';
 import {

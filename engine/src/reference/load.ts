@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { Queryable } from '../db/duckdb.ts';
-import { DATA_DIR } from '../config.ts';
+import { DATA_DIR } from '../kernel/config.ts';
 import { isIsoDate } from '../kernel/time.ts';
 
 export const REFERENCE_DIR = resolve(DATA_DIR, 'reference');
