@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { Queryable } from '../db/duckdb.ts';
 import { currentPolicy, type SamplingPolicy } from '../policy/policy.ts';
-import { quota } from './fd1.ts';
+import { quota } from '../kernel/quota.ts';
 import { DrawStateError } from './plans.ts';
 import { shanghaiDate } from '../kernel/time.ts';
 import { getTask, type StrataMode, type Task, type TaskScope } from './tasks.ts';

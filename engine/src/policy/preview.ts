@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { Queryable } from '../db/duckdb.ts';
 import { shanghaiDate } from '../kernel/time.ts';
-import { quota } from '../draw/fd1.ts';
+import { quota } from '../kernel/quota.ts';
 import { currentPolicy, mergeSettings, practiceWarnings, validateSettings, TIERS, PRACTICE_RANGE_BP, type PolicyChange, type PolicySettings, type Tier } from './policy.ts';
 
 const sql = (name: string) => readFileSync(new URL(`./sql/${name}.sql`, import.meta.url), 'utf8');
