@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { listValue } from '@duckdb/node-api';
 import { Db, type Queryable } from '../db/duckdb.ts';
-import { isFresh, refreshDerivedTable, type DerivedTableDef, type RefreshResult } from '../risk/derived.ts';
+import { isFresh, refreshDerivedTable, type DerivedTableDef, type RefreshResult } from '../kernel/derived.ts';
 import { benjaminiHochberg, binomialUpperTail, noncentralHypergeometricUpperTail } from './stats.ts';
 
 const WEEKLY_EVENTS_SQL = readFileSync(new URL('./sql/weekly-events.sql', import.meta.url), 'utf8');

@@ -3,9 +3,10 @@
 import { readFileSync } from 'node:fs';
 import type { Queryable } from '../db/duckdb.ts';
 import { currentPolicy, type SamplingPolicy } from '../policy/policy.ts';
-import { quota } from './fd1.ts';
+import { quota } from '../kernel/quota.ts';
 import { DrawStateError } from './plans.ts';
-import { getTask, shanghaiDate, type Task } from './tasks.ts';
+import { shanghaiDate } from '../kernel/time.ts';
+import { getTask, type Task } from './tasks.ts';
 import type { EligibilityRules } from './schemas.ts';
 
 export type { EligibilityRules };

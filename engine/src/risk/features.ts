@@ -2,7 +2,7 @@
 // are derived from when scoring (risk_entity_facts, refreshed entity by entity), and the data's reference date.
 import { readFileSync } from 'node:fs';
 import type { Db, Queryable } from '../db/duckdb.ts';
-import { filledSql, refreshDerived, type DerivedTableDef, type RefreshResult } from './derived.ts';
+import { filledSql, refreshDerived, type DerivedTableDef, type RefreshResult } from '../kernel/derived.ts';
 
 const FACTS_SQL = readFileSync(new URL('./facts.sql', import.meta.url), 'utf8');
 const FACTS_SHIFT_SQL = readFileSync(new URL('./facts-shift.sql', import.meta.url), 'utf8');

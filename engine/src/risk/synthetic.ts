@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Db } from '../db/duckdb.ts';
-import { DATA_DIR } from '../config.ts';
+import { DATA_DIR } from '../kernel/config.ts';
 import { sqlString } from '../db/values.ts';
 import { COOPERATIVE_PRODUCTS, ENTERPRISE_WORDS, SHOP_WORDS, SURNAMES, TRADE_NAME_CHARS, type Word } from '../../../data/generator/names.ts';
 
