@@ -20,7 +20,10 @@ import { drawRoutes } from './routes/draws.ts';
 import { verifyRoutes } from './routes/verify.ts';
 import { importRoutes } from './routes/imports.ts';
 import { auditRoutes } from './routes/audit.ts';
-import { riskRoutes } from './routes/risk.ts';
+import { policyRoutes } from './routes/policy.ts';
+import { modelRoutes } from './routes/models.ts';
+import { scoreRoutes } from './routes/scores.ts';
+import { alertRoutes } from './routes/alerts.ts';
 import { notebookRoutes } from './routes/notebooks.ts';
 import { outcomeCodeRoutes } from './routes/outcome-codes.ts';
 
@@ -60,7 +63,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(verifyRoutes, { prefix: '/api' });
   await app.register(importRoutes, { prefix: '/api' });
   await app.register(auditRoutes, { prefix: '/api' });
-  await app.register(riskRoutes, { prefix: '/api' });
+  await app.register(policyRoutes, { prefix: '/api' });
+  await app.register(modelRoutes, { prefix: '/api' });
+  await app.register(scoreRoutes, { prefix: '/api' });
+  await app.register(alertRoutes, { prefix: '/api' });
   await app.register(notebookRoutes, { prefix: '/api' });
   await app.register(outcomeCodeRoutes, { prefix: '/api' });
   if (options.webRoot) await app.register(webPlugin, { root: options.webRoot });

@@ -31,7 +31,3 @@ export const IdParam = (description: string) => Type.String({ minLength: 1, maxL
 
 export { Nullable };
 
-// TEMPORARY while the route files move over.
-export const date = { type: 'string', format: 'date', description: 'YYYY-MM-DD（北京时间 Asia/Shanghai）' } as const;
-export const dateTime = { type: 'string', format: 'date-time' } as const;
-export const nullableDateTime = { type: ['string', 'null'], format: 'date-time' } as const;

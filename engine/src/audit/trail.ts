@@ -1,12 +1,9 @@
 // The audit log as people read it: the chain's verdict with its first broken entry, the latest entries, and the trail
 // of one task or draw (the task, its draws, the results entered against them: who did what, when, in chain order —
-// 尽职照单免责、失职照单问责). Operators read only the trails of their department's tasks and draws.
+// 尽职照单免责、失职照单问责). Who may read which trail is the draw module's rule (draw/audit-trail.ts).
 import type { Db, Queryable } from '../db/duckdb.ts';
 import { sql } from '../db/sql.ts';
-import { EngineError } from '../kernel/errors.ts';
 import { DateTime, Nullable, StringEnum, Type, type Static } from '../kernel/schema.ts';
-import type { Principal } from '../auth/roles.ts';
-import { assertTaskDepartments } from '../auth/departments.ts';
 import { verifyAudit } from './chain.ts';
 
 export const TRAIL_MAX_LIMIT = 5000;
@@ -97,32 +94,21 @@ const toEntry = (r: EntryRow): AuditEntryView => ({
   hash: r.hash,
 });
 
-/**
- * The trail of `subject` (a task or draw id, or another audit subject such as an account), or without one the latest
- * entries of the whole log. Operators must name a task or draw of their department.
- */
-export async function auditTrailFor(q: Queryable, caller: Principal, query: { subject?: string; limit: number; offset: number }): Promise<AuditTrail> {
-  const { subject, limit, offset } = query;
-  if (!subject) {
-    if (caller.role === 'operator')
-      throw new EngineError('invalid', 'audit.subject_required', {
-        zh: '部门操作员须指定本部门的任务或抽取编号 subject',
-        en: 'operators name a task or draw of their department (subject=...)',
-      });
-    const rows = await q.query<EntryRow>(latestSql(limit, offset));
-    return { subject: null, subjectKind: null, taskId: null, total: rows[0]?.total ?? 0, limit, offset, entries: rows.map(toEntry) };
-  }
-  const owner = await q.one<{ kind: 'task' | 'draw'; task_id: string; departments: string[] }>(subjectSql(subject));
-  if (owner) assertTaskDepartments(caller, owner.departments);
-  else if (caller.role === 'operator')
-    throw new EngineError(
-      'not_found',
-      'audit.subject_not_found',
-      { zh: `没有任务或抽取 ${subject}；部门操作员只能查看本部门任务和抽取的记录`, en: `no task or draw ${subject}: operators may only read the trail of their department's tasks and draws` },
-      { subject },
-    );
-  const rows = await q.query<EntryRow>(trailSql(subject, limit, offset));
-  return { subject, subjectKind: owner?.kind ?? 'other', taskId: owner?.task_id ?? null, total: rows[0]?.total ?? 0, limit, offset, entries: rows.map(toEntry) };
+/** What a subject names: a task, or a draw with its task (and the task's departments); undefined for anything else. */
+export function subjectOwner(q: Queryable, subject: string): Promise<{ kind: 'task' | 'draw'; task_id: string; departments: string[] } | undefined> {
+  return q.one(subjectSql(subject));
+}
+
+/** The entries about `subject` (see trailSql), in chain order, with how many there are. */
+export async function trailOf(q: Queryable, subject: string, page: { limit: number; offset: number }): Promise<{ total: number; entries: AuditEntryView[] }> {
+  const rows = await q.query<EntryRow>(trailSql(subject, page.limit, page.offset));
+  return { total: rows[0]?.total ?? 0, entries: rows.map(toEntry) };
+}
+
+/** The latest entries of the whole log, newest first, with the log's size. */
+export async function latestEntries(q: Queryable, page: { limit: number; offset: number }): Promise<{ total: number; entries: AuditEntryView[] }> {
+  const rows = await q.query<EntryRow>(latestSql(page.limit, page.offset));
+  return { total: rows[0]?.total ?? 0, entries: rows.map(toEntry) };
 }
 
 /** Walks the hash chain; a break names its first entry. */

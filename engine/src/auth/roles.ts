@@ -1,7 +1,8 @@
 // The four roles, their labels, and the access rule a route declares (public, any account, or a list of roles).
 
-export type Role = 'admin' | 'analyst' | 'leader' | 'operator';
-export const ROLES: readonly Role[] = ['admin', 'analyst', 'leader', 'operator'];
+import { ROLES, type Principal, type Role } from './schemas.ts';
+
+export { ROLES, type Principal, type Role };
 
 export const ROLE_LABELS: Record<Role, { zh: string; en: string }> = {
   admin: { zh: '系统管理员', en: 'administrator' },
@@ -12,13 +13,6 @@ export const ROLE_LABELS: Record<Role, { zh: string; en: string }> = {
 
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
-}
-
-/** The signed-in account a request acts for. `department` is set for operators (and only them). */
-export interface Principal {
-  username: string;
-  role: Role;
-  department: string | null;
 }
 
 /**

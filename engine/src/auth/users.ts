@@ -1,7 +1,8 @@
 // Accounts: create, list, enable/disable, reset passwords, check a login; every change goes to the audit log.
-import type { Queryable } from '../db/duckdb.ts';
+import type { Db, Queryable } from '../db/duckdb.ts';
 import { appendAudit } from '../audit/chain.ts';
 import { bilingual, EngineError, paramValue } from '../kernel/errors.ts';
+import { USERNAME_PATTERN, type NewUser, type UserChange, type UserRecord } from './schemas.ts';
 import { generatePassword, hashPassword, needsRehash, passwordProblem, verifyPassword, DEFAULT_SCRYPT } from './password.ts';
 import { isRole, ROLES, type Principal, type Role } from './roles.ts';
 
@@ -17,23 +18,7 @@ export class UserInputError extends EngineError {
   }
 }
 
-export interface UserRecord {
-  username: string;
-  role: Role;
-  department: string | null;
-  disabled: boolean;
-  createdAt: Date;
-  lastLoginAt: Date | null;
-}
-
-export interface NewUser {
-  username: string;
-  role: string;
-  department?: string | null;
-  password: string;
-}
-
-export const USERNAME_PATTERN = '^[a-z0-9][a-z0-9._-]{1,63}$';
+export { USERNAME_PATTERN, type NewUser, type UserChange, type UserRecord };
 const USERNAME_RE = new RegExp(USERNAME_PATTERN);
 
 /** Usernames are case-insensitive: stored and looked up in lower case. */
@@ -189,4 +174,21 @@ export async function createDemoUsers(q: Queryable): Promise<DemoAccount[]> {
     created.push({ ...account, password });
   }
   return created;
+}
+
+/** A new account, with its audit entry, in one transaction. */
+export function addUser(db: Db, input: NewUser, actor: string): Promise<UserRecord> {
+  return db.transaction((tx) => createUser(tx, input, actor));
+}
+
+/** An admin's change to an account: disable or enable it, or set a new password (both end its sessions). Nobody disables their own account. */
+export async function changeUser(db: Db, username: string, change: UserChange, actor: string): Promise<UserRecord> {
+  if (change.disabled === true && normalizeUsername(username) === actor) throw new UserInputError('disabled', true, '不能停用自己的账户 you cannot disable your own account');
+  return db.transaction(async (tx) => {
+    let changed: UserRecord | undefined;
+    if (change.password !== undefined) changed = await setUserPassword(tx, username, change.password, actor);
+    if (change.disabled !== undefined) changed = await setUserDisabled(tx, username, change.disabled, actor);
+    if (!changed) throw new UserInputError('change', change, '须停用、启用或重设密码 give disabled or password');
+    return changed;
+  });
 }

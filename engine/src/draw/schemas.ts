@@ -306,7 +306,7 @@ export const TaskDetail = Type.Object({
 });
 export type TaskDetail = Static<typeof TaskDetail>;
 
-export const SELECTION_PAGE_MAX = 1000;
+export const DRAW_PAGE_ROWS_MAX = 1000;
 export const UNSTAFFED_LIST_MAX = 1000;
 
 export const TeamMember = Type.Object({

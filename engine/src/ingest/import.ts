@@ -10,6 +10,7 @@ import { FORMATS, KINDS, bestKindFor, fieldLabel, isKind, matchHeader, refTables
 import { openSource, type Encoding, type RowSource, type SourceFormat } from './source.ts';
 import { rowValidator, type RefMaps, type RowProblem, type RowValidator } from './validate.ts';
 import { MAX_LISTED_ROWS, recordSourceWrite } from '../kernel/derived.ts';
+import { REJECTED_LIST_CAP, type ImportReport } from './schemas.ts';
 import {
   COUNT_CHANGES_SQL,
   CREATE_PROBLEMS_SQL,
@@ -32,7 +33,7 @@ export { ImportFileError } from './errors.ts';
 export type { RowProblem } from './validate.ts';
 
 /** The report lists at most this many problems; rejectedTotal counts them all. */
-export const REJECTED_LIST_CAP = 1000;
+export { REJECTED_LIST_CAP };
 
 export interface ImportOptions {
   kind: string;
@@ -47,33 +48,7 @@ export interface ImportOptions {
   actor?: string;
 }
 
-export interface ImportReport {
-  kind: Kind;
-  file: string;
-  format: SourceFormat;
-  encoding?: Encoding;
-  sha256: string;
-  /** Data rows read (blank rows are skipped). */
-  rows: number;
-  /** New rows written. */
-  accepted: number;
-  /** Stored rows that differed and were updated. */
-  updated: number;
-  /** Rows identical to the stored ones: not written. */
-  unchanged: number;
-  /** Problems in line order, at most REJECTED_LIST_CAP. */
-  rejected: RowProblem[];
-  rejectedTotal: number;
-  /** Rows with at least one problem. */
-  rejectedRows: number;
-  /** False when rejected rows stopped the import (nothing was written). */
-  written: boolean;
-  /** Header cells that name no column of this kind. */
-  ignoredColumns: string[];
-  elapsedMs: number;
-  /** Where the time went: reading and validating rows into staging, the whole-file checks, the writes. */
-  phaseMs: { read: number; check: number; write: number };
-}
+export type { ImportReport };
 
 /** Reference rows as the accepted spellings: the code, its upper case, and (where there is one) the Chinese name. */
 const REFERENCE_SQL: Record<RefTable, string> = {

@@ -1,7 +1,7 @@
 // The vocabulary every declared shape is built from (TypeBox: one declaration gives the JSON schema the API validates,
 // serializes and documents with, and the TypeScript type through Static<>): instants, calendar days, nullable values,
 // string enums, records, risk tiers, ratios in basis points and bilingual names.
-import { Type, type Static, type TSchema } from 'typebox';
+import { Type, type Static, type TObject, type TProperties, type TSchema } from 'typebox';
 
 export { Type, type Static, type TSchema };
 
@@ -24,6 +24,16 @@ export function Nullable<T extends TSchema>(schema: T, options: { description?: 
   const s = schema as TSchema & { type?: unknown; enum?: unknown[] };
   if (typeof s.type !== 'string') throw new Error(`Nullable: needs a schema with one type, got ${JSON.stringify(s.type)}`);
   return Type.Unsafe<Static<T> | null>({ ...s, type: [s.type, 'null'], ...(s.enum ? { enum: [...s.enum, null] } : {}), ...options });
+}
+
+/**
+ * A querystring: a parameter with a default is optional to the caller (OpenAPI shows it so) and always present to the
+ * handler (the validator fills the default in), so its type stays required.
+ */
+export function Query<P extends TProperties>(properties: P): TObject<P> {
+  const { required: all, ...rest } = Type.Object(properties) as { required?: string[] };
+  const required = (all ?? []).filter((key) => !('default' in (properties[key] as object)));
+  return (required.length ? { ...rest, required } : rest) as TObject<P>;
 }
 
 /** One of the given strings: `{ type: 'string', enum: [...] }`. */
@@ -63,6 +73,9 @@ export const RATIO_BP_MAX = 10_000;
  */
 export const RatioBp = Type.Integer({ minimum: 0, maximum: RATIO_BP_MAX, description: '每轮抽查比例（基点，300 = 3%） share drawn per round, basis points (300 = 3%)' });
 export type RatioBp = Static<typeof RatioBp>;
+
+/** Whether `value` is a ratio in basis points: an integer from 0 to 10000. */
+export const isRatioBp = (value: unknown): value is RatioBp => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= RATIO_BP_MAX;
 
 /** A name in both of the product's languages. */
 export const Name = Type.Object({ zh: Type.String(), en: Type.String() });

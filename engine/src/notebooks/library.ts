@@ -4,18 +4,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { REPO_ROOT } from '../kernel/config.ts';
 import { EngineError } from '../kernel/errors.ts';
+import type { NotebookEntry } from './schemas.ts';
 import { parseNotebook, type Notebook } from './parse.ts';
 
 export const NOTEBOOKS_DIR = join(REPO_ROOT, 'notebooks');
 
-export interface NotebookEntry {
-  name: string;
-  file: string;
-  title: string;
-  summary: string;
-  queries: number;
-  charts: number;
-}
+export type { NotebookEntry };
 
 export class NotebookNotFoundError extends EngineError {
   constructor(

@@ -3,35 +3,11 @@
 import type { Db, Queryable } from '../db/duckdb.ts';
 import { appendAudit } from '../audit/chain.ts';
 import { bilingual, EngineError, paramValue } from '../kernel/errors.ts';
+import { isRatioBp, RATIO_BP_MAX, TIERS, type Tier } from '../kernel/schema.ts';
+import type { PolicyChange, PolicySettings, SamplingPolicy, TierRatiosBp } from './schemas.ts';
 
-export const TIERS = ['A', 'B', 'C', 'D'] as const;
-export type Tier = (typeof TIERS)[number];
-export type TierRatiosBp = Record<Tier, number>;
-
-export interface PolicySettings {
-  /** Share of each tier's eligible entities drawn per round, in basis points (300 = 3%). */
-  tierRatiosBp: TierRatiosBp;
-  /** Draw rounds a year; the yearly share of a tier is ratio x frequency. */
-  frequencyPerYear: number;
-  /** Days after a draw or inspection during which a general task does not draw the entity again (tier D and special tasks exempt). */
-  burdenWindowDays: number;
-  /** Inspections per entity per calendar year across all departments. */
-  yearlyCap: number;
-  /** Warn about entities this close to the yearly cap (1: one inspection left). */
-  capAlertMargin: number;
-  /** Inspector-days one inspected object costs (two officers x half a day = 1.0). */
-  inspectorDaysPerObject: number;
-  /** Days a year one certified officer has for random inspections. */
-  capacityDaysPerInspector: number;
-}
-
-export interface SamplingPolicy extends PolicySettings {
-  /** 0: the documented default, never saved. */
-  version: number;
-  createdAt: Date | null;
-  author: string | null;
-  reason: string | null;
-}
+export { TIERS, type Tier } from '../kernel/schema.ts';
+export type { PolicyChange, PolicySettings, SamplingPolicy, TierRatiosBp } from './schemas.ts';
 
 /**
  * The default until a policy is saved. Ratios sit inside the usual yearly ranges (SPEC: A 1-5%, B 2-20%, C 10-60%,
@@ -89,7 +65,7 @@ export function parseRatios(text: string, field = '--ratios'): Partial<TierRatio
 }
 
 /** Merges a partial change onto a base policy's settings (ratios merge tier by tier). */
-export function mergeSettings(base: PolicySettings, change: Partial<Omit<PolicySettings, 'tierRatiosBp'>> & { tierRatiosBp?: Partial<TierRatiosBp> }): PolicySettings {
+export function mergeSettings(base: PolicySettings, change: PolicyChange): PolicySettings {
   const defined = Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)) as Partial<PolicySettings>;
   return {
     ...pickSettings(base),
@@ -114,7 +90,7 @@ export function pickSettings(p: PolicySettings): PolicySettings {
 export function validateSettings(s: PolicySettings): void {
   for (const tier of TIERS) {
     const bp = s.tierRatiosBp[tier];
-    if (!Number.isInteger(bp) || bp < 0 || bp > 10000) throw new PolicyInputError(`tierRatiosBp.${tier}`, bp, 'a ratio is an integer number of basis points from 0 to 10000');
+    if (!isRatioBp(bp)) throw new PolicyInputError(`tierRatiosBp.${tier}`, bp, `a ratio is an integer number of basis points from 0 to ${RATIO_BP_MAX}`);
   }
   const intAtLeast = (field: keyof PolicySettings, min: number) => {
     const v = s[field] as number;
@@ -198,8 +174,6 @@ export async function currentPolicy(q: Queryable): Promise<SamplingPolicy> {
 export async function listPolicies(q: Queryable): Promise<SamplingPolicy[]> {
   return (await q.query<PolicyRow>(`${SELECT_POLICIES} ORDER BY version`)).map(fromRow);
 }
-
-export type PolicyChange = Partial<Omit<PolicySettings, 'tierRatiosBp'>> & { tierRatiosBp?: Partial<TierRatiosBp> };
 
 export interface SavedPolicy {
   policy: SamplingPolicy;

@@ -6,6 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Queryable } from '../db/duckdb.ts';
 import { bilingual, EngineError } from '../kernel/errors.ts';
+import type { PublicDrawDetail, PublicDrawSummary, PublicItem, PublicPlan, PublicResult, PublicTask, ResultSearchPage } from './schemas.ts';
+
+export type { PublicDrawDetail, PublicDrawSummary, PublicItem, PublicPlan, PublicResult, PublicTask, ResultSearchPage };
 import { sqlString } from '../db/values.ts';
 import { drawRecord } from '../draw/export.ts';
 import { writeDrawFiles } from '../draw/files.ts';
@@ -23,25 +26,6 @@ export class NotPublicError extends EngineError {
 }
 
 // ---- item list ----
-
-export interface PublicItem {
-  code: string;
-  version: number;
-  departmentCode: string;
-  departmentNameZh: string;
-  departmentNameEn: string;
-  kind: string;
-  nameZh: string;
-  nameEn: string;
-  legalBasis: string;
-  objectType: string;
-  content: string;
-  method: string;
-  defaultRatioBp: number;
-  frequencyPerYear: number;
-  validFrom: string;
-  validTo: string | null;
-}
 
 /** The item list in force on `on`: one row per item (the version valid that day), by department and code. */
 const ITEMS_IN_FORCE_SQL = `
@@ -75,28 +59,6 @@ export async function publicItems(q: Queryable, filter: { on: string; department
 }
 
 // ---- plans ----
-
-export interface PublicTask {
-  id: string;
-  kind: TaskKind;
-  name: string;
-  leadDepartment: string;
-  departments: string[];
-  items: Array<{ code: string; version: number; departmentCode: string; nameZh: string; nameEn: string; method: string }>;
-  scope: { regions: string[]; industries: string[]; entityTypes: string[]; objectKinds: string[] };
-  windowStart: string;
-  windowEnd: string;
-}
-
-export interface PublicPlan {
-  id: string;
-  year: number;
-  jurisdictionRegionCode: string;
-  leadDepartment: string;
-  name: string;
-  createdAt: Date;
-  tasks: PublicTask[];
-}
 
 /**
  * Annual plans with their tasks. A special task shows once a leader has approved it; ratios, counts and who
@@ -135,25 +97,6 @@ export async function publicPlans(q: Queryable, filter: { year?: number | null }
 export const PORTAL_DRAW_FILES = ['manifest.json', 'inspectors.csv', 'exclusions.csv', 'teams.csv'] as const;
 export const WITHHELD_DRAW_FILES = ['population.csv', 'selection.csv'] as const;
 export type PortalDrawFile = (typeof PORTAL_DRAW_FILES)[number];
-
-export interface PublicDrawSummary extends PublicDrawFields {
-  departments: string[];
-  /** True once the inspection window has closed: the selection, teams and files are public from then on. */
-  published: boolean;
-}
-
-export interface PublicDrawDetail extends PublicDrawSummary {
-  secret?: string;
-  seed?: string | null;
-  /** Per stratum: eligible count, ratio or count, quota. Aggregates only: which entity is in which stratum stays internal. */
-  strata?: Array<{ stratum: string; eligible: number; ratioBp?: number; count?: number; quota?: number }>;
-  /** Selected objects by id (no stratum, key or rank: those give away the entity's tier). */
-  selection?: Array<{ objectId: string }>;
-  /** Inspector ids only; names are never published. */
-  teams?: Array<{ objectId: string; department: string; inspectorId: string; position: number }>;
-  unstaffed?: Array<{ objectId: string; department: string; reason: string }>;
-  files?: string[];
-}
 
 function summaryOf(d: DrawHeader, now: Date): PublicDrawSummary {
   return {
@@ -243,33 +186,6 @@ export async function publicDrawFile(q: Queryable, drawId: string, file: string,
 
 export const SEARCH_MAX_LIMIT = 100;
 
-export interface PublicResult {
-  resultId: string;
-  drawId: string;
-  taskId: string;
-  taskName: string;
-  objectId: string;
-  entityName: string;
-  entityType: string | null;
-  regionCode: string;
-  regionNameZh: string | null;
-  itemCode: string;
-  itemVersion: number;
-  itemNameZh: string;
-  itemNameEn: string;
-  departmentCode: string;
-  departmentNameZh: string;
-  departmentNameEn: string;
-  outcomeCode: string;
-  outcomeNameZh: string;
-  outcomeNameEn: string;
-  isFinding: boolean;
-  findings: string | null;
-  inspectedOn: string;
-  publishedAt: Date;
-  updatedAt: Date;
-}
-
 export interface ResultSearch {
   /** Part of the entity's public (redacted) name, or its code (USCC) exactly; empty: every published result. */
   q?: string | null;
@@ -277,16 +193,6 @@ export interface ResultSearch {
   itemCode?: string | null;
   limit?: number;
   offset?: number;
-}
-
-export interface ResultSearchPage {
-  total: number;
-  limit: number;
-  offset: number;
-  /** Over every match, not just this page: results and findings per outcome. */
-  byOutcome: Array<{ code: string; nameZh: string; nameEn: string; isFinding: boolean; results: number }>;
-  findings: number;
-  results: PublicResult[];
 }
 
 /** USCC shape (GB 32100: 18 characters, no I, O, Z, S, V): such a query looks up the code only. */

@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from
 import { decideAccess, describeAccess, isValidAccess, ROLES, type Access, type Principal } from '../../auth/roles.ts';
 import { assertOwnDepartment, departmentScope as scopeOf } from '../../auth/departments.ts';
 import { errorAnswer } from '../schemas.ts';
+import type { SessionAnswer } from '../../auth/schemas.ts';
 import { csrfTokenFor, csrfTokenMatches, sessionResolver, SESSION_COOKIE, SESSION_MAX_MS } from '../../auth/sessions.ts';
 
 declare module 'fastify' {
@@ -68,11 +69,11 @@ export function departmentScope(request: FastifyRequest): string | null {
   return scopeOf(requirePrincipal(request));
 }
 
-/** The CSRF token and expiry of the request's session (for GET /api/auth/me); 401 without one. */
-export function sessionDetails(request: FastifyRequest): { csrfToken: string; expiresAt: string } {
-  requirePrincipal(request);
+/** The account, CSRF token and expiry of the request's session (for GET /api/auth/me); 401 without one. */
+export function sessionAnswer(request: FastifyRequest): SessionAnswer {
+  const principal = requirePrincipal(request);
   const session = request.authSession!;
-  return { csrfToken: csrfTokenFor(session.id), expiresAt: session.expiresAt.toISOString() };
+  return { ...principal, csrfToken: csrfTokenFor(session.id), expiresAt: session.expiresAt };
 }
 
 export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, sessionId: string): void {
@@ -200,5 +201,3 @@ export const authPlugin = fp<AuthPluginOptions>(
   { name: 'fairdraw-auth', dependencies: ['@fastify/cookie', 'fairdraw-db', 'fairdraw-errors'] },
 );
 
-// TEMPORARY while the route files move over.
-export { ErrorAnswer as errorResponse } from '../schemas.ts';

@@ -1,7 +1,8 @@
 // The audit log over HTTP (/api/audit): the hash chain's status, and the trail of one task or draw.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '../../kernel/schema.ts';
-import { auditTrailFor, AuditTrail, chainVerdict, ChainVerdict, TRAIL_MAX_LIMIT } from '../../audit/trail.ts';
+import { Query, Type } from '../../kernel/schema.ts';
+import { AuditTrail, chainVerdict, ChainVerdict, TRAIL_MAX_LIMIT } from '../../audit/trail.ts';
+import { auditTrailFor } from '../../draw/audit-trail.ts';
 import { requirePrincipal } from '../plugins/auth.ts';
 import { errorAnswer } from '../schemas.ts';
 import { LEADERS } from '../roles.ts';
@@ -32,7 +33,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           '部门操作员只能查本部门牵头或参与的任务及其抽取。不给 subject 时按时间倒序列出最新条目（操作员不可）。 ' +
           'Operators: only tasks (and their draws) their department leads or takes part in. Without a subject: the latest entries, newest first (not for operators).',
-        querystring: Type.Object({
+        querystring: Query({
           subject: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: '任务或抽取编号（或其他审计对象） a task or draw id (or another audit subject)' })),
           limit: Type.Integer({ minimum: 1, maximum: TRAIL_MAX_LIMIT, default: 500 }),
           offset: Type.Integer({ minimum: 0, default: 0 }),

@@ -1,9 +1,9 @@
 // fd1 draws (/api/draws, /api/tasks/:taskId/draws): the list, a draw's page, commit, beacon, run and void. Operators
 // see and change only draws of tasks their department leads or takes part in.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '../../kernel/schema.ts';
+import { Query, Type } from '../../kernel/schema.ts';
 import { commitDrawAs, drawPageFor, drawsFor, enterBeaconAs, runDrawAs, voidDrawAs } from '../../draw/operations.ts';
-import { DepartmentCode, Draw, DrawPage, DrawStatus, SELECTION_PAGE_MAX } from '../../draw/schemas.ts';
+import { DepartmentCode, Draw, DrawPage, DrawStatus, DRAW_PAGE_ROWS_MAX } from '../../draw/schemas.ts';
 import { requirePrincipal } from '../plugins/auth.ts';
 import { errorAnswer, IdParam } from '../schemas.ts';
 import { DEPARTMENT_WRITERS, EVERY_ROLE } from '../roles.ts';
@@ -21,7 +21,7 @@ export const drawRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: TAGS,
         summary: '抽取列表 Draws: task, status, counts (operators: their department\'s)',
-        querystring: Type.Object({
+        querystring: Query({
           taskId: Type.Optional(IdParam('任务编号 task id, e.g. T2026-0001')),
           status: Type.Optional(DrawStatus),
           department: Type.Optional(DepartmentCode),
@@ -41,8 +41,8 @@ export const drawRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: '抽取详情 A draw: header, strata, one page of the selection with teams, unstaffed objects with reasons',
         description: '内部页面：含检查人员姓名，不含秘密值。 Internal: inspectors are named; the secret is never shown here (it is in the export).',
         params: DrawParams,
-        querystring: Type.Object({
-          limit: Type.Integer({ minimum: 1, maximum: SELECTION_PAGE_MAX, default: 200 }),
+        querystring: Query({
+          limit: Type.Integer({ minimum: 1, maximum: DRAW_PAGE_ROWS_MAX, default: 200 }),
           offset: Type.Integer({ minimum: 0, default: 0 }),
         }),
         response: { 200: DrawPage, 404: noDraw },

@@ -1,6 +1,6 @@
 // Annual plans (/api/plans) and what a task form chooses from (/api/task-options).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '../../kernel/schema.ts';
+import { Query, Type } from '../../kernel/schema.ts';
 import { listPlans } from '../../draw/plans.ts';
 import { createPlanAs } from '../../draw/operations.ts';
 import { DepartmentCode, Plan, PlanBody, Year } from '../../draw/schemas.ts';
@@ -18,7 +18,7 @@ export const planRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: TAGS,
         summary: '年度抽查工作计划 Annual plans',
-        querystring: Type.Object({ year: Type.Optional(Year), leadDepartment: Type.Optional(DepartmentCode) }),
+        querystring: Query({ year: Type.Optional(Year), leadDepartment: Type.Optional(DepartmentCode) }),
         response: { 200: Type.Object({ plans: Type.Array(Plan) }) },
       },
     },

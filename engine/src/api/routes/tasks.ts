@@ -1,7 +1,7 @@
 // Inspection tasks (/api/tasks): the list with each task's stage, a task's page, create (operators for their
 // department, analysts special tasks only) and a leader's approval of a special task.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { described, Type } from '../../kernel/schema.ts';
+import { described, Query, Type } from '../../kernel/schema.ts';
 import { approveTaskAs, createTaskAs, taskPageFor, taskRowsFor } from '../../draw/operations.ts';
 import { DepartmentCode, Task, TaskBody, TaskDetail, TaskKind, TaskRow, TaskStatus, Year } from '../../draw/schemas.ts';
 import { requirePrincipal } from '../plugins/auth.ts';
@@ -24,7 +24,7 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: TAGS,
         summary: '抽查任务列表 Tasks (operators: those their department leads or takes part in)',
-        querystring: Type.Object({
+        querystring: Query({
           planId: Type.Optional(IdParam('计划编号 plan id, e.g. P2026-0001')),
           year: Type.Optional(Year),
           kind: Type.Optional(TaskKind),

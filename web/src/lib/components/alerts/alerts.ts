@@ -1,13 +1,8 @@
 // The /alerts page's API shape (GET /api/alerts), the evidence chart's Vega-Lite spec and the special-draw link.
 import type { VisualizationSpec } from 'vega-embed';
-import type { Json } from '../../../../../engine/src/api/json.ts';
-import type { alertReportJson } from '../../../../../engine/src/api/routes/risk.ts';
-
-/** GET /api/alerts: the engine's report as the route shapes it (ids, banded weeks), plus where the answer came from. */
-export type AlertReport = Json<ReturnType<typeof alertReportJson>> & { cache: { hit: boolean; dataVersion: string; computedAt: string } };
-export type Alert = AlertReport['alerts'][number];
-export type AlertWeek = Alert['series'][number];
-export type { Name } from '../../../../../engine/src/alerts/alerts.ts';
+/** GET /api/alerts: the engine's report with ids and banded weeks, and where the answer came from. */
+export type { Alert, AlertReport, AlertWeek, Name } from '../../../../../engine/src/api/types.ts';
+import type { Alert } from '../../../../../engine/src/api/types.ts';
 
 /** The ratio a special draw starts from (30% of the region x industry's entities); the leader confirms or changes it on /tasks/new. */
 export const SPECIAL_DRAW_RATIO_BP = 3000;

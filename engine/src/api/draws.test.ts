@@ -4,12 +4,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import yazl from 'yazl';
 import yauzl from 'yauzl';
-import type { Db } from '../../db/duckdb.ts';
-import { buildApp } from '../app.ts';
-import { createTestAccounts, headersFor, type Caller } from '../../auth/test-support.ts';
-import { NOW, openDirectory, WINDOW } from '../../draw/lifecycle.fixture.ts';
-import { DRAW_FILES } from '../../draw/files.ts';
-import { multipartFile } from './uploads.test-support.ts';
+import type { Db } from '../db/duckdb.ts';
+import { buildApp } from './app.ts';
+import { createTestAccounts, headersFor, type Caller } from '../auth/test-support.ts';
+import { NOW, openDirectory, WINDOW } from '../draw/lifecycle.fixture.ts';
+import { DRAW_FILES } from '../draw/files.ts';
+import { multipartFile } from './routes/uploads.test-support.ts';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
 const BEACON = '深证成指 2026-03-02 收盘 10234.56';

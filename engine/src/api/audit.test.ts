@@ -1,10 +1,10 @@
 // The audit chain over HTTP: status with the first broken entry named; the latest entries; operators' limits.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../db/duckdb.ts';
-import { tempDb } from '../../testing/db.ts';
-import { buildApp } from '../app.ts';
-import { createTestAccounts, headersFor, type Caller } from '../../auth/test-support.ts';
-import { canonicalJson, entryHash } from '../../audit/chain.ts';
+import type { Db } from '../db/duckdb.ts';
+import { tempDb } from '../testing/db.ts';
+import { buildApp } from './app.ts';
+import { createTestAccounts, headersFor, type Caller } from '../auth/test-support.ts';
+import { canonicalJson, entryHash } from '../audit/chain.ts';
 
 describe('audit over HTTP', () => {
   let t: Awaited<ReturnType<typeof tempDb>>;

@@ -2,10 +2,10 @@
 // what (operators their own department), filters and their validation, Arrow for the drill-down, the portal's names.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { tableFromIPC } from 'apache-arrow';
-import { buildApp } from '../app.ts';
-import { createTestAccounts, headersFor, type Caller } from '../../auth/test-support.ts';
-import { coverageDb } from '../../coverage/coverage.fixture.ts';
-import { ARROW_STREAM } from '../tabular.ts';
+import { buildApp } from './app.ts';
+import { createTestAccounts, headersFor, type Caller } from '../auth/test-support.ts';
+import { coverageDb } from '../coverage/coverage.fixture.ts';
+import { ARROW_STREAM } from './tabular.ts';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
 

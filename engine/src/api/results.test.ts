@@ -1,12 +1,12 @@
 // A results round trip through HTTP alone: the inspecting department's operator enters, corrects, reviews the free
 // text and publishes; the public reads it redacted. Another department's operator is refused with 403.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Db } from '../../db/duckdb.ts';
-import { buildApp } from '../app.ts';
-import { createTestAccounts, headersFor, type Caller } from '../../auth/test-support.ts';
-import { WorkCalendar } from '../../reference/load.ts';
-import { publicationDueOn } from '../../results/deadline.ts';
-import { cloneTemplate, IN_WINDOW, resultsTemplate, staffedObject, type ResultsTemplate } from '../../results/results.fixture.ts';
+import type { Db } from '../db/duckdb.ts';
+import { buildApp } from './app.ts';
+import { createTestAccounts, headersFor, type Caller } from '../auth/test-support.ts';
+import { WorkCalendar } from '../reference/load.ts';
+import { publicationDueOn } from '../results/deadline.ts';
+import { cloneTemplate, IN_WINDOW, resultsTemplate, staffedObject, type ResultsTemplate } from '../results/results.fixture.ts';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
 

@@ -1,11 +1,11 @@
 // The public portal against a confidential draw: before its window closes only the commitment and digest; after,
 // the selection and teams by id; never a tier, never an inspector's name.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Db } from '../../db/duckdb.ts';
-import { buildApp } from '../app.ts';
-import { commitDraw } from '../../draw/lifecycle.ts';
-import { samrTask, shenzhenPlan } from '../../draw/lifecycle.fixture.ts';
-import { cloneTemplate, NOW, resultsTemplate, type ResultsTemplate } from '../../results/results.fixture.ts';
+import type { Db } from '../db/duckdb.ts';
+import { buildApp } from './app.ts';
+import { commitDraw } from '../draw/lifecycle.ts';
+import { samrTask, shenzhenPlan } from '../draw/lifecycle.fixture.ts';
+import { cloneTemplate, NOW, resultsTemplate, type ResultsTemplate } from '../results/results.fixture.ts';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
 

@@ -3,12 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATA_DIR } from '../../kernel/config.ts';
-import type { Db } from '../../db/duckdb.ts';
-import { tempDb } from '../../testing/db.ts';
-import { buildApp } from '../app.ts';
-import { createTestAccounts, headersFor, type Caller } from '../../auth/test-support.ts';
-import { multipartFile } from './uploads.test-support.ts';
+import { DATA_DIR } from '../kernel/config.ts';
+import type { Db } from '../db/duckdb.ts';
+import { tempDb } from '../testing/db.ts';
+import { buildApp } from './app.ts';
+import { createTestAccounts, headersFor, type Caller } from '../auth/test-support.ts';
+import { multipartFile } from './routes/uploads.test-support.ts';
 
 const ENTITIES_CSV = readFileSync(resolve(DATA_DIR, 'fixtures/import/entities.csv'), 'utf8');
 

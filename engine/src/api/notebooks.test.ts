@@ -1,10 +1,10 @@
 // The notebooks over HTTP: the list, a live read-only run with its cells, the HTML file, and names that are not
 // notebooks (404, never a path). Run on a fresh database, the shipped notebooks must run without a single error.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDb } from '../../testing/db.ts';
-import type { Db } from '../../db/duckdb.ts';
-import { buildApp } from '../app.ts';
-import { createTestAccounts, headersFor, type Caller } from '../../auth/test-support.ts';
+import { tempDb } from '../testing/db.ts';
+import type { Db } from '../db/duckdb.ts';
+import { buildApp } from './app.ts';
+import { createTestAccounts, headersFor, type Caller } from '../auth/test-support.ts';
 
 type App = Awaited<ReturnType<typeof buildApp>>;
 
