@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { DATA_DIR } from '../../engine/src/config.ts';
+import { DATA_DIR } from '../../engine/src/kernel/config.ts';
 import { sql } from '../../engine/src/db/sql.ts';
 import { BLOCK_FILES, EntityGenerator, HEADERS, type BlockFile } from './entities.ts';
 import { buildInspectors, inspectorsCsv } from './inspectors.ts';

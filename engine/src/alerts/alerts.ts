@@ -5,7 +5,7 @@
 import { listValue } from '@duckdb/node-api';
 import { Db, type Queryable } from '../db/duckdb.ts';
 import { sql, sqlFolder, type Sql } from '../db/sql.ts';
-import { isFresh, refreshDerivedTable, type DerivedTableDef, type RefreshResult } from '../risk/derived.ts';
+import { isFresh, refreshDerivedTable, type DerivedTableDef, type RefreshResult } from '../kernel/derived.ts';
 import { benjaminiHochberg, binomialUpperTail, noncentralHypergeometricUpperTail } from './stats.ts';
 
 const query = sqlFolder(import.meta.url);

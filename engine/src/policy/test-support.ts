@@ -1,7 +1,7 @@
 // Test support for the policy and alerts tests: a migrated temporary database with the reference data loaded, the
 // small committed fixtures of data/fixtures/policy, and generated provinces imported through the real importer.
 import { resolve } from 'node:path';
-import { DATA_DIR } from '../config.ts';
+import { DATA_DIR } from '../kernel/config.ts';
 import type { Queryable } from '../db/duckdb.ts';
 import { tempDb } from '../testing/db.ts';
 import { insertGivenScores } from '../risk/score.ts';

@@ -7,7 +7,7 @@ import { importFile } from '../ingest/import.ts';
 import { generateProvince } from '../../../data/generator/generate.ts';
 import { addDays } from '../alerts/alerts.ts';
 import { computeStoredNorms, ENTITY_FACTS, featuresQuery, refreshFactsTable, storedFeaturesQuery, UNORDERED } from './features.ts';
-import { isFresh } from './derived.ts';
+import { isFresh } from '../kernel/derived.ts';
 import { sql } from '../db/sql.ts';
 
 type Row = Record<string, unknown>;

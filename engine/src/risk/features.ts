@@ -2,7 +2,7 @@
 // are derived from when scoring (risk_entity_facts, refreshed entity by entity), and the data's reference date.
 import type { Db, Queryable } from '../db/duckdb.ts';
 import { sql, sqlFolder, type Sql } from '../db/sql.ts';
-import { refreshDerived, type DerivedTableDef, type RefreshResult } from './derived.ts';
+import { refreshDerived, type DerivedTableDef, type RefreshResult } from '../kernel/derived.ts';
 
 const query = sqlFolder(import.meta.url);
 

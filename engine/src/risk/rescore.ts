@@ -11,7 +11,7 @@ import { loadModel } from './model.ts';
 import { binSql, type FeatureColumn, type FittedFeature } from './scorecard.ts';
 import type { TierShares } from './tiers.ts';
 import { addCodeScores, binnedQuery, findNewCodes, ENTITY_CODES, readScoresState, recordScoresState, ROLLBACK, SCORE_CODES, writeAllScores } from './score.ts';
-import type { RefreshResult } from './derived.ts';
+import type { RefreshResult } from '../kernel/derived.ts';
 
 /** Features counted in days from a date among the facts: a bin changes only when the as-of date moves the value across an edge. */
 const DATE_FEATURES: Partial<Record<FeatureColumn, string>> = {

@@ -4,7 +4,7 @@ import type { Db, Queryable } from '../db/duckdb.ts';
 import { sql, type Sql } from '../db/sql.ts';
 import { appendAudit } from '../audit/chain.ts';
 import { CELL_FEATURES, computeStoredNorms, featuresQuery, refreshFacts, storedFeaturesQuery, STORED_NORMS_TABLE, UNORDERED, type Population } from './features.ts';
-import { withoutStringCompression, type RefreshResult } from './derived.ts';
+import { withoutStringCompression, type RefreshResult } from '../kernel/derived.ts';
 import { binCodeSql, contributions, logOdds, scoreFromCodeSql, type Contribution, type Label, type ScorecardParams } from './scorecard.ts';
 import { cutoffsOf, orderedThresholds, targetShares, thresholdAt, tierSql, DEFAULT_TIER_SHARES, type Cutoffs, type Reach, type TierRule, type TierShares, type ScoreBucket } from './tiers.ts';
 import { loadModel, nextModelVersion, saveModel, type FittedModel, type StoredModel } from './model.ts';

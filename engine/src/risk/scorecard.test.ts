@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { tempDb } from '../testing/db.ts';
-import { DATA_DIR } from '../config.ts';
+import { DATA_DIR } from '../kernel/config.ts';
 import {
   binLabels,
   binSql,

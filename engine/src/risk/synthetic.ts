@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { listValue } from '@duckdb/node-api';
 import type { Db } from '../db/duckdb.ts';
 import { sql, sqlFolder } from '../db/sql.ts';
-import { DATA_DIR } from '../config.ts';
+import { DATA_DIR } from '../kernel/config.ts';
 import { COOPERATIVE_PRODUCTS, ENTERPRISE_WORDS, SHOP_WORDS, SURNAMES, TRADE_NAME_CHARS, type Word } from '../../../data/generator/names.ts';
 
 const query = sqlFolder(import.meta.url);
