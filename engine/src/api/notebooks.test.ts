@@ -1,31 +1,23 @@
 // The notebooks over HTTP: the list, a live read-only run with its cells, the HTML file, and names that are not
 // notebooks (404, never a path). Run on a fresh database, the shipped notebooks must run without a single error.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDb } from '../testing/db.ts';
 import type { Db } from '../db/duckdb.ts';
-import { buildApp } from './app.ts';
-import { createTestAccounts, headersFor, type Caller } from '../auth/test-support.ts';
-
-type App = Awaited<ReturnType<typeof buildApp>>;
+import type { Caller } from '../auth/test-support.ts';
+import { referenceApi, type TestApi } from './test-support.ts';
 
 describe('notebooks over HTTP', () => {
-  let t: Awaited<ReturnType<typeof tempDb>>;
   let db: Db;
-  let app: App;
+  let api: TestApi & { db: Db };
 
   beforeAll(async () => {
-    t = await tempDb({ reference: true });
-    db = t.db;
-    await createTestAccounts(db);
-    app = await buildApp({ db });
-    await app.ready();
+    api = await referenceApi();
+    db = api.db;
   });
   afterAll(async () => {
-    await app.close();
-    t.cleanup();
+    await api.close();
   });
 
-  const get = async (caller: Caller, url: string) => app.inject({ method: 'GET', url, headers: await headersFor(db, caller) });
+  const get = (caller: Caller, url: string) => api.call(caller, 'GET', url);
 
   it('lists the three notebooks with their titles', async () => {
     const response = await get('analyst', '/api/notebooks');

@@ -2,35 +2,24 @@
 // lift curve, scores as JSON and Arrow, and alerts with a planted outbreak on a generated province, cached per data version.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableFromIPC } from 'apache-arrow';
-import type { Db } from '../db/duckdb.ts';
-import { buildApp } from './app.ts';
+import { testApi, type TestApi } from './test-support.ts';
 import { ARROW_STREAM } from './tabular.ts';
-import { createTestAccounts, headersFor, type Caller } from '../auth/test-support.ts';
 import { fixtureDb, generatedDb, loadPolicyFixture } from '../policy/test-support.ts';
 import { previewPolicy } from '../policy/preview.ts';
 import { appendAudit } from '../audit/chain.ts';
 
-type App = Awaited<ReturnType<typeof buildApp>>;
-
-function caller(app: App, db: Db) {
-  return async (who: Caller, method: 'GET' | 'POST', url: string, payload?: object, headers: Record<string, string> = {}) =>
-    app.inject({ method, url, headers: { ...(await headersFor(db, who)), ...headers }, ...(payload ? { payload } : {}) });
-}
-
 describe('policy over HTTP (hand-computed fixture)', () => {
   let t: Awaited<ReturnType<typeof fixtureDb>>;
-  let app: App;
-  let call: ReturnType<typeof caller>;
+  let api: TestApi;
+  let call: TestApi['call'];
   beforeAll(async () => {
     t = await fixtureDb();
     await loadPolicyFixture(t.db);
-    await createTestAccounts(t.db);
-    app = await buildApp({ db: t.db });
-    await app.ready();
-    call = caller(app, t.db);
+    api = await testApi(t.db);
+    call = api.call;
   });
   afterAll(async () => {
-    await app.close();
+    await api.close();
     t.cleanup();
   });
 
@@ -115,17 +104,15 @@ describe('policy over HTTP (hand-computed fixture)', () => {
 
 describe('models, scores and alerts on a generated province (20,000 entities, an outbreak planted in Nanshan x catering)', () => {
   let t: Awaited<ReturnType<typeof generatedDb>>;
-  let app: App;
-  let call: ReturnType<typeof caller>;
+  let api: TestApi;
+  let call: TestApi['call'];
   beforeAll(async () => {
     t = await generatedDb({ entities: 20_000, seed: 2, outbreaks: ['440305:H:10'] });
-    await createTestAccounts(t.db);
-    app = await buildApp({ db: t.db });
-    await app.ready();
-    call = caller(app, t.db);
+    api = await testApi(t.db);
+    call = api.call;
   });
   afterAll(async () => {
-    await app.close();
+    await api.close();
     t.cleanup();
   });
 

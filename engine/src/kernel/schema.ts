@@ -36,6 +36,11 @@ export function Query<P extends TProperties>(properties: P): TObject<P> {
   return (required.length ? { ...rest, required } : rest) as TObject<P>;
 }
 
+/** The properties of `value` that `schema` declares: in the engine the whitelist the serializer is on the wire. */
+export function declaredOnly<T extends TObject>(schema: T, value: Static<T>): Static<T> {
+  return Object.fromEntries(Object.keys(schema.properties).filter((key) => key in value).map((key) => [key, (value as Record<string, unknown>)[key]])) as Static<T>;
+}
+
 /** One of the given strings: `{ type: 'string', enum: [...] }`. */
 export function StringEnum<const V extends readonly string[]>(values: V, options: { description?: string; default?: V[number] } = {}) {
   return Type.Unsafe<V[number]>({ type: 'string', enum: [...values], ...options });

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Queryable } from '../db/duckdb.ts';
 import { bilingual, EngineError } from '../kernel/errors.ts';
-import type { PublicDrawDetail, PublicDrawSummary, PublicItem, PublicPlan, PublicResult, PublicTask, ResultSearchPage } from './schemas.ts';
+import { PublicDrawSummary, type PublicDrawDetail, type PublicItem, type PublicPlan, type PublicResult, type PublicTask, type ResultSearchPage } from './schemas.ts';
+import { declaredOnly } from '../kernel/schema.ts';
 
 export type { PublicDrawDetail, PublicDrawSummary, PublicItem, PublicPlan, PublicResult, PublicTask, ResultSearchPage };
 import { sqlString } from '../db/values.ts';
@@ -98,29 +99,9 @@ export const PORTAL_DRAW_FILES = ['manifest.json', 'inspectors.csv', 'exclusions
 export const WITHHELD_DRAW_FILES = ['population.csv', 'selection.csv'] as const;
 export type PortalDrawFile = (typeof PORTAL_DRAW_FILES)[number];
 
+/** What the public may always see of a draw: commitment, digest, times, beacon, and whether it is published yet. */
 function summaryOf(d: DrawHeader, now: Date): PublicDrawSummary {
-  return {
-    id: d.id,
-    taskId: d.taskId,
-    taskName: d.taskName,
-    taskKind: d.taskKind,
-    departments: d.departments,
-    protocol: d.protocol,
-    status: d.status,
-    commitment: d.commitment,
-    populationDigest: d.populationDigest,
-    populationSize: d.populationSize,
-    beacon: d.beacon,
-    grindProof: d.grindProof,
-    committedAt: d.committedAt,
-    beaconedAt: d.beaconedAt,
-    drawnAt: d.drawnAt,
-    voidedAt: d.voidedAt,
-    voidReason: d.voidReason,
-    windowStart: d.windowStart,
-    windowEnd: d.windowEnd,
-    published: isPublished(d, now),
-  };
+  return declaredOnly(PublicDrawSummary, { ...d, published: isPublished(d, now) });
 }
 
 /** Every draw, newest first: commitment and population digest from the moment of commitment. */
