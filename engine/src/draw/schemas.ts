@@ -1,6 +1,6 @@
 // The shapes of plans, tasks and draws, declared once: the engine's types (Static<>) and the API's schemas (validation,
 // serialization, OpenAPI). Instants are Dates here and ISO times on the wire; the manifest keeps its own field names.
-import { DateTime, described, IsoDate, Nullable, RatioBp, RecordOf, StringEnum, Type, type Static } from '../kernel/schema.ts';
+import { DateTime, IsoDate, Nullable, RatioBp, RecordOf, StringEnum, Type, type Static } from '../kernel/schema.ts';
 
 export const TASK_KINDS = ['general', 'key', 'special'] as const;
 export const TaskKind = StringEnum(TASK_KINDS, { description: '一般 general / 重点 key / 专项 special' });

@@ -13,9 +13,9 @@ export type { PublicDrawDetail, PublicDrawSummary, PublicItem, PublicPlan, Publi
 import { sqlString } from '../db/values.ts';
 import { drawRecord } from '../draw/export.ts';
 import { writeDrawFiles } from '../draw/files.ts';
-import { getDraw, isPublished, listDraws, publicView, type DrawHeader, type DrawStatus, type PublicDrawFields } from '../draw/lifecycle.ts';
+import { getDraw, isPublished, listDraws, publicView, type DrawHeader, type DrawStatus } from '../draw/lifecycle.ts';
 import { listPlans } from '../draw/plans.ts';
-import { listTasks, type TaskKind } from '../draw/tasks.ts';
+import { listTasks } from '../draw/tasks.ts';
 import { shanghaiDate } from '../kernel/time.ts';
 import { PublicSearchIndex, type MatchKind } from './search-index.ts';
 
