@@ -9,8 +9,8 @@ import { ARROW_STREAM, replyTable, tableResponse } from './tabular.ts';
 describe('replyTable', async () => {
   const t = await tempDb();
   const app = Fastify();
-  const row = Type.Object({ city: Type.String(), n: Type.Number() });
-  app.get('/t', { schema: { response: { 200: tableResponse(row, { total: Type.Number() }) } } }, (request, reply) =>
+  const page = Type.Object({ total: Type.Number(), rows: Type.Array(Type.Object({ city: Type.String(), n: Type.Number() })) });
+  app.get('/t', { schema: { response: { 200: tableResponse(page) } } }, (request, reply) =>
     replyTable(request, reply, t.db, { statement: sql`SELECT * FROM (VALUES ('广州市', 3), ('深圳市', 5)) v(city, n) ORDER BY n`, extra: { total: 8 } }),
   );
   afterAll(async () => {

@@ -24,13 +24,12 @@ export async function replyTable<R extends FastifyReply>(request: FastifyRequest
   return reply.send({ ...table.extra, rows: await q.query(table.statement, table.params) }) as R;
 }
 
-/** The 200 response of a tabular route: JSON `{ rows: [row], ...extra }`, or the same columns as an Arrow IPC stream. */
-export function tableResponse<Row extends TSchema, Extra extends Record<string, TSchema> = Record<never, TSchema>>(row: Row, extraProperties?: Extra) {
-  const json = Type.Object({ ...(extraProperties ?? ({} as Extra)), rows: Type.Array(row) });
-  return Type.Unsafe<Static<typeof json> | Buffer>({
+/** The 200 response of a tabular route: the JSON page (`{ rows: [row], ...figures }`), or its rows as an Arrow IPC stream. */
+export function tableResponse<Page extends TSchema>(page: Page) {
+  return Type.Unsafe<Static<Page> | Buffer>({
     description: `JSON（默认）或 Arrow IPC（Accept: ${ARROW_STREAM}） JSON by default, Arrow IPC stream when asked`,
     content: {
-      'application/json': { schema: json },
+      'application/json': { schema: page },
       [ARROW_STREAM]: { schema: { type: 'string', format: 'binary' } },
     },
   });

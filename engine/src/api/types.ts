@@ -18,7 +18,7 @@ import type * as ImportShapes from '../ingest/schemas.ts';
 import type { ErrorAnswer as ErrorShape } from './schemas.ts';
 
 export type { Json };
-export type { Name, RatioBp, Tier } from '../kernel/schema.ts';
+export type { CodeName as NamedCode, Name, RatioBp, Tier } from '../kernel/schema.ts';
 
 /** Every refused request (4xx): a stable code to key on, the message in both languages, and the code's parameters. */
 export type ErrorAnswer = ErrorShape;
@@ -30,8 +30,8 @@ export type TeamEntry = DrawShapes.TeamEntry;
 export type Task = Json<DrawShapes.Task>;
 export type TaskRow = Json<DrawShapes.TaskRow>;
 export type TaskDetail = Json<DrawShapes.TaskDetail>;
-/** What POST /api/tasks takes (ratiosBp: per tier or stratum, each a RatioBp). */
-export type TaskBody = DrawShapes.TaskBody;
+/** What POST /api/tasks takes (ratiosBp: per tier or stratum, each a RatioBp); the author is the session's. */
+export type NewTask = DrawShapes.TaskBody;
 export type ChecklistItem = DrawShapes.ChecklistEntry;
 export type Stratum = DrawShapes.Stratum;
 export type Draw = Json<DrawShapes.Draw>;
@@ -39,6 +39,7 @@ export type Draw = Json<DrawShapes.Draw>;
 export type DrawDetail = Json<DrawShapes.DrawPage>;
 export type SelectionRow = DrawShapes.SelectionEntry;
 export type TeamMember = SelectionRow['team'][number];
+export type UnstaffedObject = DrawShapes.UnstaffedObject;
 export type VerifyAnswer = Json<DrawShapes.VerifyAnswer>;
 export type VerifyCheck = VerifyAnswer['checks'][number];
 export type TaskOptions = ReferenceShapes.ReferenceNames;
@@ -60,12 +61,15 @@ export type Backtest = Json<RiskShapes.ModelBacktest>;
 export type TierOutcome = Backtest['tiers'][number];
 export type TierCountRow = RiskShapes.TierCountRow;
 export type ScoreRow = RiskShapes.ScoreRow;
+export type ScorePage = RiskShapes.ScorePage;
+export type TierCountTable = RiskShapes.TierCountTable;
 export type ScoreExplanation = RiskShapes.ScoreExplanation;
 
 // ---- regional alerts (/api/alerts) ----
 export type AlertReport = Json<AlertShapes.AlertAnswer>;
 export type Alert = AlertReport['alerts'][number];
 export type AlertWeek = Alert['series'][number];
+export type Severity = Alert['severity'];
 
 // ---- results (/api/results) ----
 export type { AssignmentState, DeadlineState, FindingsReview } from '../results/schemas.ts';
@@ -106,6 +110,9 @@ export type Freshness = CoverageShapes.Freshness;
 export type OutcomesReport = CoverageShapes.OutcomesAnswer;
 export type OutcomeGroup = CoverageShapes.OutcomeGroup;
 export type OutcomeResultRow = Json<CoverageShapes.OutcomeResultRow>;
+export type OutcomeResultsPage = Json<CoverageShapes.OutcomeResultsPage>;
+/** The filters of GET /api/outcomes (null or absent: all) and what the drill-down narrows them to. */
+export type { OutcomeFilters, OutcomeResultsQuery } from '../coverage/outcomes.ts';
 
 // ---- notebooks (/api/notebooks) ----
 export type { CellError, CellRun, ChartCellRun, MarkdownCellRun, NotebookEntry, NotebookRun, ResultColumn, ResultRow, SqlCellRun } from '../notebooks/schemas.ts';
@@ -113,7 +120,7 @@ export type { CellError, CellRun, ChartCellRun, MarkdownCellRun, NotebookEntry, 
 // ---- the audit log, accounts, imports ----
 export type AuditTrail = Json<AuditShapes.AuditTrail>;
 export type AuditEntry = Json<AuditShapes.AuditEntryView>;
-export type ChainVerdict = Json<AuditShapes.ChainVerdict>;
+export type ChainStatus = Json<AuditShapes.ChainVerdict>;
 export type { Role } from '../auth/schemas.ts';
 export type Session = Json<AuthShapes.SessionAnswer>;
 export type UserRecord = Json<AuthShapes.UserRecord>;

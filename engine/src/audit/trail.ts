@@ -14,7 +14,7 @@ export const AuditEntryView = Type.Object({
   actor: Type.String({ description: '操作人 who' }),
   action: Type.String({ description: '操作，如 task.create, draw.commit, result.enter what, e.g. task.create, draw.commit, result.enter' }),
   subject: Nullable(Type.String()),
-  payload: Type.Unknown({ description: '记录的内容（规范 JSON） what was recorded (canonical JSON)' }),
+  payload: Type.Unsafe<Record<string, unknown> | null>({ description: '记录的内容（规范 JSON） what was recorded (canonical JSON)' }),
   prevHash: Type.String(),
   hash: Type.String(),
 });
@@ -89,7 +89,7 @@ const toEntry = (r: EntryRow): AuditEntryView => ({
   actor: r.actor,
   action: r.action,
   subject: r.subject,
-  payload: JSON.parse(r.payload) as unknown,
+  payload: JSON.parse(r.payload) as Record<string, unknown> | null,
   prevHash: r.prev_hash,
   hash: r.hash,
 });

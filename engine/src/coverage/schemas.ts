@@ -186,3 +186,7 @@ export const OutcomeResultRow = Type.Object({
   published_at: DateTime,
 });
 export type OutcomeResultRow = Static<typeof OutcomeResultRow>;
+
+/** GET /api/outcomes/results as JSON: one page of the drill-down beside the total. */
+export const OutcomeResultsPage = Type.Object({ total: int, limit: int, offset: int, rows: Type.Array(OutcomeResultRow) });
+export type OutcomeResultsPage = Static<typeof OutcomeResultsPage>;

@@ -98,6 +98,8 @@ export const TierCountRow = Type.Object({
   meanScore: Type.Number({ description: '平均发现问题概率 mean predicted probability of a finding' }),
 });
 export type TierCountRow = Static<typeof TierCountRow>;
+export const TierCountTable = Type.Object({ by: Type.String(), rows: Type.Array(TierCountRow) });
+export type TierCountTable = Static<typeof TierCountTable>;
 
 export const ScoreRow = Type.Object({
   objectId: Type.String(),
@@ -111,6 +113,9 @@ export const ScoreRow = Type.Object({
   modelVersion: Type.Integer(),
 });
 export type ScoreRow = Static<typeof ScoreRow>;
+/** One page of scored entities beside how many match. */
+export const ScorePage = Type.Object({ total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer(), rows: Type.Array(ScoreRow) });
+export type ScorePage = Static<typeof ScorePage>;
 
 export const ContributionView = Type.Object({
   column: Type.String(),

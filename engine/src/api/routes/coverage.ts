@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Query, Type } from '../../kernel/schema.ts';
 import { shanghaiDate } from '../../kernel/time.ts';
 import { coverageFor, outcomeFilters, outcomeResults, outcomesFor, thisYear } from '../../coverage/answers.ts';
-import { CoverageAnswer, OutcomeResultRow, OutcomesAnswer } from '../../coverage/schemas.ts';
+import { CoverageAnswer, OutcomeResultsPage, OutcomesAnswer } from '../../coverage/schemas.ts';
 import { CoverageStore } from '../../coverage/store.ts';
 import { requirePrincipal } from '../plugins/auth.ts';
 import { replyTable, tableResponse } from '../tabular.ts';
@@ -81,7 +81,7 @@ export const coverageRoutes: FastifyPluginAsyncTypebox = async (app) => {
           limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),
           offset: Type.Integer({ minimum: 0, default: 0 }),
         }),
-        response: { 200: tableResponse(OutcomeResultRow, { total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() }) },
+        response: { 200: tableResponse(OutcomeResultsPage) },
       },
     },
     async (request, reply) => outcomeResults(store, request.query, (q, table) => replyTable(request, reply, q, table)),

@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Query, StringEnum, Tier, Type } from '../../kernel/schema.ts';
 import { scoreExplanation, scorePage, tierCounts } from '../../risk/score-views.ts';
-import { SCORE_GROUPINGS, ScoreExplanation, ScoreRow, TierCountRow } from '../../risk/schemas.ts';
+import { SCORE_GROUPINGS, ScoreExplanation, ScorePage, TierCountTable } from '../../risk/schemas.ts';
 import { errorAnswer } from '../schemas.ts';
 import { replyTable, tableResponse } from '../tabular.ts';
 import { LEADERS } from '../roles.ts';
@@ -21,7 +21,7 @@ export const scoreRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: TAGS,
         summary: '各地市、区县或行业的风险等级分布 Tier counts per city, district or industry (aggregated in DuckDB)',
         querystring: Query({ by: StringEnum(SCORE_GROUPINGS), region: Type.Optional(RegionQuery), industry: Type.Optional(IndustryQuery) }),
-        response: { 200: tableResponse(TierCountRow, { by: Type.String() }) },
+        response: { 200: tableResponse(TierCountTable) },
       },
     },
     async (request, reply) => replyTable(request, reply, app.db, tierCounts(request.query.by, request.query)),
@@ -41,7 +41,7 @@ export const scoreRoutes: FastifyPluginAsyncTypebox = async (app) => {
           limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
           offset: Type.Integer({ minimum: 0, maximum: 100_000_000, default: 0 }),
         }),
-        response: { 200: tableResponse(ScoreRow, { total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() }) },
+        response: { 200: tableResponse(ScorePage) },
       },
     },
     async (request, reply) => replyTable(request, reply, app.db, await scorePage(app.db, request.query, request.query)),
