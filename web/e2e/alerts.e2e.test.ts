@@ -1,7 +1,7 @@
 // 风险预警 /alerts in the browser: the list equals GET /api/alerts, the planted Nanshan x catering outbreak is shown,
 // its evidence chart draws, its special-draw link carries region and industry; operators get the no-access state.
 import { describe, it, expect } from 'vitest';
-import { CHROMIUM, apiAs, openPage, screenshot } from './harness.ts';
+import { CHROMIUM, openPage, screenshot } from './harness.ts';
 import { useFairdraw } from './fixture.ts';
 
 const NANSHAN_CATERING = 'complaints:440305:H';

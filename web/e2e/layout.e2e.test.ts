@@ -1,6 +1,6 @@
 // The shell every page shares: sign-in, the menu by role, the language switch, signed-out visitors.
 import { describe, it, expect } from 'vitest';
-import { CHROMIUM, openPage, screenshot, type Fairdraw } from './harness.ts';
+import { CHROMIUM, openPage, screenshot } from './harness.ts';
 import { useFairdraw } from './fixture.ts';
 
 describe.skipIf(!CHROMIUM)('dashboard shell', () => {

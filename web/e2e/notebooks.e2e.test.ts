@@ -1,7 +1,7 @@
 // 笔记本 Notebooks: the list shows the three shipped notebooks; one opened runs live with every chart drawn, the same
 // row counts as the API, no console errors; the HTML download is the self-contained file; operators are refused.
 import { describe, it, expect } from 'vitest';
-import { apiAs, CHROMIUM, openPage, screenshot, type Fairdraw } from './harness.ts';
+import { apiAs, CHROMIUM, openPage, screenshot } from './harness.ts';
 import { useFairdraw } from './fixture.ts';
 
 interface ApiCell {

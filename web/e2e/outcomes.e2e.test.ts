@@ -2,7 +2,7 @@
 // agrees, a click on a chart drills down to the published results, operators are kept out, a city prints on one A4 page.
 import { describe, it, expect } from 'vitest';
 import type { Page } from 'playwright-core';
-import { CHROMIUM, apiAs, openPage, screenshot } from './harness.ts';
+import { CHROMIUM, openPage, screenshot } from './harness.ts';
 import { useFairdraw } from './fixture.ts';
 
 interface Group {

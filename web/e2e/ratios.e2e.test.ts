@@ -3,7 +3,7 @@
 // operators get the no-access state.
 import { describe, it, expect } from 'vitest';
 import type { Page } from 'playwright-core';
-import { CHROMIUM, apiAs, openPage, screenshot, type ApiClient } from './harness.ts';
+import { CHROMIUM, openPage, screenshot, type ApiClient } from './harness.ts';
 import { useFairdraw } from './fixture.ts';
 
 const TIERS = ['A', 'B', 'C', 'D'] as const;

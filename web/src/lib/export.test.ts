@@ -8,13 +8,13 @@ const columns: ExportColumn[] = [
   { key: 'count', label: 'count', numeric: true },
 ];
 
-/** What a download hands the browser: the file's blob and name. */
+/** What a download hands the browser: each file's blob, and the link that names and clicks it. */
 function captureDownloads() {
-  const files: Array<{ blob: Blob; name: string }> = [];
+  const files: Array<{ blob: Blob }> = [];
   const link = { href: '', download: '', click: vi.fn(), remove: vi.fn() };
   vi.stubGlobal('document', { createElement: () => link, body: { append: vi.fn() } });
   vi.spyOn(URL, 'createObjectURL').mockImplementation((blob) => {
-    files.push({ blob: blob as Blob, name: '' });
+    files.push({ blob: blob as Blob });
     return 'blob:fairdraw';
   });
   vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => undefined);
