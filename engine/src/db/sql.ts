@@ -76,6 +76,12 @@ sql.literal = (value: string | number | boolean | null): Sql => {
   return trusted(`'${value.replaceAll("'", "''")}'`);
 };
 
+/**
+ * SQL text that is a whole statement or script as people wrote it, not built from values: a migration file, an
+ * analyst's notebook cell (which the notebook runner checks is a read before it runs). Never a request value.
+ */
+sql.verbatim = (text: string): Sql => trusted(text);
+
 /** The pieces joined by a separator (', ' by default); an empty list gives an empty piece. */
 sql.join = (pieces: readonly Sql[], separator = ', '): Sql => {
   if (!pieces.length) return sql.empty;
