@@ -4,6 +4,7 @@ import { sql, type Sql } from '../db/sql.ts';
 import type { FieldDef, FieldType, Kind, KindDef } from './formats.ts';
 import type { SourceTable } from '../kernel/derived.ts';
 
+// The import's temporary tables, on its own connection.
 export const STAGING = sql`import_staging`;
 export const PROBLEMS = sql`import_problems`;
 export const READY = sql`import_ready`;
@@ -26,6 +27,7 @@ export function createStagingSql(def: KindDef): Sql {
 export const CREATE_PROBLEMS_SQL = sql`CREATE OR REPLACE TEMP TABLE ${PROBLEMS} (
   line_no INTEGER NOT NULL, field_pos INTEGER NOT NULL, field VARCHAR NOT NULL, value VARCHAR, reason VARCHAR NOT NULL, reason_zh VARCHAR NOT NULL)`;
 
+// Drops the import's temporary tables.
 export const DROP_SQL = sql`DROP TABLE IF EXISTS ${READY}; DROP TABLE IF EXISTS ${STAGING}; DROP TABLE IF EXISTS ${PROBLEMS};`;
 
 const keyFields = (def: KindDef) => def.fields.filter((f) => f.key);
