@@ -36,10 +36,7 @@ export async function loadPolicyFixture(q: Queryable, options: { withModels?: bo
   const f = (name: string) => csv(resolve(POLICY_FIXTURES, name));
   await q.exec(sql`INSERT INTO objects (id, object_kind, name, entity_type, region_code, industry_code, established_on, status, responsible_departments)
     SELECT id, 'entity', name, 'enterprise', region_code, industry_code, DATE '2015-01-01', status, ['SAMR'] FROM ${f('objects.csv')}`);
-  // insertGivenScores still takes text until risk/ builds it as a piece
-  const scores = sql`SELECT id AS object_id, 2 AS model_version, CAST(score AS DOUBLE) AS score, tier
-    FROM read_csv(${sql.literal(resolve(POLICY_FIXTURES, 'objects.csv'))}, header = true, all_varchar = true) WHERE tier IS NOT NULL`;
-  await insertGivenScores(q, scores.text);
+  await insertGivenScores(q, sql`SELECT id AS object_id, 2 AS model_version, CAST(score AS DOUBLE) AS score, tier FROM ${f('objects.csv')} WHERE tier IS NOT NULL`);
   await q.exec(sql`INSERT INTO inspection_results (result_id, object_id, inspected_on, department_code, item_code, outcome_code, inspector_ids, task_ref)
     SELECT result_id, object_id, CAST(inspected_on AS DATE), department_code, item_code, outcome_code, ['I1', 'I2'], task_ref FROM ${f('results.csv')}`);
   for (const d of await q.query<{ id: string; task_id: string; status: string; drawn_at: string }>(sql`SELECT * FROM ${f('draws.csv')}`)) {
