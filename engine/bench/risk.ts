@@ -83,7 +83,7 @@ async function writeDayOfRecords(db: Db, day: string, complaints: number): Promi
        SELECT ${`${tag}-C`} || row_number() OVER (), id, CAST(${`${day} 10:00:00+08`} AS TIMESTAMPTZ), region_code, 'complaint', '基准测试', NULL
        FROM (SELECT id, region_code FROM objects WHERE object_kind = 'entity' AND status = 'active' USING SAMPLE ${sql.literal(complaints)} ROWS)`,
     );
-    await recordSourceWrite(tx, 'complaints', { rowsAdded: rows, entitiesSql: `SELECT object_id FROM complaints WHERE complaint_id LIKE '${tag}-C%'` });
+    await recordSourceWrite(tx, 'complaints', { rowsAdded: rows, entitiesSql: sql`SELECT object_id FROM complaints WHERE complaint_id LIKE ${`${tag}-C%`}` });
     written += rows;
   });
   await db.transaction(async (tx) => {
@@ -93,13 +93,13 @@ async function writeDayOfRecords(db: Db, day: string, complaints: number): Promi
        SELECT ${`${tag}-R`} || row_number() OVER (), id, ${day}::DATE, 'SAMR', 'SAMR-001', CASE WHEN random() < 0.25 THEN 'FIXED' ELSE 'NO_PROBLEM' END, ['BENCH'], NULL
        FROM (SELECT id FROM objects WHERE object_kind = 'entity' AND status = 'active' USING SAMPLE ${sql.literal(results)} ROWS)`,
     );
-    await recordSourceWrite(tx, 'inspection_results', { rowsAdded: rows, entitiesSql: `SELECT object_id FROM inspection_results WHERE result_id LIKE '${tag}-R%'` });
+    await recordSourceWrite(tx, 'inspection_results', { rowsAdded: rows, entitiesSql: sql`SELECT object_id FROM inspection_results WHERE result_id LIKE ${`${tag}-R%`}` });
     written += rows;
   });
   await db.transaction(async (tx) => {
     await tx.exec(sql`CREATE OR REPLACE TEMP TABLE bench_corrected AS SELECT complaint_id, object_id FROM complaints
       WHERE object_id IS NOT NULL AND complaint_id NOT LIKE 'BENCH-%' USING SAMPLE ${sql.literal(results)} ROWS`);
-    await recordSourceWrite(tx, 'complaints', { rowsAdded: 0, entitiesSql: 'SELECT object_id FROM bench_corrected' });
+    await recordSourceWrite(tx, 'complaints', { rowsAdded: 0, entitiesSql: sql`SELECT object_id FROM bench_corrected` });
     written += await inserted(tx, sql`UPDATE complaints SET received_at = CAST(${`${day} 09:00:00+08`} AS TIMESTAMPTZ) WHERE complaint_id IN (SELECT complaint_id FROM bench_corrected)`);
     await tx.exec(sql`DROP TABLE bench_corrected`);
   });

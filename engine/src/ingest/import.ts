@@ -194,7 +194,7 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
       const touched = changedEntitiesSql(def);
       if (touched && counts.accepted + counts.updated > 0) {
         const listed = counts.accepted + counts.updated <= MAX_LISTED_ROWS;
-        await recordSourceWrite(conn, ENTITY_RECORDS[def.kind]!.table, { rowsAdded: counts.accepted, entitiesSql: listed ? touched.text : undefined });
+        await recordSourceWrite(conn, ENTITY_RECORDS[def.kind]!.table, { rowsAdded: counts.accepted, entitiesSql: listed ? touched : undefined });
       }
       for (const write of writeSql(def)) await conn.exec(write);
       await appendAudit(conn, {
