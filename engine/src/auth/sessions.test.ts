@@ -82,7 +82,8 @@ describe('sessions', () => {
     ]);
     expect(results.map((r) => r.ok)).toEqual([true, false, false]);
     const audit = await t.db.query<{ actor: string; action: string; subject: string; payload: string }>(
-      sql`SELECT actor, action, subject, payload::VARCHAR AS payload FROM audit_log WHERE action LIKE 'auth.%' ORDER BY subject, action`);
+      sql`SELECT actor, action, subject, payload::VARCHAR AS payload FROM audit_log WHERE action LIKE 'auth.%' ORDER BY subject, action`,
+    );
     expect(audit.map((a) => [a.actor, a.action, a.subject, JSON.parse(a.payload)])).toEqual([
       ['ana', 'auth.login', 'ana', { ip: '10.0.0.2' }],
       ['anonymous', 'auth.login_failed', 'ana', { ip: '10.0.0.3', reason: 'wrong_password' }],

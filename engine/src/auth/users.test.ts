@@ -21,7 +21,8 @@ describe('accounts', () => {
 
   it('audits the creation without the password', async () => {
     const entry = await t.db.one<{ actor: string; action: string; subject: string; payload: string }>(
-      sql`SELECT actor, action, subject, payload::VARCHAR AS payload FROM audit_log WHERE action = 'user.create' AND subject = 'wang.li'`);
+      sql`SELECT actor, action, subject, payload::VARCHAR AS payload FROM audit_log WHERE action = 'user.create' AND subject = 'wang.li'`,
+    );
     expect(entry).toMatchObject({ actor: 'tester', subject: 'wang.li' });
     expect(JSON.parse(entry!.payload)).toEqual({ department: 'SAMR', role: 'operator' });
     const all = await t.db.query<{ text: string }>(sql`SELECT payload::VARCHAR AS text FROM audit_log`);

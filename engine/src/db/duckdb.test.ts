@@ -25,7 +25,8 @@ describe('Db', () => {
     const t = await tempDb();
     try {
       const row = await t.db.one<{ n: number; d: string; ts: Date }>(
-        sql`SELECT 12::BIGINT AS n, DATE '2026-11-28' AS d, TIMESTAMPTZ '2026-11-28 08:00:00+08' AS ts`);
+        sql`SELECT 12::BIGINT AS n, DATE '2026-11-28' AS d, TIMESTAMPTZ '2026-11-28 08:00:00+08' AS ts`,
+      );
       expect(row).toEqual({ n: 12, d: '2026-11-28', ts: new Date('2026-11-28T00:00:00Z') });
     } finally {
       t.cleanup();

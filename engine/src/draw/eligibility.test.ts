@@ -35,14 +35,16 @@ describe('eligibility', () => {
   /** Population ids of a committed draw, by fixture index. */
   async function populationOf(drawId: string): Promise<number[]> {
     const rows = await db.query<{ i: number }>(
-      sql`SELECT CAST(replace(o.name, '测试主体', '') AS INTEGER) AS i FROM draw_population p JOIN objects o ON o.id = p.object_id WHERE p.draw_id = ${drawId} ORDER BY i`);
+      sql`SELECT CAST(replace(o.name, '测试主体', '') AS INTEGER) AS i FROM draw_population p JOIN objects o ON o.id = p.object_id WHERE p.draw_id = ${drawId} ORDER BY i`,
+    );
     return rows.map((r) => r.i);
   }
 
   async function inspect(i: number, on: string, ref: string): Promise<void> {
     await db.exec(
       sql`INSERT INTO inspection_results (result_id, object_id, inspected_on, department_code, item_code, outcome_code, inspector_ids, task_ref)
-       VALUES (${`R-${i}-${on}`}, ${await objectId(db, i)}, ${on}::DATE, 'SAMR', 'SAMR-001', 'NO_PROBLEM', ['SZ-SAMR-01'], ${ref})`);
+       VALUES (${`R-${i}-${on}`}, ${await objectId(db, i)}, ${on}::DATE, 'SAMR', 'SAMR-001', 'NO_PROBLEM', ['SZ-SAMR-01'], ${ref})`,
+    );
   }
 
   it('scope and status: active objects of the jurisdiction, deregistered and revoked out', async () => {

@@ -276,7 +276,8 @@ export async function commitDraw(db: Db, taskId: string, options: CommitOptions)
     await tx.exec(
       sql`INSERT INTO draws (id, task_id, protocol, status, secret, commitment, population_digest, population_size, committed_at, committed_by,
          policy_version, model_version, eligibility, team_spec, strata)
-       VALUES (${id}, ${taskId}, 'fd1', 'committed', ${secret}, ${commitment}, ${populationDigest}, ${population.size}, ${now.toISOString()}::TIMESTAMPTZ, ${options.actor}, ${rules.policyVersion}, ${population.modelVersion}, ${JSON.stringify(rules)}::JSON, ${JSON.stringify(task.teamSpec)}::JSON, ${JSON.stringify(strata)}::JSON)`);
+       VALUES (${id}, ${taskId}, 'fd1', 'committed', ${secret}, ${commitment}, ${populationDigest}, ${population.size}, ${now.toISOString()}::TIMESTAMPTZ, ${options.actor}, ${rules.policyVersion}, ${population.modelVersion}, ${JSON.stringify(rules)}::JSON, ${JSON.stringify(task.teamSpec)}::JSON, ${JSON.stringify(strata)}::JSON)`,
+    );
     await appendAudit(tx, {
       actor: options.actor,
       action: 'draw.commit',
@@ -410,7 +411,8 @@ export async function runDraw(db: Db, drawId: string, options: RunOptions): Prom
     }));
     await tx.exec(
       sql`UPDATE draws SET status = 'drawn', beacon = ${beacon}, grind_proof = ${grindProof}, seed = ${seed}, drawn_at = ${now.toISOString()}::TIMESTAMPTZ, drawn_by = ${options.actor},
-         strata = ${JSON.stringify(strata)}::JSON, caps = ${JSON.stringify(assigned.caps)}::JSON WHERE id = ${drawId}`);
+         strata = ${JSON.stringify(strata)}::JSON, caps = ${JSON.stringify(assigned.caps)}::JSON WHERE id = ${drawId}`,
+    );
     await appendAudit(tx, {
       actor: options.actor,
       action: 'draw.run',
@@ -445,7 +447,8 @@ export async function voidDraw(db: Db, drawId: string, options: { reason: string
     const draw = await drawRow(tx, drawId);
     if (draw.status === 'voided') throw new DrawStateError(drawId, draw.status, `抽取 ${drawId} 已于 ${draw.voided_at ? shanghaiTime(draw.voided_at) : '?'} 作废 / draw ${drawId} is already voided`);
     await tx.exec(
-      sql`UPDATE draws SET status = 'voided', voided_at = ${now.toISOString()}::TIMESTAMPTZ, void_reason = ${options.reason.trim()}, voided_by = ${options.actor}, voided_from = status WHERE id = ${drawId}`);
+      sql`UPDATE draws SET status = 'voided', voided_at = ${now.toISOString()}::TIMESTAMPTZ, void_reason = ${options.reason.trim()}, voided_by = ${options.actor}, voided_from = status WHERE id = ${drawId}`,
+    );
     await appendAudit(tx, {
       actor: options.actor,
       action: 'draw.void',
@@ -485,19 +488,22 @@ export async function getDraw(q: Queryable, drawId: string, options: { rows?: bo
   if (options.rows === false) return detail;
   detail.selection = (
     await q.query<{ stratum: string; object_id: string; key: string; rank: number; draw_order: number }>(
-      sql`SELECT stratum, object_id, key, rank, draw_order FROM draw_selection WHERE draw_id = ${drawId} ORDER BY draw_order`)
+      sql`SELECT stratum, object_id, key, rank, draw_order FROM draw_selection WHERE draw_id = ${drawId} ORDER BY draw_order`,
+    )
   ).map((r) => ({ stratum: r.stratum, objectId: r.object_id, key: r.key, rank: r.rank, drawOrder: r.draw_order }));
   detail.teams = (
     await q.query<{ object_id: string; department_code: string; inspector_id: string; position: number }>(
       sql`SELECT t.object_id, t.department_code, t.inspector_id, t.position
        FROM draw_teams t JOIN draw_selection s ON s.draw_id = t.draw_id AND s.object_id = t.object_id
-       WHERE t.draw_id = ${drawId} ORDER BY s.draw_order, t.position`)
+       WHERE t.draw_id = ${drawId} ORDER BY s.draw_order, t.position`,
+    )
   ).map((r) => ({ objectId: r.object_id, department: r.department_code, inspectorId: r.inspector_id, position: r.position }));
   detail.unstaffed = (
     await q.query<{ object_id: string; department_code: string; reason: string }>(
       sql`SELECT u.object_id, u.department_code, u.reason
        FROM draw_unstaffed u JOIN draw_selection s ON s.draw_id = u.draw_id AND s.object_id = u.object_id
-       WHERE u.draw_id = ${drawId} ORDER BY s.draw_order, u.department_code`)
+       WHERE u.draw_id = ${drawId} ORDER BY s.draw_order, u.department_code`,
+    )
   ).map((r) => ({ objectId: r.object_id, department: r.department_code, reason: r.reason }));
   return detail;
 }

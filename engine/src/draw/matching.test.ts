@@ -19,7 +19,8 @@ async function drawTask(db: Db, task: Task, beacon = '恒生指数 2026-03-02 �
 
 async function pools(db: Db, drawId: string): Promise<Record<string, string[]>> {
   const rows = await db.query<{ department_code: string; ids: string[] }>(
-    sql`SELECT department_code, list(inspector_id ORDER BY inspector_id) AS ids FROM draw_pools WHERE draw_id = ${drawId} GROUP BY department_code`);
+    sql`SELECT department_code, list(inspector_id ORDER BY inspector_id) AS ids FROM draw_pools WHERE draw_id = ${drawId} GROUP BY department_code`,
+  );
   return Object.fromEntries(rows.map((r) => [r.department_code, r.ids]));
 }
 
@@ -35,7 +36,8 @@ async function expectTeamRules(db: Db, draw: DrawDetail): Promise<void> {
   const inspectors = new Map(
     (
       await db.query<{ id: string; kind: string; active: boolean; department_code: string; region_code: string; certificate_no: string | null; certificate_valid_from: string | null; certificate_valid_to: string | null }>(
-        sql`SELECT id, kind, active, department_code, region_code, certificate_no, certificate_valid_from, certificate_valid_to FROM inspectors`)
+        sql`SELECT id, kind, active, department_code, region_code, certificate_no, certificate_valid_from, certificate_valid_to FROM inspectors`,
+      )
     ).map((r) => [r.id, r]),
   );
   const conflicts = new Set((await db.query<{ k: string }>(sql`SELECT object_id || '/' || inspector_id AS k FROM conflicts`)).map((r) => r.k));
@@ -43,7 +45,8 @@ async function expectTeamRules(db: Db, draw: DrawDetail): Promise<void> {
     (
       await db.query<{ k: string }>(
         sql`SELECT object_id || '/' || unnest(inspector_ids) AS k FROM inspection_results
-         QUALIFY inspected_on = max(inspected_on) OVER (PARTITION BY object_id)`)
+         QUALIFY inspected_on = max(inspected_on) OVER (PARTITION BY object_id)`,
+      )
     ).map((r) => r.k),
   );
   const ws = draw.windowStart;
@@ -116,10 +119,12 @@ describe('inspector matching from the directory', () => {
     await db.exec(
       sql`INSERT INTO inspection_results (result_id, object_id, inspected_on, department_code, item_code, outcome_code, inspector_ids) VALUES
        ('R1', ${objects[2]}, '2024-05-01', 'SAMR', 'SAMR-001', 'NO_PROBLEM', ['SZ-SAMR-04', 'SZ-SAMR-05']),
-       ('R0', ${objects[2]}, '2023-05-01', 'SAMR', 'SAMR-001', 'NO_PROBLEM', ['SZ-SAMR-06', 'SZ-SAMR-07'])`);
+       ('R0', ${objects[2]}, '2023-05-01', 'SAMR', 'SAMR-001', 'NO_PROBLEM', ['SZ-SAMR-06', 'SZ-SAMR-07'])`,
+    );
     // One object that only one certified officer may visit: unstaffed, with the reason.
     await db.exec(
-      sql`INSERT INTO conflicts SELECT inspector_id, ${objects[3]}, 'inspector' FROM (SELECT unnest(${`[${SAMR_OFFICERS.filter((id) => id !== 'SZ-SAMR-12').map((id) => `'${id}'`).join(',')}]`}::VARCHAR[]) AS inspector_id)`);
+      sql`INSERT INTO conflicts SELECT inspector_id, ${objects[3]}, 'inspector' FROM (SELECT unnest(${`[${SAMR_OFFICERS.filter((id) => id !== 'SZ-SAMR-12').map((id) => `'${id}'`).join(',')}]`}::VARCHAR[]) AS inspector_id)`,
+    );
     const task = await samrTask(db, plan, {
       counts: { A: 1000, B: 1000, C: 1000, D: 1000 }, // everyone eligible is drawn
       teamSpec: [{ department: 'SAMR', count: 2 }, { department: 'SAMR:expert', count: 1 }],
@@ -129,7 +134,8 @@ describe('inspector matching from the directory', () => {
     expect(draw.selection!.map((s) => s.objectId)).toEqual(expect.arrayContaining(objects));
 
     const exclusions = await db.query<{ object_id: string; inspector_id: string; reasons: string[] }>(
-      sql`SELECT object_id, inspector_id, reasons FROM draw_exclusions WHERE draw_id = ${draw.id} AND object_id IN (${objects[0]}, ${objects[1]}, ${objects[2]}) ORDER BY object_id, inspector_id`);
+      sql`SELECT object_id, inspector_id, reasons FROM draw_exclusions WHERE draw_id = ${draw.id} AND object_id IN (${objects[0]}, ${objects[1]}, ${objects[2]}) ORDER BY object_id, inspector_id`,
+    );
     expect(exclusions.map((e) => [objects.indexOf(e.object_id), e.inspector_id, e.reasons])).toEqual(
       [
         [0, 'SZ-SAMR-01', ['conflict_inspector']],

@@ -53,14 +53,16 @@ export async function freezeExclusions(q: Queryable, drawId: string): Promise<nu
 export async function loadPools(q: Queryable, drawId: string, teamSpec: TeamEntry[]): Promise<Record<string, string[]>> {
   const pools: Record<string, string[]> = Object.fromEntries(teamSpec.map((e) => [e.department, [] as string[]]));
   const rows = await q.query<{ department_code: string; inspector_id: string }>(
-    sql`SELECT department_code, inspector_id FROM draw_pools WHERE draw_id = ${drawId} ORDER BY department_code, inspector_id`);
+    sql`SELECT department_code, inspector_id FROM draw_pools WHERE draw_id = ${drawId} ORDER BY department_code, inspector_id`,
+  );
   for (const r of rows) (pools[r.department_code] ??= []).push(r.inspector_id);
   return pools;
 }
 
 export async function loadExclusions(q: Queryable, drawId: string): Promise<Array<[string, string]>> {
   const rows = await q.query<{ object_id: string; inspector_id: string }>(
-    sql`SELECT object_id, inspector_id FROM draw_exclusions WHERE draw_id = ${drawId} ORDER BY object_id, inspector_id`);
+    sql`SELECT object_id, inspector_id FROM draw_exclusions WHERE draw_id = ${drawId} ORDER BY object_id, inspector_id`,
+  );
   return rows.map((r) => [r.object_id, r.inspector_id]);
 }
 

@@ -107,7 +107,8 @@ export async function createPlan(db: Db, input: PlanInput): Promise<Plan> {
     const createdAt = new Date();
     await tx.exec(
       sql`INSERT INTO plans (id, year, jurisdiction_region_code, lead_department, name, created_by, created_at)
-       VALUES (${id}, ${input.year}, ${input.jurisdictionRegionCode}, ${input.leadDepartment}, ${input.name.trim()}, ${input.createdBy}, ${createdAt.toISOString()}::TIMESTAMPTZ)`);
+       VALUES (${id}, ${input.year}, ${input.jurisdictionRegionCode}, ${input.leadDepartment}, ${input.name.trim()}, ${input.createdBy}, ${createdAt.toISOString()}::TIMESTAMPTZ)`,
+    );
     const plan: Plan = { id, year: input.year, jurisdictionRegionCode: input.jurisdictionRegionCode, leadDepartment: input.leadDepartment, name: input.name.trim(), createdBy: input.createdBy, createdAt };
     await appendAudit(tx, { actor: input.createdBy, action: 'plan.create', subject: id, payload: { ...plan, createdAt: createdAt.toISOString() } });
     return plan;
@@ -124,6 +125,7 @@ export async function listPlans(q: Queryable, filter: { year?: number; leadDepar
   const rows = await q.query<PlanRow>(
     sql`SELECT * FROM plans
      WHERE (${filter.year ?? null}::INTEGER IS NULL OR year = ${filter.year ?? null}) AND (${filter.leadDepartment ?? null}::VARCHAR IS NULL OR lead_department = ${filter.leadDepartment ?? null})
-     ORDER BY id`);
+     ORDER BY id`,
+  );
   return rows.map(toPlan);
 }

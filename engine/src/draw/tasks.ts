@@ -160,7 +160,8 @@ async function resolveItems(q: Queryable, refs: TaskSpec['items'], windowStart: 
     if (out.some((x) => x.code === ref.code)) throw new DrawInputError(`items[${i}]`, ref.code, '事项重复 / item listed twice');
     const rows = await q.query<ItemRow>(
       sql`SELECT code, version, department_code, name_zh, name_en, specialty, method, default_ratio_bp, valid_from, valid_to
-       FROM items WHERE code = ${ref.code} ORDER BY version DESC`);
+       FROM items WHERE code = ${ref.code} ORDER BY version DESC`,
+    );
     if (rows.length === 0) throw new DrawInputError(`items[${i}]`, ref.code, '不在抽查事项清单中 / not on the item list (items table)');
     const inForce = (r: ItemRow) => r.valid_from <= windowStart && (r.valid_to === null || r.valid_to >= windowStart);
     let row: ItemRow | undefined;
@@ -243,7 +244,8 @@ async function taskItems(q: Queryable, taskIds: string[]): Promise<Map<string, T
     sql`SELECT ti.task_id, i.code, i.version, i.department_code, i.name_zh, i.name_en, i.specialty, i.method, i.default_ratio_bp, i.valid_from, i.valid_to
      FROM task_items ti JOIN items i ON i.code = ti.item_code AND i.version = ti.item_version
      WHERE list_contains(CAST(${JSON.stringify(taskIds)}::JSON AS VARCHAR[]), ti.task_id)
-     ORDER BY ti.task_id, ti.position`);
+     ORDER BY ti.task_id, ti.position`,
+  );
   const out = new Map<string, TaskItemRef[]>();
   for (const r of rows) {
     const list = out.get(r.task_id) ?? [];
@@ -389,7 +391,8 @@ export async function createTask(db: Db, spec: TaskSpec): Promise<Task> {
       sql`INSERT INTO tasks (id, plan_id, kind, name, lead_department, departments, scope, strata_mode, ratios, counts, team_spec,
          window_start, window_end, status, created_by, created_at)
        VALUES (${id}, ${v.planId}, ${v.kind}, ${v.name}, ${v.leadDepartment}, CAST(${JSON.stringify(v.departments)}::JSON AS VARCHAR[]), ${JSON.stringify(v.scope)}::JSON, ${v.strataMode}, ${v.ratiosBp ? JSON.stringify(v.ratiosBp) : null}::JSON, ${v.counts ? JSON.stringify(v.counts) : null}::JSON, ${JSON.stringify(v.teamSpec)}::JSON,
-         ${v.windowStart}::DATE, ${v.windowEnd}::DATE, ${status}, ${v.createdBy}, ${createdAt.toISOString()}::TIMESTAMPTZ)`);
+         ${v.windowStart}::DATE, ${v.windowEnd}::DATE, ${status}, ${v.createdBy}, ${createdAt.toISOString()}::TIMESTAMPTZ)`,
+    );
     for (const [position, item] of v.items.entries())
       await tx.exec(sql`INSERT INTO task_items VALUES (${id}, ${item.code}, ${item.version}, ${item.departmentCode}, ${position + 1})`);
     const task: Task = { ...v, id, status, createdAt, approvedBy: null, approvedAt: null };

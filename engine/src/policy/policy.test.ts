@@ -62,7 +62,8 @@ describe('policy versions', () => {
     expect((await currentPolicy(t.db)).version).toBe(2);
 
     const audit = await t.db.query<{ actor: string; action: string; subject: string; reason: string }>(
-      sql`SELECT actor, action, subject, payload->>'reason' AS reason FROM audit_log ORDER BY seq`);
+      sql`SELECT actor, action, subject, payload->>'reason' AS reason FROM audit_log ORDER BY seq`,
+    );
     expect(audit).toEqual([
       { actor: '张分析', action: 'policy.set', subject: 'sampling_policy:1', reason: '首次设定' },
       { actor: '李分析', action: 'policy.set', subject: 'sampling_policy:2', reason: '减轻企业负担' },

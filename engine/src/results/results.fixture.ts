@@ -76,7 +76,8 @@ export async function staffedObject(db: Db, drawId: string, entityType?: string)
     sql`SELECT o.id, o.name, o.entity_type, o.legal_representative
      FROM draw_selection s JOIN objects o ON o.id = s.object_id
      WHERE s.draw_id = ${drawId} AND EXISTS (SELECT 1 FROM draw_teams t WHERE t.draw_id = s.draw_id AND t.object_id = s.object_id AND t.department_code = 'SAMR')
-     ORDER BY (o.entity_type = ${entityType ?? ''}) DESC NULLS LAST, s.draw_order LIMIT 1`);
+     ORDER BY (o.entity_type = ${entityType ?? ''}) DESC NULLS LAST, s.draw_order LIMIT 1`,
+  );
   if (!row) throw new Error(`draw ${drawId} has no staffed object`);
   return { id: row.id, name: row.name, entityType: row.entity_type, legalRepresentative: row.legal_representative };
 }

@@ -205,7 +205,8 @@ export async function resultHistory(q: Queryable, key: ResultKey): Promise<{ res
   const result = await getResult(q, key);
   const rows = await q.query<{ version: number; change: ResultChange; changed_by: string; changed_at: Date; reason: string | null; before: string | null; after: string }>(
     sql`SELECT version, change, changed_by, changed_at, reason, before::VARCHAR AS before, after::VARCHAR AS after
-     FROM draw_result_history WHERE result_id = ${result.id} ORDER BY version`);
+     FROM draw_result_history WHERE result_id = ${result.id} ORDER BY version`,
+  );
   return {
     result,
     history: rows.map((r) => ({
@@ -338,7 +339,8 @@ async function mirrorToInspectionResults(q: Queryable, r: DrawResult, added: 0 |
        ${r.drawId}, 'entry'
      ON CONFLICT (result_id) DO UPDATE SET object_id = excluded.object_id, inspected_on = excluded.inspected_on,
        department_code = excluded.department_code, item_code = excluded.item_code, outcome_code = excluded.outcome_code,
-       findings = excluded.findings, inspector_ids = excluded.inspector_ids, task_ref = excluded.task_ref, source = excluded.source`);
+       findings = excluded.findings, inspector_ids = excluded.inspector_ids, task_ref = excluded.task_ref, source = excluded.source`,
+  );
 }
 
 /** Writes the new state of an existing result (version already incremented by the caller). */
@@ -471,7 +473,8 @@ export async function correctResult(db: Db, key: ResultKey, correction: ResultCo
     }
     if (correction.inspectedOn !== undefined) {
       const window = await tx.one<{ window_start: string; window_end: string }>(
-        sql`SELECT t.window_start, t.window_end FROM draws d JOIN tasks t ON t.id = d.task_id WHERE d.id = ${key.drawId}`);
+        sql`SELECT t.window_start, t.window_end FROM draws d JOIN tasks t ON t.id = d.task_id WHERE d.id = ${key.drawId}`,
+      );
       after.inspectedOn = checkInspectedOn(correction.inspectedOn, { windowStart: window!.window_start, windowEnd: window!.window_end }, today);
       if (after.inspectedOn !== before.inspectedOn) {
         changed.push('inspectedOn');
@@ -570,7 +573,8 @@ export async function publishDrawResults(db: Db, drawId: string, options: WriteO
     const keys = await tx.query<{ draw_id: string; object_id: string; item_code: string }>(
       sql`SELECT draw_id, object_id, item_code FROM draw_results
        WHERE draw_id = ${drawId} AND published_at IS NULL AND (${department}::VARCHAR IS NULL OR department_code = ${department})
-       ORDER BY object_id, item_code`);
+       ORDER BY object_id, item_code`,
+    );
     const published: DrawResult[] = [];
     for (const k of keys) published.push(await publishOne(tx, { drawId: k.draw_id, objectId: k.object_id, itemCode: k.item_code }, { actor: options.actor, now }));
     return published;
