@@ -1,15 +1,7 @@
 // Who is signed in, as the server sees it (GET /api/auth/session); the CSRF token for writes comes with it.
-import { getSession, login, logout } from './api/auth';
+import { getSession, login, logout, type Role, type SessionUser } from './api/auth';
 
-export type Role = 'admin' | 'analyst' | 'leader' | 'operator';
-
-export interface SessionUser {
-  username: string;
-  role: Role;
-  department: string | null;
-  csrfToken: string;
-  expiresAt: string;
-}
+export type { Role, SessionUser } from './api/auth';
 
 export const session = $state<{ user: SessionUser | null; ready: boolean }>({ user: null, ready: false });
 

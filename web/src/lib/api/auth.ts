@@ -1,6 +1,16 @@
 // Signing in and out, and who is signed in (/api/auth): plain requests, because a refused sign-in must not send anyone
 // to the sign-in page the way another request's 401 does.
-import type { SessionUser } from '../session.svelte';
+
+export type Role = 'admin' | 'analyst' | 'leader' | 'operator';
+
+/** The signed-in account as GET /api/auth/session and the sign-in answer give it. */
+export interface SessionUser {
+  username: string;
+  role: Role;
+  department: string | null;
+  csrfToken: string;
+  expiresAt: string;
+}
 
 const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
 
