@@ -18,10 +18,10 @@ export function wantsArrow(request: FastifyRequest): boolean {
  */
 export async function replyTable<R extends FastifyReply>(request: FastifyRequest, reply: R, q: Queryable, table: TableQuery<object>): Promise<R> {
   if (wantsArrow(request)) {
-    const bytes = await q.arrow(table.statement, table.params);
+    const bytes = await q.arrow(table.statement);
     return reply.type(ARROW_STREAM).send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)) as R;
   }
-  return reply.send({ ...table.extra, rows: await q.query(table.statement, table.params) }) as R;
+  return reply.send({ ...table.extra, rows: await q.query(table.statement) }) as R;
 }
 
 /** The 200 response of a tabular route: the JSON page (`{ rows: [row], ...figures }`), or its rows as an Arrow IPC stream. */

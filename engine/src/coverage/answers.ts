@@ -5,7 +5,7 @@ import { shanghaiDate } from '../kernel/time.ts';
 import type { TableQuery } from '../kernel/table.ts';
 import type { Principal } from '../auth/roles.ts';
 import { listingDepartment } from '../auth/departments.ts';
-import { countOutcomeResults, OUTCOME_RESULTS_SQL, outcomeResultsParams, type OutcomeFilters } from './outcomes.ts';
+import { countOutcomeResults, outcomeResultsPage, type OutcomeFilters } from './outcomes.ts';
 import type { CoverageStore } from './store.ts';
 import type { CoverageAnswer, OutcomesAnswer } from './schemas.ts';
 
@@ -45,6 +45,6 @@ export function outcomeResults<T>(store: CoverageStore, page: OutcomeResultsPage
   const query = { ...outcomeFilters(page), itemCode: page.itemCode, outcomeCode: page.outcomeCode, finding: page.finding, month: page.month, limit: page.limit, offset: page.offset };
   return store.withOutcomes(async (q) => {
     const total = await countOutcomeResults(q, query);
-    return answer(q, { statement: OUTCOME_RESULTS_SQL, params: outcomeResultsParams(query), extra: { total, limit: page.limit, offset: page.offset } });
+    return answer(q, { statement: outcomeResultsPage(query), extra: { total, limit: page.limit, offset: page.offset } });
   });
 }
