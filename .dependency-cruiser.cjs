@@ -1,8 +1,8 @@
 // Imports go one way: db -> kernel -> domain modules -> api, cli -> web (through the API's types only).
 // `npm run check` runs it; any forbidden import below fails the check. Tests, fixtures and the browser-test harness
 // may import what they need and are not cruised. .dependency-cruiser-known-violations.json lists the imports still
-// being moved (pages that import engine modules rather than the API's types): they are let through, anything new
-// fails. `npx depcruise-baseline engine data web/src scripts` rewrites it once some are gone.
+// being moved (at present a type-only cycle between web/src/lib/api/auth.ts and session.svelte.ts): they are let
+// through, anything new fails. `npx depcruise-baseline engine data web/src scripts` rewrites it once some are gone.
 const OURS = '^(engine|data|web|scripts)/';
 const ENGINE = '^engine/';
 const ENGINE_ALIAS = '^\\$engine/';
@@ -60,7 +60,9 @@ module.exports = {
       comment: 'Importing the API types for their values would pull the engine into the browser bundle.',
       severity: 'error',
       from: { path: '^web/src/' },
-      to: { path: [API_TYPES, API_TYPES_ALIAS], dependencyTypesNot: ['type-only'] },
+      // checked where the import resolves to the file; through the alias (unresolved here) tsc's verbatimModuleSyntax
+      // refuses a value import of what types.ts declares, types only
+      to: { path: API_TYPES, dependencyTypesNot: ['type-only'] },
     },
   ],
   options: {
