@@ -17,11 +17,7 @@ export const noDraw = errorAnswer('抽取不存在 No such draw');
 export const drawRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/draws', route(EVERY_ROLE, {
     summary: '抽取列表 Draws: task, status, counts (operators: their department\'s)',
-    querystring: Query({
-      taskId: Type.Optional(IdParam('任务编号 task id, e.g. T2026-0001')),
-      status: Type.Optional(DrawStatus),
-      department: Type.Optional(DepartmentCode),
-    }),
+    querystring: Query({ taskId: Type.Optional(IdParam('任务编号 task id, e.g. T2026-0001')), status: Type.Optional(DrawStatus), department: Type.Optional(DepartmentCode) }),
     response: { 200: Type.Object({ draws: Type.Array(Draw) }) },
   }), async (request) => ({ draws: await drawsFor(app.db, requirePrincipal(request), request.query) }));
 
