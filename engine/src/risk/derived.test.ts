@@ -71,8 +71,9 @@ describe('risk facts stored per entity and refreshed incrementally', () => {
     // a complaint of 13-36 months ago, moved into the last 12 months by a corrected import
     const old = (await t.db.one<{ complaint_id: string; object_id: string; region_code: string; topic: string }>(
       `SELECT complaint_id, object_id, region_code, topic FROM complaints
-       WHERE object_id IS NOT NULL AND category = 'complaint' AND received_at < $cut::TIMESTAMPTZ ORDER BY complaint_id LIMIT 1`,
-      { cut: `${addDays(asOf, -400)} 00:00:00+08` },
+       WHERE object_id IS NOT NULL AND category = 'complaint' AND received_at < $cut::TIMESTAMPTZ AND received_at > $first::TIMESTAMPTZ
+       ORDER BY complaint_id LIMIT 1`,
+      { cut: `${addDays(asOf, -400)} 00:00:00+08`, first: `${addDays(asOf, -1000)} 00:00:00+08` },
     ))!;
     const entity = old.object_id;
     const before = byId(await storedFeatures(asOf));
