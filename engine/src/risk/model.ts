@@ -100,7 +100,7 @@ export async function buildTrainingSet(q: Queryable, asOf: string, years: number
   for (const [i, year] of years.entries()) {
     if (!Number.isInteger(year)) throw new Error(`training year ${year} is not an integer`);
     const features = featuresQuery({ predicate: sql`o.id IN (SELECT object_id FROM risk_labels WHERE year = ${year})` }, yearEnd(year - 1));
-    const select = sql`SELECT ${year}::INTEGER AS year, l.found, f.* FROM (${features}) f JOIN risk_labels l ON l.object_id = f.object_id AND l.year = ${year}`;
+    const select = sql`SELECT ${year}::INTEGER AS year, l.found, 1.0::DOUBLE AS weight, f.* FROM (${features}) f JOIN risk_labels l ON l.object_id = f.object_id AND l.year = ${year}`;
     await q.exec(i === 0 ? sql`CREATE TEMP TABLE risk_training AS ${select}` : sql`INSERT INTO risk_training ${select}`);
   }
   const row = await q.one<{ n: number }>(sql`SELECT count(*) AS n FROM risk_training`);

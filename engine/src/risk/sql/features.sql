@@ -32,6 +32,10 @@ SELECT o.object_id,
        ($as_of::DATE - o.last_finding_on)::INTEGER AS days_since_last_finding,
        ($as_of::DATE - o.last_inspected_on)::INTEGER AS days_since_last_inspection,
        ($as_of::DATE - o.established_on)::INTEGER AS age_days,
+       o.region_code,
+       o.industry_code,
+       -- any class, penalty, listing, complaint (36 months) or inspection on record: the backtest's segment of entities without
+       (o.class_code > 0 OR o.penalties_3y > 0 OR o.abnormal_state > 0 OR o.complaints_36m > 0 OR o.inspections > 0) AS has_records,
        r.industry_base_rate,
        r.district_base_rate$cell_columns
 FROM base o
