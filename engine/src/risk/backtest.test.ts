@@ -72,7 +72,7 @@ describe('backtest on a synthetic province', () => {
     // the planted records would give a near-perfect ranking to anyone who read them ...
     await computeFeatures(t.db, { asOf: '2025-12-31', population: { predicate: sql`o.id IN (SELECT object_id FROM inspection_results WHERE year(inspected_on) = 2025)` }, into: 'leaky' });
     const groups = await t.db.query<{ score: number; positives: number; negatives: number }>(
-      `SELECT f.complaints_12m::DOUBLE AS score, count(*) FILTER (WHERE p.object_id IS NOT NULL)::DOUBLE AS positives, count(*) FILTER (WHERE p.object_id IS NULL)::DOUBLE AS negatives
+      `SELECT f.other_12m::DOUBLE AS score, count(*) FILTER (WHERE p.object_id IS NOT NULL)::DOUBLE AS positives, count(*) FILTER (WHERE p.object_id IS NULL)::DOUBLE AS negatives
        FROM leaky f LEFT JOIN planted p ON p.object_id = f.object_id GROUP BY 1`,
     );
     expect(rocAuc(groups)!).toBeGreaterThan(0.95);
@@ -102,7 +102,9 @@ describe('backtest on a generated province that records how objects were selecte
   }, 180_000);
   afterAll(() => t.cleanup());
 
-  it("tests on the test year's random draws only, each weighted by 1 / its selection probability", async () => {
+  it("fits and tests on random draws only, each weighted by 1 / its selection probability, the inspectors' effects apart", async () => {
+    expect(result.training.weighting).toBe('inverse-probability');
+    expect(result.training.inspectors!.estimated).toBeGreaterThan(20);
     expect(result.weighting).toBe('inverse-probability');
     expect(result.test.leftOut.complaint).toBeGreaterThan(0);
     expect(result.test.leftOut.unrecorded).toBe(0);

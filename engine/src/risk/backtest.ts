@@ -176,9 +176,7 @@ export async function backtestOn(q: Queryable, options: BacktestOptions = {}): P
   await q.exec(sql`CREATE OR REPLACE TEMP TABLE bt_percentiles AS
     SELECT score, (sum(n) OVER (ORDER BY score ROWS UNBOUNDED PRECEDING) - n / 2.0) / sum(n) OVER () AS percentile
     FROM (SELECT score, count(*) AS n FROM bt_scored GROUP BY score) s`);
-  // the tested, with their percentile, tier and the effect of the inspectors who visited them (estimated in the fit, if
-  // the method estimates them)
-  await q.exec(sql`CREATE TEMP TABLE IF NOT EXISTS risk_inspector_effects (inspector VARCHAR, effect DOUBLE)`);
+  // the tested, with their percentile, tier and the effect of the inspectors who visited them (estimated in the fit)
   await q.exec(sql`CREATE OR REPLACE TEMP TABLE bt_tested AS
     WITH tested AS (${query('backtest-tested', { visits: visitsQuery(testEnd), scored: sql`bt_scored`, test_year: testYear, counted: countedVisits(weighted), weight: inverseProbability(weighted) })}),
     offsets AS (

@@ -6,8 +6,11 @@ import { refreshDerived, type DerivedTableDef, type RefreshResult } from '../ker
 
 const query = sqlFolder(import.meta.url);
 
-/** facts.sql: the facts of every entity passing `entityFilter` (a boolean over a column object_id) as of `asOf`. */
-export const factsQuery = (entityFilter: Sql, asOf: string): Sql => query('facts', { entity_filter: entityFilter, as_of: asOf });
+/** events.sql: every dated record of the entities passing `entityFilter` (a boolean over a column object_id) as of `asOf`. */
+const eventsQuery = (entityFilter: Sql, asOf: string): Sql => query('events', { entity_filter: entityFilter, as_of: asOf });
+
+/** facts.sql: the facts of every entity passing `entityFilter` as of `asOf`. */
+export const factsQuery = (entityFilter: Sql, asOf: string): Sql => query('facts', { events: eventsQuery(entityFilter, asOf), entity_filter: entityFilter });
 
 /** risk_entity_facts: each entity's facts as of the last refresh's date (migration 007). */
 export const ENTITY_FACTS: DerivedTableDef = {
@@ -49,22 +52,26 @@ function fromFacts(facts: Sql, cellRates: Sql, population: Population, asOf: str
   return query('features', { facts, cell_rates: cellRates, population: populationPredicate(population), cell_columns: cellColumns, as_of: asOf });
 }
 
-/** Norms and base rates per industry x district (norms.sql) over a facts relation, as of `asOf`. */
+/** Norms and base rates per industry x district (norms.sql) from the cell sums of a facts relation as of `asOf`. */
 export function normsQuery(facts: Sql, asOf: string): Sql {
-  return query('norms', { facts, as_of: asOf });
+  return query('norms', { cells: query('cells-from-facts', { facts, as_of: asOf }) });
 }
 
 /**
- * The feature query for a population as of `asOf` ('YYYY-MM-DD'), computing the facts from the records (every
- * entity's: the norms need them). For the training sets and the backtest, at past dates.
+ * The feature query for a population as of `asOf` ('YYYY-MM-DD'), from the records: for the training sets and the
+ * backtest, at past dates. `entities`: a filter over object_id that holds for every entity of the population, so
+ * that only their facts are built (the norms then come from the records' sums per cell); by default every entity's.
  */
-export function featuresQuery(population: Population, asOf: string): Sql {
+export function featuresQuery(population: Population, asOf: string, options: { entities?: Sql } = {}): Sql {
   const features = fromFacts(sql`risk_facts`, sql`risk_cell_rates`, population, asOf);
+  const norms = options.entities
+    ? query('norms', { cells: query('cell-sums', { events: eventsQuery(sql`true`, asOf), as_of: asOf }) })
+    : normsQuery(sql`risk_facts`, asOf);
   return sql`WITH risk_facts AS MATERIALIZED (
-${factsQuery(sql`true`, asOf)}
+${factsQuery(options.entities ?? sql`true`, asOf)}
 ),
 risk_cell_rates AS MATERIALIZED (
-${normsQuery(sql`risk_facts`, asOf)}
+${norms}
 )
 SELECT * FROM (${features}) features`;
 }
@@ -91,7 +98,7 @@ export function storedFeaturesQuery(population: Population, asOf: string, option
 }
 
 /** Features features.sql takes as they are from the norms of the entity's industry and district (one value per cell). */
-export const CELL_FEATURES: ReadonlySet<string> = new Set(['industry_base_rate', 'district_base_rate']);
+export const CELL_FEATURES: ReadonlySet<string> = new Set(['industry_base_rate', 'district_substantiated']);
 
 /** Brings risk_entity_facts to `asOf`, recomputing only the entities whose records changed; `q` must be in a transaction. */
 export function refreshFacts(q: Queryable, asOf: string): Promise<RefreshResult> {

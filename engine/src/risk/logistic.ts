@@ -5,6 +5,8 @@ export interface AggregatedRow {
   x: number[];
   trials: number;
   events: number;
+  /** Added to the row's log-odds and not fitted (a known effect, such as the inspectors' who found or missed). */
+  offset?: number;
 }
 
 export interface LogisticFit {
@@ -73,7 +75,7 @@ export function fitLogistic(rows: AggregatedRow[], options: LogisticOptions = {}
     const hessian = Array.from({ length: m }, () => new Array<number>(m).fill(0));
     logLikelihood = 0;
     for (const row of rows) {
-      let z = beta[0];
+      let z = beta[0] + (row.offset ?? 0);
       for (let j = 0; j < p; j++) z += beta[j + 1] * row.x[j];
       const mu = sigmoid(z);
       const w = row.trials * mu * (1 - mu);
@@ -109,3 +111,4 @@ export function fitLogistic(rows: AggregatedRow[], options: LogisticOptions = {}
   }
   return { intercept: beta[0], coefficients: beta.slice(1), iterations, logLikelihood };
 }
+

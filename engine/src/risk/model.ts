@@ -13,18 +13,21 @@ import {
   binLabels,
   edgesFromQuantiles,
   fitScorecard,
-  weightsOfEvidence,
+  monotoneWeightsOfEvidence,
   decodeBins,
   logOdds,
+  logOddsFromCodeSql,
   type CodeCounts,
   type FeatureSpec,
   type BinnedFeature,
   type ScorecardParams,
 } from './scorecard.ts';
 import { rocAuc } from './metrics.ts';
+import { countedVisits, inverseProbability, selectionRecorded, visitsQuery } from './selection.ts';
 import type { Cutoffs } from './tiers.ts';
 
-export const METHOD = 'woe-logistic-l2';
+/** v2: IPW on random draws, recency weights, inspector offsets left out of the score, signed coefficients (v1: 'woe-logistic-l2'). */
+export const METHOD = 'woe-logistic-ipw-v2';
 
 export interface FitOptions {
   /** Reference date: only records dated on or before it are read (default: the data's reference date). */
@@ -43,12 +46,18 @@ export interface TrainingSummary {
   /** Features of year Y's rows are as of this date (the last day of Y-1). */
   featuresAsOf: Record<string, string>;
   rows: number;
+  /** Weighted rows with a finding (weights average 1), and their share. */
   events: number;
   eventRate: number;
   /** In-sample ROC AUC on the training rows. */
   auc: number | null;
-  /** Bin combinations the fit ran on. */
+  /** Bin combinations (with their inspector offset) the fit ran on. */
   combinations: number;
+  /** inverse-probability: random draws only, weighted by 1 / their selection probability; unweighted: every visit. */
+  weighting?: 'inverse-probability' | 'unweighted';
+  recencyHalfLifeYears?: number;
+  /** Inspectors whose effect on what is found was estimated (left out of the score), and the spread of those effects. */
+  inspectors?: { estimated: number; spread: number };
   fitMs: number;
 }
 
@@ -86,25 +95,39 @@ export async function trainingYears(q: Queryable, options: Pick<FitOptions, 'asO
   return rows.map((r) => r.year).filter((y) => beforeYear === undefined || y < beforeYear);
 }
 
+/** How training years weigh: a year's rows count half as much per this many years before the latest training year. */
+export const RECENCY_HALF_LIFE_YEARS = 1;
+
 /**
- * Builds TEMP TABLE risk_training (year, object_id, found, feature columns...): one row per entity inspected in a
- * training year, with features as of the end of the year before. Runs on `q`'s connection.
+ * Builds TEMP TABLE risk_training (year, object_id, found, weight, team, feature columns...): one row per entity
+ * selected in a training year, with features as of the end of the year before. Where the data record how objects were
+ * selected, only random draws with a known probability count, each weighted by the inverse of the chance the draws
+ * selected the entity that year; targeted and complaint-driven visits stay out. Recent years weigh more
+ * (RECENCY_HALF_LIFE_YEARS). Runs on `q`'s connection.
  */
-export async function buildTrainingSet(q: Queryable, asOf: string, years: number[]): Promise<number> {
+export async function buildTrainingSet(q: Queryable, asOf: string, years: number[]): Promise<{ rows: number; weighted: boolean }> {
+  const weighted = await selectionRecorded(q, asOf);
+  const latest = Math.max(...years);
   await q.exec(sql`CREATE OR REPLACE TEMP TABLE risk_labels AS
-    SELECT r.object_id, year(r.inspected_on)::INTEGER AS year, bool_or(oc.is_finding) AS found
-    FROM inspection_results r JOIN outcome_codes oc ON oc.code = r.outcome_code
-    WHERE r.inspected_on <= ${asOf}::DATE
-    GROUP BY r.object_id, year(r.inspected_on)`);
+    SELECT object_id, year(inspected_on)::INTEGER AS year, bool_or(found) AS found, ${inverseProbability(weighted)} AS weight,
+           list_distinct(flatten(list(inspectors))) AS team
+    FROM (${visitsQuery(asOf)}) v
+    WHERE ${countedVisits(weighted)}
+    GROUP BY object_id, year(inspected_on)`);
   await q.exec(sql`DROP TABLE IF EXISTS risk_training`);
   for (const [i, year] of years.entries()) {
     if (!Number.isInteger(year)) throw new Error(`training year ${year} is not an integer`);
-    const features = featuresQuery({ predicate: sql`o.id IN (SELECT object_id FROM risk_labels WHERE year = ${year})` }, yearEnd(year - 1));
-    const select = sql`SELECT ${year}::INTEGER AS year, l.found, 1.0::DOUBLE AS weight, f.* FROM (${features}) f JOIN risk_labels l ON l.object_id = f.object_id AND l.year = ${year}`;
+    const labelled = sql`(SELECT object_id FROM risk_labels WHERE year = ${year})`;
+    const features = featuresQuery({ predicate: sql`o.id IN ${labelled}` }, yearEnd(year - 1), { entities: sql`object_id IN ${labelled}` });
+    const recency = 0.5 ** ((latest - year) / RECENCY_HALF_LIFE_YEARS);
+    const select = sql`SELECT ${year}::INTEGER AS year, l.found, l.weight * ${recency} AS weight, l.team, f.*
+      FROM (${features}) f JOIN risk_labels l ON l.object_id = f.object_id AND l.year = ${year}`;
     await q.exec(i === 0 ? sql`CREATE TEMP TABLE risk_training AS ${select}` : sql`INSERT INTO risk_training ${select}`);
   }
+  // weights scaled to average 1, so that the L2 penalty and the WoE prior weigh as they would unweighted
+  await q.exec(sql`UPDATE risk_training SET weight = weight * (SELECT count(*) / sum(weight) FROM risk_training)`);
   const row = await q.one<{ n: number }>(sql`SELECT count(*) AS n FROM risk_training`);
-  return row?.n ?? 0;
+  return { rows: row?.n ?? 0, weighted };
 }
 
 /** Resolves each spec's bin edges on the training rows (quantile features); bins start with zero counts. */
@@ -138,6 +161,46 @@ async function resolveBins(q: Queryable, specs: FeatureSpec[]): Promise<BinnedFe
   return out;
 }
 
+/** Rounds of estimating the inspectors' effects and refitting the scorecard with them. */
+const INSPECTOR_ROUNDS = 2;
+/** Expected findings of pseudo-visits at the scorecard's rate that each inspector's effect is shrunk with. */
+const INSPECTOR_PRIOR = 10;
+
+/**
+ * Each inspector's effect on what is found, from the training visits (random draws, so that who inspects whom is
+ * chance), into TEMP TABLE risk_inspector_effects (inspector, effect): a round adds the log of (findings + prior) over
+ * (findings the scorecard expects with the current offsets + prior), and each row's team_offset becomes its team's
+ * mean effect. A team that finds less than the scorecard expects of the entities it drew is lenient, and its visits'
+ * clean results say less: the fit sees that through the offset, and the score, which leaves the offsets out, rates
+ * the entities as an average team would find them.
+ */
+async function estimateInspectorEffects(q: Queryable, params: ScorecardParams, first: boolean): Promise<{ estimated: number; spread: number }> {
+  if (first) await q.exec(sql`CREATE OR REPLACE TEMP TABLE risk_inspector_effects (inspector VARCHAR PRIMARY KEY, effect DOUBLE)`);
+  // an inspector's effect is shrunk toward that of the inspectors based in the same district (lenient offices exist),
+  // which rests on all of their visits
+  await q.exec(sql`INSERT INTO risk_inspector_effects
+    WITH visits AS (
+      SELECT v.inspector, coalesce(i.region_code, '') AS home, v.weight, v.found, v.expected
+      FROM (SELECT unnest(team) AS inspector, weight, found, 1 / (1 + exp(-(${logOddsFromCodeSql(params)} + team_offset))) AS expected
+            FROM risk_training_codes WHERE len(team) > 0) v
+      LEFT JOIN inspectors i ON i.id = v.inspector
+    ),
+    homes AS (
+      SELECT home, (coalesce(sum(weight) FILTER (WHERE found), 0) + ${INSPECTOR_PRIOR}) / (sum(weight * expected) + ${INSPECTOR_PRIOR}) AS ratio
+      FROM visits GROUP BY home
+    )
+    SELECT v.inspector, ln((coalesce(sum(v.weight) FILTER (WHERE v.found), 0) + ${INSPECTOR_PRIOR} * any_value(h.ratio)) / (sum(v.weight * v.expected) + ${INSPECTOR_PRIOR}))
+    FROM visits v JOIN homes h ON h.home = v.home
+    GROUP BY v.inspector
+    ON CONFLICT (inspector) DO UPDATE SET effect = effect + excluded.effect`);
+  await q.exec(sql`UPDATE risk_training_codes t SET team_offset = e.effect
+    FROM (SELECT c.rowid AS rid, avg(e.effect) AS effect FROM risk_training_codes c, unnest(c.team) u(inspector)
+          JOIN risk_inspector_effects e ON e.inspector = u.inspector GROUP BY c.rowid) e
+    WHERE t.rowid = e.rid`);
+  const row = await q.one<{ n: number; spread: number | null }>(sql`SELECT count(*) AS n, stddev_pop(effect) AS spread FROM risk_inspector_effects`);
+  return { estimated: row?.n ?? 0, spread: row?.spread ?? 0 };
+}
+
 /** Fits a scorecard on the years before `beforeYear` (or all years with results) as of `asOf`. */
 export async function fitModel(db: Db, options: FitOptions): Promise<FittedModel> {
   const conn = await db.connection();
@@ -149,7 +212,7 @@ export async function fitModel(db: Db, options: FitOptions): Promise<FittedModel
   }
 }
 
-/** fitModel on a given connection (its TEMP tables risk_labels, risk_training, risk_training_codes stay there). */
+/** fitModel on a given connection (its TEMP tables risk_labels, risk_training, risk_training_codes, risk_inspector_effects stay there). */
 export async function fitOn(q: Queryable, options: FitOptions): Promise<FittedModel> {
   const started = Date.now();
   const asOf = checkDate(options.asOf, 'as-of date');
@@ -164,24 +227,36 @@ export async function fitOn(q: Queryable, options: FitOptions): Promise<FittedMo
         `with at least ${options.minHistoryDays ?? 365} days of complaints or results before it (as of ${asOf}; --min-history lowers that)`,
     );
   }
-  const rows = await buildTrainingSet(q, asOf, years);
+  const { rows, weighted } = await buildTrainingSet(q, asOf, years);
   const features = await resolveBins(q, specs);
-  await q.exec(sql`CREATE OR REPLACE TEMP TABLE risk_training_codes AS SELECT year, object_id, found, (${binCodeSql(features)})::UBIGINT AS bin_code FROM risk_training`);
-  const combos = await q.query<CodeCounts>(
-    sql`SELECT bin_code::VARCHAR AS "binCode", count(*)::DOUBLE AS rows, count(*) FILTER (WHERE found)::DOUBLE AS events FROM risk_training_codes GROUP BY bin_code`,
-  );
-  // counts per feature bin, from the combinations
-  for (const c of combos) {
+  await q.exec(sql`CREATE OR REPLACE TEMP TABLE risk_training_codes AS
+    SELECT year, object_id, found, weight, team, (${binCodeSql(features)})::UBIGINT AS bin_code, 0.0::DOUBLE AS team_offset FROM risk_training`);
+  const combos = () =>
+    q.query<CodeCounts>(
+      sql`SELECT bin_code::VARCHAR AS "binCode", round(team_offset, 1) AS offset, sum(weight) AS rows, coalesce(sum(weight) FILTER (WHERE found), 0) AS events
+          FROM risk_training_codes GROUP BY bin_code, round(team_offset, 1)`,
+    );
+  // weighted counts per feature bin, and each bin's WoE
+  let counts = await combos();
+  for (const c of counts) {
     const bins = decodeBins(c.binCode, features.length);
     features.forEach((f, i) => {
       f.bins[bins[i]].rows += c.rows;
       f.bins[bins[i]].events += c.events;
     });
   }
-  for (const f of features) weightsOfEvidence(f.bins, woePrior).forEach((w, k) => (f.bins[k].woe = w));
-  const params = fitScorecard(features, combos, { l2, woePrior });
-  const events = combos.reduce((s, c) => s + c.events, 0);
-  const auc = rocAuc(combos.map((c) => ({ score: logOdds(params, c.binCode), positives: c.events, negatives: c.rows - c.events })));
+  for (const f of features) monotoneWeightsOfEvidence(f, woePrior).forEach((w, k) => (f.bins[k].woe = w));
+  // the scorecard, then the inspectors' effects on what is found given it, then the scorecard with them as offsets
+  let params = fitScorecard(features, counts, { l2, woePrior });
+  const inspectors = { estimated: 0, spread: 0 };
+  for (let round = 0; round < INSPECTOR_ROUNDS; round++) {
+    Object.assign(inspectors, await estimateInspectorEffects(q, params, round === 0));
+    counts = await combos();
+    params = fitScorecard(features, counts, { l2, woePrior });
+  }
+  const events = counts.reduce((s, c) => s + c.events, 0);
+  const weight = counts.reduce((s, c) => s + c.rows, 0);
+  const auc = rocAuc(counts.map((c) => ({ score: logOdds(params, c.binCode), positives: c.events, negatives: c.rows - c.events })));
   return {
     method: METHOD,
     asOf,
@@ -191,9 +266,12 @@ export async function fitOn(q: Queryable, options: FitOptions): Promise<FittedMo
       featuresAsOf: Object.fromEntries(years.map((y) => [String(y), yearEnd(y - 1)])),
       rows,
       events,
-      eventRate: rows ? events / rows : 0,
+      eventRate: weight ? events / weight : 0,
       auc,
-      combinations: combos.length,
+      combinations: counts.length,
+      weighting: weighted ? 'inverse-probability' : 'unweighted',
+      recencyHalfLifeYears: RECENCY_HALF_LIFE_YEARS,
+      inspectors,
       fitMs: Date.now() - started,
     },
   };

@@ -16,7 +16,7 @@ district_finding_groups AS (
   SELECT region_code, ntile(5) OVER (ORDER BY rate) AS grp FROM district_findings
 ),
 district_complaints AS (
-  SELECT region_code, ntile(5) OVER (ORDER BY avg(complaints_12m)) AS grp FROM $features GROUP BY region_code
+  SELECT region_code, ntile(5) OVER (ORDER BY avg(substantiated_12m + other_12m)) AS grp FROM $features GROUP BY region_code
 ),
 cell_trend AS (
   SELECT o.industry_code, left(o.region_code, 4) AS city,
