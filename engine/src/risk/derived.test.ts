@@ -67,7 +67,7 @@ describe('risk facts stored per entity and refreshed incrementally', () => {
     expect(await storedFeatures(asOf)).toEqual(direct);
   });
 
-  it('a complaint changed in place changes that entity and nothing else (but the norm of its industry x city)', async () => {
+  it("a complaint changed in place changes that entity and nothing else (but the norm of its industry x city, and its district's share found true)", async () => {
     // a complaint of 13-36 months ago, moved into the last 12 months by a corrected import
     const old = (await t.db.one<{ complaint_id: string; object_id: string; region_code: string; topic: string }>(
       `SELECT complaint_id, object_id, region_code, topic FROM complaints
@@ -93,14 +93,17 @@ describe('risk facts stored per entity and refreshed incrementally', () => {
     expect(after.get(entity)).toMatchObject({ other_12m: (was.other_12m as number) + 1, complaints_13_36m: (was.complaints_13_36m as number) - 1 });
 
     const cell = (r: Row) => `${r.industry_code}`;
-    const objects = byId(await t.db.query<Row>("SELECT id AS object_id, industry_code, left(region_code, 4) AS city FROM objects WHERE object_kind = 'entity'"));
+    const objects = byId(await t.db.query<Row>("SELECT id AS object_id, industry_code, region_code, left(region_code, 4) AS city FROM objects WHERE object_kind = 'entity'"));
     const sameNorm = (id: string) => cell(objects.get(id)!) === cell(objects.get(entity)!) && objects.get(id)!.city === objects.get(entity)!.city;
+    const sameCity = (id: string) => objects.get(id)!.city === objects.get(entity)!.city;
     for (const [id, row] of after) {
       if (id === entity) continue;
-      const { complaint_ratio: ratio, ...rest } = row;
-      const { complaint_ratio: ratioBefore, ...restBefore } = before.get(id)!;
+      const { complaint_ratio: ratio, district_true_share: share, ...rest } = row;
+      const { complaint_ratio: ratioBefore, district_true_share: shareBefore, ...restBefore } = before.get(id)!;
       expect(rest, id).toEqual(restBefore);
       if (!sameNorm(id) || row.other_12m === 0) expect(ratio, id).toBe(ratioBefore);
+      // the share of complaints found true moves in the district, and (through the city's, it is shrunk toward) its city
+      if (!sameCity(id)) expect(share, id).toBe(shareBefore);
     }
   });
 

@@ -55,6 +55,8 @@ describe('risk features as of a date', () => {
     expect(p1.industry_base_rate).toBeCloseTo(12 / 23, 10);
     // complaints found true per entity-year in 天河 (1 of 2), shrunk toward Guangzhou's (the same)
     expect(p1.district_substantiated).toBeCloseTo(0.5, 10);
+    // and their share of 天河's complaints (1 of 2), shrunk toward Guangzhou's (the same)
+    expect(p1.district_true_share).toBeCloseTo(0.5, 10);
   });
 
   it('leaves an entity without records at neutral values', async () => {

@@ -98,7 +98,7 @@ export function storedFeaturesQuery(population: Population, asOf: string, option
 }
 
 /** Features features.sql takes as they are from the norms of the entity's industry and district (one value per cell). */
-export const CELL_FEATURES: ReadonlySet<string> = new Set(['industry_base_rate', 'district_substantiated']);
+export const CELL_FEATURES: ReadonlySet<string> = new Set(['industry_base_rate', 'district_substantiated', 'district_true_share']);
 
 /** Brings risk_entity_facts to `asOf`, recomputing only the entities whose records changed; `q` must be in a transaction. */
 export function refreshFacts(q: Queryable, asOf: string): Promise<RefreshResult> {

@@ -78,7 +78,7 @@ export interface StoredModel extends FittedModel {
 
 const yearEnd = (year: number) => `${year}-12-31`;
 
-/** Years whose inspections can train a model as of `asOf`: with results, before `beforeYear`, with enough history. */
+/** Years whose inspections can train a model as of `asOf`: with results, before `beforeYear`, with enough history; the latest MAX_TRAINING_YEARS. */
 export async function trainingYears(q: Queryable, options: Pick<FitOptions, 'asOf' | 'beforeYear' | 'minHistoryDays'>): Promise<number[]> {
   const { asOf, beforeYear, minHistoryDays = 365 } = options;
   const rows = await q.query<{ year: number }>(
@@ -92,8 +92,14 @@ export async function trainingYears(q: Queryable, options: Pick<FitOptions, 'asO
           AND make_date(year(inspected_on), 1, 1) - first_day >= ${minHistoryDays}
         ORDER BY year`,
   );
-  return rows.map((r) => r.year).filter((y) => beforeYear === undefined || y < beforeYear);
+  return rows
+    .map((r) => r.year)
+    .filter((y) => beforeYear === undefined || y < beforeYear)
+    .slice(-MAX_TRAINING_YEARS);
 }
+
+/** Training years kept, the latest: with recency weights halving each year back, older ones would weigh an eighth or less. */
+export const MAX_TRAINING_YEARS = 3;
 
 /** How training years weigh: a year's rows count half as much per this many years before the latest training year. */
 export const RECENCY_HALF_LIFE_YEARS = 1;

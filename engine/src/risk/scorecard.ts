@@ -22,7 +22,8 @@ export type FeatureColumn =
   | 'age_days'
   | 'age_industry'
   | 'industry_base_rate'
-  | 'district_substantiated';
+  | 'district_substantiated'
+  | 'district_true_share';
 
 export interface Label {
   zh: string;
@@ -158,17 +159,6 @@ export const DEFAULT_FEATURES: FeatureSpec[] = [
   },
   {
     kind: 'category',
-    column: 'entity_type',
-    label: { zh: '主体类型', en: 'Entity type' },
-    categories: [
-      { value: 'enterprise', label: { zh: '企业', en: 'enterprise' } },
-      { value: 'individual', label: { zh: '个体工商户', en: 'individual business' } },
-      { value: 'cooperative', label: { zh: '农民专业合作社', en: 'cooperative' } },
-      { value: '', label: { zh: '其他', en: 'other' } },
-    ],
-  },
-  {
-    kind: 'category',
     column: 'last_outcome',
     label: { zh: '上次检查结果', en: 'Last inspection outcome' },
     categories: [
@@ -228,6 +218,13 @@ export const DEFAULT_FEATURES: FeatureSpec[] = [
     column: 'district_substantiated',
     label: { zh: '辖区属实投诉率', en: 'Substantiated complaints per entity in the district' },
     format: 'ratio',
+    quantiles: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
+  },
+  {
+    kind: 'numeric',
+    column: 'district_true_share',
+    label: { zh: '辖区投诉属实比例', en: 'Share of complaints found true in the district' },
+    format: 'percent',
     quantiles: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
   },
 ];

@@ -42,5 +42,6 @@ CREATE TABLE risk_score_norms (
   region_code        VARCHAR NOT NULL,
   other_norm         DOUBLE NOT NULL,             -- complaints other than substantiated ones per entity-year of exposure
   industry_base_rate DOUBLE NOT NULL,
-  district_substantiated DOUBLE NOT NULL        -- complaints found true per entity-year in the district
+  district_substantiated DOUBLE NOT NULL,       -- complaints found true per entity-year in the district
+  district_true_share DOUBLE NOT NULL           -- the share of the district's complaints found true
 );

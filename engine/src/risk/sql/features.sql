@@ -48,6 +48,7 @@ SELECT o.object_id,
        CASE WHEN o.age < 365 THEN '<1' WHEN o.age < 1096 THEN '1-3' WHEN o.age < 3653 THEN '3-10' ELSE '10+' END AS age_industry,
        r.industry_base_rate,
        r.district_substantiated,
+       r.district_true_share,
        o.region_code,
        o.industry_code,
        (o.class_code > 0 OR o.penalties_3y > 0 OR o.abnormal_state > 0 OR o.complaints_36m > 0 OR o.inspections > 0) AS has_records$cell_columns
