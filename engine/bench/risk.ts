@@ -132,7 +132,12 @@ export async function run(args: string[]): Promise<void> {
 
     // the model: the stored latest version when there is one (a fit is not part of the scoring budget)
     const stored = args.includes('--refit') ? null : await loadModel(db);
-    const model: FittedModel = stored ?? (await timed(stages, 'fit (training set, WoE, IRLS)', () => fitModel(db, { asOf }), (m) => m.training.rows));
+    const model: FittedModel =
+      stored ??
+      (await timed(stages, 'fit (training set, WoE, inspectors, IRLS)', () => fitModel(db, { asOf }), (m) => m.training.rows, (m) => {
+        const t = m.training.timingsMs!;
+        return `training set ${t.trainingSet} ms, bins and WoE ${t.bins} ms, inspector effects ${t.inspectors} ms, regressions ${t.fit} ms; ${m.training.combinations} combinations`;
+      }));
 
     if (args.includes('--direct-features')) {
       const conn = await db.connection();

@@ -13,7 +13,7 @@ import { generateProvince } from '../../../data/generator/generate.ts';
 const headline = (b: BacktestResult) => ({
   testYear: b.testYear,
   asOf: b.asOf,
-  training: { ...b.training, fitMs: 0 },
+  training: { ...b.training, fitMs: 0, timingsMs: undefined },
   test: b.test,
   auc: b.auc,
   hitRateByTier: b.hitRateByTier,

@@ -133,7 +133,7 @@ export async function defaultTestYear(q: Queryable, minHistoryDays = 365): Promi
   const row = await q.one<{ y: number | null }>(
     sql`WITH data_start AS (
           SELECT least((SELECT min(inspected_on) FROM inspection_results),
-                       (SELECT min(CAST(timezone('Asia/Shanghai', received_at) AS DATE)) FROM complaints)) AS first_day
+                       (SELECT CAST(timezone('Asia/Shanghai', min(received_at)) AS DATE) FROM complaints)) AS first_day
         ),
         years AS (SELECT DISTINCT year(inspected_on)::INTEGER AS y FROM inspection_results),
         trainable AS (SELECT min(y) AS first_y FROM years, data_start WHERE make_date(y, 1, 1) - first_day >= ${minHistoryDays})
@@ -152,7 +152,7 @@ export async function backtest(db: Db, options: BacktestOptions = {}): Promise<B
   }
 }
 
-const TEMP_TABLES = ['bt_features', 'bt_scored', 'bt_tested', 'bt_percentiles', 'bt_segments', 'bt_truth', 'risk_training', 'risk_training_codes', 'risk_labels', 'risk_inspector_effects'];
+const TEMP_TABLES = ['risk_cell_months', 'risk_cell_ages', 'bt_features', 'bt_scored', 'bt_tested', 'bt_percentiles', 'bt_segments', 'bt_truth', 'risk_training', 'risk_training_codes', 'risk_labels', 'risk_training_teams', 'risk_inspector_effects'];
 
 export async function backtestOn(q: Queryable, options: BacktestOptions = {}): Promise<BacktestResult> {
   const started = Date.now();
@@ -178,7 +178,7 @@ export async function backtestOn(q: Queryable, options: BacktestOptions = {}): P
     FROM (SELECT score, count(*) AS n FROM bt_scored GROUP BY score) s`);
   // the tested, with their percentile, tier and the effect of the inspectors who visited them (estimated in the fit)
   await q.exec(sql`CREATE OR REPLACE TEMP TABLE bt_tested AS
-    WITH tested AS (${query('backtest-tested', { visits: visitsQuery(testEnd), scored: sql`bt_scored`, test_year: testYear, counted: countedVisits(weighted), weight: inverseProbability(weighted) })}),
+    WITH tested AS (${query('backtest-tested', { visits: visitsQuery(testYear, testEnd), scored: sql`bt_scored`, test_year: testYear, counted: countedVisits(weighted), weight: inverseProbability(weighted) })}),
     offsets AS (
       SELECT t.object_id, avg(e.effect) AS team_offset
       FROM tested t, unnest(t.team) u(inspector) JOIN risk_inspector_effects e ON e.inspector = u.inspector
@@ -188,7 +188,7 @@ export async function backtestOn(q: Queryable, options: BacktestOptions = {}): P
     FROM tested t JOIN bt_percentiles p ON p.score = t.score LEFT JOIN offsets o ON o.object_id = t.object_id`);
 
   const counts = (await q.one<{ entities: number; found: number; weight: number; weighted_found: number; visits: number; inspected: number; targeted: number; complaint: number; unrecorded: number }>(
-    sql`WITH v AS (SELECT * FROM (${visitsQuery(testEnd)}) v WHERE year(inspected_on) = ${testYear})
+    sql`WITH v AS (SELECT * FROM (${visitsQuery(testYear, testEnd)}) v)
         SELECT (SELECT count(*) FROM bt_tested) AS entities, (SELECT count(*) FILTER (WHERE found) FROM bt_tested) AS found,
                (SELECT sum(weight) FROM bt_tested) AS weight, (SELECT sum(weight) FILTER (WHERE found) FROM bt_tested) AS weighted_found,
                (SELECT count(*) FROM v SEMI JOIN bt_scored s ON s.object_id = v.object_id) AS visits,
@@ -226,7 +226,7 @@ export async function backtestOn(q: Queryable, options: BacktestOptions = {}): P
     tiers,
     liftCurve: liftCurve(groups, LIFT_CURVE_SHARES),
     baselines: await baselines(q, params, ranking),
-    segments: await segmentChecks(q, asOf, weighted, truth !== undefined),
+    segments: await segmentChecks(q, asOf, model.training.years, weighted, truth !== undefined),
     daysEarlier: await daysEarlier(q, testYear),
     ...(truth ?? {}),
     cutoffs,
@@ -320,9 +320,9 @@ const SEGMENT_LABELS: Record<SegmentCheck['family'], (segment: string) => Label>
  * Segment checks: each segment's mean score percentile in the population against the percentile its observed finding
  * rate implies on the test year's calibration curve (and, with a truth file, the hidden propensity's percentile).
  */
-async function segmentChecks(q: Queryable, asOf: string, weighted: boolean, withTruth: boolean): Promise<SegmentCheck[]> {
+async function segmentChecks(q: Queryable, asOf: string, trainingYears: number[], weighted: boolean, withTruth: boolean): Promise<SegmentCheck[]> {
   await q.exec(sql`CREATE OR REPLACE TEMP TABLE bt_segments AS
-    ${query('backtest-segments', { features: sql`bt_features`, visits: visitsQuery(asOf), counted: countedVisits(weighted), weight: inverseProbability(weighted), as_of: asOf })}`);
+    ${query('backtest-segments', { features: sql`bt_features`, visits: visitsQuery(Math.min(...trainingYears), asOf), counted: countedVisits(weighted), weight: inverseProbability(weighted), as_of: asOf })}`);
   const curveBins = await q.query<PercentileBin>(
     sql`SELECT avg(percentile) AS percentile, sum(weight) AS weight, coalesce(sum(weight) FILTER (WHERE found), 0) AS found
         FROM bt_tested GROUP BY least(floor(percentile * 20), 19)`,

@@ -6,7 +6,7 @@ import { loadReference } from '../reference/load.ts';
 import { importFile } from '../ingest/import.ts';
 import { generateProvince } from '../../../data/generator/generate.ts';
 import { addDays } from '../alerts/alerts.ts';
-import { computeStoredNorms, ENTITY_FACTS, featuresQuery, refreshFactsTable, storedFeaturesQuery, UNORDERED } from './features.ts';
+import { computeStoredNorms, createCellTables, ENTITY_FACTS, featuresQuery, refreshFactsTable, storedFeaturesQuery, UNORDERED } from './features.ts';
 import { isFresh } from '../kernel/derived.ts';
 import { sql } from '../db/sql.ts';
 
@@ -65,6 +65,22 @@ describe('risk facts stored per entity and refreshed incrementally', () => {
     const direct = await t.db.query<Row>(sql`SELECT * FROM (${featuresQuery('existing', asOf)}) f ORDER BY object_id`);
     expect(direct.length).toBeGreaterThan(2000);
     expect(await storedFeatures(asOf)).toEqual(direct);
+  });
+
+  it("gives the training sets the same features, from the cell tables and the population's facts alone, at a year end", async () => {
+    const year = Number(asOf.slice(0, 4));
+    const drawn = sql`(SELECT object_id FROM inspection_results WHERE year(inspected_on) = ${year})`;
+    const conn = await t.db.connection();
+    try {
+      const cells = await createCellTables(conn);
+      const population = { predicate: sql`o.id IN ${drawn}` };
+      const training = await conn.query<Row>(sql`SELECT * FROM (${featuresQuery(population, `${year - 1}-12-31`, { entities: sql`object_id IN ${drawn}`, cells })}) f ORDER BY object_id`);
+      const full = await conn.query<Row>(sql`SELECT * FROM (${featuresQuery(population, `${year - 1}-12-31`)}) f ORDER BY object_id`);
+      expect(training.length).toBeGreaterThan(50);
+      expect(training).toEqual(full);
+    } finally {
+      conn.close();
+    }
   });
 
   it("a complaint changed in place changes that entity and nothing else (but the norm of its industry x city, and its district's share found true)", async () => {

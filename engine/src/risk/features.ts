@@ -57,18 +57,32 @@ export function normsQuery(facts: Sql, asOf: string): Sql {
   return query('norms', { cells: query('cells-from-facts', { facts, as_of: asOf }) });
 }
 
+/** Tables of cell-months.sql and cell-ages.sql (createCellTables): the norms of any year end, summed from them. */
+export interface CellTables {
+  months: Sql;
+  ages: Sql;
+}
+
+/** Creates the TEMP tables risk_cell_months and risk_cell_ages on q's connection, in one pass over the records. */
+export async function createCellTables(q: Queryable): Promise<CellTables> {
+  await q.exec(sql`CREATE OR REPLACE TEMP TABLE risk_cell_months AS ${query('cell-months')}`);
+  await q.exec(sql`CREATE OR REPLACE TEMP TABLE risk_cell_ages AS ${query('cell-ages')}`);
+  return { months: sql`risk_cell_months`, ages: sql`risk_cell_ages` };
+}
+
 /**
  * The feature query for a population as of `asOf` ('YYYY-MM-DD'), from the records: for the training sets and the
- * backtest, at past dates. `entities`: a filter over object_id that holds for every entity of the population, so
- * that only their facts are built (the norms then come from the records' sums per cell); by default every entity's.
+ * backtest, at past dates. By default every entity's facts are built, for the norms; for a year end, `entities` (a
+ * filter over object_id that holds for every entity of the population) and `cells` (createCellTables) build only the
+ * population's, the norms summed from the cell tables.
  */
-export function featuresQuery(population: Population, asOf: string, options: { entities?: Sql } = {}): Sql {
+export function featuresQuery(population: Population, asOf: string, options: { entities?: Sql; cells?: CellTables } = {}): Sql {
   const features = fromFacts(sql`risk_facts`, sql`risk_cell_rates`, population, asOf);
-  const norms = options.entities
-    ? query('norms', { cells: query('cell-sums', { events: eventsQuery(sql`true`, asOf), as_of: asOf }) })
-    : normsQuery(sql`risk_facts`, asOf);
+  const { cells } = options;
+  if (cells && !asOf.endsWith('-12-31')) throw new Error(`featuresQuery: the cell tables give the norms of a year end, not of ${asOf}`);
+  const norms = cells ? query('norms', { cells: query('cell-sums-at', { months: cells.months, ages: cells.ages, as_of: asOf }) }) : normsQuery(sql`risk_facts`, asOf);
   return sql`WITH risk_facts AS MATERIALIZED (
-${factsQuery(options.entities ?? sql`true`, asOf)}
+${factsQuery(cells ? (options.entities ?? sql`true`) : sql`true`, asOf)}
 ),
 risk_cell_rates AS MATERIALIZED (
 ${norms}
@@ -130,7 +144,7 @@ export async function referenceDate(q: Queryable): Promise<string | null> {
   const row = await q.one<{ d: string | null }>(
     sql`SELECT greatest(
           (SELECT max(inspected_on) FROM inspection_results),
-          (SELECT max(CAST(timezone('Asia/Shanghai', received_at) AS DATE)) FROM complaints)) AS d`,
+          (SELECT CAST(timezone('Asia/Shanghai', max(received_at)) AS DATE) FROM complaints)) AS d`,
   );
   return row?.d ?? null;
 }

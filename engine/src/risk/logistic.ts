@@ -23,6 +23,8 @@ export interface LogisticOptions {
   tolerance?: number;
   /** Coefficients forced to zero (features left out of the fit). */
   fixedZero?: boolean[];
+  /** Where Newton's method starts (a fit of nearly the same rows converges in a step or two); default the base rate. */
+  start?: { intercept: number; coefficients: number[] };
 }
 
 const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
@@ -65,7 +67,9 @@ export function fitLogistic(rows: AggregatedRow[], options: LogisticOptions = {}
   const totalEvents = rows.reduce((s, r) => s + r.events, 0);
   if (totalEvents <= 0 || totalEvents >= totalTrials) throw new Error(`logistic fit: needs both outcomes (events ${totalEvents} of ${totalTrials} trials)`);
   // beta[0] is the intercept; start from the base rate
-  const beta = [Math.log(totalEvents / (totalTrials - totalEvents)), ...new Array<number>(p).fill(0)];
+  const beta = options.start
+    ? [options.start.intercept, ...options.start.coefficients.map((c, j) => (fixedZero[j] ? 0 : c))]
+    : [Math.log(totalEvents / (totalTrials - totalEvents)), ...new Array<number>(p).fill(0)];
   const free = [0, ...Array.from({ length: p }, (_, j) => j + 1).filter((j) => !fixedZero[j - 1])];
   let iterations = 0;
   let logLikelihood = -Infinity;

@@ -4,7 +4,7 @@
 import type { Db, Queryable } from '../db/duckdb.ts';
 import { sql } from '../db/sql.ts';
 import { listValue } from '@duckdb/node-api';
-import { checkDate, featuresQuery, UNORDERED } from './features.ts';
+import { checkDate, createCellTables, featuresQuery, UNORDERED } from './features.ts';
 import {
   DEFAULT_FEATURES,
   MAX_BINS,
@@ -14,6 +14,7 @@ import {
   edgesFromQuantiles,
   fitScorecard,
   monotoneWeightsOfEvidence,
+  woeVectors,
   decodeBins,
   logOdds,
   logOddsFromCodeSql,
@@ -58,6 +59,8 @@ export interface TrainingSummary {
   recencyHalfLifeYears?: number;
   /** Inspectors whose effect on what is found was estimated (left out of the score), and the spread of those effects. */
   inspectors?: { estimated: number; spread: number };
+  /** trainingSet: labels and features; bins: edges, codes and WoE; inspectors: their effects; fit: the regressions. */
+  timingsMs?: { trainingSet: number; bins: number; inspectors: number; fit: number };
   fitMs: number;
 }
 
@@ -84,7 +87,7 @@ export async function trainingYears(q: Queryable, options: Pick<FitOptions, 'asO
   const rows = await q.query<{ year: number }>(
     sql`WITH data_start AS (
           SELECT least((SELECT min(inspected_on) FROM inspection_results),
-                       (SELECT min(CAST(timezone('Asia/Shanghai', received_at) AS DATE)) FROM complaints)) AS first_day
+                       (SELECT CAST(timezone('Asia/Shanghai', min(received_at)) AS DATE) FROM complaints)) AS first_day
         )
         SELECT DISTINCT year(inspected_on)::INTEGER AS year
         FROM inspection_results, data_start
@@ -98,8 +101,8 @@ export async function trainingYears(q: Queryable, options: Pick<FitOptions, 'asO
     .slice(-MAX_TRAINING_YEARS);
 }
 
-/** Training years kept, the latest: with recency weights halving each year back, older ones would weigh an eighth or less. */
-export const MAX_TRAINING_YEARS = 3;
+/** Training years kept, the latest: with recency weights halving each year back, older ones would weigh a quarter or less. */
+export const MAX_TRAINING_YEARS = 2;
 
 /** How training years weigh: a year's rows count half as much per this many years before the latest training year. */
 export const RECENCY_HALF_LIFE_YEARS = 1;
@@ -117,14 +120,15 @@ export async function buildTrainingSet(q: Queryable, asOf: string, years: number
   await q.exec(sql`CREATE OR REPLACE TEMP TABLE risk_labels AS
     SELECT object_id, year(inspected_on)::INTEGER AS year, bool_or(found) AS found, ${inverseProbability(weighted)} AS weight,
            list_distinct(flatten(list(inspectors))) AS team
-    FROM (${visitsQuery(asOf)}) v
+    FROM (${visitsQuery(Math.min(...years), asOf)}) v
     WHERE ${countedVisits(weighted)}
     GROUP BY object_id, year(inspected_on)`);
   await q.exec(sql`DROP TABLE IF EXISTS risk_training`);
+  const cells = await createCellTables(q);
   for (const [i, year] of years.entries()) {
     if (!Number.isInteger(year)) throw new Error(`training year ${year} is not an integer`);
     const labelled = sql`(SELECT object_id FROM risk_labels WHERE year = ${year})`;
-    const features = featuresQuery({ predicate: sql`o.id IN ${labelled}` }, yearEnd(year - 1), { entities: sql`object_id IN ${labelled}` });
+    const features = featuresQuery({ predicate: sql`o.id IN ${labelled}` }, yearEnd(year - 1), { entities: sql`object_id IN ${labelled}`, cells });
     const recency = 0.5 ** ((latest - year) / RECENCY_HALF_LIFE_YEARS);
     const select = sql`SELECT ${year}::INTEGER AS year, l.found, l.weight * ${recency} AS weight, l.team, f.*
       FROM (${features}) f JOIN risk_labels l ON l.object_id = f.object_id AND l.year = ${year}`;
@@ -181,15 +185,20 @@ const INSPECTOR_PRIOR = 10;
  * the entities as an average team would find them.
  */
 async function estimateInspectorEffects(q: Queryable, params: ScorecardParams, first: boolean): Promise<{ estimated: number; spread: number }> {
-  if (first) await q.exec(sql`CREATE OR REPLACE TEMP TABLE risk_inspector_effects (inspector VARCHAR PRIMARY KEY, effect DOUBLE)`);
+  if (first) {
+    await q.exec(sql`CREATE OR REPLACE TEMP TABLE risk_inspector_effects (inspector VARCHAR PRIMARY KEY, effect DOUBLE)`);
+    // the training rows' inspectors and where they are based, once: one row per row and inspector
+    await q.exec(sql`CREATE OR REPLACE TEMP TABLE risk_training_teams AS
+      SELECT t.rid, t.inspector, coalesce(i.region_code, '') AS home
+      FROM (SELECT rowid AS rid, unnest(team) AS inspector FROM risk_training_codes) t
+      LEFT JOIN inspectors i ON i.id = t.inspector`);
+  }
   // an inspector's effect is shrunk toward that of the inspectors based in the same district (lenient offices exist),
   // which rests on all of their visits
   await q.exec(sql`INSERT INTO risk_inspector_effects
     WITH visits AS (
-      SELECT v.inspector, coalesce(i.region_code, '') AS home, v.weight, v.found, v.expected
-      FROM (SELECT unnest(team) AS inspector, weight, found, 1 / (1 + exp(-(${logOddsFromCodeSql(params)} + team_offset))) AS expected
-            FROM risk_training_codes WHERE len(team) > 0) v
-      LEFT JOIN inspectors i ON i.id = v.inspector
+      SELECT m.inspector, m.home, c.weight, c.found, 1 / (1 + exp(-(${logOddsFromCodeSql(params, sql`c.bin_code`)} + c.team_offset))) AS expected
+      FROM risk_training_teams m JOIN risk_training_codes c ON c.rowid = m.rid
     ),
     homes AS (
       SELECT home, (coalesce(sum(weight) FILTER (WHERE found), 0) + ${INSPECTOR_PRIOR}) / (sum(weight * expected) + ${INSPECTOR_PRIOR}) AS ratio
@@ -199,10 +208,9 @@ async function estimateInspectorEffects(q: Queryable, params: ScorecardParams, f
     FROM visits v JOIN homes h ON h.home = v.home
     GROUP BY v.inspector
     ON CONFLICT (inspector) DO UPDATE SET effect = effect + excluded.effect`);
-  await q.exec(sql`UPDATE risk_training_codes t SET team_offset = e.effect
-    FROM (SELECT c.rowid AS rid, avg(e.effect) AS effect FROM risk_training_codes c, unnest(c.team) u(inspector)
-          JOIN risk_inspector_effects e ON e.inspector = u.inspector GROUP BY c.rowid) e
-    WHERE t.rowid = e.rid`);
+  await q.exec(sql`UPDATE risk_training_codes c SET team_offset = o.offset
+    FROM (SELECT m.rid, avg(e.effect) AS offset FROM risk_training_teams m JOIN risk_inspector_effects e ON e.inspector = m.inspector GROUP BY m.rid) o
+    WHERE c.rowid = o.rid`);
   const row = await q.one<{ n: number; spread: number | null }>(sql`SELECT count(*) AS n, stddev_pop(effect) AS spread FROM risk_inspector_effects`);
   return { estimated: row?.n ?? 0, spread: row?.spread ?? 0 };
 }
@@ -218,7 +226,7 @@ export async function fitModel(db: Db, options: FitOptions): Promise<FittedModel
   }
 }
 
-/** fitModel on a given connection (its TEMP tables risk_labels, risk_training, risk_training_codes, risk_inspector_effects stay there). */
+/** fitModel on a given connection (its TEMP tables risk_labels, risk_training, risk_training_codes, risk_training_teams and risk_inspector_effects stay there). */
 export async function fitOn(q: Queryable, options: FitOptions): Promise<FittedModel> {
   const started = Date.now();
   const asOf = checkDate(options.asOf, 'as-of date');
@@ -233,7 +241,14 @@ export async function fitOn(q: Queryable, options: FitOptions): Promise<FittedMo
         `with at least ${options.minHistoryDays ?? 365} days of complaints or results before it (as of ${asOf}; --min-history lowers that)`,
     );
   }
+  const timingsMs = { trainingSet: 0, bins: 0, inspectors: 0, fit: 0 };
+  let t = Date.now();
+  const lap = (stage: keyof typeof timingsMs) => {
+    timingsMs[stage] += Date.now() - t;
+    t = Date.now();
+  };
   const { rows, weighted } = await buildTrainingSet(q, asOf, years);
+  lap('trainingSet');
   const features = await resolveBins(q, specs);
   await q.exec(sql`CREATE OR REPLACE TEMP TABLE risk_training_codes AS
     SELECT year, object_id, found, weight, team, (${binCodeSql(features)})::UBIGINT AS bin_code, 0.0::DOUBLE AS team_offset FROM risk_training`);
@@ -252,13 +267,18 @@ export async function fitOn(q: Queryable, options: FitOptions): Promise<FittedMo
     });
   }
   for (const f of features) monotoneWeightsOfEvidence(f, woePrior).forEach((w, k) => (f.bins[k].woe = w));
+  lap('bins');
   // the scorecard, then the inspectors' effects on what is found given it, then the scorecard with them as offsets
-  let params = fitScorecard(features, counts, { l2, woePrior });
+  const woeOf = woeVectors(features);
+  let params = fitScorecard(features, counts, { l2, woePrior, woeOf });
+  lap('fit');
   const inspectors = { estimated: 0, spread: 0 };
   for (let round = 0; round < INSPECTOR_ROUNDS; round++) {
     Object.assign(inspectors, await estimateInspectorEffects(q, params, round === 0));
     counts = await combos();
-    params = fitScorecard(features, counts, { l2, woePrior });
+    lap('inspectors');
+    params = fitScorecard(features, counts, { l2, woePrior, woeOf, start: params });
+    lap('fit');
   }
   const events = counts.reduce((s, c) => s + c.events, 0);
   const weight = counts.reduce((s, c) => s + c.rows, 0);
@@ -279,6 +299,7 @@ export async function fitOn(q: Queryable, options: FitOptions): Promise<FittedMo
       recencyHalfLifeYears: RECENCY_HALF_LIFE_YEARS,
       inspectors,
       fitMs: Date.now() - started,
+      timingsMs,
     },
   };
 }

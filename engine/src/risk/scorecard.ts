@@ -488,13 +488,16 @@ export interface CodeCounts {
  * negative one means the feature's evidence counts the other way once the others are in, and its contributions say so
  * (the scorecard of v1 dropped such features).
  */
-export function fitScorecard(features: BinnedFeature[], combos: CodeCounts[], options: { l2: number; woePrior: number }): ScorecardParams {
-  const rows: AggregatedRow[] = combos.map((c) => {
-    const bins = decodeBins(c.binCode, features.length);
-    return { x: features.map((f, i) => f.bins[bins[i]]?.woe ?? 0), trials: c.rows, events: c.events, offset: c.offset ?? 0 };
-  });
+export function fitScorecard(
+  features: BinnedFeature[],
+  combos: CodeCounts[],
+  options: { l2: number; woePrior: number; start?: ScorecardParams; woeOf?: (binCode: string) => number[] },
+): ScorecardParams {
+  const woeOf = options.woeOf ?? woeVectors(features);
+  const rows: AggregatedRow[] = combos.map((c) => ({ x: woeOf(c.binCode), trials: c.rows, events: c.events, offset: c.offset ?? 0 }));
   const fixedZero = features.map((f) => f.bins.every((b) => b.woe === 0));
-  const fit = fitLogistic(rows, { l2: options.l2, fixedZero });
+  const start = options.start && { intercept: options.start.intercept, coefficients: options.start.features.map((f) => f.coefficient) };
+  const fit = fitLogistic(rows, { l2: options.l2, fixedZero, start });
   const fitted = features.map((f, i) => {
     const coefficient = fixedZero[i] ? 0 : fit.coefficients[i];
     return { ...f, coefficient, bins: f.bins.map((b) => ({ ...b, points: coefficient * b.woe })) };
@@ -505,6 +508,20 @@ export function fitScorecard(features: BinnedFeature[], combos: CodeCounts[], op
     l2: options.l2,
     woePrior: options.woePrior,
     reversed: fitted.filter((f) => f.coefficient < 0).map((f) => f.column),
+  };
+}
+
+/** Each bin code's WoE per feature, decoded once per code (the fit runs several times over the same codes). */
+export function woeVectors(features: BinnedFeature[]): (binCode: string) => number[] {
+  const cache = new Map<string, number[]>();
+  return (binCode) => {
+    let x = cache.get(binCode);
+    if (!x) {
+      const bins = decodeBins(binCode, features.length);
+      x = features.map((f, i) => f.bins[bins[i]]?.woe ?? 0);
+      cache.set(binCode, x);
+    }
+    return x;
   };
 }
 

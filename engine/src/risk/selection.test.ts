@@ -31,7 +31,7 @@ describe('visits with how each object was selected', () => {
   afterAll(() => t.cleanup());
 
   it("takes a Fairdraw draw's probability from its strata, an import's from its row, and none where nothing is recorded", async () => {
-    const rows = await t.db.query(sql`SELECT object_id, task, found, selection, probability, list_sort(inspectors) AS team FROM (${visitsQuery('2025-12-31')}) v ORDER BY object_id, inspected_on`);
+    const rows = await t.db.query(sql`SELECT object_id, task, found, selection, probability, list_sort(inspectors) AS team FROM (${visitsQuery(2025, '2025-12-31')}) v ORDER BY object_id, inspected_on`);
     expect(rows).toEqual([
       { object_id: 'E1', task: 'D2025-0001', found: true, selection: 'random', probability: 2 / 8, team: ['I1', 'I2', 'I3'] },
       { object_id: 'E2', task: 'D2025-0001', found: false, selection: 'random', probability: 1 / 50, team: ['I4', 'I5'] },
@@ -45,7 +45,7 @@ describe('visits with how each object was selected', () => {
 
   it('counts random draws only, each entity weighing 1 / the chance the draws selected it', async () => {
     const rows = await t.db.query<{ object_id: string; weight: number }>(
-      sql`SELECT object_id, ${inverseProbability(true)} AS weight FROM (${visitsQuery('2025-12-31')}) v WHERE ${countedVisits(true)} GROUP BY object_id ORDER BY object_id`,
+      sql`SELECT object_id, ${inverseProbability(true)} AS weight FROM (${visitsQuery(2025, '2025-12-31')}) v WHERE ${countedVisits(true)} GROUP BY object_id ORDER BY object_id`,
     );
     expect(rows.map((r) => r.object_id)).toEqual(['E1', 'E2', 'E3']);
     [4, 50, 40].forEach((w, i) => expect(rows[i].weight).toBeCloseTo(w, 9));

@@ -5,13 +5,19 @@ import { sql, sqlFolder, type Sql } from '../db/sql.ts';
 
 const query = sqlFolder(import.meta.url);
 
-/** Inspection visits up to a day with their selection, its probability and the team (sql/visits.sql). */
-export const visitsQuery = (asOf: string): Sql => query('visits', { as_of: asOf });
+/** Inspection visits of the years `fromYear` .. the day `asOf`, with their selection, its probability and the team (sql/visits.sql). */
+export const visitsQuery = (fromYear: number, asOf: string): Sql => query('visits', { from_date: `${fromYear}-01-01`, as_of: asOf });
 
-/** Whether the data record how objects were selected (then fitting and testing count random draws only, weighted). */
+/**
+ * Whether the data record how objects were selected up to `asOf`, on an imported result or by a draw run in Fairdraw
+ * (then fitting and testing count random draws only, weighted).
+ */
 export async function selectionRecorded(q: Queryable, asOf: string): Promise<boolean> {
-  const row = await q.one<{ n: number }>(sql`SELECT count(*) AS n FROM (${visitsQuery(asOf)}) v WHERE v.selection IS NOT NULL`);
-  return (row?.n ?? 0) > 0;
+  const row = await q.one<{ recorded: boolean }>(
+    sql`SELECT EXISTS (SELECT 1 FROM inspection_results WHERE selection IS NOT NULL AND inspected_on <= ${asOf}::DATE)
+            OR EXISTS (SELECT 1 FROM inspection_results r JOIN draws d ON d.id = r.task_ref WHERE d.drawn_at IS NOT NULL AND r.inspected_on <= ${asOf}::DATE) AS recorded`,
+  );
+  return row?.recorded ?? false;
 }
 
 /**

@@ -1,5 +1,5 @@
 -- Every dated record of the entities passing $entity_filter (a boolean over a column named object_id) on or before
--- $as_of, as one integer-coded event: facts.sql adds them up per entity, cell-sums.sql per industry x district.
+-- $as_of, as one integer-coded event: facts.sql adds them up per entity.
 -- Packed so that a few plain sum / max / bit_or aggregates give every fact (one hash aggregate instead of one per
 -- source table: each extra aggregate costs a random memory access per row):
 -- class_key     latest classification: day * 8 + class (A=1..D=4)
@@ -28,7 +28,9 @@ complaints_36m AS (
               WHEN regexp_matches(topic, '安全|卫生|中毒|过期|假冒|伪劣|污染|行医|隐患|产品质量|商品质量|工程质量|房屋质量|维修质量|农资质量') THEN 0
               WHEN regexp_matches(topic, '欺诈|虚假|缺斤短两|明码标价|乱收费|跑路|信息泄露') THEN 1
               ELSE 3 END AS topic_group,
-         (year(timezone('Asia/Shanghai', received_at)) * 12 + month(timezone('Asia/Shanghai', received_at))) % 64 AS month_no
+         -- the calendar month in Asia/Shanghai (UTC+8, no daylight saving: plain arithmetic is cheaper than timezone())
+         (year(DATE '1970-01-01' + ((epoch_us(received_at) + 28800000000) // 86400000000)::INTEGER) * 12
+          + month(DATE '1970-01-01' + ((epoch_us(received_at) + 28800000000) // 86400000000)::INTEGER)) % 64 AS month_no
   FROM complaints
   WHERE object_id IS NOT NULL AND category IN ('complaint', 'report')
     AND received_at >= ($as_of::DATE + INTERVAL 1 DAY - INTERVAL 36 MONTH)::TIMESTAMPTZ

@@ -1,4 +1,4 @@
--- Norms and base rates per industry x district from the sums of $cells (cell-sums.sql or cells-from-facts.sql):
+-- Norms and base rates per industry x district from the sums of $cells (cells-from-facts.sql or cell-sums-at.sql):
 -- other_norm, the complaints other than substantiated ones per entity-year of exposure in the district and industry,
 -- shrunk toward the city's (a reporting-prone district files more of them whatever its entities do); and the
 -- industry's findings per inspection visit, shrunk toward the province-wide rate; for the district (all industries),

@@ -1,4 +1,4 @@
--- Inspection visits on or before $as_of, with how the object was selected and the probability of that selection.
+-- Inspection visits from $from_date to $as_of, with how the object was selected and the probability of that selection.
 -- Imported results record it on their rows (selection; stratum_quota / stratum_eligible for a random draw); results
 -- entered in Fairdraw take it from their draw (task_ref = the draw's id): the quota over the eligible count of the
 -- stratum the object was drawn in. selection NULL: not recorded; probability NULL: not known. inspectors: the team.
@@ -17,5 +17,5 @@ FROM inspection_results r
 JOIN outcome_codes oc ON oc.code = r.outcome_code
 LEFT JOIN draw_selection ds ON ds.draw_id = r.task_ref AND ds.object_id = r.object_id
 LEFT JOIN drawn dr ON dr.draw_id = ds.draw_id AND dr.stratum = ds.stratum
-WHERE r.inspected_on <= $as_of::DATE
+WHERE r.inspected_on BETWEEN $from_date::DATE AND $as_of::DATE
 GROUP BY r.object_id, r.inspected_on, coalesce(r.task_ref, r.department_code)
