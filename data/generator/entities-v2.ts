@@ -329,23 +329,9 @@ export class EntityGeneratorV2 extends EntityGenerator {
   private visitV2(rng: Rng, out: Block, day: number, taskRef: string, selection: string, findingMult: number, k: number): number {
     const m = this.model;
     const cal = m.calendar;
-    const typeIndex = this.type === 'enterprise' ? 0 : this.type === 'individual' ? 1 : 2;
-    let dept = this.randomDepartment(rng);
-    let fitting = m.fittingItems[dept][typeIndex][this.industryIndex];
-    if (fitting.length === 0) {
-      dept = this.samrIndex;
-      fitting = m.fittingItems[dept][typeIndex][this.industryIndex];
-      if (fitting.length === 0) return k;
-    }
-    const wanted = Math.min(fitting.length, rng.float() < 0.75 ? 1 : rng.float() < 0.8 ? 2 : 3);
-    const chosen: number[] = [];
-    for (let tries = 0; chosen.length < wanted && tries < wanted * 8; tries++) {
-      const item = fitting[rng.int(fitting.length)];
-      const it = m.items[item];
-      if (chosen.includes(item) || day < it.validFromDay || day >= it.validToDay) continue;
-      chosen.push(item);
-    }
-    if (chosen.length === 0) return k;
+    const visit = this.visitItems(rng, day);
+    if (!visit) return k;
+    const { dept, chosen } = visit;
     const { ids, detection } = this.teamV2(rng, dept, day);
     const p = Math.min(0.95, this.propensityAt(day) * findingMult) * detection;
     const code = m.departments[dept];

@@ -415,7 +415,6 @@ export class EntityGenerator {
     if (end < start) return;
     const rng = this.rng.reseed(this.index, STREAM.results);
     const yearlyProb = INSPECTION_YEARLY_PROB * CREDIT_CLASS_INSPECTION_MULT[CLASS_LETTERS[this.creditClass]];
-    const typeIndex = this.type === 'enterprise' ? 0 : this.type === 'individual' ? 1 : 2;
     let k = 0;
     for (let year = 2; year >= 0; year--) {
       const yearEnd = m.asOfDay - 365 * year;
@@ -427,22 +426,9 @@ export class EntityGenerator {
       let day = from + rng.int(to - from + 1);
       for (let tries = 0; tries < 6 && !cal.isWorkingDay(day); tries++) day = from + rng.int(to - from + 1);
 
-      let dept = this.randomDepartment(rng);
-      let fitting = m.fittingItems[dept][typeIndex][this.industryIndex];
-      if (fitting.length === 0) {
-        dept = this.samrIndex;
-        fitting = m.fittingItems[dept][typeIndex][this.industryIndex];
-        if (fitting.length === 0) continue;
-      }
-      const wanted = Math.min(fitting.length, rng.float() < 0.75 ? 1 : rng.float() < 0.8 ? 2 : 3);
-      const chosen: number[] = [];
-      for (let tries = 0; chosen.length < wanted && tries < wanted * 8; tries++) {
-        const item = fitting[rng.int(fitting.length)];
-        const it = m.items[item];
-        if (chosen.includes(item) || day < it.validFromDay || day >= it.validToDay) continue;
-        chosen.push(item);
-      }
-      if (chosen.length === 0) continue;
+      const visit = this.visitItems(rng, day);
+      if (!visit) continue;
+      const { dept, chosen } = visit;
       const inspectorIds = this.team(rng, dept, day);
       const code = m.departments[dept];
       const quarter = Math.floor((Number(cal.date(day).slice(5, 7)) - 1) / 3) + 1;
@@ -464,6 +450,28 @@ export class EntityGenerator {
         k++;
       }
     }
+  }
+
+  /** A visit's department and 1-3 items in force on `day` that fit the entity (none: the department has no fitting item). */
+  protected visitItems(rng: Rng, day: number): { dept: number; chosen: number[] } | null {
+    const m = this.model;
+    const typeIndex = this.type === 'enterprise' ? 0 : this.type === 'individual' ? 1 : 2;
+    let dept = this.randomDepartment(rng);
+    let fitting = m.fittingItems[dept][typeIndex][this.industryIndex];
+    if (fitting.length === 0) {
+      dept = this.samrIndex;
+      fitting = m.fittingItems[dept][typeIndex][this.industryIndex];
+      if (fitting.length === 0) return null;
+    }
+    const wanted = Math.min(fitting.length, rng.float() < 0.75 ? 1 : rng.float() < 0.8 ? 2 : 3);
+    const chosen: number[] = [];
+    for (let tries = 0; chosen.length < wanted && tries < wanted * 8; tries++) {
+      const item = fitting[rng.int(fitting.length)];
+      const it = m.items[item];
+      if (chosen.includes(item) || day < it.validFromDay || day >= it.validToDay) continue;
+      chosen.push(item);
+    }
+    return chosen.length ? { dept, chosen } : null;
   }
 
   protected findingText(rng: Rng, outcome: string, specialty: string): string {

@@ -23,6 +23,18 @@ function files(dir: string): Record<string, Buffer> {
   return Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f))]));
 }
 
+/** A generated province's files, read back. */
+function readProvince(dir: string) {
+  return {
+    entities: readRows(dir, 'entities.csv'),
+    truth: new Map(readRows(dir, 'truth.csv').map((r) => [r.uscc, Number(r.propensity)])),
+    credit: readRows(dir, 'credit.csv'),
+    complaints: readRows(dir, 'complaints.csv'),
+    results: readRows(dir, 'results.csv'),
+    inspectors: readRows(dir, 'inspectors.csv'),
+  };
+}
+
 const referenceRows = (name: string) => parse(readFileSync(join(DEFAULT_REFERENCE_DIR, name), 'utf8'), { columns: true }) as Row[];
 
 function quartileOf(values: Map<string, number>): Map<string, number> {
@@ -71,12 +83,7 @@ describe('a province of 20,000 entities, generator v1 (kept as it was: the same 
     const summary = await generateProvince({ entities: N, seed: 7, outDir: dir, generator: 'v1' });
     expect(summary.entities).toBe(N);
     expect(summary.files['entities.csv']).toBe(N);
-    entities = readRows(dir, 'entities.csv');
-    truth = new Map(readRows(dir, 'truth.csv').map((r) => [r.uscc, Number(r.propensity)]));
-    credit = readRows(dir, 'credit.csv');
-    complaints = readRows(dir, 'complaints.csv');
-    results = readRows(dir, 'results.csv');
-    inspectors = readRows(dir, 'inspectors.csv');
+    ({ entities, truth, credit, complaints, results, inspectors } = readProvince(dir));
     for (const [file, rows] of [['credit.csv', credit], ['complaints.csv', complaints], ['results.csv', results], ['inspectors.csv', inspectors]] as const) {
       expect(summary.files[file]).toBe(rows.length);
     }
@@ -265,12 +272,9 @@ describe('a province of 20,000 entities, generator v2', () => {
 
   beforeAll(async () => {
     await generateProvince({ entities: N, seed: 7, outDir: dir });
-    entities = readRows(dir, 'entities.csv');
-    truth = new Map(readRows(dir, 'truth.csv').map((r) => [r.uscc, Number(r.propensity)]));
-    credit = readRows(dir, 'credit.csv');
-    complaints = readRows(dir, 'complaints.csv');
-    results = readRows(dir, 'results.csv');
-    inspectors = new Map(readRows(dir, 'inspectors.csv').map((r) => [r.inspector_id, r]));
+    const province = readProvince(dir);
+    ({ entities, truth, credit, complaints, results } = province);
+    inspectors = new Map(province.inspectors.map((r) => [r.inspector_id, r]));
   });
 
   it("keeps v1's directory, and writes results with how each object was selected", () => {
