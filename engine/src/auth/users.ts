@@ -1,5 +1,6 @@
 // Accounts: create, list, enable/disable, reset passwords, check a login; every change goes to the audit log.
 import type { Queryable } from '../db/duckdb.ts';
+import { sql } from '../db/sql.ts';
 import { appendAudit } from '../audit/chain.ts';
 import { generatePassword, hashPassword, needsRehash, passwordProblem, verifyPassword, DEFAULT_SCRYPT } from './password.ts';
 import { isRole, ROLES, type Principal, type Role } from './roles.ts';
@@ -49,18 +50,18 @@ export function usernameProblem(username: string): string | null {
 }
 
 // One row per user, without the password hash.
-const USER_COLUMNS = `username, role, department_code AS department, disabled, created_at AS "createdAt", last_login_at AS "lastLoginAt"`;
+const USER_COLUMNS = sql`username, role, department_code AS department, disabled, created_at AS "createdAt", last_login_at AS "lastLoginAt"`;
 
 export async function getUser(q: Queryable, username: string): Promise<UserRecord | undefined> {
-  return q.one<UserRecord>(`SELECT ${USER_COLUMNS} FROM users WHERE username = $1`, [normalizeUsername(username)]);
+  return q.one<UserRecord>(sql`SELECT ${USER_COLUMNS} FROM users WHERE username = ${normalizeUsername(username)}`);
 }
 
 export async function listUsers(q: Queryable): Promise<UserRecord[]> {
-  return q.query<UserRecord>(`SELECT ${USER_COLUMNS} FROM users ORDER BY username`);
+  return q.query<UserRecord>(sql`SELECT ${USER_COLUMNS} FROM users ORDER BY username`);
 }
 
 async function departmentCodes(q: Queryable): Promise<string[]> {
-  return (await q.query<{ code: string }>('SELECT code FROM departments ORDER BY code')).map((r) => r.code);
+  return (await q.query<{ code: string }>(sql`SELECT code FROM departments ORDER BY code`)).map((r) => r.code);
 }
 
 /** Checks a new account's name, role and department; returns them normalised (lower-case name, department only for operators). */
@@ -80,7 +81,7 @@ export async function validateAccount(q: Queryable, input: Omit<NewUser, 'passwo
   } else if (department) {
     throw new UserInputError('department', department, `只有部门操作员属于某个部门 only operators belong to a department; role ${role} sees every department`);
   }
-  if (await q.one('SELECT 1 AS taken FROM users WHERE username = $1', [username])) {
+  if (await q.one(sql`SELECT 1 AS taken FROM users WHERE username = ${username}`)) {
     throw new UserInputError('username', username, '用户名已存在 an account with this name already exists', 409);
   }
   return { username, role, department };
@@ -98,12 +99,8 @@ export async function validateNewUser(q: Queryable, input: NewUser): Promise<{ u
 export async function createUser(q: Queryable, input: NewUser, actor: string): Promise<UserRecord> {
   const user = await validateNewUser(q, input);
   const passwordHash = await hashPassword(input.password);
-  await q.exec('INSERT INTO users (username, role, department_code, password_hash, created_at, disabled) VALUES ($1, $2, $3, $4, current_timestamp, false)', [
-    user.username,
-    user.role,
-    user.department,
-    passwordHash,
-  ]);
+  await q.exec(sql`INSERT INTO users (username, role, department_code, password_hash, created_at, disabled)
+    VALUES (${user.username}, ${user.role}, ${user.department}, ${passwordHash}, current_timestamp, false)`);
   await appendAudit(q, { actor, action: 'user.create', subject: user.username, payload: { role: user.role, department: user.department } });
   return (await getUser(q, user.username))!;
 }
@@ -118,8 +115,8 @@ async function requireUser(q: Queryable, username: string): Promise<UserRecord> 
 export async function setUserDisabled(q: Queryable, username: string, disabled: boolean, actor: string): Promise<UserRecord> {
   const user = await requireUser(q, username);
   if (user.disabled !== disabled) {
-    await q.exec('UPDATE users SET disabled = $2 WHERE username = $1', [user.username, disabled]);
-    if (disabled) await q.exec('DELETE FROM sessions WHERE username = $1', [user.username]);
+    await q.exec(sql`UPDATE users SET disabled = ${disabled} WHERE username = ${user.username}`);
+    if (disabled) await q.exec(sql`DELETE FROM sessions WHERE username = ${user.username}`);
     await appendAudit(q, { actor, action: disabled ? 'user.disable' : 'user.enable', subject: user.username, payload: {} });
   }
   return (await getUser(q, user.username))!;
@@ -130,8 +127,8 @@ export async function setUserPassword(q: Queryable, username: string, password: 
   const user = await requireUser(q, username);
   const problem = passwordProblem(password);
   if (problem) throw new UserInputError('password', '(hidden)', problem);
-  await q.exec('UPDATE users SET password_hash = $2 WHERE username = $1', [user.username, await hashPassword(password)]);
-  await q.exec('DELETE FROM sessions WHERE username = $1', [user.username]);
+  await q.exec(sql`UPDATE users SET password_hash = ${await hashPassword(password)} WHERE username = ${user.username}`);
+  await q.exec(sql`DELETE FROM sessions WHERE username = ${user.username}`);
   await appendAudit(q, { actor, action: 'user.password_reset', subject: user.username, payload: {} });
   return user;
 }
@@ -147,8 +144,7 @@ let dummyHash: Promise<string> | undefined;
  */
 export async function verifyLogin(q: Queryable, username: string, password: string): Promise<LoginCheck> {
   const row = await q.one<{ username: string; role: Role; department: string | null; disabled: boolean; password_hash: string }>(
-    'SELECT username, role, department_code AS department, disabled, password_hash FROM users WHERE username = $1',
-    [normalizeUsername(username)],
+    sql`SELECT username, role, department_code AS department, disabled, password_hash FROM users WHERE username = ${normalizeUsername(username)}`,
   );
   if (!row) {
     dummyHash ??= hashPassword(generatePassword());
@@ -158,7 +154,7 @@ export async function verifyLogin(q: Queryable, username: string, password: stri
   if (!(await verifyPassword(password, row.password_hash))) return { ok: false, reason: 'wrong_password' };
   if (row.disabled) return { ok: false, reason: 'disabled' };
   if (needsRehash(row.password_hash, DEFAULT_SCRYPT)) {
-    await q.exec('UPDATE users SET password_hash = $2 WHERE username = $1', [row.username, await hashPassword(password)]);
+    await q.exec(sql`UPDATE users SET password_hash = ${await hashPassword(password)} WHERE username = ${row.username}`);
   }
   return { ok: true, principal: { username: row.username, role: row.role, department: row.department } };
 }

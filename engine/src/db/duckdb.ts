@@ -105,6 +105,7 @@ export class Queryable {
   }
 }
 
+// Every connection's session time zone.
 const SHANGHAI_TIME = sql`SET TimeZone = 'Asia/Shanghai'`;
 // Temporary tables a request's connection holds, one row each.
 const TEMP_TABLES = sql`SELECT table_name FROM duckdb_tables() WHERE temporary`;

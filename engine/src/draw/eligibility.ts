@@ -1,15 +1,14 @@
 // Eligibility, recorded and reproducible: which objects of a task's scope form its draw population
 // (active; outside the burden window unless tier D or a special task; below the yearly cap, no exemption).
-import { readFileSync } from 'node:fs';
 import type { Queryable } from '../db/duckdb.ts';
+import { sql, sqlFolder, type Sql } from '../db/sql.ts';
 import { currentPolicy, type SamplingPolicy } from '../policy/policy.ts';
 import { quota } from '../kernel/quota.ts';
 import { DrawStateError } from './plans.ts';
 import { shanghaiDate } from '../kernel/time.ts';
 import { getTask, type StrataMode, type Task, type TaskScope } from './tasks.ts';
 
-/** Candidates of one task with stratum and exclusion flags (see the file's header). */
-export const ELIGIBILITY_SQL = readFileSync(new URL('./eligibility.sql', import.meta.url), 'utf8');
+const query = sqlFolder(import.meta.url);
 
 /** The rules a draw's population was built with; stored with the draw so it can be rebuilt. */
 export interface EligibilityRules {
@@ -40,10 +39,10 @@ export function eligibilityRules(task: Task, policy: SamplingPolicy, loadAsOf: s
   };
 }
 
-/** Named parameters of ELIGIBILITY_SQL for a set of rules. */
-export function eligibilityParams(rules: EligibilityRules): Record<string, string | number | boolean | null> {
+/** Candidates of one task under a set of rules, with stratum and exclusion flags: one row per object in scope (sql/eligibility.sql). */
+function candidates(rules: EligibilityRules): Sql {
   const { regions } = rules.scope;
-  return {
+  return query('eligibility', {
     strata_mode: rules.strataMode,
     burden_exempt: rules.burdenExempt,
     reference_date: rules.referenceDate,
@@ -57,7 +56,7 @@ export function eligibilityParams(rules: EligibilityRules): Record<string, strin
     industries: JSON.stringify(rules.scope.industries),
     entity_types: JSON.stringify(rules.scope.entityTypes),
     departments: JSON.stringify(rules.scope.departments),
-  };
+  });
 }
 
 export type StratumSpec = { stratum: string; ratioBp: number } | { stratum: string; count: number };
@@ -96,16 +95,14 @@ export async function eligiblePopulation(q: Queryable, taskOrId: Task | string, 
   const task = typeof taskOrId === 'string' ? await getTask(q, taskOrId) : taskOrId;
   const p = await currentPolicy(q);
   const rules = eligibilityRules(task, p, shanghaiDate(options.now ?? new Date()));
-  const params = eligibilityParams(rules);
   // One pass over the candidates: counts per stratum (NULL: no tier), summed below.
   const groups = await q.query<{ stratum: string | null; in_scope: number; not_active: number; in_burden_window: number; at_yearly_cap: number; eligible: number }>(
-    `SELECT stratum, count(*) AS in_scope,
-       count(*) FILTER (WHERE NOT active) AS not_active,
-       count(*) FILTER (WHERE active AND in_burden_window) AS in_burden_window,
-       count(*) FILTER (WHERE active AND at_yearly_cap) AS at_yearly_cap,
-       count(*) FILTER (WHERE active AND NOT in_burden_window AND NOT at_yearly_cap) AS eligible
-     FROM (${ELIGIBILITY_SQL}) c GROUP BY stratum ORDER BY stratum`,
-    params,
+    sql`SELECT stratum, count(*) AS in_scope,
+          count(*) FILTER (WHERE NOT active) AS not_active,
+          count(*) FILTER (WHERE active AND in_burden_window) AS in_burden_window,
+          count(*) FILTER (WHERE active AND at_yearly_cap) AS at_yearly_cap,
+          count(*) FILTER (WHERE active AND NOT in_burden_window AND NOT at_yearly_cap) AS eligible
+        FROM (${candidates(rules)}) c GROUP BY stratum ORDER BY stratum`,
   );
   const sum = (field: 'in_scope' | 'not_active' | 'in_burden_window' | 'at_yearly_cap' | 'eligible') => groups.reduce((n, g) => n + g[field], 0);
   const totals = {
@@ -140,19 +137,17 @@ export async function eligiblePopulation(q: Queryable, taskOrId: Task | string, 
 export async function insertPopulation(q: Queryable, drawId: string, rules: EligibilityRules): Promise<{ size: number; strata: Array<{ stratum: string; eligible: number }>; modelVersion: number | null }> {
   // An untiered object is stored with stratum '' so one pass over the candidates finds it; the caller rolls back.
   await q.exec(
-    `INSERT INTO draw_population (draw_id, stratum, object_id)
-     SELECT $draw_id, coalesce(stratum, ''), object_id FROM (${ELIGIBILITY_SQL}) c
-     WHERE active AND NOT in_burden_window AND NOT at_yearly_cap`,
-    { ...eligibilityParams(rules), draw_id: drawId },
+    sql`INSERT INTO draw_population (draw_id, stratum, object_id)
+        SELECT ${drawId}, coalesce(stratum, ''), object_id FROM (${candidates(rules)}) c
+        WHERE active AND NOT in_burden_window AND NOT at_yearly_cap`,
   );
   const strata = await q.query<{ stratum: string; eligible: number }>(
-    'SELECT stratum, count(*) AS eligible FROM draw_population WHERE draw_id = $id GROUP BY stratum ORDER BY stratum',
-    { id: drawId },
+    sql`SELECT stratum, count(*) AS eligible FROM draw_population WHERE draw_id = ${drawId} GROUP BY stratum ORDER BY stratum`,
   );
   const untiered = strata.find((s) => s.stratum === '');
   if (untiered) {
     const examples = (
-      await q.query<{ object_id: string }>(`SELECT object_id FROM draw_population WHERE draw_id = $id AND stratum = '' ORDER BY object_id LIMIT 5`, { id: drawId })
+      await q.query<{ object_id: string }>(sql`SELECT object_id FROM draw_population WHERE draw_id = ${drawId} AND stratum = '' ORDER BY object_id LIMIT 5`)
     ).map((r) => r.object_id);
     throw new DrawStateError(
       drawId,
@@ -161,6 +156,6 @@ export async function insertPopulation(q: Queryable, drawId: string, rules: Elig
         `${untiered.eligible} eligible objects have no risk tier (e.g. ${examples.join(', ')}): score them first, or use strata_mode none`,
     );
   }
-  const model = await q.one<{ v: number | null }>('SELECT max(model_version) AS v FROM risk_entity_codes');
+  const model = await q.one<{ v: number | null }>(sql`SELECT max(model_version) AS v FROM risk_entity_codes`);
   return { size: strata.reduce((s, x) => s + x.eligible, 0), strata, modelVersion: rules.strataMode === 'none' ? null : (model?.v ?? null) };
 }

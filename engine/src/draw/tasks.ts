@@ -1,6 +1,7 @@
 // Inspection tasks (抽查任务): kind, items (one checklist, from one or several departments: a joint task),
 // scope, strata, ratios or counts, team specification and inspection window; validated, stored, approved.
 import type { Db, Queryable } from '../db/duckdb.ts';
+import { sql } from '../db/sql.ts';
 import { appendAudit } from '../audit/chain.ts';
 import { isIsoDate } from '../kernel/time.ts';
 import { DrawInputError, DrawNotFoundError, DrawStateError, getPlan, nextYearlyId, requireDepartment, requireRegion, type Plan } from './plans.ts';
@@ -158,9 +159,8 @@ async function resolveItems(q: Queryable, refs: TaskSpec['items'], windowStart: 
     const ref = parseItemRef(raw, i);
     if (out.some((x) => x.code === ref.code)) throw new DrawInputError(`items[${i}]`, ref.code, '事项重复 / item listed twice');
     const rows = await q.query<ItemRow>(
-      `SELECT code, version, department_code, name_zh, name_en, specialty, method, default_ratio_bp, valid_from, valid_to
-       FROM items WHERE code = $code ORDER BY version DESC`,
-      { code: ref.code },
+      sql`SELECT code, version, department_code, name_zh, name_en, specialty, method, default_ratio_bp, valid_from, valid_to
+       FROM items WHERE code = ${ref.code} ORDER BY version DESC`,
     );
     if (rows.length === 0) throw new DrawInputError(`items[${i}]`, ref.code, '不在抽查事项清单中 / not on the item list (items table)');
     const inForce = (r: ItemRow) => r.valid_from <= windowStart && (r.valid_to === null || r.valid_to >= windowStart);
@@ -233,18 +233,18 @@ interface TaskRow {
   jurisdiction_region_code: string;
 }
 
-const TASK_SELECT = `SELECT t.id, t.plan_id, t.kind, t.name, t.lead_department, t.departments, t.scope::VARCHAR AS scope, t.strata_mode,
+// One row per task with its plan's jurisdiction.
+const TASK_SELECT = sql`SELECT t.id, t.plan_id, t.kind, t.name, t.lead_department, t.departments, t.scope::VARCHAR AS scope, t.strata_mode,
   t.ratios::VARCHAR AS ratios, t.counts::VARCHAR AS counts, t.team_spec::VARCHAR AS team_spec, t.window_start, t.window_end,
   t.status, t.created_by, t.created_at, t.approved_by, t.approved_at, p.jurisdiction_region_code
   FROM tasks t JOIN plans p ON p.id = t.plan_id`;
 
 async function taskItems(q: Queryable, taskIds: string[]): Promise<Map<string, TaskItemRef[]>> {
   const rows = await q.query<ItemRow & { task_id: string }>(
-    `SELECT ti.task_id, i.code, i.version, i.department_code, i.name_zh, i.name_en, i.specialty, i.method, i.default_ratio_bp, i.valid_from, i.valid_to
+    sql`SELECT ti.task_id, i.code, i.version, i.department_code, i.name_zh, i.name_en, i.specialty, i.method, i.default_ratio_bp, i.valid_from, i.valid_to
      FROM task_items ti JOIN items i ON i.code = ti.item_code AND i.version = ti.item_version
-     WHERE list_contains(CAST($ids::JSON AS VARCHAR[]), ti.task_id)
+     WHERE list_contains(CAST(${JSON.stringify(taskIds)}::JSON AS VARCHAR[]), ti.task_id)
      ORDER BY ti.task_id, ti.position`,
-    { ids: JSON.stringify(taskIds) },
   );
   const out = new Map<string, TaskItemRef[]>();
   for (const r of rows) {
@@ -281,19 +281,21 @@ function toTask(r: TaskRow, items: TaskItemRef[]): Task {
 }
 
 export async function getTask(q: Queryable, id: string): Promise<Task> {
-  const row = await q.one<TaskRow>(`${TASK_SELECT} WHERE t.id = $id`, { id });
+  const row = await q.one<TaskRow>(sql`${TASK_SELECT} WHERE t.id = ${id}`);
   if (!row) throw new DrawNotFoundError('task', id);
   return toTask(row, (await taskItems(q, [id])).get(id) ?? []);
 }
 
 export async function listTasks(q: Queryable, filter: { planId?: string; department?: string; year?: number } = {}): Promise<Task[]> {
+  const plan = filter.planId ?? null;
+  const dept = filter.department ?? null;
+  const year = filter.year ?? null;
   const rows = await q.query<TaskRow>(
-    `${TASK_SELECT}
-     WHERE ($plan::VARCHAR IS NULL OR t.plan_id = $plan)
-       AND ($dept::VARCHAR IS NULL OR list_contains(t.departments, $dept))
-       AND ($year::INTEGER IS NULL OR p.year = $year)
+    sql`${TASK_SELECT}
+     WHERE (${plan}::VARCHAR IS NULL OR t.plan_id = ${plan})
+       AND (${dept}::VARCHAR IS NULL OR list_contains(t.departments, ${dept}))
+       AND (${year}::INTEGER IS NULL OR p.year = ${year})
      ORDER BY t.id`,
-    { plan: filter.planId ?? null, dept: filter.department ?? null, year: filter.year ?? null },
   );
   const items = await taskItems(q, rows.map((r) => r.id));
   return rows.map((r) => toTask(r, items.get(r.id) ?? []));
@@ -343,7 +345,7 @@ export async function validateTaskSpec(q: Queryable, spec: TaskSpec, plan: Plan)
     if (!regionWithin(r, plan.jurisdictionRegionCode)) throw new DrawInputError(`scope.regions[${i}]`, r, `不在计划辖区 ${plan.jurisdictionRegionCode} 内 / outside the plan's jurisdiction`);
   }
   for (const [i, c] of scope.industries.entries())
-    if (!(await q.one('SELECT code FROM industries WHERE code = $c', { c }))) throw new DrawInputError(`scope.industries[${i}]`, c, '不是国民经济行业门类 A..T / not a GB/T 4754 section');
+    if (!(await q.one(sql`SELECT code FROM industries WHERE code = ${c}`))) throw new DrawInputError(`scope.industries[${i}]`, c, '不是国民经济行业门类 A..T / not a GB/T 4754 section');
   for (const [i, t] of scope.entityTypes.entries())
     if (!['enterprise', 'individual', 'cooperative'].includes(t)) throw new DrawInputError(`scope.entityTypes[${i}]`, t, '须为 enterprise / individual / cooperative');
   if (scope.objectKinds.length === 0) throw new DrawInputError('scope.objectKinds', scope.objectKinds, '至少一种检查对象 / at least one object kind');
@@ -386,31 +388,13 @@ export async function createTask(db: Db, spec: TaskSpec): Promise<Task> {
     const createdAt = new Date();
     const status: TaskStatus = v.kind === 'special' ? 'awaiting_approval' : 'ready';
     await tx.exec(
-      `INSERT INTO tasks (id, plan_id, kind, name, lead_department, departments, scope, strata_mode, ratios, counts, team_spec,
+      sql`INSERT INTO tasks (id, plan_id, kind, name, lead_department, departments, scope, strata_mode, ratios, counts, team_spec,
          window_start, window_end, status, created_by, created_at)
-       VALUES ($id, $plan, $kind, $name, $lead, CAST($departments::JSON AS VARCHAR[]), $scope::JSON, $mode, $ratios::JSON, $counts::JSON, $team::JSON,
-         $ws::DATE, $we::DATE, $status, $by, $at::TIMESTAMPTZ)`,
-      {
-        id,
-        plan: v.planId,
-        kind: v.kind,
-        name: v.name,
-        lead: v.leadDepartment,
-        departments: JSON.stringify(v.departments),
-        scope: JSON.stringify(v.scope),
-        mode: v.strataMode,
-        ratios: v.ratiosBp ? JSON.stringify(v.ratiosBp) : null,
-        counts: v.counts ? JSON.stringify(v.counts) : null,
-        team: JSON.stringify(v.teamSpec),
-        ws: v.windowStart,
-        we: v.windowEnd,
-        status,
-        by: v.createdBy,
-        at: createdAt.toISOString(),
-      },
+       VALUES (${id}, ${v.planId}, ${v.kind}, ${v.name}, ${v.leadDepartment}, CAST(${JSON.stringify(v.departments)}::JSON AS VARCHAR[]), ${JSON.stringify(v.scope)}::JSON, ${v.strataMode}, ${v.ratiosBp ? JSON.stringify(v.ratiosBp) : null}::JSON, ${v.counts ? JSON.stringify(v.counts) : null}::JSON, ${JSON.stringify(v.teamSpec)}::JSON,
+         ${v.windowStart}::DATE, ${v.windowEnd}::DATE, ${status}, ${v.createdBy}, ${createdAt.toISOString()}::TIMESTAMPTZ)`,
     );
     for (const [position, item] of v.items.entries())
-      await tx.exec('INSERT INTO task_items VALUES ($task, $code, $version, $dept, $pos)', { task: id, code: item.code, version: item.version, dept: item.departmentCode, pos: position + 1 });
+      await tx.exec(sql`INSERT INTO task_items VALUES (${id}, ${item.code}, ${item.version}, ${item.departmentCode}, ${position + 1})`);
     const task: Task = { ...v, id, status, createdAt, approvedBy: null, approvedAt: null };
     await appendAudit(tx, {
       actor: v.createdBy,
@@ -429,7 +413,7 @@ export async function approveTask(db: Db, taskId: string, approvedBy: string): P
     const task = await getTask(tx, taskId);
     if (task.status !== 'awaiting_approval') throw new DrawStateError(taskId, task.status, `任务 ${taskId} 无需审批或已审批 / task ${taskId} is not awaiting approval (status ${task.status})`);
     const approvedAt = new Date();
-    await tx.exec(`UPDATE tasks SET status = 'ready', approved_by = $by, approved_at = $at::TIMESTAMPTZ WHERE id = $id`, { id: taskId, by: approvedBy, at: approvedAt.toISOString() });
+    await tx.exec(sql`UPDATE tasks SET status = 'ready', approved_by = ${approvedBy}, approved_at = ${approvedAt.toISOString()}::TIMESTAMPTZ WHERE id = ${taskId}`);
     await appendAudit(tx, { actor: approvedBy, action: 'task.approve', subject: taskId, payload: { taskId, kind: task.kind, approvedAt: approvedAt.toISOString() } });
     return { ...task, status: 'ready', approvedBy, approvedAt };
   });

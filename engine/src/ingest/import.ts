@@ -4,6 +4,7 @@
 // (unless skipInvalid). The CLI, the API and the demo all call importFile.
 import { basename } from 'node:path';
 import type { Db, Queryable } from '../db/duckdb.ts';
+import { sql, type Sql } from '../db/sql.ts';
 import { appendAudit } from '../audit/chain.ts';
 import { ImportFileError } from './errors.ts';
 import { FORMATS, KINDS, bestKindFor, fieldLabel, isKind, matchHeader, refTablesOf, type Kind, type KindDef, type RefTable } from './formats.ts';
@@ -15,7 +16,7 @@ import {
   CREATE_PROBLEMS_SQL,
   DROP_SQL,
   PROBLEM_COUNT_SQL,
-  PROBLEM_LIST_SQL,
+  problemList,
   PROBLEMS,
   STAGING,
   ENTITY_RECORDS,
@@ -76,13 +77,13 @@ export interface ImportReport {
 }
 
 /** Reference rows as the accepted spellings: the code, its upper case, and (where there is one) the Chinese name. */
-const REFERENCE_SQL: Record<RefTable, string> = {
-  regions: 'SELECT code, NULL AS name_zh FROM regions',
-  departments: 'SELECT code, name_zh FROM departments',
-  industries: 'SELECT code, name_zh FROM industries',
-  items: 'SELECT DISTINCT code, NULL AS name_zh FROM items',
-  outcome_codes: 'SELECT code, name_zh FROM outcome_codes',
-  specialties: 'SELECT code, name_zh FROM specialties',
+const REFERENCE_SQL: Record<RefTable, Sql> = {
+  regions: sql`SELECT code, NULL AS name_zh FROM regions`,
+  departments: sql`SELECT code, name_zh FROM departments`,
+  industries: sql`SELECT code, name_zh FROM industries`,
+  items: sql`SELECT DISTINCT code, NULL AS name_zh FROM items`,
+  outcome_codes: sql`SELECT code, name_zh FROM outcome_codes`,
+  specialties: sql`SELECT code, name_zh FROM specialties`,
 };
 
 export async function loadRefMaps(q: Queryable, tables: readonly RefTable[]): Promise<RefMaps> {
@@ -177,14 +178,14 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
       phaseMs: { read: readDone - started, check: checkDone - readDone, write: written ? Date.now() - checkDone : 0 },
     });
 
-    await conn.exec('BEGIN TRANSACTION');
+    await conn.exec(sql`BEGIN TRANSACTION`);
     try {
       // The checks run inside the write's transaction, so the entities they look up cannot change under it.
-      for (const sql of [duplicatesSql(def), unknownEntitySql(def), enteredResultsSql(def)]) if (sql) await conn.exec(sql);
+      for (const check of [duplicatesSql(def), unknownEntitySql(def), enteredResultsSql(def)]) if (check) await conn.exec(check);
       const problems = await summariseProblems(conn);
       checkDone = Date.now();
       if (problems.total > 0 && !options.skipInvalid) {
-        await conn.exec('ROLLBACK');
+        await conn.exec(sql`ROLLBACK`);
         return report({ accepted: 0, updated: 0, unchanged: 0 }, false, problems);
       }
       await conn.exec(readySql(def));
@@ -195,17 +196,17 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
         const listed = counts.accepted + counts.updated <= MAX_LISTED_ROWS;
         await recordSourceWrite(conn, ENTITY_RECORDS[def.kind]!.table, { rowsAdded: counts.accepted, entitiesSql: listed ? touched : undefined });
       }
-      for (const sql of writeSql(def)) await conn.exec(sql);
+      for (const write of writeSql(def)) await conn.exec(write);
       await appendAudit(conn, {
         actor: options.actor ?? 'cli',
         action: 'import',
         subject: kind,
         payload: { kind, file: basename(file), sha256, counts: { rows, ...counts, rejected: problems.lines } },
       });
-      await conn.exec('COMMIT');
+      await conn.exec(sql`COMMIT`);
       return report(counts, true, problems);
     } catch (err) {
-      await conn.exec('ROLLBACK').catch(() => undefined);
+      await conn.exec(sql`ROLLBACK`).catch(() => undefined);
       throw err;
     }
   } finally {
@@ -225,7 +226,7 @@ interface ProblemSummary {
 
 async function summariseProblems(q: Queryable): Promise<ProblemSummary> {
   const count = (await q.one<{ total: number; lines: number }>(PROBLEM_COUNT_SQL))!;
-  const rows = await q.query<{ line: number; field: string; value: string | null; reason: string; reason_zh: string }>(PROBLEM_LIST_SQL, [REJECTED_LIST_CAP]);
+  const rows = await q.query<{ line: number; field: string; value: string | null; reason: string; reason_zh: string }>(problemList(REJECTED_LIST_CAP));
   return {
     total: count.total,
     lines: count.lines,
@@ -241,8 +242,8 @@ async function stageRows(
   validate: RowValidator,
   onProgress?: ImportOptions['onProgress'],
 ): Promise<number> {
-  const staging = await conn.appender(STAGING);
-  const problemsOut = await conn.appender(PROBLEMS);
+  const staging = await conn.appender(STAGING.text);
+  const problemsOut = await conn.appender(PROBLEMS.text);
   const fieldPos = new Map(def.fields.map((f, i) => [f.name, i]));
   const values: (string | null)[] = new Array(def.fields.length).fill(null);
   const problems: RowProblem[] = [];

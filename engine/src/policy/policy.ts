@@ -1,6 +1,7 @@
 // The sampling policy (抽查比例与频次): per-tier ratios, frequency, burden window, yearly cap. Versions are only ever
 // added, never changed; the current policy is the highest version, or the documented default when none was saved.
 import type { Db, Queryable } from '../db/duckdb.ts';
+import { sql } from '../db/sql.ts';
 import { appendAudit } from '../audit/chain.ts';
 
 export const TIERS = ['A', 'B', 'C', 'D'] as const;
@@ -167,7 +168,7 @@ interface PolicyRow {
 }
 
 // One row per saved policy version, oldest first.
-const SELECT_POLICIES = `SELECT version, created_at, author, reason, tier_ratios_bp::VARCHAR AS tier_ratios_bp, frequency_per_year,
+const SELECT_POLICIES = sql`SELECT version, created_at, author, reason, tier_ratios_bp::VARCHAR AS tier_ratios_bp, frequency_per_year,
   burden_window_days, yearly_cap, cap_alert_margin, inspector_days_per_object, capacity_days_per_inspector
   FROM sampling_policies`;
 
@@ -189,13 +190,13 @@ function fromRow(r: PolicyRow): SamplingPolicy {
 
 /** The latest saved version, or DEFAULT_POLICY (version 0) when none was saved. */
 export async function currentPolicy(q: Queryable): Promise<SamplingPolicy> {
-  const row = await q.one<PolicyRow>(`${SELECT_POLICIES} ORDER BY version DESC LIMIT 1`);
+  const row = await q.one<PolicyRow>(sql`${SELECT_POLICIES} ORDER BY version DESC LIMIT 1`);
   return row ? fromRow(row) : { ...DEFAULT_POLICY, tierRatiosBp: { ...DEFAULT_POLICY.tierRatiosBp } };
 }
 
 /** Every saved version, oldest first (the default, never saved, is not listed). */
 export async function listPolicies(q: Queryable): Promise<SamplingPolicy[]> {
-  return (await q.query<PolicyRow>(`${SELECT_POLICIES} ORDER BY version`)).map(fromRow);
+  return (await q.query<PolicyRow>(sql`${SELECT_POLICIES} ORDER BY version`)).map(fromRow);
 }
 
 export type PolicyChange = Partial<Omit<PolicySettings, 'tierRatiosBp'>> & { tierRatiosBp?: Partial<TierRatiosBp> };
@@ -240,22 +241,12 @@ export async function savePolicy(db: Db, change: PolicyChange, meta: { author: s
       throw new PolicyInputError('policy', pickSettings(settings), `nothing changed: version ${previous.version} already has these settings`);
     }
     const version = previous.version + 1;
+    const tierRatiosJson = JSON.stringify(Object.fromEntries(TIERS.map((t) => [t, settings.tierRatiosBp[t]])));
     await tx.exec(
-      `INSERT INTO sampling_policies (version, created_at, author, reason, tier_ratios_bp, frequency_per_year, burden_window_days,
+      sql`INSERT INTO sampling_policies (version, created_at, author, reason, tier_ratios_bp, frequency_per_year, burden_window_days,
          yearly_cap, cap_alert_margin, inspector_days_per_object, capacity_days_per_inspector)
-       VALUES ($1, current_timestamp, $2, $3, $4::JSON, $5, $6, $7, $8, $9, $10)`,
-      [
-        version,
-        author,
-        reason,
-        JSON.stringify(Object.fromEntries(TIERS.map((t) => [t, settings.tierRatiosBp[t]]))),
-        settings.frequencyPerYear,
-        settings.burdenWindowDays,
-        settings.yearlyCap,
-        settings.capAlertMargin,
-        settings.inspectorDaysPerObject,
-        settings.capacityDaysPerInspector,
-      ],
+       VALUES (${version}, current_timestamp, ${author}, ${reason}, ${tierRatiosJson}::JSON, ${settings.frequencyPerYear}, ${settings.burdenWindowDays},
+               ${settings.yearlyCap}, ${settings.capAlertMargin}, ${settings.inspectorDaysPerObject}, ${settings.capacityDaysPerInspector})`,
     );
     const warnings = practiceWarnings(settings);
     await appendAudit(tx, {
@@ -264,7 +255,7 @@ export async function savePolicy(db: Db, change: PolicyChange, meta: { author: s
       subject: `sampling_policy:${version}`,
       payload: { version, previousVersion: previous.version, reason, settings, changes, warnings },
     });
-    const saved = await tx.one<PolicyRow>(`${SELECT_POLICIES} WHERE version = $1`, [version]);
+    const saved = await tx.one<PolicyRow>(sql`${SELECT_POLICIES} WHERE version = ${version}`);
     return { policy: fromRow(saved!), previousVersion: previous.version, changes, warnings };
   });
 }

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Queryable } from '../db/duckdb.ts';
-import { sqlString } from '../db/values.ts';
+import { sql, sqlFolder } from '../db/sql.ts';
 import { drawRecord } from '../draw/export.ts';
 import { writeDrawFiles } from '../draw/files.ts';
 import { getDraw, isPublished, listDraws, publicView, type DrawHeader, type DrawStatus, type PublicDrawFields } from '../draw/lifecycle.ts';
@@ -13,6 +13,8 @@ import { listPlans } from '../draw/plans.ts';
 import { listTasks, type TaskKind } from '../draw/tasks.ts';
 import { shanghaiDate } from '../kernel/time.ts';
 import { PublicSearchIndex, type MatchKind } from './search-index.ts';
+
+const query = sqlFolder(import.meta.url);
 
 /** Thrown when something is not (yet) public; the message says why and when it will be (API: 403). */
 export class NotPublicError extends Error {
@@ -43,17 +45,8 @@ export interface PublicItem {
   validTo: string | null;
 }
 
-/** The item list in force on `on`: one row per item (the version valid that day), by department and code. */
-const ITEMS_IN_FORCE_SQL = `
-SELECT i.code, i.version, i.department_code, d.name_zh AS department_name_zh, d.name_en AS department_name_en, i.kind, i.name_zh, i.name_en,
-  i.legal_basis, i.object_type, i.content, i.method, i.default_ratio_bp, i.frequency_per_year, i.valid_from, i.valid_to
-FROM items i JOIN departments d ON d.code = i.department_code
-WHERE i.valid_from <= $on::DATE AND (i.valid_to IS NULL OR i.valid_to >= $on::DATE)
-  AND ($dept::VARCHAR IS NULL OR i.department_code = $dept)
-ORDER BY i.department_code, i.code`;
-
 export async function publicItems(q: Queryable, filter: { on: string; department?: string | null }): Promise<PublicItem[]> {
-  const rows = await q.query<Record<string, string | number | null>>(ITEMS_IN_FORCE_SQL, { on: filter.on, dept: filter.department ?? null });
+  const rows = await q.query<Record<string, string | number | null>>(query('items-in-force', { on: filter.on, dept: filter.department ?? null }));
   return rows.map((r) => ({
     code: r.code as string,
     version: r.version as number,
@@ -303,7 +296,8 @@ function matchKind(text: string | null): MatchKind {
   return HAS_HAN.test(text) ? 'han' : 'other';
 }
 
-const PAGE_COLUMNS = `result_id, draw_id, task_id, task_name, object_id, entity_name, entity_type, region_code, region_name_zh, item_code,
+// One row per published result, as a search page shows it.
+const PAGE_COLUMNS = sql`result_id, draw_id, task_id, task_name, object_id, entity_name, entity_type, region_code, region_name_zh, item_code,
   item_version, item_name_zh, item_name_en, department_code, department_name_zh, department_name_en, outcome_code, outcome_name_zh,
   outcome_name_en, is_finding, findings, inspected_on, published_at, updated_at`;
 
@@ -326,7 +320,7 @@ export async function searchPublicResults(q: Queryable, search: ResultSearch, in
   });
   // Read by id: DuckDB reads these few rows through the primary key's index when the ids are literals.
   const rows = found.pageIds.length
-    ? await q.query<Record<string, unknown>>(`SELECT ${PAGE_COLUMNS} FROM public_results WHERE result_id IN (${found.pageIds.map(sqlString).join(', ')})`)
+    ? await q.query<Record<string, unknown>>(sql`SELECT ${PAGE_COLUMNS} FROM public_results WHERE result_id IN (${sql.join(found.pageIds.map((id) => sql.literal(id)))})`)
     : [];
   const order = new Map(found.pageIds.map((id, i) => [id, i]));
   rows.sort((a, b) => order.get(a.result_id as string)! - order.get(b.result_id as string)!);

@@ -2,8 +2,8 @@
 // item, corrects it with a reason, reviews its free text and publishes it. Every change is a new version with its
 // before and after (draw_result_history), an audit entry, and an upsert into inspection_results so the entity's
 // record and its next risk score see the finding.
-import { readFileSync } from 'node:fs';
 import type { Db, Queryable } from '../db/duckdb.ts';
+import { sql, sqlFolder } from '../db/sql.ts';
 import { appendAudit } from '../audit/chain.ts';
 import type { Principal } from '../auth/roles.ts';
 import { WorkCalendar } from '../reference/load.ts';
@@ -11,6 +11,8 @@ import { isIsoDate, shanghaiDate } from '../kernel/time.ts';
 import { writePublicResult } from '../publish/snapshot.ts';
 import { deadlineState, latestDueOn, publicationDueOn, workingDaysLeft, type DeadlineState } from './deadline.ts';
 import { recordEntityWrite } from '../kernel/derived.ts';
+
+const query = sqlFolder(import.meta.url);
 
 export const FINDINGS_MAX_LENGTH = 4000;
 export const REASON_MIN_LENGTH = 2;
@@ -140,7 +142,8 @@ interface ResultRow {
   published_at: Date | null;
 }
 
-const RESULT_SELECT = `SELECT id, draw_id, object_id, item_code, item_version, department_code, outcome_code, findings, findings_review,
+// One row per current result (the stored version).
+const RESULT_SELECT = sql`SELECT id, draw_id, object_id, item_code, item_version, department_code, outcome_code, findings, findings_review,
   findings_public, reviewed_by, reviewed_at, inspected_on, due_on, version, entered_by, entered_at, updated_by, updated_at,
   published_by, published_at FROM draw_results`;
 
@@ -187,11 +190,7 @@ export function stateOf(r: DrawResult): ResultState {
 
 /** The current result of one (draw, object, item), or undefined when not entered. */
 export async function findResult(q: Queryable, key: ResultKey): Promise<DrawResult | undefined> {
-  const row = await q.one<ResultRow>(`${RESULT_SELECT} WHERE draw_id = $draw AND object_id = $object AND item_code = $item`, {
-    draw: key.drawId,
-    object: key.objectId,
-    item: key.itemCode,
-  });
+  const row = await q.one<ResultRow>(sql`${RESULT_SELECT} WHERE draw_id = ${key.drawId} AND object_id = ${key.objectId} AND item_code = ${key.itemCode}`);
   return row ? toResult(row) : undefined;
 }
 
@@ -205,9 +204,8 @@ export async function getResult(q: Queryable, key: ResultKey): Promise<DrawResul
 export async function resultHistory(q: Queryable, key: ResultKey): Promise<{ result: DrawResult; history: HistoryEntry[] }> {
   const result = await getResult(q, key);
   const rows = await q.query<{ version: number; change: ResultChange; changed_by: string; changed_at: Date; reason: string | null; before: string | null; after: string }>(
-    `SELECT version, change, changed_by, changed_at, reason, before::VARCHAR AS before, after::VARCHAR AS after
-     FROM draw_result_history WHERE result_id = $id ORDER BY version`,
-    { id: result.id },
+    sql`SELECT version, change, changed_by, changed_at, reason, before::VARCHAR AS before, after::VARCHAR AS after
+     FROM draw_result_history WHERE result_id = ${result.id} ORDER BY version`,
   );
   return {
     result,
@@ -247,16 +245,6 @@ interface AssignmentContext {
   teamDepartments: string[];
 }
 
-/** The draw, its window, whether the object was selected, the item on the checklist, and the departments on the object's team. */
-const ASSIGNMENT_CONTEXT_SQL = `
-SELECT d.status, t.window_start, t.window_end,
-  EXISTS (SELECT 1 FROM draw_selection s WHERE s.draw_id = d.id AND s.object_id = $object) AS selected,
-  ti.item_version, ti.department_code AS item_department,
-  coalesce((SELECT list(DISTINCT split_part(m.department_code, ':', 1)) FROM draw_teams m WHERE m.draw_id = d.id AND m.object_id = $object), []) AS team_departments
-FROM draws d JOIN tasks t ON t.id = d.task_id
-LEFT JOIN task_items ti ON ti.task_id = d.task_id AND ti.item_code = $item
-WHERE d.id = $draw`;
-
 /** Checks that `actor` may enter a result for `key`: a drawn draw, a selected object, a checklist item of the actor's department on the object's team. */
 async function assignmentFor(q: Queryable, key: ResultKey, actor: Principal): Promise<AssignmentContext & { itemVersion: number; itemDepartment: string }> {
   const row = await q.one<{
@@ -267,7 +255,7 @@ async function assignmentFor(q: Queryable, key: ResultKey, actor: Principal): Pr
     item_version: number | null;
     item_department: string | null;
     team_departments: string[];
-  }>(ASSIGNMENT_CONTEXT_SQL, { draw: key.drawId, object: key.objectId, item: key.itemCode });
+  }>(query('assignment-context', { draw: key.drawId, object: key.objectId, item: key.itemCode }));
   if (!row) throw new ResultNotFoundError(`抽取 ${key.drawId} 不存在 / draw ${key.drawId} does not exist`);
   const ctx: AssignmentContext = {
     status: row.status,
@@ -294,8 +282,8 @@ async function assignmentFor(q: Queryable, key: ResultKey, actor: Principal): Pr
 // ---- validation ----
 
 async function checkOutcome(q: Queryable, code: unknown): Promise<string> {
-  if (typeof code !== 'string' || !(await q.one('SELECT code FROM outcome_codes WHERE code = $code', { code }))) {
-    const known = (await q.query<{ code: string }>('SELECT code FROM outcome_codes ORDER BY code')).map((r) => r.code);
+  if (typeof code !== 'string' || !(await q.one(sql`SELECT code FROM outcome_codes WHERE code = ${code}`))) {
+    const known = (await q.query<{ code: string }>(sql`SELECT code FROM outcome_codes ORDER BY code`)).map((r) => r.code);
     throw new ResultInputError('outcomeCode', code, `不是标准结果代码 / not a standard outcome code (one of ${known.join(', ')})`);
   }
   return code;
@@ -330,18 +318,9 @@ async function writeHistory(
   entry: { resultId: string; version: number; change: ResultChange; by: string; at: Date; reason: string | null; before: ResultState | null; after: ResultState },
 ): Promise<void> {
   await q.exec(
-    `INSERT INTO draw_result_history (result_id, version, change, changed_by, changed_at, reason, before, after)
-     VALUES ($id, $version, $change, $by, $at::TIMESTAMPTZ, $reason::VARCHAR, $before::JSON, $after::JSON)`,
-    {
-      id: entry.resultId,
-      version: entry.version,
-      change: entry.change,
-      by: entry.by,
-      at: entry.at.toISOString(),
-      reason: entry.reason,
-      before: entry.before === null ? null : JSON.stringify(entry.before),
-      after: JSON.stringify(entry.after),
-    },
+    sql`INSERT INTO draw_result_history (result_id, version, change, changed_by, changed_at, reason, before, after)
+     VALUES (${entry.resultId}, ${entry.version}, ${entry.change}, ${entry.by}, ${entry.at.toISOString()}::TIMESTAMPTZ, ${entry.reason}::VARCHAR,
+             ${entry.before === null ? null : JSON.stringify(entry.before)}::JSON, ${JSON.stringify(entry.after)}::JSON)`,
   );
 }
 
@@ -353,42 +332,26 @@ async function mirrorToInspectionResults(q: Queryable, r: DrawResult, added: 0 |
   // the risk engine's per-entity tables recompute this entity on their next refresh
   await recordEntityWrite(q, 'inspection_results', r.objectId, added);
   await q.exec(
-    `INSERT INTO inspection_results (result_id, object_id, inspected_on, department_code, item_code, outcome_code, findings, inspector_ids, task_ref, source)
-     SELECT $id, $object, $on::DATE, $dept, $item, $outcome, $findings::VARCHAR,
+    sql`INSERT INTO inspection_results (result_id, object_id, inspected_on, department_code, item_code, outcome_code, findings, inspector_ids, task_ref, source)
+     SELECT ${r.id}, ${r.objectId}, ${r.inspectedOn}::DATE, ${r.departmentCode}, ${r.itemCode}, ${r.outcomeCode}, ${r.findings}::VARCHAR,
        coalesce((SELECT list(inspector_id ORDER BY position) FROM draw_teams
-                 WHERE draw_id = $draw AND object_id = $object AND split_part(department_code, ':', 1) = $dept), []::VARCHAR[]),
-       $draw, 'entry'
+                 WHERE draw_id = ${r.drawId} AND object_id = ${r.objectId} AND split_part(department_code, ':', 1) = ${r.departmentCode}), []::VARCHAR[]),
+       ${r.drawId}, 'entry'
      ON CONFLICT (result_id) DO UPDATE SET object_id = excluded.object_id, inspected_on = excluded.inspected_on,
        department_code = excluded.department_code, item_code = excluded.item_code, outcome_code = excluded.outcome_code,
        findings = excluded.findings, inspector_ids = excluded.inspector_ids, task_ref = excluded.task_ref, source = excluded.source`,
-    { id: r.id, object: r.objectId, on: r.inspectedOn, dept: r.departmentCode, item: r.itemCode, outcome: r.outcomeCode, findings: r.findings, draw: r.drawId },
   );
 }
 
 /** Writes the new state of an existing result (version already incremented by the caller). */
 async function updateResult(q: Queryable, r: DrawResult): Promise<void> {
   await q.exec(
-    `UPDATE draw_results SET outcome_code = $outcome, findings = $findings::VARCHAR, findings_review = $review::VARCHAR,
-       findings_public = $public::VARCHAR, reviewed_by = $reviewedBy::VARCHAR, reviewed_at = $reviewedAt::TIMESTAMPTZ,
-       inspected_on = $on::DATE, due_on = $due::DATE, version = $version, updated_by = $updatedBy, updated_at = $updatedAt::TIMESTAMPTZ,
-       published_by = $publishedBy::VARCHAR, published_at = $publishedAt::TIMESTAMPTZ
-     WHERE id = $id`,
-    {
-      id: r.id,
-      outcome: r.outcomeCode,
-      findings: r.findings,
-      review: r.findingsReview,
-      public: r.findingsPublic,
-      reviewedBy: r.reviewedBy,
-      reviewedAt: r.reviewedAt?.toISOString() ?? null,
-      on: r.inspectedOn,
-      due: r.dueOn,
-      version: r.version,
-      updatedBy: r.updatedBy,
-      updatedAt: r.updatedAt.toISOString(),
-      publishedBy: r.publishedBy,
-      publishedAt: r.publishedAt?.toISOString() ?? null,
-    },
+    sql`UPDATE draw_results SET outcome_code = ${r.outcomeCode}, findings = ${r.findings}::VARCHAR, findings_review = ${r.findingsReview}::VARCHAR,
+       findings_public = ${r.findingsPublic}::VARCHAR, reviewed_by = ${r.reviewedBy}::VARCHAR,
+       reviewed_at = ${r.reviewedAt?.toISOString() ?? null}::TIMESTAMPTZ, inspected_on = ${r.inspectedOn}::DATE, due_on = ${r.dueOn}::DATE,
+       version = ${r.version}, updated_by = ${r.updatedBy}, updated_at = ${r.updatedAt.toISOString()}::TIMESTAMPTZ,
+       published_by = ${r.publishedBy}::VARCHAR, published_at = ${r.publishedAt?.toISOString() ?? null}::TIMESTAMPTZ
+     WHERE id = ${r.id}`,
   );
 }
 
@@ -470,26 +433,14 @@ export async function enterResultIn(tx: Queryable, key: ResultKey, entry: Result
     publishedBy: null,
     publishedAt: null,
   };
+  const by = options.actor.username;
+  const at = now.toISOString();
   await tx.exec(
-    `INSERT INTO draw_results (id, draw_id, object_id, item_code, item_version, department_code, outcome_code, findings, findings_review,
-       inspected_on, due_on, version, entered_by, entered_at, updated_by, updated_at)
-     VALUES ($id, $draw, $object, $item, $itemVersion, $dept, $outcome, $findings::VARCHAR, $review::VARCHAR, $on::DATE, $due::DATE, 1,
-       $by, $at::TIMESTAMPTZ, $by, $at::TIMESTAMPTZ)`,
-    {
-      id: result.id,
-      draw: key.drawId,
-      object: key.objectId,
-      item: key.itemCode,
-      itemVersion: result.itemVersion,
-      dept: result.departmentCode,
-      outcome: outcomeCode,
-      findings,
-      review: result.findingsReview,
-      on: inspectedOn,
-      due: result.dueOn,
-      by: options.actor.username,
-      at: now.toISOString(),
-    },
+    sql`INSERT INTO draw_results (id, draw_id, object_id, item_code, item_version, department_code, outcome_code, findings, findings_review,
+          inspected_on, due_on, version, entered_by, entered_at, updated_by, updated_at)
+        VALUES (${result.id}, ${key.drawId}, ${key.objectId}, ${key.itemCode}, ${result.itemVersion}, ${result.departmentCode}, ${outcomeCode},
+          ${findings}::VARCHAR, ${result.findingsReview}::VARCHAR, ${inspectedOn}::DATE, ${result.dueOn}::DATE, 1,
+          ${by}, ${at}::TIMESTAMPTZ, ${by}, ${at}::TIMESTAMPTZ)`,
   );
   await mirrorToInspectionResults(tx, result, 1);
   await recordChange(tx, 'enter', null, result, { actor: options.actor, now, reason: null });
@@ -522,8 +473,7 @@ export async function correctResult(db: Db, key: ResultKey, correction: ResultCo
     }
     if (correction.inspectedOn !== undefined) {
       const window = await tx.one<{ window_start: string; window_end: string }>(
-        'SELECT t.window_start, t.window_end FROM draws d JOIN tasks t ON t.id = d.task_id WHERE d.id = $draw',
-        { draw: key.drawId },
+        sql`SELECT t.window_start, t.window_end FROM draws d JOIN tasks t ON t.id = d.task_id WHERE d.id = ${key.drawId}`,
       );
       after.inspectedOn = checkInspectedOn(correction.inspectedOn, { windowStart: window!.window_start, windowEnd: window!.window_end }, today);
       if (after.inspectedOn !== before.inspectedOn) {
@@ -619,12 +569,11 @@ export async function publishDrawResults(db: Db, drawId: string, options: WriteO
   const now = options.now ?? new Date();
   const department = options.actor.role === 'operator' ? options.actor.department : (options.department ?? null);
   return db.transaction(async (tx) => {
-    if (!(await tx.one('SELECT id FROM draws WHERE id = $id', { id: drawId }))) throw new ResultNotFoundError(`抽取 ${drawId} 不存在 / draw ${drawId} does not exist`);
+    if (!(await tx.one(sql`SELECT id FROM draws WHERE id = ${drawId}`))) throw new ResultNotFoundError(`抽取 ${drawId} 不存在 / draw ${drawId} does not exist`);
     const keys = await tx.query<{ draw_id: string; object_id: string; item_code: string }>(
-      `SELECT draw_id, object_id, item_code FROM draw_results
-       WHERE draw_id = $draw AND published_at IS NULL AND ($dept::VARCHAR IS NULL OR department_code = $dept)
+      sql`SELECT draw_id, object_id, item_code FROM draw_results
+       WHERE draw_id = ${drawId} AND published_at IS NULL AND (${department}::VARCHAR IS NULL OR department_code = ${department})
        ORDER BY object_id, item_code`,
-      { draw: drawId, dept: department },
     );
     const published: DrawResult[] = [];
     for (const k of keys) published.push(await publishOne(tx, { drawId: k.draw_id, objectId: k.object_id, itemCode: k.item_code }, { actor: options.actor, now }));
@@ -633,8 +582,6 @@ export async function publishDrawResults(db: Db, drawId: string, options: WriteO
 }
 
 // ---- assignments and deadlines ----
-
-const ASSIGNMENTS_SQL = readFileSync(new URL('./sql/assignments.sql', import.meta.url), 'utf8');
 
 export type AssignmentState = 'not_entered' | 'entered' | 'published';
 
@@ -735,13 +682,9 @@ function toAssignment(r: AssignmentRow, calendar: WorkCalendar, today: string, d
 }
 
 async function queryAssignments(q: Queryable, filter: AssignmentFilter, limit: number, offset: number): Promise<AssignmentRow[]> {
-  return q.query<AssignmentRow>(ASSIGNMENTS_SQL, {
-    department: filter.department,
-    draw: filter.drawId ?? null,
-    state: filter.state ?? null,
-    limit,
-    offset,
-  });
+  return q.query<AssignmentRow>(
+    query('assignments', { department: filter.department, draw: filter.drawId ?? null, state: filter.state ?? null, limit, offset }),
+  );
 }
 
 /** The objects and items a department must inspect in drawn draws, with their result state and due date; paged. */

@@ -3,7 +3,7 @@
 // Coverage and outcomes are computed in DuckDB once per data version (engine/src/coverage/store.ts) and served from memory.
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { CoverageInputError } from '../../coverage/coverage.ts';
-import { countOutcomeResults, OUTCOME_RESULTS_SQL, outcomeResultsParams, type OutcomeFilters } from '../../coverage/outcomes.ts';
+import { countOutcomeResults, outcomeResultsPage, type OutcomeFilters } from '../../coverage/outcomes.ts';
 import { CoverageStore } from '../../coverage/store.ts';
 import { shanghaiDate } from '../../kernel/time.ts';
 import { assertDepartment, departmentScope, HttpError } from '../plugins/auth.ts';
@@ -294,7 +294,8 @@ export const coverageRoutes: FastifyPluginAsync = async (app) => {
       const query = { ...filtersOf(request.query), itemCode, outcomeCode, finding, month, limit, offset };
       return store.withOutcomes(async (q) => {
         const total = await countOutcomeResults(q, query);
-        return replyTable(request, reply, q, OUTCOME_RESULTS_SQL, outcomeResultsParams(query), { total, limit, offset });
+        const page = outcomeResultsPage(query).toQuery();
+        return replyTable(request, reply, q, page.text, page.params, { total, limit, offset });
       });
     },
   );

@@ -1,19 +1,11 @@
 // The pages' one way to the server: JSON (or Arrow) over /api, the CSRF header on writes, errors turned into
 // messages a person can read, and a signed-out user sent to the sign-in page.
 import { tableFromIPC, type Table } from 'apache-arrow';
-import { session } from './session.svelte';
+import { session } from '../session.svelte';
+import { ApiError } from './error';
 
+export { ApiError };
 export const ARROW_STREAM = 'application/vnd.apache.arrow.stream';
-
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly code?: string,
-  ) {
-    super(message);
-  }
-}
 
 /** On 401 the session is gone: forget it and go to /login, coming back here afterwards. */
 function onUnauthenticated(): void {
@@ -62,10 +54,12 @@ export async function uploadFile<T>(path: string, form: FormData): Promise<T> {
   return json<T>(await request(path, { method: 'POST', body: form }, 'application/json'));
 }
 
+export type QueryValue = string | number | boolean | null | undefined;
+
 /** Query string from the defined values of `params` ('' when none). */
-export function query(params: Record<string, string | number | boolean | null | undefined>): string {
+export function query<P extends { [K in keyof P]: QueryValue }>(params: P): string {
   const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  for (const [key, value] of Object.entries(params as Record<string, QueryValue>)) if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
   const text = search.toString();
   return text ? `?${text}` : '';
 }
