@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tempDb } from '../testing/db.ts';
 import { synthesizeProvince, writeSyntheticTruth } from './synthetic.ts';
 import { backtest, type BacktestResult } from './backtest.ts';
@@ -79,6 +80,14 @@ describe('backtest on a synthetic province', () => {
     // ... but the backtest's training rows, scores, tiers and figures are exactly the same as before
     const again = await backtest(t.db, { testYear: 2025 });
     expect(headline(again)).toEqual(headline(first));
+  });
+
+  it('reads only the columns it needs of the truth file', async () => {
+    const wide = join(t.dir, 'truth-wide.csv');
+    const lines = readFileSync(join(t.dir, 'truth.csv'), 'utf8').trim().split('\n');
+    writeFileSync(wide, lines.map((l, i) => `${i === 0 ? 'segment' : 'x'},${l},${i === 0 ? 'detection' : '0.9'}`).join('\n') + '\n');
+    const again = await backtest(t.db, { testYear: 2025, truthPath: wide });
+    expect(again.truthSpearman).toBe(first.truthSpearman);
   });
 
   it('names a missing truth file and a year without training data', async () => {

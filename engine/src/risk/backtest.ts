@@ -403,8 +403,9 @@ async function loadTruth(q: Queryable, path: string, sampleMax: number): Promise
   await q.exec(
     sql`CREATE OR REPLACE TEMP TABLE bt_truth AS
         SELECT t.object_id, t.propensity, (rank() OVER (ORDER BY t.propensity) - 0.5) / count(*) OVER () AS percentile
-        FROM (SELECT upper(trim(uscc)) AS object_id, propensity::DOUBLE AS propensity
-              FROM read_csv(${path}, header = true, columns = {'uscc': 'VARCHAR', 'propensity': 'DOUBLE'})) t
+        FROM (SELECT upper(trim(uscc)) AS object_id, CAST(propensity AS DOUBLE) AS propensity
+              -- only the two columns it needs, whatever else the file holds
+              FROM read_csv(${path}, header = true, all_varchar = true)) t
         SEMI JOIN bt_scored s ON s.object_id = t.object_id`,
   );
   const n = (await q.one<{ n: number }>(sql`SELECT count(*) AS n FROM bt_truth`))?.n ?? 0;
