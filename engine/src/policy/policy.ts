@@ -129,6 +129,7 @@ export function validateSettings(s: PolicySettings): void {
     if (!Number.isFinite(v) || v <= 0) throw new PolicyInputError(field, v, 'must be a positive number');
   }
   if (s.frequencyPerYear > 12) throw new PolicyInputError('frequencyPerYear', s.frequencyPerYear, 'at most 12 draw rounds a year');
+  if (s.capAlertMargin >= s.yearlyCap) throw new PolicyInputError('capAlertMargin', s.capAlertMargin, `must be below the yearly cap (${s.yearlyCap}): a margin of the whole cap would warn about every entity`);
 }
 
 const pct = (bp: number) => `${(bp / 100).toFixed(bp % 100 === 0 ? 0 : 2)}%`;
