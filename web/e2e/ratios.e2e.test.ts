@@ -72,6 +72,14 @@ describe.skipIf(!CHROMIUM)('/ratios 抽查比例', () => {
     await page.fill('[data-testid=ratio-input-D]', '5000');
     await expectPreviewEquals(page, fx.api, typed);
 
+    // A ratio below the policy's floor (1%: every entity keeps a known chance of being drawn) is refused on the page.
+    expect(await page.locator('[data-testid=tier-floor]').textContent()).toContain('1%');
+    await page.fill('[data-testid=ratio-input-A]', '50');
+    await expect.poll(() => page.locator('.sliders [role=alert]').textContent()).toContain('1%');
+    expect(await page.locator('[data-testid=save-policy]').isDisabled()).toBe(true);
+    await page.fill('[data-testid=ratio-input-A]', String(typed.A));
+    await expectPreviewEquals(page, fx.api, typed);
+
     // Save with a reason: a new version appears at the top of the history, authored by the analyst.
     const reason = `浏览器测试：C 级提高到 ${moved.C / 100}%，D 级 50%`;
     await page.fill('[data-testid=save-reason]', reason);

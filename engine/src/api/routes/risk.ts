@@ -68,6 +68,7 @@ const settingsChangeProperties = {
   capAlertMargin: { type: 'integer', minimum: 0, maximum: 366, description: '接近上限提醒余量 warn this close to the cap' },
   inspectorDaysPerObject: { type: 'number', exclusiveMinimum: 0, maximum: 100, description: '每户检查人日 inspector-days per inspected object' },
   capacityDaysPerInspector: { type: 'number', exclusiveMinimum: 0, maximum: 366, description: '每名执法人员每年可用人日 days a year an officer gives to random inspections' },
+  tierFloorBp: { type: 'integer', minimum: 1, maximum: 10000, description: '各级最低抽查比例（基点，默认 100 = 1%） the least ratio any tier may have, so every entity keeps a known chance of being drawn' },
 } as const;
 
 const settingsProperties = {
@@ -78,6 +79,7 @@ const settingsProperties = {
   capAlertMargin: { type: 'integer' },
   inspectorDaysPerObject: { type: 'number' },
   capacityDaysPerInspector: { type: 'number' },
+  tierFloorBp: { type: 'integer' },
 } as const;
 const settingsSchema = { type: 'object', required: Object.keys(settingsProperties), properties: settingsProperties } as const;
 

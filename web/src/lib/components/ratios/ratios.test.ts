@@ -19,11 +19,12 @@ const backtest: Backtest = {
 };
 
 describe('tier ratios', () => {
-  it('are whole basis points from 0 to 10000', () => {
-    expect(ratiosValid({ A: 0, B: 500, C: 1000, D: 10000 })).toBe(true);
-    expect(ratiosValid({ A: -1, B: 500, C: 1000, D: 3000 })).toBe(false);
-    expect(ratiosValid({ A: 300, B: 500.5, C: 1000, D: 3000 })).toBe(false);
-    expect(ratiosValid({ A: 300, B: 500, C: 1000, D: 10001 })).toBe(false);
+  it('are whole basis points from the policy floor to 10000', () => {
+    expect(ratiosValid({ A: 100, B: 500, C: 1000, D: 10000 }, 100)).toBe(true);
+    expect(ratiosValid({ A: 99, B: 500, C: 1000, D: 3000 }, 100)).toBe(false);
+    expect(ratiosValid({ A: 0, B: 500, C: 1000, D: 3000 }, 1)).toBe(false);
+    expect(ratiosValid({ A: 300, B: 500.5, C: 1000, D: 3000 }, 100)).toBe(false);
+    expect(ratiosValid({ A: 300, B: 500, C: 1000, D: 10001 }, 100)).toBe(false);
   });
 
   it('key one preview request in tier order', () => {

@@ -12,8 +12,11 @@ export const TIERS = ['A', 'B', 'C', 'D'] as const;
 /** Who may open the ratios page; of them, leaders only read. */
 export const RATIO_READERS: Role[] = ['admin', 'analyst', 'leader'];
 
-/** Every tier's ratio a whole number of basis points from 0 to 10000 (100%). */
-export const ratiosValid = (r: TierRatiosBp) => TIERS.every((tier) => Number.isInteger(r[tier]) && r[tier] >= 0 && r[tier] <= 10000);
+/**
+ * Every tier's ratio a whole number of basis points from the policy's floor (default 100 = 1%: every entity keeps a
+ * known, non-zero chance of being drawn) to 10000 (100%).
+ */
+export const ratiosValid = (r: TierRatiosBp, floorBp: number) => TIERS.every((tier) => Number.isInteger(r[tier]) && r[tier] >= floorBp && r[tier] <= 10000);
 
 /** One change of a policy version in words: a tier's ratio in percent, any other setting as it is. */
 export const changeText = (c: PolicyVersion['changes'][number]) =>
