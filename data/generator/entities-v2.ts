@@ -38,7 +38,7 @@ import {
 import { CLEAN_OUTCOMES, FINDING_OUTCOMES } from './distributions.ts';
 import type { InspectorPool } from './inspector-pool.ts';
 import { OUTBREAK_DAYS, type Model } from './model.ts';
-import { ABNORMAL_REASONS, COMPLAINT_TOPICS, CONSULTATION_TOPICS, DEPARTMENT_ABBREVIATION, PENALTY_REASONS, VIOLATION_TOPICS } from './names.ts';
+import { COMPLAINT_TOPICS, CONSULTATION_TOPICS, DEPARTMENT_ABBREVIATION, PENALTY_REASONS, VIOLATION_TOPICS } from './names.ts';
 import type { Rng } from './rng.ts';
 
 /** Random streams of v2's own (v1's streams 0-4 keep their draws). */
@@ -203,16 +203,7 @@ export class EntityGeneratorV2 extends EntityGenerator {
     }
     const share = (end - start + 1) / 365;
     const p = this.propensityAt(end);
-    if (rng.float() < share * (0.006 + 0.15 * Math.pow(p, 1.2)) * (this.informal ? V2_INFORMAL.abnormalMult : 1)) {
-      const span = end - start + 1;
-      const day = start + rng.int(span);
-      const reason = rng.float() < 0.75 ? ABNORMAL_REASONS[0] : ABNORMAL_REASONS[1 + rng.int(ABNORMAL_REASONS.length - 1)];
-      out.credit.push(cityTag + '市监异〔' + cal.year(day) + '〕' + (this.index + 1) + '号,' + this.uscc + ',abnormal_listing,' + cal.date(day) + ',,,SAMR,' + reason + '\n');
-      const removal = day + 30 + rng.int(370);
-      if (rng.float() < 0.45 && removal <= end) {
-        out.credit.push(cityTag + '市监移异〔' + cal.year(removal) + '〕' + (this.index + 1) + '号,' + this.uscc + ',abnormal_removal,' + cal.date(removal) + ',,,SAMR,补报年度报告并公示后申请移出\n');
-      }
-    }
+    if (rng.float() < share * (0.006 + 0.15 * Math.pow(p, 1.2)) * (this.informal ? V2_INFORMAL.abnormalMult : 1)) this.abnormalListing(rng, out, start, end);
   }
 
   /** Substantiated named complaints, for the complaint-driven checks (set by complaints()). */

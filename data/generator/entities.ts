@@ -338,15 +338,7 @@ export class EntityGenerator {
           cal.date(day) + ',,' + amount + '.00,' + code + ',' + reasons[rng.int(reasons.length)] + '\n',
         );
       }
-      if (rng.float() < share * (0.02 + 0.45 * Math.pow(p, 1.2))) {
-        const day = start + rng.int(span);
-        const reason = rng.float() < 0.75 ? ABNORMAL_REASONS[0] : ABNORMAL_REASONS[1 + rng.int(ABNORMAL_REASONS.length - 1)];
-        out.credit.push(cityTag + '市监异〔' + cal.year(day) + '〕' + (this.index + 1) + '号,' + this.uscc + ',abnormal_listing,' + cal.date(day) + ',,,SAMR,' + reason + '\n');
-        const removal = day + 30 + rng.int(370);
-        if (rng.float() < 0.45 && removal <= end) {
-          out.credit.push(cityTag + '市监移异〔' + cal.year(removal) + '〕' + (this.index + 1) + '号,' + this.uscc + ',abnormal_removal,' + cal.date(removal) + ',,,SAMR,补报年度报告并公示后申请移出\n');
-        }
-      }
+      if (rng.float() < share * (0.02 + 0.45 * Math.pow(p, 1.2))) this.abnormalListing(rng, out, start, end);
     }
   }
 
@@ -354,6 +346,19 @@ export class EntityGenerator {
   protected complaintRate(): number {
     const rate = COMPLAINT_BASE_RATE * COMPLAINT_INDUSTRY_MULT[this.industry] * Math.pow(this.propensity / 0.12, COMPLAINT_PROPENSITY_EXPONENT);
     return rate > COMPLAINT_RATE_CAP ? COMPLAINT_RATE_CAP : rate;
+  }
+
+  /** A listing in the abnormal-operations list on a day from start to end, and its removal (45%) when that falls by end. */
+  protected abnormalListing(rng: Rng, out: Block, start: number, end: number): void {
+    const cal = this.model.calendar;
+    const cityTag = this.city.abbreviation;
+    const day = start + rng.int(end - start + 1);
+    const reason = rng.float() < 0.75 ? ABNORMAL_REASONS[0] : ABNORMAL_REASONS[1 + rng.int(ABNORMAL_REASONS.length - 1)];
+    out.credit.push(cityTag + '市监异〔' + cal.year(day) + '〕' + (this.index + 1) + '号,' + this.uscc + ',abnormal_listing,' + cal.date(day) + ',,,SAMR,' + reason + '\n');
+    const removal = day + 30 + rng.int(370);
+    if (rng.float() < 0.45 && removal <= end) {
+      out.credit.push(cityTag + '市监移异〔' + cal.year(removal) + '〕' + (this.index + 1) + '号,' + this.uscc + ',abnormal_removal,' + cal.date(removal) + ',,,SAMR,补报年度报告并公示后申请移出\n');
+    }
   }
 
   protected complaints(out: Block): void {
