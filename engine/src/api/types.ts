@@ -1,367 +1,127 @@
-// The API's answers and request bodies as a client sees them: the one module the pages in web/ take engine types from
-// (`import type { Task } from '$engine/api/types'`; type-only, erased from the bundle). Dates arrive as ISO strings
-// (Json<T>). Shapes the engine already declares are derived from it; the few only a route builds are declared here.
+// The API's shapes as the pages receive them: every type here is the Json<> of a TypeBox declaration the routes
+// validate, serialize and document with (engine/src/*/schemas.ts), so a shape changed there changes here or fails
+// `npm run check`. The pages import from this module only, and only types (a type-only import pulls no engine code
+// into the browser bundle).
 import type { Json } from './json.ts';
-import type { alertReportJson } from './routes/risk.ts';
-import type * as Alerts from '../alerts/alerts.ts';
-import type * as Coverage from '../coverage/coverage.ts';
-import type * as Outcomes from '../coverage/outcomes.ts';
-import type { Freshness } from '../coverage/store.ts';
-import type * as Lifecycle from '../draw/lifecycle.ts';
-import type * as Plans from '../draw/plans.ts';
-import type * as Tasks from '../draw/tasks.ts';
-import type * as Verify from '../draw/verify/report.ts';
-import type * as Library from '../notebooks/library.ts';
-import type * as Notebooks from '../notebooks/run.ts';
-import type * as Policies from '../policy/policy.ts';
-import type * as Preview from '../policy/preview.ts';
-import type * as Portal from '../publish/portal.ts';
-import type * as Deadline from '../results/deadline.ts';
-import type * as Results from '../results/results.ts';
+import type * as DrawShapes from '../draw/schemas.ts';
+import type * as PolicyShapes from '../policy/schemas.ts';
+import type * as RiskShapes from '../risk/schemas.ts';
+import type * as AlertShapes from '../alerts/schemas.ts';
+import type * as ResultShapes from '../results/schemas.ts';
+import type * as PortalShapes from '../publish/schemas.ts';
+import type * as CoverageShapes from '../coverage/schemas.ts';
+import type * as NotebookShapes from '../notebooks/schemas.ts';
+import type * as ReferenceShapes from '../reference/names.ts';
+import type * as AuditShapes from '../audit/trail.ts';
+import type * as AuthShapes from '../auth/schemas.ts';
+import type * as ImportShapes from '../ingest/schemas.ts';
+import type { ErrorAnswer as ErrorShape } from './schemas.ts';
 
-export type Tier = Policies.Tier;
-export type TierRatiosBp = Policies.TierRatiosBp;
+export type { Json };
+export type { CodeName as NamedCode, Name, RatioBp, Tier } from '../kernel/schema.ts';
 
-// ---- names (GET /api/task-options, GET /api/public/reference) ----
+/** Every refused request (4xx): a stable code to key on, the message in both languages, and the code's parameters. */
+export type ErrorAnswer = ErrorShape;
 
-export interface NamedCode {
-  code: string;
-  nameZh: string;
-  nameEn: string;
-}
+// ---- plans, tasks, draws (/api/plans, /api/tasks, /api/draws, /api/task-options) ----
+export type { DrawStatus, Stage, StrataMode, TaskKind, TaskStatus } from '../draw/schemas.ts';
+export type Plan = Json<DrawShapes.Plan>;
+export type TeamEntry = DrawShapes.TeamEntry;
+export type Task = Json<DrawShapes.Task>;
+export type TaskRow = Json<DrawShapes.TaskRow>;
+export type TaskDetail = Json<DrawShapes.TaskDetail>;
+/** What POST /api/tasks takes (ratiosBp: per tier or stratum, each a RatioBp); the author is the session's. */
+export type NewTask = DrawShapes.TaskBody;
+export type ChecklistItem = DrawShapes.ChecklistEntry;
+export type Stratum = DrawShapes.Stratum;
+export type Draw = Json<DrawShapes.Draw>;
+/** GET /api/draws/:drawId: the draw with one page of its selection (teams named) and its unstaffed objects. */
+export type DrawDetail = Json<DrawShapes.DrawPage>;
+export type SelectionRow = DrawShapes.SelectionEntry;
+export type TeamMember = SelectionRow['team'][number];
+export type UnstaffedObject = DrawShapes.UnstaffedObject;
+export type VerifyAnswer = Json<DrawShapes.VerifyAnswer>;
+export type VerifyCheck = VerifyAnswer['checks'][number];
+export type TaskOptions = ReferenceShapes.ReferenceNames;
 
-export interface Region extends NamedCode {
-  level: 'province' | 'city' | 'district';
-  parentCode: string | null;
-}
+// ---- sampling policy, models, scores (/api/policy, /api/models, /api/scores) ----
+export type PolicySettings = PolicyShapes.PolicySettings;
+export type TierRatiosBp = PolicyShapes.TierRatiosBp;
+export type Policy = Json<PolicyShapes.SamplingPolicy>;
+export type PolicyAnswer = Json<PolicyShapes.PolicyAnswer>;
+export type PolicyVersion = Json<PolicyShapes.PolicyVersion>;
+/** What POST /api/policy and /api/policy/preview take (tierRatiosBp: any subset of tiers, each a RatioBp). */
+export type PolicyChange = PolicyShapes.PolicyChange;
+export type SavedPolicy = Json<PolicyShapes.SavedPolicy>;
+export type TierPreview = Json<PolicyShapes.TierPreview>;
+export type PolicyPreview = Json<PolicyShapes.PolicyPreview>;
+export type ModelVersion = Json<RiskShapes.ModelView>;
+export type FitAnswer = Json<RiskShapes.FitAnswer>;
+export type Backtest = Json<RiskShapes.ModelBacktest>;
+export type TierOutcome = Backtest['tiers'][number];
+export type TierCountRow = RiskShapes.TierCountRow;
+export type ScoreRow = RiskShapes.ScoreRow;
+export type ScorePage = RiskShapes.ScorePage;
+export type TierCountTable = RiskShapes.TierCountTable;
+export type ScoreExplanation = RiskShapes.ScoreExplanation;
 
-/** Departments, regions (GB/T 2260) and industries (GB/T 4754) with their names. */
-export interface Reference {
-  departments: NamedCode[];
-  regions: Region[];
-  industries: NamedCode[];
-}
-/** GET /api/task-options answers the same lists as the public reference. */
-export type TaskOptions = Reference;
-
-// ---- plans, tasks, draws (/api/plans, /api/tasks, /api/draws) ----
-
-export type TaskKind = Tasks.TaskKind;
-export type TaskStatus = Tasks.TaskStatus;
-export type StrataMode = Tasks.StrataMode;
-export type TeamEntry = Tasks.TeamEntry;
-export type DrawStatus = Lifecycle.DrawStatus;
-/** A task's place in the draw lifecycle: awaiting approval, ready to commit, or the status of its live draw. */
-export type Stage = 'awaiting_approval' | 'ready' | 'committed' | 'beaconed' | 'drawn';
-
-export type Plan = Json<Plans.Plan>;
-export type Task = Json<Tasks.Task>;
-
-/** POST /api/tasks: what a new task needs (the server takes its author from the session, the rest from the plan and the policy). */
-export type NewTask = Omit<Tasks.TaskSpec, 'createdBy'>;
-
-/** One row of GET /api/tasks: the task, its stage and live draw, and how many draws it has had. */
-export interface TaskRow extends Task {
-  stage: Stage;
-  liveDraw: { id: string; status: DrawStatus } | null;
-  draws: number;
-}
-
-/** One stratum of a draw: its eligible count, the ratio or fixed count asked for, and the quota once drawn. */
-export interface Stratum {
-  stratum: string;
-  eligible: number;
-  ratioBp?: number;
-  count?: number;
-  quota?: number;
-}
-
-export type Draw = Omit<Json<Lifecycle.DrawHeader>, 'eligibility' | 'strata'> & { strata: Stratum[] };
-
-export interface ChecklistItem {
-  department: string;
-  code: string;
-  version: number;
-  nameZh: string;
-  nameEn: string;
-  method: string;
-}
-
-/** GET /api/tasks/:id: the task with its checklist and every draw (the list only counts them). */
-export interface TaskDetail extends Omit<TaskRow, 'draws'> {
-  checklist: ChecklistItem[];
-  ratiosInEffect: Record<string, number> | null;
-  policyVersion: number;
-  draws: Draw[];
-}
-
-export interface TeamMember {
-  department: string;
-  inspectorId: string;
-  inspectorName: string | null;
-  inspectorKind: string | null;
-  position: number;
-}
-
-/** One selected object of a draw, in draw order, with its team and the departments that found nobody for it. */
-export interface SelectionRow {
-  drawOrder: number;
-  stratum: string;
-  rank: number;
-  objectId: string;
-  name: string | null;
-  entityType: string | null;
-  regionCode: string | null;
-  regionNameZh: string | null;
-  industryCode: string | null;
-  team: TeamMember[];
-  unstaffed: Array<{ department: string; reason: string }>;
-}
-
-export interface UnstaffedObject {
-  objectId: string;
-  objectName: string | null;
-  department: string;
-  reason: string;
-}
-
-/** GET /api/draws/:id: the draw, its checklist, one page of its selection and every unstaffed object. */
-export interface DrawDetail extends Draw {
-  checklist: ChecklistItem[];
-  selection: { total: number; limit: number; offset: number; rows: SelectionRow[] };
-  unstaffed: UnstaffedObject[];
-}
-
-export type VerifyCheck = Verify.VerifyCheck;
-
-/** GET /api/draws/:id/verify: the independent verifier's verdict on the draw's published files. */
-export interface VerifyAnswer extends Pick<Verify.VerifyReport, 'checks' | 'firstMismatch' | 'warnings' | 'engine' | 'elapsedMs'> {
-  drawId?: string;
-  verified: boolean;
-  message: string;
-  checkedAt: string;
-}
-
-// ---- policy and models (/api/policy, /api/models) ----
-
-export type PolicySettings = Json<Policies.PolicySettings>;
-
-export interface Policy extends PolicySettings {
-  version: number;
-  createdAt: string | null;
-  author: string | null;
-  reason: string | null;
-}
-
-/** GET /api/policy: the policy in force and the ratios practice calls usual per tier. */
-export interface PolicyAnswer {
-  policy: Policy;
-  practiceRangeBp: Record<Tier, [number, number]>;
-  warnings: string[];
-}
-
-export interface PolicyVersion extends Policy {
-  changes: Array<{ field: string; before: number | null; after: number | null }>;
-}
-
-/** POST /api/policy: the new version, the one it follows, and what changed. */
-export interface SavedPolicy {
-  policy: Policy;
-  previousVersion: number;
-  changes: PolicyVersion['changes'];
-  warnings: string[];
-}
-
-export type TierPreview = Json<Preview.TierPreview>;
-export type PolicyPreview = Json<Preview.PolicyPreview>;
-
-export interface ModelVersion {
-  version: number;
-  fittedAt: string;
-  fittedBy: string;
-  method: string;
-  asOf: string;
-  current: boolean;
-  tierCounts?: Record<Tier, number>;
-  metrics: {
-    auc: number | null;
-    hitRateByTier: Record<Tier, number | null> | null;
-    liftAt: Record<string, number | null> | null;
-    daysEarlier: number | null;
-    truthSpearman: number | null;
-    testYear: number | null;
-    backtestSkipped?: string;
-  };
-}
-
-export interface TierOutcome {
-  tier: Tier;
-  population: number;
-  inspected: number;
-  found: number;
-  hitRate: number | null;
-}
-
-/** GET /api/models/:version/backtest: the model's lift curve and hit rate per tier on a year it never trained on. */
-export interface Backtest {
-  version: number;
-  testYear: number | null;
-  source: 'curve' | 'liftAt' | 'none';
-  liftCurve: Array<{ share: number; found: number }>;
-  auc: number | null;
-  daysEarlier: number | null;
-  tiers: TierOutcome[];
-  test?: { entities: number; withFinding: number; hitRate: number; visits: number };
-  backtestSkipped?: string;
-}
-
-// ---- coverage and outcomes (/api/coverage, /api/outcomes) ----
-
-export type TierCoverage = Coverage.TierCoverage;
-export type CityCoverage = Coverage.CityCoverage;
-export type DepartmentCoverage = Coverage.DepartmentCoverage;
-export type CoverageHeadline = Coverage.CoverageHeadline;
-export type DeadlineCounts = Coverage.DeadlineCounts;
-/** GET /api/coverage: the engine's report with its freshness. */
-export type CoverageReport = Coverage.CoverageReport & Freshness;
-
-export type OutcomeGroup = Outcomes.OutcomeGroup;
-/** GET /api/outcomes: the engine's report with its freshness. */
-export type OutcomesReport = Outcomes.OutcomesReport & Freshness;
-/** Filters of GET /api/outcomes (null or absent: all). */
-export type OutcomeFilters = Outcomes.OutcomeFilters;
-/** GET /api/outcomes/results: the filters, what a drill-down narrows them to, and the page. */
-export type OutcomeResultsQuery = Outcomes.OutcomeResultsQuery;
-
-/** One published result of the outcomes drill-down (GET /api/outcomes/results), columns as the query names them. */
-export interface OutcomeResultRow {
-  result_id: string;
-  draw_id: string;
-  task_id: string;
-  object_id: string;
-  entity_name: string;
-  city_code: string;
-  city_name_zh: string | null;
-  city_name_en: string | null;
-  region_name_zh: string | null;
-  industry_code: string | null;
-  industry_name_zh: string | null;
-  industry_name_en: string | null;
-  tier: string | null;
-  item_code: string;
-  item_name_zh: string;
-  item_name_en: string;
-  department_code: string;
-  department_name_zh: string;
-  department_name_en: string;
-  outcome_code: string;
-  outcome_name_zh: string;
-  outcome_name_en: string;
-  is_finding: boolean;
-  findings: string | null;
-  inspected_on: string;
-  published_at: string;
-}
-
-export interface OutcomeResultsPage {
-  total: number;
-  limit: number;
-  offset: number;
-  rows: OutcomeResultRow[];
-}
-
-// ---- the public portal (/api/public) ----
-
-export type PublicItem = Json<Portal.PublicItem>;
-export type PublicTask = Json<Portal.PublicTask>;
-export type PublicPlan = Json<Portal.PublicPlan>;
-export type PublicDraw = Json<Portal.PublicDrawSummary>;
-export type PublicDrawDetail = Json<Portal.PublicDrawDetail>;
-export type PublicResult = Json<Portal.PublicResult>;
-export type ResultSearchPage = Json<Portal.ResultSearchPage>;
-
-// ---- results (/api/results) ----
-
-export type AssignmentState = Results.AssignmentState;
-export type DeadlineState = Deadline.DeadlineState;
-export type FindingsReview = Results.FindingsReview;
-export type Assignment = Json<Results.Assignment>;
-export type DeadlineReport = Json<Results.DeadlineReport>;
-export type ResultState = Json<Results.ResultState>;
-export type DrawResult = Json<Results.DrawResult>;
-export type HistoryEntry = Json<Results.HistoryEntry>;
-/** Which result: the draw, the drawn object and the checklist item. */
-export type ResultKey = Results.ResultKey;
-
-/** GET /api/results/assignments: one page of the department's assignments. */
-export interface AssignmentPage {
-  total: number;
-  today: string;
-  assignments: Assignment[];
-}
-
-/** GET /api/results/:drawId/:objectId/:itemCode/history: the result now and every version before it. */
-export interface ResultHistory {
-  result: DrawResult;
-  history: HistoryEntry[];
-}
-
-export interface OutcomeCode extends NamedCode {
-  isFinding: boolean;
-}
-
-// ---- alerts (/api/alerts) ----
-
-/** GET /api/alerts: the engine's report as the route shapes it (ids, banded weeks), plus where the answer came from. */
-export type AlertReport = Json<ReturnType<typeof alertReportJson>> & { cache: { hit: boolean; dataVersion: string; computedAt: string } };
+// ---- regional alerts (/api/alerts) ----
+export type AlertReport = Json<AlertShapes.AlertAnswer>;
 export type Alert = AlertReport['alerts'][number];
 export type AlertWeek = Alert['series'][number];
-export type Severity = Alerts.Severity;
-export type Name = Alerts.Name;
+export type Severity = Alert['severity'];
 
-// ---- audit (/api/audit) ----
+// ---- results (/api/results) ----
+export type { AssignmentState, DeadlineState, FindingsReview } from '../results/schemas.ts';
+export type ResultKey = ResultShapes.ResultKey;
+export type Assignment = Json<ResultShapes.Assignment>;
+export type AssignmentPage = Json<ResultShapes.AssignmentPage>;
+export type DeadlineReport = Json<ResultShapes.DeadlineReport>;
+export type ResultState = ResultShapes.ResultState;
+export type DrawResult = Json<ResultShapes.DrawResult>;
+export type HistoryEntry = Json<ResultShapes.HistoryEntry>;
+export type ResultHistory = Json<ResultShapes.ResultHistory>;
+export type ResultEntry = ResultShapes.ResultEntry;
+export type ResultCorrection = ResultShapes.ResultCorrection;
+export type FindingsDecision = ResultShapes.FindingsDecision;
+export type OutcomeCode = ReferenceShapes.OutcomeCode;
 
-export interface AuditEntry {
-  seq: number;
-  recordedAt: string;
-  actor: string;
-  action: string;
-  subject: string | null;
-  payload: Record<string, unknown> | null;
-  prevHash: string;
-  hash: string;
-}
+// ---- the public portal (/api/public/...) ----
+export type PublicItem = PortalShapes.PublicItem;
+export type PublicTask = PortalShapes.PublicTask;
+export type PublicPlan = Json<PortalShapes.PublicPlan>;
+export type PublicDraw = Json<PortalShapes.PublicDrawSummary>;
+export type PublicDrawPage = Json<PortalShapes.PublicDrawPage>;
+export type PublicDrawDetail = Json<PortalShapes.PublicDrawDetail>;
+export type PublicResult = Json<PortalShapes.PublicResult>;
+export type ResultSearchPage = Json<PortalShapes.ResultSearchPage>;
+/** GET /api/public/reference (and /api/task-options): departments, regions, industries with their names. */
+export type Reference = ReferenceShapes.ReferenceNames;
+export type Region = ReferenceShapes.Region;
 
-/** GET /api/audit?subject=: the trail of a task (its draws and results too) in chain order. */
-export interface AuditTrail {
-  subject: string | null;
-  subjectKind: 'task' | 'draw' | 'other' | null;
-  taskId: string | null;
-  total: number;
-  limit: number;
-  offset: number;
-  entries: AuditEntry[];
-}
+// ---- coverage and outcomes (/api/coverage, /api/outcomes) ----
+export type CoverageReport = CoverageShapes.CoverageAnswer;
+export type CoverageHeadline = CoverageShapes.CoverageHeadline;
+export type TierCoverage = CoverageShapes.TierCoverage;
+export type CityCoverage = CoverageShapes.CityCoverage;
+export type DepartmentCoverage = CoverageShapes.DepartmentCoverage;
+export type DeadlineCounts = CoverageShapes.DeadlineCounts;
+export type Freshness = CoverageShapes.Freshness;
+export type OutcomesReport = CoverageShapes.OutcomesAnswer;
+export type OutcomeGroup = CoverageShapes.OutcomeGroup;
+export type OutcomeResultRow = Json<CoverageShapes.OutcomeResultRow>;
+export type OutcomeResultsPage = Json<CoverageShapes.OutcomeResultsPage>;
+/** The filters of GET /api/outcomes (null or absent: all) and what the drill-down narrows them to. */
+export type { OutcomeFilters, OutcomeResultsQuery } from '../coverage/outcomes.ts';
 
-/** GET /api/audit/verify: the hash chain walked end to end, and the first broken entry if any. */
-export interface ChainStatus {
-  ok: boolean;
-  entries: number;
-  seq?: number;
-  problem?: string;
-  entry?: { seq: number; actor: string; action: string; subject: string | null; recordedAt?: string };
-  checkedAt: string;
-  elapsedMs: number;
-}
+// ---- notebooks (/api/notebooks) ----
+export type { CellError, CellRun, ChartCellRun, MarkdownCellRun, NotebookEntry, NotebookRun, ResultColumn, ResultRow, SqlCellRun } from '../notebooks/schemas.ts';
 
-// ---- notebooks (/api/notebooks: the engine's types, sent as they are) ----
-
-export type NotebookEntry = Library.NotebookEntry;
-export type NotebookRun = Notebooks.NotebookRun;
-export type CellRun = Notebooks.CellRun;
-export type CellError = Notebooks.CellError;
-export type MarkdownCellRun = Notebooks.MarkdownCellRun;
-export type SqlCellRun = Notebooks.SqlCellRun;
-export type ChartCellRun = Notebooks.ChartCellRun;
-export type ResultColumn = Notebooks.ResultColumn;
-export type ResultRow = Notebooks.ResultRow;
+// ---- the audit log, accounts, imports ----
+export type AuditTrail = Json<AuditShapes.AuditTrail>;
+export type AuditEntry = Json<AuditShapes.AuditEntryView>;
+export type ChainStatus = Json<AuditShapes.ChainVerdict>;
+export type { Role } from '../auth/schemas.ts';
+export type Session = Json<AuthShapes.SessionAnswer>;
+export type UserRecord = Json<AuthShapes.UserRecord>;
+export type ImportReport = ImportShapes.ImportReport;

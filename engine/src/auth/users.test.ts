@@ -40,7 +40,7 @@ describe('accounts', () => {
     await expect(attempt({ username: 'boss', role: 'admin', password: 'short' })).rejects.toThrow(/^password "\(hidden\)": .*at least 10/);
     const taken = await attempt({ username: 'WANG.LI', role: 'admin', password: 'long enough pw' }).catch((e: unknown) => e);
     expect(taken).toBeInstanceOf(UserInputError);
-    expect((taken as UserInputError).statusCode).toBe(409);
+    expect(taken).toMatchObject({ kind: 'conflict', code: 'user.exists' });
   });
 
   it('verifies logins: unknown user, wrong password and disabled account all fail', async () => {

@@ -1,43 +1,25 @@
 // Accounts: create, list, enable/disable, reset passwords, check a login; every change goes to the audit log.
-import type { Queryable } from '../db/duckdb.ts';
+import type { Db, Queryable } from '../db/duckdb.ts';
 import { sql } from '../db/sql.ts';
 import { appendAudit } from '../audit/chain.ts';
+import { bilingual, EngineError, paramValue } from '../kernel/errors.ts';
+import { USERNAME_PATTERN, type NewUser, type UserChange, type UserRecord } from './schemas.ts';
 import { generatePassword, hashPassword, needsRehash, passwordProblem, verifyPassword, DEFAULT_SCRYPT } from './password.ts';
 import { isRole, ROLES, type Principal, type Role } from './roles.ts';
 
-/** A request a person can fix: names the field, the value and the rule (HTTP 400, or 409 for a taken name). */
-export class UserInputError extends Error {
-  readonly statusCode: number;
-  readonly code: string;
+/** A request a person can fix: names the field, the value and the rule (invalid; a taken name conflicts, an unknown one is not found). */
+export class UserInputError extends EngineError {
   constructor(
     readonly field: string,
     readonly value: unknown,
     readonly rule: string,
-    statusCode = 400,
+    kind: 'invalid' | 'conflict' | 'not_found' = 'invalid',
   ) {
-    super(`${field} ${JSON.stringify(value)}: ${rule}`);
-    this.statusCode = statusCode;
-    this.code = statusCode === 409 ? 'conflict' : statusCode === 404 ? 'not found' : 'invalid';
+    super(kind, { invalid: 'user.invalid', conflict: 'user.exists', not_found: 'user.not_found' }[kind], bilingual(rule, `${field} ${JSON.stringify(value)}: `), { field, value: paramValue(value) });
   }
 }
 
-export interface UserRecord {
-  username: string;
-  role: Role;
-  department: string | null;
-  disabled: boolean;
-  createdAt: Date;
-  lastLoginAt: Date | null;
-}
-
-export interface NewUser {
-  username: string;
-  role: string;
-  department?: string | null;
-  password: string;
-}
-
-export const USERNAME_PATTERN = '^[a-z0-9][a-z0-9._-]{1,63}$';
+export { USERNAME_PATTERN, type NewUser, type UserChange, type UserRecord };
 const USERNAME_RE = new RegExp(USERNAME_PATTERN);
 
 /** Usernames are case-insensitive: stored and looked up in lower case. */
@@ -82,7 +64,7 @@ export async function validateAccount(q: Queryable, input: Omit<NewUser, 'passwo
     throw new UserInputError('department', department, `只有部门操作员属于某个部门 only operators belong to a department; role ${role} sees every department`);
   }
   if (await q.one(sql`SELECT 1 AS taken FROM users WHERE username = ${username}`)) {
-    throw new UserInputError('username', username, '用户名已存在 an account with this name already exists', 409);
+    throw new UserInputError('username', username, '用户名已存在 an account with this name already exists', 'conflict');
   }
   return { username, role, department };
 }
@@ -107,7 +89,7 @@ export async function createUser(q: Queryable, input: NewUser, actor: string): P
 
 async function requireUser(q: Queryable, username: string): Promise<UserRecord> {
   const user = await getUser(q, username);
-  if (!user) throw new UserInputError('username', normalizeUsername(username), '没有这个用户 no such account', 404);
+  if (!user) throw new UserInputError('username', normalizeUsername(username), '没有这个用户 no such account', 'not_found');
   return user;
 }
 
@@ -188,4 +170,21 @@ export async function createDemoUsers(q: Queryable): Promise<DemoAccount[]> {
     created.push({ ...account, password });
   }
   return created;
+}
+
+/** A new account, with its audit entry, in one transaction. */
+export function addUser(db: Db, input: NewUser, actor: string): Promise<UserRecord> {
+  return db.transaction((tx) => createUser(tx, input, actor));
+}
+
+/** An admin's change to an account: disable or enable it, or set a new password (both end its sessions). Nobody disables their own account. */
+export async function changeUser(db: Db, username: string, change: UserChange, actor: string): Promise<UserRecord> {
+  if (change.disabled === true && normalizeUsername(username) === actor) throw new UserInputError('disabled', true, '不能停用自己的账户 you cannot disable your own account');
+  return db.transaction(async (tx) => {
+    let changed: UserRecord | undefined;
+    if (change.password !== undefined) changed = await setUserPassword(tx, username, change.password, actor);
+    if (change.disabled !== undefined) changed = await setUserDisabled(tx, username, change.disabled, actor);
+    if (!changed) throw new UserInputError('change', change, '须停用、启用或重设密码 give disabled or password');
+    return changed;
+  });
 }

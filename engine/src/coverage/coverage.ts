@@ -2,6 +2,8 @@
 // drawn and inspected per tier against the policy's target, results published on time; for the province, a city, a department.
 import type { Queryable } from '../db/duckdb.ts';
 import { sql, sqlFolder } from '../db/sql.ts';
+import { bilingual, EngineError, paramValue } from '../kernel/errors.ts';
+import type { CityCoverage, CoverageHeadline, CoverageReport, DeadlineCounts, DepartmentCoverage, TierCoverage } from './schemas.ts';
 import { WorkCalendar } from '../reference/load.ts';
 import { latestDueOn } from '../results/deadline.ts';
 import { currentPolicy, TIERS, type Tier } from '../policy/policy.ts';
@@ -37,111 +39,15 @@ export interface CoverageScope {
   city?: string | null;
 }
 
-/** Results due against the 20-working-day publication deadline. */
-export interface DeadlineCounts {
-  resultsDue: number;
-  resultsEntered: number;
-  resultsPublished: number;
-  publishedOnTime: number;
-  publishedLate: number;
-  /** Not published and past the due date (including results never entered whose latest due date passed). */
-  overdue: number;
-  open: number;
-  /** publishedOnTime / (publishedOnTime + publishedLate + overdue): of the results that had to be public by now. */
-  onTimeRate: number | null;
-}
+export type { CityCoverage, CoverageHeadline, CoverageReport, DeadlineCounts, DepartmentCoverage, TierCoverage } from './schemas.ts';
 
-export interface CoverageHeadline extends DeadlineCounts {
-  itemsInForce: number;
-  itemsCovered: number;
-  /** 全覆盖: items with at least one task / items in force. */
-  itemCoverageRate: number | null;
-  departmentsWithItems: number;
-  departmentsTakingPart: number;
-  departmentShare: number | null;
-  tasks: number;
-  jointTasks: number;
-  jointTaskShare: number | null;
-  tasksByKind: { general: number; key: number; special: number };
-  draws: { drawn: number; voided: number; pending: number };
-  /** Active market entities (of the city, or the province). */
-  entities: number;
-  entitiesDrawn: number;
-  entitiesInspected: number;
-  drawnShare: number | null;
-  inspectedShare: number | null;
-  /** resultsEntered / resultsDue. */
-  enteredRate: number | null;
-}
-
-export interface TierCoverage {
-  tier: Tier;
-  /** The policy's ratio per round, rounds a year, and their product capped at 100%: the yearly target share. */
-  ratioBp: number;
-  frequencyPerYear: number;
-  targetBp: number;
-  entities: number;
-  /** Entities the yearly target asks for (fd1's quota rule on the tier's entities). */
-  target: number;
-  drawn: number;
-  inspected: number;
-  drawnShare: number | null;
-  inspectedShare: number | null;
-  /** drawn / target. */
-  attainment: number | null;
-}
-
-export interface CityCoverage extends DeadlineCounts {
-  code: string;
-  nameZh: string;
-  nameEn: string;
-  entities: number;
-  target: number;
-  tasks: number;
-  itemsCovered: number;
-  entitiesDrawn: number;
-  entitiesInspected: number;
-  /** Share of the city's active entities drawn this year. */
-  coverageRate: number | null;
-  attainment: number | null;
-  inspectedShare: number | null;
-}
-
-export interface DepartmentCoverage extends DeadlineCounts {
-  code: string;
-  nameZh: string;
-  nameEn: string;
-  itemsInForce: number;
-  itemsCovered: number;
-  itemCoverageRate: number | null;
-  tasks: number;
-  leadTasks: number;
-  jointTasks: number;
-  entitiesDrawn: number;
-  entitiesInspected: number;
-}
-
-export interface CoverageReport {
-  year: number;
-  today: string;
-  department: string | null;
-  city: { code: string; nameZh: string; nameEn: string } | null;
-  policy: { version: number; frequencyPerYear: number };
-  headline: CoverageHeadline;
-  tiers: TierCoverage[];
-  /** Every city, for the department's view when one is set (the city scope does not narrow this list: the map needs all). */
-  cities: CityCoverage[];
-  departments: DepartmentCoverage[];
-}
-
-export class CoverageInputError extends Error {
+export class CoverageInputError extends EngineError {
   constructor(
     readonly field: string,
     readonly value: unknown,
     readonly rule: string,
   ) {
-    super(`${field} = ${JSON.stringify(value)}: ${rule}`);
-    this.name = 'CoverageInputError';
+    super('invalid', 'coverage.invalid', bilingual(rule, `${field} = ${JSON.stringify(value)}: `), { field, value: paramValue(value) });
   }
 }
 

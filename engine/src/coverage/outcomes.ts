@@ -2,6 +2,7 @@
 // month, the problems found most often, and a drill-down to the published results. Internal: tiers show here, never on the portal.
 import type { Queryable } from '../db/duckdb.ts';
 import { sql, sqlFolder, type Sql } from '../db/sql.ts';
+import type { OutcomeGroup, OutcomesReport } from './schemas.ts';
 
 const query = sqlFolder(import.meta.url);
 
@@ -32,50 +33,7 @@ export interface OutcomeResultsQuery extends OutcomeFilters {
   offset: number;
 }
 
-export interface OutcomeGroup {
-  /** Item code, department code, city code, industry letter, tier A..D or month YYYY-MM; null: unknown industry or tier. */
-  key: string | null;
-  nameZh: string | null;
-  nameEn: string | null;
-  /** The item's department (items only). */
-  departmentCode?: string;
-  results: number;
-  findings: number;
-  entities: number;
-  findingsRate: number;
-}
-
-export interface OutcomeProblem {
-  outcomeCode: string;
-  outcomeNameZh: string;
-  outcomeNameEn: string;
-  results: number;
-  entities: number;
-  /** Share of all findings in the scope. */
-  share: number;
-}
-
-export interface ItemProblem extends Omit<OutcomeProblem, 'share'> {
-  itemCode: string;
-  itemNameZh: string;
-  itemNameEn: string;
-}
-
-export interface OutcomesReport {
-  filters: Required<OutcomeFilters>;
-  totals: { results: number; findings: number; entities: number; findingsRate: number | null; firstInspectedOn: string | null; lastInspectedOn: string | null };
-  byItem: OutcomeGroup[];
-  byDepartment: OutcomeGroup[];
-  byCity: OutcomeGroup[];
-  byIndustry: OutcomeGroup[];
-  byTier: OutcomeGroup[];
-  /** Oldest month first. */
-  byMonth: OutcomeGroup[];
-  /** Finding outcome codes, most frequent first. */
-  problems: OutcomeProblem[];
-  /** Finding outcome x item, most frequent first (at most 20). */
-  problemsByItem: ItemProblem[];
-}
+export type { ItemProblem, OutcomeGroup, OutcomeProblem, OutcomesReport } from './schemas.ts';
 
 export const PROBLEMS_BY_ITEM_LIMIT = 20;
 

@@ -6,25 +6,12 @@ import { currentPolicy, type SamplingPolicy } from '../policy/policy.ts';
 import { quota } from '../kernel/quota.ts';
 import { DrawStateError } from './plans.ts';
 import { shanghaiDate } from '../kernel/time.ts';
-import { getTask, type StrataMode, type Task, type TaskScope } from './tasks.ts';
+import { getTask, type Task } from './tasks.ts';
+import type { EligibilityRules } from './schemas.ts';
+
+export type { EligibilityRules };
 
 const query = sqlFolder(import.meta.url);
-
-/** The rules a draw's population was built with; stored with the draw so it can be rebuilt. */
-export interface EligibilityRules {
-  /** The burden window is counted back from the inspection window's first day. */
-  referenceDate: string;
-  /** Inspection load (draws and results) counted as of this Shanghai date, the commit day. */
-  loadAsOf: string;
-  burdenWindowDays: number;
-  /** Special tasks are exempt from the burden window (tier D always is); nobody from the yearly cap. */
-  burdenExempt: boolean;
-  yearlyCap: number;
-  /** sampling_policies.version; 0 is the documented default, never saved. */
-  policyVersion: number;
-  strataMode: StrataMode;
-  scope: TaskScope;
-}
 
 export function eligibilityRules(task: Task, policy: SamplingPolicy, loadAsOf: string): EligibilityRules {
   return {
@@ -72,7 +59,7 @@ export function stratumSpec(task: Task, policy: SamplingPolicy, stratum: string)
   if (own !== undefined) return { stratum, ratioBp: own };
   if (stratum === 'ALL') return { stratum, ratioBp: Math.max(...task.items.map((i) => i.defaultRatioBp)) };
   const fromPolicy = (policy.tierRatiosBp as Record<string, number>)[tier];
-  if (fromPolicy === undefined) throw new DrawStateError(task.id, 'ready', `抽查比例政策没有等级 ${tier} 的比例 / the sampling policy has no ratio for tier ${tier}`);
+  if (fromPolicy === undefined) throw new DrawStateError('policy.tier_ratio_missing', task.id, 'ready', `抽查比例政策没有等级 ${tier} 的比例 / the sampling policy has no ratio for tier ${tier}`);
   return { stratum, ratioBp: fromPolicy };
 }
 
@@ -150,6 +137,7 @@ export async function insertPopulation(q: Queryable, drawId: string, rules: Elig
       await q.query<{ object_id: string }>(sql`SELECT object_id FROM draw_population WHERE draw_id = ${drawId} AND stratum = '' ORDER BY object_id LIMIT 5`)
     ).map((r) => r.object_id);
     throw new DrawStateError(
+      'task.objects_untiered',
       drawId,
       'committing',
       `${untiered.eligible} 个符合条件的对象没有风险等级（如 ${examples.join(', ')}）：请先运行风险评分，或将任务设为不分层 / ` +

@@ -8,67 +8,14 @@ import { appendAudit } from '../audit/chain.ts';
 import { currentPolicy } from '../policy/policy.ts';
 import { assignTeams, sha256Hex } from './fd1.ts';
 import { drawSelectionTable, populationDigestSql } from './select-sql.ts';
-import { eligibilityRules, insertPopulation, stratumSpec, type EligibilityRules, type StratumSpec } from './eligibility.ts';
+import { eligibilityRules, insertPopulation, stratumSpec, type StratumSpec } from './eligibility.ts';
 import { freezeExclusions, freezePools, loadExclusions, loadPools, taskCaps } from './matching.ts';
 import { DrawInputError, DrawNotFoundError, DrawStateError, nextYearlyId } from './plans.ts';
 import { shanghaiDate, shanghaiTime } from '../kernel/time.ts';
-import { checklist, getTask, type TaskKind, type TeamEntry } from './tasks.ts';
+import { checklist, getTask, type TaskKind } from './tasks.ts';
+import type { CapRecord, DrawHeader, DrawStatus, StratumRecord } from './schemas.ts';
 
-export type DrawStatus = 'committed' | 'beaconed' | 'drawn' | 'voided';
-
-/** One stratum as the manifest publishes it (section 6): ratio_bp or count, and the quota once drawn. */
-export interface StratumRecord {
-  stratum: string;
-  eligible: number;
-  ratio_bp?: number;
-  count?: number;
-  quota?: number;
-}
-
-/** One team-spec department as the manifest publishes it, once drawn. */
-export interface CapRecord {
-  department: string;
-  count: number;
-  pool: number;
-  cap: number;
-}
-
-export interface DrawHeader {
-  id: string;
-  taskId: string;
-  taskName: string;
-  taskKind: TaskKind;
-  departments: string[];
-  protocol: string;
-  status: DrawStatus;
-  commitment: string;
-  populationDigest: string;
-  populationSize: number;
-  /** Verbatim; '' for a rehearsal drawn without a beacon; null until entered. */
-  beacon: string | null;
-  /** False when drawn without a beacon (not grind-proof); null until drawn. */
-  grindProof: boolean | null;
-  committedAt: Date;
-  beaconedAt: Date | null;
-  drawnAt: Date | null;
-  voidedAt: Date | null;
-  voidReason: string | null;
-  voidedBy: string | null;
-  /** The status a voided draw had when it was voided. */
-  voidedFrom: DrawStatus | null;
-  committedBy: string;
-  beaconedBy: string | null;
-  drawnBy: string | null;
-  policyVersion: number | null;
-  modelVersion: number | null;
-  eligibility: EligibilityRules;
-  teamSpec: TeamEntry[];
-  strata: StratumRecord[];
-  caps: CapRecord[] | null;
-  windowStart: string;
-  windowEnd: string;
-  counts: { selected: number; teamMembers: number; unstaffedObjects: number; exclusions: number; pool: number };
-}
+export type { CapRecord, DrawHeader, DrawStatus, StratumRecord } from './schemas.ts';
 
 export interface SelectionRow {
   stratum: string;
@@ -238,12 +185,12 @@ export async function commitDraw(db: Db, taskId: string, options: CommitOptions)
   const drawId = await db.transaction(async (tx) => {
     const task = await getTask(tx, taskId);
     if (task.status === 'awaiting_approval')
-      throw new DrawStateError(taskId, task.status, `专项任务 ${taskId} 须经领导审批后才能抽取 / special task ${taskId} needs a leader's approval before its draw`);
+      throw new DrawStateError('task.awaiting_approval', taskId, task.status, `专项任务 ${taskId} 须经领导审批后才能抽取 / special task ${taskId} needs a leader's approval before its draw`);
     const live = await tx.one<{ id: string; status: string }>(sql`SELECT id, status FROM draws WHERE task_id = ${taskId} AND status <> 'voided'`);
     if (live)
-      throw new DrawStateError(live.id, live.status, `任务 ${taskId} 已有抽取 ${live.id}（${live.status}），不得重抽；如有错误请先作废并说明理由 / task ${taskId} already has draw ${live.id} (${live.status}): no re-roll; void it with a reason first`);
+      throw new DrawStateError('task.live_draw_exists', live.id, live.status, `任务 ${taskId} 已有抽取 ${live.id}（${live.status}），不得重抽；如有错误请先作废并说明理由 / task ${taskId} already has draw ${live.id} (${live.status}): no re-roll; void it with a reason first`);
     if (task.windowEnd < today)
-      throw new DrawStateError(taskId, 'window_closed', `检查窗口已于 ${task.windowEnd} 结束 / the inspection window ended on ${task.windowEnd}`);
+      throw new DrawStateError('task.window_closed', taskId, 'window_closed', `检查窗口已于 ${task.windowEnd} 结束 / the inspection window ended on ${task.windowEnd}`);
 
     const policy = await currentPolicy(tx);
     const rules = eligibilityRules(task, policy, today);
@@ -253,6 +200,7 @@ export async function commitDraw(db: Db, taskId: string, options: CommitOptions)
     const short = pools.filter((p, i) => p.pool < task.teamSpec[i].count);
     if (short.length > 0)
       throw new DrawStateError(
+        'task.pool_too_small',
         taskId,
         'pool_too_small',
         short.map((p) => `${p.department} 人员库仅 ${p.pool} 人，少于每组所需 ${task.teamSpec.find((e) => e.department === p.department)!.count} 人`).join('；') +
@@ -260,7 +208,7 @@ export async function commitDraw(db: Db, taskId: string, options: CommitOptions)
       );
     const population = await insertPopulation(tx, id, rules);
     if (population.size === 0)
-      throw new DrawStateError(taskId, 'empty', `任务 ${taskId} 没有符合条件的检查对象，无法抽取 / task ${taskId} has no eligible objects to draw from`);
+      throw new DrawStateError('task.nothing_eligible', taskId, 'empty', `任务 ${taskId} 没有符合条件的检查对象，无法抽取 / task ${taskId} has no eligible objects to draw from`);
     const digested = await populationDigestSql(tx, populationSource(id));
     if (digested.rows !== population.size) throw new Error(`population of ${id}: digest read ${digested.rows} rows, ${population.size} were frozen`);
     const populationDigest = digested.digest;
@@ -312,7 +260,7 @@ export async function enterBeacon(db: Db, drawId: string, beacon: string, option
   await db.transaction(async (tx) => {
     const draw = await drawRow(tx, drawId);
     if (draw.status !== 'committed')
-      throw new DrawStateError(drawId, draw.status, `抽取 ${drawId} 当前为 ${draw.status}，信标只能在承诺后录入一次 / draw ${drawId} is ${draw.status}: the beacon is entered once, after the commitment`);
+      throw new DrawStateError('draw.beacon_not_open', drawId, draw.status, `抽取 ${drawId} 当前为 ${draw.status}，信标只能在承诺后录入一次 / draw ${drawId} is ${draw.status}: the beacon is entered once, after the commitment`);
     await tx.exec(sql`UPDATE draws SET status = 'beaconed', beacon = ${beacon}, beaconed_at = ${now.toISOString()}::TIMESTAMPTZ, beaconed_by = ${options.actor} WHERE id = ${drawId}`);
     await appendAudit(tx, { actor: options.actor, action: 'draw.beacon', subject: drawId, payload: { drawId, taskId: draw.task_id, beacon, beaconedAt: now.toISOString() } });
   });
@@ -336,11 +284,11 @@ export async function runDraw(db: Db, drawId: string, options: RunOptions): Prom
   await db.transaction(async (tx) => {
     const draw = toHeader(await drawRow(tx, drawId));
     if (draw.status === 'drawn')
-      throw new DrawStateError(drawId, draw.status, `抽取 ${drawId} 已于 ${draw.drawnAt ? shanghaiTime(draw.drawnAt) : '?'} 完成，不得重抽；如有错误请作废并新建抽取 / draw ${drawId} was already run: no re-roll; void it and commit a new draw`);
+      throw new DrawStateError('draw.already_run', drawId, draw.status, `抽取 ${drawId} 已于 ${draw.drawnAt ? shanghaiTime(draw.drawnAt) : '?'} 完成，不得重抽；如有错误请作废并新建抽取 / draw ${drawId} was already run: no re-roll; void it and commit a new draw`);
     if (draw.status === 'voided')
-      throw new DrawStateError(drawId, draw.status, `抽取 ${drawId} 已作废（${draw.voidReason}） / draw ${drawId} is voided`);
+      throw new DrawStateError('draw.voided', drawId, draw.status, `抽取 ${drawId} 已作废（${draw.voidReason}） / draw ${drawId} is voided`);
     if (draw.status === 'committed' && !options.allowNoBeacon)
-      throw new DrawStateError(drawId, draw.status, `抽取 ${drawId} 尚未录入信标；演练可明确选择无信标抽取（--no-beacon） / draw ${drawId} has no beacon yet; a rehearsal may run without one only when asked (--no-beacon)`);
+      throw new DrawStateError('draw.no_beacon', drawId, draw.status, `抽取 ${drawId} 尚未录入信标；演练可明确选择无信标抽取（--no-beacon） / draw ${drawId} has no beacon yet; a rehearsal may run without one only when asked (--no-beacon)`);
     const secret = (await tx.one<{ secret: string }>(sql`SELECT secret FROM draws WHERE id = ${drawId}`))!.secret;
     const beacon = draw.beacon ?? '';
     const grindProof = beacon !== '';
@@ -445,7 +393,7 @@ export async function voidDraw(db: Db, drawId: string, options: { reason: string
   const now = options.now ?? new Date();
   await db.transaction(async (tx) => {
     const draw = await drawRow(tx, drawId);
-    if (draw.status === 'voided') throw new DrawStateError(drawId, draw.status, `抽取 ${drawId} 已于 ${draw.voided_at ? shanghaiTime(draw.voided_at) : '?'} 作废 / draw ${drawId} is already voided`);
+    if (draw.status === 'voided') throw new DrawStateError('draw.already_voided', drawId, draw.status, `抽取 ${drawId} 已于 ${draw.voided_at ? shanghaiTime(draw.voided_at) : '?'} 作废 / draw ${drawId} is already voided`);
     await tx.exec(
       sql`UPDATE draws SET status = 'voided', voided_at = ${now.toISOString()}::TIMESTAMPTZ, void_reason = ${options.reason.trim()}, voided_by = ${options.actor}, voided_from = status WHERE id = ${drawId}`,
     );

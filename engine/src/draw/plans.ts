@@ -3,59 +3,46 @@
 import type { Db, Queryable } from '../db/duckdb.ts';
 import { sql } from '../db/sql.ts';
 import { appendAudit } from '../audit/chain.ts';
+import { bilingual, EngineError, paramValue } from '../kernel/errors.ts';
+import type { Plan, PlanBody } from './schemas.ts';
 
 /** Input a user can fix: names the field, the value and the rule it broke (API: 400). */
-export class DrawInputError extends Error {
+export class DrawInputError extends EngineError {
   constructor(
     readonly field: string,
     readonly value: unknown,
     readonly rule: string,
   ) {
-    super(`${field} = ${JSON.stringify(value)}: ${rule}`);
-    this.name = 'DrawInputError';
+    super('invalid', 'draw.invalid', bilingual(rule, `${field} = ${JSON.stringify(value)}: `), { field, value: paramValue(value) });
   }
 }
 
 /** A step not allowed in the record's current state, e.g. running a drawn draw again (API: 409). */
-export class DrawStateError extends Error {
+export class DrawStateError extends EngineError {
   constructor(
+    code: string,
     readonly subject: string,
     readonly state: string,
     message: string,
   ) {
-    super(message);
-    this.name = 'DrawStateError';
+    super('conflict', code, bilingual(message), { subject, state });
   }
 }
 
 /** A plan, task or draw id that does not exist (API: 404). */
-export class DrawNotFoundError extends Error {
+export class DrawNotFoundError extends EngineError {
   constructor(
-    readonly kind: 'plan' | 'task' | 'draw',
+    readonly record: 'plan' | 'task' | 'draw',
     readonly id: string,
   ) {
-    super(`${{ plan: '计划', task: '任务', draw: '抽取' }[kind]} ${id} 不存在 / ${kind} ${id} does not exist`);
-    this.name = 'DrawNotFoundError';
+    super('not_found', `${record}.not_found`, { zh: `${{ plan: '计划', task: '任务', draw: '抽取' }[record]} ${id} 不存在`, en: `${record} ${id} does not exist` }, { id });
   }
 }
 
-export interface PlanInput {
-  year: number;
-  jurisdictionRegionCode: string;
-  leadDepartment: string;
-  name: string;
-  createdBy: string;
-}
+/** A new plan: the body a caller sends, and who creates it. */
+export type PlanInput = PlanBody & { createdBy: string };
 
-export interface Plan {
-  id: string;
-  year: number;
-  jurisdictionRegionCode: string;
-  leadDepartment: string;
-  name: string;
-  createdBy: string;
-  createdAt: Date;
-}
+export type { Plan, PlanBody };
 
 interface PlanRow {
   id: string;

@@ -5,100 +5,16 @@ import { sql } from '../db/sql.ts';
 import { appendAudit } from '../audit/chain.ts';
 import { isIsoDate } from '../kernel/time.ts';
 import { DrawInputError, DrawNotFoundError, DrawStateError, getPlan, nextYearlyId, requireDepartment, requireRegion, type Plan } from './plans.ts';
+import { RATIO_BP_MAX, TIERS } from '../kernel/schema.ts';
+import type { ChecklistEntry, StrataMode, Task, TaskItemRef, TaskKind, TaskScope, TaskSpec, TaskStatus, TeamEntry } from './schemas.ts';
 
-export type TaskKind = 'general' | 'key' | 'special';
-export type StrataMode = 'tier' | 'tier_city' | 'none';
-export type TaskStatus = 'awaiting_approval' | 'ready';
-export const TIERS = ['A', 'B', 'C', 'D'] as const;
-export type Tier = (typeof TIERS)[number];
+export { TIERS, type Tier } from '../kernel/schema.ts';
+export type { TaskKind, StrataMode, TaskStatus, TaskScope, TeamEntry, TaskItemRef, TaskSpec, Task, ChecklistEntry } from './schemas.ts';
 
 /** Team-spec label suffix for the expert / third-party pool of a department, e.g. `SAMR:expert`. */
 export const EXPERT_SUFFIX = ':expert';
 /** Every team holds at least this many certified enforcement officers (两名以上执法人员). */
 export const MIN_OFFICERS = 2;
-
-export interface TaskScope {
-  /** GB/T 2260 codes at any level (province, city, district); empty: the plan's jurisdiction. */
-  regions: string[];
-  /** GB/T 4754 sections; empty: all. */
-  industries: string[];
-  /** enterprise | individual | cooperative; empty: all. */
-  entityTypes: string[];
-  /** entity | product | project | behaviour; default entity. */
-  objectKinds: string[];
-  /**
-   * Objects responsible to every one of these departments (谁审批、谁监管): each department of a joint visit must
-   * supervise the object. Default: the task's departments.
-   */
-  departments: string[];
-}
-
-export interface TeamEntry {
-  /** A department code (its certified officers) or `CODE:expert` (its experts and third parties). */
-  department: string;
-  count: number;
-  /** A larger per-inspector cap than the protocol's default (section 5). */
-  cap?: number;
-}
-
-export interface TaskItemRef {
-  code: string;
-  version: number;
-  departmentCode: string;
-  nameZh: string;
-  nameEn: string;
-  specialty: string;
-  method: string;
-  defaultRatioBp: number;
-}
-
-export interface TaskSpec {
-  planId: string;
-  kind: TaskKind;
-  name: string;
-  /** Default: the plan's lead department. */
-  leadDepartment?: string;
-  /** Default: the items' departments, lead first. */
-  departments?: string[];
-  /** "SAMR-001", "SAMR-001@2" or {code, version}; without a version, the one in force on the window's first day. */
-  items: Array<string | { code: string; version?: number }>;
-  scope?: Partial<TaskScope>;
-  /** Default 'tier'. */
-  strataMode?: StrataMode;
-  /** Basis points per stratum ("D|440300") or per tier ("D"); missing tiers: the sampling policy. */
-  ratiosBp?: Record<string, number>;
-  /** Fixed count per stratum or per tier instead of ratios; strata not listed draw none. */
-  counts?: Record<string, number>;
-  /** Default: two officers of the lead department, one of every other participating department. */
-  teamSpec?: TeamEntry[];
-  windowStart: string;
-  windowEnd: string;
-  createdBy: string;
-}
-
-export interface Task {
-  id: string;
-  planId: string;
-  kind: TaskKind;
-  name: string;
-  leadDepartment: string;
-  departments: string[];
-  items: TaskItemRef[];
-  scope: TaskScope;
-  strataMode: StrataMode;
-  ratiosBp: Record<string, number> | null;
-  counts: Record<string, number> | null;
-  teamSpec: TeamEntry[];
-  windowStart: string;
-  windowEnd: string;
-  status: TaskStatus;
-  createdBy: string;
-  createdAt: Date;
-  approvedBy: string | null;
-  approvedAt: Date | null;
-  /** The plan's jurisdiction: inspector pools come from within it. */
-  jurisdictionRegionCode: string;
-}
 
 /** Whether region `code` lies within region `area` (GB/T 2260: province ..0000, city ....00, district). */
 export function regionWithin(code: string, area: string): boolean {
@@ -357,7 +273,7 @@ export async function validateTaskSpec(q: Queryable, spec: TaskSpec, plan: Plan)
   const strataMode = spec.strataMode ?? 'tier';
   if (!['tier', 'tier_city', 'none'].includes(strataMode)) throw new DrawInputError('strataMode', strataMode, '须为 tier / tier_city / none');
   if (spec.ratiosBp && spec.counts) throw new DrawInputError('counts', spec.counts, '比例和数量只能给一种 / give ratios or counts, not both');
-  if (spec.ratiosBp) validateNumbers('ratiosBp', spec.ratiosBp, strataMode, 10000);
+  if (spec.ratiosBp) validateNumbers('ratiosBp', spec.ratiosBp, strataMode, RATIO_BP_MAX);
   if (spec.counts) validateNumbers('counts', spec.counts, strataMode, null);
   const teamSpec = validateTeamSpec(spec.teamSpec ?? defaultTeamSpec(leadDepartment, departments), departments);
 
@@ -411,7 +327,7 @@ export async function approveTask(db: Db, taskId: string, approvedBy: string): P
   if (!approvedBy?.trim()) throw new DrawInputError('approvedBy', approvedBy, '须记录审批人 / the approver must be recorded');
   return db.transaction(async (tx) => {
     const task = await getTask(tx, taskId);
-    if (task.status !== 'awaiting_approval') throw new DrawStateError(taskId, task.status, `任务 ${taskId} 无需审批或已审批 / task ${taskId} is not awaiting approval (status ${task.status})`);
+    if (task.status !== 'awaiting_approval') throw new DrawStateError('task.not_awaiting_approval', taskId, task.status, `任务 ${taskId} 无需审批或已审批 / task ${taskId} is not awaiting approval (status ${task.status})`);
     const approvedAt = new Date();
     await tx.exec(sql`UPDATE tasks SET status = 'ready', approved_by = ${approvedBy}, approved_at = ${approvedAt.toISOString()}::TIMESTAMPTZ WHERE id = ${taskId}`);
     await appendAudit(tx, { actor: approvedBy, action: 'task.approve', subject: taskId, payload: { taskId, kind: task.kind, approvedAt: approvedAt.toISOString() } });
@@ -420,6 +336,6 @@ export async function approveTask(db: Db, taskId: string, approvedBy: string): P
 }
 
 /** The one checklist of a task: every item of every participating department, in task order. */
-export function checklist(task: Task): Array<{ department: string; code: string; version: number; nameZh: string; nameEn: string; method: string }> {
+export function checklist(task: Task): ChecklistEntry[] {
   return task.items.map((i) => ({ department: i.departmentCode, code: i.code, version: i.version, nameZh: i.nameZh, nameEn: i.nameEn, method: i.method }));
 }

@@ -7,12 +7,13 @@ import type { Db, Queryable } from '../db/duckdb.ts';
 import { sql, type Sql } from '../db/sql.ts';
 import { appendAudit } from '../audit/chain.ts';
 import { ImportFileError } from './errors.ts';
-import { FORMATS, KINDS, bestKindFor, fieldLabel, isKind, matchHeader, refTablesOf, type Kind, type KindDef, type RefTable } from './formats.ts';
-import { openSource, type Encoding, type RowSource, type SourceFormat } from './source.ts';
+import { FORMATS, KINDS, bestKindFor, fieldLabel, isKind, matchHeader, refTablesOf, type KindDef, type RefTable } from './formats.ts';
+import { openSource, type Encoding, type RowSource } from './source.ts';
 import { rowValidator, type RefMaps, type RowProblem, type RowValidator } from './validate.ts';
 import { MAX_LISTED_ROWS, recordSourceWrite } from '../kernel/derived.ts';
 import { shanghaiDate } from '../kernel/time.ts';
 import { CREATE_WARNINGS_SQL, WARNINGS, recordChecks } from './record-checks.ts';
+import { REJECTED_LIST_CAP, type ImportReport } from './schemas.ts';
 import {
   COUNT_CHANGES_SQL,
   CREATE_PROBLEMS_SQL,
@@ -35,7 +36,7 @@ export { ImportFileError } from './errors.ts';
 export type { RowProblem } from './validate.ts';
 
 /** The report lists at most this many problems; rejectedTotal counts them all. */
-export const REJECTED_LIST_CAP = 1000;
+export { REJECTED_LIST_CAP };
 
 export interface ImportOptions {
   kind: string;
@@ -52,36 +53,7 @@ export interface ImportOptions {
   today?: string;
 }
 
-export interface ImportReport {
-  kind: Kind;
-  file: string;
-  format: SourceFormat;
-  encoding?: Encoding;
-  sha256: string;
-  /** Data rows read (blank rows are skipped). */
-  rows: number;
-  /** New rows written. */
-  accepted: number;
-  /** Stored rows that differed and were updated. */
-  updated: number;
-  /** Rows identical to the stored ones: not written. */
-  unchanged: number;
-  /** Problems in line order, at most REJECTED_LIST_CAP. */
-  rejected: RowProblem[];
-  rejectedTotal: number;
-  /** Rows with at least one problem. */
-  rejectedRows: number;
-  /** Findings that do not stop the import (e.g. a result dated before its entity was founded), in line order, at most REJECTED_LIST_CAP. */
-  warnings: RowProblem[];
-  warningsTotal: number;
-  /** False when rejected rows stopped the import (nothing was written). */
-  written: boolean;
-  /** Header cells that name no column of this kind. */
-  ignoredColumns: string[];
-  elapsedMs: number;
-  /** Where the time went: reading and validating rows into staging, the whole-file checks, the writes. */
-  phaseMs: { read: number; check: number; write: number };
-}
+export type { ImportReport };
 
 /** Reference rows as the accepted spellings: the code, its upper case, and (where there is one) the Chinese name. */
 const REFERENCE_SQL: Record<RefTable, Sql> = {

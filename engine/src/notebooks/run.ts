@@ -9,6 +9,7 @@ import { sql, type Sql } from '../db/sql.ts';
 import { toJs, type Value } from '../db/values.ts';
 import { markdownToHtml } from './markdown.ts';
 import type { Cell, ChartCell, Notebook, SqlCell } from './parse.ts';
+import type { CellError, CellRun, ChartCellRun, JsonValue, MarkdownCellRun, NotebookRun, ResultColumn, ResultRow, SqlCellRun } from './schemas.ts';
 
 export const DEFAULT_ROW_LIMIT = 10_000;
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -21,78 +22,7 @@ export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json
  */
 const READ_ONLY_TYPES = new Set<number>([StatementType.SELECT]);
 
-export interface CellError {
-  /** The line in the notebook file the problem is on. */
-  line: number;
-  /** `notebooks/x.md:LINE: what is wrong` */
-  message: string;
-}
-
-export interface ResultColumn {
-  name: string;
-  /** DuckDB's type, e.g. BIGINT, VARCHAR, DATE. */
-  type: string;
-  numeric: boolean;
-}
-
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-export type ResultRow = Record<string, JsonValue>;
-
-export interface MarkdownCellRun {
-  kind: 'markdown';
-  index: number;
-  line: number;
-  html: string;
-}
-
-export interface SqlCellRun {
-  kind: 'sql';
-  index: number;
-  line: number;
-  name: string | null;
-  /** A hidden cell: run and kept for later cells, its rows not shown or sent (rows empty, rowCount counts them). */
-  hidden: boolean;
-  sql: string;
-  columns: ResultColumn[];
-  rows: ResultRow[];
-  /** Rows returned (at most rowLimit); for a hidden cell, the rows it kept. */
-  rowCount: number;
-  /** True when the query had more rows than rowLimit: only the first rowLimit are here. */
-  capped: boolean;
-  rowLimit: number;
-  elapsedMs: number;
-  error: CellError | null;
-}
-
-export interface ChartCellRun {
-  kind: 'chart';
-  index: number;
-  line: number;
-  dataNames: string[];
-  /** The Vega-Lite spec with every named result it uses inlined under `datasets` (null on error). */
-  spec: Record<string, unknown> | null;
-  source: string;
-  /** Vega-Lite's warnings while compiling the spec (the chart still draws). */
-  warnings: string[];
-  elapsedMs: number;
-  error: CellError | null;
-}
-
-export type CellRun = MarkdownCellRun | SqlCellRun | ChartCellRun;
-
-export interface NotebookRun {
-  name: string;
-  file: string;
-  title: string;
-  summary: string;
-  /** When the run started (ISO). */
-  ranAt: string;
-  elapsedMs: number;
-  rowLimit: number;
-  cells: CellRun[];
-  /** rows: rows sent (hidden results not counted). */
-  counts: { queries: number; charts: number; rows: number; errors: number };
-}
+export type { CellError, CellRun, ChartCellRun, JsonValue, MarkdownCellRun, NotebookRun, ResultColumn, ResultRow, SqlCellRun } from './schemas.ts';
 
 export interface RunOptions {
   rowLimit?: number;

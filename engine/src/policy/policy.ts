@@ -3,40 +3,12 @@
 import type { Db, Queryable } from '../db/duckdb.ts';
 import { sql } from '../db/sql.ts';
 import { appendAudit } from '../audit/chain.ts';
+import { bilingual, EngineError, paramValue } from '../kernel/errors.ts';
+import { isRatioBp, RATIO_BP_MAX, TIERS, type Tier } from '../kernel/schema.ts';
+import type { PolicyChange, PolicySettings, SamplingPolicy, TierRatiosBp } from './schemas.ts';
 
-export const TIERS = ['A', 'B', 'C', 'D'] as const;
-export type Tier = (typeof TIERS)[number];
-export type TierRatiosBp = Record<Tier, number>;
-
-export interface PolicySettings {
-  /** Share of each tier's eligible entities drawn per round, in basis points (300 = 3%). */
-  tierRatiosBp: TierRatiosBp;
-  /** Draw rounds a year; the yearly share of a tier is ratio x frequency. */
-  frequencyPerYear: number;
-  /** Days after a draw or inspection during which a general task does not draw the entity again (tier D and special tasks exempt). */
-  burdenWindowDays: number;
-  /** Inspections per entity per calendar year across all departments. */
-  yearlyCap: number;
-  /** Warn about entities this close to the yearly cap (1: one inspection left). */
-  capAlertMargin: number;
-  /** Inspector-days one inspected object costs (two officers x half a day = 1.0). */
-  inspectorDaysPerObject: number;
-  /** Days a year one certified officer has for random inspections. */
-  capacityDaysPerInspector: number;
-  /**
-   * The least ratio any tier may have, in basis points (default 100 = 1%): every entity keeps a known, non-zero chance
-   * of being drawn, so that the risk model learns about every tier from the draws (positivity).
-   */
-  tierFloorBp: number;
-}
-
-export interface SamplingPolicy extends PolicySettings {
-  /** 0: the documented default, never saved. */
-  version: number;
-  createdAt: Date | null;
-  author: string | null;
-  reason: string | null;
-}
+export { TIERS, type Tier } from '../kernel/schema.ts';
+export type { PolicyChange, PolicySettings, SamplingPolicy, TierRatiosBp } from './schemas.ts';
 
 /**
  * The default until a policy is saved. Ratios sit inside the usual yearly ranges (SPEC: A 1-5%, B 2-20%, C 10-60%,
@@ -70,13 +42,13 @@ export const PRACTICE_RANGE_BP: Readonly<Record<Tier, readonly [number, number]>
 };
 
 /** An input a user gave that breaks a rule: names the field, the value and the rule. */
-export class PolicyInputError extends Error {
+export class PolicyInputError extends EngineError {
   constructor(
     readonly field: string,
     readonly value: unknown,
     readonly rule: string,
   ) {
-    super(`${field}: ${JSON.stringify(value)} — ${rule}`);
+    super('invalid', 'policy.invalid', bilingual(rule, `${field}: ${JSON.stringify(value)} — `), { field, value: paramValue(value) });
   }
 }
 
@@ -95,7 +67,7 @@ export function parseRatios(text: string, field = '--ratios'): Partial<TierRatio
 }
 
 /** Merges a partial change onto a base policy's settings (ratios merge tier by tier). */
-export function mergeSettings(base: PolicySettings, change: Partial<Omit<PolicySettings, 'tierRatiosBp'>> & { tierRatiosBp?: Partial<TierRatiosBp> }): PolicySettings {
+export function mergeSettings(base: PolicySettings, change: PolicyChange): PolicySettings {
   const defined = Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)) as Partial<PolicySettings>;
   return {
     ...pickSettings(base),
@@ -119,12 +91,12 @@ export function pickSettings(p: PolicySettings): PolicySettings {
 
 /** Hard rules: a policy breaking them cannot be saved or previewed. */
 export function validateSettings(s: PolicySettings): void {
-  if (!Number.isInteger(s.tierFloorBp) || s.tierFloorBp < 1 || s.tierFloorBp > 10000) {
-    throw new PolicyInputError('tierFloorBp', s.tierFloorBp, 'the floor is an integer number of basis points from 1 to 10000: every entity keeps a non-zero chance of being drawn');
+  if (!Number.isInteger(s.tierFloorBp) || s.tierFloorBp < 1 || s.tierFloorBp > RATIO_BP_MAX) {
+    throw new PolicyInputError('tierFloorBp', s.tierFloorBp, `the floor is an integer number of basis points from 1 to ${RATIO_BP_MAX}: every entity keeps a non-zero chance of being drawn`);
   }
   for (const tier of TIERS) {
     const bp = s.tierRatiosBp[tier];
-    if (!Number.isInteger(bp) || bp < 0 || bp > 10000) throw new PolicyInputError(`tierRatiosBp.${tier}`, bp, 'a ratio is an integer number of basis points from 0 to 10000');
+    if (!isRatioBp(bp)) throw new PolicyInputError(`tierRatiosBp.${tier}`, bp, `a ratio is an integer number of basis points from 0 to ${RATIO_BP_MAX}`);
     if (bp < s.tierFloorBp) {
       throw new PolicyInputError(
         `tierRatiosBp.${tier}`,
@@ -218,8 +190,6 @@ export async function currentPolicy(q: Queryable): Promise<SamplingPolicy> {
 export async function listPolicies(q: Queryable): Promise<SamplingPolicy[]> {
   return (await q.query<PolicyRow>(sql`${SELECT_POLICIES} ORDER BY version`)).map(fromRow);
 }
-
-export type PolicyChange = Partial<Omit<PolicySettings, 'tierRatiosBp'>> & { tierRatiosBp?: Partial<TierRatiosBp> };
 
 export interface SavedPolicy {
   policy: SamplingPolicy;

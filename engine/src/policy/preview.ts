@@ -5,6 +5,7 @@ import { sql, sqlFolder } from '../db/sql.ts';
 import { addDays, shanghaiDate } from '../kernel/time.ts';
 import { quota } from '../kernel/quota.ts';
 import { currentPolicy, mergeSettings, practiceWarnings, validateSettings, TIERS, PRACTICE_RANGE_BP, type PolicyChange, type PolicySettings, type Tier } from './policy.ts';
+import type { HitRateSource, NearCapEntity, PolicyPreview, TierPreview } from './schemas.ts';
 
 const query = sqlFolder(import.meta.url);
 
@@ -23,71 +24,7 @@ export async function dataAsOf(q: Queryable): Promise<string> {
   return row?.as_of ?? shanghaiDate();
 }
 
-export type HitRateSource =
-  | { kind: 'backtest'; modelVersion: number }
-  | { kind: 'observed'; visits: number; note: string }
-  | { kind: 'none'; note: string };
-
-export interface TierPreview {
-  tier: Tier;
-  ratioBp: number;
-  /** The yearly share range seen in practice, basis points. */
-  practiceRangeBp: readonly [number, number];
-  activeEntities: number;
-  /** Drawn or inspected within the burden window (excluded unless tier D). */
-  inBurdenWindow: number;
-  /** Already at the yearly cap: excluded in every tier. */
-  atCap: number;
-  /** One step (cap_alert_margin) below the cap: still eligible, one more inspection reaches the cap. */
-  nearCap: number;
-  eligible: number;
-  /** Objects drawn per round (fd1 quota). */
-  k: number;
-  kPerYear: number;
-  hitRate: number | null;
-  expectedFindingsPerYear: number | null;
-  inspectorDaysPerYear: number;
-  notInspected3y: number;
-}
-
-export interface NearCapEntity {
-  objectId: string;
-  name: string;
-  regionCode: string;
-  industryCode: string | null;
-  tier: string | null;
-  inspectionsThisYear: number;
-  lastDrawnOn: string;
-}
-
-export interface PolicyPreview {
-  asOf: string;
-  /** The version the candidate was built on (0: the default). */
-  basedOnVersion: number;
-  settings: PolicySettings;
-  tiers: TierPreview[];
-  totals: {
-    activeEntities: number;
-    eligible: number;
-    kPerRound: number;
-    kPerYear: number;
-    expectedFindingsPerYear: number | null;
-    inspectorDaysNeeded: number;
-    certifiedOfficers: number;
-    capacityDays: number;
-    /** inspectorDaysNeeded / capacityDays (null when there is no capacity). */
-    capacityUse: number | null;
-    atCap: number;
-    nearCap: number;
-    notInspected3y: number;
-  };
-  /** Active entities with no current risk score: not in any tier, never drawn by tier. */
-  unscoredActiveEntities: number;
-  hitRateSource: HitRateSource;
-  nearCapEntities: NearCapEntity[];
-  warnings: string[];
-  elapsedMs: number;
-}
+export type { HitRateSource, NearCapEntity, PolicyPreview, TierPreview } from './schemas.ts';
 
 interface TierLoadRow {
   tier: string | null;

@@ -7,6 +7,7 @@ import type { Queryable } from '../db/duckdb.ts';
 import { sql, type Sql } from '../db/sql.ts';
 import { DATA_DIR } from '../kernel/config.ts';
 import { isIsoDate } from '../kernel/time.ts';
+import { RATIO_BP_MAX } from '../kernel/schema.ts';
 
 export const REFERENCE_DIR = resolve(DATA_DIR, 'reference');
 export const PROVINCE_CODE = '440000';
@@ -271,7 +272,7 @@ export function readReference(dir: string = REFERENCE_DIR): ReferenceData {
       object_type: r.oneOf('object_type', ITEM_OBJECT_TYPES),
       content: r.text('content'),
       method: r.oneOf('method', ITEM_METHODS),
-      default_ratio_bp: r.int('default_ratio_bp', 0, 10_000),
+      default_ratio_bp: r.int('default_ratio_bp', 0, RATIO_BP_MAX),
       frequency_per_year: r.int('frequency_per_year', 1, 12),
       specialty: r.text('specialty'),
       valid_from: r.date('valid_from'),

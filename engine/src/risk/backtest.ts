@@ -19,6 +19,7 @@ import { fitLogisticBaseline, type FeatureRow } from './baseline.ts';
 import { countedVisits, inverseProbability, selectionRecorded, visitsQuery } from './selection.ts';
 
 const query = sqlFolder(import.meta.url);
+import { RiskDataError } from './errors.ts';
 
 export const LIFT_SHARES = ['0.05', '0.1', '0.2'] as const;
 /** Shares inspected at which the lift curve is kept with the model (0, 1%, ..., 100%). */
@@ -157,7 +158,11 @@ const TEMP_TABLES = ['risk_cell_months', 'risk_cell_ages', 'bt_features', 'bt_sc
 export async function backtestOn(q: Queryable, options: BacktestOptions = {}): Promise<BacktestResult> {
   const started = Date.now();
   const testYear = options.testYear ?? (await defaultTestYear(q, options.minHistoryDays));
-  if (testYear === null || !Number.isInteger(testYear)) throw new Error('backtest: no test year (needs inspection results in at least two years, the first with a year of data before it)');
+  if (testYear === null || !Number.isInteger(testYear))
+    throw new RiskDataError('model.no_test_year', {
+      zh: '回测：没有测试年（须至少两年的检查结果，且第一年之前有一年数据）',
+      en: 'backtest: no test year (needs inspection results in at least two years, the first with a year of data before it)',
+    });
   if (options.truthPath !== undefined && !existsSync(options.truthPath)) throw new Error(`backtest: truth file ${options.truthPath} does not exist`);
   const asOf = `${testYear - 1}-12-31`;
   const testEnd = `${testYear}-12-31`;

@@ -12,6 +12,7 @@ import { binSql, type FeatureColumn, type FittedFeature } from './scorecard.ts';
 import type { TierShares } from './tiers.ts';
 import { addCodeScores, binnedQuery, findNewCodes, ENTITY_CODES, readScoresState, recordScoresState, ROLLBACK, SCORE_CODES, writeAllScores } from './score.ts';
 import type { RefreshResult } from '../kernel/derived.ts';
+import { RiskDataError } from './errors.ts';
 
 /**
  * Features counted in days from a date among the facts: a bin changes only when the as-of date moves the value across
@@ -161,12 +162,19 @@ async function rescoreIn(tx: Queryable, options: RescoreOptions): Promise<Rescor
   if (!model) throw new Error(`risk_scores names model version ${version}, which risk_models does not hold`);
   if (!model.cutoffs) throw new Error(`model version ${version} has no tier cut-offs to apply`);
   if (model.method !== METHOD) {
-    throw new Error(`model version ${version} was fitted by method ${model.method}, whose features this version of Fairdraw no longer computes: fit a new version (fairdraw score)`);
+    throw new RiskDataError(
+      'model.refit_needed',
+      {
+        zh: `模型版本 ${version} 由方法 ${model.method} 拟合，本版 Fairdraw 已不再计算其特征：请拟合新版本（fairdraw score）`,
+        en: `model version ${version} was fitted by method ${model.method}, whose features this version of Fairdraw no longer computes: fit a new version (fairdraw score)`,
+      },
+      { version, method: model.method },
+    );
   }
   const { params } = model;
   const thresholds = model.cutoffs.thresholds;
   const asOf = options.asOf ? checkDate(options.asOf, 'as-of date') : await referenceDate(tx);
-  if (!asOf) throw new Error('no data to score: complaints and inspection_results are empty');
+  if (!asOf) throw new RiskDataError('model.no_data', { zh: '没有可评分的数据：投诉和检查结果均为空', en: 'no data to score: complaints and inspection_results are empty' });
   const state = await readScoresState(tx);
 
   let t = Date.now();

@@ -1,20 +1,18 @@
 // A results round trip through HTTP alone: the inspecting department's operator enters, corrects, reviews the free
 // text and publishes; the public reads it redacted. Another department's operator is refused with 403.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Db } from '../../db/duckdb.ts';
-import { buildApp } from '../app.ts';
-import { createTestAccounts, headersFor, type Caller } from '../../auth/test-support.ts';
-import { WorkCalendar } from '../../reference/load.ts';
-import { publicationDueOn } from '../../results/deadline.ts';
-import { cloneTemplate, IN_WINDOW, resultsTemplate, staffedObject, type ResultsTemplate } from '../../results/results.fixture.ts';
-
-type App = Awaited<ReturnType<typeof buildApp>>;
+import type { Db } from '../db/duckdb.ts';
+import { holdClock, testApi, type App, type TestApi } from './test-support.ts';
+import { WorkCalendar } from '../reference/load.ts';
+import { publicationDueOn } from '../results/deadline.ts';
+import { cloneTemplate, IN_WINDOW, resultsTemplate, staffedObject, type ResultsTemplate } from '../results/results.fixture.ts';
 
 describe('results over HTTP', () => {
   let template: ResultsTemplate;
   let t: Awaited<ReturnType<typeof cloneTemplate>>;
   let db: Db;
   let app: App;
+  let call: TestApi['call'];
   let drawId: string;
   let objectId: string;
   let inspectorName: string;
@@ -31,9 +29,7 @@ describe('results over HTTP', () => {
       `SELECT i.name FROM draw_teams m JOIN inspectors i ON i.id = m.inspector_id WHERE m.draw_id = $d AND m.object_id = $o ORDER BY m.position LIMIT 1`,
       { d: drawId, o: objectId },
     ))!.name;
-    await createTestAccounts(db);
-    app = await buildApp({ db });
-    await app.ready();
+    ({ app, call } = await testApi(db));
   });
   afterEach(() => {
     vi.useRealTimers();
@@ -44,13 +40,7 @@ describe('results over HTTP', () => {
     template.cleanup();
   });
 
-  const at = (when: Date) => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(when);
-  };
-  async function call(caller: Caller, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) {
-    return app.inject({ method, url, headers: await headersFor(db, caller), ...(payload ? { payload } : {}) });
-  }
+  const at = holdClock;
 
   it('enter as the inspecting department, correct, review, publish, read redacted from the public route', async () => {
     at(IN_WINDOW);

@@ -1,12 +1,13 @@
 // Answers that are costly at scale (regional alerts, the policy preview's load figures) kept in memory per data
 // version, so a dashboard that asks again gets them at once and a change to the data is never answered stale.
 import type { Db, Queryable } from '../db/duckdb.ts';
+import { sql } from '../db/sql.ts';
 
 // What the engine reads can only change through a write that Fairdraw records in the audit chain (imports, scoring,
 // policies, draws, results and every other change), or through a direct load, which changes the row counts. Sign-ins
 // and account changes (auth.*, user.*) are left out: they change no data, and counting them would empty the cache at
 // every login. Grain: one row.
-const DATA_VERSION_SQL = `SELECT
+const DATA_VERSION_SQL = sql`SELECT
   (SELECT coalesce(max(seq), 0) FROM audit_log WHERE NOT (starts_with(action, 'auth.') OR starts_with(action, 'user.'))) AS audit_seq,
   (SELECT count(*) FROM complaints) AS complaints, (SELECT count(*) FROM inspection_results) AS results`;
 

@@ -1,13 +1,11 @@
 // The public portal against a confidential draw: before its window closes only the commitment and digest; after,
 // the selection and teams by id; never a tier, never an inspector's name.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Db } from '../../db/duckdb.ts';
-import { buildApp } from '../app.ts';
-import { commitDraw } from '../../draw/lifecycle.ts';
-import { samrTask, shenzhenPlan } from '../../draw/lifecycle.fixture.ts';
-import { cloneTemplate, NOW, resultsTemplate, type ResultsTemplate } from '../../results/results.fixture.ts';
-
-type App = Awaited<ReturnType<typeof buildApp>>;
+import type { Db } from '../db/duckdb.ts';
+import { holdClock, testApi, type App } from './test-support.ts';
+import { commitDraw } from '../draw/lifecycle.ts';
+import { samrTask, shenzhenPlan } from '../draw/lifecycle.fixture.ts';
+import { cloneTemplate, NOW, resultsTemplate, type ResultsTemplate } from '../results/results.fixture.ts';
 
 const BEFORE_WINDOW_CLOSES = new Date('2026-06-30T23:59:00+08:00');
 const AFTER_WINDOW_CLOSES = new Date('2026-07-01T00:00:01+08:00');
@@ -37,8 +35,7 @@ describe('public portal', () => {
     tiersBySelected = new Map(
       (await db.query<{ object_id: string; tier: string }>('SELECT s.object_id, r.tier FROM draw_selection s JOIN risk_scores r ON r.object_id = s.object_id WHERE s.draw_id = $d', { d: drawId })).map((r) => [r.object_id, r.tier]),
     );
-    app = await buildApp({ db });
-    await app.ready();
+    ({ app } = await testApi(db, { accounts: false }));
   });
   afterEach(() => {
     vi.useRealTimers();
@@ -49,10 +46,7 @@ describe('public portal', () => {
     template.cleanup();
   });
 
-  const at = (when: Date) => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(when);
-  };
+  const at = holdClock;
   const get = (url: string) => app.inject({ method: 'GET', url });
 
   /** Nothing that names an inspector or gives an entity's tier may appear anywhere in a public answer. */

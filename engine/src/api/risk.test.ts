@@ -2,37 +2,24 @@
 // lift curve, scores as JSON and Arrow, and alerts with a planted outbreak on a generated province, cached per data version.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableFromIPC } from 'apache-arrow';
-import type { Db } from '../../db/duckdb.ts';
-import { buildApp } from '../app.ts';
-import { ARROW_STREAM } from '../tabular.ts';
-import { createTestAccounts, headersFor, type Caller } from '../../auth/test-support.ts';
-import { fixtureDb, generatedDb, loadPolicyFixture } from '../../policy/test-support.ts';
-import { previewPolicy } from '../../policy/preview.ts';
-import { appendAudit } from '../../audit/chain.ts';
-import { binomialQuantile, expectedBand, liftCurveOf, poissonQuantile, regionPrefix } from './risk.ts';
-import type { RegionalAlert } from '../../alerts/alerts.ts';
-
-type App = Awaited<ReturnType<typeof buildApp>>;
-
-function caller(app: App, db: Db) {
-  return async (who: Caller, method: 'GET' | 'POST', url: string, payload?: object, headers: Record<string, string> = {}) =>
-    app.inject({ method, url, headers: { ...(await headersFor(db, who)), ...headers }, ...(payload ? { payload } : {}) });
-}
+import { testApi, type TestApi } from './test-support.ts';
+import { ARROW_STREAM } from './tabular.ts';
+import { fixtureDb, generatedDb, loadPolicyFixture } from '../policy/test-support.ts';
+import { previewPolicy } from '../policy/preview.ts';
+import { appendAudit } from '../audit/chain.ts';
 
 describe('policy over HTTP (hand-computed fixture)', () => {
   let t: Awaited<ReturnType<typeof fixtureDb>>;
-  let app: App;
-  let call: ReturnType<typeof caller>;
+  let api: TestApi;
+  let call: TestApi['call'];
   beforeAll(async () => {
     t = await fixtureDb();
     await loadPolicyFixture(t.db);
-    await createTestAccounts(t.db);
-    app = await buildApp({ db: t.db });
-    await app.ready();
-    call = caller(app, t.db);
+    api = await testApi(t.db);
+    call = api.call;
   });
   afterAll(async () => {
-    await app.close();
+    await api.close();
     t.cleanup();
   });
 
@@ -105,39 +92,27 @@ describe('policy over HTTP (hand-computed fixture)', () => {
     ]);
   });
 
-  it('lists models with their figures; a model without a stored curve gets the points its lift figures give', async () => {
+  it('lists models with their figures and a model\'s backtest; an unknown version is 404', async () => {
     const models = (await call('operatorSAMR', 'GET', '/api/models')).json().models;
     expect(models.map((m: { version: number }) => m.version)).toEqual([2, 1]);
     expect(models[0]).toMatchObject({ fittedBy: 'test', current: true, metrics: { auc: 0.7, hitRateByTier: { A: 0.05, D: 0.4 }, liftAt: null, daysEarlier: null } });
     const backtest = await call('analyst', 'GET', '/api/models/2/backtest');
     expect(backtest.json()).toMatchObject({ version: 2, source: 'none', liftCurve: [], auc: 0.7 });
     expect((await call('analyst', 'GET', '/api/models/9/backtest')).statusCode).toBe(404);
-    expect(liftCurveOf({ liftAt: { '0.05': 3, '0.1': 2.5, '0.2': 2 } })).toEqual({
-      source: 'liftAt',
-      points: [
-        { share: 0, found: 0 },
-        { share: 0.05, found: 0.15000000000000002 },
-        { share: 0.1, found: 0.25 },
-        { share: 0.2, found: 0.4 },
-        { share: 1, found: 1 },
-      ],
-    });
   });
 });
 
 describe('models, scores and alerts on a generated province (20,000 entities, an outbreak planted in Nanshan x catering)', () => {
   let t: Awaited<ReturnType<typeof generatedDb>>;
-  let app: App;
-  let call: ReturnType<typeof caller>;
+  let api: TestApi;
+  let call: TestApi['call'];
   beforeAll(async () => {
     t = await generatedDb({ entities: 20_000, seed: 2, outbreaks: ['440305:H:10'] });
-    await createTestAccounts(t.db);
-    app = await buildApp({ db: t.db });
-    await app.ready();
-    call = caller(app, t.db);
+    api = await testApi(t.db);
+    call = api.call;
   });
   afterAll(async () => {
-    await app.close();
+    await api.close();
     t.cleanup();
   });
 
@@ -236,40 +211,5 @@ describe('models, scores and alerts on a generated province (20,000 entities, an
     expect(after.cache.dataVersion).not.toBe(report.cache.dataVersion);
     expect(after.alerts).toEqual(report.alerts);
     expect((await call('operatorSAMR', 'GET', '/api/alerts')).statusCode).toBe(403);
-  });
-});
-
-describe('alert helpers', () => {
-  it('computes Poisson and binomial quantiles exactly on small cases', () => {
-    // Poisson(2): P(X<=0)=0.1353, P(X<=4)=0.9473, P(X<=5)=0.9834
-    expect(poissonQuantile(0.025, 2)).toBe(0);
-    expect(poissonQuantile(0.975, 2)).toBe(5);
-    expect(poissonQuantile(0.5, 0)).toBe(0);
-    // Binomial(10, 0.5): P(X<=1)=0.0107, P(X<=2)=0.0547, P(X<=7)=0.9453, P(X<=8)=0.9893
-    expect(binomialQuantile(0.025, 10, 0.5)).toBe(2);
-    expect(binomialQuantile(0.975, 10, 0.5)).toBe(8);
-    expect(binomialQuantile(0.975, 0, 0.5)).toBe(0);
-  });
-
-  it('bands a finding alert by each week\'s visits at the baseline rate, and the window at the trend-moved rate', () => {
-    const alert = {
-      kind: 'findings',
-      window: { from: '2026-10-25', to: '2026-10-31', weeks: 1 },
-      expected: 2,
-      windowVisits: 10,
-      baselineRate: 0.1,
-      series: [
-        { weekStart: '2026-10-18', weekEnd: '2026-10-24', period: 'baseline', count: 1, visits: 20 },
-        { weekStart: '2026-10-25', weekEnd: '2026-10-31', period: 'window', count: 7, visits: 10 },
-      ],
-    } as unknown as RegionalAlert;
-    const [base, win] = expectedBand(alert, 1);
-    expect(base.expected).toBeCloseTo(2, 12);
-    expect(win.expected).toBeCloseTo(2, 12);
-    expect([win.low, win.high]).toEqual([binomialQuantile(0.025, 10, 0.2), binomialQuantile(0.975, 10, 0.2)]);
-  });
-
-  it('reads region filters as code prefixes', () => {
-    expect([regionPrefix('440000'), regionPrefix('440300'), regionPrefix('440305'), regionPrefix('441900')]).toEqual(['44', '4403', '440305', '4419']);
   });
 });

@@ -1,27 +1,23 @@
 // The audit chain over HTTP: status with the first broken entry named; the latest entries; operators' limits.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../db/duckdb.ts';
-import { tempDb } from '../../testing/db.ts';
-import { buildApp } from '../app.ts';
-import { createTestAccounts, headersFor, type Caller } from '../../auth/test-support.ts';
-import { canonicalJson, entryHash } from '../../audit/chain.ts';
+import type { Db } from '../db/duckdb.ts';
+import { headersFor, type Caller } from '../auth/test-support.ts';
+import { referenceApi, type App, type TestApi } from './test-support.ts';
+import { canonicalJson, entryHash } from '../audit/chain.ts';
 
 describe('audit over HTTP', () => {
-  let t: Awaited<ReturnType<typeof tempDb>>;
   let db: Db;
-  let app: Awaited<ReturnType<typeof buildApp>>;
+  let api: TestApi & { db: Db };
+  let app: App;
+  let call: TestApi['call'];
   beforeAll(async () => {
-    t = await tempDb({ reference: true });
-    db = t.db;
-    await createTestAccounts(db); // five user.create entries
-    app = await buildApp({ db });
-    await app.ready();
+    api = await referenceApi(); // five user.create entries
+    ({ db, app, call } = api);
   });
   afterAll(async () => {
-    await app.close();
-    t.cleanup();
+    await api.close();
   });
-  const get = async (caller: Caller, url: string) => app.inject({ method: 'GET', url, headers: await headersFor(db, caller) });
+  const get = (caller: Caller, url: string) => call(caller, 'GET', url);
 
   it('lists the latest entries newest first (not for operators), and names a subject\'s entries', async () => {
     const latest = (await get('analyst', '/api/audit?limit=3')).json();

@@ -4,14 +4,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import yazl from 'yazl';
 import yauzl from 'yauzl';
-import type { Db } from '../../db/duckdb.ts';
-import { buildApp } from '../app.ts';
-import { createTestAccounts, headersFor, type Caller } from '../../auth/test-support.ts';
-import { NOW, openDirectory, WINDOW } from '../../draw/lifecycle.fixture.ts';
-import { DRAW_FILES } from '../../draw/files.ts';
-import { multipartFile } from './uploads.test-support.ts';
+import type { Db } from '../db/duckdb.ts';
+import { holdClock, testApi, type App, type TestApi } from './test-support.ts';
+import { headersFor, type Caller } from '../auth/test-support.ts';
+import { NOW, openDirectory, WINDOW } from '../draw/lifecycle.fixture.ts';
+import { DRAW_FILES } from '../draw/files.ts';
+import { multipartFile } from './routes/uploads.test-support.ts';
 
-type App = Awaited<ReturnType<typeof buildApp>>;
 const BEACON = '深证成指 2026-03-02 收盘 10234.56';
 
 async function unzipToMemory(zip: Buffer): Promise<Map<string, Buffer>> {
@@ -52,14 +51,13 @@ describe('plans, tasks and draws over HTTP', () => {
   let t: Awaited<ReturnType<typeof openDirectory>>;
   let db: Db;
   let app: App;
+  let call: TestApi['call'];
   let planId: string;
 
   beforeAll(async () => {
     t = await openDirectory();
     db = t.db;
-    await createTestAccounts(db);
-    app = await buildApp({ db });
-    await app.ready();
+    ({ app, call } = await testApi(db));
   });
   afterEach(() => {
     vi.useRealTimers();
@@ -70,13 +68,7 @@ describe('plans, tasks and draws over HTTP', () => {
   });
 
   /** Commit and draw happen on NOW (2026-03-01), before the fixture's window. */
-  const atNow = () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(NOW);
-  };
-  async function call(caller: Caller, method: 'GET' | 'POST', url: string, payload?: object) {
-    return app.inject({ method, url, headers: await headersFor(db, caller), ...(payload ? { payload } : {}) });
-  }
+  const atNow = () => holdClock(NOW);
   async function samrTask(caller: Caller = 'operatorSAMR', overrides: object = {}) {
     const response = await call(caller, 'POST', '/api/tasks', { planId, kind: 'general', name: '企业公示信息与食品经营抽查', items: ['SAMR-001', 'SAMR-002'], ...WINDOW, ...overrides });
     expect(response.statusCode, response.body).toBe(201);

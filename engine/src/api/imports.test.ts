@@ -3,34 +3,28 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATA_DIR } from '../../kernel/config.ts';
-import type { Db } from '../../db/duckdb.ts';
-import { tempDb } from '../../testing/db.ts';
-import { buildApp } from '../app.ts';
-import { createTestAccounts, headersFor, type Caller } from '../../auth/test-support.ts';
-import { multipartFile } from './uploads.test-support.ts';
+import { DATA_DIR } from '../kernel/config.ts';
+import type { Db } from '../db/duckdb.ts';
+import type { Caller } from '../auth/test-support.ts';
+import { referenceApi, type TestApi } from './test-support.ts';
+import { multipartFile } from './routes/uploads.test-support.ts';
 
 const ENTITIES_CSV = readFileSync(resolve(DATA_DIR, 'fixtures/import/entities.csv'), 'utf8');
 
 describe('imports over HTTP', () => {
-  let t: Awaited<ReturnType<typeof tempDb>>;
   let db: Db;
-  let app: Awaited<ReturnType<typeof buildApp>>;
+  let api: TestApi & { db: Db };
   beforeAll(async () => {
-    t = await tempDb({ reference: true });
-    db = t.db;
-    await createTestAccounts(db);
-    app = await buildApp({ db });
-    await app.ready();
+    api = await referenceApi();
+    db = api.db;
   });
   afterAll(async () => {
-    await app.close();
-    t.cleanup();
+    await api.close();
   });
 
   async function upload(caller: Caller, url: string, filename: string, text: string) {
     const body = multipartFile(filename, text, 'text/csv');
-    return app.inject({ method: 'POST', url, headers: { ...(await headersFor(db, caller)), ...body.headers }, payload: body.payload });
+    return api.call(caller, 'POST', url, body.payload, body.headers);
   }
   const counts = async () => (await db.one<{ objects: number; imports: number }>(`SELECT (SELECT count(*) FROM objects) AS objects, (SELECT count(*) FROM audit_log WHERE action = 'import') AS imports`))!;
 

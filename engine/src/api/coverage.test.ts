@@ -2,33 +2,26 @@
 // what (operators their own department), filters and their validation, Arrow for the drill-down, the portal's names.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { tableFromIPC } from 'apache-arrow';
-import { buildApp } from '../app.ts';
-import { createTestAccounts, headersFor, type Caller } from '../../auth/test-support.ts';
-import { coverageDb } from '../../coverage/coverage.fixture.ts';
-import { ARROW_STREAM } from '../tabular.ts';
-
-type App = Awaited<ReturnType<typeof buildApp>>;
+import type { Caller } from '../auth/test-support.ts';
+import { holdClock, testApi, type TestApi } from './test-support.ts';
+import { coverageDb } from '../coverage/coverage.fixture.ts';
+import { ARROW_STREAM } from './tabular.ts';
 
 describe('coverage and outcomes over HTTP', () => {
   let t: Awaited<ReturnType<typeof coverageDb>>;
-  let app: App;
+  let api: TestApi;
   beforeAll(async () => {
     t = await coverageDb();
-    await createTestAccounts(t.db);
-    app = await buildApp({ db: t.db });
-    await app.ready();
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(new Date('2026-07-15T10:00:00+08:00'));
+    api = await testApi(t.db);
+    holdClock(new Date('2026-07-15T10:00:00+08:00'));
   });
   afterAll(async () => {
     vi.useRealTimers();
-    await app.close();
+    await api.close();
     t.cleanup();
   });
 
-  async function get(caller: Caller, url: string, accept?: string) {
-    return app.inject({ method: 'GET', url, headers: { ...(await headersFor(t.db, caller)), ...(accept ? { accept } : {}) } });
-  }
+  const get = (caller: Caller, url: string, accept?: string) => api.call(caller, 'GET', url, undefined, accept ? { accept } : {});
 
   it("gives leaders this year's coverage of the province, by city and department", async () => {
     const response = await get('leader', '/api/coverage');

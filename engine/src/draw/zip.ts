@@ -6,13 +6,13 @@ import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
 import yazl from 'yazl';
 import yauzl from 'yauzl';
-import { DRAW_FILES } from '../../draw/files.ts';
+import { bilingual, EngineError } from '../kernel/errors.ts';
+import { DRAW_FILES } from './files.ts';
 
 /** A zip entry or the upload as a whole that the verifier cannot take (API: 400). */
-export class DrawZipError extends Error {
+export class DrawZipError extends EngineError {
   constructor(message: string) {
-    super(message);
-    this.name = 'DrawZipError';
+    super('invalid', 'draw.zip_invalid', bilingual(message));
   }
 }
 

@@ -1,47 +1,43 @@
 // The notebooks over HTTP: the list, a live read-only run with its cells, the HTML file, and names that are not
 // notebooks (404, never a path). Run on a fresh database, the shipped notebooks must run without a single error.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDb } from '../../testing/db.ts';
-import type { Db } from '../../db/duckdb.ts';
-import { buildApp } from '../app.ts';
-import { createTestAccounts, headersFor, type Caller } from '../../auth/test-support.ts';
-
-type App = Awaited<ReturnType<typeof buildApp>>;
+import type { Db } from '../db/duckdb.ts';
+import type { Caller } from '../auth/test-support.ts';
+import { referenceApi, type TestApi } from './test-support.ts';
 
 describe('notebooks over HTTP', () => {
-  let t: Awaited<ReturnType<typeof tempDb>>;
   let db: Db;
-  let app: App;
+  let api: TestApi & { db: Db };
 
   beforeAll(async () => {
-    t = await tempDb({ reference: true });
-    db = t.db;
-    await createTestAccounts(db);
-    app = await buildApp({ db });
-    await app.ready();
+    api = await referenceApi();
+    db = api.db;
   });
   afterAll(async () => {
-    await app.close();
-    t.cleanup();
+    await api.close();
   });
 
-  const get = async (caller: Caller, url: string) => app.inject({ method: 'GET', url, headers: await headersFor(db, caller) });
+  const get = (caller: Caller, url: string) => api.call(caller, 'GET', url);
 
   it('lists the three notebooks with their titles', async () => {
     const response = await get('analyst', '/api/notebooks');
     expect(response.statusCode).toBe(200);
     expect(response.json().notebooks).toEqual([
       expect.objectContaining({ name: 'alert-review', file: 'notebooks/alert-review.md', title: '区域预警复核 Alert review', charts: 4 }),
-      expect.objectContaining({ name: 'model-backtest', title: '风险模型回测 Model backtest', charts: 4 }),
+      expect.objectContaining({ name: 'model-backtest', title: '风险模型回测 Model backtest', charts: 6 }),
       expect.objectContaining({ name: 'ratio-tuning', title: '抽查比例调校 Ratio tuning', charts: 4 }),
     ]);
   });
 
-  it.each(['alert-review', 'model-backtest', 'ratio-tuning'])('runs %s read-only with every cell, chart specs and no error', async (name) => {
+  it.each([
+    ['alert-review', 4],
+    ['model-backtest', 6],
+    ['ratio-tuning', 4],
+  ])('runs %s read-only with every cell, chart specs and no error', async (name, charts) => {
     const response = await get('leader', `/api/notebooks/${name}`);
     expect(response.statusCode).toBe(200);
     const run = response.json();
-    expect(run).toMatchObject({ name, file: `notebooks/${name}.md`, rowLimit: 10_000, counts: { errors: 0, charts: 4 } });
+    expect(run).toMatchObject({ name, file: `notebooks/${name}.md`, rowLimit: 10_000, counts: { errors: 0, charts } });
     const errors = run.cells.filter((c: { error?: unknown }) => c.error).map((c: { error: { message: string } }) => c.error.message);
     expect(errors).toEqual([]);
     const chart = run.cells.find((c: { kind: string }) => c.kind === 'chart');
