@@ -53,6 +53,14 @@ describe.skipIf(!CHROMIUM)('/ratios 抽查比例', () => {
     const backtest = await fx.api.get<{ source: string; liftCurve: unknown[] }>(`/api/models/${model.version}/backtest`);
     expect(backtest.source).toBe('curve');
     expect(backtest.liftCurve.length).toBeGreaterThan(10);
+    // Beside the model, the logistic regression on its features and the best single feature; calibration and segments.
+    const figures = await fx.api.get<{ auc: number; baselines: { logistic: { auc: number } }; tiers: unknown[]; segments: unknown[] }>(`/api/models/${model.version}/backtest`);
+    const aucs = await page.locator('[data-testid=backtest-baselines] tbody td[data-key=auc]').allTextContents();
+    expect(aucs).toHaveLength(3);
+    expect(number(aucs[0])).toBeCloseTo(figures.auc, 3);
+    expect(number(aucs[1])).toBeCloseTo(figures.baselines.logistic.auc, 3);
+    expect(await page.locator('[data-testid=backtest-tiers] tbody tr').count()).toBe(figures.tiers.length);
+    expect(await page.locator('[data-testid=backtest-segments] tbody tr').count()).toBe(figures.segments.length);
     await screenshot(page, 'ratios');
 
     // Moving the C slider changes C's k, and the page again shows what the API computes for the new ratios.
@@ -91,6 +99,14 @@ describe.skipIf(!CHROMIUM)('/ratios 抽查比例', () => {
     expect(versions[0]).toMatchObject({ version: policy.version + 1, author: 'analyst', tierRatiosBp: typed });
     expect(await page.locator('[data-testid=policy-history] tbody tr').count()).toBe(versions.length);
     expect(await page.locator('[data-testid=save-policy]').isDisabled()).toBe(true);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('fits a 390 px phone: the sliders stack, the wide tables scroll inside their cards, the page does not', async () => {
+    const { page, consoleErrors } = await openPage(fx.browser, fx.app, '/ratios', { as: 'analyst', viewport: { width: 390, height: 844 } });
+    await page.waitForSelector('[data-testid=backtest-segments]');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(page, 'ratios-390');
     expect(consoleErrors).toEqual([]);
   });
 
