@@ -1,4 +1,5 @@
 // The audit chain over HTTP: status with the first broken entry named; the latest entries; operators' limits.
+import { sql, type Sql } from '../db/sql.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../db/duckdb.ts';
 import { headersFor, type Caller } from '../auth/test-support.ts';
@@ -35,17 +36,17 @@ describe('audit over HTTP', () => {
 
   it('walks the whole chain while other requests run (more entries than one DuckDB chunk)', async () => {
     // 2,500 chained entries written in one statement (appendAudit one by one takes ~10 ms each).
-    const last = (await db.one<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1'))!;
-    const values: string[] = [];
+    const last = (await db.one<{ seq: number; hash: string }>(sql`SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`))!;
+    const values: Sql[] = [];
     let prev = last.hash;
     const at = new Date().toISOString();
     for (let i = 1; i <= 2500; i++) {
       const entry = { seq: last.seq + i, recorded_at: at, actor: 'test', action: 'test.entry', subject: `s${i}`, payload: { i }, prev_hash: prev };
       prev = entryHash(entry);
-      values.push(`(${entry.seq}, '${at}'::TIMESTAMPTZ, 'test', 'test.entry', 's${i}', '${canonicalJson(entry.payload)}'::JSON, '${entry.prev_hash}', '${prev}')`);
+      values.push(sql`(${entry.seq}, ${at}::TIMESTAMPTZ, 'test', 'test.entry', ${`s${i}`}, ${canonicalJson(entry.payload)}::JSON, ${entry.prev_hash}, ${prev})`);
     }
-    await db.exec(`INSERT INTO audit_log (seq, recorded_at, actor, action, subject, payload, prev_hash, hash) VALUES ${values.join(',')}`);
-    const total = (await db.one<{ n: number }>('SELECT count(*) AS n FROM audit_log'))!.n;
+    await db.exec(sql`INSERT INTO audit_log (seq, recorded_at, actor, action, subject, payload, prev_hash, hash) VALUES ${sql.join(values)}`);
+    const total = (await db.one<{ n: number }>(sql`SELECT count(*) AS n FROM audit_log`))!.n;
     const headers = await headersFor(db, 'admin');
     // Other requests keep querying the shared connection for as long as the check runs.
     let checking = true;
@@ -63,7 +64,7 @@ describe('audit over HTTP', () => {
     const intact = (await get('leader', '/api/audit/verify')).json();
     expect(intact).toMatchObject({ ok: true });
     const entries = intact.entries as number;
-    await db.exec(`UPDATE audit_log SET actor = 'someone else' WHERE seq = 2`);
+    await db.exec(sql`UPDATE audit_log SET actor = 'someone else' WHERE seq = 2`);
     const broken = await get('analyst', '/api/audit/verify');
     expect(broken.statusCode).toBe(200);
     expect(broken.json()).toMatchObject({ ok: false, seq: 2, problem: expect.stringMatching(/edited/), entry: { seq: 2, actor: 'someone else', action: 'user.create' } });

@@ -1,5 +1,6 @@
 // Coverage and outcomes over HTTP on the fixture year (data/fixtures/coverage/year.sql, "today" 2026-07-15): who sees
 // what (operators their own department), filters and their validation, Arrow for the drill-down, the portal's names.
+import { sql } from '../db/sql.ts';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { tableFromIPC } from 'apache-arrow';
 import type { Caller } from '../auth/test-support.ts';
@@ -68,11 +69,11 @@ describe('coverage and outcomes over HTTP', () => {
 
   it('sees a change in the data on the next request', async () => {
     const before = (await get('leader', '/api/coverage')).json().headline;
-    await t.db.exec(`UPDATE draw_results SET published_at = TIMESTAMPTZ '2026-07-15 09:00:00+08', updated_at = TIMESTAMPTZ '2026-07-15 09:00:00+08'
+    await t.db.exec(sql`UPDATE draw_results SET published_at = TIMESTAMPTZ '2026-07-15 09:00:00+08', updated_at = TIMESTAMPTZ '2026-07-15 09:00:00+08'
       WHERE draw_id = 'D2026-0006' AND object_id = '91440300MA00000033'`);
     const after = (await get('leader', '/api/coverage')).json().headline;
     expect([after.publishedLate, after.overdue]).toEqual([before.publishedLate + 1, before.overdue - 1]);
-    await t.db.exec(`UPDATE draw_results SET published_at = NULL, updated_at = TIMESTAMPTZ '2026-07-15 09:30:00+08'
+    await t.db.exec(sql`UPDATE draw_results SET published_at = NULL, updated_at = TIMESTAMPTZ '2026-07-15 09:30:00+08'
       WHERE draw_id = 'D2026-0006' AND object_id = '91440300MA00000033'`);
   });
 

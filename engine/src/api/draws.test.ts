@@ -1,6 +1,7 @@
 // Plans, tasks and draws through HTTP alone: plan -> task -> commit -> beacon -> run -> detail -> export zip ->
 // upload it to verify ("fd1 verified"; a tampered zip names the first mismatch), void keeping the record, the
 // special-task approval, department limits (403), and the audit trail of the task.
+import { sql } from '../db/sql.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import yazl from 'yazl';
 import yauzl from 'yauzl';
@@ -127,7 +128,7 @@ describe('plans, tasks and draws over HTTP', () => {
     expect(detail.selection.rows[0]).toMatchObject({ drawOrder: 1, rank: expect.any(Number), name: expect.stringMatching(/^测试主体/) });
     expect(detail.selection.rows[0].team[0]).toMatchObject({ department: 'SAMR', inspectorId: expect.stringMatching(/^SZ-SAMR-/), inspectorName: expect.stringMatching(/^检查员/) });
     expect(detail.unstaffed).toHaveLength(detail.counts.unstaffedObjects);
-    const stored = await db.query<{ object_id: string; inspector_id: string }>('SELECT object_id, inspector_id FROM draw_teams WHERE draw_id = $id ORDER BY object_id, inspector_id', { id: draw.id });
+    const stored = await db.query<{ object_id: string; inspector_id: string }>(sql`SELECT object_id, inspector_id FROM draw_teams WHERE draw_id = ${draw.id} ORDER BY object_id, inspector_id`);
     const shownTeams = detail.selection.rows.flatMap((r: { objectId: string; team: Array<{ inspectorId: string }> }) => r.team.map((m) => ({ object_id: r.objectId, inspector_id: m.inspectorId })));
     expect(shownTeams.sort((a: { object_id: string; inspector_id: string }, b: { object_id: string; inspector_id: string }) => (a.object_id + a.inspector_id < b.object_id + b.inspector_id ? -1 : 1))).toEqual(stored);
     const page = (await call('leader', 'GET', `/api/draws/${draw.id}?limit=2&offset=1`)).json().selection;

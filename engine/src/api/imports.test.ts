@@ -1,5 +1,6 @@
 // Imports through HTTP: the same report as `fairdraw import --json`; a bad row answers 400 naming line and field
 // with nothing written; a good file imports, re-importing changes nothing; only the admin may import.
+import { sql } from '../db/sql.ts';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,7 +27,7 @@ describe('imports over HTTP', () => {
     const body = multipartFile(filename, text, 'text/csv');
     return api.call(caller, 'POST', url, body.payload, body.headers);
   }
-  const counts = async () => (await db.one<{ objects: number; imports: number }>(`SELECT (SELECT count(*) FROM objects) AS objects, (SELECT count(*) FROM audit_log WHERE action = 'import') AS imports`))!;
+  const counts = async () => (await db.one<{ objects: number; imports: number }>(sql`SELECT (SELECT count(*) FROM objects) AS objects, (SELECT count(*) FROM audit_log WHERE action = 'import') AS imports`))!;
 
   it('a bad row answers 400 naming the line and field, and nothing is imported', async () => {
     const lines = ENTITIES_CSV.split('\n');
@@ -51,7 +52,7 @@ describe('imports over HTTP', () => {
     expect(first.json().sha256).toMatch(/^[0-9a-f]{64}$/);
     const again = await upload('admin', '/api/imports/entities', 'entities.csv', ENTITIES_CSV);
     expect(again.json()).toMatchObject({ accepted: 0, updated: 0, unchanged: 8, written: true });
-    const entry = await db.one<{ actor: string; payload: string }>(`SELECT actor, payload::VARCHAR AS payload FROM audit_log WHERE action = 'import' ORDER BY seq LIMIT 1`);
+    const entry = await db.one<{ actor: string; payload: string }>(sql`SELECT actor, payload::VARCHAR AS payload FROM audit_log WHERE action = 'import' ORDER BY seq LIMIT 1`);
     expect(entry!.actor).toBe('t-admin');
     expect(JSON.parse(entry!.payload).file).toBe('entities.csv');
   });

@@ -1,5 +1,6 @@
 // The public portal against a confidential draw: before its window closes only the commitment and digest; after,
 // the selection and teams by id; never a tier, never an inspector's name.
+import { sql } from '../db/sql.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Db } from '../db/duckdb.ts';
 import { holdClock, testApi, type App } from './test-support.ts';
@@ -30,10 +31,10 @@ describe('public portal', () => {
     const plan = await shenzhenPlan(db);
     const task = await samrTask(db, plan, { name: '2026 年第二批抽查' });
     committedOnlyId = (await commitDraw(db, task.id, { actor: 'op', now: NOW })).id;
-    selectedIds = (await db.query<{ object_id: string }>('SELECT object_id FROM draw_selection WHERE draw_id = $d ORDER BY object_id', { d: drawId })).map((r) => r.object_id);
-    inspectorNames = (await db.query<{ name: string }>('SELECT name FROM inspectors')).map((r) => r.name);
+    selectedIds = (await db.query<{ object_id: string }>(sql`SELECT object_id FROM draw_selection WHERE draw_id = ${drawId} ORDER BY object_id`)).map((r) => r.object_id);
+    inspectorNames = (await db.query<{ name: string }>(sql`SELECT name FROM inspectors`)).map((r) => r.name);
     tiersBySelected = new Map(
-      (await db.query<{ object_id: string; tier: string }>('SELECT s.object_id, r.tier FROM draw_selection s JOIN risk_scores r ON r.object_id = s.object_id WHERE s.draw_id = $d', { d: drawId })).map((r) => [r.object_id, r.tier]),
+      (await db.query<{ object_id: string; tier: string }>(sql`SELECT s.object_id, r.tier FROM draw_selection s JOIN risk_scores r ON r.object_id = s.object_id WHERE s.draw_id = ${drawId}`)).map((r) => [r.object_id, r.tier]),
     );
     ({ app } = await testApi(db, { accounts: false }));
   });
@@ -90,8 +91,7 @@ describe('public portal', () => {
     expect(body.secret).toMatch(/^[0-9a-f]{64}$/);
     expect(body.selection).toEqual(selectedIds.map((objectId) => ({ objectId })));
     const teams = await db.query<{ object_id: string; department_code: string; inspector_id: string; position: number }>(
-      'SELECT object_id, department_code, inspector_id, position FROM draw_teams WHERE draw_id = $d ORDER BY object_id, position',
-      { d: drawId },
+      sql`SELECT object_id, department_code, inspector_id, position FROM draw_teams WHERE draw_id = ${drawId} ORDER BY object_id, position`,
     );
     expect(body.teams).toEqual(teams.map((r) => ({ objectId: r.object_id, department: r.department_code, inspectorId: r.inspector_id, position: r.position })));
     expect(body.strata.every((s: Record<string, unknown>) => Object.keys(s).every((k) => ['stratum', 'eligible', 'ratioBp', 'count', 'quota'].includes(k)))).toBe(true);

@@ -1,5 +1,6 @@
 // A results round trip through HTTP alone: the inspecting department's operator enters, corrects, reviews the free
 // text and publishes; the public reads it redacted. Another department's operator is refused with 403.
+import { sql } from '../db/sql.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Db } from '../db/duckdb.ts';
 import { holdClock, testApi, type App, type TestApi } from './test-support.ts';
@@ -24,10 +25,9 @@ describe('results over HTTP', () => {
     drawId = template.draw.id;
     objectId = (await staffedObject(db, drawId)).id;
     // An individual business whose name carries its operator's name.
-    await db.exec(`UPDATE objects SET name = '深圳市福田区张三明便利店', entity_type = 'individual', legal_representative = '张三明' WHERE id = $id`, { id: objectId });
+    await db.exec(sql`UPDATE objects SET name = '深圳市福田区张三明便利店', entity_type = 'individual', legal_representative = '张三明' WHERE id = ${objectId}`);
     inspectorName = (await db.one<{ name: string }>(
-      `SELECT i.name FROM draw_teams m JOIN inspectors i ON i.id = m.inspector_id WHERE m.draw_id = $d AND m.object_id = $o ORDER BY m.position LIMIT 1`,
-      { d: drawId, o: objectId },
+      sql`SELECT i.name FROM draw_teams m JOIN inspectors i ON i.id = m.inspector_id WHERE m.draw_id = ${drawId} AND m.object_id = ${objectId} ORDER BY m.position LIMIT 1`,
     ))!.name;
     ({ app, call } = await testApi(db));
   });

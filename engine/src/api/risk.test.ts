@@ -1,5 +1,6 @@
 // The analysts' engine over HTTP: policy preview and save with history (400s naming the field), model fit with its
 // lift curve, scores as JSON and Arrow, and alerts with a planted outbreak on a generated province, cached per data version.
+import { sql } from '../db/sql.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableFromIPC } from 'apache-arrow';
 import { testApi, type TestApi } from './test-support.ts';
@@ -85,7 +86,7 @@ describe('policy over HTTP (hand-computed fixture)', () => {
     ]);
     expect(Date.parse(history[0].createdAt)).toBeGreaterThan(Date.now() - 60_000);
     expect((await call('leader', 'GET', '/api/policy')).json().policy).toMatchObject({ version: 2, yearlyCap: 2 });
-    const audit = await t.db.query<{ actor: string; subject: string }>(`SELECT actor, subject FROM audit_log WHERE action = 'policy.set' ORDER BY seq`);
+    const audit = await t.db.query<{ actor: string; subject: string }>(sql`SELECT actor, subject FROM audit_log WHERE action = 'policy.set' ORDER BY seq`);
     expect(audit).toEqual([
       { actor: 't-analyst', subject: 'sampling_policy:1' },
       { actor: 't-admin', subject: 'sampling_policy:2' },
@@ -122,7 +123,7 @@ describe('models, scores and alerts on a generated province (20,000 entities, an
     expect(fitted.statusCode).toBe(201);
     const body = fitted.json();
     expect(body.model).toMatchObject({ version: 1, fittedBy: 't-analyst', current: true });
-    expect(body.entities).toBe((await t.db.one<{ n: number }>('SELECT count(*) AS n FROM risk_scores'))!.n);
+    expect(body.entities).toBe((await t.db.one<{ n: number }>(sql`SELECT count(*) AS n FROM risk_scores`))!.n);
     expect(body.model.metrics.auc).toBeGreaterThan(0.5);
     expect(Object.keys(body.model.metrics.hitRateByTier)).toEqual(['A', 'B', 'C', 'D']);
 
@@ -137,7 +138,7 @@ describe('models, scores and alerts on a generated province (20,000 entities, an
     expect(backtest.testYear).toBe(body.model.metrics.testYear);
     // beside the model, on the same test year: the logistic regression and the best single feature, calibration per
     // tier with its interval, and the segment checks
-    const stored = (await t.db.one<{ b: string }>("SELECT (metrics -> 'backtest')::VARCHAR AS b FROM risk_models WHERE version = 1"))!.b;
+    const stored = (await t.db.one<{ b: string }>(sql`SELECT (metrics -> 'backtest')::VARCHAR AS b FROM risk_models WHERE version = 1`))!.b;
     const kept = JSON.parse(stored);
     expect(backtest.liftAt).toEqual(kept.liftAt);
     expect(backtest.baselines.logistic.auc).toBe(kept.baselines.logistic.auc);
@@ -153,7 +154,7 @@ describe('models, scores and alerts on a generated province (20,000 entities, an
     const json = await call('leader', 'GET', '/api/scores/tiers?by=city');
     expect(json.statusCode).toBe(200);
     const rows = json.json().rows as Array<{ code: string; nameZh: string; A: number; B: number; C: number; D: number; total: number }>;
-    const scored = (await t.db.one<{ n: number }>('SELECT count(*) AS n FROM risk_scores'))!.n;
+    const scored = (await t.db.one<{ n: number }>(sql`SELECT count(*) AS n FROM risk_scores`))!.n;
     expect(rows.reduce((s, r) => s + r.total, 0)).toBe(scored);
     expect(rows.find((r) => r.code === '440300')).toMatchObject({ nameZh: '深圳市' });
     for (const r of rows) expect(r.A + r.B + r.C + r.D).toBe(r.total);
@@ -170,8 +171,7 @@ describe('models, scores and alerts on a generated province (20,000 entities, an
     expect(districts.every((r: { code: string }) => r.code.startsWith('4403'))).toBe(true);
 
     const page = (await call('analyst', 'GET', '/api/scores?region=440300&tier=D&limit=5&offset=0')).json();
-    const expectedTotal = (await t.db.one<{ n: number }>(
-      `SELECT count(*) AS n FROM risk_scores s JOIN objects o ON o.id = s.object_id WHERE s.tier = 'D' AND o.region_code LIKE '4403%'`,
+    const expectedTotal = (await t.db.one<{ n: number }>(sql`SELECT count(*) AS n FROM risk_scores s JOIN objects o ON o.id = s.object_id WHERE s.tier = 'D' AND o.region_code LIKE '4403%'`,
     ))!.n;
     expect(page).toMatchObject({ total: expectedTotal, limit: 5, offset: 0 });
     expect(page.rows).toHaveLength(Math.min(5, expectedTotal));
