@@ -136,3 +136,79 @@ export const FINDING_OUTCOMES: Array<[string, number]> = [
   ['FIXED', 56], ['PENDING', 15], ['NOT_DISCLOSED', 14], ['UNREACHABLE', 8], ['FALSE_DISCLOSURE', 4], ['NON_COOPERATION', 3],
 ];
 export const CLEAN_OUTCOMES: Array<[string, number]> = [['NO_PROBLEM', 90], ['NO_ACTIVITY', 6], ['CLOSED', 4]];
+
+// ---- generator v2: what real records look like beyond v1 --------------------------------------------------------
+// Partial and stale credit classification, complaints with unsubstantiated noise, reporting-prone districts and
+// competitor bursts, inspectors who find less in some districts, random draws with recorded strata beside targeted
+// and complaint-driven inspections, risk that moves between years, and risky operators who leave few records.
+
+/** Years of records v2 writes (v1: 3), so that two years can train and one test. */
+export const V2_WINDOW_YEARS = 4;
+
+/** Industry groups whose risk moves with age in opposite ways: young shops and restaurants, ageing factories. */
+export function industryGroup(industry: string): 'retail' | 'factory' | 'build' | 'other' {
+  if ('FHOR'.includes(industry)) return 'retail';
+  if ('BCD'.includes(industry)) return 'factory';
+  if ('EGK'.includes(industry)) return 'build';
+  return 'other';
+}
+
+/** Logit effect of age by industry group (v2, in place of v1's one curve): < 1, < 3, < 6, < 10, older. */
+export const V2_AGE_EFFECT: Record<ReturnType<typeof industryGroup>, readonly number[]> = {
+  retail: [0.85, 0.45, 0.1, -0.15, -0.35],
+  factory: [-0.25, -0.15, 0, 0.3, 0.6],
+  build: [0.45, 0.2, 0, 0, 0.1],
+  other: [0.3, 0.15, 0, 0, -0.1],
+};
+
+export function v2AgeEffect(industry: string, ageYears: number): number {
+  const a = V2_AGE_EFFECT[industryGroup(industry)];
+  return ageYears < 1 ? a[0] : ageYears < 3 ? a[1] : ageYears < 6 ? a[2] : ageYears < 10 ? a[3] : a[4];
+}
+
+/** Risk moves between years: an AR(1) walk per entity on the logit scale. */
+export const V2_WALK = { persistence: 0.7, sd: 0.35 };
+
+/** Informal operators: individual businesses in consumer sections with high risk that few records show. */
+export const V2_INFORMAL = { share: 0.05, industries: 'FHOR', effect: 1.1, complaintVisibility: 0.25, abnormalMult: 3 };
+
+/** Segments whose risk surges from the middle of the year before as-of (industry x city, chosen from the seed). */
+export const V2_SURGE = { segments: 3, effect: 1.0, industries: 'FHOR', cities: 8 };
+
+/** Cities that do not classify credit risk at all, and the share of entities classified elsewhere, by type. */
+export const V2_UNCLASSIFIED_CITIES: readonly string[] = ['441500', '445300', '441600', '440900', '441700'];
+export const V2_CLASSIFIED_SHARE: Record<EntityType, number> = { enterprise: 0.75, individual: 0.35, cooperative: 0.5 };
+/** When an entity was last classified: share within 1 year, 1-2 years, 2-5 years before as-of (stale). */
+export const V2_CLASS_AGE = [0.45, 0.25, 0.3];
+export const V2_CLASS_NOISE_SD = 0.9;
+
+/** Districts whose inspectors find less: share of districts, and the detection rate there and elsewhere. */
+export const V2_LENIENCY = { share: 0.25, lenient: 0.62, strict: 0.93, inspectorSd: 0.06 };
+/** Share of a visit's officers drawn from the entity's own district when it has two (else the city's pool). */
+export const V2_OWN_DISTRICT_TEAM = 0.7;
+
+/** Reporting-prone districts: share, and how many more tickets they file (noise, and genuine complaints). */
+export const V2_REPORTING = { share: 0.2, noiseMult: 3, genuineMult: 1.4 };
+
+/** Named tickets per entity-year: genuine ones at propensity 0.12 (rising with it), noise ones whatever the risk. */
+export const V2_COMPLAINTS = { genuineBase: 0.05, genuineExponent: 1.3, noiseBase: 0.04, cap: 15, consultationShare: 0.12 };
+/** Competitor bursts: chance per entity-year, tickets in one, days they spread over. */
+export const V2_BURST = { chance: 0.004, min: 4, extra: 9, days: 10 };
+/** Substantiated true / false (the rest unknown) by kind of ticket. */
+export const V2_SUBSTANTIATED: Record<'genuine' | 'noise' | 'burst', [number, number]> = {
+  genuine: [0.7, 0.18],
+  noise: [0.08, 0.72],
+  burst: [0.03, 0.82],
+};
+/** Share of a ticket's topics from the violation topics (genuine) or from the dispute topics (noise). */
+export const V2_TOPIC_MATCH = 0.75;
+
+/** Yearly random draws by city, stratified by the credit class known on the draw day (U: unclassified), in basis points. */
+export const V2_DRAW_STRATA = ['A', 'B', 'C', 'D', 'U'] as const;
+export const V2_DRAW_RATIO_BP: Record<(typeof V2_DRAW_STRATA)[number], number> = { A: 200, B: 400, C: 1000, D: 2500, U: 400 };
+/** Month and day of each year's draw. */
+export const V2_DRAW_DAY = { month: 3, day: 1 };
+/** A substantiated named complaint is checked on site with this chance (complaint-driven, outside the draws). */
+export const V2_COMPLAINT_CHECK = { chance: 0.12, findingMult: 1.8 };
+/** Targeted campaigns per year (industry x city), and the share of the cell they visit. */
+export const V2_CAMPAIGNS = { perYear: 2, share: 0.2 };

@@ -46,6 +46,14 @@ export const HEADERS = {
   truth: 'uscc,propensity',
 } as const;
 
+/** v2's results carry how the object was selected: random draws with their stratum's eligible count and quota. */
+export const RESULTS_HEADER_V2 = `${HEADERS.results},selection,stratum,stratum_eligible,stratum_quota`;
+
+/** The header of each output file for a generator version. */
+export function headersOf(version: 'v1' | 'v2'): Record<BlockFile, string> {
+  return version === 'v1' ? HEADERS : { ...HEADERS, results: RESULTS_HEADER_V2 };
+}
+
 export type BlockFile = keyof typeof HEADERS;
 export const BLOCK_FILES: readonly BlockFile[] = ['entities', 'credit', 'complaints', 'results', 'truth'];
 
@@ -96,19 +104,19 @@ export type Block = Record<BlockFile, RowBuffer>;
 /** Bytes per entity to reserve per file (grown when short). */
 const BYTES_PER_ENTITY: Record<BlockFile, number> = { entities: 140, credit: 150, complaints: 40, results: 40, truth: 28 };
 
-const STREAM = { core: 0, credit: 1, complaints: 2, results: 3, outbreak: 4 } as const;
+export const STREAM = { core: 0, credit: 1, complaints: 2, results: 3, outbreak: 4 } as const;
 
 const NEW_CODE_FROM_DAY = Date.UTC(2015, 9, 1) / 86_400_000; // organisation bodies 'MA…' since the 2015 reform
 const NEW_BODY_LIMIT = 31 ** 6;
 const SURNAME_CUM = cumulative(SURNAMES.map((s) => s.weight));
 /** 12345 calls by hour of day: office hours busiest, nights quiet. */
-const HOUR_CUM = cumulative([0.15, 0.1, 0.08, 0.08, 0.1, 0.2, 0.4, 0.8, 1.6, 2, 2, 1.8, 1.1, 1.2, 1.9, 2, 1.9, 1.6, 1.1, 1, 1, 0.8, 0.5, 0.3]);
-const FINDING_CUM = cumulative(FINDING_OUTCOMES.map((o) => o[1]));
-const CLEAN_CUM = cumulative(CLEAN_OUTCOMES.map((o) => o[1]));
-const CLASS_LETTERS = ['A', 'B', 'C', 'D'];
-const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+export const HOUR_CUM = cumulative([0.15, 0.1, 0.08, 0.08, 0.1, 0.2, 0.4, 0.8, 1.6, 2, 2, 1.8, 1.1, 1.2, 1.9, 2, 1.9, 1.6, 1.1, 1, 1, 0.8, 0.5, 0.3]);
+export const FINDING_CUM = cumulative(FINDING_OUTCOMES.map((o) => o[1]));
+export const CLEAN_CUM = cumulative(CLEAN_OUTCOMES.map((o) => o[1]));
+export const CLASS_LETTERS = ['A', 'B', 'C', 'D'];
+export const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
 
-function pad(n: number, width: number): string {
+export function pad(n: number, width: number): string {
   const s = String(n);
   return s.length >= width ? s : '0'.repeat(width - s.length) + s;
 }
@@ -122,20 +130,20 @@ function base31(value: number, width: number): string {
   return out;
 }
 
-function logistic(z: number): number {
+export function logistic(z: number): number {
   return 1 / (1 + Math.exp(-z));
 }
 
 export class EntityGenerator {
-  private readonly rng: Rng;
-  private readonly newBodies: FeistelPermutation;
-  private readonly oldBodies: FeistelPermutation;
-  private readonly departmentListByMask = new Map<number, string>();
-  private readonly samrIndex: number;
-  private readonly outbreaksByDistrict = new Map<string, Outbreak[]>();
+  protected readonly rng: Rng;
+  protected readonly newBodies: FeistelPermutation;
+  protected readonly oldBodies: FeistelPermutation;
+  protected readonly departmentListByMask = new Map<number, string>();
+  protected readonly samrIndex: number;
+  protected readonly outbreaksByDistrict = new Map<string, Outbreak[]>();
   /** departments responsible by industry section and by entity type, beyond SAMR (bit masks over model.departments) */
-  private readonly industryMask: number[];
-  private readonly typeMask: Record<EntityType, number>;
+  protected readonly industryMask: number[];
+  protected readonly typeMask: Record<EntityType, number>;
 
   // The current entity (set by `core`).
   index = 0;
@@ -157,8 +165,8 @@ export class EntityGenerator {
   creditClass = 0;
 
   constructor(
-    private readonly model: Model,
-    private readonly inspectors: InspectorPool,
+    protected readonly model: Model,
+    protected readonly inspectors: InspectorPool,
   ) {
     this.rng = new Rng(model.keyA, model.keyB);
     this.newBodies = new FeistelPermutation(30, model.keyA ^ 0x3c6ef372);
@@ -246,12 +254,12 @@ export class EntityGenerator {
     this.propensity = logistic(z);
   }
 
-  private maskOf(code: string): number {
+  protected maskOf(code: string): number {
     const i = this.model.departmentIndex.get(code);
     return i === undefined ? 0 : 1 << i;
   }
 
-  private departmentList(mask: number): string {
+  protected departmentList(mask: number): string {
     let text = this.departmentListByMask.get(mask);
     if (text === undefined) {
       text = this.model.departments.filter((_, i) => mask & (1 << i)).join(';');
@@ -275,18 +283,23 @@ export class EntityGenerator {
       this.uscc + ',' + this.name + ',' + this.type + ',' + this.legalRepresentative + ',' + this.district.code + ',' + this.industry + ',' +
       cal.date(this.establishedDay) + ',' + this.status + ',' + this.departmentList(this.departmentMask) + '\n',
     );
-    out.truth.push(this.uscc + ',' + this.propensity.toFixed(6) + '\n');
+    out.truth.push(this.uscc + ',' + this.truthPropensity().toFixed(6) + '\n');
     this.credit(out);
     this.complaints(out);
     this.results(out);
   }
 
+  /** The propensity truth.csv holds: the violation probability per inspection as of the as-of date. */
+  protected truthPropensity(): number {
+    return this.propensity;
+  }
+
   /** Exposure in the data window: [start, end] days, empty when end < start. */
-  private exposure(): [number, number] {
+  protected exposure(): [number, number] {
     return [Math.max(this.model.windowStartDay, this.establishedDay), Math.min(this.model.asOfDay, this.endDay)];
   }
 
-  private randomDepartment(rng: Rng): number {
+  protected randomDepartment(rng: Rng): number {
     const mask = this.departmentMask & ~(1 << this.samrIndex);
     if (mask === 0 || rng.float() < 0.7) return this.samrIndex;
     const options: number[] = [];
@@ -294,7 +307,7 @@ export class EntityGenerator {
     return options[rng.int(options.length)];
   }
 
-  private credit(out: Block): void {
+  protected credit(out: Block): void {
     const m = this.model;
     const cal = m.calendar;
     const rng = this.rng.reseed(this.index, STREAM.credit);
@@ -325,25 +338,30 @@ export class EntityGenerator {
           cal.date(day) + ',,' + amount + '.00,' + code + ',' + reasons[rng.int(reasons.length)] + '\n',
         );
       }
-      if (rng.float() < share * (0.02 + 0.45 * Math.pow(p, 1.2))) {
-        const day = start + rng.int(span);
-        const reason = rng.float() < 0.75 ? ABNORMAL_REASONS[0] : ABNORMAL_REASONS[1 + rng.int(ABNORMAL_REASONS.length - 1)];
-        out.credit.push(cityTag + '市监异〔' + cal.year(day) + '〕' + (this.index + 1) + '号,' + this.uscc + ',abnormal_listing,' + cal.date(day) + ',,,SAMR,' + reason + '\n');
-        const removal = day + 30 + rng.int(370);
-        if (rng.float() < 0.45 && removal <= end) {
-          out.credit.push(cityTag + '市监移异〔' + cal.year(removal) + '〕' + (this.index + 1) + '号,' + this.uscc + ',abnormal_removal,' + cal.date(removal) + ',,,SAMR,补报年度报告并公示后申请移出\n');
-        }
-      }
+      if (rng.float() < share * (0.02 + 0.45 * Math.pow(p, 1.2))) this.abnormalListing(rng, out, start, end);
     }
   }
 
   /** Named tickets per full 3-year window (before exposure). */
-  private complaintRate(): number {
+  protected complaintRate(): number {
     const rate = COMPLAINT_BASE_RATE * COMPLAINT_INDUSTRY_MULT[this.industry] * Math.pow(this.propensity / 0.12, COMPLAINT_PROPENSITY_EXPONENT);
     return rate > COMPLAINT_RATE_CAP ? COMPLAINT_RATE_CAP : rate;
   }
 
-  private complaints(out: Block): void {
+  /** A listing in the abnormal-operations list on a day from start to end, and its removal (45%) when that falls by end. */
+  protected abnormalListing(rng: Rng, out: Block, start: number, end: number): void {
+    const cal = this.model.calendar;
+    const cityTag = this.city.abbreviation;
+    const day = start + rng.int(end - start + 1);
+    const reason = rng.float() < 0.75 ? ABNORMAL_REASONS[0] : ABNORMAL_REASONS[1 + rng.int(ABNORMAL_REASONS.length - 1)];
+    out.credit.push(cityTag + '市监异〔' + cal.year(day) + '〕' + (this.index + 1) + '号,' + this.uscc + ',abnormal_listing,' + cal.date(day) + ',,,SAMR,' + reason + '\n');
+    const removal = day + 30 + rng.int(370);
+    if (rng.float() < 0.45 && removal <= end) {
+      out.credit.push(cityTag + '市监移异〔' + cal.year(removal) + '〕' + (this.index + 1) + '号,' + this.uscc + ',abnormal_removal,' + cal.date(removal) + ',,,SAMR,补报年度报告并公示后申请移出\n');
+    }
+  }
+
+  protected complaints(out: Block): void {
     const m = this.model;
     const [start, end] = this.exposure();
     if (end < start) return;
@@ -371,7 +389,7 @@ export class EntityGenerator {
     }
   }
 
-  private ticket(rng: Rng, out: Block, start: number, span: number, k: number, named: boolean): void {
+  protected ticket(rng: Rng, out: Block, start: number, span: number, k: number, named: boolean): void {
     const cal = this.model.calendar;
     let day = start + rng.int(span);
     if (!cal.isWorkingDay(day) && rng.float() < 0.4) day = start + rng.int(span);
@@ -395,14 +413,13 @@ export class EntityGenerator {
     );
   }
 
-  private results(out: Block): void {
+  protected results(out: Block): void {
     const m = this.model;
     const cal = m.calendar;
     const [start, end] = this.exposure();
     if (end < start) return;
     const rng = this.rng.reseed(this.index, STREAM.results);
     const yearlyProb = INSPECTION_YEARLY_PROB * CREDIT_CLASS_INSPECTION_MULT[CLASS_LETTERS[this.creditClass]];
-    const typeIndex = this.type === 'enterprise' ? 0 : this.type === 'individual' ? 1 : 2;
     let k = 0;
     for (let year = 2; year >= 0; year--) {
       const yearEnd = m.asOfDay - 365 * year;
@@ -414,22 +431,9 @@ export class EntityGenerator {
       let day = from + rng.int(to - from + 1);
       for (let tries = 0; tries < 6 && !cal.isWorkingDay(day); tries++) day = from + rng.int(to - from + 1);
 
-      let dept = this.randomDepartment(rng);
-      let fitting = m.fittingItems[dept][typeIndex][this.industryIndex];
-      if (fitting.length === 0) {
-        dept = this.samrIndex;
-        fitting = m.fittingItems[dept][typeIndex][this.industryIndex];
-        if (fitting.length === 0) continue;
-      }
-      const wanted = Math.min(fitting.length, rng.float() < 0.75 ? 1 : rng.float() < 0.8 ? 2 : 3);
-      const chosen: number[] = [];
-      for (let tries = 0; chosen.length < wanted && tries < wanted * 8; tries++) {
-        const item = fitting[rng.int(fitting.length)];
-        const it = m.items[item];
-        if (chosen.includes(item) || day < it.validFromDay || day >= it.validToDay) continue;
-        chosen.push(item);
-      }
-      if (chosen.length === 0) continue;
+      const visit = this.visitItems(rng, day);
+      if (!visit) continue;
+      const { dept, chosen } = visit;
       const inspectorIds = this.team(rng, dept, day);
       const code = m.departments[dept];
       const quarter = Math.floor((Number(cal.date(day).slice(5, 7)) - 1) / 3) + 1;
@@ -453,7 +457,29 @@ export class EntityGenerator {
     }
   }
 
-  private findingText(rng: Rng, outcome: string, specialty: string): string {
+  /** A visit's department and 1-3 items in force on `day` that fit the entity (none: the department has no fitting item). */
+  protected visitItems(rng: Rng, day: number): { dept: number; chosen: number[] } | null {
+    const m = this.model;
+    const typeIndex = this.type === 'enterprise' ? 0 : this.type === 'individual' ? 1 : 2;
+    let dept = this.randomDepartment(rng);
+    let fitting = m.fittingItems[dept][typeIndex][this.industryIndex];
+    if (fitting.length === 0) {
+      dept = this.samrIndex;
+      fitting = m.fittingItems[dept][typeIndex][this.industryIndex];
+      if (fitting.length === 0) return null;
+    }
+    const wanted = Math.min(fitting.length, rng.float() < 0.75 ? 1 : rng.float() < 0.8 ? 2 : 3);
+    const chosen: number[] = [];
+    for (let tries = 0; chosen.length < wanted && tries < wanted * 8; tries++) {
+      const item = fitting[rng.int(fitting.length)];
+      const it = m.items[item];
+      if (chosen.includes(item) || day < it.validFromDay || day >= it.validToDay) continue;
+      chosen.push(item);
+    }
+    return chosen.length ? { dept, chosen } : null;
+  }
+
+  protected findingText(rng: Rng, outcome: string, specialty: string): string {
     const phrases = FINDING_PHRASES[specialty] ?? FINDING_PHRASES.DEFAULT;
     switch (outcome) {
       case 'FIXED':
@@ -472,7 +498,7 @@ export class EntityGenerator {
   }
 
   /** A random candidate other than `exclude`, preferring one whose certificate is valid on `day`. */
-  private pickOfficer(rng: Rng, candidates: readonly number[], exclude: number, day: number): number {
+  protected pickOfficer(rng: Rng, candidates: readonly number[], exclude: number, day: number): number {
     const pool = this.inspectors;
     let chosen = -1;
     for (let tries = 0; tries < 8; tries++) {
@@ -485,7 +511,7 @@ export class EntityGenerator {
   }
 
   /** Two distinct officers of the department, from the entity's city when it has two, holding a valid certificate if possible. */
-  private team(rng: Rng, dept: number, day: number): string {
+  protected team(rng: Rng, dept: number, day: number): string {
     const pool = this.inspectors;
     let candidates = pool.officersByDepartmentCity[dept][this.city.index];
     if (candidates.length < 2) candidates = pool.officersByDepartment[dept];

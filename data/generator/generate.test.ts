@@ -6,7 +6,7 @@ import { parse } from 'csv-parse/sync';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { isValidUscc } from '../../engine/src/reference/uscc.ts';
 import { DEFAULT_REFERENCE_DIR, FILE_NAMES, OUTBREAK_DAYS, generateProvince } from './generate.ts';
-import { HEADERS } from './entities.ts';
+import { HEADERS, RESULTS_HEADER_V2 } from './entities.ts';
 import { INSPECTORS_HEADER } from './inspectors.ts';
 import { formatDay, parseDay } from './calendar.ts';
 
@@ -21,6 +21,18 @@ function readRows(dir: string, file: string): Row[] {
 
 function files(dir: string): Record<string, Buffer> {
   return Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f))]));
+}
+
+/** A generated province's files, read back. */
+function readProvince(dir: string) {
+  return {
+    entities: readRows(dir, 'entities.csv'),
+    truth: new Map(readRows(dir, 'truth.csv').map((r) => [r.uscc, Number(r.propensity)])),
+    credit: readRows(dir, 'credit.csv'),
+    complaints: readRows(dir, 'complaints.csv'),
+    results: readRows(dir, 'results.csv'),
+    inspectors: readRows(dir, 'inspectors.csv'),
+  };
 }
 
 const referenceRows = (name: string) => parse(readFileSync(join(DEFAULT_REFERENCE_DIR, name), 'utf8'), { columns: true }) as Row[];
@@ -56,7 +68,7 @@ describe('determinism', () => {
   });
 });
 
-describe('a province of 20,000 entities', () => {
+describe('a province of 20,000 entities, generator v1 (kept as it was: the same seed gives the same bytes)', () => {
   const dir = join(root, 'p20k');
   const planted = join(root, 'p20k-outbreak');
   const N = 20_000;
@@ -68,15 +80,10 @@ describe('a province of 20,000 entities', () => {
   let inspectors: Row[];
 
   beforeAll(async () => {
-    const summary = await generateProvince({ entities: N, seed: 7, outDir: dir });
+    const summary = await generateProvince({ entities: N, seed: 7, outDir: dir, generator: 'v1' });
     expect(summary.entities).toBe(N);
     expect(summary.files['entities.csv']).toBe(N);
-    entities = readRows(dir, 'entities.csv');
-    truth = new Map(readRows(dir, 'truth.csv').map((r) => [r.uscc, Number(r.propensity)]));
-    credit = readRows(dir, 'credit.csv');
-    complaints = readRows(dir, 'complaints.csv');
-    results = readRows(dir, 'results.csv');
-    inspectors = readRows(dir, 'inspectors.csv');
+    ({ entities, truth, credit, complaints, results, inspectors } = readProvince(dir));
     for (const [file, rows] of [['credit.csv', credit], ['complaints.csv', complaints], ['results.csv', results], ['inspectors.csv', inspectors]] as const) {
       expect(summary.files[file]).toBe(rows.length);
     }
@@ -230,7 +237,7 @@ describe('a province of 20,000 entities', () => {
   it('plants an outbreak: more tickets in that district × industry in the last 8 weeks only', async () => {
     const district = '440306';
     const industry = 'F';
-    await generateProvince({ entities: N, seed: 7, outDir: planted, outbreaks: [`${district}:${industry}:6`] });
+    await generateProvince({ entities: N, seed: 7, outDir: planted, outbreaks: [`${district}:${industry}:6`], generator: 'v1' });
     for (const f of ['entities.csv', 'credit.csv', 'results.csv', 'truth.csv', 'inspectors.csv']) {
       expect(readFileSync(join(planted, f)).equals(readFileSync(join(dir, f))), f).toBe(true);
     }
@@ -249,6 +256,122 @@ describe('a province of 20,000 entities', () => {
     expect(withOutbreak.before).toEqual(base.before);
     expect(withOutbreak.outside).toEqual(base.outside);
     expect(withOutbreak.last).toBeGreaterThan(base.last * 3 + 10);
+  });
+});
+
+describe('a province of 20,000 entities, generator v2', () => {
+  const dir = join(root, 'p20k-v2');
+  const v1 = join(root, 'p20k');
+  const N = 20_000;
+  let entities: Row[];
+  let truth: Map<string, number>;
+  let credit: Row[];
+  let complaints: Row[];
+  let results: Row[];
+  let inspectors: Map<string, Row>;
+
+  beforeAll(async () => {
+    await generateProvince({ entities: N, seed: 7, outDir: dir });
+    const province = readProvince(dir);
+    ({ entities, truth, credit, complaints, results } = province);
+    inspectors = new Map(province.inspectors.map((r) => [r.inspector_id, r]));
+  });
+
+  it("keeps v1's directory, and writes results with how each object was selected", () => {
+    expect(readFileSync(join(dir, 'entities.csv')).equals(readFileSync(join(v1, 'entities.csv')))).toBe(true);
+    expect(readFileSync(join(dir, 'results.csv'), 'utf8').split('\n', 1)[0]).toBe(RESULTS_HEADER_V2);
+    const kinds = new Set(results.map((r) => r.selection));
+    expect(kinds).toEqual(new Set(['random', 'complaint', 'targeted']));
+  });
+
+  it('records each random draw with its stratum: one eligible count and quota per stratum, and the quota drawn', () => {
+    const strata = new Map<string, { eligible: Set<string>; quota: Set<string>; drawn: Set<string> }>();
+    const problems: string[] = [];
+    for (const r of results) {
+      if (r.selection !== 'random') {
+        if (r.stratum || r.stratum_eligible || r.stratum_quota) problems.push(`strata on ${r.selection} ${r.result_id}`);
+        continue;
+      }
+      const key = `${r.task_ref}|${r.stratum}`;
+      const s = strata.get(key) ?? { eligible: new Set(), quota: new Set(), drawn: new Set() };
+      s.eligible.add(r.stratum_eligible);
+      s.quota.add(r.stratum_quota);
+      s.drawn.add(r.uscc);
+      strata.set(key, s);
+    }
+    expect(problems.slice(0, 5)).toEqual([]);
+    expect(strata.size).toBeGreaterThan(100);
+    const ratio: Record<string, number> = { A: 0.02, B: 0.04, C: 0.1, D: 0.25, U: 0.04 };
+    let quota = 0;
+    let eligible = 0;
+    for (const [key, s] of strata) {
+      expect(s.eligible.size, key).toBe(1);
+      expect(s.quota.size, key).toBe(1);
+      const [k, n] = [Number([...s.quota][0]), Number([...s.eligible][0])];
+      // the drawn visited before the as-of date (some are still to be visited)
+      expect(s.drawn.size, key).toBeLessThanOrEqual(k);
+      expect(k, key).toBeLessThanOrEqual(n);
+      if (key.endsWith('|U')) {
+        quota += k;
+        eligible += n;
+      }
+      expect(ratio[key.slice(-1)]).toBeDefined();
+    }
+    expect(quota / eligible).toBeCloseTo(0.04, 2);
+  });
+
+  it('classifies part of the entities (none in some cities), many of them years ago', () => {
+    const classes = credit.filter((r) => r.record_type === 'classification');
+    const classified = new Set(classes.map((r) => r.uscc));
+    expect(classified.size / N).toBeGreaterThan(0.3);
+    expect(classified.size / N).toBeLessThan(0.65);
+    const cityOf = new Map(entities.map((e) => [e.uscc, e.region_code.slice(0, 4)]));
+    expect(classes.filter((r) => ['4415', '4453', '4416', '4409', '4417'].includes(cityOf.get(r.uscc)!))).toEqual([]);
+    const latest = new Map<string, string>();
+    for (const r of classes) if ((latest.get(r.uscc) ?? '') < r.record_date) latest.set(r.uscc, r.record_date);
+    const stale = [...latest.values()].filter((d) => d < '2024-10-31').length / latest.size;
+    expect(stale).toBeGreaterThan(0.15);
+  });
+
+  it('has complaints found true more often for riskier entities, and noise that is not', () => {
+    const q = quartileOf(truth);
+    const named = complaints.filter((c) => c.uscc !== '' && c.category !== 'consultation');
+    const share = (quartile: number) => {
+      const own = named.filter((c) => q.get(c.uscc) === quartile);
+      return own.filter((c) => c.substantiated === 'true').length / own.length;
+    };
+    expect(share(3)).toBeGreaterThan(share(0) + 0.1);
+    expect(named.filter((c) => c.substantiated === 'false').length / named.length).toBeGreaterThan(0.2);
+    expect(named.filter((c) => c.substantiated === '').length / named.length).toBeGreaterThan(0.05);
+  });
+
+  it('finds less where the team is lenient: random draws find about as often as the risk says in most districts, less in some', () => {
+    // finding rate over mean propensity, per home district of the team's first officer (those with 30+ random visits)
+    const byHome = new Map<string, { found: number; risk: number; n: number }>();
+    const findingCodes = new Set(referenceRows('outcome_codes.csv').filter((r) => r.is_finding === 'true').map((r) => r.code));
+    for (const r of results.filter((x) => x.selection === 'random')) {
+      const home = inspectors.get(r.inspector_ids.split(';')[0])?.region_code ?? '';
+      const h = byHome.get(home) ?? { found: 0, risk: 0, n: 0 };
+      h.found += findingCodes.has(r.outcome_code) ? 1 : 0;
+      h.risk += truth.get(r.uscc)!;
+      h.n++;
+      byHome.set(home, h);
+    }
+    const ratios = [...byHome.values()].filter((h) => h.n >= 30).map((h) => h.found / h.risk).sort((a, b) => a - b);
+    expect(ratios[0]).toBeLessThan(0.75);
+    expect(ratios[ratios.length - 1]).toBeGreaterThan(0.85);
+  });
+
+  it('plants an outbreak: more tickets in that district × industry in the last 8 weeks only', async () => {
+    const district = '440306';
+    const industry = 'F';
+    const planted = join(root, 'p20k-v2-outbreak');
+    await generateProvince({ entities: N, seed: 7, outDir: planted, outbreaks: [`${district}:${industry}:6`] });
+    const cell = new Set(entities.filter((e) => e.region_code === district && e.industry_code === industry).map((e) => e.uscc));
+    const lastStart = formatDay(parseDay('2026-10-31') - OUTBREAK_DAYS + 1);
+    const last = (rows: Row[]) => rows.filter((c) => cell.has(c.uscc) && c.received_at >= lastStart).length;
+    expect(last(readRows(planted, 'complaints.csv'))).toBeGreaterThan(last(complaints) * 3 + 10);
+    for (const f of ['entities.csv', 'truth.csv', 'inspectors.csv']) expect(readFileSync(join(planted, f)).equals(readFileSync(join(dir, f))), f).toBe(true);
   });
 });
 

@@ -8,12 +8,14 @@ import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DATA_DIR } from '../../engine/src/kernel/config.ts';
 import { sql } from '../../engine/src/db/sql.ts';
-import { BLOCK_FILES, EntityGenerator, HEADERS, type BlockFile } from './entities.ts';
+import { BLOCK_FILES, headersOf, type BlockFile } from './entities.ts';
+import { addDrawCounts, emptyDrawCounts, type DrawCounts } from './entities-v2.ts';
 import { buildInspectors, inspectorsCsv } from './inspectors.ts';
-import { DEFAULT_AS_OF, buildModel, parseOutbreak, type ModelOptions, type Outbreak } from './model.ts';
+import { countBlock, makeGenerator } from './make.ts';
+import { DEFAULT_AS_OF, buildModel, parseOutbreak, type GeneratorVersion, type ModelOptions, type Outbreak } from './model.ts';
 import { loadReference } from './reference.ts';
 import { parseDay } from './calendar.ts';
-import type { WorkerInit, WorkerReply, WorkerRequest } from './worker.ts';
+import { blockReply, type CountReply, type WorkerInit, type WorkerReply, type WorkerRequest } from './worker.ts';
 
 export { DEFAULT_AS_OF, OUTBREAK_DAYS } from './model.ts';
 
@@ -32,6 +34,8 @@ export interface GenerateOptions {
   /** DISTRICT:INDUSTRY:FACTOR texts or parsed outbreaks */
   outbreaks?: Array<string | Outbreak>;
   referenceDir?: string;
+  /** 'v2' (default) or 'v1', the generator as it was before (same seed, same bytes) */
+  generator?: GeneratorVersion;
   /** worker threads computing blocks; 1 computes in this thread. Default: 2 (or the cores) from 200,000 entities */
   threads?: number;
   blockSize?: number;
@@ -110,6 +114,7 @@ export async function generateProvince(options: GenerateOptions): Promise<Genera
     entities,
     seed,
     asOf,
+    generator: options.generator ?? 'v2',
     outbreaks: (options.outbreaks ?? []).map((o) => (typeof o === 'string' ? parseOutbreak(o, entityRegionCodes) : o)),
   };
   const model = buildModel(reference, modelOptions);
@@ -127,7 +132,8 @@ export async function generateProvince(options: GenerateOptions): Promise<Genera
 
   const sinks = Object.fromEntries(BLOCK_FILES.map((f) => [f, new Sink(join(outDir, FILE_NAMES[f]))])) as Record<BlockFile, Sink>;
   const rows = Object.fromEntries(BLOCK_FILES.map((f) => [f, 0])) as Record<BlockFile, number>;
-  for (const f of BLOCK_FILES) await sinks[f].write(HEADERS[f] + '\n');
+  const headers = headersOf(modelOptions.generator);
+  for (const f of BLOCK_FILES) await sinks[f].write(headers[f] + '\n');
 
   const blockSize = options.blockSize ?? 32_768;
   const blockCount = Math.ceil(entities / blockSize);
@@ -139,21 +145,29 @@ export async function generateProvince(options: GenerateOptions): Promise<Genera
     }
   };
 
+  // v2: every stratum's eligible count and quota, counted over the province before any result row cites them
+  let counts: DrawCounts | undefined;
+  if (modelOptions.generator === 'v2') {
+    counts = emptyDrawCounts(model);
+    if (threads === 1) {
+      const generator = makeGenerator(model, pool);
+      for (let b = 0; b < blockCount; b++) addDrawCounts(counts, countBlock(model, generator, b * blockSize, Math.min(entities, (b + 1) * blockSize)));
+    } else {
+      await runWorkers({ referenceDir, modelOptions, pool, task: 'count' }, threads, blockCount, blockSize, entities, async (_, reply: CountReply) => addDrawCounts(counts!, reply.counts));
+    }
+  }
+
   try {
     if (threads === 1) {
-      const generator = new EntityGenerator(model, pool);
+      const generator = makeGenerator(model, pool, counts);
       for (let b = 0; b < blockCount; b++) {
         const from = b * blockSize;
         const to = Math.min(entities, from + blockSize);
-        const block = generator.block(from, to);
-        await writeBlock({
-          bytes: Object.fromEntries(BLOCK_FILES.map((f) => [f, block[f].view()])) as Record<BlockFile, Uint8Array>,
-          rows: Object.fromEntries(BLOCK_FILES.map((f) => [f, block[f].rows])) as Record<BlockFile, number>,
-        });
+        await writeBlock(blockReply(b, generator.block(from, to)));
         options.onProgress?.(to);
       }
     } else {
-      await runWorkers({ referenceDir, modelOptions, pool }, threads, blockCount, blockSize, entities, async (b, reply) => {
+      await runWorkers({ referenceDir, modelOptions, pool, task: 'emit', counts }, threads, blockCount, blockSize, entities, async (b, reply) => {
         await writeBlock(reply);
         options.onProgress?.(Math.min(entities, (b + 1) * blockSize));
       });
@@ -175,19 +189,19 @@ export async function generateProvince(options: GenerateOptions): Promise<Genera
  * Farms blocks out to worker threads and hands replies to `write` strictly in block order, keeping at most
  * two blocks per worker in flight (bounded memory however fast the workers run).
  */
-async function runWorkers(
+async function runWorkers<R extends { block: number } = WorkerReply>(
   init: WorkerInit,
   threads: number,
   blockCount: number,
   blockSize: number,
   entities: number,
-  write: (block: number, reply: WorkerReply) => Promise<void>,
+  write: (block: number, reply: R) => Promise<void>,
 ): Promise<void> {
   const workers = Array.from({ length: threads }, () => new Worker(new URL('./worker.mjs', import.meta.url), { workerData: init }));
-  const arrived = new Map<number, WorkerReply>();
+  const arrived = new Map<number, R>();
   let failure: Error | undefined;
   // At most one waiter at a time (blocks are taken in order); no long-lived promise keeps replies alive.
-  let waiter: { block: number; resolve: (reply: WorkerReply) => void; reject: (err: Error) => void } | undefined;
+  let waiter: { block: number; resolve: (reply: R) => void; reject: (err: Error) => void } | undefined;
   const fail = (err: Error) => {
     failure ??= err;
     const w = waiter;
@@ -195,7 +209,7 @@ async function runWorkers(
     w?.reject(failure);
   };
   for (const w of workers) {
-    w.on('message', (reply: WorkerReply) => {
+    w.on('message', (reply: R) => {
       if (waiter && waiter.block === reply.block) {
         const current = waiter;
         waiter = undefined;
@@ -207,7 +221,7 @@ async function runWorkers(
       if (code !== 0) fail(new Error(`generator worker stopped with exit code ${code}`));
     });
   }
-  const take = (block: number): Promise<WorkerReply> => {
+  const take = (block: number): Promise<R> => {
     if (failure) return Promise.reject(failure);
     const reply = arrived.get(block);
     if (reply) {

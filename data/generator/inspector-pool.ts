@@ -8,6 +8,18 @@ export interface InspectorPool {
   /** officer indices by [department index][city index] */
   officersByDepartmentCity: number[][][];
   officersByDepartment: number[][];
+  /** v2: officer indices by [department index] and the district (or city) they are based in */
+  officersByDepartmentRegion: Array<Record<string, number[]>>;
+  /** v2: the share of violations each inspector finds (1 in v1) */
+  detection: number[];
 }
 
-export const EMPTY_POOL: InspectorPool = { ids: [], validFromDay: [], validToDay: [], officersByDepartmentCity: [], officersByDepartment: [] };
+export const EMPTY_POOL: InspectorPool = {
+  ids: [],
+  validFromDay: [],
+  validToDay: [],
+  officersByDepartmentCity: [],
+  officersByDepartment: [],
+  officersByDepartmentRegion: [],
+  detection: [],
+};

@@ -2,7 +2,7 @@
 // like the entities, with enforcement certificates, specialties and declared or reported conflicts of interest.
 // Small enough to hold in memory; the results generator draws inspection teams from its pool.
 import { yearsBefore } from './calendar.ts';
-import { INSPECTOR_DEPARTMENT_PCT } from './distributions.ts';
+import { INSPECTOR_DEPARTMENT_PCT, V2_LENIENCY } from './distributions.ts';
 import { EntityGenerator } from './entities.ts';
 import { EMPTY_POOL, type InspectorPool } from './inspector-pool.ts';
 import type { Model } from './model.ts';
@@ -143,14 +143,27 @@ export function buildInspectors(model: Model): { records: InspectorRecord[]; poo
     validToDay: records.map((r) => r.validToDay),
     officersByDepartmentCity: model.departments.map(() => model.cities.map(() => [])),
     officersByDepartment: model.departments.map(() => []),
+    officersByDepartmentRegion: model.departments.map(() => ({})),
+    detection: records.map(() => 1),
   };
+  const detectionRng = new Rng(model.keyA ^ 0x9b05688c, model.keyB ^ 0x1f83d9ab);
   records.forEach((r, i) => {
+    if (model.options.generator === 'v2') pool.detection[i] = inspectorDetection(model, r, detectionRng.reseed(i, 13).normal());
     if (r.kind !== 'officer') return;
     const d = model.departmentIndex.get(r.department)!;
     pool.officersByDepartmentCity[d][model.cityByCode.get(r.regionCode.slice(0, 4) + '00')!.index].push(i);
     pool.officersByDepartment[d].push(i);
+    (pool.officersByDepartmentRegion[d][r.regionCode] ??= []).push(i);
   });
   return { records, pool };
+}
+
+/** v2: the share of violations an inspector finds: their district's (the mean of the city's for a city-level post), plus their own. */
+function inspectorDetection(model: Model, r: InspectorRecord, z: number): number {
+  const city = model.cityByCode.get(r.regionCode.slice(0, 4) + '00')!;
+  const own = city.districts.find((d) => d.code === r.regionCode);
+  const base = own ? own.detection : city.districts.reduce((s, d) => s + d.detection, 0) / city.districts.length;
+  return Math.min(1, Math.max(0.3, base + V2_LENIENCY.inspectorSd * z));
 }
 
 export function inspectorsCsv(model: Model, records: readonly InspectorRecord[]): string {

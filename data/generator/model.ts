@@ -12,6 +12,13 @@ import {
   INDIVIDUAL_INDUSTRY_PCT,
   INDUSTRY_CODES,
   PROPENSITY,
+  V2_CAMPAIGNS,
+  V2_DRAW_DAY,
+  V2_LENIENCY,
+  V2_REPORTING,
+  V2_SURGE,
+  V2_UNCLASSIFIED_CITIES,
+  V2_WINDOW_YEARS,
   cityTypeShares,
   defaultDistrictWeight,
   type EntityType,
@@ -30,11 +37,16 @@ export interface Outbreak {
   factor: number;
 }
 
+/** v1: the generator as it was (3 years, one class per entity, results by credit class); v2: see distributions.ts. */
+export type GeneratorVersion = 'v1' | 'v2';
+export const GENERATOR_VERSIONS: readonly GeneratorVersion[] = ['v1', 'v2'];
+
 export interface ModelOptions {
   entities: number;
   seed: string;
   asOf: string;
   outbreaks: Outbreak[];
+  generator: GeneratorVersion;
 }
 
 export interface District {
@@ -42,6 +54,26 @@ export interface District {
   nameZh: string;
   /** logit-scale effect on propensity */
   effect: number;
+  /** v2: mean share of violations its inspectors find, and how many more tickets its residents file */
+  detection: number;
+  reportingNoise: number;
+  reportingGenuine: number;
+}
+
+/** v2: an industry x city whose risk surges from `fromDay` on. */
+export interface Surge {
+  industry: string;
+  cityIndex: number;
+  effect: number;
+  fromDay: number;
+}
+
+/** v2: a year's random draw (one per city), and its targeted campaigns. */
+export interface DrawYear {
+  year: number;
+  drawDay: number;
+  /** industry x city cells visited by a targeted campaign that year */
+  campaigns: Array<{ industry: string; cityIndex: number }>;
 }
 
 export interface City {
@@ -96,6 +128,10 @@ export interface Model {
   /** item indices fitting [departmentIndex][type][industry letter index] */
   fittingItems: number[][][][];
   outbreaks: Outbreak[];
+  /** v2 only (empty for v1) */
+  surges: Surge[];
+  drawYears: DrawYear[];
+  classifyingCities: Set<string>;
 }
 
 function wordTable(words: readonly Word[]): WordTable {
@@ -130,7 +166,8 @@ export function parseOutbreak(text: string, entityRegionCodes: ReadonlySet<strin
 export function buildModel(reference: Reference, options: ModelOptions): Model {
   const [keyA, keyB] = seedWords(options.seed);
   const asOfDay = parseDay(options.asOf);
-  const windowStartDay = yearsBefore(asOfDay, 3) + 1;
+  const v2 = options.generator === 'v2';
+  const windowStartDay = yearsBefore(asOfDay, v2 ? V2_WINDOW_YEARS : 3) + 1;
   const earliestEstablishedDay = parseDay('1990-01-01');
   const holidays = new Map<number, 'holiday' | 'workday'>();
   for (const [day, kind] of reference.holidays) holidays.set(parseDay(day), kind);
@@ -144,9 +181,17 @@ export function buildModel(reference: Reference, options: ModelOptions): Model {
     if (!row) throw new Error(`regions.csv lacks the city ${code}`);
     let districts: District[] = reference.regions
       .filter((r) => r.level === 'district' && r.parent_code === code)
-      .map((r) => ({ code: r.code, nameZh: r.name_zh, effect: 0 }));
-    if (districts.length === 0) districts = [{ code, nameZh: '', effect: 0 }]; // Dongguan, Zhongshan: entities carry the city code
-    for (const d of districts) d.effect = effectRng.reseed(hashString(keyA, d.code), 7).normal() * PROPENSITY.districtSd;
+      .map((r) => ({ code: r.code, nameZh: r.name_zh, effect: 0, detection: 1, reportingNoise: 1, reportingGenuine: 1 }));
+    if (districts.length === 0) districts = [{ code, nameZh: '', effect: 0, detection: 1, reportingNoise: 1, reportingGenuine: 1 }]; // Dongguan, Zhongshan: entities carry the city code
+    for (const d of districts) {
+      d.effect = effectRng.reseed(hashString(keyA, d.code), 7).normal() * PROPENSITY.districtSd;
+      if (!v2) continue;
+      // each from a stream of its own, so that v1's effects stay as they were
+      d.detection = effectRng.reseed(hashString(keyA, d.code), 8).float() < V2_LENIENCY.share ? V2_LENIENCY.lenient : V2_LENIENCY.strict;
+      const reporting = effectRng.reseed(hashString(keyA, d.code), 9).float() < V2_REPORTING.share;
+      d.reportingNoise = reporting ? V2_REPORTING.noiseMult : 1;
+      d.reportingGenuine = reporting ? V2_REPORTING.genuineMult : 1;
+    }
     const types = cityTypeShares(code);
     const enterprisePct = { ...ENTERPRISE_INDUSTRY_PCT, C: ENTERPRISE_MANUFACTURING_PCT[code] ?? ENTERPRISE_INDUSTRY_PCT.C };
     cities.push({
@@ -189,6 +234,26 @@ export function buildModel(reference: Reference, options: ModelOptions): Model {
     if (!reference.outcomeCodes.has(code)) throw new Error(`outcome_codes.csv lacks the outcome code ${code}`);
   }
 
+  const surges: Surge[] = [];
+  const drawYears: DrawYear[] = [];
+  if (v2) {
+    const pickRng = new Rng(keyA ^ 0x1f83d9ab, keyB ^ 0x5be0cd19);
+    const asOfYear = new Date(asOfDay * 86_400_000).getUTCFullYear();
+    const surgeFrom = Date.UTC(asOfYear - 1, 6, 1) / 86_400_000;
+    while (surges.length < V2_SURGE.segments) {
+      const industry = V2_SURGE.industries[pickRng.int(V2_SURGE.industries.length)];
+      const cityIndex = pickRng.int(V2_SURGE.cities); // CITY_SHARE_PCT lists the largest cities first
+      if (!surges.some((x) => x.industry === industry && x.cityIndex === cityIndex)) surges.push({ industry, cityIndex, effect: V2_SURGE.effect, fromDay: surgeFrom });
+    }
+    const consumer = 'CFGHOR';
+    for (let year = new Date(windowStartDay * 86_400_000).getUTCFullYear(); year <= asOfYear; year++) {
+      const drawDay = Date.UTC(year, V2_DRAW_DAY.month - 1, V2_DRAW_DAY.day) / 86_400_000;
+      if (drawDay < windowStartDay || drawDay > asOfDay) continue;
+      const campaigns = Array.from({ length: V2_CAMPAIGNS.perYear }, () => ({ industry: consumer[pickRng.int(consumer.length)], cityIndex: pickRng.int(cities.length) }));
+      drawYears.push({ year, drawDay, campaigns });
+    }
+  }
+
   return {
     options,
     keyA,
@@ -212,5 +277,8 @@ export function buildModel(reference: Reference, options: ModelOptions): Model {
     items,
     fittingItems,
     outbreaks: options.outbreaks,
+    surges,
+    drawYears,
+    classifyingCities: new Set(cities.map((c) => c.code).filter((c) => !V2_UNCLASSIFIED_CITIES.includes(c))),
   };
 }

@@ -142,6 +142,17 @@ export const COMPLAINT_TOPICS: Record<string, readonly string[]> = {
   DEFAULT: ['合同纠纷', '拖欠工资', '服务质量纠纷', '无照经营'],
 };
 
+/**
+ * Topics that name a violation (safety, quality, fraud, pricing, licensing) rather than a dispute or a nuisance: the
+ * v2 generator gives genuine complaints mostly these, noise mostly the others.
+ */
+export const VIOLATION_TOPICS: ReadonlySet<string> = new Set([
+  '商品质量问题', '价格欺诈', '虚假宣传', '缺斤短两', '销售过期食品', '无照经营', '销售假冒伪劣商品', '食品安全问题', '餐饮卫生问题',
+  '未明码标价', '疑似食物中毒', '无证经营', '乱收费', '维修质量问题', '消防安全隐患', '房屋质量问题', '虚假房源', '中介乱收费',
+  '工程质量问题', '产品质量问题', '环境污染', '安全生产隐患', '无证办学', '非法行医', '个人信息泄露', '虚假广告', '农资质量问题',
+  '农产品质量安全',
+]);
+
 export const CONSULTATION_TOPICS: readonly string[] = ['营业执照办理咨询', '年度报告公示咨询', '消费维权咨询', '经营许可咨询', '注销登记咨询'];
 
 /** Reasons for listing in the abnormal-operation directory (经营异常名录). */

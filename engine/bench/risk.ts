@@ -9,7 +9,8 @@
 // with the same version when nothing changed, after a day of imports (--day N complaints, N/5 results, N/5 complaints
 // corrected, written with the same ledger entries an import makes) and on the next day (rolled back: the file stays at
 // the model's date); the alerts before and after that day.
-// Targets (2 cores): features + score + tiers <= 10 s at 18 M entities; alerts <= 3 s.
+// Targets (2 cores), at 18 M entities: a new model version end to end (fit, stored facts, score, tiers) <= 30 s; the
+// steady-state rescore <= 10 s; alerts <= 3 s.
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -134,7 +135,12 @@ export async function run(args: string[]): Promise<void> {
 
     // the model: the stored latest version when there is one (a fit is not part of the scoring budget)
     const stored = args.includes('--refit') ? null : await loadModel(db);
-    const model: FittedModel = stored ?? (await timed(stages, 'fit (training set, WoE, IRLS)', () => fitModel(db, { asOf }), (m) => m.training.rows));
+    const model: FittedModel =
+      stored ??
+      (await timed(stages, 'fit (training set, WoE, inspectors, IRLS)', () => fitModel(db, { asOf }), (m) => m.training.rows, (m) => {
+        const t = m.training.timingsMs!;
+        return `training set ${t.trainingSet} ms, bins and WoE ${t.bins} ms, inspector effects ${t.inspectors} ms, regressions ${t.fit} ms; ${m.training.combinations} combinations`;
+      }));
 
     if (args.includes('--direct-features')) {
       const conn = await db.connection();
@@ -196,8 +202,15 @@ export async function run(args: string[]): Promise<void> {
     for (const s of stages) if (s.note) console.log(`  ${s.stage}: ${s.note}`);
     const t = summary.timingsMs;
     const run = stages.find((s) => s.stage.startsWith('score run'))!;
+    const fit = stages.find((s) => s.stage.startsWith('fit'));
+    if (fit) {
+      console.log(
+        `\na new model version end to end: fit ${(fit.elapsedMs / 1000).toFixed(1)} s + score run (stored facts, score, tiers, write) ${(run.elapsedMs / 1000).toFixed(1)} s` +
+          ` = ${((fit.elapsedMs + run.elapsedMs) / 1000).toFixed(1)} s (target <= 30 s at 18 M entities)`,
+      );
+    }
     console.log(
-      `\nscore run with a new version: features ${(t.features / 1000).toFixed(1)} s + score, every entity's bin code written ${(t.score / 1000).toFixed(1)} s + tiers ${(t.tiers / 1000).toFixed(1)} s` +
+      `score run with a new version: features ${(t.features / 1000).toFixed(1)} s + score, every entity's bin code written ${(t.score / 1000).toFixed(1)} s + tiers ${(t.tiers / 1000).toFixed(1)} s` +
         ` + score and tier per code, model and state ${(t.write / 1000).toFixed(1)} s = ${((t.features + t.score + t.tiers + t.write) / 1000).toFixed(1)} s;` +
         ` ${(run.elapsedMs / 1000).toFixed(1)} s with the commit, after which every reader of risk_scores sees it (target <= 10 s at 18 M entities; load ${run.load.toFixed(1)})`,
     );

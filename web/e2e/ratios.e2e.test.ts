@@ -53,6 +53,14 @@ describe.skipIf(!CHROMIUM)('/ratios 抽查比例', () => {
     const backtest = await fx.api.get<{ source: string; liftCurve: unknown[] }>(`/api/models/${model.version}/backtest`);
     expect(backtest.source).toBe('curve');
     expect(backtest.liftCurve.length).toBeGreaterThan(10);
+    // Beside the model, the logistic regression on its features and the best single feature; calibration and segments.
+    const figures = await fx.api.get<{ auc: number; baselines: { logistic: { auc: number } }; tiers: unknown[]; segments: unknown[] }>(`/api/models/${model.version}/backtest`);
+    const aucs = await page.locator('[data-testid=backtest-baselines] tbody td[data-key=auc]').allTextContents();
+    expect(aucs).toHaveLength(3);
+    expect(number(aucs[0])).toBeCloseTo(figures.auc, 3);
+    expect(number(aucs[1])).toBeCloseTo(figures.baselines.logistic.auc, 3);
+    expect(await page.locator('[data-testid=backtest-tiers] tbody tr').count()).toBe(figures.tiers.length);
+    expect(await page.locator('[data-testid=backtest-segments] tbody tr').count()).toBe(figures.segments.length);
     await screenshot(page, 'ratios');
 
     // Moving the C slider changes C's k, and the page again shows what the API computes for the new ratios.
@@ -72,6 +80,14 @@ describe.skipIf(!CHROMIUM)('/ratios 抽查比例', () => {
     await page.fill('[data-testid=ratio-input-D]', '5000');
     await expectPreviewEquals(page, fx.api, typed);
 
+    // A ratio below the policy's floor (1%: every entity keeps a known chance of being drawn) is refused on the page.
+    expect(await page.locator('[data-testid=tier-floor]').textContent()).toContain('1%');
+    await page.fill('[data-testid=ratio-input-A]', '50');
+    await expect.poll(() => page.locator('.sliders [role=alert]').textContent()).toContain('1%');
+    expect(await page.locator('[data-testid=save-policy]').isDisabled()).toBe(true);
+    await page.fill('[data-testid=ratio-input-A]', String(typed.A));
+    await expectPreviewEquals(page, fx.api, typed);
+
     // Save with a reason: a new version appears at the top of the history, authored by the analyst.
     const reason = `浏览器测试：C 级提高到 ${moved.C / 100}%，D 级 50%`;
     await page.fill('[data-testid=save-reason]', reason);
@@ -83,6 +99,14 @@ describe.skipIf(!CHROMIUM)('/ratios 抽查比例', () => {
     expect(versions[0]).toMatchObject({ version: policy.version + 1, author: 'analyst', tierRatiosBp: typed });
     expect(await page.locator('[data-testid=policy-history] tbody tr').count()).toBe(versions.length);
     expect(await page.locator('[data-testid=save-policy]').isDisabled()).toBe(true);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('fits a 390 px phone: the sliders stack, the wide tables scroll inside their cards, the page does not', async () => {
+    const { page, consoleErrors } = await openPage(fx.browser, fx.app, '/ratios', { as: 'analyst', viewport: { width: 390, height: 844 } });
+    await page.waitForSelector('[data-testid=backtest-segments]');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(page, 'ratios-390');
     expect(consoleErrors).toEqual([]);
   });
 

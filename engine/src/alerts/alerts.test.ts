@@ -16,11 +16,14 @@ async function entities(q: Queryable, prefix: string, region: string, industry: 
   );
 }
 
-/** `perWeek` complaints about entity PREFIX0 in each of the weeks [fromWeek, toWeek) before AS_OF, at noon Shanghai. */
+/**
+ * `perWeek` complaints in each of the weeks [fromWeek, toWeek) before AS_OF, at noon Shanghai, one about each of the
+ * entities PREFIX0 .. PREFIX(perWeek-1) (alerts count an entity once a week).
+ */
 async function weekly(q: Queryable, prefix: string, region: string, fromWeek: number, toWeek: number, perWeek: number, category = 'complaint'): Promise<void> {
   await q.exec(
     sql`INSERT INTO complaints (complaint_id, object_id, received_at, region_code, category, topic)
-     SELECT ${prefix} || '-' || ${category} || '-' || w || '-' || k, ${prefix} || '0',
+     SELECT ${prefix} || '-' || ${category} || '-' || w || '-' || k, ${prefix} || k,
             (CAST(CAST(${AS_OF} AS DATE) - CAST(7 * w + k % 7 AS INTEGER) AS TIMESTAMP) + INTERVAL 12 HOUR) AT TIME ZONE 'Asia/Shanghai',
             ${region}, ${category}, 'test'
      FROM range(${fromWeek}, ${toWeek}) a(w), range(${perWeek}) b(k)`,
@@ -41,20 +44,20 @@ async function complaint(q: Queryable, id: string, objectId: string | null, regi
  *   441900 东莞市 H (no districts): 1 a week (obs 8, base 52): a city cell only.
  */
 async function handBuilt(q: Queryable): Promise<void> {
-  await entities(q, 'NS-H-', '440305', 'H', 1);
-  await entities(q, 'LH-H-', '440303', 'H', 1);
-  await entities(q, 'DG-H-', '441900', 'H', 1);
+  await entities(q, 'NS-H-', '440305', 'H', 10);
+  await entities(q, 'LH-H-', '440303', 'H', 2);
+  await entities(q, 'DG-H-', '441900', 'H', 2);
   await weekly(q, 'NS-H-', '440305', 8, 60, 2);
   await weekly(q, 'NS-H-', '440305', 0, 8, 6);
-  await complaint(q, 'edge-1', 'NS-H-0', '440305', '2026-09-05 23:59:59+08:00');
-  await complaint(q, 'edge-2', 'NS-H-0', '440305', '2026-09-06 00:00:00+08:00');
-  await complaint(q, 'edge-3', 'NS-H-0', '440305', '2026-09-05 16:30:00+00:00');
-  await complaint(q, 'edge-4', 'NS-H-0', '440305', '2025-09-06 23:00:00+08:00');
+  await complaint(q, 'edge-1', 'NS-H-6', '440305', '2026-09-05 23:59:59+08:00');
+  await complaint(q, 'edge-2', 'NS-H-7', '440305', '2026-09-06 00:00:00+08:00');
+  await complaint(q, 'edge-3', 'NS-H-8', '440305', '2026-09-05 16:30:00+00:00');
+  await complaint(q, 'edge-4', 'NS-H-9', '440305', '2025-09-06 23:00:00+08:00');
   await weekly(q, 'LH-H-', '440303', 0, 60, 2);
   await weekly(q, 'LH-H-', '440303', 0, 1, 50, 'consultation');
   for (let i = 0; i < 50; i++) await complaint(q, `anon-${i}`, null, '440303', '2026-10-20 10:00:00+08:00');
   await weekly(q, 'DG-H-', '441900', 0, 60, 1);
-  await complaint(q, 'last', 'DG-H-0', '441900', '2026-10-31 23:30:00+08:00'); // the reference date; week 0 of Dongguan: 2 that week
+  await complaint(q, 'last', 'DG-H-1', '441900', '2026-10-31 23:30:00+08:00'); // the reference date; week 0 of Dongguan: 2 that week
 }
 
 describe('computeAlerts on hand-built complaints', () => {
@@ -130,6 +133,17 @@ describe('computeAlerts on hand-built complaints', () => {
     expect((await computeAlerts(shared, { trend: 'none', q: 1e-12 })).alerts).toEqual([]);
   });
 
+  it("counts an entity once a week, so that one entity's burst of tickets raises no alert", async () => {
+    const t = await fixtureDb();
+    cleanup = t.cleanup;
+    await handBuilt(t.db);
+    // 40 more tickets about 罗湖's LH-H-0 in the last week: a competitor's campaign, not a regional rise
+    for (let i = 0; i < 40; i++) await complaint(t.db, `burst-${i}`, 'LH-H-0', '440303', '2026-10-28 10:00:00+08:00');
+    const r = await computeAlerts(t.db, { trend: 'none', includeTested: true });
+    expect(r.tested!.find((c) => c.regionCode === '440303')).toMatchObject({ observed: 16, baselineCount: 104 });
+    expect(r.alerts.some((a) => a.regionCode === '440303')).toBe(false);
+  });
+
   it('rejects settings that make no sense, naming them', async () => {
     await expect(computeAlerts(shared, { q: 2 })).rejects.toThrow(/q: 2 — a false discovery rate between 0 and 1/);
     await expect(computeAlerts(shared, { windowWeeks: 0 })).rejects.toThrow(/windowWeeks: 0/);
@@ -145,7 +159,7 @@ describe('computeAlerts on hand-built complaints', () => {
     cleanup = t.cleanup;
     await handBuilt(t.db);
     // 天河区 H grows from 10 to 15 a week: the rest of industry H then has enough baseline (>= 200) to set the trend.
-    await entities(t.db, 'TH-H-', '440106', 'H', 1);
+    await entities(t.db, 'TH-H-', '440106', 'H', 15);
     await weekly(t.db, 'TH-H-', '440106', 8, 60, 10);
     await weekly(t.db, 'TH-H-', '440106', 0, 8, 15);
     const r = await computeAlerts(t.db, { includeTested: true });

@@ -118,7 +118,7 @@ export interface RegionalAlert {
   industryCode: string;
   industryName: Name;
   window: Span;
-  /** Complaints (or visits with findings) in the window. */
+  /** Entities complained about, counted once a week (or visits with findings), in the window. */
   observed: number;
   /** What the baseline predicts for the window. */
   expected: number;
@@ -548,9 +548,9 @@ function addRow(t: PeriodTotals, row: CellTotalsRow): void {
 }
 
 export const METHOD =
-  '投诉：各单元（地市/区县 × 行业）近期窗口与自身基线比较，精确条件检验（两泊松率比较，期望值按全省其余地区同行业趋势调整）；' +
+  '投诉：各单元（地市/区县 × 行业）每周被投诉的主体数（同一主体一周内多次投诉只计一次，集中投诉不视为区域上升），近期窗口与自身基线比较，精确条件检验（两泊松率比较，期望值按全省其余地区同行业趋势调整）；' +
   '发现率：优势比精确条件检验（Fisher 非中心超几何分布，按同行业趋势调整）；各类分别做 Benjamini-Hochberg 多重检验校正。 / ' +
-  'Complaints: each cell (city or district x industry) in the recent window against its own baseline, exact conditional ' +
+  'Complaints: entities complained about per week (an entity counts once a week, so one entity\'s burst of tickets is not a regional rise) in each cell (city or district x industry), the recent window against its own baseline, exact conditional ' +
   "test of two Poisson rates (expected scaled by the same industry's trend in the rest of the province); finding rates: exact conditional test of the odds ratio (Fisher's noncentral hypergeometric, same trend adjustment); " +
   'Benjamini-Hochberg over the cells tested, per kind.';
 

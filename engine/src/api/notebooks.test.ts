@@ -17,16 +17,20 @@ describe('notebooks over HTTP', () => {
     expect(response.statusCode).toBe(200);
     expect(response.json().notebooks).toEqual([
       expect.objectContaining({ name: 'alert-review', file: 'notebooks/alert-review.md', title: '区域预警复核 Alert review', charts: 4 }),
-      expect.objectContaining({ name: 'model-backtest', title: '风险模型回测 Model backtest', charts: 4 }),
+      expect.objectContaining({ name: 'model-backtest', title: '风险模型回测 Model backtest', charts: 6 }),
       expect.objectContaining({ name: 'ratio-tuning', title: '抽查比例调校 Ratio tuning', charts: 4 }),
     ]);
   });
 
-  it.each(['alert-review', 'model-backtest', 'ratio-tuning'])('runs %s read-only with every cell, chart specs and no error', async (name) => {
+  it.each([
+    ['alert-review', 4],
+    ['model-backtest', 6],
+    ['ratio-tuning', 4],
+  ])('runs %s read-only with every cell, chart specs and no error', async (name, charts) => {
     const response = await get('leader', `/api/notebooks/${name}`);
     expect(response.statusCode).toBe(200);
     const run = response.json();
-    expect(run).toMatchObject({ name, file: `notebooks/${name}.md`, rowLimit: 10_000, counts: { errors: 0, charts: 4 } });
+    expect(run).toMatchObject({ name, file: `notebooks/${name}.md`, rowLimit: 10_000, counts: { errors: 0, charts } });
     const errors = run.cells.filter((c: { error?: unknown }) => c.error).map((c: { error: { message: string } }) => c.error.message);
     expect(errors).toEqual([]);
     const chart = run.cells.find((c: { kind: string }) => c.kind === 'chart');

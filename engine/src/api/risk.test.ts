@@ -121,6 +121,17 @@ describe('models, scores and alerts on a generated province (20,000 entities, an
     expect(at10 / 0.1).toBeCloseTo(body.model.metrics.liftAt['0.1'], 9);
     expect(backtest.tiers.map((x: { tier: string }) => x.tier)).toEqual(['A', 'B', 'C', 'D']);
     expect(backtest.testYear).toBe(body.model.metrics.testYear);
+    // beside the model, on the same test year: the logistic regression and the best single feature, calibration per
+    // tier with its interval, and the segment checks
+    const stored = (await t.db.one<{ b: string }>(sql`SELECT (metrics -> 'backtest')::VARCHAR AS b FROM risk_models WHERE version = 1`))!.b;
+    const kept = JSON.parse(stored);
+    expect(backtest.liftAt).toEqual(kept.liftAt);
+    expect(backtest.baselines.logistic.auc).toBe(kept.baselines.logistic.auc);
+    expect(backtest.baselines.bestFeature).toMatchObject({ column: kept.baselines.bestFeature.column, auc: kept.baselines.bestFeature.auc });
+    expect(backtest.tiers[3]).toMatchObject({ predicted: kept.tiers.D.predicted, observedLow: kept.tiers.D.observed.low, observedHigh: kept.tiers.D.observed.high });
+    expect(backtest.segments.map((g: { family: string; segment: string }) => `${g.family}:${g.segment}`)).toEqual(kept.segments.map((g: { family: string; segment: string }) => `${g.family}:${g.segment}`));
+    expect(backtest.segments[0]).toMatchObject({ tested: kept.segments[0].observed.n, showsBias: expect.any(Boolean) });
+    expect(backtest.segmentBiasLimit).toBe(0.05);
     expect((await call('operatorSAMR', 'GET', '/api/models')).json().models[0].fittedBy).toBe('t-analyst');
   });
 

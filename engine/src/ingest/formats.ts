@@ -78,6 +78,12 @@ export const COMPLAINT_CATEGORIES: EnumValues = {
   report: ['举报'],
   consultation: ['咨询'],
 };
+/** How an inspected object was selected: a random draw, a targeted (special or campaign) inspection, a complaint check. */
+export const SELECTIONS: EnumValues = {
+  random: ['随机抽取', '双随机'],
+  targeted: ['定向检查', '专项检查'],
+  complaint: ['投诉举报核查', '投诉核查'],
+};
 export const ITEM_KINDS: EnumValues = { general: ['一般', '一般事项'], key: ['重点', '重点事项'] };
 export const ITEM_METHODS: EnumValues = {
   onsite: ['实地核查', '现场检查', 'on-site'],
@@ -211,6 +217,22 @@ export const FORMATS: Record<Kind, KindDef> = {
       { name: 'findings', zh: ['问题描述'], required: false, spec: TEXT },
       { name: 'inspector_ids', zh: ['检查人员'], required: false, spec: { type: 'list', item: ID, sorted: false } },
       { name: 'task_ref', zh: ['任务编号'], required: false, spec: ID },
+      { name: 'selection', zh: ['抽取方式'], required: false, note: 'how the object was selected', spec: enumOf(SELECTIONS) },
+      { name: 'stratum', zh: ['抽取分层'], required: false, note: 'random draws: the stratum the object was drawn in', spec: ID },
+      {
+        name: 'stratum_eligible',
+        zh: ['分层对象数'],
+        required: false,
+        note: 'random draws: eligible objects in the stratum',
+        spec: { type: 'integer', min: 1, max: 1_000_000_000 },
+      },
+      {
+        name: 'stratum_quota',
+        zh: ['分层抽取数'],
+        required: false,
+        note: 'random draws: objects drawn in the stratum (quota / eligible is the selection probability)',
+        spec: { type: 'integer', min: 1, max: 1_000_000_000 },
+      },
     ],
   },
   items: {

@@ -323,6 +323,61 @@ describe('importFile', () => {
     ]);
   });
 
+  it('rejects records dated in the future and random draws without their counts, naming the line', async () => {
+    await run('entities', fixture('entities.csv'));
+    const header = readFileSync(fixture('results.csv'), 'utf8').split('\n')[0];
+    const results = write(
+      'future.csv',
+      `${header},selection,stratum,stratum_eligible,stratum_quota
+R1,91440106MA59X3K26T,2031-06-12,SAMR,SAMR-005,FIXED,x,,,random,B,400,10
+R2,91440106MA59X3K26T,2024-06-12,SAMR,SAMR-005,FIXED,x,,,random,B,,
+R3,91440106MA59X3K26T,2024-06-13,SAMR,SAMR-005,FIXED,x,,,random,B,10,400
+R4,91440106MA59X3K26T,2024-06-14,SAMR,SAMR-005,FIXED,x,,,complaint,B,400,10
+R5,91440106MA59X3K26T,2024-06-15,SAMR,SAMR-005,FIXED,x,,,random,B,400,10
+`,
+    );
+    const report = await importFile(db, { kind: 'results', file: results, today: '2026-12-07' });
+    expect(report.written).toBe(false);
+    expect(report.rejected.map((p) => `${p.line} ${p.field}`)).toEqual(['2 inspected_on', '3 selection', '4 selection', '5 selection']);
+    expect(report.rejected[0].reason).toMatch(/^dated after today \(2026-12-07\)/);
+    const complaints = write('future-complaints.csv', 'complaint_id,received_at,uscc,region_code,category,topic,substantiated\nC1,2031-01-01 10:00:00,,440106,complaint,质量,\n');
+    expect((await importFile(db, { kind: 'complaints', file: complaints, today: '2026-12-07' })).rejected.map((p) => `${p.line} ${p.field}`)).toEqual(['2 received_at']);
+  });
+
+  it('warns of results before the entity or the item, of unknown inspectors and of another department, and of removals with no listing', async () => {
+    await run('entities', fixture('entities.csv'));
+    await run('inspectors', fixture('inspectors.csv'));
+    const header = readFileSync(fixture('results.csv'), 'utf8').split('\n')[0];
+    const results = write(
+      'odd.csv',
+      `${header}
+R1,91440106MA59X3K26T,2015-06-12,SAMR,SAMR-005,FIXED,x,GZ-SAMR-0001,
+R2,92440305L092045717,2024-06-20,SAMR,SAMR-003,NO_PROBLEM,,GZ-SAMR-0002;GZ-NOBODY-9,
+R3,92440305L092045717,2024-06-21,TAX,SAMR-003,NO_PROBLEM,,GZ-SAMR-0002,
+`,
+    );
+    const report = await importFile(db, { kind: 'results', file: results, today: '2026-12-07' });
+    expect(report.written).toBe(true);
+    expect(report.warnings.map((p) => `${p.line} ${p.field} ${p.value}`)).toEqual([
+      '2 inspected_on 2015-06-12 < 2016-03-18', // before the entity was established
+      '2 inspected_on 2015-06-12 < 2023-01-01', // before the item was in force
+      '3 inspector_ids GZ-NOBODY-9',
+      '4 department_code TAX ≠ SAMR',
+    ]);
+    expect(report.warningsTotal).toBe(4);
+    const credit = write(
+      'removal.csv',
+      `record_id,uscc,record_type,record_date,credit_class,amount_yuan,authority,description
+A1,92440305L092045717,abnormal_removal,2024-02-10,,,SAMR,
+A2,91440106MA59X3K26T,abnormal_listing,2023-08-01,,,SAMR,
+A3,91440106MA59X3K26T,abnormal_removal,2024-02-10,,,SAMR,
+`,
+    );
+    const creditReport = await importFile(db, { kind: 'credit', file: credit, today: '2026-12-07' });
+    expect(creditReport.written).toBe(true);
+    expect(creditReport.warnings.map((p) => `${p.line} ${p.field}`)).toEqual(['2 record_type']);
+  });
+
   it('caps the rejected list and counts every problem', async () => {
     const rows = Array.from({ length: 1500 }, (_, i) => `X${i},名称,enterprise,,440106,H,2020-01-01,active,SAMR`);
     const report = await run('entities', write('many.csv', `${ENTITIES_CSV.split('\n')[0]}\n${rows.join('\n')}\n`));

@@ -11,12 +11,14 @@ import { FORMATS, KINDS, bestKindFor, fieldLabel, isKind, matchHeader, refTables
 import { openSource, type Encoding, type RowSource } from './source.ts';
 import { rowValidator, type RefMaps, type RowProblem, type RowValidator } from './validate.ts';
 import { MAX_LISTED_ROWS, recordSourceWrite } from '../kernel/derived.ts';
+import { shanghaiDate } from '../kernel/time.ts';
+import { CREATE_WARNINGS_SQL, WARNINGS, recordChecks } from './record-checks.ts';
 import { REJECTED_LIST_CAP, type ImportReport } from './schemas.ts';
 import {
   COUNT_CHANGES_SQL,
   CREATE_PROBLEMS_SQL,
   DROP_SQL,
-  PROBLEM_COUNT_SQL,
+  problemCount,
   problemList,
   PROBLEMS,
   STAGING,
@@ -47,6 +49,8 @@ export interface ImportOptions {
   onProgress?: (rowsRead: number, phase: 'read' | 'write') => void;
   /** Who imports, for the audit log. */
   actor?: string;
+  /** The import's day (YYYY-MM-DD) for the checks against the calendar; default today in Asia/Shanghai. */
+  today?: string;
 }
 
 export type { ImportReport };
@@ -130,13 +134,14 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
     });
     await conn.exec(createStagingSql(def));
     await conn.exec(CREATE_PROBLEMS_SQL);
+    await conn.exec(CREATE_WARNINGS_SQL);
     const rows = await stageRows(conn, def, source, validate, options.onProgress);
     const sha256 = await source.sha256();
     const readDone = Date.now();
     let checkDone = readDone;
     if (rows === 0) throw new ImportFileError(file, 'the file has a header but no data rows', '文件只有表头，没有数据行');
     options.onProgress?.(rows, 'write');
-    const report = (counts: { accepted: number; updated: number; unchanged: number }, written: boolean, problems: ProblemSummary): ImportReport => ({
+    const report = (counts: { accepted: number; updated: number; unchanged: number }, written: boolean, problems: ProblemSummary, warnings: ProblemSummary): ImportReport => ({
       kind,
       file,
       format: source.format,
@@ -147,6 +152,8 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
       rejected: problems.list,
       rejectedTotal: problems.total,
       rejectedRows: problems.lines,
+      warnings: warnings.list,
+      warningsTotal: warnings.total,
       written,
       ignoredColumns: match.ignored,
       elapsedMs: Date.now() - started,
@@ -156,12 +163,15 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
     await conn.exec(sql`BEGIN TRANSACTION`);
     try {
       // The checks run inside the write's transaction, so the entities they look up cannot change under it.
-      for (const check of [duplicatesSql(def), unknownEntitySql(def), enteredResultsSql(def)]) if (check) await conn.exec(check);
-      const problems = await summariseProblems(conn);
+      const records = recordChecks(def, options.today ?? shanghaiDate());
+      for (const check of [duplicatesSql(def), unknownEntitySql(def), enteredResultsSql(def), ...records.reject]) if (check) await conn.exec(check);
+      for (const check of records.warn) await conn.exec(check);
+      const problems = await summariseProblems(conn, PROBLEMS);
+      const warnings = await summariseProblems(conn, WARNINGS);
       checkDone = Date.now();
       if (problems.total > 0 && !options.skipInvalid) {
         await conn.exec(sql`ROLLBACK`);
-        return report({ accepted: 0, updated: 0, unchanged: 0 }, false, problems);
+        return report({ accepted: 0, updated: 0, unchanged: 0 }, false, problems, warnings);
       }
       await conn.exec(readySql(def));
       const counts = (await conn.one<{ accepted: number; updated: number; unchanged: number }>(COUNT_CHANGES_SQL))!;
@@ -179,7 +189,7 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
         payload: { kind, file: basename(file), sha256, counts: { rows, ...counts, rejected: problems.lines } },
       });
       await conn.exec(sql`COMMIT`);
-      return report(counts, true, problems);
+      return report(counts, true, problems, warnings);
     } catch (err) {
       await conn.exec(sql`ROLLBACK`).catch(() => undefined);
       throw err;
@@ -188,6 +198,7 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
     await source.close();
     if (conn) {
       await conn.exec(DROP_SQL).catch(() => undefined);
+      await conn.exec(sql`DROP TABLE IF EXISTS ${WARNINGS}`).catch(() => undefined);
       conn.close();
     }
   }
@@ -199,9 +210,9 @@ interface ProblemSummary {
   lines: number;
 }
 
-async function summariseProblems(q: Queryable): Promise<ProblemSummary> {
-  const count = (await q.one<{ total: number; lines: number }>(PROBLEM_COUNT_SQL))!;
-  const rows = await q.query<{ line: number; field: string; value: string | null; reason: string; reason_zh: string }>(problemList(REJECTED_LIST_CAP));
+async function summariseProblems(q: Queryable, table: Sql): Promise<ProblemSummary> {
+  const count = (await q.one<{ total: number; lines: number }>(problemCount(table)))!;
+  const rows = await q.query<{ line: number; field: string; value: string | null; reason: string; reason_zh: string }>(problemList(table, REJECTED_LIST_CAP));
   return {
     total: count.total,
     lines: count.lines,

@@ -36,6 +36,11 @@ export const ImportReport = Type.Object(
     rejectedTotal: Type.Integer(),
     /** Rows with at least one problem. */
     rejectedRows: Type.Integer(),
+    /** Findings that do not stop the import (e.g. a result dated before its entity was founded), in line order, at most REJECTED_LIST_CAP. */
+    warnings: Type.Array(RowProblem, {
+      description: `不阻止导入的提示（如检查日期早于成立日期），按行排序，最多 ${REJECTED_LIST_CAP} 条 findings that do not stop the import, e.g. a result dated before its entity was founded; in line order, at most ${REJECTED_LIST_CAP}`,
+    }),
+    warningsTotal: Type.Integer(),
     /** False when rejected rows stopped the import (nothing was written). */
     written: Type.Boolean({ description: 'false：有被拒绝的行，数据未改动 false: rows were rejected and nothing was written' }),
     /** Header cells that name no column of this kind. */

@@ -210,9 +210,9 @@ SELECT t.${entity} AS object_id FROM ${sql.id(def.table)} t JOIN ${READY} r ON $
 WHERE r.change = 'changed'`;
 }
 
-/** The first `limit` problems, by line and field: one row each. */
-export const problemList = (limit: number) => sql`SELECT line_no AS line, field, value, reason, reason_zh
-FROM ${PROBLEMS} ORDER BY line_no, field_pos LIMIT ${limit}`;
+/** The first `limit` problems (or warnings: `table`), by line and field: one row each. */
+export const problemList = (table: Sql, limit: number) => sql`SELECT line_no AS line, field, value, reason, reason_zh
+FROM ${table} ORDER BY line_no, field_pos LIMIT ${limit}`;
 
-// How many problems, on how many lines: one row.
-export const PROBLEM_COUNT_SQL = sql`SELECT count(*) AS total, count(DISTINCT line_no) AS lines FROM ${PROBLEMS}`;
+/** How many problems (or warnings), on how many lines: one row. */
+export const problemCount = (table: Sql) => sql`SELECT count(*) AS total, count(DISTINCT line_no) AS lines FROM ${table}`;

@@ -82,4 +82,17 @@ describe('policy versions', () => {
     expect((await listPolicies(t.db)).map((p) => p.version)).toEqual([1]);
     expect((await t.db.one<{ n: number }>(sql`SELECT count(*)::INTEGER AS n FROM audit_log`))!.n).toBe(1);
   });
+
+  it('keeps every tier at or above the floor ratio (default 1%), so every entity has a known, non-zero chance of being drawn', async () => {
+    const t = await fixtureDb();
+    cleanup = t.cleanup;
+    expect((await currentPolicy(t.db)).tierFloorBp).toBe(100);
+    await expect(savePolicy(t.db, { tierRatiosBp: { A: 50 } }, { author: 'a', reason: 'r' })).rejects.toThrow(/tierRatiosBp.A: 50 — below the floor of 100 bp \(1%\)/);
+    await expect(savePolicy(t.db, { tierRatiosBp: { A: 0 } }, { author: 'a', reason: 'r' })).rejects.toThrow(/below the floor/);
+    await expect(savePolicy(t.db, { tierFloorBp: 0 }, { author: 'a', reason: 'r' })).rejects.toThrow(/tierFloorBp: 0 — the floor is an integer number of basis points from 1/);
+    await expect(savePolicy(t.db, { tierFloorBp: 400 }, { author: 'a', reason: 'r' })).rejects.toThrow(/tierRatiosBp.A: 300 — below the floor of 400 bp/);
+    const lower = await savePolicy(t.db, { tierFloorBp: 50, tierRatiosBp: { A: 50 } }, { author: 'a', reason: '试点：A 级降至 0.5%' });
+    expect(lower.changes).toEqual({ 'tierRatiosBp.A': [300, 50], tierFloorBp: [100, 50] });
+    expect((await currentPolicy(t.db)).tierFloorBp).toBe(50);
+  });
 });

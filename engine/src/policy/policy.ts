@@ -30,6 +30,7 @@ export const DEFAULT_POLICY: SamplingPolicy = Object.freeze({
   capAlertMargin: 1,
   inspectorDaysPerObject: 1.0,
   capacityDaysPerInspector: 24,
+  tierFloorBp: 100,
 });
 
 /** Yearly shares seen in practice (SPEC), in basis points: outside them a ratio is allowed but warned about. */
@@ -84,14 +85,25 @@ export function pickSettings(p: PolicySettings): PolicySettings {
     capAlertMargin: p.capAlertMargin,
     inspectorDaysPerObject: p.inspectorDaysPerObject,
     capacityDaysPerInspector: p.capacityDaysPerInspector,
+    tierFloorBp: p.tierFloorBp,
   };
 }
 
 /** Hard rules: a policy breaking them cannot be saved or previewed. */
 export function validateSettings(s: PolicySettings): void {
+  if (!Number.isInteger(s.tierFloorBp) || s.tierFloorBp < 1 || s.tierFloorBp > RATIO_BP_MAX) {
+    throw new PolicyInputError('tierFloorBp', s.tierFloorBp, `the floor is an integer number of basis points from 1 to ${RATIO_BP_MAX}: every entity keeps a non-zero chance of being drawn`);
+  }
   for (const tier of TIERS) {
     const bp = s.tierRatiosBp[tier];
     if (!isRatioBp(bp)) throw new PolicyInputError(`tierRatiosBp.${tier}`, bp, `a ratio is an integer number of basis points from 0 to ${RATIO_BP_MAX}`);
+    if (bp < s.tierFloorBp) {
+      throw new PolicyInputError(
+        `tierRatiosBp.${tier}`,
+        bp,
+        `below the floor of ${s.tierFloorBp} bp (${pct(s.tierFloorBp)}): every tier keeps a known, non-zero chance of being drawn, so that the risk model can learn about it / 低于下限 ${pct(s.tierFloorBp)}`,
+      );
+    }
   }
   const intAtLeast = (field: keyof PolicySettings, min: number) => {
     const v = s[field] as number;
@@ -106,6 +118,7 @@ export function validateSettings(s: PolicySettings): void {
     if (!Number.isFinite(v) || v <= 0) throw new PolicyInputError(field, v, 'must be a positive number');
   }
   if (s.frequencyPerYear > 12) throw new PolicyInputError('frequencyPerYear', s.frequencyPerYear, 'at most 12 draw rounds a year');
+  if (s.capAlertMargin >= s.yearlyCap) throw new PolicyInputError('capAlertMargin', s.capAlertMargin, `must be below the yearly cap (${s.yearlyCap}): a margin of the whole cap would warn about every entity`);
 }
 
 const pct = (bp: number) => `${(bp / 100).toFixed(bp % 100 === 0 ? 0 : 2)}%`;
@@ -142,11 +155,12 @@ interface PolicyRow {
   cap_alert_margin: number;
   inspector_days_per_object: number;
   capacity_days_per_inspector: number;
+  tier_floor_bp: number | null;
 }
 
 // One row per saved policy version, oldest first.
 const SELECT_POLICIES = sql`SELECT version, created_at, author, reason, tier_ratios_bp::VARCHAR AS tier_ratios_bp, frequency_per_year,
-  burden_window_days, yearly_cap, cap_alert_margin, inspector_days_per_object, capacity_days_per_inspector
+  burden_window_days, yearly_cap, cap_alert_margin, inspector_days_per_object, capacity_days_per_inspector, tier_floor_bp
   FROM sampling_policies`;
 
 function fromRow(r: PolicyRow): SamplingPolicy {
@@ -162,6 +176,7 @@ function fromRow(r: PolicyRow): SamplingPolicy {
     capAlertMargin: r.cap_alert_margin,
     inspectorDaysPerObject: r.inspector_days_per_object,
     capacityDaysPerInspector: r.capacity_days_per_inspector,
+    tierFloorBp: r.tier_floor_bp ?? DEFAULT_POLICY.tierFloorBp,
   };
 }
 
@@ -219,9 +234,9 @@ export async function savePolicy(db: Db, change: PolicyChange, meta: { author: s
     const tierRatiosJson = JSON.stringify(Object.fromEntries(TIERS.map((t) => [t, settings.tierRatiosBp[t]])));
     await tx.exec(
       sql`INSERT INTO sampling_policies (version, created_at, author, reason, tier_ratios_bp, frequency_per_year, burden_window_days,
-         yearly_cap, cap_alert_margin, inspector_days_per_object, capacity_days_per_inspector)
+         yearly_cap, cap_alert_margin, inspector_days_per_object, capacity_days_per_inspector, tier_floor_bp)
        VALUES (${version}, current_timestamp, ${author}, ${reason}, ${tierRatiosJson}::JSON, ${settings.frequencyPerYear}, ${settings.burdenWindowDays},
-               ${settings.yearlyCap}, ${settings.capAlertMargin}, ${settings.inspectorDaysPerObject}, ${settings.capacityDaysPerInspector})`,
+               ${settings.yearlyCap}, ${settings.capAlertMargin}, ${settings.inspectorDaysPerObject}, ${settings.capacityDaysPerInspector}, ${settings.tierFloorBp})`,
     );
     const warnings = practiceWarnings(settings);
     await appendAudit(tx, {

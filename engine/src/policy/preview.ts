@@ -2,7 +2,7 @@
 // expected findings, inspector-days against capacity, entities long uninspected, entities at or near the yearly cap.
 import type { Queryable } from '../db/duckdb.ts';
 import { sql, sqlFolder } from '../db/sql.ts';
-import { shanghaiDate } from '../kernel/time.ts';
+import { addDays, shanghaiDate } from '../kernel/time.ts';
 import { quota } from '../kernel/quota.ts';
 import { currentPolicy, mergeSettings, practiceWarnings, validateSettings, TIERS, PRACTICE_RANGE_BP, type PolicyChange, type PolicySettings, type Tier } from './policy.ts';
 import type { HitRateSource, NearCapEntity, PolicyPreview, TierPreview } from './schemas.ts';
@@ -84,7 +84,9 @@ export interface PreviewOptions {
 
 /** Reads the preview's load (grain: one per as-of date, burden window, cap and near-cap list length). */
 export async function readPreviewLoad(q: Queryable, asOf: string, settings: LoadSettings, nearCapLimit = 50): Promise<PreviewLoad> {
-  const params = { as_of: asOf, burden_window_days: settings.burdenWindowDays, yearly_cap: settings.yearlyCap, cap_alert_margin: settings.capAlertMargin };
+  // the earliest draw or inspection any figure looks at: 1 January, the burden window's start, three years back
+  const since = [`${asOf.slice(0, 4)}-01-01`, addDays(asOf, -settings.burdenWindowDays), addDays(asOf, -3 * 366)].sort()[0];
+  const params = { as_of: asOf, since, burden_window_days: settings.burdenWindowDays, yearly_cap: settings.yearlyCap, cap_alert_margin: settings.capAlertMargin };
   const loadRows = await q.query<TierLoadRow>(query('tier-load', params));
   const { rates, source } = await hitRates(q, asOf);
   const officers = (await q.one<{ certified_officers: number }>(query('certified-officers', { as_of: asOf })))?.certified_officers ?? 0;

@@ -1,5 +1,5 @@
 // The shapes of the sampling policy and its preview, declared once: the engine's types (Static<>) and the API's schemas.
-import { DateTime, described, IsoDate, Nullable, PerTier, RatioBp, StringEnum, Tier, Type, type Static } from '../kernel/schema.ts';
+import { DateTime, described, IsoDate, Nullable, PerTier, RATIO_BP_MAX, RatioBp, StringEnum, Tier, Type, type Static } from '../kernel/schema.ts';
 
 const nullableNumber = Nullable(Type.Number());
 
@@ -18,6 +18,11 @@ const settingsProperties = {
   inspectorDaysPerObject: Type.Number(),
   /** Days a year one certified officer has for random inspections. */
   capacityDaysPerInspector: Type.Number(),
+  /**
+   * The least ratio any tier may have, in basis points (default 100 = 1%): every entity keeps a known, non-zero chance
+   * of being drawn, so that the risk model learns about every tier from the draws (positivity).
+   */
+  tierFloorBp: Type.Integer(),
 };
 export const PolicySettings = Type.Object(settingsProperties);
 export type PolicySettings = Static<typeof PolicySettings>;
@@ -47,6 +52,9 @@ export const PolicyChange = Type.Object({
   capAlertMargin: Type.Optional(Type.Integer({ minimum: 0, maximum: 366, description: '接近上限提醒余量 warn this close to the cap' })),
   inspectorDaysPerObject: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100, description: '每户检查人日 inspector-days per inspected object' })),
   capacityDaysPerInspector: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 366, description: '每名执法人员每年可用人日 days a year an officer gives to random inspections' })),
+  tierFloorBp: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: RATIO_BP_MAX, description: '各级最低抽查比例（基点，默认 100 = 1%） the least ratio any tier may have, so every entity keeps a known chance of being drawn' }),
+  ),
 });
 export type PolicyChange = Static<typeof PolicyChange>;
 

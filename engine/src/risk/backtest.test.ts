@@ -1,16 +1,20 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tempDb } from '../testing/db.ts';
 import { synthesizeProvince, writeSyntheticTruth } from './synthetic.ts';
 import { backtest, type BacktestResult } from './backtest.ts';
 import { computeFeatures } from './features.ts';
 import { rocAuc } from './metrics.ts';
 import { sql } from '../db/sql.ts';
+import { loadReference } from '../reference/load.ts';
+import { importFile } from '../ingest/import.ts';
+import { generateProvince } from '../../../data/generator/generate.ts';
 
 const headline = (b: BacktestResult) => ({
   testYear: b.testYear,
   asOf: b.asOf,
-  training: { ...b.training, fitMs: 0 },
+  training: { ...b.training, fitMs: 0, timingsMs: undefined },
   test: b.test,
   auc: b.auc,
   hitRateByTier: b.hitRateByTier,
@@ -69,7 +73,7 @@ describe('backtest on a synthetic province', () => {
     // the planted records would give a near-perfect ranking to anyone who read them ...
     await computeFeatures(t.db, { asOf: '2025-12-31', population: { predicate: sql`o.id IN (SELECT object_id FROM inspection_results WHERE year(inspected_on) = 2025)` }, into: 'leaky' });
     const groups = await t.db.query<{ score: number; positives: number; negatives: number }>(
-      sql`SELECT f.complaints_12m::DOUBLE AS score, count(*) FILTER (WHERE p.object_id IS NOT NULL)::DOUBLE AS positives, count(*) FILTER (WHERE p.object_id IS NULL)::DOUBLE AS negatives
+      sql`SELECT f.other_12m::DOUBLE AS score, count(*) FILTER (WHERE p.object_id IS NOT NULL)::DOUBLE AS positives, count(*) FILTER (WHERE p.object_id IS NULL)::DOUBLE AS negatives
        FROM leaky f LEFT JOIN planted p ON p.object_id = f.object_id GROUP BY 1`,
     );
     expect(rocAuc(groups)!).toBeGreaterThan(0.95);
@@ -78,8 +82,65 @@ describe('backtest on a synthetic province', () => {
     expect(headline(again)).toEqual(headline(first));
   });
 
+  it('reads only the columns it needs of the truth file', async () => {
+    const wide = join(t.dir, 'truth-wide.csv');
+    const lines = readFileSync(join(t.dir, 'truth.csv'), 'utf8').trim().split('\n');
+    writeFileSync(wide, lines.map((l, i) => `${i === 0 ? 'segment' : 'x'},${l},${i === 0 ? 'detection' : '0.9'}`).join('\n') + '\n');
+    const again = await backtest(t.db, { testYear: 2025, truthPath: wide });
+    expect(again.truthSpearman).toBe(first.truthSpearman);
+  });
+
   it('names a missing truth file and a year without training data', async () => {
     await expect(backtest(t.db, { testYear: 2025, truthPath: join(t.dir, 'missing.csv') })).rejects.toThrow(/truth file .*missing\.csv does not exist/);
     await expect(backtest(t.db, { testYear: 2019 })).rejects.toThrow(/no training year/);
+  });
+});
+
+describe('backtest on a generated province that records how objects were selected (generator v2)', () => {
+  let t: Awaited<ReturnType<typeof tempDb>>;
+  let result: BacktestResult;
+  beforeAll(async () => {
+    t = await tempDb();
+    await t.db.transaction((tx) => loadReference(tx));
+    const out = join(t.dir, 'generated');
+    await generateProvince({ entities: 20_000, seed: 'backtest-v2', outDir: out, threads: 1 });
+    for (const kind of ['entities', 'inspectors', 'credit', 'complaints', 'results']) {
+      expect((await importFile(t.db, { kind, file: join(out, `${kind}.csv`), actor: 'test' })).written).toBe(true);
+    }
+    result = await backtest(t.db, { truthPath: join(out, 'truth.csv') });
+  }, 180_000);
+  afterAll(() => t.cleanup());
+
+  it("fits and tests on random draws only, each weighted by 1 / its selection probability, the inspectors' effects apart", async () => {
+    expect(result.training.weighting).toBe('inverse-probability');
+    expect(result.training.inspectors!.estimated).toBeGreaterThan(20);
+    expect(result.weighting).toBe('inverse-probability');
+    expect(result.test.leftOut.complaint).toBeGreaterThan(0);
+    expect(result.test.leftOut.unrecorded).toBe(0);
+    // the weighted tested stand for the population: their weights add up to about the entities eligible that year
+    const tested = result.tiers.A.observed.n + result.tiers.B.observed.n + result.tiers.C.observed.n + result.tiers.D.observed.n;
+    expect(tested).toBe(result.test.entities);
+    expect(result.test.hitRate).toBeGreaterThan(0.05);
+    expect(result.test.hitRate).toBeLessThan(0.4);
+  });
+
+  it('reports calibration per tier with intervals, the logistic baseline, the best single feature and segment checks', () => {
+    for (const tier of ['A', 'B', 'C', 'D'] as const) {
+      const o = result.tiers[tier].observed;
+      expect(o.low!).toBeLessThanOrEqual(o.rate!);
+      expect(o.high!).toBeGreaterThanOrEqual(o.rate!);
+      expect(result.tiers[tier].predicted!).toBeGreaterThan(0);
+    }
+    expect(result.tiers.D.predicted!).toBeGreaterThan(result.tiers.A.predicted!);
+    expect(result.baselines.logistic.auc!).toBeGreaterThan(0.55);
+    expect(result.baselines.features.map((f) => f.column)).toContain(result.baselines.bestFeature.column);
+    expect(result.baselines.bestFeature.auc!).toBeLessThanOrEqual(Math.max(...result.baselines.features.map((f) => f.auc ?? 0)));
+    const families = new Set(result.segments.map((s) => s.family));
+    expect(families).toEqual(new Set(['records', 'district_findings', 'district_complaints', 'complaint_trend']));
+    for (const s of result.segments) {
+      expect(s.population).toBeGreaterThan(0);
+      expect(s.truthBias).toBeCloseTo(s.meanPercentile - s.truthPercentile!, 12);
+      if (s.bias !== null) expect(s.biasLow!).toBeLessThanOrEqual(s.biasHigh!);
+    }
   });
 });

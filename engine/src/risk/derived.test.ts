@@ -6,7 +6,7 @@ import { loadReference } from '../reference/load.ts';
 import { importFile } from '../ingest/import.ts';
 import { generateProvince } from '../../../data/generator/generate.ts';
 import { addDays } from '../alerts/alerts.ts';
-import { computeStoredNorms, ENTITY_FACTS, featuresQuery, refreshFactsTable, storedFeaturesQuery, UNORDERED } from './features.ts';
+import { computeStoredNorms, createCellTables, ENTITY_FACTS, featuresQuery, refreshFactsTable, storedFeaturesQuery, UNORDERED } from './features.ts';
 import { isFresh } from '../kernel/derived.ts';
 import { sql } from '../db/sql.ts';
 
@@ -67,11 +67,29 @@ describe('risk facts stored per entity and refreshed incrementally', () => {
     expect(await storedFeatures(asOf)).toEqual(direct);
   });
 
-  it('a complaint changed in place changes that entity and nothing else (but the norm of its industry x city)', async () => {
+  it("gives the training sets the same features, from the cell tables and the population's facts alone, at a year end", async () => {
+    const year = Number(asOf.slice(0, 4));
+    const drawn = sql`(SELECT object_id FROM inspection_results WHERE year(inspected_on) = ${year})`;
+    const conn = await t.db.connection();
+    try {
+      const cells = await createCellTables(conn);
+      const population = { predicate: sql`o.id IN ${drawn}` };
+      const training = await conn.query<Row>(sql`SELECT * FROM (${featuresQuery(population, `${year - 1}-12-31`, { entities: sql`object_id IN ${drawn}`, cells })}) f ORDER BY object_id`);
+      const full = await conn.query<Row>(sql`SELECT * FROM (${featuresQuery(population, `${year - 1}-12-31`)}) f ORDER BY object_id`);
+      expect(training.length).toBeGreaterThan(50);
+      expect(training).toEqual(full);
+    } finally {
+      conn.close();
+    }
+  });
+
+  it("a complaint changed in place changes that entity and nothing else (but the norm of its industry x city, and its district's share found true)", async () => {
     // a complaint of 13-36 months ago, moved into the last 12 months by a corrected import
     const old = (await t.db.one<{ complaint_id: string; object_id: string; region_code: string; topic: string }>(
       sql`SELECT complaint_id, object_id, region_code, topic FROM complaints
-       WHERE object_id IS NOT NULL AND category = 'complaint' AND received_at < ${`${addDays(asOf, -400)} 00:00:00+08`}::TIMESTAMPTZ ORDER BY complaint_id LIMIT 1`,
+       WHERE object_id IS NOT NULL AND category = 'complaint' AND received_at < ${`${addDays(asOf, -400)} 00:00:00+08`}::TIMESTAMPTZ
+         AND received_at > ${`${addDays(asOf, -1000)} 00:00:00+08`}::TIMESTAMPTZ
+       ORDER BY complaint_id LIMIT 1`,
     ))!;
     const entity = old.object_id;
     const before = byId(await storedFeatures(asOf));
@@ -88,17 +106,20 @@ describe('risk facts stored per entity and refreshed incrementally', () => {
     expect(await storedFacts()).toEqual(await directFacts(asOf));
     const after = byId(await storedFeatures(asOf));
     const was = before.get(entity)!;
-    expect(after.get(entity)).toMatchObject({ complaints_12m: (was.complaints_12m as number) + 1, complaints_36m: was.complaints_36m });
+    expect(after.get(entity)).toMatchObject({ other_12m: (was.other_12m as number) + 1, complaints_13_36m: (was.complaints_13_36m as number) - 1 });
 
     const cell = (r: Row) => `${r.industry_code}`;
     const objects = byId(await t.db.query<Row>(sql`SELECT id AS object_id, industry_code, left(region_code, 4) AS city FROM objects WHERE object_kind = 'entity'`));
     const sameNorm = (id: string) => cell(objects.get(id)!) === cell(objects.get(entity)!) && objects.get(id)!.city === objects.get(entity)!.city;
+    const sameCity = (id: string) => objects.get(id)!.city === objects.get(entity)!.city;
     for (const [id, row] of after) {
       if (id === entity) continue;
-      const { complaint_ratio: ratio, ...rest } = row;
-      const { complaint_ratio: ratioBefore, ...restBefore } = before.get(id)!;
+      const { complaint_ratio: ratio, district_true_share: share, ...rest } = row;
+      const { complaint_ratio: ratioBefore, district_true_share: shareBefore, ...restBefore } = before.get(id)!;
       expect(rest, id).toEqual(restBefore);
-      if (!sameNorm(id) || row.complaints_12m === 0) expect(ratio, id).toBe(ratioBefore);
+      if (!sameNorm(id) || row.other_12m === 0) expect(ratio, id).toBe(ratioBefore);
+      // the share of complaints found true moves in the district, and (through the city's, it is shrunk toward) its city
+      if (!sameCity(id)) expect(share, id).toBe(shareBefore);
     }
   });
 

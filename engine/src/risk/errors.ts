@@ -2,7 +2,7 @@
 // the database (a conflict), not a fault: import more results and try again.
 import { EngineError, type Bilingual, type ErrorParams } from '../kernel/errors.ts';
 
-export type RiskDataCode = 'model.no_data' | 'model.no_training_year' | 'model.no_test_year';
+export type RiskDataCode = 'model.no_data' | 'model.no_training_year' | 'model.no_test_year' | 'model.refit_needed';
 
 export class RiskDataError extends EngineError {
   constructor(code: RiskDataCode, text: Bilingual, params: ErrorParams = {}) {

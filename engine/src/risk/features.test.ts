@@ -32,38 +32,51 @@ describe('risk features as of a date', () => {
     const [p1] = await rows('active');
     expect(p1).toMatchObject({
       entity_type: 'enterprise',
-      credit_class: 'B', // the 2025 class D is not yet known
+      credit_state: 'AB_stale', // class B of 2022-03-01, over two years old; the 2025 class D is not yet known
       penalties_3y: 2, // 2023-01-10 and 2024-12-31; not 2021-06-01 (over 3 years) nor 2025-01-01
-      abnormal_listing: 'removed', // listed 2023, removed 2024; the 2025 listing is in the future
-      complaints_12m: 2, // 2024-01-01 00:10 and 2024-12-31 23:59 Shanghai time; not the consultation
-      complaints_36m: 3,
+      abnormal: 'removed_recent', // listed 2023, removed 2024-05-01; the 2025 listing is in the future
+      substantiated_12m: 1, // 2024-01-01 00:10 Shanghai time, found true; not the consultation
+      other_12m: 1, // 2024-12-31 23:59, found untrue
+      complaint_months: 2, // January and December 2024
+      complaint_trend: 'steady', // one in the last 3 months, of two in the year
+      topic_group: 'safety', // one safety, one fraud: the tie goes to the first group
       complaints_13_36m: 1,
       last_outcome: 'finding', // 2024-03-03: one item clean, one with a finding -> the visit found a problem
       prior_inspections: 2,
       prior_findings: 2,
-      days_since_last_finding: 303,
       days_since_last_inspection: 303,
       age_days: 5478,
+      age_industry: 'retail|10+',
+      region_code: '440106',
+      has_records: true,
     });
-    // complaints per entity in industry F x Guangzhou: (2 + 0) / 2 entities
-    expect(p1.complaint_ratio).toBeCloseTo(2, 10);
+    // other complaints per entity-year in F x 天河 (1 over 2 entity-years), shrunk toward Guangzhou's (the same): 0.5
+    expect(p1.complaint_ratio).toBeCloseTo(1 / 0.5, 10);
     // findings per visit before as-of: province 2 of 4; industry F (2 + 20 x 0.5) / (3 + 20)
     expect(p1.industry_base_rate).toBeCloseTo(12 / 23, 10);
-    expect(p1.district_base_rate).toBeCloseTo(12 / 23, 10);
+    // complaints found true per entity-year in 天河 (1 of 2), shrunk toward Guangzhou's (the same)
+    expect(p1.district_substantiated).toBeCloseTo(0.5, 10);
+    // and their share of 天河's complaints (1 of 2), shrunk toward Guangzhou's (the same)
+    expect(p1.district_true_share).toBeCloseTo(0.5, 10);
   });
 
   it('leaves an entity without records at neutral values', async () => {
     const [, p2] = await rows('active');
     expect(p2).toMatchObject({
-      credit_class: null,
+      credit_state: 'none',
       penalties_3y: 0,
-      abnormal_listing: 'never',
-      complaints_12m: 0,
+      abnormal: 'never',
+      substantiated_12m: 0,
+      other_12m: 0,
       complaint_ratio: 0,
+      complaint_months: 0,
+      complaint_trend: 'none',
+      topic_group: 'none',
       last_outcome: 'clean',
       prior_findings: 0,
-      days_since_last_finding: null,
       days_since_last_inspection: 511,
+      age_industry: 'retail|3-10',
+      has_records: true,
     });
     const p4 = (await rows('existing'))[2];
     expect(p4.industry_base_rate).toBeCloseTo(10 / 21, 10);
@@ -73,7 +86,8 @@ describe('risk features as of a date', () => {
     await computeFeatures(t.db, { asOf: '2025-12-31', population: 'active', into: 'f_later' });
     const later = await t.db.query<Record<string, unknown>>(sql`SELECT * FROM f_later ORDER BY object_id`);
     expect(later.map((r) => r.object_id)).toEqual(['P1', 'P2', 'P3']);
-    expect(later[0]).toMatchObject({ credit_class: 'D', abnormal_listing: 'listed', complaints_12m: 1, prior_findings: 3, penalties_3y: 3 });
+    expect(later[0]).toMatchObject({ credit_state: 'D', abnormal: 'listed_recent', other_12m: 1, complaint_trend: 'quiet', prior_findings: 3, penalties_3y: 3 });
+    expect(later[2]).toMatchObject({ age_industry: 'retail|<1', has_records: false });
   });
 
   it('rejects a malformed as-of date', async () => {

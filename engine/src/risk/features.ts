@@ -6,8 +6,11 @@ import { refreshDerived, type DerivedTableDef, type RefreshResult } from '../ker
 
 const query = sqlFolder(import.meta.url);
 
-/** facts.sql: the facts of every entity passing `entityFilter` (a boolean over a column object_id) as of `asOf`. */
-export const factsQuery = (entityFilter: Sql, asOf: string): Sql => query('facts', { entity_filter: entityFilter, as_of: asOf });
+/** events.sql: every dated record of the entities passing `entityFilter` (a boolean over a column object_id) as of `asOf`. */
+const eventsQuery = (entityFilter: Sql, asOf: string): Sql => query('events', { entity_filter: entityFilter, as_of: asOf });
+
+/** facts.sql: the facts of every entity passing `entityFilter` as of `asOf`. */
+export const factsQuery = (entityFilter: Sql, asOf: string): Sql => query('facts', { events: eventsQuery(entityFilter, asOf), entity_filter: entityFilter });
 
 /** risk_entity_facts: each entity's facts as of the last refresh's date (migration 007). */
 export const ENTITY_FACTS: DerivedTableDef = {
@@ -49,22 +52,40 @@ function fromFacts(facts: Sql, cellRates: Sql, population: Population, asOf: str
   return query('features', { facts, cell_rates: cellRates, population: populationPredicate(population), cell_columns: cellColumns, as_of: asOf });
 }
 
-/** Norms and base rates per industry x district (norms.sql) over a facts relation, as of `asOf`. */
+/** Norms and base rates per industry x district (norms.sql) from the cell sums of a facts relation as of `asOf`. */
 export function normsQuery(facts: Sql, asOf: string): Sql {
-  return query('norms', { facts, as_of: asOf });
+  return query('norms', { cells: query('cells-from-facts', { facts, as_of: asOf }) });
+}
+
+/** Tables of cell-months.sql and cell-ages.sql (createCellTables): the norms of any year end, summed from them. */
+export interface CellTables {
+  months: Sql;
+  ages: Sql;
+}
+
+/** Creates the TEMP tables risk_cell_months and risk_cell_ages on q's connection, in one pass over the records. */
+export async function createCellTables(q: Queryable): Promise<CellTables> {
+  await q.exec(sql`CREATE OR REPLACE TEMP TABLE risk_cell_months AS ${query('cell-months')}`);
+  await q.exec(sql`CREATE OR REPLACE TEMP TABLE risk_cell_ages AS ${query('cell-ages')}`);
+  return { months: sql`risk_cell_months`, ages: sql`risk_cell_ages` };
 }
 
 /**
- * The feature query for a population as of `asOf` ('YYYY-MM-DD'), computing the facts from the records (every
- * entity's: the norms need them). For the training sets and the backtest, at past dates.
+ * The feature query for a population as of `asOf` ('YYYY-MM-DD'), from the records: for the training sets and the
+ * backtest, at past dates. By default every entity's facts are built, for the norms; for a year end, `entities` (a
+ * filter over object_id that holds for every entity of the population) and `cells` (createCellTables) build only the
+ * population's, the norms summed from the cell tables.
  */
-export function featuresQuery(population: Population, asOf: string): Sql {
+export function featuresQuery(population: Population, asOf: string, options: { entities?: Sql; cells?: CellTables } = {}): Sql {
   const features = fromFacts(sql`risk_facts`, sql`risk_cell_rates`, population, asOf);
+  const { cells } = options;
+  if (cells && !asOf.endsWith('-12-31')) throw new Error(`featuresQuery: the cell tables give the norms of a year end, not of ${asOf}`);
+  const norms = cells ? query('norms', { cells: query('cell-sums-at', { months: cells.months, ages: cells.ages, as_of: asOf }) }) : normsQuery(sql`risk_facts`, asOf);
   return sql`WITH risk_facts AS MATERIALIZED (
-${factsQuery(sql`true`, asOf)}
+${factsQuery(cells ? (options.entities ?? sql`true`) : sql`true`, asOf)}
 ),
 risk_cell_rates AS MATERIALIZED (
-${normsQuery(sql`risk_facts`, asOf)}
+${norms}
 )
 SELECT * FROM (${features}) features`;
 }
@@ -91,7 +112,7 @@ export function storedFeaturesQuery(population: Population, asOf: string, option
 }
 
 /** Features features.sql takes as they are from the norms of the entity's industry and district (one value per cell). */
-export const CELL_FEATURES: ReadonlySet<string> = new Set(['industry_base_rate', 'district_base_rate']);
+export const CELL_FEATURES: ReadonlySet<string> = new Set(['industry_base_rate', 'district_substantiated', 'district_true_share']);
 
 /** Brings risk_entity_facts to `asOf`, recomputing only the entities whose records changed; `q` must be in a transaction. */
 export function refreshFacts(q: Queryable, asOf: string): Promise<RefreshResult> {
@@ -123,7 +144,7 @@ export async function referenceDate(q: Queryable): Promise<string | null> {
   const row = await q.one<{ d: string | null }>(
     sql`SELECT greatest(
           (SELECT max(inspected_on) FROM inspection_results),
-          (SELECT max(CAST(timezone('Asia/Shanghai', received_at) AS DATE)) FROM complaints)) AS d`,
+          (SELECT CAST(timezone('Asia/Shanghai', max(received_at)) AS DATE) FROM complaints)) AS d`,
   );
   return row?.d ?? null;
 }

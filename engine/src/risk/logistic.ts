@@ -5,6 +5,8 @@ export interface AggregatedRow {
   x: number[];
   trials: number;
   events: number;
+  /** Added to the row's log-odds and not fitted (a known effect, such as the inspectors' who found or missed). */
+  offset?: number;
 }
 
 export interface LogisticFit {
@@ -21,6 +23,8 @@ export interface LogisticOptions {
   tolerance?: number;
   /** Coefficients forced to zero (features left out of the fit). */
   fixedZero?: boolean[];
+  /** Where Newton's method starts (a fit of nearly the same rows converges in a step or two); default the base rate. */
+  start?: { intercept: number; coefficients: number[] };
 }
 
 const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
@@ -63,7 +67,9 @@ export function fitLogistic(rows: AggregatedRow[], options: LogisticOptions = {}
   const totalEvents = rows.reduce((s, r) => s + r.events, 0);
   if (totalEvents <= 0 || totalEvents >= totalTrials) throw new Error(`logistic fit: needs both outcomes (events ${totalEvents} of ${totalTrials} trials)`);
   // beta[0] is the intercept; start from the base rate
-  const beta = [Math.log(totalEvents / (totalTrials - totalEvents)), ...new Array<number>(p).fill(0)];
+  const beta = options.start
+    ? [options.start.intercept, ...options.start.coefficients.map((c, j) => (fixedZero[j] ? 0 : c))]
+    : [Math.log(totalEvents / (totalTrials - totalEvents)), ...new Array<number>(p).fill(0)];
   const free = [0, ...Array.from({ length: p }, (_, j) => j + 1).filter((j) => !fixedZero[j - 1])];
   let iterations = 0;
   let logLikelihood = -Infinity;
@@ -73,7 +79,7 @@ export function fitLogistic(rows: AggregatedRow[], options: LogisticOptions = {}
     const hessian = Array.from({ length: m }, () => new Array<number>(m).fill(0));
     logLikelihood = 0;
     for (const row of rows) {
-      let z = beta[0];
+      let z = beta[0] + (row.offset ?? 0);
       for (let j = 0; j < p; j++) z += beta[j + 1] * row.x[j];
       const mu = sigmoid(z);
       const w = row.trials * mu * (1 - mu);
@@ -109,3 +115,4 @@ export function fitLogistic(rows: AggregatedRow[], options: LogisticOptions = {}
   }
   return { intercept: beta[0], coefficients: beta.slice(1), iterations, logLikelihood };
 }
+

@@ -2,10 +2,11 @@
 // tier; and fitting a new version for a server, one fit at a time.
 import type { Db, Queryable } from '../db/duckdb.ts';
 import { EngineError } from '../kernel/errors.ts';
-import { TIERS } from '../kernel/schema.ts';
+import { TIERS, type Tier } from '../kernel/schema.ts';
 import type { Principal } from '../auth/roles.ts';
 import { fitAndScore, loadModel, type ModelSummary } from './index.ts';
-import type { FitAnswer, LiftPoint, ModelBacktest, ModelView, TierOutcome } from './schemas.ts';
+import type { FitAnswer, LiftPoint, ModelBacktest, ModelView, SegmentView, TierCalibration, TierOutcome } from './schemas.ts';
+import { SEGMENT_BIAS_LIMIT, showsBias, type BacktestResult, type RankingFigures, type SegmentCheck, type TierOutcome as BacktestTier } from './backtest.ts';
 
 type Json = Record<string, unknown>;
 const asObject = (v: unknown): Json | null => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : null);
@@ -66,17 +67,56 @@ export async function modelBacktest(q: Queryable, version: number): Promise<Mode
     throw new EngineError('not_found', 'model.not_found', { zh: `没有风险模型版本 ${version}`, en: `no risk model version ${version}` }, { version });
   const summary = modelView({ ...model, current: false }).metrics;
   const curve = liftCurveOf(model.metrics);
-  const tiers = summary.tiers ?? {};
+  const stored = asObject(model.metrics.backtest) as Partial<BacktestResult> | null;
+  const tiers = (stored?.tiers ?? summary.tiers ?? {}) as Partial<Record<Tier, Partial<StoredTier>>>;
+  const ranking = (r: RankingFigures) => ({ auc: r.auc, liftAt: r.liftAt });
   return {
     version: model.version,
     testYear: summary.testYear,
     source: curve.source,
     liftCurve: curve.points,
     auc: summary.auc,
+    ...(stored?.liftAt ? { liftAt: stored.liftAt } : {}),
     daysEarlier: summary.daysEarlier,
-    tiers: TIERS.filter((t) => tiers[t]).map((t) => ({ tier: t, ...tiers[t]! })),
+    tiers: TIERS.filter((t) => tiers[t]).map((t) => tierCalibration(t, tiers[t]!)),
     ...(summary.test ? { test: summary.test } : {}),
+    ...(stored?.weighting ? { weighting: stored.weighting } : {}),
+    ...(stored?.baselines
+      ? { baselines: { logistic: ranking(stored.baselines.logistic), bestFeature: { column: stored.baselines.bestFeature.column, label: stored.baselines.bestFeature.label, ...ranking(stored.baselines.bestFeature) } } }
+      : {}),
+    ...(stored?.segments ? { segments: stored.segments.map(segmentView), segmentBiasLimit: SEGMENT_BIAS_LIMIT } : {}),
     ...(summary.backtestSkipped ? { backtestSkipped: summary.backtestSkipped } : {}),
+  };
+}
+
+type StoredTier = TierOutcome & Partial<Pick<BacktestTier, 'predicted' | 'observed'>>;
+
+/** A tier's counts, with the predicted rate against the observed and its interval where the backtest kept them. */
+function tierCalibration(tier: Tier, t: Partial<StoredTier>): TierCalibration {
+  return {
+    tier,
+    population: t.population ?? 0,
+    inspected: t.inspected ?? 0,
+    found: t.found ?? 0,
+    hitRate: t.hitRate ?? null,
+    ...(t.observed ? { predicted: t.predicted ?? null, observedLow: t.observed.low, observedHigh: t.observed.high } : {}),
+  };
+}
+
+function segmentView(s: SegmentCheck): SegmentView {
+  return {
+    family: s.family,
+    segment: s.segment,
+    label: s.label,
+    population: s.population,
+    meanPercentile: s.meanPercentile,
+    tested: s.observed.n,
+    observed: s.observed.rate,
+    bias: s.bias,
+    biasLow: s.biasLow,
+    biasHigh: s.biasHigh,
+    showsBias: showsBias(s),
+    ...(s.truthBias !== undefined ? { truthBias: s.truthBias } : {}),
   };
 }
 

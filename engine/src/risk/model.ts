@@ -4,7 +4,7 @@
 import type { Db, Queryable } from '../db/duckdb.ts';
 import { sql } from '../db/sql.ts';
 import { listValue } from '@duckdb/node-api';
-import { checkDate, featuresQuery, UNORDERED } from './features.ts';
+import { checkDate, createCellTables, featuresQuery, UNORDERED } from './features.ts';
 import { RiskDataError } from './errors.ts';
 import {
   DEFAULT_FEATURES,
@@ -14,18 +14,22 @@ import {
   binLabels,
   edgesFromQuantiles,
   fitScorecard,
-  weightsOfEvidence,
+  monotoneWeightsOfEvidence,
+  woeVectors,
   decodeBins,
   logOdds,
+  logOddsFromCodeSql,
   type CodeCounts,
   type FeatureSpec,
   type BinnedFeature,
   type ScorecardParams,
 } from './scorecard.ts';
 import { rocAuc } from './metrics.ts';
+import { countedVisits, inverseProbability, selectionRecorded, visitsQuery } from './selection.ts';
 import type { Cutoffs } from './tiers.ts';
 
-export const METHOD = 'woe-logistic-l2';
+/** v2: IPW on random draws, recency weights, inspector offsets left out of the score, signed coefficients (v1: 'woe-logistic-l2'). */
+export const METHOD = 'woe-logistic-ipw-v2';
 
 export interface FitOptions {
   /** Reference date: only records dated on or before it are read (default: the data's reference date). */
@@ -44,12 +48,20 @@ export interface TrainingSummary {
   /** Features of year Y's rows are as of this date (the last day of Y-1). */
   featuresAsOf: Record<string, string>;
   rows: number;
+  /** Weighted rows with a finding (weights average 1), and their share. */
   events: number;
   eventRate: number;
   /** In-sample ROC AUC on the training rows. */
   auc: number | null;
-  /** Bin combinations the fit ran on. */
+  /** Bin combinations (with their inspector offset) the fit ran on. */
   combinations: number;
+  /** inverse-probability: random draws only, weighted by 1 / their selection probability; unweighted: every visit. */
+  weighting?: 'inverse-probability' | 'unweighted';
+  recencyHalfLifeYears?: number;
+  /** Inspectors whose effect on what is found was estimated (left out of the score), and the spread of those effects. */
+  inspectors?: { estimated: number; spread: number };
+  /** trainingSet: labels and features; bins: edges, codes and WoE; inspectors: their effects; fit: the regressions. */
+  timingsMs?: { trainingSet: number; bins: number; inspectors: number; fit: number };
   fitMs: number;
 }
 
@@ -70,13 +82,13 @@ export interface StoredModel extends FittedModel {
 
 const yearEnd = (year: number) => `${year}-12-31`;
 
-/** Years whose inspections can train a model as of `asOf`: with results, before `beforeYear`, with enough history. */
+/** Years whose inspections can train a model as of `asOf`: with results, before `beforeYear`, with enough history; the latest MAX_TRAINING_YEARS. */
 export async function trainingYears(q: Queryable, options: Pick<FitOptions, 'asOf' | 'beforeYear' | 'minHistoryDays'>): Promise<number[]> {
   const { asOf, beforeYear, minHistoryDays = 365 } = options;
   const rows = await q.query<{ year: number }>(
     sql`WITH data_start AS (
           SELECT least((SELECT min(inspected_on) FROM inspection_results),
-                       (SELECT min(CAST(timezone('Asia/Shanghai', received_at) AS DATE)) FROM complaints)) AS first_day
+                       (SELECT CAST(timezone('Asia/Shanghai', min(received_at)) AS DATE) FROM complaints)) AS first_day
         )
         SELECT DISTINCT year(inspected_on)::INTEGER AS year
         FROM inspection_results, data_start
@@ -84,28 +96,49 @@ export async function trainingYears(q: Queryable, options: Pick<FitOptions, 'asO
           AND make_date(year(inspected_on), 1, 1) - first_day >= ${minHistoryDays}
         ORDER BY year`,
   );
-  return rows.map((r) => r.year).filter((y) => beforeYear === undefined || y < beforeYear);
+  return rows
+    .map((r) => r.year)
+    .filter((y) => beforeYear === undefined || y < beforeYear)
+    .slice(-MAX_TRAINING_YEARS);
 }
 
+/** Training years kept, the latest: with recency weights halving each year back, older ones would weigh a quarter or less. */
+export const MAX_TRAINING_YEARS = 2;
+
+/** How training years weigh: a year's rows count half as much per this many years before the latest training year. */
+export const RECENCY_HALF_LIFE_YEARS = 1;
+
 /**
- * Builds TEMP TABLE risk_training (year, object_id, found, feature columns...): one row per entity inspected in a
- * training year, with features as of the end of the year before. Runs on `q`'s connection.
+ * Builds TEMP TABLE risk_training (year, object_id, found, weight, team, feature columns...): one row per entity
+ * selected in a training year, with features as of the end of the year before. Where the data record how objects were
+ * selected, only random draws with a known probability count, each weighted by the inverse of the chance the draws
+ * selected the entity that year; targeted and complaint-driven visits stay out. Recent years weigh more
+ * (RECENCY_HALF_LIFE_YEARS). Runs on `q`'s connection.
  */
-export async function buildTrainingSet(q: Queryable, asOf: string, years: number[]): Promise<number> {
+export async function buildTrainingSet(q: Queryable, asOf: string, years: number[]): Promise<{ rows: number; weighted: boolean }> {
+  const weighted = await selectionRecorded(q, asOf);
+  const latest = Math.max(...years);
   await q.exec(sql`CREATE OR REPLACE TEMP TABLE risk_labels AS
-    SELECT r.object_id, year(r.inspected_on)::INTEGER AS year, bool_or(oc.is_finding) AS found
-    FROM inspection_results r JOIN outcome_codes oc ON oc.code = r.outcome_code
-    WHERE r.inspected_on <= ${asOf}::DATE
-    GROUP BY r.object_id, year(r.inspected_on)`);
+    SELECT object_id, year(inspected_on)::INTEGER AS year, bool_or(found) AS found, ${inverseProbability(weighted)} AS weight,
+           list_distinct(flatten(list(inspectors))) AS team
+    FROM (${visitsQuery(Math.min(...years), asOf)}) v
+    WHERE ${countedVisits(weighted)}
+    GROUP BY object_id, year(inspected_on)`);
   await q.exec(sql`DROP TABLE IF EXISTS risk_training`);
+  const cells = await createCellTables(q);
   for (const [i, year] of years.entries()) {
     if (!Number.isInteger(year)) throw new Error(`training year ${year} is not an integer`);
-    const features = featuresQuery({ predicate: sql`o.id IN (SELECT object_id FROM risk_labels WHERE year = ${year})` }, yearEnd(year - 1));
-    const select = sql`SELECT ${year}::INTEGER AS year, l.found, f.* FROM (${features}) f JOIN risk_labels l ON l.object_id = f.object_id AND l.year = ${year}`;
+    const labelled = sql`(SELECT object_id FROM risk_labels WHERE year = ${year})`;
+    const features = featuresQuery({ predicate: sql`o.id IN ${labelled}` }, yearEnd(year - 1), { entities: sql`object_id IN ${labelled}`, cells });
+    const recency = 0.5 ** ((latest - year) / RECENCY_HALF_LIFE_YEARS);
+    const select = sql`SELECT ${year}::INTEGER AS year, l.found, l.weight * ${recency} AS weight, l.team, f.*
+      FROM (${features}) f JOIN risk_labels l ON l.object_id = f.object_id AND l.year = ${year}`;
     await q.exec(i === 0 ? sql`CREATE TEMP TABLE risk_training AS ${select}` : sql`INSERT INTO risk_training ${select}`);
   }
+  // weights scaled to average 1, so that the L2 penalty and the WoE prior weigh as they would unweighted
+  await q.exec(sql`UPDATE risk_training SET weight = weight * (SELECT count(*) / sum(weight) FROM risk_training)`);
   const row = await q.one<{ n: number }>(sql`SELECT count(*) AS n FROM risk_training`);
-  return row?.n ?? 0;
+  return { rows: row?.n ?? 0, weighted };
 }
 
 /** Resolves each spec's bin edges on the training rows (quantile features); bins start with zero counts. */
@@ -139,6 +172,50 @@ async function resolveBins(q: Queryable, specs: FeatureSpec[]): Promise<BinnedFe
   return out;
 }
 
+/** Rounds of estimating the inspectors' effects and refitting the scorecard with them. */
+const INSPECTOR_ROUNDS = 2;
+/** Expected findings of pseudo-visits at the scorecard's rate that each inspector's effect is shrunk with. */
+const INSPECTOR_PRIOR = 10;
+
+/**
+ * Each inspector's effect on what is found, from the training visits (random draws, so that who inspects whom is
+ * chance), into TEMP TABLE risk_inspector_effects (inspector, effect): a round adds the log of (findings + prior) over
+ * (findings the scorecard expects with the current offsets + prior), and each row's team_offset becomes its team's
+ * mean effect. A team that finds less than the scorecard expects of the entities it drew is lenient, and its visits'
+ * clean results say less: the fit sees that through the offset, and the score, which leaves the offsets out, rates
+ * the entities as an average team would find them.
+ */
+async function estimateInspectorEffects(q: Queryable, params: ScorecardParams, first: boolean): Promise<{ estimated: number; spread: number }> {
+  if (first) {
+    await q.exec(sql`CREATE OR REPLACE TEMP TABLE risk_inspector_effects (inspector VARCHAR PRIMARY KEY, effect DOUBLE)`);
+    // the training rows' inspectors and where they are based, once: one row per row and inspector
+    await q.exec(sql`CREATE OR REPLACE TEMP TABLE risk_training_teams AS
+      SELECT t.rid, t.inspector, coalesce(i.region_code, '') AS home
+      FROM (SELECT rowid AS rid, unnest(team) AS inspector FROM risk_training_codes) t
+      LEFT JOIN inspectors i ON i.id = t.inspector`);
+  }
+  // an inspector's effect is shrunk toward that of the inspectors based in the same district (lenient offices exist),
+  // which rests on all of their visits
+  await q.exec(sql`INSERT INTO risk_inspector_effects
+    WITH visits AS (
+      SELECT m.inspector, m.home, c.weight, c.found, 1 / (1 + exp(-(${logOddsFromCodeSql(params, sql`c.bin_code`)} + c.team_offset))) AS expected
+      FROM risk_training_teams m JOIN risk_training_codes c ON c.rowid = m.rid
+    ),
+    homes AS (
+      SELECT home, (coalesce(sum(weight) FILTER (WHERE found), 0) + ${INSPECTOR_PRIOR}) / (sum(weight * expected) + ${INSPECTOR_PRIOR}) AS ratio
+      FROM visits GROUP BY home
+    )
+    SELECT v.inspector, ln((coalesce(sum(v.weight) FILTER (WHERE v.found), 0) + ${INSPECTOR_PRIOR} * any_value(h.ratio)) / (sum(v.weight * v.expected) + ${INSPECTOR_PRIOR}))
+    FROM visits v JOIN homes h ON h.home = v.home
+    GROUP BY v.inspector
+    ON CONFLICT (inspector) DO UPDATE SET effect = effect + excluded.effect`);
+  await q.exec(sql`UPDATE risk_training_codes c SET team_offset = o.offset
+    FROM (SELECT m.rid, avg(e.effect) AS offset FROM risk_training_teams m JOIN risk_inspector_effects e ON e.inspector = m.inspector GROUP BY m.rid) o
+    WHERE c.rowid = o.rid`);
+  const row = await q.one<{ n: number; spread: number | null }>(sql`SELECT count(*) AS n, stddev_pop(effect) AS spread FROM risk_inspector_effects`);
+  return { estimated: row?.n ?? 0, spread: row?.spread ?? 0 };
+}
+
 /** Fits a scorecard on the years before `beforeYear` (or all years with results) as of `asOf`. */
 export async function fitModel(db: Db, options: FitOptions): Promise<FittedModel> {
   const conn = await db.connection();
@@ -150,7 +227,7 @@ export async function fitModel(db: Db, options: FitOptions): Promise<FittedModel
   }
 }
 
-/** fitModel on a given connection (its TEMP tables risk_labels, risk_training, risk_training_codes stay there). */
+/** fitModel on a given connection (its TEMP tables risk_labels, risk_training, risk_training_codes, risk_training_teams and risk_inspector_effects stay there). */
 export async function fitOn(q: Queryable, options: FitOptions): Promise<FittedModel> {
   const started = Date.now();
   const asOf = checkDate(options.asOf, 'as-of date');
@@ -171,24 +248,48 @@ export async function fitOn(q: Queryable, options: FitOptions): Promise<FittedMo
       { asOf, minHistoryDays: days },
     );
   }
-  const rows = await buildTrainingSet(q, asOf, years);
+  const timingsMs = { trainingSet: 0, bins: 0, inspectors: 0, fit: 0 };
+  let t = Date.now();
+  const lap = (stage: keyof typeof timingsMs) => {
+    timingsMs[stage] += Date.now() - t;
+    t = Date.now();
+  };
+  const { rows, weighted } = await buildTrainingSet(q, asOf, years);
+  lap('trainingSet');
   const features = await resolveBins(q, specs);
-  await q.exec(sql`CREATE OR REPLACE TEMP TABLE risk_training_codes AS SELECT year, object_id, found, (${binCodeSql(features)})::UBIGINT AS bin_code FROM risk_training`);
-  const combos = await q.query<CodeCounts>(
-    sql`SELECT bin_code::VARCHAR AS "binCode", count(*)::DOUBLE AS rows, count(*) FILTER (WHERE found)::DOUBLE AS events FROM risk_training_codes GROUP BY bin_code`,
-  );
-  // counts per feature bin, from the combinations
-  for (const c of combos) {
+  await q.exec(sql`CREATE OR REPLACE TEMP TABLE risk_training_codes AS
+    SELECT year, object_id, found, weight, team, (${binCodeSql(features)})::UBIGINT AS bin_code, 0.0::DOUBLE AS team_offset FROM risk_training`);
+  const combos = () =>
+    q.query<CodeCounts>(
+      sql`SELECT bin_code::VARCHAR AS "binCode", round(team_offset, 1) AS offset, sum(weight) AS rows, coalesce(sum(weight) FILTER (WHERE found), 0) AS events
+          FROM risk_training_codes GROUP BY bin_code, round(team_offset, 1)`,
+    );
+  // weighted counts per feature bin, and each bin's WoE
+  let counts = await combos();
+  for (const c of counts) {
     const bins = decodeBins(c.binCode, features.length);
     features.forEach((f, i) => {
       f.bins[bins[i]].rows += c.rows;
       f.bins[bins[i]].events += c.events;
     });
   }
-  for (const f of features) weightsOfEvidence(f.bins, woePrior).forEach((w, k) => (f.bins[k].woe = w));
-  const params = fitScorecard(features, combos, { l2, woePrior });
-  const events = combos.reduce((s, c) => s + c.events, 0);
-  const auc = rocAuc(combos.map((c) => ({ score: logOdds(params, c.binCode), positives: c.events, negatives: c.rows - c.events })));
+  for (const f of features) monotoneWeightsOfEvidence(f, woePrior).forEach((w, k) => (f.bins[k].woe = w));
+  lap('bins');
+  // the scorecard, then the inspectors' effects on what is found given it, then the scorecard with them as offsets
+  const woeOf = woeVectors(features);
+  let params = fitScorecard(features, counts, { l2, woePrior, woeOf });
+  lap('fit');
+  const inspectors = { estimated: 0, spread: 0 };
+  for (let round = 0; round < INSPECTOR_ROUNDS; round++) {
+    Object.assign(inspectors, await estimateInspectorEffects(q, params, round === 0));
+    counts = await combos();
+    lap('inspectors');
+    params = fitScorecard(features, counts, { l2, woePrior, woeOf, start: params });
+    lap('fit');
+  }
+  const events = counts.reduce((s, c) => s + c.events, 0);
+  const weight = counts.reduce((s, c) => s + c.rows, 0);
+  const auc = rocAuc(counts.map((c) => ({ score: logOdds(params, c.binCode), positives: c.events, negatives: c.rows - c.events })));
   return {
     method: METHOD,
     asOf,
@@ -198,10 +299,14 @@ export async function fitOn(q: Queryable, options: FitOptions): Promise<FittedMo
       featuresAsOf: Object.fromEntries(years.map((y) => [String(y), yearEnd(y - 1)])),
       rows,
       events,
-      eventRate: rows ? events / rows : 0,
+      eventRate: weight ? events / weight : 0,
       auc,
-      combinations: combos.length,
+      combinations: counts.length,
+      weighting: weighted ? 'inverse-probability' : 'unweighted',
+      recencyHalfLifeYears: RECENCY_HALF_LIFE_YEARS,
+      inspectors,
       fitMs: Date.now() - started,
+      timingsMs,
     },
   };
 }

@@ -76,7 +76,9 @@ describe('refreshing the scores with the same model version', () => {
   });
 
   it('at a later as-of date (windows, ages and days since move) matches scoring from scratch', async () => {
-    const later = addDays(asOf, 45);
+    // ten days: further on, in a province this small, the districts' complaint figures move most entities' bins and
+    // the refresh rewrites every row (correctly, but not what this test is about)
+    const later = addDays(asOf, 10);
     const r = await rescoreEntities(t.db, { actor: 'test', asOf: later });
     expect(r).toMatchObject({ mode: 'incremental', asOf: later });
     expect(r.recomputed).toBeGreaterThan(0);

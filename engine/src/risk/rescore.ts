@@ -6,19 +6,24 @@
 import type { Db, Queryable } from '../db/duckdb.ts';
 import { sql, type Sql } from '../db/sql.ts';
 import { appendAudit } from '../audit/chain.ts';
-import { checkDate, computeStoredNorms, ENTITY_FACTS, referenceDate, refreshFacts, STORED_NORMS_TABLE, UNORDERED } from './features.ts';
-import { loadModel } from './model.ts';
+import { CELL_FEATURES, checkDate, computeStoredNorms, ENTITY_FACTS, referenceDate, refreshFacts, STORED_NORMS_TABLE, UNORDERED } from './features.ts';
+import { loadModel, METHOD } from './model.ts';
 import { binSql, type FeatureColumn, type FittedFeature } from './scorecard.ts';
 import type { TierShares } from './tiers.ts';
 import { addCodeScores, binnedQuery, findNewCodes, ENTITY_CODES, readScoresState, recordScoresState, ROLLBACK, SCORE_CODES, writeAllScores } from './score.ts';
 import type { RefreshResult } from '../kernel/derived.ts';
 import { RiskDataError } from './errors.ts';
 
-/** Features counted in days from a date among the facts: a bin changes only when the as-of date moves the value across an edge. */
-const DATE_FEATURES: Partial<Record<FeatureColumn, string>> = {
-  days_since_last_finding: 'last_finding_on',
-  days_since_last_inspection: 'last_inspected_on',
-  age_days: 'established_on',
+/**
+ * Features counted in days from a date among the facts: a bin changes only when the as-of date moves the value across
+ * an edge (a numeric feature's bin edges; for a category, the ages in days features.sql cuts it at).
+ */
+const DATE_FEATURES: Partial<Record<FeatureColumn, { column: string; edges?: number[] }>> = {
+  days_since_last_inspection: { column: 'last_inspected_on' },
+  age_days: { column: 'established_on' },
+  age_industry: { column: 'established_on', edges: [365, 1096, 3653] },
+  credit_state: { column: 'class_on', edges: [730] },
+  abnormal: { column: 'abnormal_on', edges: [365] },
 };
 
 /** Above this share of the scored entities to recompute, rewriting every row is about as cheap. */
@@ -84,10 +89,11 @@ const finite = (n: number) => {
 function dateCrossings(features: FittedFeature[], fromAsOf: string, asOf: string): Sql[] {
   const conditions = [sql`(f.established_on > ${dateOf(fromAsOf)} AND f.established_on <= ${dateOf(asOf)})`];
   for (const f of features) {
-    const column = DATE_FEATURES[f.column];
-    if (!column || f.kind !== 'numeric') continue;
-    const day = sql.id(column);
-    for (const e of [...f.edges, ...(f.zeroBin ? [0, 1] : [])]) {
+    const date = DATE_FEATURES[f.column];
+    if (!date) continue;
+    const day = sql.id(date.column);
+    const edges = date.edges ?? (f.kind === 'numeric' ? [...f.edges, ...(f.zeroBin ? [0, 1] : [])] : []);
+    for (const e of edges) {
       conditions.push(sql`((${dateOf(fromAsOf)} - f.${day}) < ${finite(e)} AND (${dateOf(asOf)} - f.${day}) >= ${finite(e)})`);
     }
   }
@@ -99,8 +105,8 @@ const sameCell = (a: Sql, b: Sql) => sql`${a}.industry_code IS NOT DISTINCT FROM
 /**
  * The entities to recompute, in one scan of the stored facts: rewritten since the scores (refresh_no above `since`);
  * in an industry x district whose base-rate bins moved between the scores' norms (risk_score_norms) and today's, or
- * that is new or gone; with k complaints in a cell where k / norm moved a bin (features.sql's complaint ratio:
- * complaints_12m / greatest(norm, 0.001)); and, when the date moved, a date feature across a bin edge.
+ * that is new or gone; with k other complaints in a cell where k / norm moved a bin (features.sql's complaint ratio:
+ * other_12m / greatest(other_norm, 0.001)); and, when the date moved, a date feature across a bin edge.
  */
 function candidatesSql(features: FittedFeature[], since: number, fromAsOf: string, asOf: string): Sql {
   const ctes: Sql[] = [];
@@ -109,8 +115,8 @@ function candidatesSql(features: FittedFeature[], since: number, fromAsOf: strin
   const [n, o] = [sql`n`, sql`o`];
   const norms = sql.id(STORED_NORMS_TABLE);
   const cells = sql`SELECT coalesce(n.industry_code, o.industry_code) AS industry_code, coalesce(n.region_code, o.region_code) AS region_code,
-      n.region_code IS NULL OR o.region_code IS NULL AS new_or_gone, n.complaints_per_entity AS new_norm, o.complaints_per_entity AS old_norm`;
-  const rates = features.filter((f) => f.column === 'industry_base_rate' || f.column === 'district_base_rate');
+      n.region_code IS NULL OR o.region_code IS NULL AS new_or_gone, n.other_norm AS new_norm, o.other_norm AS old_norm`;
+  const rates = features.filter((f) => CELL_FEATURES.has(f.column));
   if (rates.length) {
     const bins = (table: Sql) => sql`(SELECT industry_code, region_code, ${sql.join(rates.map((f, i) => sql`(${binSql(f)}) AS ${sql.id(`b${i}`)}`))} FROM ${table})`;
     const moved = rates.map((_, i) => sql`n.${sql.id(`b${i}`)} IS DISTINCT FROM o.${sql.id(`b${i}`)}`);
@@ -126,18 +132,18 @@ function candidatesSql(features: FittedFeature[], since: number, fromAsOf: strin
     // every cell x k = 1 .. the most complaints anyone has, with the bin of k / norm under the new norm and the old
     // (binSql reads a column named complaint_ratio)
     ctes.push(sql`ratio_cells AS (
-      ${cells}, k.complaints_12m
+      ${cells}, k.other_12m
       FROM ${norms} n FULL JOIN risk_score_norms o ON ${sameCell(o, n)},
-           range(1, (SELECT coalesce(max(complaints_12m), 0) + 1 FROM ${sql.id(ENTITY_FACTS.table)})) k(complaints_12m))`);
+           range(1, (SELECT coalesce(max(other_12m), 0) + 1 FROM ${sql.id(ENTITY_FACTS.table)})) k(other_12m))`);
     ctes.push(sql`moved_ratio AS (
-      SELECT industry_code, region_code, complaints_12m FROM (
+      SELECT industry_code, region_code, other_12m FROM (
         SELECT *, (${binSql(ratio)}) AS b_old FROM (
           SELECT * EXCLUDE (complaint_ratio), old_ratio AS complaint_ratio FROM (
             SELECT *, (${binSql(ratio)}) AS b_new FROM (
-              SELECT *, complaints_12m / greatest(new_norm, 0.001) AS complaint_ratio, complaints_12m / greatest(old_norm, 0.001) AS old_ratio
+              SELECT *, other_12m / greatest(new_norm, 0.001) AS complaint_ratio, other_12m / greatest(old_norm, 0.001) AS old_ratio
               FROM ratio_cells))))
       WHERE new_or_gone OR b_new IS DISTINCT FROM b_old)`);
-    joins.push(sql`LEFT JOIN moved_ratio mr ON ${sameCell(sql`mr`, sql`f`)} AND mr.complaints_12m = f.complaints_12m`);
+    joins.push(sql`LEFT JOIN moved_ratio mr ON ${sameCell(sql`mr`, sql`f`)} AND mr.other_12m = f.other_12m`);
     conditions.push(sql`mr.region_code IS NOT NULL`);
   }
   if (asOf > fromAsOf) conditions.push(...dateCrossings(features, fromAsOf, asOf));
@@ -155,6 +161,16 @@ async function rescoreIn(tx: Queryable, options: RescoreOptions): Promise<Rescor
   const model = await loadModel(tx, version);
   if (!model) throw new Error(`risk_scores names model version ${version}, which risk_models does not hold`);
   if (!model.cutoffs) throw new Error(`model version ${version} has no tier cut-offs to apply`);
+  if (model.method !== METHOD) {
+    throw new RiskDataError(
+      'model.refit_needed',
+      {
+        zh: `模型版本 ${version} 由方法 ${model.method} 拟合，本版 Fairdraw 已不再计算其特征：请拟合新版本（fairdraw score）`,
+        en: `model version ${version} was fitted by method ${model.method}, whose features this version of Fairdraw no longer computes: fit a new version (fairdraw score)`,
+      },
+      { version, method: model.method },
+    );
+  }
   const { params } = model;
   const thresholds = model.cutoffs.thresholds;
   const asOf = options.asOf ? checkDate(options.asOf, 'as-of date') : await referenceDate(tx);

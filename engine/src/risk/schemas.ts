@@ -66,16 +66,66 @@ export const LiftSource = StringEnum(['curve', 'liftAt', 'none'], {
   description: 'curve：拟合时保存的曲线；liftAt：由保存的提升值推出的点；none：无回测 curve stored at fit time; liftAt: points from the stored lift figures; none: no backtest',
 });
 
-/** A model's backtest: the lift curve (share inspected -> share of findings found) and the hit rate per tier. */
+const LiftAt = Type.Object({ '0.05': nullableNumber, '0.1': nullableNumber, '0.2': nullableNumber });
+/** A ranking's figures on the test year: ROC AUC and lift at 5/10/20% inspected. */
+export const RankingView = Type.Object({ auc: nullableNumber, liftAt: LiftAt });
+export type RankingView = Static<typeof RankingView>;
+
+/** One tier on the test year: the counts, and the predicted finding rate against the observed with its 95% interval. */
+export const TierCalibration = Type.Object({
+  tier: Tier,
+  ...TierOutcome.properties,
+  predicted: Type.Optional(Nullable(Type.Number({ description: '评分预计的发现率 the scores\' predicted finding rate' }))),
+  observedLow: Type.Optional(Nullable(Type.Number({ description: '实际发现率 95% 区间下限 observed rate, 95% interval, low' }))),
+  observedHigh: Type.Optional(Nullable(Type.Number({ description: '实际发现率 95% 区间上限 observed rate, 95% interval, high' }))),
+});
+export type TierCalibration = Static<typeof TierCalibration>;
+
+/** One segment's check: its mean score percentile against the percentile its observed finding rate implies. */
+export const SegmentView = Type.Object({
+  family: StringEnum(['records', 'district_findings', 'district_complaints', 'complaint_trend']),
+  segment: Type.String(),
+  label: Name,
+  population: Type.Integer(),
+  meanPercentile: Type.Number({ description: '平均评分百分位（0-1） mean score percentile, 0..1' }),
+  tested: Type.Integer(),
+  observed: nullableNumber,
+  bias: Nullable(Type.Number({ description: '评分百分位减去实际发现率对应的百分位（负：低估） score percentile less the one the findings imply; negative: under-rated' })),
+  biasLow: nullableNumber,
+  biasHigh: nullableNumber,
+  showsBias: Type.Boolean({ description: '整段区间超出 ±0.05 the whole interval lies beyond ±0.05' }),
+  truthBias: Type.Optional(Type.Number({ description: '与合成数据真实倾向相比的偏差 bias against the synthetic truth' })),
+});
+export type SegmentView = Static<typeof SegmentView>;
+
+/**
+ * A model's backtest: the lift curve (share inspected -> share of findings found), the hit rate and calibration per
+ * tier; for versions fitted since they were kept, a logistic regression on the same features and the best single
+ * feature on the same test year, and the segment checks.
+ */
 export const ModelBacktest = Type.Object({
   version: Type.Integer(),
   testYear: Nullable(Type.Integer()),
   source: LiftSource,
   liftCurve: Type.Array(LiftPoint),
   auc: nullableNumber,
+  liftAt: Type.Optional(LiftAt),
   daysEarlier: nullableNumber,
-  tiers: Type.Array(Type.Object({ tier: Tier, ...TierOutcome.properties })),
+  tiers: Type.Array(TierCalibration),
   test: Type.Optional(TestYearFigures),
+  weighting: Type.Optional(
+    StringEnum(['inverse-probability', 'unweighted'], {
+      description: '按入选概率倒数加权的随机抽取，或不加权的全部检查 random draws weighted by 1 / selection probability, or every visit unweighted',
+    }),
+  ),
+  baselines: Type.Optional(
+    Type.Object({
+      logistic: RankingView,
+      bestFeature: Type.Object({ column: Type.String(), label: Name, ...RankingView.properties }),
+    }),
+  ),
+  segments: Type.Optional(Type.Array(SegmentView)),
+  segmentBiasLimit: Type.Optional(Type.Number()),
   backtestSkipped: Type.Optional(Type.String()),
 });
 export type ModelBacktest = Static<typeof ModelBacktest>;

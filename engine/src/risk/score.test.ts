@@ -6,7 +6,7 @@ import { verifyAudit } from '../audit/chain.ts';
 import { Db } from '../db/duckdb.ts';
 import { listMigrations, migrate } from '../db/migrate.ts';
 import { cutoffsFromCodes, insertGivenScores } from './score.ts';
-import { nextModelVersion } from './model.ts';
+import { METHOD, nextModelVersion } from './model.ts';
 import { cutoffsFromHistogram, DEFAULT_TIER_SHARES, type ScoreBucket, type TierRule } from './tiers.ts';
 import { sql } from '../db/sql.ts';
 
@@ -38,7 +38,7 @@ describe('scoring, tiers, model versions and explanations', () => {
     for (let i = 1; i < ranges.length; i++) expect(ranges[i].lo).toBeGreaterThan(ranges[i - 1].hi);
 
     const stored = await loadModel(t.db, 1);
-    expect(stored).toMatchObject({ version: 1, fittedBy: 'analyst-wang', method: 'woe-logistic-l2', asOf: '2025-12-31' });
+    expect(stored).toMatchObject({ version: 1, fittedBy: 'analyst-wang', method: METHOD, asOf: '2025-12-31' });
     expect(stored!.metrics.hitRateByTier).toBeDefined();
     expect(stored!.cutoffs!.thresholds).toEqual(run.score.cutoffs.thresholds);
     const audit = await t.db.one<{ actor: string; action: string; subject: string }>(sql`SELECT actor, action, subject FROM audit_log ORDER BY seq DESC LIMIT 1`);

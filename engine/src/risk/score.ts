@@ -206,7 +206,7 @@ export async function recordScoresState(tx: Queryable, state: { version: number;
   );
   await tx.exec(sql`DELETE FROM risk_score_norms`);
   await tx.exec(
-    sql`INSERT INTO risk_score_norms SELECT industry_code, region_code, complaints_per_entity, industry_base_rate, district_base_rate FROM ${sql.id(STORED_NORMS_TABLE)}`,
+    sql`INSERT INTO risk_score_norms SELECT industry_code, region_code, other_norm, industry_base_rate, district_substantiated, district_true_share FROM ${sql.id(STORED_NORMS_TABLE)}`,
   );
 }
 

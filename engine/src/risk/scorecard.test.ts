@@ -14,7 +14,10 @@ import {
   probability,
   rangeLabels,
   weightsOfEvidence,
+  monotoneWeightsOfEvidence,
+  REVERSED_NOTE,
   type BinnedFeature,
+  type FittedFeature,
   type CodeCounts,
   type FeatureSpec,
 } from './scorecard.ts';
@@ -43,7 +46,7 @@ const cells: Cell[] = readFileSync(FIXTURE_PATH, 'utf8')
 
 const CREDIT: FeatureSpec = {
   kind: 'category',
-  column: 'credit_class',
+  column: 'credit_state',
   label: { zh: '信用风险分类', en: 'Credit risk class' },
   categories: [
     { value: 'A', label: { zh: 'A类', en: 'class A' } },
@@ -53,7 +56,7 @@ const CREDIT: FeatureSpec = {
 };
 const COMPLAINTS: FeatureSpec = {
   kind: 'numeric',
-  column: 'complaints_12m',
+  column: 'other_12m',
   label: { zh: '12345投诉举报(近12个月)', en: '12345 complaints, 12 months' },
   format: 'count',
   unit: { zh: '件', en: '' },
@@ -81,8 +84,8 @@ describe('weight-of-evidence scorecard, pure', () => {
 
   it('fits the known scorecard from counts per bin combination', () => {
     const features: BinnedFeature[] = [
-      { kind: 'category', column: 'credit_class', label: CREDIT.label, categories: ['A', 'D', ''], bins: [] },
-      { kind: 'numeric', column: 'complaints_12m', label: COMPLAINTS.label, hasNullBin: false, zeroBin: false, edges: [1, 2], format: 'count', bins: [] },
+      { kind: 'category', column: 'credit_state', label: CREDIT.label, categories: ['A', 'D', ''], bins: [] },
+      { kind: 'numeric', column: 'other_12m', label: COMPLAINTS.label, hasNullBin: false, zeroBin: false, edges: [1, 2], format: 'count', bins: [] },
     ];
     const labels = [binLabels(CREDIT, []), binLabels(COMPLAINTS, [1, 2])];
     features.forEach((f, i) => (f.bins = labels[i].map((label) => ({ label, rows: 0, events: 0, woe: 0 }))));
@@ -104,9 +107,51 @@ describe('weight-of-evidence scorecard, pure', () => {
     }
     // contributions: coefficient x WoE, largest first, with both languages
     const top = contributions(params, String(1 + 16 * 2));
-    expect(top.map((c) => c.column)).toEqual(['complaints_12m', 'credit_class']);
+    expect(top.map((c) => c.column)).toEqual(['other_12m', 'credit_state']);
     expect(top[0].points).toBeCloseTo(Math.log(2.5), 8);
     expect(top[0].text).toBe('12345投诉举报(近12个月) 2+件 12345 complaints, 12 months: 2+: +0.92');
+  });
+
+  it('makes the WoE of numeric ranges monotone in their main direction, leaving the NULL and 0 bins and categories alone', () => {
+    const bins = (counts: Array<[number, number]>) => counts.map(([rows, events]) => ({ label: { zh: '', en: '' }, rows, events, woe: 0 }));
+    const numeric: BinnedFeature = {
+      kind: 'numeric',
+      column: 'prior_findings',
+      label: { zh: '', en: '' },
+      hasNullBin: true,
+      zeroBin: true,
+      edges: [2, 3],
+      format: 'count',
+      // NULL, 0, [0, 2), [2, 3), 3+: rates 50%, 5%, 10%, 20%, 15% -> the last range dips below its neighbour
+      bins: bins([[100, 50], [1000, 50], [1000, 100], [1000, 200], [1000, 150]]),
+    };
+    const raw = weightsOfEvidence(numeric.bins, 0);
+    const monotone = monotoneWeightsOfEvidence(numeric, 0);
+    expect(monotone.slice(0, 3)).toEqual(raw.slice(0, 3));
+    // the last two ranges pooled: their WoE averaged by rows, no longer falling
+    expect(monotone[3]).toBeCloseTo((raw[3] + raw[4]) / 2, 12);
+    expect(monotone[4]).toBeCloseTo(monotone[3], 12);
+    const category: BinnedFeature = { kind: 'category', column: 'credit_state', label: { zh: '', en: '' }, categories: ['A', 'B', ''], bins: bins([[100, 10], [100, 30], [100, 20]]) };
+    expect(monotoneWeightsOfEvidence(category, 0)).toEqual(weightsOfEvidence(category.bins, 0));
+  });
+
+  it('keeps a negative coefficient and says so in the contributions', () => {
+    const feature: FittedFeature = {
+      kind: 'category',
+      column: 'complaint_trend',
+      label: { zh: '投诉趋势', en: 'Complaint trend' },
+      categories: ['rising', ''],
+      coefficient: -0.5,
+      bins: [
+        { label: { zh: '上升', en: 'rising' }, rows: 10, events: 5, woe: 1, points: -0.5 },
+        { label: { zh: '其他', en: 'other' }, rows: 90, events: 9, woe: -0.1, points: 0.05 },
+      ],
+    };
+    const [c] = contributions({ features: [feature], intercept: -2, l2: 1, woePrior: 20, reversed: ['complaint_trend'] }, '0');
+    expect(c.points).toBe(-0.5);
+    expect(c.reversed).toBe(true);
+    expect(c.text).toContain('−0.50');
+    expect(c.text).toContain(REVERSED_NOTE);
   });
 
   it('labels bins readably', () => {
@@ -121,12 +166,12 @@ describe('weight-of-evidence scorecard, pure', () => {
   });
 
   it('writes bin SQL that puts NULL, zero and each range in its own bin', () => {
-    expect(binSql({ kind: 'numeric', column: 'days_since_last_finding', hasNullBin: true, zeroBin: true, edges: [365, 730], format: 'years' }).toQuery()).toEqual({
-      text: '(CASE WHEN "days_since_last_finding" IS NULL THEN $1 WHEN "days_since_last_finding" = 0 THEN $2 WHEN "days_since_last_finding" < $3 THEN $4 WHEN "days_since_last_finding" < $5 THEN $6 ELSE $7 END)',
+    expect(binSql({ kind: 'numeric', column: 'days_since_last_inspection', hasNullBin: true, zeroBin: true, edges: [365, 730], format: 'years' }).toQuery()).toEqual({
+      text: '(CASE WHEN "days_since_last_inspection" IS NULL THEN $1 WHEN "days_since_last_inspection" = 0 THEN $2 WHEN "days_since_last_inspection" < $3 THEN $4 WHEN "days_since_last_inspection" < $5 THEN $6 ELSE $7 END)',
       params: [0, 1, 365, 2, 730, 3, 4],
     });
-    expect(binSql({ kind: 'category', column: 'credit_class', categories: ['A', 'D', ''] }).toQuery()).toEqual({
-      text: '(CASE "credit_class" WHEN $1 THEN $2 WHEN $3 THEN $4 ELSE $5 END)',
+    expect(binSql({ kind: 'category', column: 'credit_state', categories: ['A', 'D', ''] }).toQuery()).toEqual({
+      text: '(CASE "credit_state" WHEN $1 THEN $2 WHEN $3 THEN $4 ELSE $5 END)',
       params: ['A', 0, 'D', 1, 2],
     });
   });

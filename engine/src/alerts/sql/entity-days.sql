@@ -10,7 +10,8 @@ objects_with_industry AS (
   SELECT * FROM (SELECT id AS object_id, region_code, industry_code FROM objects WHERE industry_code IS NOT NULL) WHERE $entity_filter
 ),
 complaint_days AS (
-  SELECT object_id, region_code, CAST(timezone('Asia/Shanghai', received_at) AS DATE) AS day, count(*) AS events
+  -- the day in Asia/Shanghai (UTC+8, no daylight saving: plain arithmetic is cheaper than timezone())
+  SELECT object_id, region_code, DATE '1970-01-01' + ((epoch_us(received_at) + 28800000000) // 86400000000)::INTEGER AS day, count(*) AS events
   FROM complaints
   WHERE category IN ('complaint', 'report') AND object_id IS NOT NULL AND $entity_filter
   GROUP BY ALL

@@ -31,7 +31,8 @@ SELECT e.kind,
        coalesce(e.region_code, o.region_code) AS region_code,
        o.industry_code,
        e.week_ago,
-       CAST(count(*) AS INTEGER) AS events,
+       -- complaints: entities complained about that week (one entity's burst counts once); visits: every visit
+       CAST(count(DISTINCT e.object_id) FILTER (WHERE e.kind = 'complaints') + count(*) FILTER (WHERE e.kind = 'visits') AS INTEGER) AS events,
        CAST(count(*) FILTER (WHERE e.found) AS INTEGER) AS findings
 FROM events e
 JOIN objects o ON o.id = e.object_id

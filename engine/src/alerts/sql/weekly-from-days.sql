@@ -4,7 +4,9 @@
 -- Grain: one row per kind ('complaints' | 'visits') x region_code x industry_code x week_ago (weeks with events).
 SELECT kind, region_code, industry_code,
        CAST((CAST($as_of AS DATE) - day) // 7 AS INTEGER) AS week_ago,
-       CAST(sum(events) AS INTEGER) AS events,
+       -- complaints: entities complained about that week, so that one entity's burst of tickets (a competitor's
+       -- campaign) counts once a week, not as a regional rise; visits: every visit
+       CAST(count(DISTINCT object_id) FILTER (WHERE kind = 'complaints') + coalesce(sum(events) FILTER (WHERE kind = 'visits'), 0) AS INTEGER) AS events,
        CAST(sum(findings) AS INTEGER) AS findings
 FROM alert_entity_days
 WHERE day BETWEEN CAST($from_date AS DATE) AND CAST($as_of AS DATE)

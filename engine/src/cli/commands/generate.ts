@@ -1,6 +1,7 @@
 // `fairdraw generate`: writes a synthetic province (entities, inspectors, credit, complaints, results, truth) to a folder.
 import type { Command } from 'commander';
 import { DEFAULT_AS_OF, generateProvince } from '../../../../data/generator/generate.ts';
+import { GENERATOR_VERSIONS, type GeneratorVersion } from '../../../../data/generator/model.ts';
 import { progress } from '../progress.ts';
 
 interface GenerateFlags {
@@ -10,6 +11,7 @@ interface GenerateFlags {
   asOf: string;
   plantOutbreak: string[];
   threads?: string;
+  generator: string;
   json?: boolean;
 }
 
@@ -26,7 +28,8 @@ export function generateCommand(program: Command): void {
     .requiredOption('--entities <n>', 'number of market entities, e.g. 200000')
     .option('--seed <s>', 'seed: the same seed gives the same bytes', '1')
     .requiredOption('--out <dir>', 'output folder')
-    .option('--as-of <date>', 'reference date YYYY-MM-DD; data covers the 3 years up to it', DEFAULT_AS_OF)
+    .option('--as-of <date>', 'reference date YYYY-MM-DD; data covers the 4 years up to it (v1: 3)', DEFAULT_AS_OF)
+    .option('--generator <version>', 'v2: partial and stale credit classes, complaint noise, draws with recorded strata, lenient districts, risk that moves; v1: the generator before (same seed, same bytes)', 'v2')
     .option(
       '--plant-outbreak <spec>',
       'DISTRICT:INDUSTRY:FACTOR, e.g. 440305:H:4: that district × industry gets FACTOR times its complaint rate in the last 8 weeks (repeatable)',
@@ -37,6 +40,7 @@ export function generateCommand(program: Command): void {
     .option('--json', 'print a JSON summary instead of progress')
     .action(async (flags: GenerateFlags) => {
       const entities = wholeNumber('--entities', flags.entities);
+      if (!(GENERATOR_VERSIONS as readonly string[]).includes(flags.generator)) throw new Error(`--generator '${flags.generator}': expected ${GENERATOR_VERSIONS.join(' or ')}`);
       const bar = progress('generate', entities, { quiet: flags.json });
       let barDone = false;
       const finishBar = () => {
@@ -49,6 +53,7 @@ export function generateCommand(program: Command): void {
         outDir: flags.out,
         asOf: flags.asOf,
         outbreaks: flags.plantOutbreak,
+        generator: flags.generator as GeneratorVersion,
         threads: flags.threads === undefined ? undefined : wholeNumber('--threads', flags.threads),
         onProgress: (done) => bar.tick(done),
         onParquet: () => {

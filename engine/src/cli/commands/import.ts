@@ -76,6 +76,14 @@ export function readableReport(r: ImportReport): string {
     const more = r.rejectedTotal - Math.min(r.rejected.length, SHOWN_PROBLEMS);
     if (more > 0) lines.push(`  … 另有 ${n(more)} 个问题 / ${n(more)} more (--json lists up to ${n(REJECTED_LIST_CAP)})`);
   }
+  if (r.warnings.length) {
+    lines.push('', `  警告 warnings (${n(r.warningsTotal)}; 仍已导入 the rows import):`, '  行 line  字段 field  值 value  原因 reason');
+    for (const p of r.warnings.slice(0, SHOWN_PROBLEMS)) {
+      lines.push(`  ${String(p.line).padStart(6)}  ${p.field}  ${JSON.stringify(p.value)}  ${p.reasonZh} / ${p.reason}`);
+    }
+    const more = r.warningsTotal - Math.min(r.warnings.length, SHOWN_PROBLEMS);
+    if (more > 0) lines.push(`  … 另有 ${n(more)} 个警告 / ${n(more)} more (--json lists up to ${n(REJECTED_LIST_CAP)})`);
+  }
   lines.push('');
   if (!r.written)
     lines.push(

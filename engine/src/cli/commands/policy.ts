@@ -16,6 +16,7 @@ interface SettingFlags {
   capMargin?: string;
   inspectorDays?: string;
   capacityDays?: string;
+  tierFloor?: string;
 }
 
 function actorName(): string {
@@ -44,6 +45,7 @@ function changeFromFlags(flags: SettingFlags): PolicyChange {
     capAlertMargin: number('--cap-margin', flags.capMargin, true),
     inspectorDaysPerObject: number('--inspector-days', flags.inspectorDays, false),
     capacityDaysPerInspector: number('--capacity-days', flags.capacityDays, false),
+    tierFloorBp: number('--tier-floor', flags.tierFloor, true),
   };
 }
 
@@ -55,7 +57,8 @@ function settingOptions(command: Command): Command {
     .option('--yearly-cap <n>', 'inspections per entity per calendar year, all departments / 每户每年检查次数上限')
     .option('--cap-margin <n>', 'warn about entities this close to the yearly cap / 接近上限提醒余量')
     .option('--inspector-days <x>', 'inspector-days one inspected object costs / 每户检查人日')
-    .option('--capacity-days <x>', 'days a year one certified officer gives to random inspections / 每名执法人员每年可用人日');
+    .option('--capacity-days <x>', 'days a year one certified officer gives to random inspections / 每名执法人员每年可用人日')
+    .option('--tier-floor <bp>', 'the least ratio any tier may have, in basis points (default 100): every entity keeps a known chance of being drawn / 各级最低抽查比例（基点）');
 }
 
 const pct = (bp: number) => `${(bp / 100).toFixed(2)}%`;
@@ -75,9 +78,9 @@ function width(text: string): number {
   return w;
 }
 
-function describeSettings(p: Pick<SamplingPolicy, 'tierRatiosBp' | 'frequencyPerYear' | 'burdenWindowDays' | 'yearlyCap' | 'capAlertMargin' | 'inspectorDaysPerObject' | 'capacityDaysPerInspector'>): string {
+function describeSettings(p: Pick<SamplingPolicy, 'tierRatiosBp' | 'frequencyPerYear' | 'burdenWindowDays' | 'yearlyCap' | 'capAlertMargin' | 'inspectorDaysPerObject' | 'capacityDaysPerInspector' | 'tierFloorBp'>): string {
   return (
-    `${TIERS.map((t) => `${t}=${p.tierRatiosBp[t]}`).join(',')} bp x ${p.frequencyPerYear}/yr, ` +
+    `${TIERS.map((t) => `${t}=${p.tierRatiosBp[t]}`).join(',')} bp (floor ${p.tierFloorBp}) x ${p.frequencyPerYear}/yr, ` +
     `burden ${p.burdenWindowDays} d, cap ${p.yearlyCap}/yr (warn within ${p.capAlertMargin}), ` +
     `${p.inspectorDaysPerObject} inspector-days/object, ${p.capacityDaysPerInspector} d/officer`
   );

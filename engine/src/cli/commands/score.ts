@@ -8,6 +8,7 @@ import { fitAndScore, explain, listModels, parseTierRule, type FitAndScoreResult
 import { checkDate } from '../../risk/features.ts';
 import { TIERS } from '../../risk/tiers.ts';
 import { dbCommand } from '../options.ts';
+import { SEGMENT_BIAS_LIMIT, showsBias } from '../../risk/backtest.ts';
 
 interface ScoreFlags {
   db?: string;
@@ -139,22 +140,43 @@ function readableScore(r: FitAndScoreResult): string {
 }
 
 export function readableBacktest(b: import('../../risk/backtest.ts').BacktestResult): string {
+  const weighting =
+    b.weighting === 'inverse-probability'
+      ? `随机抽取，按入选概率倒数加权 random draws, each weighted by 1 / its selection probability; 不计 left out: 定向 targeted ${b.test.leftOut.targeted}, 投诉核查 complaint checks ${b.test.leftOut.complaint}, 概率未知 no known probability ${b.test.leftOut.unrecorded}`
+      : '未记录抽取方式：每次检查都计入，不加权 no selection recorded: every visit counts, unweighted';
+  const ranking = (label: string, r: { auc: number | null; liftAt: Record<string, number | null> }) =>
+    `  ${label.padEnd(34)} AUC ${fixed(r.auc)}   提升度 lift 5% ${fixed(r.liftAt['0.05'], 2)}  10% ${fixed(r.liftAt['0.1'], 2)}  20% ${fixed(r.liftAt['0.2'], 2)}`;
+  const interval = (o: { rate: number | null; low: number | null; high: number | null }) => `${pct(o.rate)} [${pct(o.low)}, ${pct(o.high)}]`;
   const lines = [
     `回测 backtest: 以 ${b.training.years.join(', ')} 年训练，检验 ${b.testYear} 年 / trained on ${b.training.years.join(', ')}, tested on ${b.testYear} (features as of ${b.asOf})`,
-    `  检验主体 tested entities: ${b.test.entities.toLocaleString('en-US')} (发现问题 with a finding ${b.test.withFinding.toLocaleString('en-US')}, ${pct(b.test.hitRate)})` +
+    `  检验 tested: ${weighting}`,
+    `  检验主体 tested entities: ${b.test.entities.toLocaleString('en-US')} (发现问题 with a finding ${b.test.withFinding.toLocaleString('en-US')}, 加权 weighted ${pct(b.test.hitRate)})` +
       (b.test.excludedNewEntities ? `; ${b.test.excludedNewEntities.toLocaleString('en-US')} 个当年新设主体不计 / registered during ${b.testYear}, not counted` : ''),
-    `  ROC AUC ${fixed(b.auc)}`,
-    '  等级 tier   主体 population   检查 inspected   发现问题 found   命中率 hit rate',
+    ranking('模型 model', b),
+    ranking('逻辑回归(同特征) logistic regression', b.baselines.logistic),
+    ranking(`最佳单特征 best single feature: ${b.baselines.bestFeature.column}`, b.baselines.bestFeature),
+    '  校准 calibration  等级 tier   主体 population   检查 tested   预测 predicted   实际 observed [95%]',
   ];
   for (const t of TIERS) {
     const o = b.tiers[t];
-    lines.push(`  ${t.padEnd(9)} ${o.population.toLocaleString('en-US').padStart(15)}   ${o.inspected.toLocaleString('en-US').padStart(14)}   ${o.found.toLocaleString('en-US').padStart(14)}   ${pct(o.hitRate).padStart(15)}`);
+    lines.push(`  ${''.padEnd(18)}${t.padEnd(9)} ${o.population.toLocaleString('en-US').padStart(15)}   ${o.inspected.toLocaleString('en-US').padStart(11)}   ${pct(o.predicted).padStart(14)}   ${interval(o.observed)}`);
   }
-  lines.push(`  提升度 lift over random: 5% ${fixed(b.liftAt['0.05'], 2)}, 10% ${fixed(b.liftAt['0.1'], 2)}, 20% ${fixed(b.liftAt['0.2'], 2)}`);
+  lines.push(
+    `  分组检查 segment checks: 平均分数百分位 mean score percentile, 实际发现率 observed, 偏差 bias [同时区间 simultaneous interval] (负：低估 negative: under-rated; ! 区间超出 ±${SEGMENT_BIAS_LIMIT * 100} the interval lies beyond ±${SEGMENT_BIAS_LIMIT * 100}; ? 仅点估计超出 the estimate alone)`,
+  );
+  for (const g of b.segments) {
+    const flag = showsBias(g) ? ' !' : g.bias !== null && Math.abs(g.bias) > SEGMENT_BIAS_LIMIT ? ' ?' : '';
+    const truth = g.truthBias !== undefined ? `; 真实 truth ${pct(g.truthPercentile ?? null)}, 偏差 bias ${signedPct(g.truthBias)}${Math.abs(g.truthBias) > SEGMENT_BIAS_LIMIT ? ' !' : ''}` : '';
+    lines.push(
+      `    ${g.label.zh} ${g.label.en}: ${g.population.toLocaleString('en-US')}, 百分位 ${pct(g.meanPercentile)}, 实际 ${interval(g.observed)}, 偏差 bias ${signedPct(g.bias)} [${signedPct(g.biasLow)}, ${signedPct(g.biasHigh)}]${flag}${truth}`,
+    );
+  }
   lines.push(`  按风险排序后问题平均提前发现 findings earlier with risk order: ${fixed(b.daysEarlier, 1)} 天 days`);
   if (b.truthSpearman !== undefined) lines.push(`  与真实倾向的秩相关 Spearman with the true propensity: ${fixed(b.truthSpearman)} (${(b.truthEntities ?? 0).toLocaleString('en-US')} entities)`);
   return `${lines.join('\n')}\n`;
 }
+
+const signedPct = (x: number | null | undefined) => (x === null || x === undefined ? '-' : `${x >= 0 ? '+' : '−'}${(Math.abs(x) * 100).toFixed(1)}`);
 
 function readableModels(models: ModelSummary[]): string {
   if (models.length === 0) return '尚无风险模型 / no risk model yet: run `fairdraw score`\n';

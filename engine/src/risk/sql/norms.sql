@@ -1,46 +1,41 @@
--- Norms and base rates as of $as_of, from the facts of every entity that existed then ($facts: a relation with
--- facts.sql's columns as of the same $as_of): complaints per entity by industry x city, and findings per inspection
--- visit by industry and by district, shrunk toward the province-wide rate.
+-- Norms and base rates per industry x district from the sums of $cells (cells-from-facts.sql or cell-sums-at.sql):
+-- other_norm, the complaints other than substantiated ones per entity-year of exposure in the district and industry,
+-- shrunk toward the city's (a reporting-prone district files more of them whatever its entities do); and the
+-- industry's findings per inspection visit, shrunk toward the province-wide rate; for the district (all industries),
+-- the complaints 12345 found true per entity-year (district_substantiated) and their share of its complaints
+-- (district_true_share), each shrunk toward the city's: a district's risk as its entities show it, the share so that a
+-- district whose residents file more (mostly untrue) tickets does not read as riskier. No district finding rate: the
+-- district's inspectors, not its entities, would speak through it.
 -- Grain: one row per industry x district with entities (a few thousand).
 WITH
--- Grain: one row per entity that existed on $as_of.
-base AS (
-  SELECT industry_code, region_code, complaints_12m, inspections, findings
-  FROM $facts f
-  WHERE f.established_on IS NULL OR f.established_on <= $as_of::DATE
-),
--- Grain: one row per industry x district (a few thousand): the sums every norm and base rate is taken from, in one
--- scan of the entities.
-cells AS MATERIALIZED (
-  SELECT industry_code, region_code, count(*) AS entities, sum(complaints_12m) AS complaints_12m,
-         sum(inspections) AS inspections, sum(findings) AS findings
-  FROM base GROUP BY industry_code, region_code
-),
+cells AS MATERIALIZED ($cells),
 province_rate AS (
   SELECT coalesce(sum(findings) / nullif(sum(inspections), 0), 0) AS rate FROM cells
 ),
--- complaints per entity by industry x city
-complaint_norms AS (
-  SELECT industry_code, left(region_code, 4) || '00' AS city_code, sum(complaints_12m) / sum(entities) AS complaints_per_entity
-  FROM cells GROUP BY industry_code, city_code
+city_norms AS (
+  SELECT industry_code, left(region_code, 4) AS city, sum(other_12m) / greatest(sum(exposure), 1) AS norm
+  FROM cells GROUP BY industry_code, city
 ),
--- findings per inspection visit, shrunk toward the province-wide rate so small groups do not swing on a few visits
+district_substantiated AS (
+  SELECT region_code, sum(substantiated_12m) AS substantiated, sum(substantiated_12m + other_12m) AS complaints, sum(exposure) AS exposure FROM cells GROUP BY region_code
+),
+city_substantiated AS (
+  SELECT left(region_code, 4) AS city, sum(substantiated) / greatest(sum(complaints), 1) AS share, sum(substantiated) / greatest(sum(exposure), 1) AS rate
+  FROM district_substantiated GROUP BY city
+),
 industry_rates AS (
   SELECT c.industry_code, (sum(c.findings) + 20 * any_value(p.rate)) / (sum(c.inspections) + 20) AS finding_rate
   FROM cells c, province_rate p
   GROUP BY c.industry_code
-),
-district_rates AS (
-  SELECT c.region_code, (sum(c.findings) + 20 * any_value(p.rate)) / (sum(c.inspections) + 20) AS finding_rate
-  FROM cells c, province_rate p
-  GROUP BY c.region_code
-),
--- the norm and both base rates, so each entity needs one join
-cell_rates AS (
-  SELECT c.industry_code, c.region_code, n.complaints_per_entity, ir.finding_rate AS industry_base_rate, dr.finding_rate AS district_base_rate
-  FROM cells c
-  JOIN complaint_norms n ON n.industry_code IS NOT DISTINCT FROM c.industry_code AND n.city_code = left(c.region_code, 4) || '00'
-  JOIN industry_rates ir ON ir.industry_code IS NOT DISTINCT FROM c.industry_code
-  JOIN district_rates dr ON dr.region_code = c.region_code
 )
-SELECT * FROM cell_rates
+-- (rounded to 12 decimals: sums of exposures in another order, from the records or the stored facts, differ in the last bits)
+SELECT c.industry_code, c.region_code,
+       round((c.other_12m + 20 * n.norm) / (c.exposure + 20), 12) AS other_norm,
+       ir.finding_rate AS industry_base_rate,
+       round((ds.substantiated + 200 * cs.rate) / (ds.exposure + 200), 12) AS district_substantiated,
+       round((ds.substantiated + 50 * cs.share) / (ds.complaints + 50), 12) AS district_true_share
+FROM cells c
+JOIN district_substantiated ds ON ds.region_code = c.region_code
+JOIN city_substantiated cs ON cs.city = left(c.region_code, 4)
+JOIN city_norms n ON n.industry_code IS NOT DISTINCT FROM c.industry_code AND n.city = left(c.region_code, 4)
+JOIN industry_rates ir ON ir.industry_code IS NOT DISTINCT FROM c.industry_code

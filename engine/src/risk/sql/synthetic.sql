@@ -126,7 +126,7 @@ UNION ALL SELECT record_id, object_id, record_type, record_date, credit_class, a
 -- Complaints: a geometric number per entity-year whose mean grows with the propensity, at random times that year.
 INSERT INTO complaints (complaint_id, object_id, received_at, region_code, category, topic, substantiated)
 WITH ey AS (
-  SELECT e.i, e.object_id, e.region_code, y,
+  SELECT e.i, e.object_id, e.region_code, e.propensity, y,
          least(0.12 * power(e.propensity / 0.12, 1.6)
                * CASE e.industry_code WHEN 'F' THEN 1.5 WHEN 'H' THEN 1.8 WHEN 'O' THEN 1.6 WHEN 'C' THEN 0.5 WHEN 'A' THEN 0.2 ELSE 0.8 END, 20) AS mean_count
   FROM synthetic_entities e, range(getvariable('first_year'), getvariable('last_year') + 1) ys(y)
@@ -143,29 +143,39 @@ SELECT 'T' || i || '-' || y || '-' || k, object_id,
          + INTERVAL 9 HOUR,
        region_code,
        CASE WHEN rnd4(i, y, k, 62) < 0.7 THEN 'complaint' WHEN rnd4(i, y, k, 62) < 0.9 THEN 'report' ELSE 'consultation' END,
-       '产品质量', NULL
+       -- a riskier entity's tickets name violations more often, and are found true more often (12% not known)
+       CASE WHEN rnd4(i, y, k, 63) < 0.3 + propensity
+            THEN ['食品安全问题', '产品质量问题', '价格欺诈', '虚假宣传', '无照经营'][1 + floor(rnd4(i, y, k, 64) * 5)::INTEGER]
+            ELSE ['售后服务纠纷', '合同纠纷', '噪音扰民'][1 + floor(rnd4(i, y, k, 64) * 3)::INTEGER] END,
+       CASE WHEN rnd4(i, y, k, 65) < 0.12 THEN NULL ELSE rnd4(i, y, k, 66) < 0.2 + 0.65 * propensity END
 FROM counted, range(least(n_complaints, 30)) r(k)
 WHERE n_complaints > 0;
 
--- Inspections: each year an entity is inspected with a probability raised by its latest credit class (risk-based
--- practice), and the visit finds a problem with the entity's propensity.
-INSERT INTO inspection_results (result_id, object_id, inspected_on, department_code, item_code, outcome_code, inspector_ids, task_ref)
+-- Inspections: each year a random draw stratified by the entity's latest credit class before the year (U: none), at
+-- ratios rising with the class (risk-based practice), each result recording its stratum's eligible count and quota;
+-- two of n / 250 inspectors visit; the visit finds a problem with the entity's propensity.
+INSERT INTO inspection_results (result_id, object_id, inspected_on, department_code, item_code, outcome_code, inspector_ids, task_ref,
+                                selection, stratum, stratum_eligible, stratum_quota)
 WITH ey AS (
   SELECT e.i, e.object_id, e.propensity, y,
-         CASE WHEN year(c.record_date) < y THEN c.credit_class END AS credit_class
+         coalesce(CASE WHEN year(c.record_date) < y THEN c.credit_class END, 'U') AS stratum
   FROM synthetic_entities e
   CROSS JOIN range(getvariable('first_year'), getvariable('last_year') + 1) ys(y)
   LEFT JOIN credit_records c ON c.object_id = e.object_id AND c.record_type = 'classification'
   WHERE year(e.established_on) < y
 ),
-inspected AS (
-  SELECT * FROM ey
-  WHERE rnd3(i, y, 70)
-        < 0.065 * CASE credit_class WHEN 'A' THEN 0.5 WHEN 'C' THEN 2 WHEN 'D' THEN 4 ELSE 1 END
+drawn AS (
+  SELECT *, rnd3(i, y, 70) < 0.065 * CASE stratum WHEN 'A' THEN 0.5 WHEN 'C' THEN 2 WHEN 'D' THEN 4 ELSE 1 END AS selected FROM ey
+),
+strata AS (
+  SELECT y, stratum, count(*) AS eligible, count(*) FILTER (WHERE selected) AS quota FROM drawn GROUP BY ALL
 )
-SELECT 'R' || i || '-' || y, object_id,
-       make_date(y::INTEGER, 1, 1) + floor(rnd3(i, y, 71) * 360)::INTEGER,
+SELECT 'R' || i || '-' || d.y, object_id,
+       make_date(d.y::INTEGER, 1, 1) + floor(rnd3(i, d.y, 71) * 360)::INTEGER,
        'SAMR', 'SAMR-001',
-       CASE WHEN rnd3(i, y, 72) < propensity THEN 'FIXED' ELSE 'NO_PROBLEM' END,
-       ['INS1', 'INS2'], 'SYN-' || y
-FROM inspected;
+       CASE WHEN rnd3(i, d.y, 72) < propensity THEN 'FIXED' ELSE 'NO_PROBLEM' END,
+       ['SYN-' || floor(rnd3(i, d.y, 73) * greatest(getvariable('n') // 250, 2))::BIGINT,
+        'SYN-' || floor(rnd3(i, d.y, 74) * greatest(getvariable('n') // 250, 2))::BIGINT],
+       'SYN-' || d.y, 'random', d.stratum, s.eligible, s.quota
+FROM drawn d JOIN strata s ON s.y = d.y AND s.stratum = d.stratum
+WHERE d.selected;

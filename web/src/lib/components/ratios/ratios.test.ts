@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import type { Backtest } from '$engine/api/types';
-import { changeText, hitRateSpec, liftCurveSpec, ratiosKey, ratiosValid } from './ratios';
+import { baselineRows, changeText, hitRateSpec, intervalText, liftCurveSpec, ratiosKey, ratiosValid } from './ratios';
 
 const backtest: Backtest = {
   version: 3,
@@ -19,11 +19,12 @@ const backtest: Backtest = {
 };
 
 describe('tier ratios', () => {
-  it('are whole basis points from 0 to 10000', () => {
-    expect(ratiosValid({ A: 0, B: 500, C: 1000, D: 10000 })).toBe(true);
-    expect(ratiosValid({ A: -1, B: 500, C: 1000, D: 3000 })).toBe(false);
-    expect(ratiosValid({ A: 300, B: 500.5, C: 1000, D: 3000 })).toBe(false);
-    expect(ratiosValid({ A: 300, B: 500, C: 1000, D: 10001 })).toBe(false);
+  it('are whole basis points from the policy floor to 10000', () => {
+    expect(ratiosValid({ A: 100, B: 500, C: 1000, D: 10000 }, 100)).toBe(true);
+    expect(ratiosValid({ A: 99, B: 500, C: 1000, D: 3000 }, 100)).toBe(false);
+    expect(ratiosValid({ A: 0, B: 500, C: 1000, D: 3000 }, 1)).toBe(false);
+    expect(ratiosValid({ A: 300, B: 500.5, C: 1000, D: 3000 }, 100)).toBe(false);
+    expect(ratiosValid({ A: 300, B: 500, C: 1000, D: 10001 }, 100)).toBe(false);
   });
 
   it('key one preview request in tier order', () => {
@@ -50,5 +51,35 @@ describe('backtest charts', () => {
   it('leave out tiers without a hit rate', () => {
     const spec = hitRateSpec(backtest, { tier: 'tier', hitRate: 'hit rate', inspected: 'inspected', found: 'found' }) as { data: { values: Array<{ tier: string }> } };
     expect(spec.data.values.map((r) => r.tier)).toEqual(['A']);
+  });
+});
+
+describe('backtest against its baselines', () => {
+  const labels = { model: 'model', logistic: 'logistic', best: 'best' };
+
+  it('set the model beside the logistic regression and the best single feature, lift at 5/10/20%', () => {
+    const b: Backtest = {
+      ...backtest,
+      liftAt: { '0.05': 3.1, '0.1': 2.6, '0.2': 2.0 },
+      baselines: {
+        logistic: { auc: 0.73, liftAt: { '0.05': 3.0, '0.1': 2.5, '0.2': 1.9 } },
+        bestFeature: { column: 'credit_class', label: { zh: '信用分类', en: 'credit class' }, auc: 0.64, liftAt: { '0.05': 2.0, '0.1': 1.8, '0.2': null } },
+      },
+    };
+    const rows = baselineRows(b, labels);
+    expect(rows.map((r) => r.auc)).toEqual([0.74, 0.73, 0.64]);
+    expect(rows[0]).toEqual({ method: 'model', auc: 0.74, lift5: 3.1, lift10: 2.6, lift20: 2.0 });
+    expect(rows[2].method).toMatch(/^best: (信用分类|credit class)$/);
+    expect(rows[2].lift20).toBeNull();
+  });
+
+  it('show nothing for a version fitted before the baselines were kept', () => {
+    expect(baselineRows(backtest, labels)).toEqual([]);
+  });
+
+  it('write an interval in percent, or a dash where a bound is missing', () => {
+    expect(intervalText(0.074, 0.1)).toBe('[7.4%, 10.0%]');
+    expect(intervalText(null, 0.1)).toBe('—');
+    expect(intervalText(undefined, undefined)).toBe('—');
   });
 });

@@ -3,8 +3,8 @@
 import type { VisualizationSpec } from 'vega-embed';
 import type { Backtest, PolicyVersion, TierRatiosBp } from '$engine/api/types';
 import type { Column } from '$lib/export';
-import { fmtBp, fmtDateTime } from '$lib/format';
-import { t } from '$lib/i18n.svelte';
+import { fmtBp, fmtDateTime, fmtNum, fmtPct } from '$lib/format';
+import { i18n, t } from '$lib/i18n.svelte';
 import type { Role } from '$lib/session.svelte';
 
 export const TIERS = ['A', 'B', 'C', 'D'] as const;
@@ -12,8 +12,11 @@ export const TIERS = ['A', 'B', 'C', 'D'] as const;
 /** Who may open the ratios page; of them, leaders only read. */
 export const RATIO_READERS: Role[] = ['admin', 'analyst', 'leader'];
 
-/** Every tier's ratio a whole number of basis points from 0 to 10000 (100%). */
-export const ratiosValid = (r: TierRatiosBp) => TIERS.every((tier) => Number.isInteger(r[tier]) && r[tier] >= 0 && r[tier] <= 10000);
+/**
+ * Every tier's ratio a whole number of basis points from the policy's floor (default 100 = 1%: every entity keeps a
+ * known, non-zero chance of being drawn) to 10000 (100%).
+ */
+export const ratiosValid = (r: TierRatiosBp, floorBp: number) => TIERS.every((tier) => Number.isInteger(r[tier]) && r[tier] >= floorBp && r[tier] <= 10000);
 
 /** One change of a policy version in words: a tier's ratio in percent, any other setting as it is. */
 export const changeText = (c: PolicyVersion['changes'][number]) =>
@@ -86,3 +89,44 @@ export function hitRateSpec(b: Backtest, labels: { tier: string; hitRate: string
 
 /** The tier ratios as `A=300,...`: the key of one preview request. */
 export const ratiosKey = (r: TierRatiosBp) => TIERS.map((tier) => `${tier}=${r[tier]}`).join(',');
+
+/** One ranking on the backtest's test year: the model, the logistic regression on its features, the best single feature. */
+export interface RankingRow {
+  method: string;
+  auc: number | null;
+  lift5: number | null;
+  lift10: number | null;
+  lift20: number | null;
+}
+
+/** The model beside its baselines, on the same test year and tested entities (none for versions that kept none). */
+export function baselineRows(b: Backtest, labels: { model: string; logistic: string; best: string }): RankingRow[] {
+  if (!b.baselines || !b.liftAt) return [];
+  const row = (method: string, r: { auc: number | null; liftAt: Record<'0.05' | '0.1' | '0.2', number | null> }): RankingRow => ({
+    method,
+    auc: r.auc,
+    lift5: r.liftAt['0.05'],
+    lift10: r.liftAt['0.1'],
+    lift20: r.liftAt['0.2'],
+  });
+  const best = b.baselines.bestFeature;
+  return [row(labels.model, { auc: b.auc, liftAt: b.liftAt }), row(labels.logistic, b.baselines.logistic), row(`${labels.best}: ${i18n.lang === 'zh' ? best.label.zh : best.label.en}`, best)];
+}
+
+/** A rate's interval in percent, e.g. "[7.4%, 10.0%]". */
+export const intervalText = (low: number | null | undefined, high: number | null | undefined) => (low == null || high == null ? '—' : `[${fmtPct(low)}, ${fmtPct(high)}]`);
+
+/** A bias in percentile points with its sign, e.g. "+2.2". */
+const points = (x: number | null) => (x === null ? '—' : `${x > 0 ? '+' : ''}${fmtNum(x * 100, 1)}`);
+
+type Segment = NonNullable<Backtest['segments']>[number];
+
+export const segmentColumns = (): Column<Segment>[] => [
+  { key: 'label', label: t('ratios.seg.segment'), format: (v: Segment['label']) => (i18n.lang === 'zh' ? v.zh : v.en), wrap: true },
+  { key: 'population', label: t('ratios.bt.population'), numeric: true, format: (v) => fmtNum(v, 0) },
+  { key: 'tested', label: t('ratios.bt.inspected'), numeric: true, format: (v) => fmtNum(v, 0) },
+  { key: 'meanPercentile', label: t('ratios.seg.percentile'), numeric: true, format: (v) => fmtNum(v * 100, 1) },
+  { key: 'observed', label: t('ratios.seg.observed'), numeric: true, format: (v) => fmtPct(v) },
+  { key: 'bias', label: t('ratios.seg.bias'), numeric: true, format: (v, row) => `${points(v)} [${points(row.biasLow)}, ${points(row.biasHigh)}]` },
+  { key: 'showsBias', label: t('ratios.seg.verdict'), format: (v: boolean) => (v ? t('ratios.seg.biased') : t('ratios.seg.within')) },
+];
