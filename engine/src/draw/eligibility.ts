@@ -24,6 +24,11 @@ export interface EligibilityRules {
   policyVersion: number;
   strataMode: StrataMode;
   scope: TaskScope;
+  /**
+   * Set when the population lives outside DuckDB: a population set of a ClickHouse cluster (engine/src/cluster),
+   * frozen there at commit. The set's making then decides eligibility, not the rules above.
+   */
+  population?: { engine: 'clickhouse'; set: string };
 }
 
 export function eligibilityRules(task: Task, policy: SamplingPolicy, loadAsOf: string): EligibilityRules {

@@ -314,6 +314,13 @@ export function checkTeamSpec(teamSpec: TeamSpec[]): void {
   if (total < 2) throw new Error(`teamSpec: total count is ${total}; a team needs at least two enforcement officers (fd1 §5)`);
 }
 
+/**
+ * The members of `department`'s pool that `usable` accepts, in ascending ikey order for `objectId`; assignment takes
+ * the first `count`. The default ranks them all here; a caller holding ranked candidates (engine/src/cluster) yields
+ * those first.
+ */
+export type RankPool = (objectId: string, department: string, pool: string[], usable: (inspectorId: string) => boolean) => Iterable<string>;
+
 export function assignTeams(input: {
   seed: string;
   taskId: string;
@@ -322,6 +329,7 @@ export function assignTeams(input: {
   pools: Record<string, string[]>;
   exclusions: Array<[string, string]>;
   caps?: Record<string, number>;
+  rankPool?: RankPool;
 }): TeamResult {
   const seed = checkText('seed', input.seed);
   const taskId = checkText('taskId', input.taskId);
@@ -369,6 +377,14 @@ export function assignTeams(input: {
     set.add(inspectorId);
   }
 
+  const rankPool: RankPool =
+    input.rankPool ??
+    ((objectId, _department, pool, usable) =>
+      pool
+        .filter(usable)
+        .map((id) => ({ id, ikey: inspectorKey(seed, taskId, objectId, id) }))
+        .sort((a, b) => (a.ikey < b.ikey ? -1 : a.ikey > b.ikey ? 1 : 0))
+        .map((c) => c.id));
   const load = new Map<string, number>();
   const teams: TeamAssignment[] = [];
   const unstaffed: Unstaffed[] = [];
@@ -381,19 +397,23 @@ export function assignTeams(input: {
         unstaffed.push({ objectId, department, needed: count, available: 0, reason: '人员库为空 (pool empty)' });
         continue;
       }
-      let nExcluded = 0;
-      let nOnTeam = 0;
-      let nAtCap = 0;
-      const eligible: Array<{ id: string; ikey: string }> = [];
-      for (const id of pool) {
-        if (excludedHere?.has(id)) nExcluded++;
-        else if (team.has(id)) nOnTeam++;
-        else if ((load.get(id) ?? 0) >= cap) nAtCap++;
-        else eligible.push({ id, ikey: inspectorKey(seed, taskId, objectId, id) });
+      const usable = (id: string) => !excludedHere?.has(id) && !team.has(id) && (load.get(id) ?? 0) < cap;
+      const picked: string[] = [];
+      for (const id of rankPool(objectId, department, pool, usable)) {
+        picked.push(id);
+        if (picked.length === count) break;
       }
-      if (eligible.length < count) {
+      if (picked.length < count) {
         // A department that cannot field its full count gets nobody for this object (docs/fd1.md §5).
-        const available = eligible.length;
+        let nExcluded = 0;
+        let nOnTeam = 0;
+        let nAtCap = 0;
+        for (const id of pool) {
+          if (excludedHere?.has(id)) nExcluded++;
+          else if (team.has(id)) nOnTeam++;
+          else if ((load.get(id) ?? 0) >= cap) nAtCap++;
+        }
+        const available = pool.length - nExcluded - nOnTeam - nAtCap;
         unstaffed.push({
           objectId,
           department,
@@ -405,9 +425,7 @@ export function assignTeams(input: {
         });
         continue;
       }
-      eligible.sort((a, b) => (a.ikey < b.ikey ? -1 : a.ikey > b.ikey ? 1 : 0));
-      for (let i = 0; i < count; i++) {
-        const inspectorId = eligible[i].id;
+      for (const inspectorId of picked) {
         teams.push({ objectId, department, inspectorId });
         team.add(inspectorId);
         load.set(inspectorId, (load.get(inspectorId) ?? 0) + 1);
