@@ -3,6 +3,7 @@
 // DIR/cluster.json records ports and process ids, so `cluster stop` and every command given `--dir DIR` find them.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { delimiter, join, resolve } from 'node:path';
 
@@ -126,13 +127,17 @@ export function shardRunning(shard: LocalShard): boolean {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function ping(port: number): Promise<boolean> {
-  try {
-    const answer = await fetch(`http://127.0.0.1:${port}/ping`, { signal: AbortSignal.timeout(1000) });
-    return (await answer.text()).trim() === 'Ok.';
-  } catch {
-    return false;
-  }
+/** Whether the server answers /ping, on a connection of its own that is closed at once (a kept-alive one delays stop). */
+function ping(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const request = get({ host: '127.0.0.1', port, path: '/ping', agent: false, timeout: 1000 }, (answer) => {
+      let body = '';
+      answer.on('data', (chunk) => (body += chunk));
+      answer.on('end', () => done(body.trim() === 'Ok.'));
+    });
+    request.on('timeout', () => request.destroy());
+    request.on('error', () => done(false));
+  });
 }
 
 /** The end of a shard's error log, for a server that would not start. */

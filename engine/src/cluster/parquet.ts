@@ -3,7 +3,7 @@
 // city_code=440300/…). `loadParquet` puts such a folder, or a generator's output folder (entities.parquet), into the
 // cluster. ClickHouse 18.16 reads no Parquet (its system.formats has none), so the files are read by DuckDB's Parquet
 // reader in memory (no database file) and sent to the cluster as CSV through the Distributed tables.
-import { createReadStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Db, type Queryable } from '../db/duckdb.ts';
@@ -47,6 +47,7 @@ export interface ParquetExport {
 /** Writes objects/ and population/ under `dir` (each replaced), partitioned by city. */
 export async function exportParquet(db: Queryable, dirArg: string): Promise<ParquetExport> {
   const dir = resolve(dirArg);
+  mkdirSync(dir, { recursive: true });
   await db.exec(parquetCopy(OBJECTS_SELECT, join(dir, 'objects'), sql`city_code`));
   const counts = await db.one<{ objects: number; rows: number; populations: number }>(
     sql`SELECT (SELECT count(*) FROM objects) AS objects, count(*) AS rows, count(DISTINCT draw_id) AS populations FROM draw_population`,
