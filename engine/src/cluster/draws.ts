@@ -15,26 +15,39 @@ import { inspectorCandidates, protocolText, selectOnCluster } from './select.ts'
 /** Draws are committed as fd1 (draw/lifecycle.ts), so the population digest is fd1's plain one. */
 const COMMIT_PROTOCOL = protocolText('fd1');
 
+/** Called after each step of the work with its wall time (benchmarks). */
+export type OnStep = (step: string, elapsedMs: number) => void;
+
+/** Runs `work` and reports its wall time to `onStep`. */
+async function step<T>(onStep: OnStep | undefined, name: string, work: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const result = await work();
+  onStep?.(name, performance.now() - started);
+  return result;
+}
+
 /** A cluster population set as a draw's population: frozen under the draw id, checked, counted and digested there. */
-export function clusterPopulation(cluster: Cluster, set: string): ExternalPopulation {
+export function clusterPopulation(cluster: Cluster, set: string, options: { onStep?: OnStep } = {}): ExternalPopulation {
+  const { onStep } = options;
   return {
     where: { engine: 'clickhouse', set },
     async freeze(drawId) {
       if ((await populationRows(cluster, set)) === 0) throw new Error(`the cluster holds no population set ${set} (fairdraw cluster generate or cluster set)`);
-      await freezePopulation(cluster, set, drawId);
-      const sizes = await checkPopulation(cluster, drawId);
+      await step(onStep, 'freeze', () => freezePopulation(cluster, set, drawId));
+      const sizes = await step(onStep, 'check', () => checkPopulation(cluster, drawId));
       const size = [...sizes.values()].reduce((a, b) => a + b, 0);
-      const sorted = await sortedPopulation(cluster, drawId, { expectedRows: size, digestPrefix: COMMIT_PROTOCOL.digestPrefix });
+      const sorted = await step(onStep, 'digest', () => sortedPopulation(cluster, drawId, { expectedRows: size, digestPrefix: COMMIT_PROTOCOL.digestPrefix }));
       return { size, strata: [...sizes].map(([stratum, eligible]) => ({ stratum, eligible })), ...sorted };
     },
   };
 }
 
 /** Selection and inspector candidates of a draw from its population on the cluster. */
-export function clusterEngine(cluster: Cluster): ExternalDrawEngine {
+export function clusterEngine(cluster: Cluster, options: { onStep?: OnStep } = {}): ExternalDrawEngine {
+  const { onStep } = options;
   return {
     async select(tx: Queryable, options) {
-      const selection = await selectOnCluster(cluster, {
+      const selection = await step(onStep, 'selection', () => selectOnCluster(cluster, {
         populationId: options.drawId,
         seed: options.seed,
         taskId: options.taskId,
@@ -42,7 +55,7 @@ export function clusterEngine(cluster: Cluster): ExternalDrawEngine {
         protocol: protocolText(options.protocol),
         // Commit checked these frozen rows when it computed their digest.
         populationChecked: true,
-      });
+      }));
       const drawPosition = new Map(selection.drawOrder.map((id, i) => [id, i + 1]));
       await tx.exec(sql`CREATE TEMP TABLE ${sql.id(options.resultTable)} (stratum VARCHAR, id VARCHAR, key VARCHAR, rank INTEGER, draw_order INTEGER)`);
       const appender = await tx.appender(options.resultTable);
@@ -58,7 +71,7 @@ export function clusterEngine(cluster: Cluster): ExternalDrawEngine {
       return { strata: selection.strata };
     },
     async rankPool({ protocol, seed, taskId, drawOrder, pools }) {
-      return (await inspectorCandidates(cluster, { seed, taskId, protocol: protocolText(protocol), objects: drawOrder, pools })).rankPool;
+      return (await step(onStep, 'candidates', () => inspectorCandidates(cluster, { seed, taskId, protocol: protocolText(protocol), objects: drawOrder, pools }))).rankPool;
     },
   };
 }
