@@ -2,8 +2,7 @@
 // ClickHouse is another dialect than DuckDB (engine/src/db/sql.ts) and Debian's 18.16 server has no query parameters
 // ({name:Type} came with 19.x: it answers "Unknown setting param_x"), so each value is written as a typed literal by
 // the one encoder below; identifiers come only from names checked against a fixed pattern.
-import { readFileSync } from 'node:fs';
-import { parsePlaceholders } from '../db/sql.ts';
+import { placeholderFolder } from '../db/sql.ts';
 
 export type ChValue = string | number | bigint | boolean | readonly string[] | readonly number[];
 
@@ -70,22 +69,7 @@ ch.join = (pieces: readonly ChSql[], separator = ', '): ChSql => new ChSql(piece
 /** Parameters of a sql/*.sql file's `$name` placeholders: values, or nested pieces (a table name). */
 export type ChParams = Record<string, ChValue | ChSql>;
 
-/**
- * The `.sql` files of a module's `sql/` folder, as `sqlFolder` does for DuckDB: every placeholder must be given and
- * every parameter used. Files are read once.
- */
+/** The `.sql` files of a module's `sql/` folder with `$name` placeholders, as `sqlFolder` reads them for DuckDB. */
 export function chFolder(moduleUrl: string): (name: string, params?: ChParams) => ChSql {
-  const parsed = new Map<string, ReturnType<typeof parsePlaceholders>>();
-  return (name, params = {}) => {
-    let file = parsed.get(name);
-    if (!file) {
-      file = parsePlaceholders(readFileSync(new URL(`./sql/${name}.sql`, moduleUrl), 'utf8'));
-      parsed.set(name, file);
-    }
-    const missing = file.names.filter((n) => !(n in params));
-    if (missing.length) throw new Error(`sql/${name}.sql: no value for $${[...new Set(missing)].join(', $')}`);
-    const unused = Object.keys(params).filter((n) => !file.names.includes(n));
-    if (unused.length) throw new Error(`sql/${name}.sql: no placeholder $${unused.join(', $')}`);
-    return ch(file.strings, ...file.names.map((n) => params[n]));
-  };
+  return placeholderFolder<ChValue | ChSql, ChSql>(moduleUrl, (strings, values) => ch(strings, ...values));
 }
