@@ -33,7 +33,7 @@ import {
   TRADE_NAME_CHARS,
   type Word,
 } from './names.ts';
-import type { InspectorPool } from './inspectors.ts';
+import type { InspectorPool } from './inspector-pool.ts';
 import { FeistelPermutation, Rng, cumulative } from './rng.ts';
 import { USCC_ALPHABET, makeUscc } from '../../engine/src/reference/uscc.ts';
 

@@ -6,7 +6,8 @@ import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { DATA_DIR } from '../../engine/src/config.ts';
+import { DATA_DIR } from '../../engine/src/kernel/config.ts';
+import { sql } from '../../engine/src/db/sql.ts';
 import { BLOCK_FILES, EntityGenerator, HEADERS, type BlockFile } from './entities.ts';
 import { buildInspectors, inspectorsCsv } from './inspectors.ts';
 import { DEFAULT_AS_OF, buildModel, parseOutbreak, type ModelOptions, type Outbreak } from './model.ts';
@@ -244,13 +245,11 @@ async function writeParquet(outDir: string, csvNames: readonly string[]): Promis
   const counts: Record<string, number> = {};
   try {
     for (const name of csvNames) {
-      const csvPath = join(outDir, name).replaceAll("'", "''");
       const parquetName = name.replace(/\.csv$/, '.parquet');
-      const parquetPath = join(outDir, parquetName).replaceAll("'", "''");
-      const reader = await connection.runAndReadAll(
-        `COPY (SELECT * FROM read_csv('${csvPath}', all_varchar = true, header = true, delim = ',', quote = '"', escape = '"')) ` +
-          `TO '${parquetPath}' (FORMAT parquet, COMPRESSION zstd)`,
-      );
+      // COPY ... TO takes no parameter for its target: the path is written as a literal
+      const copy = sql`COPY (SELECT * FROM read_csv(${join(outDir, name)}, all_varchar = true, header = true, delim = ',', quote = '"', escape = '"'))
+        TO ${sql.literal(join(outDir, parquetName))} (FORMAT parquet, COMPRESSION zstd)`.toQuery();
+      const reader = await connection.runAndReadAll(copy.text, copy.params);
       counts[parquetName] = Number(reader.getRows()[0]?.[0] ?? 0);
     }
   } finally {

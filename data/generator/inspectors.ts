@@ -4,6 +4,7 @@
 import { yearsBefore } from './calendar.ts';
 import { INSPECTOR_DEPARTMENT_PCT } from './distributions.ts';
 import { EntityGenerator } from './entities.ts';
+import { EMPTY_POOL, type InspectorPool } from './inspector-pool.ts';
 import type { Model } from './model.ts';
 import { GIVEN_NAME_CHARS, SURNAMES, TRADE_NAME_CHARS } from './names.ts';
 import { Rng, cumulative, hashString } from './rng.ts';
@@ -11,15 +12,6 @@ import { Rng, cumulative, hashString } from './rng.ts';
 export const INSPECTORS_HEADER =
   'inspector_id,name,department_code,region_code,kind,qualifications,specialties,certificate_no,certificate_valid_from,certificate_valid_to,active,conflicts_declared,conflicts_reported';
 
-/** What the results generator needs: officers by department and city, and their certificate windows. */
-export interface InspectorPool {
-  ids: string[];
-  validFromDay: number[];
-  validToDay: number[];
-  /** officer indices by [department index][city index] */
-  officersByDepartmentCity: number[][][];
-  officersByDepartment: number[][];
-}
 
 export interface InspectorRecord {
   id: string;
@@ -47,8 +39,6 @@ const DEPARTMENT_SPECIALTY: Record<string, string> = {
 
 const THIRD_PARTY_KINDS = ['检测技术有限公司', '工程咨询有限公司', '会计师事务所（普通合伙）', '认证服务有限公司', '安全技术服务有限公司'];
 const SURNAME_CUM = cumulative(SURNAMES.map((s) => s.weight));
-
-export const EMPTY_POOL: InspectorPool = { ids: [], validFromDay: [], validToDay: [], officersByDepartmentCity: [], officersByDepartment: [] };
 
 export function inspectorCount(entities: number): number {
   return Math.max(60, Math.round(entities / 250));

@@ -2,7 +2,7 @@
 // UTF-8 CSV bytes (transferred, not copied) for the main thread to write in order.
 import { parentPort, workerData } from 'node:worker_threads';
 import { BLOCK_FILES, EntityGenerator, type BlockFile } from './entities.ts';
-import type { InspectorPool } from './inspectors.ts';
+import type { InspectorPool } from './inspector-pool.ts';
 import { buildModel, type ModelOptions } from './model.ts';
 import { loadReference } from './reference.ts';
 

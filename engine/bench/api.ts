@@ -13,7 +13,7 @@ import { quantileSorted } from 'simple-statistics';
 import { openDatabase } from '../src/open.ts';
 import { createUser } from '../src/auth/users.ts';
 import { createSession, SESSION_COOKIE } from '../src/auth/sessions.ts';
-import { REPO_ROOT } from '../src/config.ts';
+import { REPO_ROOT } from '../src/kernel/config.ts';
 
 function option(args: string[], name: string, fallback: string): string {
   const i = args.indexOf(name);

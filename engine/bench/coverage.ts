@@ -5,7 +5,7 @@ import { Db } from '../src/db/duckdb.ts';
 import { buildPopulation, buildYear, coverageReport, dataFingerprint } from '../src/coverage/coverage.ts';
 import { buildOutcomes, outcomesReport } from '../src/coverage/outcomes.ts';
 import { CoverageStore } from '../src/coverage/store.ts';
-import { shanghaiDate } from '../src/draw/tasks.ts';
+import { shanghaiDate } from '../src/kernel/time.ts';
 
 function option(args: string[], name: string, fallback: string): string {
   const i = args.indexOf(name);

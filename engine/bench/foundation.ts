@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { REPO_ROOT } from '../src/config.ts';
+import { REPO_ROOT } from '../src/kernel/config.ts';
 
 const CLI = resolve(REPO_ROOT, 'engine/bin/fairdraw.js');
 const KINDS = ['entities', 'inspectors', 'credit', 'complaints', 'results'] as const;

@@ -9,7 +9,7 @@ import { median } from 'simple-statistics';
 import { openDatabase } from '../src/open.ts';
 import { createUser, getUser } from '../src/auth/users.ts';
 import { createSession } from '../src/auth/sessions.ts';
-import { REPO_ROOT } from '../src/config.ts';
+import { REPO_ROOT } from '../src/kernel/config.ts';
 import { buildWeb, webBuildIsStale } from '../src/cli/web-build.ts';
 import { CHROMIUM, openBrowser, openPage, serveDatabase } from '../../web/e2e/harness.ts';
 

@@ -14,7 +14,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { REPO_ROOT } from '../src/config.ts';
+import { REPO_ROOT } from '../src/kernel/config.ts';
 import { openDatabase } from '../src/open.ts';
 import type { Db, Queryable } from '../src/db/duckdb.ts';
 import { synthesizeProvince } from '../src/risk/synthetic.ts';
@@ -23,7 +23,7 @@ import { fitModel, loadModel, type FittedModel } from '../src/risk/model.ts';
 import { scoreEntities, explain } from '../src/risk/score.ts';
 import { rescoreEntities, type RescoreSummary } from '../src/risk/rescore.ts';
 import { backtest } from '../src/risk/backtest.ts';
-import { recordSourceWrite, refreshDerivedTable } from '../src/risk/derived.ts';
+import { recordSourceWrite, refreshDerivedTable } from '../src/kernel/derived.ts';
 import { ALERT_DAYS, addDays, computeAlerts } from '../src/alerts/alerts.ts';
 
 interface Stage {

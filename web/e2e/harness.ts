@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { REPO_ROOT } from '../../engine/src/config.ts';
+import { REPO_ROOT } from '../../engine/src/kernel/config.ts';
 import { openDatabase } from '../../engine/src/open.ts';
 import { buildDemo } from '../../engine/src/demo/demo.ts';
 import { createUser } from '../../engine/src/auth/users.ts';

@@ -2,22 +2,21 @@
 // window against the same cell's own baseline, exact one-sided tests, Benjamini-Hochberg over the cells tested.
 // DuckDB aggregates to region x industry x week in one GROUP BY — over the stored entity days (alert_entity_days,
 // refreshed entity by entity) when they are up to date, else over the records; the tests run here on a few thousand cells.
-import { readFileSync } from 'node:fs';
 import { listValue } from '@duckdb/node-api';
 import { Db, type Queryable } from '../db/duckdb.ts';
-import { isFresh, refreshDerivedTable, type DerivedTableDef, type RefreshResult } from '../risk/derived.ts';
+import { sql, sqlFolder, type Sql } from '../db/sql.ts';
+import { isFresh, refreshDerivedTable, type DerivedTableDef, type RefreshResult } from '../kernel/derived.ts';
 import { benjaminiHochberg, binomialUpperTail, noncentralHypergeometricUpperTail } from './stats.ts';
 
-const WEEKLY_EVENTS_SQL = readFileSync(new URL('./sql/weekly-events.sql', import.meta.url), 'utf8');
-const WEEKLY_FROM_DAYS_SQL = readFileSync(new URL('./sql/weekly-from-days.sql', import.meta.url), 'utf8');
+const query = sqlFolder(import.meta.url);
 
 /** alert_entity_days: each entity's complaints and visits per day (migration 007), refreshed entity by entity. */
 export const ALERT_DAYS: DerivedTableDef = {
   name: 'alert_days',
   table: 'alert_entity_days',
   sources: ['objects', 'complaints', 'inspection_results'],
-  sql: readFileSync(new URL('./sql/entity-days.sql', import.meta.url), 'utf8'),
-  referenceSql: 'SELECT code, is_finding FROM outcome_codes ORDER BY code',
+  rows: (entityFilter) => query('entity-days', { entity_filter: entityFilter }),
+  referenceSql: sql`SELECT code, is_finding FROM outcome_codes ORDER BY code`,
 };
 
 /**
@@ -34,22 +33,22 @@ export async function prepareAlertDays(q: Queryable): Promise<{ fresh: boolean; 
 
 // Window and baseline totals per region (district, or city code) x industry from the weekly table.
 // Grain: one row per kind x region_code x industry_code.
-const cellTotalsSql = (weekly: string) => `SELECT kind, region_code, industry_code,
-    CAST(sum(events) FILTER (WHERE week_ago < $window_weeks) AS INTEGER) AS window_events,
-    CAST(sum(events) FILTER (WHERE week_ago >= $window_weeks) AS INTEGER) AS baseline_events,
-    CAST(sum(findings) FILTER (WHERE week_ago < $window_weeks) AS INTEGER) AS window_findings,
-    CAST(sum(findings) FILTER (WHERE week_ago >= $window_weeks) AS INTEGER) AS baseline_findings
+const cellTotalsSql = (weekly: Sql, windowWeeks: number) => sql`SELECT kind, region_code, industry_code,
+    CAST(sum(events) FILTER (WHERE week_ago < ${windowWeeks}) AS INTEGER) AS window_events,
+    CAST(sum(events) FILTER (WHERE week_ago >= ${windowWeeks}) AS INTEGER) AS baseline_events,
+    CAST(sum(findings) FILTER (WHERE week_ago < ${windowWeeks}) AS INTEGER) AS window_findings,
+    CAST(sum(findings) FILTER (WHERE week_ago >= ${windowWeeks}) AS INTEGER) AS baseline_findings
   FROM ${weekly} GROUP BY ALL`;
 
 // The weekly rows behind the alert cells: every region of the cities concerned, in the industries concerned.
 // Grain: one row per kind x region_code x industry_code x week_ago (weeks with events).
-const alertWeeksSql = (weekly: string) => `SELECT kind, region_code, industry_code, week_ago, events, findings
-  FROM ${weekly} WHERE list_contains($keys, kind || '|' || left(region_code, 4) || '|' || industry_code)`;
+const alertWeeksSql = (weekly: Sql, keys: string[]) => sql`SELECT kind, region_code, industry_code, week_ago, events, findings
+  FROM ${weekly} WHERE list_contains(${listValue(keys)}, kind || '|' || left(region_code, 4) || '|' || industry_code)`;
 
 let weeklyTables = 0;
 
 // The alerts' reference date: the latest complaint day (Asia/Shanghai), else the latest inspection. Grain: one row.
-const ALERTS_AS_OF_SQL = `SELECT CAST(coalesce(
+const ALERTS_AS_OF_SQL = sql`SELECT CAST(coalesce(
     (SELECT CAST(timezone('Asia/Shanghai', max(received_at)) AS DATE) FROM complaints),
     (SELECT max(inspected_on) FROM inspection_results)) AS VARCHAR) AS as_of`;
 
@@ -306,18 +305,13 @@ export async function computeAlerts(q: Queryable, options: AlertOptions = {}): P
   // One pass over the data into a temporary table (this connection only, dropped at the end), then small reads.
   const days = await prepareAlertDays(q);
   const refreshed = performance.now();
-  const weekly = `alerts_weekly_${process.pid}_${++weeklyTables}`;
-  if (days.fresh) await q.exec(`CREATE TEMP TABLE ${weekly} AS ${WEEKLY_FROM_DAYS_SQL}`, { as_of: asOf, from_date: fromDate });
-  else {
-    await q.exec(`CREATE TEMP TABLE ${weekly} AS ${WEEKLY_EVENTS_SQL}`, {
-      as_of: asOf,
-      from_date: fromDate,
-      from_at: `${fromDate} 00:00:00+08:00`,
-      to_at: `${addDays(asOf, 1)} 00:00:00+08:00`,
-    });
-  }
+  const weekly = sql.id(`alerts_weekly_${process.pid}_${++weeklyTables}`);
+  const weeklyRows = days.fresh
+    ? query('weekly-from-days', { as_of: asOf, from_date: fromDate })
+    : query('weekly-events', { as_of: asOf, from_date: fromDate, from_at: `${fromDate} 00:00:00+08:00`, to_at: `${addDays(asOf, 1)} 00:00:00+08:00` });
+  await q.exec(sql`CREATE TEMP TABLE ${weekly} AS ${weeklyRows}`);
   try {
-    const rows = await q.query<CellTotalsRow>(cellTotalsSql(weekly), { window_weeks: W });
+    const rows = await q.query<CellTotalsRow>(cellTotalsSql(weekly, W));
     const aggregated = performance.now();
     const report = await testCells(q, rows, { asOf, fromDate, settings, weekly, includeTested: options.includeTested ?? false });
     const tested = performance.now();
@@ -328,7 +322,7 @@ export async function computeAlerts(q: Queryable, options: AlertOptions = {}): P
       elapsedMs: { refresh: refreshed - started, aggregate: aggregated - started, test: tested - aggregated, total: tested - started },
     };
   } finally {
-    await q.exec(`DROP TABLE IF EXISTS ${weekly}`);
+    await q.exec(sql`DROP TABLE IF EXISTS ${weekly}`);
   }
 }
 
@@ -336,7 +330,7 @@ interface TestContext {
   asOf: string;
   fromDate: string;
   settings: AlertSettings;
-  weekly: string;
+  weekly: Sql;
   includeTested: boolean;
 }
 
@@ -347,8 +341,8 @@ async function testCells(q: Queryable, rows: CellTotalsRow[], ctx: TestContext):
   const B = settings.baselineWeeks;
   const weeks = W + B;
   const [regions, industries] = await Promise.all([
-    q.query<{ code: string; name_zh: string; name_en: string }>('SELECT code, name_zh, name_en FROM regions'),
-    q.query<{ code: string; name_zh: string; name_en: string }>('SELECT code, name_zh, name_en FROM industries'),
+    q.query<{ code: string; name_zh: string; name_en: string }>(sql`SELECT code, name_zh, name_en FROM regions`),
+    q.query<{ code: string; name_zh: string; name_en: string }>(sql`SELECT code, name_zh, name_en FROM industries`),
   ]);
   const regionName = new Map(regions.map((r) => [r.code, { zh: r.name_zh, en: r.name_en }]));
   const industryName = new Map(industries.map((r) => [r.code, { zh: r.name_zh, en: r.name_en }]));
@@ -491,7 +485,7 @@ async function testCells(q: Queryable, rows: CellTotalsRow[], ctx: TestContext):
   // The weekly series behind each alert, read for the alert cells only.
   if (alertCells.length) {
     const keys = [...new Set(alertCells.map((c) => `${c.kind}|${c.regionCode.slice(0, 4)}|${c.industryCode}`))];
-    const weekRows = await q.query<WeekRow>(alertWeeksSql(ctx.weekly), { keys: listValue(keys) });
+    const weekRows = await q.query<WeekRow>(alertWeeksSql(ctx.weekly, keys));
     alertCells.forEach((cell, i) => {
       const events = new Float64Array(weeks);
       const findings = new Float64Array(weeks);

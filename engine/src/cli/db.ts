@@ -1,7 +1,7 @@
 // Opening the database from a command: `--db PATH`, FAIRDRAW_DB, or data/fairdraw.duckdb.
 import type { Db } from '../db/duckdb.ts';
 import { openDatabase } from '../open.ts';
-import { resolveDbPath } from '../config.ts';
+import { resolveDbPath } from '../kernel/config.ts';
 
 export const DB_OPTION = ['--db <path>', 'DuckDB database file (default: $FAIRDRAW_DB or data/fairdraw.duckdb)'] as const;
 

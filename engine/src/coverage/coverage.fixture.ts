@@ -2,7 +2,7 @@
 // whose answers are worked out by hand in coverage.test.ts and outcomes.test.ts.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DATA_DIR } from '../config.ts';
+import { DATA_DIR } from '../kernel/config.ts';
 import { tempDb } from '../testing/db.ts';
 
 export const COVERAGE_YEAR_SQL = resolve(DATA_DIR, 'fixtures/coverage/year.sql');

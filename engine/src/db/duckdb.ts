@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import { toJs, type Value } from './values.ts';
 import { migrate } from './migrate.ts';
 import { encodeArrow } from './arrow.ts';
-import { Sql } from './sql.ts';
+import { Sql, sql } from './sql.ts';
 
 export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
 export type Row = Record<string, Value>;
@@ -105,10 +105,14 @@ export class Queryable {
   }
 }
 
+const SHANGHAI_TIME = sql`SET TimeZone = 'Asia/Shanghai'`;
+// Temporary tables a request's connection holds, one row each.
+const TEMP_TABLES = sql`SELECT table_name FROM duckdb_tables() WHERE temporary`;
+
 /** Every connection speaks Asia/Shanghai time (icu is built in, but loads only once connected). */
 async function connect(instance: DuckDBInstance): Promise<DuckDBConnection> {
   const conn = await instance.connect();
-  await conn.run("SET TimeZone = 'Asia/Shanghai'");
+  await conn.run(SHANGHAI_TIME.text);
   return conn;
 }
 
@@ -202,8 +206,8 @@ class RequestConnection {
     }
     try {
       if (this.changed) {
-        const temps = await conn.runAndReadAll(`SELECT table_name FROM duckdb_tables() WHERE temporary`);
-        for (const [name] of temps.getRows()) await conn.run(`DROP TABLE IF EXISTS temp.main."${String(name).replaceAll('"', '""')}"`);
+        const temps = await conn.runAndReadAll(TEMP_TABLES.text);
+        for (const [name] of temps.getRows()) await conn.run(sql`DROP TABLE IF EXISTS temp.main.${sql.id(String(name))}`.text);
       }
       this.pool.release(conn);
     } catch {
@@ -318,13 +322,13 @@ export class Db extends Queryable {
     const conn = await connect(this.instance);
     const tx = new Queryable(conn);
     try {
-      await tx.exec('BEGIN TRANSACTION');
+      await tx.exec(sql`BEGIN TRANSACTION`);
       const result = await work(tx);
-      await tx.exec('COMMIT');
+      await tx.exec(sql`COMMIT`);
       this.writeCount++;
       return result;
     } catch (err) {
-      await tx.exec('ROLLBACK').catch(() => undefined);
+      await tx.exec(sql`ROLLBACK`).catch(() => undefined);
       throw err;
     } finally {
       conn.closeSync();

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { randomBytes, createHash } from 'node:crypto';
 import { openDatabase } from '../open.ts';
 import type { Db } from '../db/duckdb.ts';
+import { addDays } from '../kernel/time.ts';
 import { generateProvince } from '../../../data/generator/generate.ts';
 import { importFile } from '../ingest/import.ts';
 import { fitAndScore } from '../risk/index.ts';
@@ -133,12 +134,6 @@ const DEMO_TASKS: DemoTask[] = [
     commitOn: '2026-11-18',
   },
 ];
-
-function addDays(day: string, n: number): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-}
 
 async function demoYear(db: Db, truthPath: string, log: (line: string) => void): Promise<DemoSummary['draws']> {
   const plan = await createPlan(db, { year: 2026, jurisdictionRegionCode: '440000', leadDepartment: 'SAMR', name: '2026年度广东省市场监管领域部门联合“双随机、一公开”抽查工作计划', createdBy: 'operator-samr' });

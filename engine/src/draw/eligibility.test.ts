@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db/duckdb.ts';
 import { savePolicy } from '../policy/policy.ts';
-import { quota } from './fd1.ts';
+import { quota } from '../kernel/quota.ts';
 import { eligiblePopulation } from './eligibility.ts';
 import { commitDraw } from './lifecycle.ts';
 import { NOW, objectId, openDirectory, samrTask, shenzhenPlan } from './lifecycle.fixture.ts';

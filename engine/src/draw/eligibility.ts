@@ -3,9 +3,10 @@
 import { readFileSync } from 'node:fs';
 import type { Queryable } from '../db/duckdb.ts';
 import { currentPolicy, type SamplingPolicy } from '../policy/policy.ts';
-import { quota } from './fd1.ts';
+import { quota } from '../kernel/quota.ts';
 import { DrawStateError } from './plans.ts';
-import { getTask, shanghaiDate, type StrataMode, type Task, type TaskScope } from './tasks.ts';
+import { shanghaiDate } from '../kernel/time.ts';
+import { getTask, type StrataMode, type Task, type TaskScope } from './tasks.ts';
 
 /** Candidates of one task with stratum and exclusion flags (see the file's header). */
 export const ELIGIBILITY_SQL = readFileSync(new URL('./eligibility.sql', import.meta.url), 'utf8');

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { REPO_ROOT } from '../config.ts';
+import { REPO_ROOT } from '../kernel/config.ts';
+import { quota } from '../kernel/quota.ts';
 import {
   assignTeams,
   compareUtf8,
   inspectorKey,
   objectKey,
   populationDigest,
-  quota,
   selectObjects,
   sha256Hex,
   type Pair,

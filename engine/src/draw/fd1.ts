@@ -1,6 +1,7 @@
 // Draw protocol fd1 (docs/fd1.md) as pure functions: hashes, population digest, quotas, object picks, inspector teams.
 // No I/O. Every function validates its input and throws with the offending value, never guesses.
 import { createHash, hash as sha256OneShot } from 'node:crypto';
+import { checkCount, quota, quotaKind, type QuotaSpec } from '../kernel/quota.ts';
 
 export const PROTOCOL = 'fd1';
 
@@ -10,10 +11,8 @@ export interface Pair {
 }
 
 /** One stratum of a task: a ratio in basis points (300 = 3%) or a fixed count, never both. */
-export interface StratumSpec {
+export interface StratumSpec extends QuotaSpec {
   stratum: string;
-  ratioBp?: number;
-  count?: number;
 }
 
 export interface StratumQuota extends StratumSpec {
@@ -149,13 +148,6 @@ function checkText(what: string, value: unknown): string {
   return value;
 }
 
-function checkCount(what: string, value: unknown, min = 0): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    throw new Error(`${what} must be an integer >= ${min}, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
 /** Rejects a duplicate pair or an id in two strata, naming the id (fd1 §2). */
 class PairRegistry {
   private readonly strataById = new Map<string, string>();
@@ -197,30 +189,7 @@ export function populationDigest(pairs: Iterable<Pair>): string {
 
 // ---- section 3: quotas ------------------------------------------------------------------------
 
-function specKind(spec: StratumSpec, where: string): { ratioBp: number } | { count: number } {
-  const hasRatio = spec.ratioBp !== undefined && spec.ratioBp !== null;
-  const hasCount = spec.count !== undefined && spec.count !== null;
-  if (hasRatio === hasCount) throw new Error(`${where}: give exactly one of ratioBp and count, got ${JSON.stringify(spec)}`);
-  if (hasRatio) {
-    const ratioBp = spec.ratioBp as number;
-    if (!Number.isInteger(ratioBp) || ratioBp < 0 || ratioBp > 10_000) {
-      throw new Error(`${where}: ratioBp must be an integer from 0 to 10000 basis points, got ${JSON.stringify(spec.ratioBp)} (fd1 §3)`);
-    }
-    return { ratioBp };
-  }
-  return { count: checkCount(`${where}: count`, spec.count) };
-}
-
-/** k = 0 if N = 0 or bp = 0; else min(N, max(1, ceil(bp*N/10000))); or min(N, count). Exact integers. */
-export function quota(eligible: number, spec: { ratioBp: number } | { count: number }): number {
-  checkCount('quota: eligible', eligible);
-  const kind = specKind(spec as StratumSpec, 'quota');
-  if ('count' in kind) return Math.min(eligible, kind.count);
-  if (eligible === 0 || kind.ratioBp === 0) return 0;
-  const scaled = BigInt(kind.ratioBp) * BigInt(eligible);
-  const ceiled = Number((scaled + 9_999n) / 10_000n);
-  return Math.min(eligible, Math.max(1, ceiled));
-}
+// quota(), the rule itself, is in kernel/quota.ts: the policy preview computes it too.
 
 // ---- section 4: object selection --------------------------------------------------------------
 
@@ -237,12 +206,13 @@ export function checkStrata(strata: StratumSpec[]): void {
     checkLabel(`strata[${i}].stratum`, spec?.stratum);
     if (seen.has(spec.stratum)) throw new Error(`strata[${i}]: stratum ${spec.stratum} is listed twice`);
     seen.add(spec.stratum);
-    specKind(spec, `strata[${i}] (${spec.stratum})`);
+    quotaKind(spec, `strata[${i}] (${spec.stratum})`);
   });
 }
 
-function quotaEntry(spec: StratumSpec, eligible: number): StratumQuota {
-  const kind = specKind(spec, `stratum ${spec.stratum}`);
+/** A stratum's eligible count and quota. */
+export function quotaEntry(spec: StratumSpec, eligible: number): StratumQuota {
+  const kind = quotaKind(spec, `stratum ${spec.stratum}`);
   return { stratum: spec.stratum, eligible, ...kind, quota: quota(eligible, kind) };
 }
 

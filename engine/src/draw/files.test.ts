@@ -2,13 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { REPO_ROOT } from '../config.ts';
+import { REPO_ROOT } from '../kernel/config.ts';
 import { Db } from '../db/duckdb.ts';
 import { assignTeams, populationDigest, selectObjects, sha256Hex, type Pair } from './fd1.ts';
 import {
   DRAW_FILES,
   copyPopulationCsv,
-  formatShanghai,
   readDrawFiles,
   readPopulationCsv,
   writeDrawFiles,
@@ -97,10 +96,6 @@ describe('writeDrawFiles', () => {
     await expect(writeDrawFiles(join(dir, 'bad3'), { ...record, populationDigest: 'f'.repeat(64) })).rejects.toThrow(/digest/);
     const withComma = { ...record, exclusions: [['O,1', 'I1']] as Array<[string, string]> };
     await expect(writeDrawFiles(join(dir, 'bad4'), withComma)).rejects.toThrow(/exclusions\.csv row 1: object_id "O,1"/);
-  });
-
-  it('formats time stamps in Asia/Shanghai', () => {
-    expect(formatShanghai(new Date('2025-03-03T07:05:00Z'))).toBe('2025-03-03T15:05:00.000+08:00');
   });
 });
 

@@ -5,6 +5,7 @@ import { createReadStream, createWriteStream, mkdirSync, readFileSync, writeFile
 import { dirname, join } from 'node:path';
 import { once } from 'node:events';
 import type { Queryable } from '../db/duckdb.ts';
+import { formatShanghai } from '../kernel/time.ts';
 import {
   PROTOCOL,
   compareDrawOrder,
@@ -84,13 +85,6 @@ export interface DrawFiles {
   exclusions: Array<[string, string]>;
   selection: SelectedObject[];
   teams: TeamAssignment[];
-}
-
-/** ISO 8601 with the Asia/Shanghai offset (UTC+8 all year), milliseconds included. */
-export function formatShanghai(value: Date | string): string {
-  if (typeof value === 'string') return value;
-  if (Number.isNaN(value.getTime())) throw new Error('invalid timestamp');
-  return new Date(value.getTime() + 8 * 3600_000).toISOString().replace('Z', '+08:00');
 }
 
 export function manifestOf(record: DrawRecord): DrawManifest {

@@ -2,7 +2,7 @@
 // a fictional "now" before the window, and a Shenzhen plan with a task to draw from.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DATA_DIR } from '../config.ts';
+import { DATA_DIR } from '../kernel/config.ts';
 import type { Db } from '../db/duckdb.ts';
 import { tempDb } from '../testing/db.ts';
 import { createPlan, type Plan } from './plans.ts';

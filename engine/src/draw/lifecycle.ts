@@ -10,7 +10,8 @@ import { drawSelectionTable, populationDigestSql } from './select-sql.ts';
 import { eligibilityRules, insertPopulation, stratumSpec, type EligibilityRules, type StratumSpec } from './eligibility.ts';
 import { freezeExclusions, freezePools, loadExclusions, loadPools, taskCaps } from './matching.ts';
 import { DrawInputError, DrawNotFoundError, DrawStateError, nextYearlyId } from './plans.ts';
-import { checklist, getTask, shanghaiDate, shanghaiTime, type TaskKind, type TeamEntry } from './tasks.ts';
+import { shanghaiDate, shanghaiTime } from '../kernel/time.ts';
+import { checklist, getTask, type TaskKind, type TeamEntry } from './tasks.ts';
 
 export type DrawStatus = 'committed' | 'beaconed' | 'drawn' | 'voided';
 

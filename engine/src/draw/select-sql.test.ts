@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { REPO_ROOT } from '../config.ts';
+import { REPO_ROOT } from '../kernel/config.ts';
 import { Db } from '../db/duckdb.ts';
 import { populationDigest, selectObjects, type Pair, type StratumSpec } from './fd1.ts';
 import { drawSelectionTable, populationDigestSql, selectObjectsSql } from './select-sql.ts';

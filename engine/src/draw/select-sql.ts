@@ -5,7 +5,7 @@ import { createReadStream, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Queryable } from '../db/duckdb.ts';
-import { checkStrata, compareUtf8, labelProblem, quota, type Selection, type StratumQuota, type StratumSpec } from './fd1.ts';
+import { checkStrata, compareUtf8, labelProblem, quotaEntry, type Selection, type StratumQuota, type StratumSpec } from './fd1.ts';
 
 /** The eligible population: a table (or view) name, or a query, with columns (stratum, id). */
 export interface PopulationSource {
@@ -184,11 +184,7 @@ export async function drawSelectionTable(q: Queryable, options: SqlSelectOptions
   const known = new Set(options.strata.map((s) => s.stratum));
   const sizes = options.populationChecked ? await countPopulationSql(q, src, known) : await checkPopulationSql(q, options, known);
 
-  const strata: StratumQuota[] = options.strata.map((spec) => {
-    const eligible = sizes.get(spec.stratum) ?? 0;
-    const kind = spec.ratioBp !== undefined ? { ratioBp: spec.ratioBp } : { count: spec.count! };
-    return { stratum: spec.stratum, eligible, ...kind, quota: quota(eligible, kind) };
-  });
+  const strata: StratumQuota[] = options.strata.map((spec) => quotaEntry(spec, sizes.get(spec.stratum) ?? 0));
   const drawn = strata.filter((s) => s.quota > 0);
 
   const drawnTable = tempName('fd1_drawn');

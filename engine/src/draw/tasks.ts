@@ -2,6 +2,7 @@
 // scope, strata, ratios or counts, team specification and inspection window; validated, stored, approved.
 import type { Db, Queryable } from '../db/duckdb.ts';
 import { appendAudit } from '../audit/chain.ts';
+import { isIsoDate } from '../kernel/time.ts';
 import { DrawInputError, DrawNotFoundError, DrawStateError, getPlan, nextYearlyId, requireDepartment, requireRegion, type Plan } from './plans.ts';
 
 export type TaskKind = 'general' | 'key' | 'special';
@@ -96,24 +97,6 @@ export interface Task {
   approvedAt: Date | null;
   /** The plan's jurisdiction: inspector pools come from within it. */
   jurisdictionRegionCode: string;
-}
-
-const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
-
-export function isIsoDate(text: unknown): text is string {
-  if (typeof text !== 'string' || !DATE_RE.test(text)) return false;
-  const d = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
-}
-
-/** The calendar date of an instant in Asia/Shanghai, 'YYYY-MM-DD'. */
-export function shanghaiDate(at: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
-}
-
-/** An instant as 'YYYY-MM-DD HH:MM:SS' in Asia/Shanghai, for messages. */
-export function shanghaiTime(at: Date): string {
-  return at.toLocaleString('sv-SE', { timeZone: 'Asia/Shanghai' });
 }
 
 /** Whether region `code` lies within region `area` (GB/T 2260: province ..0000, city ....00, district). */

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { DATA_DIR, REPO_ROOT } from '../config.ts';
+import { DATA_DIR, REPO_ROOT } from '../kernel/config.ts';
 import { tempDb } from '../testing/db.ts';
 import { loadReference } from '../reference/load.ts';
 import { importCommand } from '../cli/commands/import.ts';

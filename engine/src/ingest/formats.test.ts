@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { REPO_ROOT } from '../config.ts';
+import { REPO_ROOT } from '../kernel/config.ts';
 import { FORMATS, KINDS, bestKindFor, matchHeader, normalizeHeader } from './formats.ts';
 
 describe('headers', () => {

@@ -5,7 +5,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import ExcelJS from 'exceljs';
-import { DATA_DIR } from '../config.ts';
+import { DATA_DIR } from '../kernel/config.ts';
 import { Db } from '../db/duckdb.ts';
 import { tempDb } from '../testing/db.ts';
 import { loadReference } from '../reference/load.ts';

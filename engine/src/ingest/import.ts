@@ -9,7 +9,7 @@ import { ImportFileError } from './errors.ts';
 import { FORMATS, KINDS, bestKindFor, fieldLabel, isKind, matchHeader, refTablesOf, type Kind, type KindDef, type RefTable } from './formats.ts';
 import { openSource, type Encoding, type RowSource, type SourceFormat } from './source.ts';
 import { rowValidator, type RefMaps, type RowProblem, type RowValidator } from './validate.ts';
-import { MAX_LISTED_ROWS, recordSourceWrite } from '../risk/derived.ts';
+import { MAX_LISTED_ROWS, recordSourceWrite } from '../kernel/derived.ts';
 import {
   COUNT_CHANGES_SQL,
   CREATE_PROBLEMS_SQL,

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import iconv from 'iconv-lite';
 import ExcelJS from 'exceljs';
-import { DATA_DIR } from '../config.ts';
+import { DATA_DIR } from '../kernel/config.ts';
 import { openSource, excelCellText, detectEncoding, type RowSource } from './source.ts';
 import { LOST_DIGITS_MARK } from './validate.ts';
 

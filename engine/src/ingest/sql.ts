@@ -1,7 +1,7 @@
 // The SQL of an import, built from a kind's column definitions: the staging tables, the checks that need the
 // whole file or the database (duplicate ids, unknown entities), the new/changed/same comparison and the writes.
 import type { FieldDef, FieldType, Kind, KindDef } from './formats.ts';
-import type { SourceTable } from '../risk/derived.ts';
+import type { SourceTable } from '../kernel/derived.ts';
 
 export const STAGING = 'import_staging';
 export const PROBLEMS = 'import_problems';
@@ -181,7 +181,7 @@ SELECT id, unnest(conflicts_reported), 'object' FROM ${READY} WHERE change <> 's
   return statements;
 }
 
-/** Record tables the risk engine derives per-entity tables from (engine/src/risk/derived.ts), with their entity column. */
+/** Record tables the risk engine derives per-entity tables from (engine/src/kernel/derived.ts), with their entity column. */
 export const ENTITY_RECORDS: Partial<Record<Kind, { table: SourceTable; entity: string }>> = {
   entities: { table: 'objects', entity: 'id' },
   credit: { table: 'credit_records', entity: 'object_id' },

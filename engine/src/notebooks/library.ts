@@ -2,7 +2,7 @@
 // only ever matched against the listing, never joined into a path, so no request can reach a file outside the folder.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { REPO_ROOT } from '../config.ts';
+import { REPO_ROOT } from '../kernel/config.ts';
 import { parseNotebook, type Notebook } from './parse.ts';
 
 export const NOTEBOOKS_DIR = join(REPO_ROOT, 'notebooks');

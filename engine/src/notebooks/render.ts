@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { shanghaiTimeZh } from '../kernel/time.ts';
 import { escapeHtml } from './markdown.ts';
 import type { CellRun, ChartCellRun, JsonValue, NotebookRun, SqlCellRun } from './run.ts';
 
@@ -124,17 +125,13 @@ const EMBED_SCRIPT = `
 })();
 `;
 
-function shanghaiTime(iso: string): string {
-  return new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', dateStyle: 'medium', timeStyle: 'medium' }).format(new Date(iso));
-}
-
 /** The whole notebook as one HTML document with no external reference. */
 export function renderNotebookHtml(run: NotebookRun, options: { database?: string } = {}): string {
   const specs: Record<string, unknown> = {};
   for (const cell of run.cells) if (cell.kind === 'chart' && cell.spec) specs[cell.index] = cell.spec;
   const meta = [
     escapeHtml(run.file),
-    `运行于 ran ${escapeHtml(shanghaiTime(run.ranAt))}（北京时间）`,
+    `运行于 ran ${escapeHtml(shanghaiTimeZh(new Date(run.ranAt)))}（北京时间）`,
     `${run.counts.queries} 个查询 queries · ${run.counts.charts} 个图表 charts · ${run.counts.rows.toLocaleString('en-US')} 行 rows · ${ms(run.elapsedMs)}`,
   ];
   if (run.counts.errors) meta.push(`<strong>${run.counts.errors} 个错误 errors</strong>`);

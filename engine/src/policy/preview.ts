@@ -2,7 +2,8 @@
 // expected findings, inspector-days against capacity, entities long uninspected, entities at or near the yearly cap.
 import { readFileSync } from 'node:fs';
 import type { Queryable } from '../db/duckdb.ts';
-import { quota } from '../draw/fd1.ts';
+import { shanghaiDate } from '../kernel/time.ts';
+import { quota } from '../kernel/quota.ts';
 import { currentPolicy, mergeSettings, practiceWarnings, validateSettings, TIERS, PRACTICE_RANGE_BP, type PolicyChange, type PolicySettings, type Tier } from './policy.ts';
 
 const sql = (name: string) => readFileSync(new URL(`./sql/${name}.sql`, import.meta.url), 'utf8');
@@ -23,11 +24,7 @@ const DATA_AS_OF_SQL = `SELECT CAST(greatest(
 /** The latest complaint or inspection date in the data; today in Asia/Shanghai when there is none. */
 export async function dataAsOf(q: Queryable): Promise<string> {
   const row = await q.one<{ as_of: string | null }>(DATA_AS_OF_SQL);
-  return row?.as_of ?? todayInShanghai();
-}
-
-export function todayInShanghai(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  return row?.as_of ?? shanghaiDate();
 }
 
 export type HitRateSource =

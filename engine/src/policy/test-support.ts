@@ -1,13 +1,14 @@
 // Test support for the policy and alerts tests: a migrated temporary database with the reference data loaded, the
 // small committed fixtures of data/fixtures/policy, and generated provinces imported through the real importer.
 import { resolve } from 'node:path';
-import { DATA_DIR } from '../config.ts';
+import { DATA_DIR } from '../kernel/config.ts';
 import type { Queryable } from '../db/duckdb.ts';
 import { tempDb } from '../testing/db.ts';
 import { insertGivenScores } from '../risk/score.ts';
 import { loadReference } from '../reference/load.ts';
 import { importFile } from '../ingest/import.ts';
 import { generateProvince } from '../../../data/generator/generate.ts';
+import { sql } from '../db/sql.ts';
 
 export const POLICY_FIXTURES = resolve(DATA_DIR, 'fixtures/policy');
 
@@ -36,7 +37,8 @@ export async function loadPolicyFixture(q: Queryable, options: { withModels?: bo
   const f = (name: string) => csv(resolve(POLICY_FIXTURES, name));
   await q.exec(`INSERT INTO objects (id, object_kind, name, entity_type, region_code, industry_code, established_on, status, responsible_departments)
     SELECT id, 'entity', name, 'enterprise', region_code, industry_code, DATE '2015-01-01', status, ['SAMR'] FROM ${f('objects.csv')}`);
-  await insertGivenScores(q, `SELECT id AS object_id, 2 AS model_version, CAST(score AS DOUBLE) AS score, tier FROM ${f('objects.csv')} WHERE tier IS NOT NULL`);
+  const objects = resolve(POLICY_FIXTURES, 'objects.csv');
+  await insertGivenScores(q, sql`SELECT id AS object_id, 2 AS model_version, CAST(score AS DOUBLE) AS score, tier FROM read_csv(${objects}, header = true, all_varchar = true) WHERE tier IS NOT NULL`);
   await q.exec(`INSERT INTO inspection_results (result_id, object_id, inspected_on, department_code, item_code, outcome_code, inspector_ids, task_ref)
     SELECT result_id, object_id, CAST(inspected_on AS DATE), department_code, item_code, outcome_code, ['I1', 'I2'], task_ref FROM ${f('results.csv')}`);
   for (const d of await q.query<{ id: string; task_id: string; status: string; drawn_at: string }>(`SELECT * FROM ${f('draws.csv')}`)) {

@@ -10,7 +10,8 @@ import { drawRecord } from '../draw/export.ts';
 import { writeDrawFiles } from '../draw/files.ts';
 import { getDraw, isPublished, listDraws, publicView, type DrawHeader, type DrawStatus, type PublicDrawFields } from '../draw/lifecycle.ts';
 import { listPlans } from '../draw/plans.ts';
-import { listTasks, shanghaiDate, type TaskKind } from '../draw/tasks.ts';
+import { listTasks, type TaskKind } from '../draw/tasks.ts';
+import { shanghaiDate } from '../kernel/time.ts';
 import { PublicSearchIndex, type MatchKind } from './search-index.ts';
 
 /** Thrown when something is not (yet) public; the message says why and when it will be (API: 403). */

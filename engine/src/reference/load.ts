@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { Queryable } from '../db/duckdb.ts';
-import { DATA_DIR } from '../config.ts';
+import { DATA_DIR } from '../kernel/config.ts';
+import { isIsoDate } from '../kernel/time.ts';
 
 export const REFERENCE_DIR = resolve(DATA_DIR, 'reference');
 export const PROVINCE_CODE = '440000';
@@ -145,13 +146,6 @@ function readRows(dir: string, table: ReferenceTable): { file: string; rows: Raw
   return { file, rows: parsed.map((p) => ({ line: p.info.lines, fields: p.record })) };
 }
 
-const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
-function isDate(value: string): boolean {
-  if (!DATE_RE.test(value)) return false;
-  const d = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
-}
-
 /** Field access that reports the file, line, field, value and rule on failure. */
 class RowReader {
   constructor(private readonly file: string, readonly row: RawRow) {}
@@ -186,7 +180,7 @@ class RowReader {
   }
   date(field: string): string {
     const v = this.text(field);
-    if (!isDate(v)) this.fail(field, 'must be a date YYYY-MM-DD');
+    if (!isIsoDate(v)) this.fail(field, 'must be a date YYYY-MM-DD');
     return v;
   }
   bool(field: string): boolean {
@@ -286,7 +280,7 @@ export function readReference(dir: string = REFERENCE_DIR): ReferenceData {
     if (!item.code.startsWith(`${item.department_code}-`)) r.fail('code', `must start with its department code ${item.department_code}-`);
     if (!specialtyCodes.has(item.specialty)) r.fail('specialty', 'unknown specialty (not in specialties.csv)');
     if (item.valid_to !== null) {
-      if (!isDate(item.valid_to)) r.fail('valid_to', 'must be empty or a date YYYY-MM-DD');
+      if (!isIsoDate(item.valid_to)) r.fail('valid_to', 'must be empty or a date YYYY-MM-DD');
       if (item.valid_to < item.valid_from) r.fail('valid_to', `must not be before valid_from ${item.valid_from}`);
     }
     return item;

@@ -24,6 +24,7 @@ import {
   type ResultKey,
 } from './results.ts';
 import { ADMIN, cloneTemplate, IN_WINDOW, resultsTemplate, SAMR_OPERATOR, staffedObject, TAX_OPERATOR, type ResultsTemplate } from './results.fixture.ts';
+import { sql } from '../db/sql.ts';
 
 const SAMR_OPERATOR_2: Principal = { username: 't-op-samr-2', role: 'operator', department: 'SAMR' };
 const at = (iso: string) => new Date(`${iso}+08:00`);
@@ -119,7 +120,7 @@ describe('results entry', () => {
 
   it('findings flow into inspection_results (source entry, task_ref = draw) and the entity features of its next score', async () => {
     const features = async () =>
-      (await computeFeatures(db, { asOf: '2026-06-30', population: { predicate: `o.id = '${key.objectId}'` }, into: 'f_test' }),
+      (await computeFeatures(db, { asOf: '2026-06-30', population: { predicate: sql`o.id = ${key.objectId}` }, into: 'f_test' }),
       (await db.one<{ inspections: number; findings: number }>('SELECT prior_inspections AS inspections, prior_findings AS findings FROM f_test'))!);
     const before = await features();
     await enterResult(db, key, { outcomeCode: 'NO_PROBLEM', inspectedOn: '2026-05-06' }, { actor: SAMR_OPERATOR, now: IN_WINDOW });

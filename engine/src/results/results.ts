@@ -7,10 +7,10 @@ import type { Db, Queryable } from '../db/duckdb.ts';
 import { appendAudit } from '../audit/chain.ts';
 import type { Principal } from '../auth/roles.ts';
 import { WorkCalendar } from '../reference/load.ts';
-import { isIsoDate, shanghaiDate } from '../draw/tasks.ts';
+import { isIsoDate, shanghaiDate } from '../kernel/time.ts';
 import { writePublicResult } from '../publish/snapshot.ts';
 import { deadlineState, latestDueOn, publicationDueOn, workingDaysLeft, type DeadlineState } from './deadline.ts';
-import { recordEntityWrite } from '../risk/derived.ts';
+import { recordEntityWrite } from '../kernel/derived.ts';
 
 export const FINDINGS_MAX_LENGTH = 4000;
 export const REASON_MIN_LENGTH = 2;

@@ -5,6 +5,7 @@ import { synthesizeProvince, writeSyntheticTruth } from './synthetic.ts';
 import { backtest, type BacktestResult } from './backtest.ts';
 import { computeFeatures } from './features.ts';
 import { rocAuc } from './metrics.ts';
+import { sql } from '../db/sql.ts';
 
 const headline = (b: BacktestResult) => ({
   testYear: b.testYear,
@@ -66,7 +67,7 @@ describe('backtest on a synthetic province', () => {
         UNION ALL SELECT 'LEAK-C-' || object_id, object_id, 'classification', DATE '2025-01-01', 'D', NULL, 'SAMR' FROM planted;
     `);
     // the planted records would give a near-perfect ranking to anyone who read them ...
-    await computeFeatures(t.db, { asOf: '2025-12-31', population: { predicate: 'o.id IN (SELECT object_id FROM inspection_results WHERE year(inspected_on) = 2025)' }, into: 'leaky' });
+    await computeFeatures(t.db, { asOf: '2025-12-31', population: { predicate: sql`o.id IN (SELECT object_id FROM inspection_results WHERE year(inspected_on) = 2025)` }, into: 'leaky' });
     const groups = await t.db.query<{ score: number; positives: number; negatives: number }>(
       `SELECT f.complaints_12m::DOUBLE AS score, count(*) FILTER (WHERE p.object_id IS NOT NULL)::DOUBLE AS positives, count(*) FILTER (WHERE p.object_id IS NULL)::DOUBLE AS negatives
        FROM leaky f LEFT JOIN planted p ON p.object_id = f.object_id GROUP BY 1`,

@@ -4,6 +4,7 @@
 // data the rank correlation with the hidden true propensity.
 import { existsSync } from 'node:fs';
 import type { Db, Queryable } from '../db/duckdb.ts';
+import { sql } from '../db/sql.ts';
 import { fitOn, type FitOptions, type TrainingSummary } from './model.ts';
 import { UNORDERED } from './features.ts';
 import { scoreHistogram, scorePopulation } from './score.ts';
@@ -66,14 +67,13 @@ export interface BacktestResult {
 /** Latest year with inspection results after the first trainable one. */
 export async function defaultTestYear(q: Queryable, minHistoryDays = 365): Promise<number | null> {
   const row = await q.one<{ y: number | null }>(
-    `WITH data_start AS (
-       SELECT least((SELECT min(inspected_on) FROM inspection_results),
-                    (SELECT min(CAST(timezone('Asia/Shanghai', received_at) AS DATE)) FROM complaints)) AS first_day
-     ),
-     years AS (SELECT DISTINCT year(inspected_on)::INTEGER AS y FROM inspection_results),
-     trainable AS (SELECT min(y) AS first_y FROM years, data_start WHERE make_date(y, 1, 1) - first_day >= $min_history)
-     SELECT max(y) AS y FROM years, trainable WHERE y > first_y`,
-    { min_history: minHistoryDays },
+    sql`WITH data_start AS (
+          SELECT least((SELECT min(inspected_on) FROM inspection_results),
+                       (SELECT min(CAST(timezone('Asia/Shanghai', received_at) AS DATE)) FROM complaints)) AS first_day
+        ),
+        years AS (SELECT DISTINCT year(inspected_on)::INTEGER AS y FROM inspection_results),
+        trainable AS (SELECT min(y) AS first_y FROM years, data_start WHERE make_date(y, 1, 1) - first_day >= ${minHistoryDays})
+        SELECT max(y) AS y FROM years, trainable WHERE y > first_y`,
   );
   return row?.y ?? null;
 }
@@ -95,39 +95,39 @@ export async function backtestOn(q: Queryable, options: BacktestOptions = {}): P
   if (options.truthPath !== undefined && !existsSync(options.truthPath)) throw new Error(`backtest: truth file ${options.truthPath} does not exist`);
   const asOf = `${testYear - 1}-12-31`;
   const model = await fitOn(q, { ...options, asOf, beforeYear: testYear });
-  const trainingRowYears = (await q.query<{ year: number }>('SELECT DISTINCT year FROM risk_training ORDER BY year')).map((r) => r.year);
+  const trainingRowYears = (await q.query<{ year: number }>(sql`SELECT DISTINCT year FROM risk_training ORDER BY year`)).map((r) => r.year);
 
   // everyone who existed at T's start and is active now or was inspected in T
-  const population = { predicate: `o.status = 'active' OR o.id IN (SELECT object_id FROM inspection_results WHERE year(inspected_on) = ${testYear})` };
+  const population = { predicate: sql`o.status = 'active' OR o.id IN (SELECT object_id FROM inspection_results WHERE year(inspected_on) = ${testYear})` };
   await scorePopulation(q, model.params, asOf, population, 'bt_scored');
   const cutoffs = cutoffsFromHistogram(await scoreHistogram(q, 'bt_scored'), options.rule ?? { mode: 'shares', shares: DEFAULT_TIER_SHARES });
 
   await q.exec(
-    `CREATE OR REPLACE TEMP TABLE bt_visits AS
-     SELECT r.object_id, r.inspected_on, bool_or(oc.is_finding) AS found
-     FROM inspection_results r JOIN outcome_codes oc ON oc.code = r.outcome_code
-     WHERE year(r.inspected_on) = ${testYear}
-     GROUP BY r.object_id, r.inspected_on`,
+    sql`CREATE OR REPLACE TEMP TABLE bt_visits AS
+        SELECT r.object_id, r.inspected_on, bool_or(oc.is_finding) AS found
+        FROM inspection_results r JOIN outcome_codes oc ON oc.code = r.outcome_code
+        WHERE year(r.inspected_on) = ${testYear}
+        GROUP BY r.object_id, r.inspected_on`,
   );
   await q.exec(
-    `CREATE OR REPLACE TEMP TABLE bt_test AS
-     SELECT v.object_id, bool_or(v.found) AS found, any_value(s.score) AS score, ${tierSql(cutoffs.thresholds, 'any_value(s.score)')} AS tier
-     FROM bt_visits v JOIN bt_scored s ON s.object_id = v.object_id
-     GROUP BY v.object_id`,
+    sql`CREATE OR REPLACE TEMP TABLE bt_test AS
+        SELECT v.object_id, bool_or(v.found) AS found, any_value(s.score) AS score, ${tierSql(cutoffs.thresholds, sql`any_value(s.score)`)} AS tier
+        FROM bt_visits v JOIN bt_scored s ON s.object_id = v.object_id
+        GROUP BY v.object_id`,
   );
   const counts = await q.one<{ entities: number; found: number; visits: number; inspected: number }>(
-    `SELECT (SELECT count(*) FROM bt_test) AS entities, (SELECT count(*) FILTER (WHERE found) FROM bt_test) AS found,
-            (SELECT count(*) FROM bt_visits v SEMI JOIN bt_scored s ON s.object_id = v.object_id) AS visits,
-            (SELECT count(DISTINCT object_id) FROM bt_visits) AS inspected`,
+    sql`SELECT (SELECT count(*) FROM bt_test) AS entities, (SELECT count(*) FILTER (WHERE found) FROM bt_test) AS found,
+               (SELECT count(*) FROM bt_visits v SEMI JOIN bt_scored s ON s.object_id = v.object_id) AS visits,
+               (SELECT count(DISTINCT object_id) FROM bt_visits) AS inspected`,
   );
   const groups = await q.query<ScoreGroup>(
-    `SELECT score, count(*) FILTER (WHERE found)::DOUBLE AS positives, count(*) FILTER (WHERE NOT found)::DOUBLE AS negatives FROM bt_test GROUP BY score`,
+    sql`SELECT score, count(*) FILTER (WHERE found)::DOUBLE AS positives, count(*) FILTER (WHERE NOT found)::DOUBLE AS negatives FROM bt_test GROUP BY score`,
   );
   const tierRows = await q.query<{ tier: Tier; population: number; inspected: number; found: number }>(
-    `WITH pop AS (SELECT ${tierSql(cutoffs.thresholds)} AS tier, count(*) AS population FROM bt_scored GROUP BY 1),
-          tested AS (SELECT tier, count(*) AS inspected, count(*) FILTER (WHERE found) AS found FROM bt_test GROUP BY tier)
-     SELECT pop.tier, pop.population, coalesce(tested.inspected, 0) AS inspected, coalesce(tested.found, 0) AS found
-     FROM pop LEFT JOIN tested ON tested.tier = pop.tier`,
+    sql`WITH pop AS (SELECT ${tierSql(cutoffs.thresholds)} AS tier, count(*) AS population FROM bt_scored GROUP BY 1),
+             tested AS (SELECT tier, count(*) AS inspected, count(*) FILTER (WHERE found) AS found FROM bt_test GROUP BY tier)
+        SELECT pop.tier, pop.population, coalesce(tested.inspected, 0) AS inspected, coalesce(tested.found, 0) AS found
+        FROM pop LEFT JOIN tested ON tested.tier = pop.tier`,
   );
   const tiers = Object.fromEntries(TIERS.map((t) => [t, { population: 0, inspected: 0, found: 0, hitRate: null }])) as Record<Tier, TierOutcome>;
   for (const r of tierRows) tiers[r.tier] = { population: r.population, inspected: r.inspected, found: r.found, hitRate: r.inspected ? r.found / r.inspected : null };
@@ -155,7 +155,7 @@ export async function backtestOn(q: Queryable, options: BacktestOptions = {}): P
     elapsedMs: 0,
   };
   if (options.truthPath !== undefined) Object.assign(result, await truthSpearman(q, options.truthPath, options.truthSampleMax ?? 1_000_000));
-  for (const t of ['bt_scored', 'bt_visits', 'bt_test', 'risk_training', 'risk_training_codes', 'risk_labels']) await q.exec(`DROP TABLE IF EXISTS ${t}`);
+  for (const t of ['bt_scored', 'bt_visits', 'bt_test', 'risk_training', 'risk_training_codes', 'risk_labels']) await q.exec(sql`DROP TABLE IF EXISTS ${sql.id(t)}`);
   result.elapsedMs = Date.now() - started;
   return result;
 }
@@ -171,7 +171,7 @@ function coefficientsOf(params: ScorecardParams): Record<string, number> {
  */
 async function daysEarlier(q: Queryable): Promise<number | null> {
   const row = await q.one<{ days: number | null }>(
-    `WITH v AS (
+    sql`WITH v AS (
        SELECT v.object_id, v.inspected_on, v.found, s.score,
               row_number() OVER (ORDER BY v.inspected_on, hash(v.object_id)) AS actual_position,
               row_number() OVER (ORDER BY s.score DESC, hash(v.object_id || ':' || v.inspected_on::VARCHAR)) AS risk_position
@@ -187,15 +187,14 @@ async function daysEarlier(q: Queryable): Promise<number | null> {
 /** Spearman rank correlation (average ranks for ties) of the score with the truth file's propensity. */
 async function truthSpearman(q: Queryable, path: string, sampleMax: number): Promise<{ truthSpearman: number | null; truthEntities: number }> {
   await q.exec(
-    `CREATE OR REPLACE TEMP TABLE bt_truth AS
-     SELECT upper(trim(uscc)) AS object_id, propensity::DOUBLE AS propensity
-     FROM read_csv($path, header = true, columns = {'uscc': 'VARCHAR', 'propensity': 'DOUBLE'})`,
-    { path },
+    sql`CREATE OR REPLACE TEMP TABLE bt_truth AS
+        SELECT upper(trim(uscc)) AS object_id, propensity::DOUBLE AS propensity
+        FROM read_csv(${path}, header = true, columns = {'uscc': 'VARCHAR', 'propensity': 'DOUBLE'})`,
   );
-  const n = (await q.one<{ n: number }>('SELECT count(*) AS n FROM bt_truth t JOIN bt_scored s ON s.object_id = t.object_id'))?.n ?? 0;
+  const n = (await q.one<{ n: number }>(sql`SELECT count(*) AS n FROM bt_truth t JOIN bt_scored s ON s.object_id = t.object_id`))?.n ?? 0;
   const every = Math.max(1, Math.ceil(n / sampleMax));
   const row = await q.one<{ rho: number | null; n: number }>(
-    `WITH j AS (
+    sql`WITH j AS (
        SELECT s.score, t.propensity FROM bt_truth t JOIN bt_scored s ON s.object_id = t.object_id
        WHERE hash(t.object_id) % ${every} = 0
      ),
@@ -206,6 +205,6 @@ async function truthSpearman(q: Queryable, path: string, sampleMax: number): Pro
      )
      SELECT corr(score_rank, truth_rank) AS rho, count(*) AS n FROM ranked`,
   );
-  await q.exec('DROP TABLE IF EXISTS bt_truth');
+  await q.exec(sql`DROP TABLE IF EXISTS bt_truth`);
   return { truthSpearman: row?.rho ?? null, truthEntities: row?.n ?? 0 };
 }

@@ -7,7 +7,8 @@ import { importFile } from '../ingest/import.ts';
 import { generateProvince } from '../../../data/generator/generate.ts';
 import { addDays } from '../alerts/alerts.ts';
 import { computeStoredNorms, ENTITY_FACTS, featuresQuery, refreshFactsTable, storedFeaturesQuery, UNORDERED } from './features.ts';
-import { filledSql, isFresh } from './derived.ts';
+import { isFresh } from '../kernel/derived.ts';
+import { sql } from '../db/sql.ts';
 
 type Row = Record<string, unknown>;
 
@@ -23,7 +24,7 @@ describe('risk facts stored per entity and refreshed incrementally', () => {
   };
   /** Facts computed from the records, and as stored, by entity (refresh_no left out). */
   const directFacts = async (date: string) =>
-    t.db.query<Row>(`SELECT * FROM (${filledSql(ENTITY_FACTS.sql, 'true')}) f ORDER BY object_id`, { as_of: date });
+    t.db.query<Row>(sql`SELECT * FROM (${ENTITY_FACTS.rows(sql`true`, date)}) f ORDER BY object_id`);
   const storedFacts = async () => t.db.query<Row>('SELECT * EXCLUDE (refresh_no) FROM risk_entity_facts ORDER BY object_id');
   /** Every feature of every entity that existed, from the stored facts (as of the date they were refreshed to). */
   const storedFeatures = async (date: string) => {
@@ -31,7 +32,7 @@ describe('risk facts stored per entity and refreshed incrementally', () => {
     try {
       await conn.exec(UNORDERED);
       await computeStoredNorms(conn, date);
-      return await conn.query<Row>(`SELECT * FROM (${storedFeaturesQuery('existing')}) f ORDER BY object_id`, { as_of: date });
+      return await conn.query<Row>(sql`SELECT * FROM (${storedFeaturesQuery('existing', date)}) f ORDER BY object_id`);
     } finally {
       conn.close();
     }
@@ -61,7 +62,7 @@ describe('risk facts stored per entity and refreshed incrementally', () => {
   });
 
   it('gives the same features from the stored facts as from the records', async () => {
-    const direct = await t.db.query<Row>(`SELECT * FROM (${featuresQuery('existing')}) f ORDER BY object_id`, { as_of: asOf });
+    const direct = await t.db.query<Row>(sql`SELECT * FROM (${featuresQuery('existing', asOf)}) f ORDER BY object_id`);
     expect(direct.length).toBeGreaterThan(2000);
     expect(await storedFeatures(asOf)).toEqual(direct);
   });

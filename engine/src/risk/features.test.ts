@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { tempDb } from '../testing/db.ts';
-import { DATA_DIR } from '../config.ts';
+import { DATA_DIR } from '../kernel/config.ts';
 import { computeFeatures, referenceDate } from './features.ts';
 import { ensureOutcomeCodes } from './synthetic.ts';
 

@@ -9,7 +9,7 @@ import type { FittedModel } from './model.ts';
 
 export { computeFeatures, featuresQuery, referenceDate, refreshFactsTable, storedFeaturesQuery } from './features.ts';
 export { rescoreEntities, type RescoreOptions, type RescoreSummary } from './rescore.ts';
-export { isFresh, recordSourceWrite, refreshDerivedTable, type RefreshResult } from './derived.ts';
+export { isFresh, recordSourceWrite, refreshDerivedTable, type RefreshResult } from '../kernel/derived.ts';
 export { fitModel, listModels, loadModel, saveModel, type FittedModel, type StoredModel, type ModelSummary } from './model.ts';
 export { scoreEntities, explain, explainMany, type Explanation, type ScoreSummary } from './score.ts';
 export { backtest, defaultTestYear, type BacktestResult } from './backtest.ts';

@@ -2,6 +2,8 @@
 // Training rows: one per entity and year Y in which it was inspected; label: a problem was found that year;
 // features as of the last day of Y-1, so nothing from year Y (or later) reaches its own training row.
 import type { Db, Queryable } from '../db/duckdb.ts';
+import { sql } from '../db/sql.ts';
+import { listValue } from '@duckdb/node-api';
 import { checkDate, featuresQuery, UNORDERED } from './features.ts';
 import {
   DEFAULT_FEATURES,
@@ -71,16 +73,15 @@ const yearEnd = (year: number) => `${year}-12-31`;
 export async function trainingYears(q: Queryable, options: Pick<FitOptions, 'asOf' | 'beforeYear' | 'minHistoryDays'>): Promise<number[]> {
   const { asOf, beforeYear, minHistoryDays = 365 } = options;
   const rows = await q.query<{ year: number }>(
-    `WITH data_start AS (
-       SELECT least((SELECT min(inspected_on) FROM inspection_results),
-                    (SELECT min(CAST(timezone('Asia/Shanghai', received_at) AS DATE)) FROM complaints)) AS first_day
-     )
-     SELECT DISTINCT year(inspected_on)::INTEGER AS year
-     FROM inspection_results, data_start
-     WHERE inspected_on <= $as_of::DATE
-       AND make_date(year(inspected_on), 1, 1) - first_day >= $min_history
-     ORDER BY year`,
-    { as_of: checkDate(asOf, 'as-of date'), min_history: minHistoryDays },
+    sql`WITH data_start AS (
+          SELECT least((SELECT min(inspected_on) FROM inspection_results),
+                       (SELECT min(CAST(timezone('Asia/Shanghai', received_at) AS DATE)) FROM complaints)) AS first_day
+        )
+        SELECT DISTINCT year(inspected_on)::INTEGER AS year
+        FROM inspection_results, data_start
+        WHERE inspected_on <= ${checkDate(asOf, 'as-of date')}::DATE
+          AND make_date(year(inspected_on), 1, 1) - first_day >= ${minHistoryDays}
+        ORDER BY year`,
   );
   return rows.map((r) => r.year).filter((y) => beforeYear === undefined || y < beforeYear);
 }
@@ -90,19 +91,19 @@ export async function trainingYears(q: Queryable, options: Pick<FitOptions, 'asO
  * training year, with features as of the end of the year before. Runs on `q`'s connection.
  */
 export async function buildTrainingSet(q: Queryable, asOf: string, years: number[]): Promise<number> {
-  await q.exec(`CREATE OR REPLACE TEMP TABLE risk_labels AS
+  await q.exec(sql`CREATE OR REPLACE TEMP TABLE risk_labels AS
     SELECT r.object_id, year(r.inspected_on)::INTEGER AS year, bool_or(oc.is_finding) AS found
     FROM inspection_results r JOIN outcome_codes oc ON oc.code = r.outcome_code
-    WHERE r.inspected_on <= $as_of::DATE
-    GROUP BY r.object_id, year(r.inspected_on)`, { as_of: asOf });
-  await q.exec('DROP TABLE IF EXISTS risk_training');
+    WHERE r.inspected_on <= ${asOf}::DATE
+    GROUP BY r.object_id, year(r.inspected_on)`);
+  await q.exec(sql`DROP TABLE IF EXISTS risk_training`);
   for (const [i, year] of years.entries()) {
     if (!Number.isInteger(year)) throw new Error(`training year ${year} is not an integer`);
-    const features = featuresQuery({ predicate: `o.id IN (SELECT object_id FROM risk_labels WHERE year = ${year})` });
-    const select = `SELECT ${year} AS year, l.found, f.* FROM (${features}) f JOIN risk_labels l ON l.object_id = f.object_id AND l.year = ${year}`;
-    await q.exec(i === 0 ? `CREATE TEMP TABLE risk_training AS ${select}` : `INSERT INTO risk_training ${select}`, { as_of: yearEnd(year - 1) });
+    const features = featuresQuery({ predicate: sql`o.id IN (SELECT object_id FROM risk_labels WHERE year = ${year})` }, yearEnd(year - 1));
+    const select = sql`SELECT ${year}::INTEGER AS year, l.found, f.* FROM (${features}) f JOIN risk_labels l ON l.object_id = f.object_id AND l.year = ${year}`;
+    await q.exec(i === 0 ? sql`CREATE TEMP TABLE risk_training AS ${select}` : sql`INSERT INTO risk_training ${select}`);
   }
-  const row = await q.one<{ n: number }>('SELECT count(*) AS n FROM risk_training');
+  const row = await q.one<{ n: number }>(sql`SELECT count(*) AS n FROM risk_training`);
   return row?.n ?? 0;
 }
 
@@ -117,8 +118,9 @@ async function resolveBins(q: Queryable, specs: FeatureSpec[]): Promise<BinnedFe
     }
     let edges = spec.edges ?? [];
     if (spec.quantiles) {
-      const where = spec.zeroBin ? `${spec.column} > 0` : `${spec.column} IS NOT NULL`;
-      const row = await q.one<{ qs: number[] | null }>(`SELECT quantile_cont(${spec.column}, [${spec.quantiles.join(', ')}]) AS qs FROM risk_training WHERE ${where}`);
+      const column = sql.id(spec.column);
+      const where = spec.zeroBin ? sql`${column} > 0` : sql`${column} IS NOT NULL`;
+      const row = await q.one<{ qs: number[] | null }>(sql`SELECT quantile_cont(${column}, ${listValue(spec.quantiles)}::DOUBLE[]) AS qs FROM risk_training WHERE ${where}`);
       edges = edgesFromQuantiles(row?.qs ?? []);
     }
     out.push({
@@ -164,9 +166,9 @@ export async function fitOn(q: Queryable, options: FitOptions): Promise<FittedMo
   }
   const rows = await buildTrainingSet(q, asOf, years);
   const features = await resolveBins(q, specs);
-  await q.exec(`CREATE OR REPLACE TEMP TABLE risk_training_codes AS SELECT year, object_id, found, (${binCodeSql(features)})::UBIGINT AS bin_code FROM risk_training`);
+  await q.exec(sql`CREATE OR REPLACE TEMP TABLE risk_training_codes AS SELECT year, object_id, found, (${binCodeSql(features)})::UBIGINT AS bin_code FROM risk_training`);
   const combos = await q.query<CodeCounts>(
-    'SELECT bin_code::VARCHAR AS "binCode", count(*)::DOUBLE AS rows, count(*) FILTER (WHERE found)::DOUBLE AS events FROM risk_training_codes GROUP BY bin_code',
+    sql`SELECT bin_code::VARCHAR AS "binCode", count(*)::DOUBLE AS rows, count(*) FILTER (WHERE found)::DOUBLE AS events FROM risk_training_codes GROUP BY bin_code`,
   );
   // counts per feature bin, from the combinations
   for (const c of combos) {
@@ -225,7 +227,7 @@ function fromRow(r: ModelRow): StoredModel {
   };
 }
 
-const MODEL_COLUMNS = 'version, fitted_at, fitted_by, method, as_of, params::VARCHAR AS params, metrics::VARCHAR AS metrics, cutoffs::VARCHAR AS cutoffs';
+const MODEL_COLUMNS = sql`version, fitted_at, fitted_by, method, as_of, params::VARCHAR AS params, metrics::VARCHAR AS metrics, cutoffs::VARCHAR AS cutoffs`;
 
 /**
  * The number the next stored version takes: versions are only ever added, never reused or replaced, and a number that
@@ -233,7 +235,7 @@ const MODEL_COLUMNS = 'version, fitted_at, fitted_by, method, as_of, params::VAR
  */
 export async function nextModelVersion(q: Queryable): Promise<number> {
   const row = await q.one<{ v: number }>(
-    'SELECT greatest((SELECT coalesce(max(version), 0) FROM risk_models), (SELECT coalesce(max(model_version), 0) FROM risk_score_codes)) + 1 AS v',
+    sql`SELECT greatest((SELECT coalesce(max(version), 0) FROM risk_models), (SELECT coalesce(max(model_version), 0) FROM risk_score_codes)) + 1 AS v`,
   );
   return row?.v ?? 1;
 }
@@ -251,19 +253,11 @@ export async function saveModel(
   const version = options.version ?? (await nextModelVersion(q));
   const metrics = { training: model.training, ...(options.metrics ?? {}) };
   await q.exec(
-    `INSERT INTO risk_models (version, fitted_at, fitted_by, method, as_of, params, metrics, cutoffs)
-     VALUES ($version, current_timestamp, $actor, $method, $as_of::DATE, $params::JSON, $metrics::JSON, $cutoffs::JSON)`,
-    {
-      version,
-      actor: options.actor,
-      method: model.method,
-      as_of: model.asOf,
-      params: JSON.stringify(model.params),
-      metrics: JSON.stringify(metrics),
-      cutoffs: JSON.stringify(options.cutoffs),
-    },
+    sql`INSERT INTO risk_models (version, fitted_at, fitted_by, method, as_of, params, metrics, cutoffs)
+        VALUES (${version}, current_timestamp, ${options.actor}, ${model.method}, ${model.asOf}::DATE, ${JSON.stringify(model.params)}::JSON,
+                ${JSON.stringify(metrics)}::JSON, ${JSON.stringify(options.cutoffs)}::JSON)`,
   );
-  const row = await q.one<ModelRow>(`SELECT ${MODEL_COLUMNS} FROM risk_models WHERE version = $version`, { version });
+  const row = await q.one<ModelRow>(sql`SELECT ${MODEL_COLUMNS} FROM risk_models WHERE version = ${version}`);
   return fromRow(row!);
 }
 
@@ -280,8 +274,8 @@ export interface ModelSummary {
 
 /** Every model version, newest first; `current` marks the one risk_scores holds (read from its entity rows: no join). */
 export async function listModels(q: Queryable): Promise<ModelSummary[]> {
-  const current = await q.one<{ v: number | null }>('SELECT max(model_version) AS v FROM risk_entity_codes');
-  const rows = await q.query<ModelRow>(`SELECT ${MODEL_COLUMNS} FROM risk_models ORDER BY version DESC`);
+  const current = await q.one<{ v: number | null }>(sql`SELECT max(model_version) AS v FROM risk_entity_codes`);
+  const rows = await q.query<ModelRow>(sql`SELECT ${MODEL_COLUMNS} FROM risk_models ORDER BY version DESC`);
   return rows.map((r) => {
     const m = fromRow(r);
     return { version: m.version, fittedAt: m.fittedAt, fittedBy: m.fittedBy, method: m.method, asOf: m.asOf, metrics: m.metrics, cutoffs: m.cutoffs, current: m.version === current?.v };
@@ -290,7 +284,7 @@ export async function listModels(q: Queryable): Promise<ModelSummary[]> {
 
 export async function loadModel(q: Queryable, version?: number): Promise<StoredModel | null> {
   const row = version === undefined
-    ? await q.one<ModelRow>(`SELECT ${MODEL_COLUMNS} FROM risk_models ORDER BY version DESC LIMIT 1`)
-    : await q.one<ModelRow>(`SELECT ${MODEL_COLUMNS} FROM risk_models WHERE version = $version`, { version });
+    ? await q.one<ModelRow>(sql`SELECT ${MODEL_COLUMNS} FROM risk_models ORDER BY version DESC LIMIT 1`)
+    : await q.one<ModelRow>(sql`SELECT ${MODEL_COLUMNS} FROM risk_models WHERE version = ${version}`);
   return row ? fromRow(row) : null;
 }

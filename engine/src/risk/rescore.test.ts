@@ -11,6 +11,7 @@ import { loadModel } from './model.ts';
 import { scoreQuery } from './score.ts';
 import { tierSql } from './tiers.ts';
 import { rescoreEntities } from './rescore.ts';
+import { sql } from '../db/sql.ts';
 
 type ScoreRow = { object_id: string; model_version: number; score: number; tier: string; bin_code: string };
 
@@ -28,9 +29,8 @@ describe('refreshing the scores with the same model version', () => {
   const fromScratch = async (date: string) => {
     const model = (await loadModel(t.db))!;
     return t.db.query<ScoreRow>(
-      `SELECT object_id, ${model.version} AS model_version, score, ${tierSql(model.cutoffs!.thresholds)} AS tier, bin_code::VARCHAR AS bin_code
-       FROM (${scoreQuery(model.params, 'active')}) s ORDER BY object_id`,
-      { as_of: date },
+      sql`SELECT object_id, ${model.version} AS model_version, score, ${tierSql(model.cutoffs!.thresholds)} AS tier, bin_code::VARCHAR AS bin_code
+          FROM (${scoreQuery(model.params, 'active', date)}) s ORDER BY object_id`,
     );
   };
 

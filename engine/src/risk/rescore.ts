@@ -4,13 +4,14 @@
 // changed are written. The version keeps its score thresholds. Whatever the stored state cannot vouch for (another
 // writer, a full rebuild of the facts) is rewritten in full, under the same version.
 import type { Db, Queryable } from '../db/duckdb.ts';
+import { sql, type Sql } from '../db/sql.ts';
 import { appendAudit } from '../audit/chain.ts';
 import { checkDate, computeStoredNorms, ENTITY_FACTS, referenceDate, refreshFacts, STORED_NORMS_TABLE, UNORDERED } from './features.ts';
 import { loadModel } from './model.ts';
 import { binSql, type FeatureColumn, type FittedFeature } from './scorecard.ts';
 import type { TierShares } from './tiers.ts';
 import { addCodeScores, binnedQuery, findNewCodes, ENTITY_CODES, readScoresState, recordScoresState, ROLLBACK, SCORE_CODES, writeAllScores } from './score.ts';
-import type { RefreshResult } from './derived.ts';
+import type { RefreshResult } from '../kernel/derived.ts';
 
 /** Features counted in days from a date among the facts: a bin changes only when the as-of date moves the value across an edge. */
 const DATE_FEATURES: Partial<Record<FeatureColumn, string>> = {
@@ -64,34 +65,35 @@ export async function rescoreEntities(db: Db, options: RescoreOptions): Promise<
   return summary!;
 }
 
-const CANDIDATES = 'risk_rescore_candidates';
+const CANDIDATES = sql`risk_rescore_candidates`;
 
 // Scored entities per tier when every row is of `version` (risk_scores' rows, counted per bin code before the join with
 // the codes' tiers: a few hundred thousand rows join, not 16.5 M). Grain: one row per tier.
-const tierCountsSql = (version: number) => `SELECT c.tier, sum(e.entities) AS n
+const tierCountsSql = (version: number) => sql`SELECT c.tier, sum(e.entities) AS n
   FROM (SELECT bin_code, count(*) AS entities FROM ${ENTITY_CODES} GROUP BY bin_code) e
-  JOIN (SELECT bin_code, tier FROM ${SCORE_CODES} WHERE model_version = ${Number(version)}) c ON c.bin_code = e.bin_code
+  JOIN (SELECT bin_code, tier FROM ${SCORE_CODES} WHERE model_version = ${version}) c ON c.bin_code = e.bin_code
   GROUP BY c.tier`;
-const sqlDate = (d: string) => `DATE '${checkDate(d, 'as-of date')}'`;
-const sqlNumber = (n: number) => {
+const dateOf = (d: string) => sql`${checkDate(d, 'as-of date')}::DATE`;
+const finite = (n: number) => {
   if (!Number.isFinite(n)) throw new Error(`rescore: bin edge ${n} is not a number`);
-  return String(n);
+  return n;
 };
 
 /** Conditions over facts `f`: a date feature crosses a bin edge, or the entity comes into existence, between the dates. */
-function dateCrossings(features: FittedFeature[], fromAsOf: string, asOf: string): string[] {
-  const conditions = [`(f.established_on > ${sqlDate(fromAsOf)} AND f.established_on <= ${sqlDate(asOf)})`];
+function dateCrossings(features: FittedFeature[], fromAsOf: string, asOf: string): Sql[] {
+  const conditions = [sql`(f.established_on > ${dateOf(fromAsOf)} AND f.established_on <= ${dateOf(asOf)})`];
   for (const f of features) {
     const column = DATE_FEATURES[f.column];
     if (!column || f.kind !== 'numeric') continue;
+    const day = sql.id(column);
     for (const e of [...f.edges, ...(f.zeroBin ? [0, 1] : [])]) {
-      conditions.push(`((${sqlDate(fromAsOf)} - f.${column}) < ${sqlNumber(e)} AND (${sqlDate(asOf)} - f.${column}) >= ${sqlNumber(e)})`);
+      conditions.push(sql`((${dateOf(fromAsOf)} - f.${day}) < ${finite(e)} AND (${dateOf(asOf)} - f.${day}) >= ${finite(e)})`);
     }
   }
   return conditions;
 }
 
-const sameCell = (a: string, b: string) => `${a}.industry_code IS NOT DISTINCT FROM ${b}.industry_code AND ${a}.region_code = ${b}.region_code`;
+const sameCell = (a: Sql, b: Sql) => sql`${a}.industry_code IS NOT DISTINCT FROM ${b}.industry_code AND ${a}.region_code = ${b}.region_code`;
 
 /**
  * The entities to recompute, in one scan of the stored facts: rewritten since the scores (refresh_no above `since`);
@@ -99,31 +101,34 @@ const sameCell = (a: string, b: string) => `${a}.industry_code IS NOT DISTINCT F
  * that is new or gone; with k complaints in a cell where k / norm moved a bin (features.sql's complaint ratio:
  * complaints_12m / greatest(norm, 0.001)); and, when the date moved, a date feature across a bin edge.
  */
-function candidatesSql(features: FittedFeature[], since: number, fromAsOf: string, asOf: string): string {
-  const ctes: string[] = [];
-  const joins: string[] = [];
-  const conditions = [`f.refresh_no > ${Number(since)}`];
-  const cells = `SELECT coalesce(n.industry_code, o.industry_code) AS industry_code, coalesce(n.region_code, o.region_code) AS region_code,
+function candidatesSql(features: FittedFeature[], since: number, fromAsOf: string, asOf: string): Sql {
+  const ctes: Sql[] = [];
+  const joins: Sql[] = [];
+  const conditions = [sql`f.refresh_no > ${since}`];
+  const [n, o] = [sql`n`, sql`o`];
+  const norms = sql.id(STORED_NORMS_TABLE);
+  const cells = sql`SELECT coalesce(n.industry_code, o.industry_code) AS industry_code, coalesce(n.region_code, o.region_code) AS region_code,
       n.region_code IS NULL OR o.region_code IS NULL AS new_or_gone, n.complaints_per_entity AS new_norm, o.complaints_per_entity AS old_norm`;
   const rates = features.filter((f) => f.column === 'industry_base_rate' || f.column === 'district_base_rate');
   if (rates.length) {
-    const bins = (table: string) => `(SELECT industry_code, region_code, ${rates.map((f, i) => `(${binSql(f)}) AS b${i}`).join(', ')} FROM ${table})`;
-    ctes.push(`moved_cells AS (
+    const bins = (table: Sql) => sql`(SELECT industry_code, region_code, ${sql.join(rates.map((f, i) => sql`(${binSql(f)}) AS ${sql.id(`b${i}`)}`))} FROM ${table})`;
+    const moved = rates.map((_, i) => sql`n.${sql.id(`b${i}`)} IS DISTINCT FROM o.${sql.id(`b${i}`)}`);
+    ctes.push(sql`moved_cells AS (
       SELECT coalesce(n.industry_code, o.industry_code) AS industry_code, coalesce(n.region_code, o.region_code) AS region_code
-      FROM ${bins(STORED_NORMS_TABLE)} n FULL JOIN ${bins('risk_score_norms')} o ON ${sameCell('o', 'n')}
-      WHERE n.region_code IS NULL OR o.region_code IS NULL OR ${rates.map((_, i) => `n.b${i} IS DISTINCT FROM o.b${i}`).join(' OR ')})`);
-    joins.push(`LEFT JOIN moved_cells mc ON ${sameCell('mc', 'f')}`);
-    conditions.push('mc.region_code IS NOT NULL');
+      FROM ${bins(norms)} n FULL JOIN ${bins(sql`risk_score_norms`)} o ON ${sameCell(o, n)}
+      WHERE n.region_code IS NULL OR o.region_code IS NULL OR ${sql.join(moved, ' OR ')})`);
+    joins.push(sql`LEFT JOIN moved_cells mc ON ${sameCell(sql`mc`, sql`f`)}`);
+    conditions.push(sql`mc.region_code IS NOT NULL`);
   }
   const ratio = features.find((f) => f.column === 'complaint_ratio');
   if (ratio) {
     // every cell x k = 1 .. the most complaints anyone has, with the bin of k / norm under the new norm and the old
     // (binSql reads a column named complaint_ratio)
-    ctes.push(`ratio_cells AS (
+    ctes.push(sql`ratio_cells AS (
       ${cells}, k.complaints_12m
-      FROM ${STORED_NORMS_TABLE} n FULL JOIN risk_score_norms o ON ${sameCell('o', 'n')},
-           range(1, (SELECT coalesce(max(complaints_12m), 0) + 1 FROM ${ENTITY_FACTS.table})) k(complaints_12m))`);
-    ctes.push(`moved_ratio AS (
+      FROM ${norms} n FULL JOIN risk_score_norms o ON ${sameCell(o, n)},
+           range(1, (SELECT coalesce(max(complaints_12m), 0) + 1 FROM ${sql.id(ENTITY_FACTS.table)})) k(complaints_12m))`);
+    ctes.push(sql`moved_ratio AS (
       SELECT industry_code, region_code, complaints_12m FROM (
         SELECT *, (${binSql(ratio)}) AS b_old FROM (
           SELECT * EXCLUDE (complaint_ratio), old_ratio AS complaint_ratio FROM (
@@ -131,19 +136,19 @@ function candidatesSql(features: FittedFeature[], since: number, fromAsOf: strin
               SELECT *, complaints_12m / greatest(new_norm, 0.001) AS complaint_ratio, complaints_12m / greatest(old_norm, 0.001) AS old_ratio
               FROM ratio_cells))))
       WHERE new_or_gone OR b_new IS DISTINCT FROM b_old)`);
-    joins.push(`LEFT JOIN moved_ratio mr ON ${sameCell('mr', 'f')} AND mr.complaints_12m = f.complaints_12m`);
-    conditions.push('mr.region_code IS NOT NULL');
+    joins.push(sql`LEFT JOIN moved_ratio mr ON ${sameCell(sql`mr`, sql`f`)} AND mr.complaints_12m = f.complaints_12m`);
+    conditions.push(sql`mr.region_code IS NOT NULL`);
   }
   if (asOf > fromAsOf) conditions.push(...dateCrossings(features, fromAsOf, asOf));
-  return `CREATE OR REPLACE TEMP TABLE ${CANDIDATES} AS
-    ${ctes.length ? `WITH ${ctes.join(',\n')}` : ''}
-    SELECT DISTINCT f.object_id FROM ${ENTITY_FACTS.table} f ${joins.join(' ')}
-    WHERE ${conditions.join('\n OR ')}`;
+  return sql`CREATE OR REPLACE TEMP TABLE ${CANDIDATES} AS
+    ${ctes.length ? sql`WITH ${sql.join(ctes, ',\n')}` : sql.empty}
+    SELECT DISTINCT f.object_id FROM ${sql.id(ENTITY_FACTS.table)} f ${sql.join(joins, ' ')}
+    WHERE ${sql.join(conditions, '\n OR ')}`;
 }
 
 async function rescoreIn(tx: Queryable, options: RescoreOptions): Promise<RescoreSummary> {
   const started = Date.now();
-  const current = await tx.one<{ v: number | null; lo: number | null; n: number }>(`SELECT max(model_version) AS v, min(model_version) AS lo, count(*) AS n FROM ${ENTITY_CODES}`);
+  const current = await tx.one<{ v: number | null; lo: number | null; n: number }>(sql`SELECT max(model_version) AS v, min(model_version) AS lo, count(*) AS n FROM ${ENTITY_CODES}`);
   if (!current?.v) throw new Error('no risk scores to refresh: score the entities first (fairdraw score)');
   const version = current.v;
   const model = await loadModel(tx, version);
@@ -171,7 +176,7 @@ async function rescoreIn(tx: Queryable, options: RescoreOptions): Promise<Rescor
   let removed = 0;
   if (!reason) {
     await tx.exec(candidatesSql(params.features, state!.factsRefreshNo, state!.asOf, asOf));
-    recomputed = (await tx.one<{ n: number }>(`SELECT count(*) AS n FROM ${CANDIDATES}`))?.n ?? 0;
+    recomputed = (await tx.one<{ n: number }>(sql`SELECT count(*) AS n FROM ${CANDIDATES}`))?.n ?? 0;
     if (recomputed > MAX_INCREMENTAL_SHARE * Math.max(current.n, 1) && recomputed > 1000) reason = `${recomputed} entities to recompute`;
   }
   timingsMs.candidates = Date.now() - t;
@@ -185,11 +190,11 @@ async function rescoreIn(tx: Queryable, options: RescoreOptions): Promise<Rescor
   } else {
     t = Date.now();
     if (recomputed > 0) {
-      const population = { predicate: `o.status = 'active' AND o.id IN (SELECT object_id FROM ${CANDIDATES})` };
-      await tx.exec(`CREATE OR REPLACE TEMP TABLE risk_rescore_new AS ${binnedQuery(params, population, { stored: true })}`, { as_of: asOf });
+      const population = { predicate: sql`o.status = 'active' AND o.id IN (SELECT object_id FROM ${CANDIDATES})` };
+      await tx.exec(sql`CREATE OR REPLACE TEMP TABLE risk_rescore_new AS ${binnedQuery(params, population, asOf, { stored: true })}`);
       // candidates whose row is to change: a new bin code, no longer scored, or newly scored (rid: the row to delete)
       await tx.exec(
-        `CREATE OR REPLACE TEMP TABLE risk_rescore_changed AS
+        sql`CREATE OR REPLACE TEMP TABLE risk_rescore_changed AS
          SELECT coalesce(n.object_id, o.object_id) AS object_id, o.rid
          FROM risk_rescore_new n
          FULL JOIN (SELECT rowid AS rid, object_id, bin_code FROM ${ENTITY_CODES} WHERE object_id IN (SELECT object_id FROM ${CANDIDATES})) o ON o.object_id = n.object_id
@@ -197,24 +202,24 @@ async function rescoreIn(tx: Queryable, options: RescoreOptions): Promise<Rescor
       );
       timingsMs.score = Date.now() - t;
       t = Date.now();
-      if ((await tx.one<{ n: number }>('SELECT count(*) AS n FROM risk_rescore_changed'))?.n) {
-        removed = Number((await tx.one<{ Count: number }>(`DELETE FROM ${ENTITY_CODES} WHERE rowid IN (SELECT rid FROM risk_rescore_changed WHERE rid IS NOT NULL)`))?.Count ?? 0);
+      if ((await tx.one<{ n: number }>(sql`SELECT count(*) AS n FROM risk_rescore_changed`))?.n) {
+        removed = Number((await tx.one<{ Count: number }>(sql`DELETE FROM ${ENTITY_CODES} WHERE rowid IN (SELECT rid FROM risk_rescore_changed WHERE rid IS NOT NULL)`))?.Count ?? 0);
         const inserted = await tx.one<{ Count: number }>(
-          `INSERT INTO ${ENTITY_CODES} (object_id, model_version, bin_code)
-           SELECT n.object_id, ${version}, n.bin_code FROM risk_rescore_new n
-           WHERE n.object_id IN (SELECT object_id FROM risk_rescore_changed)`,
+          sql`INSERT INTO ${ENTITY_CODES} (object_id, model_version, bin_code)
+              SELECT n.object_id, ${version}, n.bin_code FROM risk_rescore_new n
+              WHERE n.object_id IN (SELECT object_id FROM risk_rescore_changed)`,
         );
         written = Number(inserted?.Count ?? 0);
         // codes no entity had under this version before: scored with the version's thresholds
-        await findNewCodes(tx, params, version, 'risk_rescore_new');
+        await findNewCodes(tx, params, version, sql`risk_rescore_new`);
         await addCodeScores(tx, version, thresholds);
       }
-      await tx.exec('DROP TABLE risk_rescore_new; DROP TABLE risk_rescore_changed');
+      await tx.exec(sql`DROP TABLE risk_rescore_new; DROP TABLE risk_rescore_changed`);
     }
     await recordScoresState(tx, { version, asOf, factsRefreshNo: facts.refreshNo });
     timingsMs.write = Date.now() - t;
   }
-  await tx.exec(`DROP TABLE IF EXISTS ${CANDIDATES}; DROP TABLE ${STORED_NORMS_TABLE}`);
+  await tx.exec(sql`DROP TABLE IF EXISTS ${CANDIDATES}; DROP TABLE ${sql.id(STORED_NORMS_TABLE)}`);
 
   const tierCounts: TierShares = { A: 0, B: 0, C: 0, D: 0 };
   for (const r of await tx.query<{ tier: keyof TierShares; n: number }>(tierCountsSql(version))) tierCounts[r.tier] = Number(r.n);

@@ -8,6 +8,7 @@ import { listMigrations, migrate } from '../db/migrate.ts';
 import { cutoffsFromCodes, insertGivenScores } from './score.ts';
 import { nextModelVersion } from './model.ts';
 import { cutoffsFromHistogram, DEFAULT_TIER_SHARES, type ScoreBucket, type TierRule } from './tiers.ts';
+import { sql } from '../db/sql.ts';
 
 describe('scoring, tiers, model versions and explanations', () => {
   let t: Awaited<ReturnType<typeof tempDb>>;
@@ -123,7 +124,7 @@ describe('scores per bin code', () => {
           const merged = new Map<number, number>();
           for (const b of histogram) merged.set(b.score, (merged.get(b.score) ?? 0) + b.count);
           const expected = cutoffsFromHistogram([...merged].map(([score, count]) => ({ score, count })), rule);
-          expect(await cutoffsFromCodes(db, rule, 'codes')).toEqual(expected);
+          expect(await cutoffsFromCodes(db, rule, sql`codes`)).toEqual(expected);
         }
       }
     } finally {
@@ -140,9 +141,9 @@ describe('scores per bin code', () => {
         ['E3', 3, 0.5, 'C'],
         ['E4', 3, 0.5, 'D'],
       ] as const;
-      const select = `SELECT * FROM (VALUES ${given.map(([id, v, s, tier]) => `('${id}', ${v}, ${s}, '${tier}')`).join(', ')}) g(object_id, model_version, score, tier)`;
-      await insertGivenScores(t.db, select);
-      await insertGivenScores(t.db, `SELECT 'E5' AS object_id, 3 AS model_version, 0.5 AS score, 'C' AS tier`);
+      const values = sql.join(given.map(([id, v, s, tier]) => sql`(${id}, ${v}, ${s}, ${tier})`));
+      await insertGivenScores(t.db, sql`SELECT * FROM (VALUES ${values}) g(object_id, model_version, score, tier)`);
+      await insertGivenScores(t.db, sql`SELECT 'E5' AS object_id, 3 AS model_version, 0.5 AS score, 'C' AS tier`);
       const rows = await t.db.query<{ object_id: string; model_version: number; score: number; tier: string }>('SELECT object_id, model_version, score, tier FROM risk_scores ORDER BY object_id');
       expect(rows.map((r) => [r.object_id, r.model_version, r.score, r.tier])).toEqual([...given.map((g) => [...g]), ['E5', 3, 0.5, 'C']]);
       expect((await t.db.one<{ n: number }>('SELECT count(*) AS n FROM risk_score_codes'))!.n).toBe(3);

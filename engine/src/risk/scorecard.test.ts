@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { tempDb } from '../testing/db.ts';
-import { DATA_DIR } from '../config.ts';
+import { DATA_DIR } from '../kernel/config.ts';
 import {
   binLabels,
   binSql,
@@ -120,10 +120,14 @@ describe('weight-of-evidence scorecard, pure', () => {
   });
 
   it('writes bin SQL that puts NULL, zero and each range in its own bin', () => {
-    expect(binSql({ kind: 'numeric', column: 'days_since_last_finding', hasNullBin: true, zeroBin: true, edges: [365, 730], format: 'years' })).toBe(
-      '(CASE WHEN days_since_last_finding IS NULL THEN 0 WHEN days_since_last_finding = 0 THEN 1 WHEN days_since_last_finding < 365 THEN 2 WHEN days_since_last_finding < 730 THEN 3 ELSE 4 END)',
-    );
-    expect(binSql({ kind: 'category', column: 'credit_class', categories: ['A', 'D', ''] })).toBe("(CASE credit_class WHEN 'A' THEN 0 WHEN 'D' THEN 1 ELSE 2 END)");
+    expect(binSql({ kind: 'numeric', column: 'days_since_last_finding', hasNullBin: true, zeroBin: true, edges: [365, 730], format: 'years' }).toQuery()).toEqual({
+      text: '(CASE WHEN "days_since_last_finding" IS NULL THEN $1 WHEN "days_since_last_finding" = 0 THEN $2 WHEN "days_since_last_finding" < $3 THEN $4 WHEN "days_since_last_finding" < $5 THEN $6 ELSE $7 END)',
+      params: [0, 1, 365, 2, 730, 3, 4],
+    });
+    expect(binSql({ kind: 'category', column: 'credit_class', categories: ['A', 'D', ''] }).toQuery()).toEqual({
+      text: '(CASE "credit_class" WHEN $1 THEN $2 WHEN $3 THEN $4 ELSE $5 END)',
+      params: ['A', 0, 'D', 1, 2],
+    });
   });
 });
 

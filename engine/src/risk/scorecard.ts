@@ -1,7 +1,7 @@
 // The weight-of-evidence scorecard: which features, how each is binned, each bin's WoE, the logistic fit on
 // WoE values, and the SQL that bins and scores entities. Pure functions; the database work is in model.ts.
 import { fitLogistic, type AggregatedRow } from './logistic.ts';
-import { sqlString } from '../db/values.ts';
+import { sql, type Sql } from '../db/sql.ts';
 
 /** Feature columns produced by features.sql that the scorecard can use. */
 export type FeatureColumn =
@@ -287,44 +287,40 @@ export function binCount(feature: FittedFeature): number {
   return feature.bins.length;
 }
 
-const sqlNumber = (n: number) => {
+const finite = (n: number) => {
   if (!Number.isFinite(n)) throw new Error(`scorecard: non-finite number ${n} in generated SQL`);
-  return Number(n.toPrecision(15)).toString();
-};
-const ident = (column: FeatureColumn) => {
-  if (!/^[a-z_0-9]+$/.test(column)) throw new Error(`scorecard: bad feature column ${column}`);
-  return column;
+  return n;
 };
 
 /**
  * SQL giving a feature's bin index (0-based) from its column in features.sql's output; with `shift`, the index already
  * shifted left by that many bits, as a UBIGINT (a constant per branch: no cast or shift per row).
  */
-export function binSql(feature: BinRule & { column: FeatureColumn }, shift?: number): string {
-  const col = ident(feature.column);
-  const value = (index: number) => (shift === undefined ? String(index) : `${BigInt(index) << BigInt(shift)}::UBIGINT`);
+export function binSql(feature: BinRule & { column: FeatureColumn }, shift?: number): Sql {
+  const col = sql.id(feature.column);
+  const value = (index: number) => (shift === undefined ? sql`${index}` : sql`${BigInt(index) << BigInt(shift)}::UBIGINT`);
   if (feature.kind === 'category') {
     const last = feature.categories.length - 1;
-    const whens = feature.categories.slice(0, last).map((c, i) => `WHEN ${sqlString(c)} THEN ${value(i)}`);
+    const whens = feature.categories.slice(0, last).map((c, i) => sql`WHEN ${c} THEN ${value(i)}`);
     if (whens.length === 0) return value(0);
-    return `(CASE ${col} ${whens.join(' ')} ELSE ${value(last)} END)`;
+    return sql`(CASE ${col} ${sql.join(whens, ' ')} ELSE ${value(last)} END)`;
   }
-  const parts: string[] = [];
+  const parts: Sql[] = [];
   let index = 0;
-  if (feature.hasNullBin) parts.push(`WHEN ${col} IS NULL THEN ${value(index++)}`);
-  if (feature.zeroBin) parts.push(`WHEN ${col} = 0 THEN ${value(index++)}`);
-  for (const edge of feature.edges) parts.push(`WHEN ${col} < ${sqlNumber(edge)} THEN ${value(index++)}`);
-  return `(CASE ${parts.join(' ')} ELSE ${value(index)} END)`;
+  if (feature.hasNullBin) parts.push(sql`WHEN ${col} IS NULL THEN ${value(index++)}`);
+  if (feature.zeroBin) parts.push(sql`WHEN ${col} = 0 THEN ${value(index++)}`);
+  for (const edge of feature.edges) parts.push(sql`WHEN ${col} < ${finite(edge)} THEN ${value(index++)}`);
+  return sql`(CASE ${sql.join(parts, ' ')} ELSE ${value(index)} END)`;
 }
 
 /**
  * The bin code: bin of feature i in bits 4i..4i+3. `only`: the features (by position) to include, the others' bits
  * left 0 (the code of the rest is OR-ed in from elsewhere); the result is 0 when none is included.
  */
-export function binCodeSql(features: Array<BinRule & { column: FeatureColumn }>, only: (index: number) => boolean = () => true): string {
+export function binCodeSql(features: Array<BinRule & { column: FeatureColumn }>, only: (index: number) => boolean = () => true): Sql {
   if (features.length > MAX_FEATURES) throw new Error(`at most ${MAX_FEATURES} features fit in bin_code, got ${features.length}`);
   const terms = features.flatMap((f, i) => (only(i) ? [binSql(f, BITS_PER_FEATURE * i)] : []));
-  return terms.length ? terms.join(' | ') : '0::UBIGINT';
+  return terms.length ? sql.join(terms, ' | ') : sql`0::UBIGINT`;
 }
 
 /** Each feature's bin from a bin code (a UBIGINT, read from DuckDB as a decimal string or bigint). */
@@ -340,18 +336,18 @@ export function decodeBins(binCode: bigint | string | number, featureCount: numb
 }
 
 /** SQL for the log-odds of a finding from a bin_code column. */
-export function logOddsFromCodeSql(params: ScorecardParams, codeColumn = 'bin_code'): string {
-  const terms = params.features.map((f, i) => {
-    if (f.coefficient === 0) return null;
-    const bin = i === 0 ? `(${codeColumn} & 15)` : `((${codeColumn} >> ${BITS_PER_FEATURE * i}) & 15)`;
-    const points = f.bins.map((b, k) => `WHEN ${k} THEN ${sqlNumber(f.coefficient * b.woe)}`).join(' ');
-    return `(CASE ${bin} ${points} ELSE 0 END)`;
+export function logOddsFromCodeSql(params: ScorecardParams, codeColumn: Sql = sql`bin_code`): Sql {
+  const terms = params.features.flatMap((f, i) => {
+    if (f.coefficient === 0) return [];
+    const bin = i === 0 ? sql`(${codeColumn} & 15)` : sql`((${codeColumn} >> ${BITS_PER_FEATURE * i}) & 15)`;
+    const points = f.bins.map((b, k) => sql`WHEN ${k} THEN ${finite(f.coefficient * b.woe)}`);
+    return [sql`(CASE ${bin} ${sql.join(points, ' ')} ELSE 0 END)`];
   });
-  return [sqlNumber(params.intercept), ...terms.filter((t): t is string => t !== null)].join(' + ');
+  return sql.join([sql`${finite(params.intercept)}`, ...terms], ' + ');
 }
 
-export function scoreFromCodeSql(params: ScorecardParams, codeColumn = 'bin_code'): string {
-  return `1 / (1 + exp(-(${logOddsFromCodeSql(params, codeColumn)})))`;
+export function scoreFromCodeSql(params: ScorecardParams, codeColumn: Sql = sql`bin_code`): Sql {
+  return sql`1 / (1 + exp(-(${logOddsFromCodeSql(params, codeColumn)})))`;
 }
 
 // ---- weight of evidence and fit ------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { cutoffsFromHistogram, parseTierRule, tierOf, tierSql, DEFAULT_TIER_SHARES } from './tiers.ts';
 import { Db } from '../db/duckdb.ts';
+import { sql } from '../db/sql.ts';
 
 const uniform = (n: number) => Array.from({ length: n }, (_, i) => ({ score: (i + 0.5) / n, count: 1 }));
 
@@ -50,7 +51,7 @@ describe('tier cut-offs', () => {
     try {
       const thresholds = { B: 0.1, C: 0.25, D: 0.5 };
       const scores = [0, 0.0999, 0.1, 0.2, 0.25, 0.4999999, 0.5, 0.99];
-      const rows = await db.query<{ s: number; t: string }>(`SELECT s, ${tierSql(thresholds, 's')} AS t FROM unnest([${scores.join(',')}]::DOUBLE[]) u(s) ORDER BY s`);
+      const rows = await db.query<{ s: number; t: string }>(sql`SELECT s, ${tierSql(thresholds, sql`s`)} AS t FROM unnest([${sql.join(scores.map((s) => sql`${s}::DOUBLE`))}]) u(s) ORDER BY s`);
       expect(rows.map((r) => r.t)).toEqual(scores.map((s) => tierOf(s, thresholds)));
       expect(rows.map((r) => r.t)).toEqual(['A', 'A', 'B', 'B', 'C', 'C', 'D', 'D']);
     } finally {

@@ -1,5 +1,6 @@
 // Tier cut-offs A-D: from target shares of the scored population (found on the score histogram, no sort of
 // the entities) or from absolute score thresholds; and the CASE that applies them.
+import { sql, type Sql } from '../db/sql.ts';
 
 export const TIERS = ['A', 'B', 'C', 'D'] as const;
 export type Tier = (typeof TIERS)[number];
@@ -135,7 +136,8 @@ export function tierOf(score: number, thresholds: Cutoffs['thresholds']): Tier {
   return score >= thresholds.D ? 'D' : score >= thresholds.C ? 'C' : score >= thresholds.B ? 'B' : 'A';
 }
 
-export function tierSql(thresholds: Cutoffs['thresholds'], column = 'score'): string {
-  const n = (x: number) => (Number.isFinite(x) ? x.toPrecision(17) : '1e308');
-  return `(CASE WHEN ${column} >= ${n(thresholds.D)} THEN 'D' WHEN ${column} >= ${n(thresholds.C)} THEN 'C' WHEN ${column} >= ${n(thresholds.B)} THEN 'B' ELSE 'A' END)`;
+export function tierSql(thresholds: Cutoffs['thresholds'], column: Sql = sql`score`): Sql {
+  // an empty tier's threshold is stored as Number.MAX_VALUE: bound as Infinity, since an integral number binds as an integer
+  const n = (x: number) => (x >= Number.MAX_VALUE ? Infinity : x);
+  return sql`(CASE WHEN ${column} >= ${n(thresholds.D)} THEN 'D' WHEN ${column} >= ${n(thresholds.C)} THEN 'C' WHEN ${column} >= ${n(thresholds.B)} THEN 'B' ELSE 'A' END)`;
 }

@@ -4,7 +4,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { REPO_ROOT } from '../../config.ts';
+import { REPO_ROOT } from '../../kernel/config.ts';
 import { SESSION_COOKIE } from '../../auth/sessions.ts';
 import { CSRF_HEADER } from './auth.ts';
 

@@ -5,7 +5,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { CoverageInputError } from '../../coverage/coverage.ts';
 import { countOutcomeResults, OUTCOME_RESULTS_SQL, outcomeResultsParams, type OutcomeFilters } from '../../coverage/outcomes.ts';
 import { CoverageStore } from '../../coverage/store.ts';
-import { shanghaiDate } from '../../draw/tasks.ts';
+import { shanghaiDate } from '../../kernel/time.ts';
 import { assertDepartment, departmentScope, HttpError } from '../plugins/auth.ts';
 import { replyTable, tableResponse } from '../tabular.ts';
 

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATA_DIR } from '../../config.ts';
+import { DATA_DIR } from '../../kernel/config.ts';
 import type { Db } from '../../db/duckdb.ts';
 import { tempDb } from '../../testing/db.ts';
 import { buildApp } from '../app.ts';

@@ -2,7 +2,7 @@
 // selection, teams and files once the inspection window has closed) and published results, redacted.
 import type { FastifyPluginAsync } from 'fastify';
 import { DrawNotFoundError } from '../../draw/plans.ts';
-import { shanghaiDate } from '../../draw/tasks.ts';
+import { shanghaiDate } from '../../kernel/time.ts';
 import {
   NotPublicError,
   PORTAL_DRAW_FILES,

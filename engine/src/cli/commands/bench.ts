@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { existsSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { REPO_ROOT } from '../../config.ts';
+import { REPO_ROOT } from '../../kernel/config.ts';
 
 const BENCH_DIR = resolve(REPO_ROOT, 'engine/bench');
 

@@ -1,7 +1,7 @@
 // `fairdraw demo`: builds the demo year on a fresh database and prints the demo accounts' passwords once.
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { resolveDbPath } from '../../config.ts';
+import { resolveDbPath } from '../../kernel/config.ts';
 import { buildDemo, DEMO_DEFAULTS, type DemoSummary } from '../../demo/demo.ts';
 import { DB_OPTION } from '../db.ts';
 

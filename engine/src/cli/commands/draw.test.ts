@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Db } from '../../db/duckdb.ts';
 import { DIRECTORY_SQL } from '../../draw/lifecycle.fixture.ts';
-import { shanghaiDate } from '../../draw/tasks.ts';
+import { shanghaiDate } from '../../kernel/time.ts';
 import { auditCommand } from './audit.ts';
 import { drawCommand } from './draw.ts';
 import { planCommand } from './plan.ts';

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { withDb, DB_OPTION } from '../db.ts';
 import { commitDraw, enterBeacon, getDraw, listDraws, runDraw, voidDraw, type DrawHeader, type DrawStatus } from '../../draw/lifecycle.ts';
 import { exportDraw } from '../../draw/export.ts';
-import { shanghaiTime } from '../../draw/tasks.ts';
+import { shanghaiTime } from '../../kernel/time.ts';
 import { addVerifyCommand } from './draw-verify.ts';
 import { BY_OPTION, cliActor } from './plan.ts';
 import { addReplayCommand, CLUSTER_DIR_OPTION, clusterCommitOptions, clusterExportOptions, clusterRunOptions, ENGINE_OPTION, withEngine, type EngineFlags } from './draw-cluster.ts';

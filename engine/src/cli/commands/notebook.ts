@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { withDb, DB_OPTION } from '../db.ts';
 import { DatabaseLockedError } from '../../db/duckdb.ts';
-import { resolveDbPath } from '../../config.ts';
+import { resolveDbPath } from '../../kernel/config.ts';
 import { listNotebooks, loadNotebook, NOTEBOOKS_DIR, renderNotebookHtml, runNotebook, DEFAULT_ROW_LIMIT } from '../../notebooks/index.ts';
 
 const DIR_OPTION = ['--dir <path>', 'notebooks folder (default: notebooks/ in the repository)'] as const;

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { userInfo } from 'node:os';
 import { withDb, DB_OPTION } from '../db.ts';
+import { shanghaiTime } from '../../kernel/time.ts';
 import { listPolicies, parseRatios, savePolicy, TIERS, PolicyInputError, type PolicyChange, type SamplingPolicy } from '../../policy/policy.ts';
 import { previewPolicy, type PolicyPreview } from '../../policy/preview.ts';
 
@@ -120,9 +121,6 @@ export function readablePreview(p: PolicyPreview): string {
   out += `\n(${p.elapsedMs.toFixed(0)} ms)\n`;
   return out;
 }
-
-const shanghaiTime = (d: Date) =>
-  new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'medium' }).format(d);
 
 function readableList(policies: SamplingPolicy[]): string {
   if (policies.length === 0) return '尚未保存抽查政策，使用默认政策 / no policy saved yet: the default applies\n';

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { openDatabase } from '../../open.ts';
-import { resolveDbPath, serverConfig } from '../../config.ts';
+import { resolveDbPath, serverConfig } from '../../kernel/config.ts';
 import { buildApp } from '../../api/app.ts';
 import { buildDemo, DEMO_DEFAULTS } from '../../demo/demo.ts';
 import { DB_OPTION } from '../db.ts';

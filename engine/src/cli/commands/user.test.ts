@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { REPO_ROOT } from '../../config.ts';
+import { REPO_ROOT } from '../../kernel/config.ts';
 import { openDatabase } from '../../open.ts';
 import { verifyLogin } from '../../auth/users.ts';
 import { userCommand } from './user.ts';

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { REPO_ROOT } from '../../config.ts';
+import { REPO_ROOT } from '../../kernel/config.ts';
 import { scanPopulation } from './scan.ts';
 
 const JOINT = resolve(REPO_ROOT, 'data/fixtures/fd1/draws/joint');

@@ -5,7 +5,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { REPO_ROOT } from '../../config.ts';
+import { REPO_ROOT } from '../../kernel/config.ts';
 // The draw path only produces test data here; the verifier itself never imports it.
 import { assignTeams, populationDigest, selectObjects, sha256Hex, type Pair } from '../fd1.ts';
 import { writeDrawFiles } from '../files.ts';

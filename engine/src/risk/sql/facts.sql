@@ -1,6 +1,6 @@
 -- Risk facts of each entity as of $as_of: the counts and latest events that features.sql turns into features.
 -- Only records dated on or before $as_of count. Grain: one row per object with object_kind 'entity' (any status,
--- any founding date) whose id passes {{entity_filter}} (a boolean SQL expression over a column named object_id:
+-- any founding date) whose id passes $entity_filter (a boolean SQL expression over a column named object_id:
 -- 'true' for every entity, or a semi-join on the entities a refresh recomputes).
 -- Stored as risk_entity_facts (migration 007) and refreshed per entity by engine/src/risk/derived.ts; the
 -- as-of-independent parts of the features (age, days since, norms and base rates) are left to features.sql.
@@ -12,7 +12,7 @@ WITH
 visits AS (
   SELECT r.object_id, r.inspected_on, bool_or(oc.is_finding) AS found
   FROM inspection_results r JOIN outcome_codes oc ON oc.code = r.outcome_code
-  WHERE r.inspected_on <= $as_of::DATE AND {{entity_filter}}
+  WHERE r.inspected_on <= $as_of::DATE AND $entity_filter
   GROUP BY r.object_id, r.inspected_on
 ),
 -- Each dated record as one integer-coded event; packed so that a few plain sum/max aggregates give every fact:
@@ -31,7 +31,7 @@ events AS (
          NULL::BIGINT AS visit_key,
          NULL::DATE AS finding_day
   FROM credit_records
-  WHERE record_date <= $as_of::DATE AND {{entity_filter}}
+  WHERE record_date <= $as_of::DATE AND $entity_filter
   UNION ALL
   SELECT object_id, NULL,
          CASE WHEN received_at >= ($as_of::DATE + INTERVAL 1 DAY - INTERVAL 12 MONTH)::TIMESTAMPTZ THEN (1::BIGINT << 21) + (1::BIGINT << 42) ELSE 1::BIGINT << 42 END,
@@ -40,7 +40,7 @@ events AS (
   WHERE object_id IS NOT NULL AND category IN ('complaint', 'report')
     AND received_at >= ($as_of::DATE + INTERVAL 1 DAY - INTERVAL 36 MONTH)::TIMESTAMPTZ
     AND received_at < ($as_of::DATE + INTERVAL 1 DAY)::TIMESTAMPTZ
-    AND {{entity_filter}}
+    AND $entity_filter
   UNION ALL
   SELECT object_id, NULL, 0, 1 + (found::BIGINT << 21), NULL,
          date_diff('day', DATE '1970-01-01', inspected_on)::BIGINT * 2 + found::INTEGER,
@@ -59,7 +59,7 @@ entities AS (
     SELECT id AS object_id, status, entity_type, industry_code, region_code, established_on
     FROM objects
     WHERE object_kind = 'entity'
-  ) WHERE {{entity_filter}}
+  ) WHERE $entity_filter
 )
 SELECT o.object_id, o.status, o.entity_type, o.industry_code, o.region_code, o.established_on,
        coalesce(f.class_key % 8, 0)::UTINYINT AS class_code,

@@ -1,7 +1,7 @@
--- Risk features of each entity as of $as_of, derived from its facts ({{facts}}: a relation with facts.sql's
+-- Risk features of each entity as of $as_of, derived from its facts ($facts: a relation with facts.sql's
 -- columns as of the same $as_of — facts.sql itself, or the stored risk_entity_facts) and the norms of its industry and
--- district ({{cell_rates}}: norms.sql over the facts of every entity, whatever the population).
--- Grain: one row per entity that existed on $as_of and matches the population predicate (the {{population}}
+-- district ($cell_rates: norms.sql over the facts of every entity, whatever the population).
+-- Grain: one row per entity that existed on $as_of and matches the population predicate (the $population
 -- placeholder: a boolean SQL expression over alias o, which has the objects columns id, status, entity_type,
 -- industry_code, region_code and established_on). The cell_columns placeholder after the last column: more columns of
 -- the norms (alias r), or nothing.
@@ -11,7 +11,7 @@ WITH
 -- Grain: one row per entity that existed on $as_of.
 base AS (
   SELECT f.*, f.object_id AS id
-  FROM {{facts}} f
+  FROM $facts f
   WHERE f.established_on IS NULL OR f.established_on <= $as_of::DATE
 )
 SELECT o.object_id,
@@ -33,7 +33,7 @@ SELECT o.object_id,
        ($as_of::DATE - o.last_inspected_on)::INTEGER AS days_since_last_inspection,
        ($as_of::DATE - o.established_on)::INTEGER AS age_days,
        r.industry_base_rate,
-       r.district_base_rate{{cell_columns}}
+       r.district_base_rate$cell_columns
 FROM base o
-JOIN {{cell_rates}} r ON r.industry_code IS NOT DISTINCT FROM o.industry_code AND r.region_code = o.region_code
-WHERE ({{population}})
+JOIN $cell_rates r ON r.industry_code IS NOT DISTINCT FROM o.industry_code AND r.region_code = o.region_code
+WHERE ($population)

@@ -1,4 +1,4 @@
--- Norms and base rates as of $as_of, from the facts of every entity that existed then ({{facts}}: a relation with
+-- Norms and base rates as of $as_of, from the facts of every entity that existed then ($facts: a relation with
 -- facts.sql's columns as of the same $as_of): complaints per entity by industry x city, and findings per inspection
 -- visit by industry and by district, shrunk toward the province-wide rate.
 -- Grain: one row per industry x district with entities (a few thousand).
@@ -6,7 +6,7 @@ WITH
 -- Grain: one row per entity that existed on $as_of.
 base AS (
   SELECT industry_code, region_code, complaints_12m, inspections, findings
-  FROM {{facts}} f
+  FROM $facts f
   WHERE f.established_on IS NULL OR f.established_on <= $as_of::DATE
 ),
 -- Grain: one row per industry x district (a few thousand): the sums every norm and base rate is taken from, in one

@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const DATA_DIR = resolve(REPO_ROOT, 'data');
 
 /** `--db PATH`, else FAIRDRAW_DB, else data/fairdraw.duckdb in the repository. */
