@@ -10,7 +10,7 @@ import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'no
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse';
-import { REPO_ROOT } from '../src/config.ts';
+import { REPO_ROOT } from '../src/kernel/config.ts';
 import { openDatabase } from '../src/open.ts';
 import type { Db } from '../src/db/duckdb.ts';
 import { sql } from '../src/db/sql.ts';
@@ -26,7 +26,8 @@ import { createPlan } from '../src/draw/plans.ts';
 import { createTask } from '../src/draw/tasks.ts';
 import { commitDraw, enterBeacon, listDraws, populationSource, runDraw } from '../src/draw/lifecycle.ts';
 import { drawSelectionTable } from '../src/draw/select-sql.ts';
-import { assignTeams, quota, selectObjects, type StratumSpec } from '../src/draw/fd1.ts';
+import { assignTeams, selectObjects, type StratumSpec } from '../src/draw/fd1.ts';
+import { quota } from '../src/kernel/quota.ts';
 import { exportDraw } from '../src/draw/export.ts';
 import { readDrawFiles } from '../src/draw/files.ts';
 import { verifyDraw } from '../src/draw/verify/verify.ts';

@@ -4,7 +4,7 @@
 // Node, fed the ranked candidates through its rankPool hook.
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { compareDrawOrder, compareUtf8, quota, sha256Hex, type RankPool, type Selection, type SelectedObject, type StratumQuota, type StratumSpec } from '../draw/fd1.ts';
+import { compareDrawOrder, compareUtf8, quotaEntry, sha256Hex, type RankPool, type Selection, type SelectedObject, type StratumQuota, type StratumSpec } from '../draw/fd1.ts';
 import { ch, chFolder } from './ch-sql.ts';
 import type { Cluster } from './connection.ts';
 import { clusterTable, dropPartition } from './tables.ts';
@@ -63,10 +63,9 @@ export async function selectOnCluster(cluster: Cluster, options: ClusterSelectOp
   const strata: StratumQuota[] = [];
   const selection: SelectedObject[] = [];
   for (const spec of options.strata) {
-    const eligible = sizes.get(spec.stratum) ?? 0;
-    const kind = spec.ratioBp !== undefined ? { ratioBp: spec.ratioBp } : { count: spec.count! };
-    const k = quota(eligible, kind);
-    strata.push({ stratum: spec.stratum, eligible, ...kind, quota: k });
+    const entry = quotaEntry(spec, sizes.get(spec.stratum) ?? 0);
+    const k = entry.quota;
+    strata.push(entry);
     if (k === 0) continue;
     const picked = await lines(
       await cluster.bytes(
