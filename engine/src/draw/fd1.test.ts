@@ -362,6 +362,27 @@ describe('team constraints', () => {
     }
   });
 
+  it('takes ranked pools from a rankPool hook: candidates first, the rest ranked only when reached, same teams', () => {
+    const random = rng(21);
+    for (let round = 0; round < 20; round++) {
+      const drawOrder = Array.from({ length: 10 + Math.floor(random() * 50) }, (_, i) => `O${round}-${i}`);
+      const pools = { SAMR: Array.from({ length: 2 + Math.floor(random() * 10) }, (_, i) => `S${i}`) };
+      const exclusions: Array<[string, string]> = [];
+      for (const o of drawOrder) for (const i of pools.SAMR) if (random() < 0.25) exclusions.push([o, i]);
+      const input = { seed: `seed ${round}|`, taskId: 'T', drawOrder, teamSpec: [{ department: 'SAMR', count: 2 }], pools, exclusions };
+      let reachedPast = 0;
+      // As engine/src/cluster does: the best two by ikey come first, the rest of the pool is ranked once they run out.
+      const rankPool = function* (objectId: string, _department: string, pool: string[], usable: (id: string) => boolean) {
+        const ranked = [...pool].sort((a, b) => (inspectorKey(input.seed, 'T', objectId, a) < inspectorKey(input.seed, 'T', objectId, b) ? -1 : 1));
+        for (const id of ranked.slice(0, 2)) if (usable(id)) yield id;
+        reachedPast++;
+        for (const id of ranked.slice(2)) if (usable(id)) yield id;
+      };
+      expect(assignTeams({ ...input, rankPool })).toEqual(assignTeams(input));
+      expect(reachedPast).toBeLessThanOrEqual(drawOrder.length);
+    }
+  });
+
   it('records an empty pool as unstaffed for every object and keeps going', () => {
     const result = assignTeams({
       seed: 's|',
