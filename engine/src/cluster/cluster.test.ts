@@ -17,7 +17,7 @@ import { verifyDraw } from '../draw/verify/verify.ts';
 import { ch } from './ch-sql.ts';
 import { clusterEngine, clusterPopulation, clusterPopulationCsv } from './draws.ts';
 import { exportParquet, loadFromDuckDb, loadParquet } from './parquet.ts';
-import { generateNationalSet, objectsSet, PROVINCES } from './population.ts';
+import { generateNationalSet, objectsSet, PROVINCES, sortedPopulation } from './population.ts';
 import { replayDraw } from './replay.ts';
 import { inspectorCandidates, protocolText } from './select.ts';
 import { clickhouseAvailable, startTestCluster, type TestCluster } from './test-support.ts';
@@ -63,6 +63,14 @@ describe.skipIf(!clickhouseAvailable('cluster.test.ts'))('the directory on a 2-s
       expect(report.selected, drawId).toBeGreaterThan(0);
       expect(report.identical, drawId).toBe(true);
     }
+  });
+
+  it('digests a population sorted in many pieces (strata cut by id ranges) exactly as in one', async () => {
+    const draw = await getDraw(db, drawn[0], { rows: false });
+    const whole = await sortedPopulation(test.cluster, draw.id, { expectedRows: draw.populationSize });
+    const pieces = await sortedPopulation(test.cluster, draw.id, { expectedRows: draw.populationSize, pieceRows: 37 });
+    expect(whole.digest).toBe(draw.populationDigest);
+    expect(pieces).toEqual(whole);
   });
 
   it('notices a population that is not the committed one', async () => {

@@ -45,12 +45,17 @@ export function resolveCluster(options: { dir?: string; env?: NodeJS.ProcessEnv 
   return { name: env[CLUSTER_ENV.cluster] ?? 'fairdraw', database: env[CLUSTER_ENV.database] ?? DEFAULT_DATABASE, shardUrls: urls, source: CLUSTER_ENV.url };
 }
 
-/** Settings every query takes: plain JSON numbers, sorts and groupings that spill to disk instead of failing. */
+/**
+ * Settings every query takes: plain JSON numbers, no time limit. Sorts stay in memory: 18.16's external sort crashed the
+ * server (a segmentation fault, reproduced at 5 M rows with a 50 MB threshold), so large sorts are cut into pieces by
+ * their callers (population.ts) instead.
+ */
 const QUERY_SETTINGS: ClickHouseSettings = {
   output_format_json_quote_64bit_integers: 0,
-  max_bytes_before_external_sort: '2000000000',
-  max_bytes_before_external_group_by: '2000000000',
   max_execution_time: 0,
+  // A shard that sorts for minutes before its first block must not trip the entry server's 300 s read timeout.
+  receive_timeout: 86_400,
+  send_timeout: 86_400,
   // Headers now and then keep a long query's connection visibly alive (and quiet the client's warning about it).
   send_progress_in_http_headers: 1,
   http_headers_progress_interval_ms: '30000',
@@ -116,6 +121,15 @@ export class Cluster {
   /** The answer's bytes as the server writes them; the query names its FORMAT. */
   async bytes(query: ChSql, settings: ClickHouseSettings = {}): Promise<Readable> {
     return (await this.entry.exec({ query: query.text, clickhouse_settings: settings })).stream;
+  }
+
+  /** The lines of a small answer in a raw format (TabSeparatedRaw), each row whole: the answer must end in a newline. */
+  async lines(query: ChSql, settings: ClickHouseSettings = {}): Promise<string[]> {
+    let text = '';
+    for await (const chunk of await this.bytes(query, settings)) text += (chunk as Buffer).toString('utf8');
+    if (text === '') return [];
+    if (!text.endsWith('\n')) throw new Error(`the cluster's answer ended without a newline: ${text.slice(-300)}`);
+    return text.slice(0, -1).split('\n');
   }
 
   /** Inserts rows given as a byte stream in `format` (TabSeparated or header-less CSV, one line per row) through the entry server. */

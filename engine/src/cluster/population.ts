@@ -3,7 +3,8 @@
 // from (a simulated national directory, or the active objects of the loaded directory).
 import { createHash } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
-import { labelProblem } from '../draw/fd1.ts';
+import type { Readable } from 'node:stream';
+import { compareUtf8, labelProblem } from '../draw/fd1.ts';
 import { ch, chFolder } from './ch-sql.ts';
 import type { Cluster } from './connection.ts';
 import { clusterTable, dropPartition, localTable } from './tables.ts';
@@ -60,20 +61,61 @@ export interface SortedPopulation {
   digest: string;
 }
 
+/** Rows the cluster sorts in one piece of the digest's input: a few hundred MB across the shards. */
+export const SORT_PIECE_ROWS = 4_000_000;
+/** Sampled ids per piece, from which the pieces' id bounds are cut. */
+const SAMPLE_PER_PIECE = 200;
+
+/** The lower id bound of each piece of a stratum of `rows` rows ('' first, so the pieces cover every id). */
+async function pieceBounds(cluster: Cluster, populationId: string, stratum: string, rows: number, pieceRows: number): Promise<string[]> {
+  const pieces = Math.ceil(rows / pieceRows);
+  if (pieces <= 1) return [''];
+  const every = Math.max(1, Math.floor(rows / (pieces * SAMPLE_PER_PIECE)));
+  const sample = await cluster.lines(query('population-sample', { population: clusterTable(cluster, 'population'), populationId, stratum, every }));
+  const bounds = [''];
+  for (let i = 1; i < pieces; i++) {
+    const bound = sample[Math.floor((i * sample.length) / pieces)];
+    if (bound !== undefined && compareUtf8(bound, bounds[bounds.length - 1]) > 0) bounds.push(bound);
+  }
+  return bounds;
+}
+
 /**
  * Streams a population sorted by stratum then id, exactly the digest's input, into one SHA-256 (after `digestPrefix`:
- * '' for fd1's plain digest), handing each chunk to `onChunk` as well (population.csv). Checks the stream on the way:
- * UTF-8 throughout, `expectedRows` lines, and a last line that is a row ("stratum<TAB>id"): a server that fails while
- * answering appends its error text at the end, which is then never taken for rows.
+ * '' for fd1's plain digest), handing each chunk to `onChunk` as well (population.csv). The cluster sorts it in pieces
+ * (a stratum, cut by id ranges from a sample when it is large), each merged from the shards' sorted parts, taken in
+ * order. Checks the stream on the way: UTF-8 throughout, and each piece ending in a whole row ("stratum<TAB>id"), so an
+ * error a server appends to an answer it has begun is never taken for rows; the rows must add up to `expectedRows`.
  */
 export async function sortedPopulation(
   cluster: Cluster,
   populationId: string,
-  options: { expectedRows: number; digestPrefix?: string; onChunk?: (chunk: Buffer) => void | Promise<void> },
+  options: { expectedRows: number; digestPrefix?: string; onChunk?: (chunk: Buffer) => void | Promise<void>; pieceRows?: number },
 ): Promise<SortedPopulation> {
   const hash = createHash('sha256');
   if (options.digestPrefix) hash.update(options.digestPrefix, 'utf8');
-  const stream = await cluster.bytes(query('population-sorted', { population: clusterTable(cluster, 'population'), populationId }));
+  const population = clusterTable(cluster, 'population');
+  const strata = (await cluster.rows<{ stratum: string; n: number }>(
+    ch`SELECT stratum, count() AS n FROM ${population} WHERE population_id = ${populationId} GROUP BY stratum`,
+  )).sort((a, b) => compareUtf8(a.stratum, b.stratum));
+  let rows = 0;
+  for (const { stratum, n } of strata) {
+    const bounds = await pieceBounds(cluster, populationId, stratum, Number(n), options.pieceRows ?? SORT_PIECE_ROWS);
+    for (let i = 0; i < bounds.length; i++) {
+      const upperBound = i + 1 < bounds.length ? ch`AND id < ${bounds[i + 1]}` : ch``;
+      const piece = query('population-sorted', { population, populationId, stratum, fromId: bounds[i], upperBound });
+      rows += await hashPiece(await cluster.bytes(piece), populationId, rows, async (chunk) => {
+        hash.update(chunk);
+        await options.onChunk?.(chunk);
+      });
+    }
+  }
+  if (rows !== options.expectedRows) throw new Error(`population ${populationId}: the sorted pieces held ${rows} rows, ${options.expectedRows} expected`);
+  return { rows, digest: hash.digest('hex') };
+}
+
+/** Hands on one sorted piece's bytes after checking them (see sortedPopulation); returns its rows. */
+async function hashPiece(stream: Readable, populationId: string, rowsBefore: number, take: (chunk: Buffer) => Promise<void>): Promise<number> {
   let rows = 0;
   /** Bytes after the last newline so far, and the last complete line. */
   let pending: Buffer = Buffer.alloc(0);
@@ -88,18 +130,16 @@ export async function sortedPopulation(
       // A character never spans a newline, so each run of whole lines is checked on its own.
       const head = pending.length ? Buffer.concat([pending, chunk.subarray(0, first + 1)]) : chunk.subarray(0, first + 1);
       const last = chunk.lastIndexOf(10);
-      if (!isUtf8(head) || !isUtf8(chunk.subarray(first + 1, last + 1))) throw new Error(`population ${populationId}: a row near row ${rows} is not valid UTF-8`);
+      if (!isUtf8(head) || !isUtf8(chunk.subarray(first + 1, last + 1))) throw new Error(`population ${populationId}: a row near row ${rowsBefore + rows} is not valid UTF-8`);
       const before = chunk.lastIndexOf(10, last - 1);
       lastLine = before >= 0 ? chunk.subarray(before + 1, last).toString('utf8') : Buffer.concat([pending, chunk.subarray(0, last)]).toString('utf8');
       pending = Buffer.from(chunk.subarray(last + 1));
     }
-    hash.update(chunk);
-    await options.onChunk?.(chunk);
+    await take(chunk);
   }
-  if (pending.length > 0) throw new Error(`population ${populationId}: the sorted rows ended without a newline: ${pending.subarray(0, 300).toString()}`);
-  if (rows !== options.expectedRows || (rows > 0 && !/^[^\t]+\t[^\t]+$/.test(lastLine)))
-    throw new Error(`population ${populationId}: the sorted stream held ${rows} lines for ${options.expectedRows} rows, the last "${lastLine.slice(0, 300)}"`);
-  return { rows, digest: hash.digest('hex') };
+  if (pending.length > 0 || (rows > 0 && !/^[^\t]+\t[^\t]+$/.test(lastLine)))
+    throw new Error(`population ${populationId}: a sorted piece ended in "${(pending.length ? pending.toString('utf8') : lastLine).slice(0, 300)}", not a row (an error in the answer?)`);
+  return rows;
 }
 
 /** Rows of a population (0 when the cluster does not hold it). */

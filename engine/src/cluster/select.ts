@@ -46,15 +46,6 @@ async function strataSizes(cluster: Cluster, populationId: string, known: Set<st
   return new Map(rows.map((r) => [r.stratum, Number(r.n)]));
 }
 
-/** Lines of "a<TAB>b" rows from a TabSeparatedRaw answer. */
-async function lines(stream: Readable): Promise<string[]> {
-  let text = '';
-  for await (const chunk of stream) text += (chunk as Buffer).toString('utf8');
-  if (text === '') return [];
-  if (!text.endsWith('\n')) throw new Error(`the cluster's answer ended without a newline: ${text.slice(-300)}`);
-  return text.slice(0, -1).split('\n');
-}
-
 /** The selection of fd1 section 4, computed on the cluster: equal to fd1.ts selectObjects over the same rows. */
 export async function selectOnCluster(cluster: Cluster, options: ClusterSelectOptions): Promise<Selection> {
   const known = new Set(options.strata.map((s) => s.stratum));
@@ -67,18 +58,16 @@ export async function selectOnCluster(cluster: Cluster, options: ClusterSelectOp
     const k = entry.quota;
     strata.push(entry);
     if (k === 0) continue;
-    const picked = await lines(
-      await cluster.bytes(
-        query('stratum-picks', {
-          population,
-          populationId: options.populationId,
-          stratum: spec.stratum,
-          quota: k,
-          keyPrefix: options.protocol.keyPrefix,
-          seed: options.seed,
-          taskId: options.taskId,
-        }),
-      ),
+    const picked = await cluster.lines(
+      query('stratum-picks', {
+        population,
+        populationId: options.populationId,
+        stratum: spec.stratum,
+        quota: k,
+        keyPrefix: options.protocol.keyPrefix,
+        seed: options.seed,
+        taskId: options.taskId,
+      }),
     );
     if (picked.length !== k) throw new Error(`stratum ${spec.stratum}: the cluster returned ${picked.length} picks for a quota of ${k}`);
     picked.forEach((line, i) => {
@@ -132,7 +121,7 @@ export async function inspectorCandidates(cluster: Cluster, options: CandidateOp
       );
       const statement = query('inspector-candidates', { picks, runId, rankedPools });
       // A pool of thousands makes a long statement: allow it (the default limit is 256 KiB).
-      for (const line of await lines(await cluster.bytes(statement, { max_query_size: String(statement.text.length + 65_536) }))) {
+      for (const line of await cluster.lines(statement, { max_query_size: String(statement.text.length + 65_536) })) {
         const [id, ...columns] = line.split('\t');
         const byDepartment = departments.map((d) => {
           const at = usedPools.indexOf(d);
