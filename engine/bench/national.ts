@@ -121,6 +121,7 @@ async function runShards(shards: number, ids: number, records: string, work: str
   copyFileSync(records, dbPath);
   const db = await openDatabase({ path: dbPath });
   let verified = 'not run (--no-verify)';
+  let finished = false;
   try {
     await ensureTables(cluster);
     await meter.time(`generate ${n(ids)} ids into the cluster`, () => generateNationalSet(cluster, { setName: 'national', ids }), (r) => `${n(r.rows)} rows`);
@@ -163,6 +164,7 @@ async function runShards(shards: number, ids: number, records: string, work: str
     const disk = execFileSync('du', ['-sb', dir], { encoding: 'utf8' }).split('\t')[0];
     const peak = `peak RSS: Node ${Math.round(process.resourceUsage().maxRSS / 1024)} MB, ClickHouse servers ${Math.round(peakMbOf(pids))} MB together; cluster data ${(Number(disk) / 1e9).toFixed(1)} GB on disk; ${verified}`;
     console.log(`  ${peak}`);
+    finished = true;
     return [
       ...meter.rows.map((r) => ({
         step: `national, ${shards} shards: ${r.step}`,
@@ -174,7 +176,9 @@ async function runShards(shards: number, ids: number, records: string, work: str
     db.close();
     await cluster.close();
     await stopLocalCluster(dir);
-    rmSync(dir, { recursive: true, force: true });
+    // A failed run keeps the shards' data and logs (shard-K/server.err.log) for a look.
+    if (finished) rmSync(dir, { recursive: true, force: true });
+    else console.log(`  cluster data and logs kept in ${dir}`);
   }
 }
 
