@@ -57,7 +57,9 @@ class Meter {
   private lastWall = performance.now();
   private lastNode = nodeCpuMs();
   private lastServers: number;
-  readonly rows: Array<{ step: string; wallMs: number; nodeCpuMs: number; serverCpuMs: number; note: string }> = [];
+  readonly rows: Array<{ step: string; wallMs: number; nodeCpuMs: number; serverCpuMs: number; load: number; note: string }> = [];
+  /** 1-minute load average when the step began: the machine may be shared. */
+  private load = loadavg()[0];
 
   constructor(private readonly serverPids: number[]) {
     this.lastServers = cpuMsOf(serverPids);
@@ -65,6 +67,7 @@ class Meter {
 
   /** Starts a new step now (drops what ran since the last mark). */
   reset(): void {
+    this.load = loadavg()[0];
     this.lastWall = performance.now();
     this.lastNode = nodeCpuMs();
     this.lastServers = cpuMsOf(this.serverPids);
@@ -74,11 +77,12 @@ class Meter {
     const wall = performance.now();
     const node = nodeCpuMs();
     const servers = cpuMsOf(this.serverPids);
-    this.rows.push({ step, wallMs: wall - this.lastWall, nodeCpuMs: node - this.lastNode, serverCpuMs: servers - this.lastServers, note });
+    this.rows.push({ step, wallMs: wall - this.lastWall, nodeCpuMs: node - this.lastNode, serverCpuMs: servers - this.lastServers, load: this.load, note });
     console.log(`  ${step}: ${s(wall - this.lastWall)} wall, CPU ${s(node - this.lastNode)} Node + ${s(servers - this.lastServers)} ClickHouse${note ? ` (${note})` : ''}`);
     this.lastWall = wall;
     this.lastNode = node;
     this.lastServers = servers;
+    this.load = loadavg()[0];
   }
 
   async time<T>(step: string, work: () => Promise<T>, note?: (result: T) => string): Promise<T> {
@@ -162,13 +166,13 @@ async function runShards(shards: number, ids: number, records: string, work: str
       rmSync(out, { recursive: true, force: true });
     }
     const disk = execFileSync('du', ['-sb', dir], { encoding: 'utf8' }).split('\t')[0];
-    const peak = `peak RSS: Node ${Math.round(process.resourceUsage().maxRSS / 1024)} MB, ClickHouse servers ${Math.round(peakMbOf(pids))} MB together; cluster data ${(Number(disk) / 1e9).toFixed(1)} GB on disk; ${verified}`;
+    const peak = `peak RSS: Node ${Math.round(process.resourceUsage().maxRSS / 1024)} MB (the whole run so far), ClickHouse servers ${Math.round(peakMbOf(pids))} MB together; cluster data ${(Number(disk) / 1e9).toFixed(1)} GB on disk; ${verified}`;
     console.log(`  ${peak}`);
     finished = true;
     return [
       ...meter.rows.map((r) => ({
         step: `national, ${shards} shards: ${r.step}`,
-        figure: `${s(r.wallMs)} wall; CPU ${s(r.nodeCpuMs)} Node + ${s(r.serverCpuMs)} ClickHouse${r.note ? `; ${r.note}` : ''}`,
+        figure: `${s(r.wallMs)} wall; CPU ${s(r.nodeCpuMs)} Node + ${s(r.serverCpuMs)} ClickHouse${r.note ? `; ${r.note}` : ''}; load ${r.load.toFixed(1)}`,
       })),
       { step: `national, ${shards} shards: memory and disk`, figure: peak },
     ];
@@ -201,7 +205,7 @@ export async function run(args: string[]): Promise<void> {
         `(so shards share its cores and disk: the figures show the cluster's overheads, not a multi-machine speed-up). The ids are generated in the cluster ` +
         `(valid 18-character codes; stratum tier|province, 124 strata). A national task at ${Object.entries(RATIOS_BP).map(([t, bp]) => `${t} ${bp} bp`).join(', ')} ` +
         `is committed, drawn, replayed, exported and verified through the product's code path (engine/src/cluster); its inspector pools are the SAMR officers of a ` +
-        `${n(poolEntities)}-entity generated province.`,
+        `${n(poolEntities)}-entity generated province. Each row ends with the 1-minute load average when the step began: on a shared machine the CPU figures say what the work costs.`,
       rows,
     );
   } finally {
