@@ -15,5 +15,7 @@ export default {
       lib: 'web/src/lib',
       appTemplate: 'web/src/app.html',
     },
+    // The pages take the API's types from the engine, and only those: `import type { Task } from '$engine/api/types'`.
+    alias: { $engine: 'engine/src' },
   },
 };

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Type-checks the code (`npm run check`: tsc for the TypeScript, svelte-check for the pages), runs the vitest suite and
-// ends with the line CI reads: "tests: N passed, N failed, N skipped". Exits non-zero when the check or anything else
-// failed, or when no test ran at all. The check is skipped when only some tests are asked for.
+// Checks the code (`npm run check`: import directions with dependency-cruiser, tsc for the TypeScript, svelte-check for
+// the pages), runs the vitest suite and ends with the line CI reads: "tests: N passed, N failed, N skipped". Exits
+// non-zero when the check or anything else failed, or when no test ran at all. The check is skipped when only some
+// tests are asked for.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,7 @@ if (e2e) args.push('web/e2e');
 args.push(...extra);
 
 const checked = e2e || extra.length ? null : spawnSync('npm', ['run', '--silent', 'check'], { stdio: 'inherit' });
-if (checked) console.log(checked.status === 0 ? 'types: checked, no errors' : 'types: the check above failed');
+if (checked) console.log(checked.status === 0 ? 'imports and types: checked, no errors' : 'types: the check above failed');
 
 const run = spawnSync('npx', args, { stdio: 'inherit', env: { ...process.env, TZ: 'Asia/Shanghai', NO_COLOR: '1' } });
 

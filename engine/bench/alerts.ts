@@ -12,6 +12,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Db } from '../src/db/duckdb.ts';
+import { sql } from '../src/db/sql.ts';
 import { openDatabase } from '../src/open.ts';
 import { computeAlerts, type AlertReport } from '../src/alerts/alerts.ts';
 import { previewPolicy } from '../src/policy/preview.ts';
@@ -34,7 +35,8 @@ function wholeNumber(flag: string, text: string): number {
 }
 
 // Rows the alerts read: complaints and results in the 60 weeks before the reference date, and all entities. Grain: one row.
-const INPUT_SIZES_SQL = `SELECT
+// How big the inputs are: one row.
+const INPUT_SIZES_SQL = sql`SELECT
     (SELECT count(*) FROM objects) AS entities,
     (SELECT count(*) FROM complaints) AS complaints,
     (SELECT count(*) FROM inspection_results) AS results,

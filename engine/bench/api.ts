@@ -14,6 +14,7 @@ import { openDatabase } from '../src/open.ts';
 import { createUser } from '../src/auth/users.ts';
 import { createSession, SESSION_COOKIE } from '../src/auth/sessions.ts';
 import { REPO_ROOT } from '../src/kernel/config.ts';
+import { sql } from '../src/db/sql.ts';
 
 function option(args: string[], name: string, fallback: string): string {
   const i = args.indexOf(name);
@@ -53,17 +54,17 @@ function searchTerm(name: string, regionNames: string[], length: number): string
 async function prepare(dbPath: string): Promise<{ cookie: string; codes: string[]; nameTerms: string[]; entities: number }> {
   const db = await openDatabase({ path: dbPath });
   try {
-    let analyst = (await db.one<{ username: string }>(`SELECT username FROM users WHERE role = 'analyst' AND NOT disabled ORDER BY username LIMIT 1`))?.username;
+    let analyst = (await db.one<{ username: string }>(sql`SELECT username FROM users WHERE role = 'analyst' AND NOT disabled ORDER BY username LIMIT 1`))?.username;
     if (!analyst) {
       analyst = 'bench-analyst';
       await db.transaction((tx) => createUser(tx, { username: analyst!, role: 'analyst', password: randomBytes(18).toString('base64url') }, 'bench'));
     }
     const session = await db.transaction((tx) => createSession(tx, { username: analyst!, userAgent: 'fairdraw bench api' }));
-    const codes = (await db.query<{ code: string }>('SELECT DISTINCT object_id AS code FROM public_results ORDER BY hash(object_id) LIMIT 1000')).map((r) => r.code);
-    const regionNames = (await db.query<{ name: string }>('SELECT name_zh AS name FROM regions ORDER BY length(name_zh) DESC')).map((r) => r.name);
-    const names = await db.query<{ name: string }>(`SELECT DISTINCT entity_name AS name FROM public_results ORDER BY hash(entity_name) LIMIT ${NAME_TERMS}`);
+    const codes = (await db.query<{ code: string }>(sql`SELECT DISTINCT object_id AS code FROM public_results ORDER BY hash(object_id) LIMIT 1000`)).map((r) => r.code);
+    const regionNames = (await db.query<{ name: string }>(sql`SELECT name_zh AS name FROM regions ORDER BY length(name_zh) DESC`)).map((r) => r.name);
+    const names = await db.query<{ name: string }>(sql`SELECT DISTINCT entity_name AS name FROM public_results ORDER BY hash(entity_name) LIMIT ${NAME_TERMS}`);
     const nameTerms = [...new Set(names.map((r, i) => searchTerm(r.name, regionNames, 2 + (i % 5))).filter((t) => t.length >= 2))];
-    const entities = (await db.one<{ n: number }>('SELECT count(*) AS n FROM objects'))!.n;
+    const entities = (await db.one<{ n: number }>(sql`SELECT count(*) AS n FROM objects`))!.n;
     return { cookie: `${SESSION_COOKIE}=${session.sessionId}`, codes: codes.length ? codes : ['91440000000000000X'], nameTerms: nameTerms.length ? nameTerms : ['餐饮'], entities };
   } finally {
     db.close();

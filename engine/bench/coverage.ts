@@ -2,6 +2,7 @@
 // read-only: each build step cold (the directory x scores join, the year's tables, the outcomes table), one answer per
 // scope, and the warm path a request takes (fingerprint + cached answer). Prints wall and CPU ms per step and peak RSS.
 import { Db } from '../src/db/duckdb.ts';
+import { sql } from '../src/db/sql.ts';
 import { buildPopulation, buildYear, coverageReport, dataFingerprint } from '../src/coverage/coverage.ts';
 import { buildOutcomes, outcomesReport } from '../src/coverage/outcomes.ts';
 import { CoverageStore } from '../src/coverage/store.ts';
@@ -27,7 +28,7 @@ export async function run(args: string[]): Promise<void> {
     return result;
   }
   try {
-    const entities = (await db.one<{ n: number }>('SELECT count(*) AS n FROM objects'))!.n;
+    const entities = (await db.one<{ n: number }>(sql`SELECT count(*) AS n FROM objects`))!.n;
     const conn = await db.connection();
     try {
       await step('fingerprint', () => dataFingerprint(db));

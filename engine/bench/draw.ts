@@ -6,13 +6,14 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Db } from '../src/db/duckdb.ts';
+import { sql } from '../src/db/sql.ts';
 import { assignTeams, selectObjects, sha256Hex, type Pair, type StratumSpec } from '../src/draw/fd1.ts';
 import { checkPopulationSql, drawSelectionTable, populationDigestSql, selectObjectsSql } from '../src/draw/select-sql.ts';
 import { copyPopulationCsv, writeDrawFiles } from '../src/draw/files.ts';
 import { verifyDraw } from '../src/draw/verify/verify.ts';
 
 /** One row per synthetic entity: tier A 40%, B 35%, C 18%, D 7%; 18-character USCC-shaped ids, unique by construction. */
-const POPULATION_SQL = (n: number) => `
+const POPULATION_SQL = (n: number) => sql`
   CREATE OR REPLACE TABLE population AS
   SELECT CASE WHEN h < 40 THEN 'A' WHEN h < 75 THEN 'B' WHEN h < 93 THEN 'C' ELSE 'D' END AS stratum,
          '91' || (440103 + (i % 97) * 100)::VARCHAR || lpad(((i * 2654435761) % 10000000000)::VARCHAR, 10, '0') AS id
@@ -75,14 +76,14 @@ export async function run(args: string[]): Promise<void> {
       figures,
     );
     figures[figures.length - 1].note = `${tieredResult.selected.toLocaleString('en-US')} picks, ${tieredResult.widenings} widenings; target <= 12 s`;
-    await db.exec('DROP TABLE picked_tiered');
+    await db.exec(sql`DROP TABLE picked_tiered`);
     await timed(
       'draw, tiers at 3/5/10/30%, population checked at commit',
       () => drawSelectionTable(db, { populationTable: 'population', seed, taskId, strata: tiered, resultTable: 'picked_tiered', populationChecked: true }),
       figures,
       'populationChecked: the lifecycle checks the frozen rows at commit',
     );
-    await db.exec('DROP TABLE picked_tiered');
+    await db.exec(sql`DROP TABLE picked_tiered`);
 
     // Every tier at one ratio: how the draw scales with the number of picks (the 3% draw is exported below).
     let drawOrderCount = 0;
@@ -95,13 +96,13 @@ export async function run(args: string[]): Promise<void> {
       );
       figures[figures.length - 1].note = `${result.selected.toLocaleString('en-US')} picks, ${result.widenings} widenings`;
       if (ratioBp === 300) drawOrderCount = result.selected;
-      else await db.exec(`DROP TABLE picked_${ratioBp}`);
+      else await db.exec(sql`DROP TABLE ${sql.id(`picked_${ratioBp}`)}`);
     }
     const digest = await timed('population digest (DuckDB sort + COPY + hash)', () => populationDigestSql(db, { populationTable: 'population' }), figures);
 
     // A 50,000-entity task: the whole path a task of ordinary size takes.
     console.log(`\n${taskEntities.toLocaleString('en-US')}-entity task`);
-    await db.exec(`CREATE OR REPLACE TABLE task_population AS SELECT * FROM population LIMIT ${taskEntities}`);
+    await db.exec(sql`CREATE OR REPLACE TABLE task_population AS SELECT * FROM population LIMIT ${taskEntities}`);
     const taskStrata = [
       { stratum: 'A', ratioBp: 300 },
       { stratum: 'B', ratioBp: 500 },
@@ -114,7 +115,7 @@ export async function run(args: string[]): Promise<void> {
       figures,
       'target <= 0.5 s',
     );
-    const taskPairs = await db.query<Pair>('SELECT stratum, id FROM task_population');
+    const taskPairs = await db.query<Pair>(sql`SELECT stratum, id FROM task_population`);
     const inJs = await timed('task draw in JS (selectObjects)', () => selectObjects({ seed, taskId, population: taskPairs, strata: taskStrata }), figures, 'same picks');
     if (JSON.stringify(inJs) !== JSON.stringify(taskSelection)) throw new Error('selectObjects and selectObjectsSql disagree on the task draw');
     const taskPools = {
@@ -144,7 +145,7 @@ export async function run(args: string[]): Promise<void> {
     const out = join(dir, 'export');
     const selection = await timed(
       'read picks into JS',
-      () => db.query<{ stratum: string; id: string; key: string; rank: number }>('SELECT stratum, id, key, rank FROM picked_300 ORDER BY draw_order'),
+      () => db.query<{ stratum: string; id: string; key: string; rank: number }>(sql`SELECT stratum, id, key, rank FROM picked_300 ORDER BY draw_order`),
       figures,
       `${drawOrderCount.toLocaleString('en-US')} rows`,
     );
@@ -165,8 +166,8 @@ export async function run(args: string[]): Promise<void> {
     );
     const copied = await timed('population.csv (DuckDB COPY + digest)', () => copyPopulationCsv(db, { populationTable: 'population' }, join(out, 'population.csv')), figures);
     if (copied.digest !== digest.digest) throw new Error(`population.csv digest ${copied.digest} differs from populationDigestSql ${digest.digest}`);
-    const strataRows = await db.query<{ stratum: string; eligible: number }>('SELECT stratum, count(*) AS eligible FROM population GROUP BY stratum ORDER BY stratum');
-    const quotas = new Map((await db.query<{ stratum: string; n: number }>('SELECT stratum, count(*) AS n FROM picked_300 GROUP BY stratum')).map((r) => [r.stratum, r.n]));
+    const strataRows = await db.query<{ stratum: string; eligible: number }>(sql`SELECT stratum, count(*) AS eligible FROM population GROUP BY stratum ORDER BY stratum`);
+    const quotas = new Map((await db.query<{ stratum: string; n: number }>(sql`SELECT stratum, count(*) AS n FROM picked_300 GROUP BY stratum`)).map((r) => [r.stratum, r.n]));
     await timed(
       'other five files (writeDrawFiles)',
       () =>

@@ -12,6 +12,7 @@ import { createSession } from '../src/auth/sessions.ts';
 import { REPO_ROOT } from '../src/kernel/config.ts';
 import { buildWeb, webBuildIsStale } from '../src/cli/web-build.ts';
 import { CHROMIUM, openBrowser, openPage, serveDatabase } from '../../web/e2e/harness.ts';
+import { sql } from '../src/db/sql.ts';
 
 /** Every page with the first meaningful content's marker (each page sets data-ready once it shows its numbers). */
 export const PAGES = ['/', '/alerts', '/ratios', '/tasks', '/results', '/outcomes', '/portal', '/notebooks', '/audit'];
@@ -29,7 +30,7 @@ async function benchSession(dbPath: string): Promise<{ sessionId: string; entiti
       if (!(await getUser(tx, 'bench-admin'))) await createUser(tx, { username: 'bench-admin', role: 'admin', password: randomBytes(18).toString('base64url') }, 'bench');
       return createSession(tx, { username: 'bench-admin', userAgent: 'fairdraw bench pages' });
     });
-    return { sessionId, entities: (await db.one<{ n: number }>('SELECT count(*) AS n FROM objects'))!.n };
+    return { sessionId, entities: (await db.one<{ n: number }>(sql`SELECT count(*) AS n FROM objects`))!.n };
   } finally {
     db.close();
   }

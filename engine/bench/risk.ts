@@ -17,6 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from '../src/kernel/config.ts';
 import { openDatabase } from '../src/open.ts';
 import type { Db, Queryable } from '../src/db/duckdb.ts';
+import { sql, type Sql } from '../src/db/sql.ts';
 import { synthesizeProvince } from '../src/risk/synthetic.ts';
 import { computeFeatures, referenceDate, refreshFactsTable, UNORDERED } from '../src/risk/features.ts';
 import { fitModel, loadModel, type FittedModel } from '../src/risk/model.ts';
@@ -71,34 +72,36 @@ const rescoreNote = (r: RescoreSummary) =>
 async function writeDayOfRecords(db: Db, day: string, complaints: number): Promise<number> {
   const results = Math.max(1, Math.floor(complaints / 5));
   const tag = `BENCH-${day}-${Date.now()}`;
-  // (the sample is drawn before the filter: fewer rows than asked, counted as inserted)
-  const inserted = async (tx: Queryable, sql: string) => Number((await tx.one<{ Count: number }>(sql))?.Count ?? 0);
+  // (the sample is drawn before the filter: fewer rows than asked, counted as inserted; a sample size is a literal,
+  // DuckDB takes no parameter in a sample clause)
+  const inserted = async (tx: Queryable, write: Sql) => Number((await tx.one<{ Count: number }>(write))?.Count ?? 0);
   let written = 0;
   await db.transaction(async (tx) => {
     const rows = await inserted(
       tx,
-      `INSERT INTO complaints (complaint_id, object_id, received_at, region_code, category, topic, substantiated)
-       SELECT '${tag}-C' || row_number() OVER (), id, CAST('${day} 10:00:00+08' AS TIMESTAMPTZ), region_code, 'complaint', '基准测试', NULL
-       FROM (SELECT id, region_code FROM objects WHERE object_kind = 'entity' AND status = 'active' USING SAMPLE ${complaints} ROWS)`,
+      sql`INSERT INTO complaints (complaint_id, object_id, received_at, region_code, category, topic, substantiated)
+       SELECT ${`${tag}-C`} || row_number() OVER (), id, CAST(${`${day} 10:00:00+08`} AS TIMESTAMPTZ), region_code, 'complaint', '基准测试', NULL
+       FROM (SELECT id, region_code FROM objects WHERE object_kind = 'entity' AND status = 'active' USING SAMPLE ${sql.literal(complaints)} ROWS)`,
     );
-    await recordSourceWrite(tx, 'complaints', { rowsAdded: rows, entitiesSql: `SELECT object_id FROM complaints WHERE complaint_id LIKE '${tag}-C%'` });
+    await recordSourceWrite(tx, 'complaints', { rowsAdded: rows, entitiesSql: sql`SELECT object_id FROM complaints WHERE complaint_id LIKE ${`${tag}-C%`}` });
     written += rows;
   });
   await db.transaction(async (tx) => {
     const rows = await inserted(
       tx,
-      `INSERT INTO inspection_results (result_id, object_id, inspected_on, department_code, item_code, outcome_code, inspector_ids, task_ref)
-       SELECT '${tag}-R' || row_number() OVER (), id, DATE '${day}', 'SAMR', 'SAMR-001', CASE WHEN random() < 0.25 THEN 'FIXED' ELSE 'NO_PROBLEM' END, ['BENCH'], NULL
-       FROM (SELECT id FROM objects WHERE object_kind = 'entity' AND status = 'active' USING SAMPLE ${results} ROWS)`,
+      sql`INSERT INTO inspection_results (result_id, object_id, inspected_on, department_code, item_code, outcome_code, inspector_ids, task_ref)
+       SELECT ${`${tag}-R`} || row_number() OVER (), id, ${day}::DATE, 'SAMR', 'SAMR-001', CASE WHEN random() < 0.25 THEN 'FIXED' ELSE 'NO_PROBLEM' END, ['BENCH'], NULL
+       FROM (SELECT id FROM objects WHERE object_kind = 'entity' AND status = 'active' USING SAMPLE ${sql.literal(results)} ROWS)`,
     );
-    await recordSourceWrite(tx, 'inspection_results', { rowsAdded: rows, entitiesSql: `SELECT object_id FROM inspection_results WHERE result_id LIKE '${tag}-R%'` });
+    await recordSourceWrite(tx, 'inspection_results', { rowsAdded: rows, entitiesSql: sql`SELECT object_id FROM inspection_results WHERE result_id LIKE ${`${tag}-R%`}` });
     written += rows;
   });
   await db.transaction(async (tx) => {
-    await tx.exec(`CREATE OR REPLACE TEMP TABLE bench_corrected AS SELECT complaint_id, object_id FROM complaints WHERE object_id IS NOT NULL AND complaint_id NOT LIKE 'BENCH-%' USING SAMPLE ${results} ROWS`);
-    await recordSourceWrite(tx, 'complaints', { rowsAdded: 0, entitiesSql: 'SELECT object_id FROM bench_corrected' });
-    written += await inserted(tx, `UPDATE complaints SET received_at = CAST('${day} 09:00:00+08' AS TIMESTAMPTZ) WHERE complaint_id IN (SELECT complaint_id FROM bench_corrected)`);
-    await tx.exec('DROP TABLE bench_corrected');
+    await tx.exec(sql`CREATE OR REPLACE TEMP TABLE bench_corrected AS SELECT complaint_id, object_id FROM complaints
+      WHERE object_id IS NOT NULL AND complaint_id NOT LIKE 'BENCH-%' USING SAMPLE ${sql.literal(results)} ROWS`);
+    await recordSourceWrite(tx, 'complaints', { rowsAdded: 0, entitiesSql: sql`SELECT object_id FROM bench_corrected` });
+    written += await inserted(tx, sql`UPDATE complaints SET received_at = CAST(${`${day} 09:00:00+08`} AS TIMESTAMPTZ) WHERE complaint_id IN (SELECT complaint_id FROM bench_corrected)`);
+    await tx.exec(sql`DROP TABLE bench_corrected`);
   });
   return written;
 }
@@ -127,7 +130,7 @@ export async function run(args: string[]): Promise<void> {
     if (!dbFlag) await timed(stages, `synthesise ${entities.toLocaleString('en-US')} entities`, () => synthesizeProvince(db, { entities }), () => entities);
     const asOf = await referenceDate(db);
     if (!asOf) throw new Error('the database has no complaints or results to score from');
-    const active = (await db.one<{ n: number }>("SELECT count(*) AS n FROM objects WHERE object_kind = 'entity' AND status = 'active'"))?.n ?? 0;
+    const active = (await db.one<{ n: number }>(sql`SELECT count(*) AS n FROM objects WHERE object_kind = 'entity' AND status = 'active'`))?.n ?? 0;
 
     // the model: the stored latest version when there is one (a fit is not part of the scoring budget)
     const stored = args.includes('--refit') ? null : await loadModel(db);
@@ -138,7 +141,7 @@ export async function run(args: string[]): Promise<void> {
       try {
         await conn.exec(UNORDERED);
         await timed(stages, 'features from the records (no stored facts; temp table)', () => computeFeatures(conn, { asOf: model.asOf, population: 'active', into: 'bench_features' }), (r) => r.rows);
-        await conn.exec('DROP TABLE bench_features');
+        await conn.exec(sql`DROP TABLE bench_features`);
       } finally {
         conn.close();
       }
@@ -151,12 +154,11 @@ export async function run(args: string[]): Promise<void> {
       `facts ${s.timingsMs.features} ms (${s.facts.mode}), score (bin codes written) ${s.timingsMs.score} ms, tiers ${s.timingsMs.tiers} ms, codes and state ${s.timingsMs.write} ms`,
     );
     await timed(stages, 'risk_scores read back: tiers per city', () => db.query(
-      `SELECT left(o.region_code, 4) || '00' AS city, count(*) FILTER (WHERE s.tier = 'D') AS d, count(*) AS n, avg(s.score) AS mean_score
-       FROM risk_scores s JOIN objects o ON o.id = s.object_id GROUP BY 1`,
-    ), (rows) => rows.length);
+      sql`SELECT left(o.region_code, 4) || '00' AS city, count(*) FILTER (WHERE s.tier = 'D') AS d, count(*) AS n, avg(s.score) AS mean_score
+       FROM risk_scores s JOIN objects o ON o.id = s.object_id GROUP BY 1`), (rows) => rows.length);
     const rescored = await timed(stages, 'rescore, same version, nothing changed', () => rescoreEntities(db, { actor: 'bench', asOf: model.asOf }), (r) => r.entities, rescoreNote);
 
-    const sample = await db.query<{ object_id: string }>('SELECT object_id FROM risk_scores USING SAMPLE 5 ROWS');
+    const sample = await db.query<{ object_id: string }>(sql`SELECT object_id FROM risk_scores USING SAMPLE 5 ROWS`);
     if (sample.length) {
       await timed(stages, `explain(objectId) x ${sample.length}`, async () => {
         for (const s of sample) await explain(db, s.object_id);

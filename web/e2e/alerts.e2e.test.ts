@@ -1,8 +1,8 @@
 // 风险预警 /alerts in the browser: the list equals GET /api/alerts, the planted Nanshan x catering outbreak is shown,
 // its evidence chart draws, its special-draw link carries region and industry; operators get the no-access state.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { CHROMIUM, apiAs, openBrowser, openPage, screenshot, startFairdraw, type ApiClient, type Fairdraw } from './harness.ts';
+import { describe, it, expect } from 'vitest';
+import { CHROMIUM, openPage, screenshot } from './harness.ts';
+import { useFairdraw } from './fixture.ts';
 
 const NANSHAN_CATERING = 'complaints:440305:H';
 
@@ -15,23 +15,12 @@ interface Alert {
 }
 
 describe.skipIf(!CHROMIUM)('/alerts 风险预警', () => {
-  let app: Fairdraw;
-  let browser: Browser;
-  let api: ApiClient;
-  beforeAll(async () => {
-    app = await startFairdraw();
-    browser = await openBrowser();
-    api = await apiAs(app, 'leader');
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  const fx = useFairdraw({ apiAs: 'leader' });
 
   it('lists what the API finds, shows the Nanshan catering evidence and a special draw for it', async () => {
-    const { page, consoleErrors, renderMs } = await openPage(browser, app, '/alerts', { as: 'leader' });
+    const { page, consoleErrors, renderMs } = await openPage(fx.browser, fx.app, '/alerts', { as: 'leader' });
     console.log(`render /alerts: ${renderMs} ms`);
-    const report = await api.get<{ alerts: Alert[]; cache: { hit: boolean } }>('/api/alerts?windowWeeks=8&q=0.01&minObserved=10');
+    const report = await fx.api.get<{ alerts: Alert[]; cache: { hit: boolean } }>('/api/alerts?windowWeeks=8&q=0.01&minObserved=10');
     expect(report.cache.hit).toBe(true); // the page asked first: same settings, same data version
 
     const ids = await page.locator('[data-testid=alert-table] [data-alert-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-alert-id')));
@@ -51,7 +40,7 @@ describe.skipIf(!CHROMIUM)('/alerts 风险预警', () => {
     expect(await page.locator('[data-testid=evidence] svg .mark-rect path, [data-testid=evidence] svg .mark-area path').count()).toBeGreaterThan(0);
 
     const href = await row.locator('[data-testid=special-draw]').getAttribute('href');
-    const link = new URL(href!, app.baseUrl);
+    const link = new URL(href!, fx.app.baseUrl);
     expect(link.pathname).toBe('/tasks/new');
     expect(Object.fromEntries(link.searchParams)).toMatchObject({ kind: 'special', region: '440305', industry: 'H', ratioBp: '3000' });
     expect(link.searchParams.get('reason')).toMatch(/南山区.*住宿和餐饮业|南山区/);
@@ -61,12 +50,12 @@ describe.skipIf(!CHROMIUM)('/alerts 风险预警', () => {
   });
 
   it('recomputes with other settings: the list follows the API', async () => {
-    const { page, consoleErrors } = await openPage(browser, app, '/alerts', { as: 'analyst' });
+    const { page, consoleErrors } = await openPage(fx.browser, fx.app, '/alerts', { as: 'analyst' });
     await page.fill('[data-testid=window-weeks]', '4');
     await page.selectOption('[data-testid=q]', '0.05');
     await page.fill('[data-testid=min-observed]', '5');
     await page.click('form button[type=submit]');
-    const report = await api.get<{ alerts: Alert[] }>('/api/alerts?windowWeeks=4&q=0.05&minObserved=5');
+    const report = await fx.api.get<{ alerts: Alert[] }>('/api/alerts?windowWeeks=4&q=0.05&minObserved=5');
     await expect
       .poll(() => page.locator('[data-testid=alerts-summary]').textContent())
       .toMatch(new RegExp(`预警 ${report.alerts.length} 条`));
@@ -76,7 +65,7 @@ describe.skipIf(!CHROMIUM)('/alerts 风险预警', () => {
   });
 
   it('shows an operator the no-access state', async () => {
-    const { page, consoleErrors } = await openPage(browser, app, '/alerts', { as: 'operator-samr' });
+    const { page, consoleErrors } = await openPage(fx.browser, fx.app, '/alerts', { as: 'operator-samr' });
     expect(await page.locator('[data-testid=no-access]').count()).toBe(1);
     expect(await page.locator('[data-testid=alert-table]').count()).toBe(0);
     expect(consoleErrors).toEqual([]);

@@ -1,24 +1,15 @@
 // /audit: the chain status equals GET /api/audit/verify; a task's trail lists the same entries as
 // GET /api/audit?subject=<task>, in order; operators see no chain check and only their department's trails.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { apiAs, CHROMIUM, openBrowser, openPage, screenshot, startFairdraw, type Fairdraw } from './harness.ts';
+import { describe, it, expect } from 'vitest';
+import { apiAs, CHROMIUM, openPage, screenshot } from './harness.ts';
+import { useFairdraw } from './fixture.ts';
 
 describe.skipIf(!CHROMIUM)('audit page', () => {
-  let app: Fairdraw;
-  let browser: Browser;
-  beforeAll(async () => {
-    app = await startFairdraw();
-    browser = await openBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  const fx = useFairdraw();
 
   it('shows the chain status and a task\'s trail as the API gives them', async () => {
-    const api = await apiAs(app, 'leader');
-    const { page, consoleErrors, renderMs } = await openPage(browser, app, '/audit', { as: 'leader' });
+    const api = await apiAs(fx.app, 'leader');
+    const { page, consoleErrors, renderMs } = await openPage(fx.browser, fx.app, '/audit', { as: 'leader' });
     console.log(`render /audit: ${renderMs} ms`);
     await page.waitForSelector('[data-testid=chain-status]');
     const chain = await api.get('/api/audit/verify');
@@ -41,12 +32,12 @@ describe.skipIf(!CHROMIUM)('audit page', () => {
   });
 
   it('limits an operator to its own department: no chain check, another department\'s trail refused', async () => {
-    const own = await openPage(browser, app, '/audit?task=T2026-0001', { as: 'operator-samr', ready: '[data-testid=trail-table]' });
+    const own = await openPage(fx.browser, fx.app, '/audit?task=T2026-0001', { as: 'operator-samr', ready: '[data-testid=trail-table]' });
     await own.page.waitForSelector('[data-testid=chain-not-allowed]');
     expect(own.consoleErrors).toEqual([]);
     await own.page.context().close();
 
-    const other = await openPage(browser, app, '/audit?task=T2026-0001', { as: 'operator-tax', ready: '[data-state=forbidden]' });
+    const other = await openPage(fx.browser, fx.app, '/audit?task=T2026-0001', { as: 'operator-tax', ready: '[data-state=forbidden]' });
     expect(await other.page.locator('[data-state=forbidden]').textContent()).toMatch(/TAX/);
     expect(other.consoleErrors.filter((e) => !/403/.test(e))).toEqual([]);
     await other.page.context().close();

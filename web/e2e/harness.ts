@@ -1,6 +1,7 @@
 // Browser-test harness: one demo province built once per engine version (a template database, shared by the test
 // files through a lock folder), a private copy of it served by the real `fairdraw serve` per test file, and
 // headless Chromium through playwright-core. Tests skip when Chromium is not installed.
+import { sql } from '../../engine/src/db/sql.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -99,7 +100,7 @@ async function prepare(): Promise<{ template: string; passwords: Record<Username
       passwords['operator-tax'] = 'e2e operator-tax password';
       const db = await openDatabase({ path: template });
       await db.transaction((tx) => createUser(tx, { username: 'operator-tax', role: 'operator', department: 'TAX', password: passwords['operator-tax'] }, 'e2e'));
-      await db.exec('CHECKPOINT');
+      await db.exec(sql`CHECKPOINT`);
       db.close();
       writeFileSync(passwordsFile, JSON.stringify(passwords));
     }

@@ -1,29 +1,20 @@
 // The shell every page shares: sign-in, the menu by role, the language switch, signed-out visitors.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { CHROMIUM, openBrowser, openPage, screenshot, startFairdraw, type Fairdraw } from './harness.ts';
+import { describe, it, expect } from 'vitest';
+import { CHROMIUM, openPage, screenshot } from './harness.ts';
+import { useFairdraw } from './fixture.ts';
 
 describe.skipIf(!CHROMIUM)('dashboard shell', () => {
-  let app: Fairdraw;
-  let browser: Browser;
-  beforeAll(async () => {
-    app = await startFairdraw();
-    browser = await openBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  const fx = useFairdraw();
 
   it('signs in through the form with fields username and password, then shows the account', async () => {
-    const { page, consoleErrors, renderMs } = await openPage(browser, app, '/login');
+    const { page, consoleErrors, renderMs } = await openPage(fx.browser, fx.app, '/login');
     console.log(`render /login: ${renderMs} ms`);
     await screenshot(page, 'login');
     await page.fill('input[name=username]', 'leader');
     await page.fill('input[name=password]', 'wrong password!');
     await page.click('button[type=submit]');
     await expect.poll(() => page.locator('[data-testid=login-error]').textContent()).toMatch(/登录失败/);
-    await page.fill('input[name=password]', app.passwords.leader);
+    await page.fill('input[name=password]', fx.app.passwords.leader);
     await page.click('button[type=submit]');
     await page.waitForURL((url) => url.pathname === '/');
     await expect.poll(() => page.locator('[data-testid=signed-in-as]').textContent()).toContain('leader');
@@ -32,18 +23,18 @@ describe.skipIf(!CHROMIUM)('dashboard shell', () => {
   });
 
   it('sends a signed-out visitor of a signed-in page to the sign-in form and back afterwards', async () => {
-    const { page } = await openPage(browser, app, '/audit');
+    const { page } = await openPage(fx.browser, fx.app, '/audit');
     expect(new URL(page.url()).pathname).toBe('/login');
     expect(new URL(page.url()).searchParams.get('next')).toBe('/audit');
     await page.fill('input[name=username]', 'admin');
-    await page.fill('input[name=password]', app.passwords.admin);
+    await page.fill('input[name=password]', fx.app.passwords.admin);
     await page.click('button[type=submit]');
     await page.waitForURL((url) => url.pathname === '/audit');
   });
 
   it('shows each role only its pages in the menu; the portal needs no account', async () => {
     const menu = async (as?: 'operator-samr' | 'analyst') => {
-      const { page } = await openPage(browser, app, as ? '/tasks' : '/portal', { as, ready: 'header nav a' });
+      const { page } = await openPage(fx.browser, fx.app, as ? '/tasks' : '/portal', { as, ready: 'header nav a' });
       return page.locator('header nav a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
     };
     expect(await menu()).toEqual(['/portal']);
@@ -52,7 +43,7 @@ describe.skipIf(!CHROMIUM)('dashboard shell', () => {
   });
 
   it('switches between Chinese and English and remembers the choice', async () => {
-    const { page, consoleErrors } = await openPage(browser, app, '/login');
+    const { page, consoleErrors } = await openPage(fx.browser, fx.app, '/login');
     expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
     expect(await page.locator('h1').textContent()).toBe('登录 Fairdraw');
     await page.click('[data-testid=lang-switch]');

@@ -1,8 +1,8 @@
 // 笔记本 Notebooks: the list shows the three shipped notebooks; one opened runs live with every chart drawn, the same
 // row counts as the API, no console errors; the HTML download is the self-contained file; operators are refused.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { apiAs, CHROMIUM, openBrowser, openPage, screenshot, startFairdraw, type Fairdraw } from './harness.ts';
+import { describe, it, expect } from 'vitest';
+import { apiAs, CHROMIUM, openPage, screenshot } from './harness.ts';
+import { useFairdraw } from './fixture.ts';
 
 interface ApiCell {
   kind: 'markdown' | 'sql' | 'chart';
@@ -13,22 +13,13 @@ interface ApiCell {
 }
 
 describe.skipIf(!CHROMIUM)('notebooks page', () => {
-  let app: Fairdraw;
-  let browser: Browser;
-  beforeAll(async () => {
-    app = await startFairdraw();
-    browser = await openBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  const fx = useFairdraw();
 
   it('lists the three notebooks with their titles, as the API does', async () => {
-    const api = await apiAs(app, 'analyst');
+    const api = await apiAs(fx.app, 'analyst');
     const { notebooks } = await api.get<{ notebooks: Array<{ name: string; title: string }> }>('/api/notebooks');
     expect(notebooks.map((n) => n.name)).toEqual(['alert-review', 'model-backtest', 'ratio-tuning']);
-    const { page, consoleErrors, renderMs } = await openPage(browser, app, '/notebooks', { as: 'analyst' });
+    const { page, consoleErrors, renderMs } = await openPage(fx.browser, fx.app, '/notebooks', { as: 'analyst' });
     console.log(`render /notebooks: ${renderMs} ms`);
     await page.waitForSelector('[data-testid=notebook-entry]');
     const entries = page.locator('[data-testid=notebook-entry]');
@@ -40,10 +31,10 @@ describe.skipIf(!CHROMIUM)('notebooks page', () => {
   });
 
   it('renders a notebook live with its charts, the same row counts as the API and no console errors', async () => {
-    const api = await apiAs(app, 'leader');
+    const api = await apiAs(fx.app, 'leader');
     const run = await api.get<{ cells: ApiCell[]; counts: { errors: number; charts: number } }>('/api/notebooks/alert-review');
     expect(run.counts.errors).toBe(0);
-    const { page, consoleErrors, renderMs } = await openPage(browser, app, '/notebooks/alert-review', { as: 'leader' });
+    const { page, consoleErrors, renderMs } = await openPage(fx.browser, fx.app, '/notebooks/alert-review', { as: 'leader' });
     console.log(`render /notebooks/alert-review: ${renderMs} ms`);
     await page.waitForSelector('[data-testid=notebook-title]');
     const chartsStarted = Date.now();
@@ -65,7 +56,7 @@ describe.skipIf(!CHROMIUM)('notebooks page', () => {
   });
 
   it('downloads the same notebook as one self-contained HTML file', async () => {
-    const { page } = await openPage(browser, app, '/notebooks/model-backtest', { as: 'analyst' });
+    const { page } = await openPage(fx.browser, fx.app, '/notebooks/model-backtest', { as: 'analyst' });
     await page.waitForSelector('[data-testid=download-html]');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download-html]')]);
     expect(download.suggestedFilename()).toBe('model-backtest.html');
@@ -75,7 +66,7 @@ describe.skipIf(!CHROMIUM)('notebooks page', () => {
     expect(html).toContain('<title>风险模型回测 Model backtest · Fairdraw</title>');
     expect(html).not.toMatch(/<script[^>]+src=/);
     // Opened on its own (no server), every chart draws from the inlined bundles and data.
-    const offline = await browser.newPage();
+    const offline = await fx.browser.newPage();
     const errors: string[] = [];
     offline.on('pageerror', (e) => errors.push(e.message));
     await offline.setContent(html);
@@ -85,7 +76,7 @@ describe.skipIf(!CHROMIUM)('notebooks page', () => {
   });
 
   it('keeps operators out', async () => {
-    const { page } = await openPage(browser, app, '/notebooks', { as: 'operator-samr' });
+    const { page } = await openPage(fx.browser, fx.app, '/notebooks', { as: 'operator-samr' });
     expect(await page.locator('[data-testid=no-access]').count()).toBe(1);
   });
 });

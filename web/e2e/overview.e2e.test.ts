@@ -1,9 +1,10 @@
 // 总览 / in the browser: the headline numbers equal GET /api/coverage, the charts and the map of the 21 cities draw,
 // a click on a city narrows the page to it, the map switches to alert levels, an operator sees its own department,
 // and the page prints as one A4 page with the menu hidden.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, apiAs, openBrowser, openPage, screenshot, startFairdraw, type ApiClient, type Fairdraw } from './harness.ts';
+import { describe, it, expect } from 'vitest';
+import type { Page } from 'playwright-core';
+import { CHROMIUM, apiAs, openPage, screenshot } from './harness.ts';
+import { useFairdraw } from './fixture.ts';
 
 interface Headline {
   itemsInForce: number;
@@ -78,23 +79,12 @@ async function printedPages(page: Page): Promise<number> {
 }
 
 describe.skipIf(!CHROMIUM)('/ 总览', () => {
-  let app: Fairdraw;
-  let browser: Browser;
-  let leader: ApiClient;
-  beforeAll(async () => {
-    app = await startFairdraw();
-    browser = await openBrowser();
-    leader = await apiAs(app, 'leader');
-  }, 600_000); // building the shared demo province takes minutes when the engine changed
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  const fx = useFairdraw({ apiAs: 'leader' });
 
   it('shows the coverage the API computes, its charts and the map of the 21 cities', async () => {
-    const { page, consoleErrors, renderMs } = await openPage(browser, app, '/', { as: 'leader' });
+    const { page, consoleErrors, renderMs } = await openPage(fx.browser, fx.app, '/', { as: 'leader' });
     console.log(`render /: ${renderMs} ms`);
-    const report = await leader.get<Coverage>('/api/coverage');
+    const report = await fx.api.get<Coverage>('/api/coverage');
     expect(report.headline.tasks).toBeGreaterThanOrEqual(4);
     expect(await shownHeadline(page)).toEqual(expectedHeadline(report.headline));
     expect(await page.locator('[data-testid=overview-item-coverage]').textContent()).toBe(`${((report.headline.itemCoverageRate ?? 0) * 100).toFixed(1)}%`);
@@ -123,12 +113,12 @@ describe.skipIf(!CHROMIUM)('/ 总览', () => {
   });
 
   it('opens a city when it is clicked on the map, with that city’s numbers', async () => {
-    const { page, consoleErrors } = await openPage(browser, app, '/', { as: 'leader' });
+    const { page, consoleErrors } = await openPage(fx.browser, fx.app, '/', { as: 'leader' });
     await page.waitForSelector('[data-testid=overview-map] [data-testid=chart][data-rendered=true]');
     await page.locator(`[data-testid=overview-map] svg path[aria-label*="${SHENZHEN}"]`).first().dispatchEvent('click');
     await page.waitForURL((url) => url.searchParams.get('city') === SHENZHEN);
     await page.waitForSelector(`[data-ready][data-city="${SHENZHEN}"]`);
-    const city = await leader.get<Coverage>(`/api/coverage?city=${SHENZHEN}`);
+    const city = await fx.api.get<Coverage>(`/api/coverage?city=${SHENZHEN}`);
     expect(city.city?.code).toBe(SHENZHEN);
     expect(await shownHeadline(page)).toEqual(expectedHeadline(city.headline));
     expect(await page.locator('[data-testid=overview-city-scope]').textContent()).toBe(SHENZHEN);
@@ -142,20 +132,20 @@ describe.skipIf(!CHROMIUM)('/ 总览', () => {
   });
 
   it('colours the map by alert level on request: Shenzhen carries the planted Nanshan alert', async () => {
-    const { page, consoleErrors } = await openPage(browser, app, '/', { as: 'analyst' });
+    const { page, consoleErrors } = await openPage(fx.browser, fx.app, '/', { as: 'analyst' });
     await page.click('[data-testid=map-mode-alerts]');
     await page.waitForSelector('[data-testid=overview-map][data-mode=alerts] [data-testid=chart][data-rendered=true]');
-    const alerts = await leader.get<{ alerts: Array<{ cityCode: string; severity: string }> }>('/api/alerts');
+    const alerts = await fx.api.get<{ alerts: Array<{ cityCode: string; severity: string }> }>('/api/alerts');
     expect(alerts.alerts.some((a) => a.cityCode === SHENZHEN)).toBe(true);
     const fill = (code: string) => page.locator(`[data-testid=overview-map] svg path[aria-label*="${code}"]`).first().getAttribute('fill');
-    const quiet = await leader.get<Coverage>('/api/coverage').then((r) => r.cities.find((c) => !alerts.alerts.some((a) => a.cityCode === c.code))!.code);
+    const quiet = await fx.api.get<Coverage>('/api/coverage').then((r) => r.cities.find((c) => !alerts.alerts.some((a) => a.cityCode === c.code))!.code);
     expect(await fill(SHENZHEN)).not.toBe(await fill(quiet));
     expect(consoleErrors).toEqual([]);
   });
 
   it("gives an operator its own department's view", async () => {
-    const { page, consoleErrors } = await openPage(browser, app, '/', { as: 'operator-samr' });
-    const operator = await apiAs(app, 'operator-samr');
+    const { page, consoleErrors } = await openPage(fx.browser, fx.app, '/', { as: 'operator-samr' });
+    const operator = await apiAs(fx.app, 'operator-samr');
     const own = await operator.get<Coverage>('/api/coverage');
     expect(own.department).toBe('SAMR');
     expect(await page.locator('[data-testid=overview-department]').textContent()).toContain('SAMR');
@@ -164,7 +154,7 @@ describe.skipIf(!CHROMIUM)('/ 总览', () => {
   });
 
   it('prints a city as one A4 page without the menu', async () => {
-    const { page, consoleErrors } = await openPage(browser, app, `/?city=${SHENZHEN}`, { as: 'leader' });
+    const { page, consoleErrors } = await openPage(fx.browser, fx.app, `/?city=${SHENZHEN}`, { as: 'leader' });
     await page.waitForSelector(`[data-ready][data-city="${SHENZHEN}"]`);
     await page.emulateMedia({ media: 'print' });
     expect(await page.locator('header').isVisible()).toBe(false);

@@ -1,9 +1,10 @@
 // 公示 /portal in the browser, signed out: the item list, plans and draws equal the public API, a closed draw offers its
 // verification files and checks its commitment in the browser, the search finds a published result by its code — and
 // no tab ever shows a risk classification or an inspector's name, in Chinese or English.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, apiAs, openBrowser, openPage, screenshot, startFairdraw, type ApiClient, type Fairdraw } from './harness.ts';
+import { describe, it, expect, beforeAll } from 'vitest';
+import type { Page } from 'playwright-core';
+import { CHROMIUM, apiAs, openPage, screenshot, type ApiClient } from './harness.ts';
+import { useFairdraw } from './fixture.ts';
 
 const TIER_TEXT = /[ABCD]类|tier/i;
 
@@ -15,16 +16,13 @@ interface PublicDraw {
 }
 
 describe.skipIf(!CHROMIUM)('/portal 公示', () => {
-  let app: Fairdraw;
-  let browser: Browser;
+  const fx = useFairdraw();
   let anonymous: ApiClient;
   let inspectorNames: string[];
   beforeAll(async () => {
-    app = await startFairdraw();
-    browser = await openBrowser();
-    anonymous = await apiAs(app);
+    anonymous = await apiAs(fx.app);
     // Every inspector named in the published draws' teams (the internal draw view names them).
-    const admin = await apiAs(app, 'admin');
+    const admin = await apiAs(fx.app, 'admin');
     const draws = await anonymous.get<{ draws: PublicDraw[] }>('/api/public/draws?limit=100');
     const names = new Set<string>();
     for (const d of draws.draws.filter((x) => x.status === 'drawn')) {
@@ -32,10 +30,6 @@ describe.skipIf(!CHROMIUM)('/portal 公示', () => {
       for (const row of detail.selection.rows) for (const m of row.team) if (m.inspectorName) names.add(m.inspectorName);
     }
     inspectorNames = [...names];
-  }, 600_000); // building the shared demo province takes minutes when the engine changed
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
   });
 
   /** Nothing internal in what the page shows now: no risk classification, no inspector's name. */
@@ -47,7 +41,7 @@ describe.skipIf(!CHROMIUM)('/portal 公示', () => {
   }
 
   it('works signed out: items, plans and draws as the public API gives them', async () => {
-    const { page, consoleErrors, renderMs } = await openPage(browser, app, '/portal');
+    const { page, consoleErrors, renderMs } = await openPage(fx.browser, fx.app, '/portal');
     console.log(`render /portal: ${renderMs} ms`);
     expect(inspectorNames.length).toBeGreaterThan(10);
     const items = await anonymous.get<{ items: unknown[] }>('/api/public/items');
@@ -73,7 +67,7 @@ describe.skipIf(!CHROMIUM)('/portal 公示', () => {
   });
 
   it('opens a closed draw: files to download, the commitment checked in the browser, no names', async () => {
-    const { page, consoleErrors } = await openPage(browser, app, '/portal?tab=draws');
+    const { page, consoleErrors } = await openPage(fx.browser, fx.app, '/portal?tab=draws');
     const draws = await anonymous.get<{ draws: PublicDraw[] }>('/api/public/draws?limit=100');
     const closed = draws.draws.find((d) => d.published && d.status === 'drawn')!;
     const open = draws.draws.find((d) => !d.published && d.status !== 'voided');
@@ -82,7 +76,7 @@ describe.skipIf(!CHROMIUM)('/portal 公示', () => {
     await page.waitForSelector(`[data-testid=portal-draw-detail][data-draw-id="${closed.id}"]`);
     const links = await page.locator('[data-testid=draw-files] a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
     expect(links).toEqual(['manifest.json', 'inspectors.csv', 'exclusions.csv', 'teams.csv'].map((f) => `/api/public/draws/${closed.id}/files/${f}`));
-    const manifest = await fetch(`${app.baseUrl}${links[0]}`);
+    const manifest = await fetch(`${fx.app.baseUrl}${links[0]}`);
     expect(manifest.status).toBe(200);
     expect((await manifest.json()).commitment).toBe(closed.commitment);
     await page.click('[data-testid=draw-check]');
@@ -102,7 +96,7 @@ describe.skipIf(!CHROMIUM)('/portal 公示', () => {
   });
 
   it('explains how to verify a draw yourself', async () => {
-    const { page, consoleErrors } = await openPage(browser, app, '/portal?tab=verify');
+    const { page, consoleErrors } = await openPage(fx.browser, fx.app, '/portal?tab=verify');
     const text = await page.locator('[data-testid=portal-verify]').innerText();
     expect(text).toContain('npx fairdraw draw verify DIR');
     for (const file of ['manifest.json', 'inspectors.csv', 'exclusions.csv', 'teams.csv', 'population.csv', 'selection.csv']) expect(text).toContain(file);
@@ -112,7 +106,7 @@ describe.skipIf(!CHROMIUM)('/portal 公示', () => {
   });
 
   it('finds a published result by its credit code, and shows nothing internal in either language', async () => {
-    const { page, consoleErrors } = await openPage(browser, app, '/portal?tab=results');
+    const { page, consoleErrors } = await openPage(fx.browser, fx.app, '/portal?tab=results');
     const any = await anonymous.get<{ results: Array<{ objectId: string }> }>('/api/public/results?limit=1');
     const code = any.results[0].objectId;
     const expected = await anonymous.get<{ total: number; results: Array<{ objectId: string }> }>(`/api/public/results?q=${code}`);

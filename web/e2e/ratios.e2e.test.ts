@@ -1,9 +1,10 @@
 // 抽查比例 /ratios in the browser: the preview shows what POST /api/policy/preview answers for the sliders' ratios,
 // a moved slider changes k, saving adds a version to the history, the backtest charts draw; leaders read only,
 // operators get the no-access state.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM, apiAs, openBrowser, openPage, screenshot, startFairdraw, type ApiClient, type Fairdraw } from './harness.ts';
+import { describe, it, expect } from 'vitest';
+import type { Page } from 'playwright-core';
+import { CHROMIUM, openPage, screenshot, type ApiClient } from './harness.ts';
+import { useFairdraw } from './fixture.ts';
 
 const TIERS = ['A', 'B', 'C', 'D'] as const;
 type Ratios = Record<(typeof TIERS)[number], number>;
@@ -37,30 +38,19 @@ async function expectPreviewEquals(page: Page, api: ApiClient, ratios: Ratios) {
 }
 
 describe.skipIf(!CHROMIUM)('/ratios 抽查比例', () => {
-  let app: Fairdraw;
-  let browser: Browser;
-  let api: ApiClient;
-  beforeAll(async () => {
-    app = await startFairdraw();
-    browser = await openBrowser();
-    api = await apiAs(app, 'analyst');
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  const fx = useFairdraw({ apiAs: 'analyst' });
 
   it('previews what the API computes, follows a moved slider, draws the backtest, saves a version into the history', async () => {
-    const { page, consoleErrors, renderMs } = await openPage(browser, app, '/ratios', { as: 'analyst' });
+    const { page, consoleErrors, renderMs } = await openPage(fx.browser, fx.app, '/ratios', { as: 'analyst' });
     console.log(`render /ratios: ${renderMs} ms`);
-    const { policy } = await api.get<{ policy: { version: number; tierRatiosBp: Ratios } }>('/api/policy');
-    await expectPreviewEquals(page, api, policy.tierRatiosBp);
+    const { policy } = await fx.api.get<{ policy: { version: number; tierRatiosBp: Ratios } }>('/api/policy');
+    await expectPreviewEquals(page, fx.api, policy.tierRatiosBp);
 
     // The backtest of the current model: lift curve and hit rate per tier, AUC as the API has it.
     await page.waitForSelector('[data-testid=chart][data-rendered=true] >> nth=1');
-    const model = (await api.get<{ models: Array<{ version: number; current: boolean; metrics: { auc: number } }> }>('/api/models')).models.find((m) => m.current)!;
+    const model = (await fx.api.get<{ models: Array<{ version: number; current: boolean; metrics: { auc: number } }> }>('/api/models')).models.find((m) => m.current)!;
     expect(number(await page.locator('[data-testid=bt-auc]').textContent())).toBeCloseTo(model.metrics.auc, 3);
-    const backtest = await api.get<{ source: string; liftCurve: unknown[] }>(`/api/models/${model.version}/backtest`);
+    const backtest = await fx.api.get<{ source: string; liftCurve: unknown[] }>(`/api/models/${model.version}/backtest`);
     expect(backtest.source).toBe('curve');
     expect(backtest.liftCurve.length).toBeGreaterThan(10);
     await screenshot(page, 'ratios');
@@ -73,14 +63,14 @@ describe.skipIf(!CHROMIUM)('/ratios 抽查比例', () => {
       input.value = String(value);
       input.dispatchEvent(new Event('input', { bubbles: true }));
     }, moved.C);
-    const after = await expectPreviewEquals(page, api, moved);
+    const after = await expectPreviewEquals(page, fx.api, moved);
     expect(after.tiers[2].k).toBeGreaterThan(kBefore);
     expect(number((await shownPreview(page))[2].k)).toBe(after.tiers[2].k);
 
     // Typing a ratio works the same way.
     const typed = { ...moved, D: 5000 };
     await page.fill('[data-testid=ratio-input-D]', '5000');
-    await expectPreviewEquals(page, api, typed);
+    await expectPreviewEquals(page, fx.api, typed);
 
     // Save with a reason: a new version appears at the top of the history, authored by the analyst.
     const reason = `浏览器测试：C 级提高到 ${moved.C / 100}%，D 级 50%`;
@@ -89,7 +79,7 @@ describe.skipIf(!CHROMIUM)('/ratios 抽查比例', () => {
     await expect.poll(() => page.locator('[data-testid=save-message]').textContent()).toContain(`${policy.version + 1}`);
     await expect.poll(() => page.locator('[data-testid=policy-history] tbody tr:first-child td[data-key=version]').textContent()).toBe(String(policy.version + 1));
     expect(await page.locator('[data-testid=policy-history] tbody tr:first-child td[data-key=reason]').textContent()).toBe(reason);
-    const versions = (await api.get<{ versions: Array<{ version: number; author: string; tierRatiosBp: Ratios }> }>('/api/policy/versions')).versions;
+    const versions = (await fx.api.get<{ versions: Array<{ version: number; author: string; tierRatiosBp: Ratios }> }>('/api/policy/versions')).versions;
     expect(versions[0]).toMatchObject({ version: policy.version + 1, author: 'analyst', tierRatiosBp: typed });
     expect(await page.locator('[data-testid=policy-history] tbody tr').count()).toBe(versions.length);
     expect(await page.locator('[data-testid=save-policy]').isDisabled()).toBe(true);
@@ -97,7 +87,7 @@ describe.skipIf(!CHROMIUM)('/ratios 抽查比例', () => {
   });
 
   it('lets a leader preview but not save', async () => {
-    const { page, consoleErrors, renderMs } = await openPage(browser, app, '/ratios', { as: 'leader' });
+    const { page, consoleErrors, renderMs } = await openPage(fx.browser, fx.app, '/ratios', { as: 'leader' });
     console.log(`render /ratios (leader): ${renderMs} ms`);
     await page.waitForSelector('[data-testid=preview-table]');
     expect(await page.locator('[data-testid=read-only]').count()).toBe(1);
@@ -106,7 +96,7 @@ describe.skipIf(!CHROMIUM)('/ratios 抽查比例', () => {
   });
 
   it('shows an operator the no-access state', async () => {
-    const { page, consoleErrors } = await openPage(browser, app, '/ratios', { as: 'operator-samr' });
+    const { page, consoleErrors } = await openPage(fx.browser, fx.app, '/ratios', { as: 'operator-samr' });
     expect(await page.locator('[data-testid=no-access]').count()).toBe(1);
     expect(await page.locator('[data-testid=preview]').count()).toBe(0);
     expect(consoleErrors).toEqual([]);

@@ -1,9 +1,9 @@
 // 结果录入 Results: the operator's assignments and deadline counts equal the API's, the overdue warning shows when the API
 // reports overdue results, and an operator of SAMR enters a result, corrects it, and sees both versions in its history.
 // Leaders see the same page read-only.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { apiAs, CHROMIUM, openBrowser, openPage, screenshot, startFairdraw, type Fairdraw } from './harness.ts';
+import { describe, it, expect } from 'vitest';
+import { apiAs, CHROMIUM, openPage, screenshot } from './harness.ts';
+import { useFairdraw } from './fixture.ts';
 
 interface Assignment {
   drawId: string;
@@ -26,22 +26,13 @@ interface Deadlines {
 const keyOf = (a: Assignment) => `${a.drawId}|${a.objectId}|${a.itemCode}`;
 
 describe.skipIf(!CHROMIUM)('results page', () => {
-  let app: Fairdraw;
-  let browser: Browser;
-  beforeAll(async () => {
-    app = await startFairdraw();
-    browser = await openBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  const fx = useFairdraw();
 
   it('shows the assignments and deadline counts the API reports, with the overdue warning', async () => {
-    const api = await apiAs(app, 'operator-samr');
+    const api = await apiAs(fx.app, 'operator-samr');
     const list = await api.get<AssignmentPage>('/api/results/assignments?limit=50');
     const deadlines = await api.get<Deadlines>('/api/results/deadlines');
-    const { page, consoleErrors, renderMs } = await openPage(browser, app, '/results', { as: 'operator-samr' });
+    const { page, consoleErrors, renderMs } = await openPage(fx.browser, fx.app, '/results', { as: 'operator-samr' });
     console.log(`render /results: ${renderMs} ms`);
     expect(await page.locator('[data-testid=assignments-total]').getAttribute('data-total')).toBe(String(list.total));
     expect(await page.locator('[data-testid=assignments] tbody tr').count()).toBe(list.assignments.length);
@@ -65,7 +56,7 @@ describe.skipIf(!CHROMIUM)('results page', () => {
   });
 
   it('enters a result for an assigned object, corrects it, and shows both versions in the history', async () => {
-    const api = await apiAs(app, 'operator-samr');
+    const api = await apiAs(fx.app, 'operator-samr');
     const { today } = await api.get<AssignmentPage>('/api/results/assignments?limit=1');
     // An assignment whose inspection window has begun (results cannot be dated in the future).
     const candidates = await api.get<AssignmentPage>('/api/results/assignments?state=not_entered&limit=100');
@@ -75,7 +66,7 @@ describe.skipIf(!CHROMIUM)('results page', () => {
     const onPage = filtered.assignments.find((a) => keyOf(a) === keyOf(target!)) ?? filtered.assignments.find((a) => a.windowStart <= today)!;
 
     const started = Date.now();
-    const { page, consoleErrors, renderMs } = await openPage(browser, app, `/results?drawId=${onPage.drawId}&state=not_entered`, { as: 'operator-samr' });
+    const { page, consoleErrors, renderMs } = await openPage(fx.browser, fx.app, `/results?drawId=${onPage.drawId}&state=not_entered`, { as: 'operator-samr' });
     console.log(`render /results?drawId=${onPage.drawId}&state=not_entered: ${renderMs} ms`);
     expect(await page.locator('[data-testid=assignments-total]').getAttribute('data-total')).toBe(String(filtered.total));
     await page.click(`[data-testid=assignments] [data-testid=open-assignment][data-key="${keyOf(onPage)}"]`);
@@ -117,7 +108,7 @@ describe.skipIf(!CHROMIUM)('results page', () => {
   });
 
   it('shows leaders the same page read-only', async () => {
-    const { page, consoleErrors, renderMs } = await openPage(browser, app, '/results?state=not_entered', { as: 'leader' });
+    const { page, consoleErrors, renderMs } = await openPage(fx.browser, fx.app, '/results?state=not_entered', { as: 'leader' });
     console.log(`render /results (leader): ${renderMs} ms`);
     expect(await page.locator('[data-testid=read-only]').count()).toBe(1);
     await page.locator('[data-testid=assignments] [data-testid=open-assignment]').first().click();

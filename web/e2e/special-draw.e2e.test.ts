@@ -1,47 +1,38 @@
 // The special-draw flow end to end: an alert's "special draw" (or /tasks/new with the same query string) -> the
 // analyst creates the special task -> the leader approves -> the SAMR operator commits, enters the beacon, draws ->
 // the teams are shown (equal to the API) and fd1 verifies. Screenshots: special-draw-form, special-draw-drawn.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { apiAs, CHROMIUM, openBrowser, openPage, screenshot, startFairdraw, type Fairdraw } from './harness.ts';
+import { describe, it, expect } from 'vitest';
+import { apiAs, CHROMIUM, openPage, screenshot } from './harness.ts';
+import { useFairdraw } from './fixture.ts';
 
 const shanghaiToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 const FALLBACK_QUERY = `kind=special&region=440305&industry=H&ratioBp=3000&reason=${encodeURIComponent('区域风险预警：深圳市南山区 × 住宿和餐饮业 12345投诉上升 / Regional risk alert: Nanshan x catering complaints rising')}`;
 
 describe.skipIf(!CHROMIUM)('special draw from an alert', () => {
-  let app: Fairdraw;
-  let browser: Browser;
-  beforeAll(async () => {
-    app = await startFairdraw();
-    browser = await openBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  const fx = useFairdraw();
 
   it('alert -> special task -> leader approves -> commit -> beacon -> draw -> teams', async () => {
     const today = shanghaiToday();
     const year = Number(today.slice(0, 4));
-    const admin = await apiAs(app, 'admin');
+    const admin = await apiAs(fx.app, 'admin');
     // The demo's plan is for its year; a later run of this test needs a plan of the current year.
     const plans = (await admin.get('/api/plans')).plans as Array<{ id: string; year: number }>;
     if (!plans.some((p) => p.year === year))
       await admin.send('POST', '/api/plans', { year, jurisdictionRegionCode: '440000', leadDepartment: 'SAMR', name: `${year}年度广东省市场监管领域抽查工作计划` });
 
     // 1. The analyst follows the alert's special-draw link (or opens the same pre-filled form if the alerts page has none).
-    const alerts = await openPage(browser, app, '/alerts', { as: 'analyst' });
+    const alerts = await openPage(fx.browser, fx.app, '/alerts', { as: 'analyst' });
     const link = alerts.page.locator('[data-testid=special-draw]').first();
     const href = (await link.count()) > 0 ? await link.getAttribute('href') : null;
     await alerts.page.context().close();
     const path = href ?? `/tasks/new?${FALLBACK_QUERY}`;
-    const params = new URL(path, app.baseUrl).searchParams;
+    const params = new URL(path, fx.app.baseUrl).searchParams;
     expect(params.get('kind')).toBe('special');
     const region = params.get('region')!;
     const industry = params.get('industry')!;
     const ratioBp = Number(params.get('ratioBp'));
 
-    const form = await openPage(browser, app, path, { as: 'analyst', ready: '[data-testid=task-form]' });
+    const form = await openPage(fx.browser, fx.app, path, { as: 'analyst', ready: '[data-testid=task-form]' });
     console.log(`render /tasks/new (special): ${form.renderMs} ms`);
     const page = form.page;
     expect(await page.locator('[data-testid=kind-special]').isChecked()).toBe(true);
@@ -69,7 +60,7 @@ describe.skipIf(!CHROMIUM)('special draw from an alert', () => {
     expect(created).toMatchObject({ kind: 'special', status: 'awaiting_approval', createdBy: 'analyst', scope: { regions: [region], industries: [industry] } });
 
     // 2. The leader approves.
-    const leader = await openPage(browser, app, `/tasks/${taskId}`, { as: 'leader', ready: '[data-testid=approve]' });
+    const leader = await openPage(fx.browser, fx.app, `/tasks/${taskId}`, { as: 'leader', ready: '[data-testid=approve]' });
     await leader.page.click('[data-testid=approve]');
     await leader.page.waitForSelector('[data-testid=task-stage][data-stage=ready]');
     expect(await leader.page.locator('[data-testid=approved-by]').textContent()).toContain('leader');
@@ -77,7 +68,7 @@ describe.skipIf(!CHROMIUM)('special draw from an alert', () => {
     await leader.page.context().close();
 
     // 3. The SAMR operator commits, enters the beacon and draws.
-    const operator = await openPage(browser, app, `/tasks/${taskId}`, { as: 'operator-samr', ready: '[data-testid=commit]' });
+    const operator = await openPage(fx.browser, fx.app, `/tasks/${taskId}`, { as: 'operator-samr', ready: '[data-testid=commit]' });
     const op = operator.page;
     await op.click('[data-testid=commit]');
     await op.waitForSelector('[data-testid=draw][data-status=committed]', { timeout: 30_000 });
@@ -90,7 +81,7 @@ describe.skipIf(!CHROMIUM)('special draw from an alert', () => {
     await op.waitForSelector('[data-testid=draw][data-status=drawn]', { timeout: 30_000 });
     const drawId = await op.locator('[data-testid=draw]').getAttribute('data-draw-id');
 
-    const detail = await (await apiAs(app, 'operator-samr')).get(`/api/draws/${drawId}?limit=100`);
+    const detail = await (await apiAs(fx.app, 'operator-samr')).get(`/api/draws/${drawId}?limit=100`);
     expect(detail.counts.selected).toBeGreaterThan(0);
     const shown = await op.locator('[data-testid=teams-table] tbody tr').evaluateAll((rows) =>
       rows.map((row) => ({

@@ -1,29 +1,21 @@
 // /tasks: the list equals GET /api/tasks; a drawn task's teams equal the API and its draw carries the fd1 "verified"
 // badge; an operator of another department sees a 403 state. Screenshots: tasks, task-detail, task-forbidden.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { apiAs, CHROMIUM, openBrowser, openPage, screenshot, startFairdraw, type Fairdraw } from './harness.ts';
+import { describe, it, expect } from 'vitest';
+import type { Page } from 'playwright-core';
+import { apiAs, CHROMIUM, openPage, screenshot } from './harness.ts';
+import { useFairdraw } from './fixture.ts';
 
 /** The task ids a page's task table shows, in order. */
 const tableTaskIds = (page: Page) => page.locator('[data-testid=tasks-table] tbody [data-task-id]').evaluateAll((links) => links.map((a) => a.getAttribute('data-task-id')));
 
 describe.skipIf(!CHROMIUM)('tasks and draws pages', () => {
-  let app: Fairdraw;
-  let browser: Browser;
-  beforeAll(async () => {
-    app = await startFairdraw();
-    browser = await openBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  const fx = useFairdraw();
 
   it('lists the same tasks as GET /api/tasks, per account, and filters by kind', async () => {
     for (const as of ['operator-samr', 'leader'] as const) {
-      const { page, consoleErrors, renderMs } = await openPage(browser, app, '/tasks', { as });
+      const { page, consoleErrors, renderMs } = await openPage(fx.browser, fx.app, '/tasks', { as });
       console.log(`render /tasks (${as}): ${renderMs} ms`);
-      const api = (await (await apiAs(app, as)).get('/api/tasks')).tasks as Array<{ id: string; kind: string; stage: string }>;
+      const api = (await (await apiAs(fx.app, as)).get('/api/tasks')).tasks as Array<{ id: string; kind: string; stage: string }>;
       expect(api.length).toBeGreaterThanOrEqual(5);
       expect(await tableTaskIds(page)).toEqual(api.map((t) => t.id));
       const stages = await page.locator('[data-testid=tasks-table] tbody td[data-key=stage]').allTextContents();
@@ -37,9 +29,9 @@ describe.skipIf(!CHROMIUM)('tasks and draws pages', () => {
   });
 
   it('shows a drawn task: teams equal the API, the unstaffed objects, the export link and the verified badge of D2026-0001', async () => {
-    const api = await apiAs(app, 'operator-samr');
+    const api = await apiAs(fx.app, 'operator-samr');
     const draw = await api.get('/api/draws/D2026-0001?limit=100');
-    const { page, consoleErrors, renderMs } = await openPage(browser, app, `/tasks/${draw.taskId}`, { as: 'operator-samr' });
+    const { page, consoleErrors, renderMs } = await openPage(fx.browser, fx.app, `/tasks/${draw.taskId}`, { as: 'operator-samr' });
     console.log(`render /tasks/${draw.taskId}: ${renderMs} ms`);
     await page.waitForSelector('[data-testid=draw][data-draw-id="D2026-0001"]');
     expect(await page.locator('[data-testid=commitment]').textContent()).toBe(draw.commitment);
@@ -68,7 +60,7 @@ describe.skipIf(!CHROMIUM)('tasks and draws pages', () => {
   });
 
   it('refuses an operator another department\'s task with a 403 state', async () => {
-    const admin = await apiAs(app, 'admin');
+    const admin = await apiAs(fx.app, 'admin');
     const plan = (await admin.get('/api/plans')).plans[0];
     const year = plan.year as number;
     const taxTask = await admin.send('POST', '/api/tasks', {
@@ -81,7 +73,7 @@ describe.skipIf(!CHROMIUM)('tasks and draws pages', () => {
       windowEnd: `${year}-12-31`,
     });
     expect(taxTask.departments).toEqual(['TAX']);
-    const { page, consoleErrors } = await openPage(browser, app, `/tasks/${taxTask.id}`, { as: 'operator-samr' });
+    const { page, consoleErrors } = await openPage(fx.browser, fx.app, `/tasks/${taxTask.id}`, { as: 'operator-samr' });
     await page.waitForSelector('[data-testid=forbidden][data-state=forbidden]');
     expect(await page.locator('[data-testid=forbidden]').textContent()).toMatch(/TAX/);
     await screenshot(page, 'task-forbidden');
@@ -89,7 +81,7 @@ describe.skipIf(!CHROMIUM)('tasks and draws pages', () => {
     expect(consoleErrors.filter((e) => !/403/.test(e))).toEqual([]);
     await page.context().close();
 
-    const { page: own } = await openPage(browser, app, `/tasks/${taxTask.id}`, { as: 'operator-tax' });
+    const { page: own } = await openPage(fx.browser, fx.app, `/tasks/${taxTask.id}`, { as: 'operator-tax' });
     await own.waitForSelector('[data-testid=commit]');
     expect(await own.locator('[data-testid=task-id]').textContent()).toBe(taxTask.id);
     await own.context().close();

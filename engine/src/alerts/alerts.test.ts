@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Db, Queryable } from '../db/duckdb.ts';
+import { sql } from '../db/sql.ts';
 import { fixtureDb } from '../policy/test-support.ts';
 import { computeAlerts, severityOf } from './alerts.ts';
 import { binomialUpperTail, hypergeometricUpperTail, noncentralHypergeometricUpperTail } from './stats.ts';
@@ -10,31 +11,24 @@ afterEach(() => cleanup?.());
 
 async function entities(q: Queryable, prefix: string, region: string, industry: string, count: number): Promise<void> {
   await q.exec(
-    `INSERT INTO objects (id, object_kind, name, entity_type, region_code, industry_code, established_on, status, responsible_departments)
-     SELECT $1 || i, 'entity', $1 || i, 'individual', $2, $3, DATE '2010-01-01', 'active', ['SAMR'] FROM range($4) t(i)`,
-    [prefix, region, industry, count],
+    sql`INSERT INTO objects (id, object_kind, name, entity_type, region_code, industry_code, established_on, status, responsible_departments)
+     SELECT ${prefix} || i, 'entity', ${prefix} || i, 'individual', ${region}, ${industry}, DATE '2010-01-01', 'active', ['SAMR'] FROM range(${count}) t(i)`,
   );
 }
 
 /** `perWeek` complaints about entity PREFIX0 in each of the weeks [fromWeek, toWeek) before AS_OF, at noon Shanghai. */
 async function weekly(q: Queryable, prefix: string, region: string, fromWeek: number, toWeek: number, perWeek: number, category = 'complaint'): Promise<void> {
   await q.exec(
-    `INSERT INTO complaints (complaint_id, object_id, received_at, region_code, category, topic)
-     SELECT $1 || '-' || $5 || '-' || w || '-' || k, $1 || '0',
-            (CAST(CAST($2 AS DATE) - CAST(7 * w + k % 7 AS INTEGER) AS TIMESTAMP) + INTERVAL 12 HOUR) AT TIME ZONE 'Asia/Shanghai',
-            $3, $5, 'test'
-     FROM range($6, $7) a(w), range($4) b(k)`,
-    [prefix, AS_OF, region, perWeek, category, fromWeek, toWeek],
+    sql`INSERT INTO complaints (complaint_id, object_id, received_at, region_code, category, topic)
+     SELECT ${prefix} || '-' || ${category} || '-' || w || '-' || k, ${prefix} || '0',
+            (CAST(CAST(${AS_OF} AS DATE) - CAST(7 * w + k % 7 AS INTEGER) AS TIMESTAMP) + INTERVAL 12 HOUR) AT TIME ZONE 'Asia/Shanghai',
+            ${region}, ${category}, 'test'
+     FROM range(${fromWeek}, ${toWeek}) a(w), range(${perWeek}) b(k)`,
   );
 }
 
 async function complaint(q: Queryable, id: string, objectId: string | null, region: string, receivedAt: string): Promise<void> {
-  await q.exec(`INSERT INTO complaints (complaint_id, object_id, received_at, region_code, category, topic) VALUES ($1, $2, CAST($3 AS TIMESTAMPTZ), $4, 'complaint', 'test')`, [
-    id,
-    objectId,
-    receivedAt,
-    region,
-  ]);
+  await q.exec(sql`INSERT INTO complaints (complaint_id, object_id, received_at, region_code, category, topic) VALUES (${id}, ${objectId}, CAST(${receivedAt} AS TIMESTAMPTZ), ${region}, 'complaint', 'test')`);
 }
 
 /**
@@ -143,7 +137,7 @@ describe('computeAlerts on hand-built complaints', () => {
 
   it('leaves no temporary table behind', async () => {
     await computeAlerts(shared);
-    expect(await shared.query(`SELECT table_name FROM duckdb_tables() WHERE temporary`)).toEqual([]);
+    expect(await shared.query(sql`SELECT table_name FROM duckdb_tables() WHERE temporary`)).toEqual([]);
   });
 
   it('moves the expected value by the rest of the industry (the cell itself left out)', async () => {
@@ -185,14 +179,14 @@ describe('computeAlerts on finding rates', () => {
     // baseline: TH-G-0..99 inspected once, 20 of them with a finding; window: TH-G-100..139, 25 with a finding,
     // and TH-G-100 has a second result row the same day (same visit) that must not count twice.
     await t.db.exec(
-      `INSERT INTO inspection_results (result_id, object_id, inspected_on, department_code, item_code, outcome_code, inspector_ids, task_ref)
+      sql`INSERT INTO inspection_results (result_id, object_id, inspected_on, department_code, item_code, outcome_code, inspector_ids, task_ref)
        SELECT 'R' || i, 'TH-G-' || i,
               CASE WHEN i < 100 THEN DATE '2026-03-02' + CAST(i AS INTEGER) ELSE DATE '2026-09-07' + CAST(i - 100 AS INTEGER) END,
               'SAMR', 'SAMR-001',
               CASE WHEN i < 20 OR (i >= 100 AND i < 125) THEN 'FIXED' ELSE 'NO_PROBLEM' END, ['I1'], 'T-' || i
        FROM range(140) t(i)`,
     );
-    await t.db.exec(`INSERT INTO inspection_results (result_id, object_id, inspected_on, department_code, item_code, outcome_code, inspector_ids, task_ref)
+    await t.db.exec(sql`INSERT INTO inspection_results (result_id, object_id, inspected_on, department_code, item_code, outcome_code, inspector_ids, task_ref)
       VALUES ('R100b', 'TH-G-100', DATE '2026-09-07', 'SAMR', 'SAMR-002', 'FIXED', ['I1'], 'T-100')`);
     const r = await computeAlerts(t.db, { trend: 'none' });
     expect(r.alerts.map((a) => [a.kind, a.level, a.regionCode, a.industryCode])).toEqual([

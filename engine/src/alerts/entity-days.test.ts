@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { generatedDb } from '../policy/test-support.ts';
 import { importFile } from '../ingest/import.ts';
 import { addDays, computeAlerts, type AlertReport } from './alerts.ts';
+import { sql } from '../db/sql.ts';
 
 // Cells are tested in the order their rows come, which differs between the two inputs: compare them by cell.
 const cellKey = (c: { kind: string; regionCode: string; industryCode: string; level: string }) => `${c.kind}|${c.level}|${c.regionCode}|${c.industryCode}`;
@@ -52,7 +53,7 @@ describe('alerts from the stored entity days', () => {
   it('an import of complaints and results refreshes only the entities it names', async () => {
     const asOf = (await computeAlerts(t.db)).asOf!;
     const entities = await t.db.query<{ id: string; region_code: string }>(
-      "SELECT id, region_code FROM objects WHERE object_kind = 'entity' AND region_code = '440305' AND industry_code = 'H' ORDER BY id LIMIT 3",
+      sql`SELECT id, region_code FROM objects WHERE object_kind = 'entity' AND region_code = '440305' AND industry_code = 'H' ORDER BY id LIMIT 3`,
     );
     const lines = entities.flatMap((e, i) => [0, 1, 2, 3].map((k) => `EXTRA-${i}-${k},${addDays(asOf, -k)} 12:00:00,${e.id},${e.region_code},complaint,食品安全,`));
     const file = resolve(t.dir, 'extra-complaints.csv');
@@ -60,7 +61,7 @@ describe('alerts from the stored entity days', () => {
     expect((await importFile(t.db, { kind: 'complaints', file, actor: 'test' })).accepted).toBe(12);
     // an existing result corrected in place: a finding becomes no problem
     const result = (await t.db.one<{ result_id: string; uscc: string; inspected_on: string; department_code: string; item_code: string; task_ref: string | null }>(
-      `SELECT r.result_id, r.object_id AS uscc, CAST(r.inspected_on AS VARCHAR) AS inspected_on, r.department_code, r.item_code, r.task_ref
+      sql`SELECT r.result_id, r.object_id AS uscc, CAST(r.inspected_on AS VARCHAR) AS inspected_on, r.department_code, r.item_code, r.task_ref
        FROM inspection_results r JOIN outcome_codes oc ON oc.code = r.outcome_code WHERE oc.is_finding ORDER BY r.inspected_on DESC, r.result_id LIMIT 1`,
     ))!;
     const resultsFile = resolve(t.dir, 'corrected-results.csv');

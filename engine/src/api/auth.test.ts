@@ -1,3 +1,4 @@
+import { sql } from '../db/sql.ts';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { tempDb } from '../testing/db.ts';
 import { buildApp } from './app.ts';
@@ -103,7 +104,7 @@ describe('auth API', () => {
     const other = await headersFor(t.db, 'admin'); // another session's token does not fit this one
     const crossed = await app.inject({ method: 'POST', url: '/api/users', headers: { ...headers, 'x-csrf-token': other['x-csrf-token'] }, payload: body });
     expect(crossed.statusCode).toBe(403);
-    expect(await t.db.one("SELECT 1 AS x FROM users WHERE username = 'new-analyst'")).toBeUndefined();
+    expect(await t.db.one(sql`SELECT 1 AS x FROM users WHERE username = 'new-analyst'`)).toBeUndefined();
     const right = await app.inject({ method: 'POST', url: '/api/users', headers, payload: body });
     expect(right.statusCode).toBe(201);
     expect(right.json()).toMatchObject({ username: 'new-analyst', role: 'analyst', department: null, disabled: false, lastLoginAt: null });
@@ -180,8 +181,7 @@ describe('auth API', () => {
   });
 
   it('audits logins and failures without passwords', async () => {
-    const rows = await t.db.query<{ action: string; subject: string; payload: string }>(
-      "SELECT action, subject, payload::VARCHAR AS payload FROM audit_log WHERE action IN ('auth.login', 'auth.login_failed', 'auth.logout', 'user.create', 'user.disable') ORDER BY seq",
+    const rows = await t.db.query<{ action: string; subject: string; payload: string }>(sql`SELECT action, subject, payload::VARCHAR AS payload FROM audit_log WHERE action IN ('auth.login', 'auth.login_failed', 'auth.logout', 'user.create', 'user.disable') ORDER BY seq`,
     );
     const actions = new Set(rows.map((r) => r.action));
     expect([...actions].sort()).toEqual(['auth.login', 'auth.login_failed', 'auth.logout', 'user.create', 'user.disable']);

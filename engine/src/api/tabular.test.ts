@@ -2,14 +2,16 @@ import { describe, it, expect, afterAll } from 'vitest';
 import Fastify from 'fastify';
 import { tableFromIPC } from 'apache-arrow';
 import { tempDb } from '../testing/db.ts';
+import { sql } from '../db/sql.ts';
+import { Type } from '../kernel/schema.ts';
 import { ARROW_STREAM, replyTable, tableResponse } from './tabular.ts';
 
 describe('replyTable', async () => {
   const t = await tempDb();
   const app = Fastify();
-  const row = { type: 'object', properties: { city: { type: 'string' }, n: { type: 'number' } } };
-  app.get('/t', { schema: { response: { 200: tableResponse(row, { total: { type: 'number' } }) } } }, (request, reply) =>
-    replyTable(request, reply, t.db, `SELECT * FROM (VALUES ('广州市', 3), ('深圳市', 5)) v(city, n) ORDER BY n`, undefined, { total: 8 }),
+  const page = Type.Object({ total: Type.Number(), rows: Type.Array(Type.Object({ city: Type.String(), n: Type.Number() })) });
+  app.get('/t', { schema: { response: { 200: tableResponse(page) } } }, (request, reply) =>
+    replyTable(request, reply, t.db, { statement: sql`SELECT * FROM (VALUES ('广州市', 3), ('深圳市', 5)) v(city, n) ORDER BY n`, extra: { total: 8 } }),
   );
   afterAll(async () => {
     await app.close();

@@ -2,6 +2,7 @@ import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { tempDb } from '../testing/db.ts';
 import { appendAudit, verifyAudit, canonicalJson } from './chain.ts';
 import type { Db } from '../db/duckdb.ts';
+import { sql } from '../db/sql.ts';
 
 describe('audit chain', () => {
   let t: Awaited<ReturnType<typeof tempDb>>;
@@ -22,22 +23,22 @@ describe('audit chain', () => {
   });
 
   it('detects an edited entry', async () => {
-    await db.exec(`UPDATE audit_log SET payload = '{"i":3,"note":"changed"}' WHERE seq = 3`);
+    await db.exec(sql`UPDATE audit_log SET payload = '{"i":3,"note":"changed"}' WHERE seq = 3`);
     expect(await verifyAudit(db)).toMatchObject({ ok: false, seq: 3, problem: expect.stringContaining('edited') });
   });
 
   it('detects a deleted entry', async () => {
-    await db.exec('DELETE FROM audit_log WHERE seq = 2');
+    await db.exec(sql`DELETE FROM audit_log WHERE seq = 2`);
     expect(await verifyAudit(db)).toMatchObject({ ok: false, seq: 3 });
   });
 
   it('detects reordered entries', async () => {
-    await db.exec('UPDATE audit_log SET seq = CASE seq WHEN 2 THEN 4 WHEN 4 THEN 2 ELSE seq END WHERE seq IN (2, 4)');
+    await db.exec(sql`UPDATE audit_log SET seq = CASE seq WHEN 2 THEN 4 WHEN 4 THEN 2 ELSE seq END WHERE seq IN (2, 4)`);
     expect(await verifyAudit(db)).toMatchObject({ ok: false, seq: 2 });
   });
 
   it('detects a truncated tail only through the recorded head, and a rewritten tail hash', async () => {
-    await db.exec(`UPDATE audit_log SET hash = repeat('a', 64) WHERE seq = 5`);
+    await db.exec(sql`UPDATE audit_log SET hash = repeat('a', 64) WHERE seq = 5`);
     expect(await verifyAudit(db)).toMatchObject({ ok: false, seq: 5 });
   });
 });

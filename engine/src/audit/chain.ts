@@ -2,6 +2,7 @@
 // its own SHA-256 over canonical JSON, so an edited, deleted or reordered entry breaks the chain.
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../db/duckdb.ts';
+import { sql } from '../db/sql.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -38,7 +39,7 @@ export function entryHash(entry: Omit<AuditEntry, 'hash'>): string {
 
 /** Appends one entry; call inside the transaction that makes the change it records. */
 export async function appendAudit(q: Queryable, input: AuditInput): Promise<AuditEntry> {
-  const last = await q.one<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
+  const last = await q.one<{ seq: number; hash: string }>(sql`SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`);
   const entry: Omit<AuditEntry, 'hash'> = {
     seq: (last?.seq ?? 0) + 1,
     recorded_at: new Date().toISOString(),
@@ -49,10 +50,8 @@ export async function appendAudit(q: Queryable, input: AuditInput): Promise<Audi
     prev_hash: last?.hash ?? GENESIS_HASH,
   };
   const hash = entryHash(entry);
-  await q.exec(
-    'INSERT INTO audit_log (seq, recorded_at, actor, action, subject, payload, prev_hash, hash) VALUES ($1, $2::TIMESTAMPTZ, $3, $4, $5, $6::JSON, $7, $8)',
-    [entry.seq, entry.recorded_at, entry.actor, entry.action, entry.subject, canonicalJson(entry.payload), entry.prev_hash, hash],
-  );
+  await q.exec(sql`INSERT INTO audit_log (seq, recorded_at, actor, action, subject, payload, prev_hash, hash)
+    VALUES (${entry.seq}, ${entry.recorded_at}::TIMESTAMPTZ, ${entry.actor}, ${entry.action}, ${entry.subject}, ${canonicalJson(entry.payload)}::JSON, ${entry.prev_hash}, ${hash})`);
   return { ...entry, hash };
 }
 
@@ -64,7 +63,7 @@ export async function verifyAudit(q: Queryable): Promise<AuditVerdict> {
   let expectedSeq = 1;
   let count = 0;
   for await (const batch of q.stream<{ seq: number; recorded_at: Date; actor: string; action: string; subject: string | null; payload: string; prev_hash: string; hash: string }>(
-    'SELECT seq, recorded_at, actor, action, subject, payload::VARCHAR AS payload, prev_hash, hash FROM audit_log ORDER BY seq',
+    sql`SELECT seq, recorded_at, actor, action, subject, payload::VARCHAR AS payload, prev_hash, hash FROM audit_log ORDER BY seq`,
   )) {
     for (const row of batch) {
       count++;

@@ -1,7 +1,8 @@
 // The four roles, their labels, and the access rule a route declares (public, any account, or a list of roles).
 
-export type Role = 'admin' | 'analyst' | 'leader' | 'operator';
-export const ROLES: readonly Role[] = ['admin', 'analyst', 'leader', 'operator'];
+import { ROLES, type Principal, type Role } from './schemas.ts';
+
+export { ROLES, type Principal, type Role };
 
 export const ROLE_LABELS: Record<Role, { zh: string; en: string }> = {
   admin: { zh: '系统管理员', en: 'administrator' },
@@ -12,13 +13,6 @@ export const ROLE_LABELS: Record<Role, { zh: string; en: string }> = {
 
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
-}
-
-/** The signed-in account a request acts for. `department` is set for operators (and only them). */
-export interface Principal {
-  username: string;
-  role: Role;
-  department: string | null;
 }
 
 /**
@@ -52,5 +46,5 @@ export function describeAccess(access: Access): string {
 export function departmentProblem(principal: Principal, departmentCode: string): string | null {
   if (principal.role !== 'operator') return null;
   if (principal.department === departmentCode) return null;
-  return `部门操作员只能访问本部门（${principal.department}）的数据，该资源属于 ${departmentCode}。 Operators may only access their own department (${principal.department}); this resource belongs to ${departmentCode}.`;
+  return `部门操作员只能访问本部门（${principal.department}）的数据，该资源属于 ${departmentCode}。 / Operators may only access their own department (${principal.department}); this resource belongs to ${departmentCode}.`;
 }

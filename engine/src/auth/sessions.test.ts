@@ -2,6 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { tempDb } from '../testing/db.ts';
 import { createUser, setUserDisabled } from './users.ts';
 import { createSession, csrfTokenFor, csrfTokenMatches, deleteSession, purgeExpiredSessions, resolveSession, sessionIdHash, sessionResolver, signIn, SESSION_IDLE_MS, SESSION_MAX_MS } from './sessions.ts';
+import { sql } from '../db/sql.ts';
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -16,7 +17,7 @@ describe('sessions', () => {
   it('stores only the SHA-256 of a random 32-byte id', async () => {
     const session = await createSession(t.db, { username: 'ana', ip: '10.0.0.1' });
     expect(Buffer.from(session.sessionId, 'base64url')).toHaveLength(32);
-    const rows = await t.db.query<{ id_sha256: string }>('SELECT id_sha256 FROM sessions');
+    const rows = await t.db.query<{ id_sha256: string }>(sql`SELECT id_sha256 FROM sessions`);
     expect(rows.map((r) => r.id_sha256)).toContain(sessionIdHash(session.sessionId));
     expect(rows.map((r) => r.id_sha256)).not.toContain(session.sessionId);
     expect(await resolveSession(t.db, session.sessionId)).toMatchObject({ principal: { username: 'ana', role: 'analyst', department: null } });
@@ -38,7 +39,7 @@ describe('sessions', () => {
     for (let ms = 6 * HOUR_MS; ms < SESSION_MAX_MS; ms += 6 * HOUR_MS) expect(await resolveSession(t.db, busy.sessionId, at(ms))).not.toBeNull();
     expect(await resolveSession(t.db, busy.sessionId, at(SESSION_MAX_MS + 1))).toBeNull();
     await purgeExpiredSessions(t.db, at(SESSION_MAX_MS + 1));
-    expect(await t.db.one('SELECT 1 AS x FROM sessions WHERE id_sha256 = $1', [sessionIdHash(busy.sessionId)])).toBeUndefined();
+    expect(await t.db.one(sql`SELECT 1 AS x FROM sessions WHERE id_sha256 = ${sessionIdHash(busy.sessionId)}`)).toBeUndefined();
   });
 
   it('ends when the account is disabled', async () => {
@@ -81,7 +82,7 @@ describe('sessions', () => {
     ]);
     expect(results.map((r) => r.ok)).toEqual([true, false, false]);
     const audit = await t.db.query<{ actor: string; action: string; subject: string; payload: string }>(
-      "SELECT actor, action, subject, payload::VARCHAR AS payload FROM audit_log WHERE action LIKE 'auth.%' ORDER BY subject, action",
+      sql`SELECT actor, action, subject, payload::VARCHAR AS payload FROM audit_log WHERE action LIKE 'auth.%' ORDER BY subject, action`,
     );
     expect(audit.map((a) => [a.actor, a.action, a.subject, JSON.parse(a.payload)])).toEqual([
       ['ana', 'auth.login', 'ana', { ip: '10.0.0.2' }],

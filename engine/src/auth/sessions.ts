@@ -2,6 +2,7 @@
 // expiry, and the CSRF token derived from the id (so it needs no storage and dies with the session).
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Db, Queryable } from '../db/duckdb.ts';
+import { sql } from '../db/sql.ts';
 import { appendAudit } from '../audit/chain.ts';
 import { verifyLogin, normalizeUsername, type LoginFailure } from './users.ts';
 import type { Principal, Role } from './roles.ts';
@@ -50,33 +51,32 @@ export async function createSession(q: Queryable, input: { username: string; ip?
   const now = input.now ?? new Date();
   const sessionId = newSessionId();
   const expiresAt = new Date(now.getTime() + SESSION_MAX_MS);
-  await q.exec(
-    'INSERT INTO sessions (id_sha256, username, created_at, last_seen_at, expires_at, ip, user_agent) VALUES ($1, $2, $3::TIMESTAMPTZ, $3::TIMESTAMPTZ, $4::TIMESTAMPTZ, $5, $6)',
-    [sessionIdHash(sessionId), input.username, now.toISOString(), expiresAt.toISOString(), input.ip ?? null, input.userAgent?.slice(0, 300) ?? null],
-  );
+  const created = now.toISOString();
+  await q.exec(sql`INSERT INTO sessions (id_sha256, username, created_at, last_seen_at, expires_at, ip, user_agent)
+    VALUES (${sessionIdHash(sessionId)}, ${input.username}, ${created}::TIMESTAMPTZ, ${created}::TIMESTAMPTZ, ${expiresAt.toISOString()}::TIMESTAMPTZ,
+            ${input.ip ?? null}, ${input.userAgent?.slice(0, 300) ?? null})`);
   return { sessionId, csrfToken: csrfTokenFor(sessionId), expiresAt };
 }
 
 // The live session for an id hash with its account: not expired (idle or absolute) and the account not disabled.
-const LIVE_SESSION_SQL = `
+const liveSession = (idSha256: string, now: Date) => sql`
   SELECT s.id_sha256, s.last_seen_at, s.expires_at, u.username, u.role, u.department_code AS department
   FROM sessions s JOIN users u ON u.username = s.username
-  WHERE s.id_sha256 = $1 AND NOT u.disabled AND s.expires_at > $2::TIMESTAMPTZ AND s.last_seen_at > $3::TIMESTAMPTZ`;
+  WHERE s.id_sha256 = ${idSha256} AND NOT u.disabled AND s.expires_at > ${now.toISOString()}::TIMESTAMPTZ
+    AND s.last_seen_at > ${new Date(now.getTime() - SESSION_IDLE_MS).toISOString()}::TIMESTAMPTZ`;
 
 /** The account behind a cookie's session id, or null (unknown, expired, or account disabled). */
 export async function resolveSession(q: Queryable, sessionId: string, now: Date = new Date()): Promise<SessionInfo | null> {
   if (!SESSION_ID_RE.test(sessionId)) return null;
   const idSha256 = sessionIdHash(sessionId);
-  const row = await q.one<{ id_sha256: string; last_seen_at: Date; expires_at: Date; username: string; role: Role; department: string | null }>(LIVE_SESSION_SQL, [
-    idSha256,
-    now.toISOString(),
-    new Date(now.getTime() - SESSION_IDLE_MS).toISOString(),
-  ]);
+  const row = await q.one<{ id_sha256: string; last_seen_at: Date; expires_at: Date; username: string; role: Role; department: string | null }>(
+    liveSession(idSha256, now),
+  );
   if (!row) return null;
   let lastSeenAt = row.last_seen_at;
   if (now.getTime() - row.last_seen_at.getTime() > TOUCH_AFTER_MS) {
     // Best effort: losing a write race only delays the idle clock until the next request.
-    await q.exec('UPDATE sessions SET last_seen_at = $2::TIMESTAMPTZ WHERE id_sha256 = $1', [idSha256, now.toISOString()]).catch(() => undefined);
+    await q.exec(sql`UPDATE sessions SET last_seen_at = ${now.toISOString()}::TIMESTAMPTZ WHERE id_sha256 = ${idSha256}`).catch(() => undefined);
     lastSeenAt = now;
   }
   return { principal: { username: row.username, role: row.role, department: row.department }, idSha256, expiresAt: row.expires_at, lastSeenAt };
@@ -108,14 +108,12 @@ export function sessionResolver(db: Db): (sessionId: string, now?: Date) => Prom
 }
 
 export async function deleteSession(q: Queryable, sessionId: string): Promise<void> {
-  await q.exec('DELETE FROM sessions WHERE id_sha256 = $1', [sessionIdHash(sessionId)]);
+  await q.exec(sql`DELETE FROM sessions WHERE id_sha256 = ${sessionIdHash(sessionId)}`);
 }
 
 export async function purgeExpiredSessions(q: Queryable, now: Date = new Date()): Promise<void> {
-  await q.exec('DELETE FROM sessions WHERE expires_at <= $1::TIMESTAMPTZ OR last_seen_at <= $2::TIMESTAMPTZ', [
-    now.toISOString(),
-    new Date(now.getTime() - SESSION_IDLE_MS).toISOString(),
-  ]);
+  const idleSince = new Date(now.getTime() - SESSION_IDLE_MS).toISOString();
+  await q.exec(sql`DELETE FROM sessions WHERE expires_at <= ${now.toISOString()}::TIMESTAMPTZ OR last_seen_at <= ${idleSince}::TIMESTAMPTZ`);
 }
 
 export type SignInResult = ({ ok: true; principal: Principal } & NewSession) | { ok: false; reason: LoginFailure };
@@ -135,7 +133,7 @@ export async function signIn(db: Db, input: { username: string; password: string
     const now = input.now ?? new Date();
     await purgeExpiredSessions(tx, now);
     const created = await createSession(tx, { username: principal.username, ip: input.ip, userAgent: input.userAgent, now });
-    await tx.exec('UPDATE users SET last_login_at = $2::TIMESTAMPTZ WHERE username = $1', [principal.username, now.toISOString()]);
+    await tx.exec(sql`UPDATE users SET last_login_at = ${now.toISOString()}::TIMESTAMPTZ WHERE username = ${principal.username}`);
     await appendAudit(tx, { actor: principal.username, action: 'auth.login', subject: principal.username, payload: { ip: input.ip ?? null } });
     return created;
   });

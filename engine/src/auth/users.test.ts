@@ -2,6 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { tempDb } from '../testing/db.ts';
 import { verifyAudit } from '../audit/chain.ts';
 import { createDemoUsers, createUser, getUser, listUsers, setUserDisabled, setUserPassword, verifyLogin, UserInputError } from './users.ts';
+import { sql } from '../db/sql.ts';
 
 describe('accounts', () => {
   let t: Awaited<ReturnType<typeof tempDb>>;
@@ -13,18 +14,18 @@ describe('accounts', () => {
   it('creates an operator bound to a department, lower-cases the name, stores only a scrypt hash', async () => {
     const user = await t.db.transaction((tx) => createUser(tx, { username: ' Wang.Li ', role: 'operator', department: 'samr', password: 'first password 1' }, 'tester'));
     expect(user).toMatchObject({ username: 'wang.li', role: 'operator', department: 'SAMR', disabled: false, lastLoginAt: null });
-    const row = await t.db.one<{ password_hash: string }>("SELECT password_hash FROM users WHERE username = 'wang.li'");
+    const row = await t.db.one<{ password_hash: string }>(sql`SELECT password_hash FROM users WHERE username = 'wang.li'`);
     expect(row!.password_hash).toMatch(/^scrypt\$/);
     expect(row!.password_hash).not.toContain('first password');
   });
 
   it('audits the creation without the password', async () => {
     const entry = await t.db.one<{ actor: string; action: string; subject: string; payload: string }>(
-      "SELECT actor, action, subject, payload::VARCHAR AS payload FROM audit_log WHERE action = 'user.create' AND subject = 'wang.li'",
+      sql`SELECT actor, action, subject, payload::VARCHAR AS payload FROM audit_log WHERE action = 'user.create' AND subject = 'wang.li'`,
     );
     expect(entry).toMatchObject({ actor: 'tester', subject: 'wang.li' });
     expect(JSON.parse(entry!.payload)).toEqual({ department: 'SAMR', role: 'operator' });
-    const all = await t.db.query<{ text: string }>('SELECT payload::VARCHAR AS text FROM audit_log');
+    const all = await t.db.query<{ text: string }>(sql`SELECT payload::VARCHAR AS text FROM audit_log`);
     for (const { text } of all) expect(text).not.toMatch(/password|scrypt/);
     expect((await verifyAudit(t.db)).ok).toBe(true);
   });
@@ -39,7 +40,7 @@ describe('accounts', () => {
     await expect(attempt({ username: 'boss', role: 'admin', password: 'short' })).rejects.toThrow(/^password "\(hidden\)": .*at least 10/);
     const taken = await attempt({ username: 'WANG.LI', role: 'admin', password: 'long enough pw' }).catch((e: unknown) => e);
     expect(taken).toBeInstanceOf(UserInputError);
-    expect((taken as UserInputError).statusCode).toBe(409);
+    expect(taken).toMatchObject({ kind: 'conflict', code: 'user.exists' });
   });
 
   it('verifies logins: unknown user, wrong password and disabled account all fail', async () => {

@@ -1,42 +1,25 @@
 // Accounts: create, list, enable/disable, reset passwords, check a login; every change goes to the audit log.
-import type { Queryable } from '../db/duckdb.ts';
+import type { Db, Queryable } from '../db/duckdb.ts';
+import { sql } from '../db/sql.ts';
 import { appendAudit } from '../audit/chain.ts';
+import { bilingual, EngineError, paramValue } from '../kernel/errors.ts';
+import { USERNAME_PATTERN, type NewUser, type UserChange, type UserRecord } from './schemas.ts';
 import { generatePassword, hashPassword, needsRehash, passwordProblem, verifyPassword, DEFAULT_SCRYPT } from './password.ts';
 import { isRole, ROLES, type Principal, type Role } from './roles.ts';
 
-/** A request a person can fix: names the field, the value and the rule (HTTP 400, or 409 for a taken name). */
-export class UserInputError extends Error {
-  readonly statusCode: number;
-  readonly code: string;
+/** A request a person can fix: names the field, the value and the rule (invalid; a taken name conflicts, an unknown one is not found). */
+export class UserInputError extends EngineError {
   constructor(
     readonly field: string,
     readonly value: unknown,
     readonly rule: string,
-    statusCode = 400,
+    kind: 'invalid' | 'conflict' | 'not_found' = 'invalid',
   ) {
-    super(`${field} ${JSON.stringify(value)}: ${rule}`);
-    this.statusCode = statusCode;
-    this.code = statusCode === 409 ? 'conflict' : statusCode === 404 ? 'not found' : 'invalid';
+    super(kind, { invalid: 'user.invalid', conflict: 'user.exists', not_found: 'user.not_found' }[kind], bilingual(rule, `${field} ${JSON.stringify(value)}: `), { field, value: paramValue(value) });
   }
 }
 
-export interface UserRecord {
-  username: string;
-  role: Role;
-  department: string | null;
-  disabled: boolean;
-  createdAt: Date;
-  lastLoginAt: Date | null;
-}
-
-export interface NewUser {
-  username: string;
-  role: string;
-  department?: string | null;
-  password: string;
-}
-
-export const USERNAME_PATTERN = '^[a-z0-9][a-z0-9._-]{1,63}$';
+export { USERNAME_PATTERN, type NewUser, type UserChange, type UserRecord };
 const USERNAME_RE = new RegExp(USERNAME_PATTERN);
 
 /** Usernames are case-insensitive: stored and looked up in lower case. */
@@ -49,18 +32,18 @@ export function usernameProblem(username: string): string | null {
 }
 
 // One row per user, without the password hash.
-const USER_COLUMNS = `username, role, department_code AS department, disabled, created_at AS "createdAt", last_login_at AS "lastLoginAt"`;
+const USER_COLUMNS = sql`username, role, department_code AS department, disabled, created_at AS "createdAt", last_login_at AS "lastLoginAt"`;
 
 export async function getUser(q: Queryable, username: string): Promise<UserRecord | undefined> {
-  return q.one<UserRecord>(`SELECT ${USER_COLUMNS} FROM users WHERE username = $1`, [normalizeUsername(username)]);
+  return q.one<UserRecord>(sql`SELECT ${USER_COLUMNS} FROM users WHERE username = ${normalizeUsername(username)}`);
 }
 
 export async function listUsers(q: Queryable): Promise<UserRecord[]> {
-  return q.query<UserRecord>(`SELECT ${USER_COLUMNS} FROM users ORDER BY username`);
+  return q.query<UserRecord>(sql`SELECT ${USER_COLUMNS} FROM users ORDER BY username`);
 }
 
 async function departmentCodes(q: Queryable): Promise<string[]> {
-  return (await q.query<{ code: string }>('SELECT code FROM departments ORDER BY code')).map((r) => r.code);
+  return (await q.query<{ code: string }>(sql`SELECT code FROM departments ORDER BY code`)).map((r) => r.code);
 }
 
 /** Checks a new account's name, role and department; returns them normalised (lower-case name, department only for operators). */
@@ -80,8 +63,8 @@ export async function validateAccount(q: Queryable, input: Omit<NewUser, 'passwo
   } else if (department) {
     throw new UserInputError('department', department, `只有部门操作员属于某个部门 only operators belong to a department; role ${role} sees every department`);
   }
-  if (await q.one('SELECT 1 AS taken FROM users WHERE username = $1', [username])) {
-    throw new UserInputError('username', username, '用户名已存在 an account with this name already exists', 409);
+  if (await q.one(sql`SELECT 1 AS taken FROM users WHERE username = ${username}`)) {
+    throw new UserInputError('username', username, '用户名已存在 an account with this name already exists', 'conflict');
   }
   return { username, role, department };
 }
@@ -98,19 +81,15 @@ export async function validateNewUser(q: Queryable, input: NewUser): Promise<{ u
 export async function createUser(q: Queryable, input: NewUser, actor: string): Promise<UserRecord> {
   const user = await validateNewUser(q, input);
   const passwordHash = await hashPassword(input.password);
-  await q.exec('INSERT INTO users (username, role, department_code, password_hash, created_at, disabled) VALUES ($1, $2, $3, $4, current_timestamp, false)', [
-    user.username,
-    user.role,
-    user.department,
-    passwordHash,
-  ]);
+  await q.exec(sql`INSERT INTO users (username, role, department_code, password_hash, created_at, disabled)
+    VALUES (${user.username}, ${user.role}, ${user.department}, ${passwordHash}, current_timestamp, false)`);
   await appendAudit(q, { actor, action: 'user.create', subject: user.username, payload: { role: user.role, department: user.department } });
   return (await getUser(q, user.username))!;
 }
 
 async function requireUser(q: Queryable, username: string): Promise<UserRecord> {
   const user = await getUser(q, username);
-  if (!user) throw new UserInputError('username', normalizeUsername(username), '没有这个用户 no such account', 404);
+  if (!user) throw new UserInputError('username', normalizeUsername(username), '没有这个用户 no such account', 'not_found');
   return user;
 }
 
@@ -118,8 +97,8 @@ async function requireUser(q: Queryable, username: string): Promise<UserRecord> 
 export async function setUserDisabled(q: Queryable, username: string, disabled: boolean, actor: string): Promise<UserRecord> {
   const user = await requireUser(q, username);
   if (user.disabled !== disabled) {
-    await q.exec('UPDATE users SET disabled = $2 WHERE username = $1', [user.username, disabled]);
-    if (disabled) await q.exec('DELETE FROM sessions WHERE username = $1', [user.username]);
+    await q.exec(sql`UPDATE users SET disabled = ${disabled} WHERE username = ${user.username}`);
+    if (disabled) await q.exec(sql`DELETE FROM sessions WHERE username = ${user.username}`);
     await appendAudit(q, { actor, action: disabled ? 'user.disable' : 'user.enable', subject: user.username, payload: {} });
   }
   return (await getUser(q, user.username))!;
@@ -130,8 +109,8 @@ export async function setUserPassword(q: Queryable, username: string, password: 
   const user = await requireUser(q, username);
   const problem = passwordProblem(password);
   if (problem) throw new UserInputError('password', '(hidden)', problem);
-  await q.exec('UPDATE users SET password_hash = $2 WHERE username = $1', [user.username, await hashPassword(password)]);
-  await q.exec('DELETE FROM sessions WHERE username = $1', [user.username]);
+  await q.exec(sql`UPDATE users SET password_hash = ${await hashPassword(password)} WHERE username = ${user.username}`);
+  await q.exec(sql`DELETE FROM sessions WHERE username = ${user.username}`);
   await appendAudit(q, { actor, action: 'user.password_reset', subject: user.username, payload: {} });
   return user;
 }
@@ -147,8 +126,7 @@ let dummyHash: Promise<string> | undefined;
  */
 export async function verifyLogin(q: Queryable, username: string, password: string): Promise<LoginCheck> {
   const row = await q.one<{ username: string; role: Role; department: string | null; disabled: boolean; password_hash: string }>(
-    'SELECT username, role, department_code AS department, disabled, password_hash FROM users WHERE username = $1',
-    [normalizeUsername(username)],
+    sql`SELECT username, role, department_code AS department, disabled, password_hash FROM users WHERE username = ${normalizeUsername(username)}`,
   );
   if (!row) {
     dummyHash ??= hashPassword(generatePassword());
@@ -158,7 +136,7 @@ export async function verifyLogin(q: Queryable, username: string, password: stri
   if (!(await verifyPassword(password, row.password_hash))) return { ok: false, reason: 'wrong_password' };
   if (row.disabled) return { ok: false, reason: 'disabled' };
   if (needsRehash(row.password_hash, DEFAULT_SCRYPT)) {
-    await q.exec('UPDATE users SET password_hash = $2 WHERE username = $1', [row.username, await hashPassword(password)]);
+    await q.exec(sql`UPDATE users SET password_hash = ${await hashPassword(password)} WHERE username = ${row.username}`);
   }
   return { ok: true, principal: { username: row.username, role: row.role, department: row.department } };
 }
@@ -192,4 +170,21 @@ export async function createDemoUsers(q: Queryable): Promise<DemoAccount[]> {
     created.push({ ...account, password });
   }
   return created;
+}
+
+/** A new account, with its audit entry, in one transaction. */
+export function addUser(db: Db, input: NewUser, actor: string): Promise<UserRecord> {
+  return db.transaction((tx) => createUser(tx, input, actor));
+}
+
+/** An admin's change to an account: disable or enable it, or set a new password (both end its sessions). Nobody disables their own account. */
+export async function changeUser(db: Db, username: string, change: UserChange, actor: string): Promise<UserRecord> {
+  if (change.disabled === true && normalizeUsername(username) === actor) throw new UserInputError('disabled', true, '不能停用自己的账户 you cannot disable your own account');
+  return db.transaction(async (tx) => {
+    let changed: UserRecord | undefined;
+    if (change.password !== undefined) changed = await setUserPassword(tx, username, change.password, actor);
+    if (change.disabled !== undefined) changed = await setUserDisabled(tx, username, change.disabled, actor);
+    if (!changed) throw new UserInputError('change', change, '须停用、启用或重设密码 give disabled or password');
+    return changed;
+  });
 }

@@ -2,6 +2,7 @@
 // whose answers are worked out by hand in coverage.test.ts and outcomes.test.ts.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { sql } from '../db/sql.ts';
 import { DATA_DIR } from '../kernel/config.ts';
 import { tempDb } from '../testing/db.ts';
 
@@ -12,6 +13,6 @@ export const YEAR = 2026;
 
 export async function coverageDb(): Promise<Awaited<ReturnType<typeof tempDb>>> {
   const t = await tempDb({ reference: true });
-  await t.db.exec(readFileSync(COVERAGE_YEAR_SQL, 'utf8'));
+  await t.db.exec(sql.verbatim(readFileSync(COVERAGE_YEAR_SQL, 'utf8')));
   return t;
 }

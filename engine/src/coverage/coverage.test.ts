@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPopulation, buildYear, computeCoverage, coverageReport, dataFingerprint, CoverageInputError, type CoverageReport } from './coverage.ts';
 import { coverageDb, TODAY, YEAR } from './coverage.fixture.ts';
 import { CoverageStore } from './store.ts';
+import { sql } from '../db/sql.ts';
 
 describe('coverage of a year', () => {
   let t: Awaited<ReturnType<typeof coverageDb>>;
@@ -198,7 +199,7 @@ describe('coverage store', () => {
   });
 
   const publish = (objectNo: number, at: string) =>
-    t.db.exec(`UPDATE draw_results SET published_at = TIMESTAMPTZ '${at}', updated_at = TIMESTAMPTZ '${at}'
+    t.db.exec(sql`UPDATE draw_results SET published_at = ${at}::TIMESTAMPTZ, updated_at = ${at}::TIMESTAMPTZ
       WHERE draw_id = 'D2026-0001' AND object_id = printf('91440300MA%08d', ${objectNo}::INTEGER)`);
 
   it('answers from memory until the data changes, then recomputes', async () => {

@@ -1,30 +1,22 @@
 // Coverage of a year (全覆盖 and more, SPEC 8): items with at least one task, departments taking part, joint tasks, entities
 // drawn and inspected per tier against the policy's target, results published on time; for the province, a city, a department.
-import { readFileSync } from 'node:fs';
 import type { Queryable } from '../db/duckdb.ts';
+import { sql, sqlFolder } from '../db/sql.ts';
+import { bilingual, EngineError, paramValue } from '../kernel/errors.ts';
+import type { CityCoverage, CoverageHeadline, CoverageReport, DeadlineCounts, DepartmentCoverage, TierCoverage } from './schemas.ts';
 import { WorkCalendar } from '../reference/load.ts';
 import { latestDueOn } from '../results/deadline.ts';
 import { currentPolicy, TIERS, type Tier } from '../policy/policy.ts';
 
-const sql = (name: string) => readFileSync(new URL(`./sql/${name}.sql`, import.meta.url), 'utf8');
-export const FINGERPRINT_SQL = sql('fingerprint');
-const POPULATION_SQL = sql('population');
-const YEAR_TASKS_SQL = sql('year-tasks');
-const YEAR_SELECTION_SQL = sql('year-selection');
-const YEAR_ASSIGNMENTS_SQL = sql('year-assignments');
-const SCOPE_MACROS_SQL = sql('scope');
-const HEADLINE_SQL = sql('headline');
-const TIERS_SQL = sql('tiers');
-const CITIES_SQL = sql('cities');
-const DEPARTMENTS_SQL = sql('departments');
+const query = sqlFolder(import.meta.url);
 
 // Objects drawn in an untiered stratum (strata_mode none) get their current tier. Grain: updates coverage_selection rows.
-const FILL_UNTIERED_SQL = `UPDATE coverage_selection SET tier = rs.tier FROM risk_scores rs
+const FILL_UNTIERED_SQL = sql`UPDATE coverage_selection SET tier = rs.tier FROM risk_scores rs
   WHERE coverage_selection.tier IS NULL AND rs.object_id = coverage_selection.object_id`;
 
 // Drawn draws of the year's tasks with their window's last day: results never entered are due 20 working days after it
 // at the latest (coverage_draw_due). Grain: one row per draw.
-const YEAR_DRAWS_SQL = `SELECT d.id AS draw_id, CAST(t.window_end AS VARCHAR) AS window_end
+const YEAR_DRAWS_SQL = sql`SELECT d.id AS draw_id, CAST(t.window_end AS VARCHAR) AS window_end
   FROM draws d JOIN coverage_tasks t ON t.task_id = d.task_id WHERE d.status = 'drawn'`;
 
 /** What the cached answers depend on: the directory and scores (population), everything a year's activity touches (activity). */
@@ -34,7 +26,7 @@ export interface DataFingerprint {
 }
 
 export async function dataFingerprint(q: Queryable): Promise<DataFingerprint> {
-  return (await q.one<DataFingerprint>(FINGERPRINT_SQL))!;
+  return (await q.one<DataFingerprint>(query('fingerprint')))!;
 }
 
 export interface CoverageScope {
@@ -47,122 +39,26 @@ export interface CoverageScope {
   city?: string | null;
 }
 
-/** Results due against the 20-working-day publication deadline. */
-export interface DeadlineCounts {
-  resultsDue: number;
-  resultsEntered: number;
-  resultsPublished: number;
-  publishedOnTime: number;
-  publishedLate: number;
-  /** Not published and past the due date (including results never entered whose latest due date passed). */
-  overdue: number;
-  open: number;
-  /** publishedOnTime / (publishedOnTime + publishedLate + overdue): of the results that had to be public by now. */
-  onTimeRate: number | null;
-}
+export type { CityCoverage, CoverageHeadline, CoverageReport, DeadlineCounts, DepartmentCoverage, TierCoverage } from './schemas.ts';
 
-export interface CoverageHeadline extends DeadlineCounts {
-  itemsInForce: number;
-  itemsCovered: number;
-  /** 全覆盖: items with at least one task / items in force. */
-  itemCoverageRate: number | null;
-  departmentsWithItems: number;
-  departmentsTakingPart: number;
-  departmentShare: number | null;
-  tasks: number;
-  jointTasks: number;
-  jointTaskShare: number | null;
-  tasksByKind: { general: number; key: number; special: number };
-  draws: { drawn: number; voided: number; pending: number };
-  /** Active market entities (of the city, or the province). */
-  entities: number;
-  entitiesDrawn: number;
-  entitiesInspected: number;
-  drawnShare: number | null;
-  inspectedShare: number | null;
-  /** resultsEntered / resultsDue. */
-  enteredRate: number | null;
-}
-
-export interface TierCoverage {
-  tier: Tier;
-  /** The policy's ratio per round, rounds a year, and their product capped at 100%: the yearly target share. */
-  ratioBp: number;
-  frequencyPerYear: number;
-  targetBp: number;
-  entities: number;
-  /** Entities the yearly target asks for (fd1's quota rule on the tier's entities). */
-  target: number;
-  drawn: number;
-  inspected: number;
-  drawnShare: number | null;
-  inspectedShare: number | null;
-  /** drawn / target. */
-  attainment: number | null;
-}
-
-export interface CityCoverage extends DeadlineCounts {
-  code: string;
-  nameZh: string;
-  nameEn: string;
-  entities: number;
-  target: number;
-  tasks: number;
-  itemsCovered: number;
-  entitiesDrawn: number;
-  entitiesInspected: number;
-  /** Share of the city's active entities drawn this year. */
-  coverageRate: number | null;
-  attainment: number | null;
-  inspectedShare: number | null;
-}
-
-export interface DepartmentCoverage extends DeadlineCounts {
-  code: string;
-  nameZh: string;
-  nameEn: string;
-  itemsInForce: number;
-  itemsCovered: number;
-  itemCoverageRate: number | null;
-  tasks: number;
-  leadTasks: number;
-  jointTasks: number;
-  entitiesDrawn: number;
-  entitiesInspected: number;
-}
-
-export interface CoverageReport {
-  year: number;
-  today: string;
-  department: string | null;
-  city: { code: string; nameZh: string; nameEn: string } | null;
-  policy: { version: number; frequencyPerYear: number };
-  headline: CoverageHeadline;
-  tiers: TierCoverage[];
-  /** Every city, for the department's view when one is set (the city scope does not narrow this list: the map needs all). */
-  cities: CityCoverage[];
-  departments: DepartmentCoverage[];
-}
-
-export class CoverageInputError extends Error {
+export class CoverageInputError extends EngineError {
   constructor(
     readonly field: string,
     readonly value: unknown,
     readonly rule: string,
   ) {
-    super(`${field} = ${JSON.stringify(value)}: ${rule}`);
-    this.name = 'CoverageInputError';
+    super('invalid', 'coverage.invalid', bilingual(rule, `${field} = ${JSON.stringify(value)}: `), { field, value: paramValue(value) });
   }
 }
 
 /** Builds the directory's per-city x tier counts (coverage_population). The costly pass: run once per population fingerprint. */
 export async function buildPopulation(q: Queryable): Promise<void> {
-  await q.exec(`CREATE OR REPLACE TEMP TABLE coverage_population AS ${POPULATION_SQL}`);
+  await q.exec(sql`CREATE OR REPLACE TEMP TABLE coverage_population AS ${query('population')}`);
 }
 
 // What the year's selection table depends on besides the directory: the counted tasks and their drawn draws (a drawn
 // draw's selection never changes). Grain: one row.
-const SELECTION_KEY_SQL = `SELECT
+const SELECTION_KEY_SQL = sql`SELECT
     coalesce((SELECT string_agg(task_id, ',' ORDER BY task_id) FROM coverage_tasks), '') || '/' ||
     coalesce((SELECT string_agg(d.id, ',' ORDER BY d.id) FROM draws d SEMI JOIN coverage_tasks t ON t.task_id = d.task_id
               WHERE d.status = 'drawn'), '') AS key`;
@@ -181,30 +77,30 @@ export interface BuildYearOptions {
  */
 export async function buildYear(q: Queryable, scope: { year: number; today: string }, options: BuildYearOptions = {}): Promise<string> {
   const policy = await currentPolicy(q);
+  // the policy's ratio and yearly target per tier, one row each
+  const frequency = policy.frequencyPerYear;
   await q.exec(
-    `CREATE OR REPLACE TEMP TABLE coverage_policy AS
-     SELECT tier, CAST(ratio_bp AS INTEGER) AS ratio_bp, CAST($frequency AS INTEGER) AS frequency_per_year,
-            CAST(least(10000, ratio_bp * $frequency) AS INTEGER) AS target_bp
-     FROM (VALUES ${TIERS.map((t) => `('${t}', $${t})`).join(', ')}) v(tier, ratio_bp)`,
-    { frequency: policy.frequencyPerYear, ...policy.tierRatiosBp },
+    sql`CREATE OR REPLACE TEMP TABLE coverage_policy AS
+        SELECT tier, CAST(ratio_bp AS INTEGER) AS ratio_bp, CAST(${frequency} AS INTEGER) AS frequency_per_year,
+               CAST(least(10000, ratio_bp * ${frequency}) AS INTEGER) AS target_bp
+        FROM (VALUES ${sql.join(TIERS.map((t) => sql`(${t}, ${policy.tierRatiosBp[t]})`))}) v(tier, ratio_bp)`,
   );
-  await q.exec(`CREATE OR REPLACE TEMP TABLE coverage_tasks AS ${YEAR_TASKS_SQL}`, { year: scope.year });
+  await q.exec(sql`CREATE OR REPLACE TEMP TABLE coverage_tasks AS ${query('year-tasks', { year: scope.year })}`);
   const selectionKey = `${scope.year}|${options.populationVersion ?? ''}|${(await q.one<{ key: string }>(SELECTION_KEY_SQL))!.key}`;
   if (selectionKey !== options.selectionBuiltFor) {
-    await q.exec(`CREATE OR REPLACE TEMP TABLE coverage_selection AS ${YEAR_SELECTION_SQL}`);
-    const untiered = await q.one<{ n: number }>('SELECT count(*) AS n FROM coverage_selection WHERE tier IS NULL');
+    await q.exec(sql`CREATE OR REPLACE TEMP TABLE coverage_selection AS ${query('year-selection')}`);
+    const untiered = await q.one<{ n: number }>(sql`SELECT count(*) AS n FROM coverage_selection WHERE tier IS NULL`);
     if (untiered!.n > 0) await q.exec(FILL_UNTIERED_SQL);
   }
   const calendar = await WorkCalendar.fromDb(q);
   const draws = await q.query<{ draw_id: string; window_end: string }>(YEAR_DRAWS_SQL);
-  await q.exec('CREATE OR REPLACE TEMP TABLE coverage_draw_due (draw_id VARCHAR NOT NULL, latest_due_on DATE NOT NULL)');
+  await q.exec(sql`CREATE OR REPLACE TEMP TABLE coverage_draw_due (draw_id VARCHAR NOT NULL, latest_due_on DATE NOT NULL)`);
   if (draws.length > 0)
     await q.exec(
-      `INSERT INTO coverage_draw_due VALUES ${draws.map((_, i) => `($${2 * i + 1}, CAST($${2 * i + 2} AS DATE))`).join(', ')}`,
-      draws.flatMap((d) => [d.draw_id, latestDueOn(calendar, d.window_end)]),
+      sql`INSERT INTO coverage_draw_due VALUES ${sql.join(draws.map((d) => sql`(${d.draw_id}, CAST(${latestDueOn(calendar, d.window_end)} AS DATE))`))}`,
     );
-  await q.exec(`CREATE OR REPLACE TEMP TABLE coverage_assignments AS ${YEAR_ASSIGNMENTS_SQL}`, { today: scope.today });
-  await q.exec(SCOPE_MACROS_SQL);
+  await q.exec(sql`CREATE OR REPLACE TEMP TABLE coverage_assignments AS ${query('year-assignments', { today: scope.today })}`);
+  await q.exec(query('scope'));
   return selectionKey;
 }
 
@@ -232,19 +128,19 @@ export async function coverageReport(q: Queryable, scope: CoverageScope): Promis
   const city = scope.city ?? null;
   let cityName: CoverageReport['city'] = null;
   if (city) {
-    const row = await q.one<{ name_zh: string; name_en: string }>(`SELECT name_zh, name_en FROM regions WHERE code = $city AND level = 'city'`, { city });
+    const row = await q.one<{ name_zh: string; name_en: string }>(sql`SELECT name_zh, name_en FROM regions WHERE code = ${city} AND level = 'city'`);
     if (!row) throw new CoverageInputError('city', city, '不是广东省的地级市 not a prefecture-level city of the province (see the regions table)');
     cityName = { code: city, nameZh: row.name_zh, nameEn: row.name_en };
   }
-  if (department && !(await q.one(`SELECT 1 FROM departments WHERE code = $department`, { department })))
+  if (department && !(await q.one(sql`SELECT 1 FROM departments WHERE code = ${department}`)))
     throw new CoverageInputError('department', department, '没有这个部门 no such department (see the departments table)');
   const params = { year: scope.year, department, city };
-  const h = (await q.one<Row>(HEADLINE_SQL, params))!;
-  const tiers = await q.query<Row>(TIERS_SQL, { department, city });
-  const cities = await q.query<Row>(CITIES_SQL, { year: scope.year, department });
-  const departments = await q.query<Row>(DEPARTMENTS_SQL, params);
-  const policy = await q.one<{ frequency_per_year: number }>('SELECT any_value(frequency_per_year) AS frequency_per_year FROM coverage_policy');
-  const policyVersion = await q.one<{ v: number | null }>('SELECT max(version) AS v FROM sampling_policies');
+  const h = (await q.one<Row>(query('headline', params)))!;
+  const tiers = await q.query<Row>(query('tiers', { department, city }));
+  const cities = await q.query<Row>(query('cities', { year: scope.year, department }));
+  const departments = await q.query<Row>(query('departments', params));
+  const policy = await q.one<{ frequency_per_year: number }>(sql`SELECT any_value(frequency_per_year) AS frequency_per_year FROM coverage_policy`);
+  const policyVersion = await q.one<{ v: number | null }>(sql`SELECT max(version) AS v FROM sampling_policies`);
   return {
     year: scope.year,
     today: scope.today,

@@ -1,7 +1,7 @@
 // Published outcomes of the fixture year (data/fixtures/coverage/year.sql): 12 published results, 6 of them findings
 // (D1 objects 2, 4, 6; D5 51 SAMR-002 and 55; D6 32). Industry: even i H, odd i C. Tier: the stratum drawn in.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeOutcomes, countOutcomeResults, outcomesReport, OUTCOME_RESULTS_SQL, outcomeResultsParams, type OutcomesReport } from './outcomes.ts';
+import { computeOutcomes, countOutcomeResults, outcomesReport, outcomeResultsPage, type OutcomesReport } from './outcomes.ts';
 import { coverageDb, YEAR } from './coverage.fixture.ts';
 
 describe('published outcomes', () => {
@@ -92,7 +92,7 @@ describe('published outcomes', () => {
   it('pages through the matching published results, newest publication first', async () => {
     const query = { year: YEAR, finding: true, limit: 2, offset: 0 };
     expect(await countOutcomeResults(t.db, query)).toBe(6);
-    const page = await t.db.query<{ result_id: string; tier: string; industry_name_zh: string; city_name_zh: string }>(OUTCOME_RESULTS_SQL, outcomeResultsParams(query));
+    const page = await t.db.query<{ result_id: string; tier: string; industry_name_zh: string; city_name_zh: string }>(outcomeResultsPage(query));
     expect(page.map((r) => r.result_id)).toEqual(['D2026-0005|91440300MA00000055|SAMR-002', 'D2026-0006|91440300MA00000032|TAX-001']);
     expect(page[0]).toMatchObject({ tier: 'D', industry_name_zh: '制造业', city_name_zh: '东莞市' });
     expect(await countOutcomeResults(t.db, { year: YEAR, itemCode: 'SAMR-001', month: '2026-04' })).toBe(3);

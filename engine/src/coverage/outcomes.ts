@@ -1,20 +1,13 @@
 // Published outcomes for leaders and analysts (公示结果, SPEC 8): findings rate by item, department, city, industry, tier and
 // month, the problems found most often, and a drill-down to the published results. Internal: tiers show here, never on the portal.
-import { readFileSync } from 'node:fs';
 import type { Queryable } from '../db/duckdb.ts';
+import { sql, sqlFolder, type Sql } from '../db/sql.ts';
+import type { OutcomeGroup, OutcomesReport } from './schemas.ts';
 
-const sql = (name: string) => readFileSync(new URL(`./sql/${name}.sql`, import.meta.url), 'utf8');
-const OUTCOMES_BASE_SQL = sql('outcomes-base');
-const OUTCOMES_SCOPE_SQL = sql('outcomes-scope');
-const BREAKDOWN_SQL = sql('outcomes-breakdown');
-const PROBLEMS_SQL = sql('outcomes-problems');
-const TOTALS_SQL = sql('outcomes-totals');
-/** One page of the drill-down; parameters: the filters of OutcomeResultsQuery (see outcomeResultsParams). */
-export const OUTCOME_RESULTS_SQL = sql('outcomes-results');
-const OUTCOME_RESULTS_COUNT_SQL = sql('outcomes-results-count');
+const query = sqlFolder(import.meta.url);
 
 // Results drawn in an untiered stratum get the entity's current tier. Grain: updates outcomes_results rows.
-const FILL_UNTIERED_SQL = `UPDATE outcomes_results SET tier = rs.tier FROM risk_scores rs
+const FILL_UNTIERED_SQL = sql`UPDATE outcomes_results SET tier = rs.tier FROM risk_scores rs
   WHERE outcomes_results.tier IS NULL AND rs.object_id = outcomes_results.object_id`;
 
 export const OUTCOME_DIMENSIONS = ['item', 'department', 'city', 'industry', 'tier', 'month'] as const;
@@ -40,50 +33,7 @@ export interface OutcomeResultsQuery extends OutcomeFilters {
   offset: number;
 }
 
-export interface OutcomeGroup {
-  /** Item code, department code, city code, industry letter, tier A..D or month YYYY-MM; null: unknown industry or tier. */
-  key: string | null;
-  nameZh: string | null;
-  nameEn: string | null;
-  /** The item's department (items only). */
-  departmentCode?: string;
-  results: number;
-  findings: number;
-  entities: number;
-  findingsRate: number;
-}
-
-export interface OutcomeProblem {
-  outcomeCode: string;
-  outcomeNameZh: string;
-  outcomeNameEn: string;
-  results: number;
-  entities: number;
-  /** Share of all findings in the scope. */
-  share: number;
-}
-
-export interface ItemProblem extends Omit<OutcomeProblem, 'share'> {
-  itemCode: string;
-  itemNameZh: string;
-  itemNameEn: string;
-}
-
-export interface OutcomesReport {
-  filters: Required<OutcomeFilters>;
-  totals: { results: number; findings: number; entities: number; findingsRate: number | null; firstInspectedOn: string | null; lastInspectedOn: string | null };
-  byItem: OutcomeGroup[];
-  byDepartment: OutcomeGroup[];
-  byCity: OutcomeGroup[];
-  byIndustry: OutcomeGroup[];
-  byTier: OutcomeGroup[];
-  /** Oldest month first. */
-  byMonth: OutcomeGroup[];
-  /** Finding outcome codes, most frequent first. */
-  problems: OutcomeProblem[];
-  /** Finding outcome x item, most frequent first (at most 20). */
-  problemsByItem: ItemProblem[];
-}
+export type { ItemProblem, OutcomeGroup, OutcomeProblem, OutcomesReport } from './schemas.ts';
 
 export const PROBLEMS_BY_ITEM_LIMIT = 20;
 
@@ -92,32 +42,34 @@ export const PROBLEMS_BY_ITEM_LIMIT = 20;
  * outcomes_scope macro. One join with the objects: run once per data version.
  */
 export async function buildOutcomes(q: Queryable): Promise<void> {
-  await q.exec(`CREATE OR REPLACE TEMP TABLE outcomes_results AS ${OUTCOMES_BASE_SQL}`);
-  const untiered = await q.one<{ n: number }>('SELECT count(*) AS n FROM outcomes_results WHERE tier IS NULL');
+  await q.exec(sql`CREATE OR REPLACE TEMP TABLE outcomes_results AS ${query('outcomes-base')}`);
+  const untiered = await q.one<{ n: number }>(sql`SELECT count(*) AS n FROM outcomes_results WHERE tier IS NULL`);
   if (untiered!.n > 0) await q.exec(FILL_UNTIERED_SQL);
-  await q.exec(OUTCOMES_SCOPE_SQL);
+  await q.exec(query('outcomes-scope'));
 }
 
 export function filterParams(f: OutcomeFilters) {
   return { year: f.year ?? null, city: f.city ?? null, department: f.department ?? null, industry: f.industry ?? null, tier: f.tier ?? null };
 }
 
-/** The parameters of OUTCOME_RESULTS_SQL. */
-export function outcomeResultsParams(query: OutcomeResultsQuery) {
+/** The drill-down's filters as the outcomes-results files take them. */
+function drillDownParams(drill: Omit<OutcomeResultsQuery, 'limit' | 'offset'>) {
   return {
-    ...filterParams(query),
-    item: query.itemCode ?? null,
-    outcome: query.outcomeCode ?? null,
-    finding: query.finding ?? null,
-    month: query.month ?? null,
-    limit: query.limit,
-    offset: query.offset,
+    ...filterParams(drill),
+    item: drill.itemCode ?? null,
+    outcome: drill.outcomeCode ?? null,
+    finding: drill.finding ?? null,
+    month: drill.month ?? null,
   };
 }
 
-export async function countOutcomeResults(q: Queryable, query: Omit<OutcomeResultsQuery, 'limit' | 'offset'>): Promise<number> {
-  const { limit: _l, offset: _o, ...params } = outcomeResultsParams({ ...query, limit: 0, offset: 0 });
-  return (await q.one<{ total: number }>(OUTCOME_RESULTS_COUNT_SQL, params))!.total;
+/** One page of the drill-down: one row per published result, newest publication first. */
+export function outcomeResultsPage(drill: OutcomeResultsQuery): Sql {
+  return query('outcomes-results', { ...drillDownParams(drill), limit: drill.limit, offset: drill.offset });
+}
+
+export async function countOutcomeResults(q: Queryable, drill: Omit<OutcomeResultsQuery, 'limit' | 'offset'>): Promise<number> {
+  return (await q.one<{ total: number }>(query('outcomes-results-count', drillDownParams(drill))))!.total;
 }
 
 type Row = Record<string, unknown>;
@@ -125,9 +77,9 @@ type Row = Record<string, unknown>;
 /** The outcomes of one scope from the table buildOutcomes left on this connection. */
 export async function outcomesReport(q: Queryable, filters: OutcomeFilters): Promise<OutcomesReport> {
   const params = filterParams(filters);
-  const totals = (await q.one<Row>(TOTALS_SQL, params))!;
-  const groups = await q.query<Row>(BREAKDOWN_SQL, params);
-  const problems = await q.query<Row>(PROBLEMS_SQL, params);
+  const totals = (await q.one<Row>(query('outcomes-totals', params)))!;
+  const groups = await q.query<Row>(query('outcomes-breakdown', params));
+  const problems = await q.query<Row>(query('outcomes-problems', params));
   const by = (dimension: OutcomeDimension): OutcomeGroup[] =>
     groups
       .filter((g) => g.dimension === dimension)

@@ -6,6 +6,7 @@
 import type { Db, Queryable } from '../db/duckdb.ts';
 import { buildPopulation, buildYear, coverageReport, dataFingerprint, type CoverageReport, type CoverageScope, type DataFingerprint } from './coverage.ts';
 import { buildOutcomes, outcomesReport, type OutcomeFilters, type OutcomesReport } from './outcomes.ts';
+import type { Freshness } from './schemas.ts';
 
 /** Answers kept (scopes and filter combinations); the least recently computed go first beyond this. */
 const MAX_ANSWERS = 500;
@@ -13,11 +14,7 @@ const MAX_ANSWERS = 500;
 export const STALE_WAIT_MS = 1000;
 
 /** What the store adds to an answer: when it was computed and whether a newer one is being computed. */
-export interface Freshness {
-  computedAt: string;
-  /** True when the data changed since and the recomputation has not finished yet. */
-  stale: boolean;
-}
+export type { Freshness };
 
 interface Entry<T> {
   version: string | null;

@@ -2,18 +2,19 @@ import { describe, it, expect } from 'vitest';
 import { tableFromIPC } from 'apache-arrow';
 import { tempDb } from '../testing/db.ts';
 import { Db } from './duckdb.ts';
+import { sql } from './sql.ts';
 
 describe('Db', () => {
   it('streams every row while other queries run on the shared connection meanwhile', async () => {
     const t = await tempDb();
     try {
       let rows = 0;
-      for await (const chunk of t.db.stream<{ i: number }>('SELECT i FROM range(100000) r(i)')) {
+      for await (const chunk of t.db.stream<{ i: number }>(sql`SELECT i FROM range(100000) r(i)`)) {
         rows += chunk.length;
-        await t.db.query('SELECT 42 AS answer');
+        await t.db.query(sql`SELECT 42 AS answer`);
       }
       expect(rows).toBe(100_000);
-      const [bytes] = await Promise.all([t.db.arrow('SELECT i FROM range(100000) r(i)'), t.db.query('SELECT 1'), t.db.query('SELECT 2')]);
+      const [bytes] = await Promise.all([t.db.arrow(sql`SELECT i FROM range(100000) r(i)`), t.db.query(sql`SELECT 1`), t.db.query(sql`SELECT 2`)]);
       expect(tableFromIPC(bytes).numRows).toBe(100_000);
     } finally {
       t.cleanup();
@@ -24,7 +25,7 @@ describe('Db', () => {
     const t = await tempDb();
     try {
       const row = await t.db.one<{ n: number; d: string; ts: Date }>(
-        `SELECT 12::BIGINT AS n, DATE '2026-11-28' AS d, TIMESTAMPTZ '2026-11-28 08:00:00+08' AS ts`,
+        sql`SELECT 12::BIGINT AS n, DATE '2026-11-28' AS d, TIMESTAMPTZ '2026-11-28 08:00:00+08' AS ts`,
       );
       expect(row).toEqual({ n: 12, d: '2026-11-28', ts: new Date('2026-11-28T00:00:00Z') });
     } finally {
@@ -42,12 +43,12 @@ describe('Db', () => {
           });
         });
       const tempIn = async (value: number) => {
-        await t.db.exec(`CREATE TEMP TABLE mine AS SELECT ${value} AS v`);
+        await t.db.exec(sql`CREATE TEMP TABLE mine AS SELECT ${value} AS v`);
         await new Promise((r) => setTimeout(r, 20)); // the other request creates its own meanwhile
-        return (await t.db.one<{ v: number }>('SELECT v FROM mine'))!.v;
+        return (await t.db.one<{ v: number }>(sql`SELECT v FROM mine`))!.v;
       };
       expect(await Promise.all([served(() => tempIn(1)), served(() => tempIn(2))])).toEqual([1, 2]);
-      const leftOver = () => t.db.query(`SELECT table_name FROM duckdb_tables() WHERE temporary`);
+      const leftOver = () => t.db.query(sql`SELECT table_name FROM duckdb_tables() WHERE temporary`);
       await new Promise((r) => setTimeout(r, 20)); // returning a connection drops its temp tables first
       expect(await served(leftOver)).toEqual([]);
       expect(await leftOver()).toEqual([]); // outside any request: the shared connection, untouched by either
@@ -66,7 +67,7 @@ describe('Db', () => {
       const request = () =>
         new Promise<void>((resolve, reject) => {
           const connection = db.serveRequest(() => {
-            db.exec('SELECT 1')
+            db.exec(sql`SELECT 1`)
               .then(async () => {
                 most = Math.max(most, ++running);
                 await new Promise((r) => setTimeout(r, 30));
@@ -87,21 +88,21 @@ describe('Db', () => {
   it('reads a data-version probe again only after a write has gone through the Db', async () => {
     const t = await tempDb();
     try {
-      await t.db.exec('CREATE TABLE changes (n INTEGER)');
+      await t.db.exec(sql`CREATE TABLE changes (n INTEGER)`);
       let reads = 0;
       const probe = t.db.untilNextWrite(async () => {
         reads++;
-        return (await t.db.one<{ n: number }>('SELECT count(*) AS n FROM changes'))!.n;
+        return (await t.db.one<{ n: number }>(sql`SELECT count(*) AS n FROM changes`))!.n;
       });
       expect(await Promise.all([probe(), probe()])).toEqual([0, 0]);
       expect(await probe()).toBe(0);
       expect(reads).toBe(1);
-      await t.db.transaction((tx) => tx.exec('INSERT INTO changes VALUES (1)'));
+      await t.db.transaction((tx) => tx.exec(sql`INSERT INTO changes VALUES (1)`));
       expect(await probe()).toBe(1);
-      await t.db.exec('INSERT INTO changes VALUES (2)');
+      await t.db.exec(sql`INSERT INTO changes VALUES (2)`);
       expect(await probe()).toBe(2);
       const own = await t.db.connection();
-      await own.exec('INSERT INTO changes VALUES (3)');
+      await own.exec(sql`INSERT INTO changes VALUES (3)`);
       own.close();
       expect(await probe()).toBe(3);
       expect(reads).toBe(4);

@@ -8,19 +8,11 @@ import { migrate } from './migrate.ts';
 import { encodeArrow } from './arrow.ts';
 import { Sql, sql } from './sql.ts';
 
-export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
 export type Row = Record<string, Value>;
-/** A statement: a `sql` piece (see sql.ts). Plain text with its own parameters is accepted while callers move over. */
-export type Statement = Sql | string;
-
-/** The text and parameters DuckDB is given for a statement. */
-function compile(statement: Statement, params?: Params): { text: string; params?: Params } {
-  if (statement instanceof Sql) {
-    if (params !== undefined) throw new Error('a sql`` statement carries its own parameters');
-    const q = statement.toQuery();
-    return { text: q.text, params: q.params.length ? q.params : undefined };
-  }
-  return { text: statement, params };
+/** The text and parameters DuckDB is given for a statement (a `sql` piece, see sql.ts: values are only ever bound). */
+function compile(statement: Sql): { text: string; params?: DuckDBValue[] } {
+  const q = statement.toQuery();
+  return { text: q.text, params: q.params.length ? q.params : undefined };
 }
 
 export interface DbOptions {
@@ -56,13 +48,13 @@ export class Queryable {
     return work(this.conn);
   }
 
-  async exec(statement: Statement, params?: Params): Promise<void> {
-    const q = compile(statement, params);
+  async exec(statement: Sql): Promise<void> {
+    const q = compile(statement);
     await this.use((conn) => conn.run(q.text, q.params), true);
   }
 
-  async query<T = Row>(statement: Statement, params?: Params): Promise<T[]> {
-    const q = compile(statement, params);
+  async query<T = Row>(statement: Sql): Promise<T[]> {
+    const q = compile(statement);
     const reader = await this.use((conn) => conn.runAndReadAll(q.text, q.params), false);
     const names = reader.columnNames();
     const types = reader.columnTypes();
@@ -73,13 +65,13 @@ export class Queryable {
     });
   }
 
-  async one<T = Row>(statement: Statement, params?: Params): Promise<T | undefined> {
-    return (await this.query<T>(statement, params))[0];
+  async one<T = Row>(statement: Sql): Promise<T | undefined> {
+    return (await this.query<T>(statement))[0];
   }
 
   /** Streams a large result in DuckDB's chunks (2048 rows) without materialising it. */
-  async *stream<T = Row>(statement: Statement, params?: Params): AsyncGenerator<T[]> {
-    const q = compile(statement, params);
+  async *stream<T = Row>(statement: Sql): AsyncGenerator<T[]> {
+    const q = compile(statement);
     const result = await this.conn.stream(q.text, q.params);
     const names = result.columnNames();
     const types = result.columnTypes();
@@ -95,8 +87,8 @@ export class Queryable {
   }
 
   /** Arrow IPC stream bytes for a query (see arrow.ts for the column types it supports). */
-  async arrow(statement: Statement, params?: Params): Promise<Uint8Array> {
-    const q = compile(statement, params);
+  async arrow(statement: Sql): Promise<Uint8Array> {
+    const q = compile(statement);
     return encodeArrow(await this.conn.stream(q.text, q.params));
   }
 
@@ -105,6 +97,7 @@ export class Queryable {
   }
 }
 
+// Every connection's session time zone.
 const SHANGHAI_TIME = sql`SET TimeZone = 'Asia/Shanghai'`;
 // Temporary tables a request's connection holds, one row each.
 const TEMP_TABLES = sql`SELECT table_name FROM duckdb_tables() WHERE temporary`;
@@ -297,9 +290,9 @@ export class Db extends Queryable {
     };
   }
 
-  override async exec(statement: Statement, params?: Params): Promise<void> {
+  override async exec(statement: Sql): Promise<void> {
     try {
-      await super.exec(statement, params);
+      await super.exec(statement);
     } finally {
       this.writeCount++;
     }
@@ -339,20 +332,20 @@ export class Db extends Queryable {
    * Streams on a connection of its own: a pending streamed result on the shared connection would be cut short,
    * silently, by the next request's query on it.
    */
-  override async *stream<T = Row>(statement: Statement, params?: Params): AsyncGenerator<T[]> {
+  override async *stream<T = Row>(statement: Sql): AsyncGenerator<T[]> {
     const conn = await connect(this.instance);
     try {
-      yield* new Queryable(conn).stream<T>(statement, params);
+      yield* new Queryable(conn).stream<T>(statement);
     } finally {
       conn.closeSync();
     }
   }
 
   /** Arrow IPC bytes, read on a connection of its own for the same reason as `stream`. */
-  override async arrow(statement: Statement, params?: Params): Promise<Uint8Array> {
+  override async arrow(statement: Sql): Promise<Uint8Array> {
     const conn = await connect(this.instance);
     try {
-      return await new Queryable(conn).arrow(statement, params);
+      return await new Queryable(conn).arrow(statement);
     } finally {
       conn.closeSync();
     }

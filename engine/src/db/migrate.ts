@@ -1,7 +1,7 @@
 // Versioned schema migrations: NNN_name.sql files in ./migrations, applied in order at start-up, each once.
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Sql, sql } from './sql.ts';
+import { sql, type Sql } from './sql.ts';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 
@@ -32,8 +32,7 @@ export function listMigrations(): Migration[] {
     .map((file) => ({
       version: Number(file.slice(0, 3)),
       name: file.slice(4, -4),
-      // a migration is our own file and takes no parameters: its text is the statement
-      sql: Sql.of([readFileSync(MIGRATIONS_DIR + file, 'utf8')], []),
+      sql: sql.verbatim(readFileSync(MIGRATIONS_DIR + file, 'utf8')),
     }));
 }
 

@@ -27,6 +27,8 @@ describe('sql tagged template', () => {
     expect(sql.literal(null).text).toBe('NULL');
     expect(sql.literal(true).text).toBe('TRUE');
     expect(() => sql.literal(Number.NaN)).toThrow(/finite/);
+    // a file's text is taken as written: its $ signs are not placeholders
+    expect(sql`CREATE TEMP TABLE t AS ${sql.verbatim("SELECT '$x' AS a;")}`.toQuery()).toEqual({ text: "CREATE TEMP TABLE t AS SELECT '$x' AS a;", params: [] });
   });
 
   it('joins pieces and leaves optional clauses empty', () => {

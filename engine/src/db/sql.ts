@@ -62,9 +62,10 @@ sql.id = (name: string): Sql => {
 };
 
 /**
- * A value written into the text as a literal, for the few places that cannot take a parameter: file paths in COPY and
- * read_csv, settings, DDL, and `IN (...)` lists DuckDB should look up through an index (it plans an index scan for
- * literals, not for a bound list). Strings, finite numbers, booleans and null only.
+ * A value written into the text as a literal, for the few places that cannot take a parameter (a sample clause's size,
+ * a type's precision, a script of several statements, which DuckDB runs only without parameters) and for `IN (...)`
+ * lists DuckDB should look up through an index (it plans an index scan for literals, not for a bound list). File paths
+ * in COPY and read_csv and settings take parameters. Strings, finite numbers, booleans and null only.
  */
 sql.literal = (value: string | number | boolean | null): Sql => {
   if (value === null) return trusted('NULL');
@@ -75,6 +76,12 @@ sql.literal = (value: string | number | boolean | null): Sql => {
   }
   return trusted(`'${value.replaceAll("'", "''")}'`);
 };
+
+/**
+ * SQL text that is a whole statement or script as people wrote it, not built from values: a migration file, an
+ * analyst's notebook cell (which the notebook runner checks is a read before it runs). Never a request value.
+ */
+sql.verbatim = (text: string): Sql => trusted(text);
 
 /** The pieces joined by a separator (', ' by default); an empty list gives an empty piece. */
 sql.join = (pieces: readonly Sql[], separator = ', '): Sql => {

@@ -66,9 +66,3 @@ export function toJs(value: DuckDBValue, type: DuckDBType): Value {
       return String(value);
   }
 }
-
-/**
- * A text as a SQL string literal. For the few statements that must carry values as literals: a list of ids DuckDB is
- * to look up through an index (it plans an index scan for `IN (literals)`, not for a bound list), or DDL.
- */
-export const sqlString = (text: string): string => `'${text.replaceAll("'", "''")}'`;

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db/duckdb.ts';
+import { sql } from '../db/sql.ts';
 import { savePolicy } from '../policy/policy.ts';
 import { quota } from '../kernel/quota.ts';
 import { eligiblePopulation } from './eligibility.ts';
@@ -34,17 +35,15 @@ describe('eligibility', () => {
   /** Population ids of a committed draw, by fixture index. */
   async function populationOf(drawId: string): Promise<number[]> {
     const rows = await db.query<{ i: number }>(
-      `SELECT CAST(replace(o.name, '测试主体', '') AS INTEGER) AS i FROM draw_population p JOIN objects o ON o.id = p.object_id WHERE p.draw_id = $id ORDER BY i`,
-      { id: drawId },
+      sql`SELECT CAST(replace(o.name, '测试主体', '') AS INTEGER) AS i FROM draw_population p JOIN objects o ON o.id = p.object_id WHERE p.draw_id = ${drawId} ORDER BY i`,
     );
     return rows.map((r) => r.i);
   }
 
   async function inspect(i: number, on: string, ref: string): Promise<void> {
     await db.exec(
-      `INSERT INTO inspection_results (result_id, object_id, inspected_on, department_code, item_code, outcome_code, inspector_ids, task_ref)
-       VALUES ($rid, $oid, $on::DATE, 'SAMR', 'SAMR-001', 'NO_PROBLEM', ['SZ-SAMR-01'], $ref)`,
-      { rid: `R-${i}-${on}`, oid: await objectId(db, i), on, ref },
+      sql`INSERT INTO inspection_results (result_id, object_id, inspected_on, department_code, item_code, outcome_code, inspector_ids, task_ref)
+       VALUES (${`R-${i}-${on}`}, ${await objectId(db, i)}, ${on}::DATE, 'SAMR', 'SAMR-001', 'NO_PROBLEM', ['SZ-SAMR-01'], ${ref})`,
     );
   }
 
@@ -150,14 +149,14 @@ describe('eligibility', () => {
 
   it('refuses a stratified draw when an eligible object has no risk tier, and leaves nothing behind', async () => {
     const untiered = await objectId(db, 8);
-    await db.exec('DELETE FROM risk_entity_codes WHERE object_id = $id', { id: untiered });
+    await db.exec(sql`DELETE FROM risk_entity_codes WHERE object_id = ${untiered}`);
     const task = await samrTask(db, plan);
     expect((await eligiblePopulation(db, task.id, { now: NOW })).untiered).toBe(1);
     const err = await commitDraw(db, task.id, { actor: 'op', now: NOW }).catch((e) => e);
     expect(err).toBeInstanceOf(DrawStateError);
     expect(err.message).toContain(untiered);
-    expect(await db.one('SELECT count(*) AS n FROM draw_population')).toEqual({ n: 0 });
-    expect(await db.one('SELECT count(*) AS n FROM draws')).toEqual({ n: 0 });
+    expect(await db.one(sql`SELECT count(*) AS n FROM draw_population`)).toEqual({ n: 0 });
+    expect(await db.one(sql`SELECT count(*) AS n FROM draws`)).toEqual({ n: 0 });
     // Unstratified, the same object is eligible (ratio: the items' highest default, 500 bp).
     const flat = await samrTask(db, plan, { strataMode: 'none' });
     const preview = await eligiblePopulation(db, flat.id, { now: NOW });

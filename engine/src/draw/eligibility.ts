@@ -1,36 +1,17 @@
 // Eligibility, recorded and reproducible: which objects of a task's scope form its draw population
 // (active; outside the burden window unless tier D or a special task; below the yearly cap, no exemption).
-import { readFileSync } from 'node:fs';
 import type { Queryable } from '../db/duckdb.ts';
+import { sql, sqlFolder, type Sql } from '../db/sql.ts';
 import { currentPolicy, type SamplingPolicy } from '../policy/policy.ts';
 import { quota } from '../kernel/quota.ts';
 import { DrawStateError } from './plans.ts';
 import { shanghaiDate } from '../kernel/time.ts';
-import { getTask, type StrataMode, type Task, type TaskScope } from './tasks.ts';
+import { getTask, type Task } from './tasks.ts';
+import type { EligibilityRules } from './schemas.ts';
 
-/** Candidates of one task with stratum and exclusion flags (see the file's header). */
-export const ELIGIBILITY_SQL = readFileSync(new URL('./eligibility.sql', import.meta.url), 'utf8');
+export type { EligibilityRules };
 
-/** The rules a draw's population was built with; stored with the draw so it can be rebuilt. */
-export interface EligibilityRules {
-  /** The burden window is counted back from the inspection window's first day. */
-  referenceDate: string;
-  /** Inspection load (draws and results) counted as of this Shanghai date, the commit day. */
-  loadAsOf: string;
-  burdenWindowDays: number;
-  /** Special tasks are exempt from the burden window (tier D always is); nobody from the yearly cap. */
-  burdenExempt: boolean;
-  yearlyCap: number;
-  /** sampling_policies.version; 0 is the documented default, never saved. */
-  policyVersion: number;
-  strataMode: StrataMode;
-  scope: TaskScope;
-  /**
-   * Set when the population lives outside DuckDB: a population set of a ClickHouse cluster (engine/src/cluster),
-   * frozen there at commit. The set's making then decides eligibility, not the rules above.
-   */
-  population?: { engine: 'clickhouse'; set: string };
-}
+const query = sqlFolder(import.meta.url);
 
 export function eligibilityRules(task: Task, policy: SamplingPolicy, loadAsOf: string): EligibilityRules {
   return {
@@ -45,10 +26,10 @@ export function eligibilityRules(task: Task, policy: SamplingPolicy, loadAsOf: s
   };
 }
 
-/** Named parameters of ELIGIBILITY_SQL for a set of rules. */
-export function eligibilityParams(rules: EligibilityRules): Record<string, string | number | boolean | null> {
+/** Candidates of one task under a set of rules, with stratum and exclusion flags: one row per object in scope (sql/eligibility.sql). */
+function candidates(rules: EligibilityRules): Sql {
   const { regions } = rules.scope;
-  return {
+  return query('eligibility', {
     strata_mode: rules.strataMode,
     burden_exempt: rules.burdenExempt,
     reference_date: rules.referenceDate,
@@ -62,7 +43,7 @@ export function eligibilityParams(rules: EligibilityRules): Record<string, strin
     industries: JSON.stringify(rules.scope.industries),
     entity_types: JSON.stringify(rules.scope.entityTypes),
     departments: JSON.stringify(rules.scope.departments),
-  };
+  });
 }
 
 export type StratumSpec = { stratum: string; ratioBp: number } | { stratum: string; count: number };
@@ -78,7 +59,7 @@ export function stratumSpec(task: Task, policy: SamplingPolicy, stratum: string)
   if (own !== undefined) return { stratum, ratioBp: own };
   if (stratum === 'ALL') return { stratum, ratioBp: Math.max(...task.items.map((i) => i.defaultRatioBp)) };
   const fromPolicy = (policy.tierRatiosBp as Record<string, number>)[tier];
-  if (fromPolicy === undefined) throw new DrawStateError(task.id, 'ready', `抽查比例政策没有等级 ${tier} 的比例 / the sampling policy has no ratio for tier ${tier}`);
+  if (fromPolicy === undefined) throw new DrawStateError('policy.tier_ratio_missing', task.id, 'ready', `抽查比例政策没有等级 ${tier} 的比例 / the sampling policy has no ratio for tier ${tier}`);
   return { stratum, ratioBp: fromPolicy };
 }
 
@@ -101,16 +82,14 @@ export async function eligiblePopulation(q: Queryable, taskOrId: Task | string, 
   const task = typeof taskOrId === 'string' ? await getTask(q, taskOrId) : taskOrId;
   const p = await currentPolicy(q);
   const rules = eligibilityRules(task, p, shanghaiDate(options.now ?? new Date()));
-  const params = eligibilityParams(rules);
   // One pass over the candidates: counts per stratum (NULL: no tier), summed below.
   const groups = await q.query<{ stratum: string | null; in_scope: number; not_active: number; in_burden_window: number; at_yearly_cap: number; eligible: number }>(
-    `SELECT stratum, count(*) AS in_scope,
-       count(*) FILTER (WHERE NOT active) AS not_active,
-       count(*) FILTER (WHERE active AND in_burden_window) AS in_burden_window,
-       count(*) FILTER (WHERE active AND at_yearly_cap) AS at_yearly_cap,
-       count(*) FILTER (WHERE active AND NOT in_burden_window AND NOT at_yearly_cap) AS eligible
-     FROM (${ELIGIBILITY_SQL}) c GROUP BY stratum ORDER BY stratum`,
-    params,
+    sql`SELECT stratum, count(*) AS in_scope,
+          count(*) FILTER (WHERE NOT active) AS not_active,
+          count(*) FILTER (WHERE active AND in_burden_window) AS in_burden_window,
+          count(*) FILTER (WHERE active AND at_yearly_cap) AS at_yearly_cap,
+          count(*) FILTER (WHERE active AND NOT in_burden_window AND NOT at_yearly_cap) AS eligible
+        FROM (${candidates(rules)}) c GROUP BY stratum ORDER BY stratum`,
   );
   const sum = (field: 'in_scope' | 'not_active' | 'in_burden_window' | 'at_yearly_cap' | 'eligible') => groups.reduce((n, g) => n + g[field], 0);
   const totals = {
@@ -145,27 +124,26 @@ export async function eligiblePopulation(q: Queryable, taskOrId: Task | string, 
 export async function insertPopulation(q: Queryable, drawId: string, rules: EligibilityRules): Promise<{ size: number; strata: Array<{ stratum: string; eligible: number }>; modelVersion: number | null }> {
   // An untiered object is stored with stratum '' so one pass over the candidates finds it; the caller rolls back.
   await q.exec(
-    `INSERT INTO draw_population (draw_id, stratum, object_id)
-     SELECT $draw_id, coalesce(stratum, ''), object_id FROM (${ELIGIBILITY_SQL}) c
-     WHERE active AND NOT in_burden_window AND NOT at_yearly_cap`,
-    { ...eligibilityParams(rules), draw_id: drawId },
+    sql`INSERT INTO draw_population (draw_id, stratum, object_id)
+        SELECT ${drawId}, coalesce(stratum, ''), object_id FROM (${candidates(rules)}) c
+        WHERE active AND NOT in_burden_window AND NOT at_yearly_cap`,
   );
   const strata = await q.query<{ stratum: string; eligible: number }>(
-    'SELECT stratum, count(*) AS eligible FROM draw_population WHERE draw_id = $id GROUP BY stratum ORDER BY stratum',
-    { id: drawId },
+    sql`SELECT stratum, count(*) AS eligible FROM draw_population WHERE draw_id = ${drawId} GROUP BY stratum ORDER BY stratum`,
   );
   const untiered = strata.find((s) => s.stratum === '');
   if (untiered) {
     const examples = (
-      await q.query<{ object_id: string }>(`SELECT object_id FROM draw_population WHERE draw_id = $id AND stratum = '' ORDER BY object_id LIMIT 5`, { id: drawId })
+      await q.query<{ object_id: string }>(sql`SELECT object_id FROM draw_population WHERE draw_id = ${drawId} AND stratum = '' ORDER BY object_id LIMIT 5`)
     ).map((r) => r.object_id);
     throw new DrawStateError(
+      'task.objects_untiered',
       drawId,
       'committing',
       `${untiered.eligible} 个符合条件的对象没有风险等级（如 ${examples.join(', ')}）：请先运行风险评分，或将任务设为不分层 / ` +
         `${untiered.eligible} eligible objects have no risk tier (e.g. ${examples.join(', ')}): score them first, or use strata_mode none`,
     );
   }
-  const model = await q.one<{ v: number | null }>('SELECT max(model_version) AS v FROM risk_entity_codes');
+  const model = await q.one<{ v: number | null }>(sql`SELECT max(model_version) AS v FROM risk_entity_codes`);
   return { size: strata.reduce((s, x) => s + x.eligible, 0), strata, modelVersion: rules.strataMode === 'none' ? null : (model?.v ?? null) };
 }

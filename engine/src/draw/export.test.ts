@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db/duckdb.ts';
+import { sql } from '../db/sql.ts';
 import { DRAW_FILES } from './files.ts';
 import { exportDraw } from './export.ts';
 import { commitDraw, enterBeacon, getDraw, runDraw } from './lifecycle.ts';
@@ -34,7 +35,7 @@ describe('export', () => {
       createdBy: 'op',
     });
     const c8 = await objectId(db, 8); // tier C at 100%, under SAMR and TAX: always selected
-    await db.exec(`INSERT INTO conflicts VALUES ('SZ-SAMR-01', $o, 'inspector'), ('SZ-TAX-01', $o, 'object')`, { o: c8 });
+    await db.exec(sql`INSERT INTO conflicts VALUES ('SZ-SAMR-01', ${c8}, 'inspector'), ('SZ-TAX-01', ${c8}, 'object')`);
     const draw = await commitDraw(db, task.id, { actor: 'op', now: NOW });
     await enterBeacon(db, draw.id, '上证指数 2026-03-02 收盘 3350.12', { actor: 'op', now: NOW });
     await runDraw(db, draw.id, { actor: 'op', now: NOW });

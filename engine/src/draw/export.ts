@@ -29,7 +29,7 @@ export interface ExportResult {
 /** The in-memory part of a draw's published record (everything but the population, which is streamed). */
 export async function drawRecord(q: Queryable, draw: DrawDetail): Promise<DrawRecord> {
   if (draw.drawnAt === null || draw.seed === null || draw.beacon === null || !draw.caps)
-    throw new DrawStateError(draw.id, draw.status, `抽取 ${draw.id} 尚未完成抽取，没有可公开的文件 / draw ${draw.id} has not been run: there is nothing to publish`);
+    throw new DrawStateError('draw.not_run', draw.id, draw.status, `抽取 ${draw.id} 尚未完成抽取，没有可公开的文件 / draw ${draw.id} has not been run: there is nothing to publish`);
   const strata: StratumQuota[] = draw.strata.map((s) => ({
     stratum: s.stratum,
     eligible: s.eligible,
@@ -63,6 +63,7 @@ export async function exportDraw(q: Queryable, drawId: string, dirArg: string, o
   requireEngine(draw, options.writePopulation);
   if (!options.internal && !isPublished(draw, options.now ?? new Date()))
     throw new DrawStateError(
+      'draw.confidential',
       drawId,
       draw.status,
       `抽取 ${drawId} 的检查窗口至 ${draw.windowEnd} 结束，结束前名单保密；内部核验请加 --internal / the selection of ${drawId} stays confidential until its window closes (${draw.windowEnd}); use --internal for an internal check`,
@@ -71,7 +72,7 @@ export async function exportDraw(q: Queryable, drawId: string, dirArg: string, o
   const dir = resolve(dirArg);
   if (existsSync(dir)) {
     const strangers = readdirSync(dir).filter((f) => !(DRAW_FILES as readonly string[]).includes(f));
-    if (strangers.length > 0) throw new DrawStateError(drawId, draw.status, `${dir} 含有其他文件 (${strangers.slice(0, 3).join(', ')}) / ${dir} holds other files: export into an empty folder`);
+    if (strangers.length > 0) throw new DrawStateError('export.folder_not_empty', drawId, draw.status, `${dir} 含有其他文件 (${strangers.slice(0, 3).join(', ')}) / ${dir} holds other files: export into an empty folder`);
   }
   await writeDrawFiles(dir, record);
   const path = join(dir, 'population.csv');

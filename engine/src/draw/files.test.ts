@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { REPO_ROOT } from '../kernel/config.ts';
 import { Db } from '../db/duckdb.ts';
+import { sql } from '../db/sql.ts';
 import { assignTeams, populationDigest, selectObjects, sha256Hex, type Pair } from './fd1.ts';
 import {
   DRAW_FILES,
@@ -103,11 +104,11 @@ describe('population.csv for large populations', () => {
   it('streams from DuckDB, or lets DuckDB COPY it, with the same bytes and digest', async () => {
     const draw = vectors.draws.find((d: Vector) => d.name === 'joint');
     const expected = readFileSync(join(FIXTURES, 'draws', 'joint', 'population.csv'), 'utf8');
-    await db.exec('CREATE OR REPLACE TABLE pop (stratum VARCHAR, id VARCHAR)');
-    for (const [stratum, id] of draw.population) await db.exec('INSERT INTO pop VALUES ($1, $2)', [stratum, id]);
+    await db.exec(sql`CREATE OR REPLACE TABLE pop (stratum VARCHAR, id VARCHAR)`);
+    for (const [stratum, id] of draw.population) await db.exec(sql`INSERT INTO pop VALUES (${stratum}, ${id})`);
 
     const streamed = join(dir, 'streamed.csv');
-    const rows = db.stream<Pair>('SELECT stratum, id FROM pop ORDER BY stratum COLLATE "binary", id COLLATE "binary"');
+    const rows = db.stream<Pair>(sql`SELECT stratum, id FROM pop ORDER BY stratum COLLATE "binary", id COLLATE "binary"`);
     expect(await writePopulationCsv(streamed, rows)).toEqual({ rows: draw.population.length, digest: draw.population_digest });
     expect(readFileSync(streamed, 'utf8')).toBe(expected);
 

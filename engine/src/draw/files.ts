@@ -5,6 +5,7 @@ import { createReadStream, createWriteStream, mkdirSync, readFileSync, writeFile
 import { dirname, join } from 'node:path';
 import { once } from 'node:events';
 import type { Queryable } from '../db/duckdb.ts';
+import { sql, type Sql } from '../db/sql.ts';
 import { formatShanghai } from '../kernel/time.ts';
 import {
   PROTOCOL,
@@ -246,7 +247,7 @@ export async function writePopulationCsv(path: string, batches: AsyncIterable<Pa
 }
 
 /** The rows of population.csv, sorted by stratum then id in byte order. */
-const POPULATION_CSV_SQL = (src: string) => `SELECT stratum, id FROM ${src} ORDER BY stratum COLLATE "binary", id COLLATE "binary"`;
+const POPULATION_CSV_SQL = (src: Sql) => sql`SELECT stratum, id FROM ${src} ORDER BY stratum COLLATE "binary", id COLLATE "binary"`;
 
 /**
  * The fast way for large populations: checks the population, lets DuckDB sort and write
@@ -254,9 +255,8 @@ const POPULATION_CSV_SQL = (src: string) => `SELECT stratum, id FROM ${src} ORDE
  */
 export async function copyPopulationCsv(q: Queryable, source: PopulationSource, path: string): Promise<{ rows: number; digest: string }> {
   await checkPopulationSql(q, source);
-  if (/'/.test(path)) throw new Error(`output path ${path} must not contain a single quote`);
   mkdirSync(dirname(path), { recursive: true });
-  await q.exec(`COPY (${POPULATION_CSV_SQL(sourceSql(source))}) TO '${path}' (HEADER, DELIMITER ',', QUOTE '')`);
+  await q.exec(sql`COPY (${POPULATION_CSV_SQL(sourceSql(source))}) TO ${path} (HEADER, DELIMITER ',', QUOTE '')`);
   return digestPopulationCsv(path);
 }
 

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DATA_DIR } from '../kernel/config.ts';
 import type { Db } from '../db/duckdb.ts';
+import { sql } from '../db/sql.ts';
 import { tempDb } from '../testing/db.ts';
 import { createPlan, type Plan } from './plans.ts';
 import { createTask, type Task, type TaskSpec } from './tasks.ts';
@@ -17,13 +18,13 @@ export const AFTER_WINDOW = new Date('2026-07-01T00:00:01+08:00');
 
 export async function openDirectory(): Promise<Awaited<ReturnType<typeof tempDb>>> {
   const t = await tempDb();
-  await t.db.exec(readFileSync(DIRECTORY_SQL, 'utf8'));
+  await t.db.exec(sql.verbatim(readFileSync(DIRECTORY_SQL, 'utf8')));
   return t;
 }
 
 /** The USCC of fixture object i (objects are named 测试主体<i>). */
 export async function objectId(db: Db, i: number): Promise<string> {
-  const row = await db.one<{ id: string }>('SELECT id FROM objects WHERE name = $name', { name: `测试主体${i}` });
+  const row = await db.one<{ id: string }>(sql`SELECT id FROM objects WHERE name = ${`测试主体${i}`}`);
   if (!row) throw new Error(`fixture object ${i} missing`);
   return row.id;
 }

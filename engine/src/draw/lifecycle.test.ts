@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db/duckdb.ts';
+import { sql } from '../db/sql.ts';
 import { verifyAudit } from '../audit/chain.ts';
 import { objectKey, populationDigest, selectObjects, sha256Hex } from './fd1.ts';
 import { commitDraw, enterBeacon, getDraw, listDraws, listPublicDraws, publicView, runDraw, voidDraw } from './lifecycle.ts';
@@ -25,14 +26,14 @@ describe('draw lifecycle', () => {
   it('commit, beacon, draw: secret committed, digest of the frozen population, picks recomputable by fd1', async () => {
     const committed = await commitDraw(db, task.id, { actor: 'op-wang', now: NOW });
     expect(committed).toMatchObject({ id: 'D2026-0001', taskId: task.id, status: 'committed', protocol: 'fd1', beacon: null, policyVersion: 0, modelVersion: 1 });
-    const population = await db.query<{ stratum: string; id: string }>('SELECT stratum, object_id AS id FROM draw_population WHERE draw_id = $id', { id: committed.id });
+    const population = await db.query<{ stratum: string; id: string }>(sql`SELECT stratum, object_id AS id FROM draw_population WHERE draw_id = ${committed.id}`);
     expect(committed.populationDigest).toBe(populationDigest(population));
 
     const secret = (await getDraw(db, committed.id, { rows: false })).secret;
     expect(secret).toMatch(/^[0-9a-f]{64}$/);
     expect(committed.commitment).toBe(sha256Hex(secret));
 
-    const commitEntry = await db.one<{ payload: string }>(`SELECT payload::VARCHAR AS payload FROM audit_log WHERE action = 'draw.commit'`);
+    const commitEntry = await db.one<{ payload: string }>(sql`SELECT payload::VARCHAR AS payload FROM audit_log WHERE action = 'draw.commit'`);
     const payload = JSON.parse(commitEntry!.payload);
     expect(payload).toMatchObject({ drawId: committed.id, commitment: committed.commitment, populationDigest: committed.populationDigest, populationSize: population.length });
     expect(commitEntry!.payload).not.toContain(secret);
@@ -51,7 +52,7 @@ describe('draw lifecycle', () => {
     expect(detail.caps).toEqual([{ department: 'SAMR', count: 2, pool: 13, cap: expect.any(Number) }]);
     expect(detail.teams!.length + detail.unstaffed!.length * 2).toBe(detail.selection!.length * 2);
 
-    expect((await db.query<{ action: string }>('SELECT action FROM audit_log ORDER BY seq')).map((r) => r.action)).toEqual([
+    expect((await db.query<{ action: string }>(sql`SELECT action FROM audit_log ORDER BY seq`)).map((r) => r.action)).toEqual([
       'plan.create',
       'task.create',
       'draw.commit',
@@ -59,7 +60,7 @@ describe('draw lifecycle', () => {
       'draw.run',
     ]);
     expect(await verifyAudit(db)).toMatchObject({ ok: true, entries: 5 });
-    const run = JSON.parse((await db.one<{ payload: string }>(`SELECT payload::VARCHAR AS payload FROM audit_log WHERE action = 'draw.run'`))!.payload);
+    const run = JSON.parse((await db.one<{ payload: string }>(sql`SELECT payload::VARCHAR AS payload FROM audit_log WHERE action = 'draw.run'`))!.payload);
     const lines = detail.selection!.map((s) => `${s.stratum}\t${s.objectId}\t${s.key}\t${s.rank}\n`).join('');
     expect(run).toMatchObject({ drawId: drawn.id, selected: detail.selection!.length, teamMembers: detail.teams!.length, selectionDigest: sha256Hex(lines), grindProof: true });
   });
@@ -80,7 +81,7 @@ describe('draw lifecycle', () => {
     expect(after.selection).toEqual(before.selection);
     expect(after.teams).toEqual(before.teams);
     expect(after.drawnAt).toEqual(before.drawnAt);
-    expect((await db.query(`SELECT seq FROM audit_log WHERE action = 'draw.run'`)).length).toBe(1);
+    expect((await db.query(sql`SELECT seq FROM audit_log WHERE action = 'draw.run'`)).length).toBe(1);
   });
 
   it('void keeps the record and its rows, visible with the reason; a new draw is a new record', async () => {
@@ -107,7 +108,7 @@ describe('draw lifecycle', () => {
       ['D2026-0002', 'committed', null],
     ]);
     expect(listed[0].counts.selected).toBe(rowsBefore.selection!.length);
-    expect(await db.one('SELECT count(*) AS n FROM draws')).toEqual({ n: 2 });
+    expect(await db.one(sql`SELECT count(*) AS n FROM draws`)).toEqual({ n: 2 });
   });
 
   it('a rehearsal without beacon only when asked: recorded beacon "" and not grind-proof', async () => {

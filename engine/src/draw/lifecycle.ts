@@ -3,71 +3,19 @@
 // A draw is never re-run: a new draw is a new record. publicView() is what the public may see, and when.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db, Queryable } from '../db/duckdb.ts';
+import { sql, type Sql } from '../db/sql.ts';
 import { appendAudit } from '../audit/chain.ts';
 import { currentPolicy } from '../policy/policy.ts';
 import { assignTeams, sha256Hex, type RankPool, type StratumQuota } from './fd1.ts';
 import { drawSelectionTable, populationDigestSql } from './select-sql.ts';
-import { eligibilityRules, insertPopulation, stratumSpec, type EligibilityRules, type StratumSpec } from './eligibility.ts';
+import { eligibilityRules, insertPopulation, stratumSpec, type StratumSpec } from './eligibility.ts';
 import { freezeExclusions, freezePools, loadExclusions, loadPools, taskCaps } from './matching.ts';
 import { DrawInputError, DrawNotFoundError, DrawStateError, nextYearlyId } from './plans.ts';
 import { shanghaiDate, shanghaiTime } from '../kernel/time.ts';
-import { checklist, getTask, type TaskKind, type TeamEntry } from './tasks.ts';
+import { checklist, getTask, type TaskKind } from './tasks.ts';
+import type { CapRecord, DrawHeader, DrawStatus, EligibilityRules, StratumRecord } from './schemas.ts';
 
-export type DrawStatus = 'committed' | 'beaconed' | 'drawn' | 'voided';
-
-/** One stratum as the manifest publishes it (section 6): ratio_bp or count, and the quota once drawn. */
-export interface StratumRecord {
-  stratum: string;
-  eligible: number;
-  ratio_bp?: number;
-  count?: number;
-  quota?: number;
-}
-
-/** One team-spec department as the manifest publishes it, once drawn. */
-export interface CapRecord {
-  department: string;
-  count: number;
-  pool: number;
-  cap: number;
-}
-
-export interface DrawHeader {
-  id: string;
-  taskId: string;
-  taskName: string;
-  taskKind: TaskKind;
-  departments: string[];
-  protocol: string;
-  status: DrawStatus;
-  commitment: string;
-  populationDigest: string;
-  populationSize: number;
-  /** Verbatim; '' for a rehearsal drawn without a beacon; null until entered. */
-  beacon: string | null;
-  /** False when drawn without a beacon (not grind-proof); null until drawn. */
-  grindProof: boolean | null;
-  committedAt: Date;
-  beaconedAt: Date | null;
-  drawnAt: Date | null;
-  voidedAt: Date | null;
-  voidReason: string | null;
-  voidedBy: string | null;
-  /** The status a voided draw had when it was voided. */
-  voidedFrom: DrawStatus | null;
-  committedBy: string;
-  beaconedBy: string | null;
-  drawnBy: string | null;
-  policyVersion: number | null;
-  modelVersion: number | null;
-  eligibility: EligibilityRules;
-  teamSpec: TeamEntry[];
-  strata: StratumRecord[];
-  caps: CapRecord[] | null;
-  windowStart: string;
-  windowEnd: string;
-  counts: { selected: number; teamMembers: number; unstaffedObjects: number; exclusions: number; pool: number };
-}
+export type { CapRecord, DrawHeader, DrawStatus, StratumRecord } from './schemas.ts';
 
 export interface SelectionRow {
   stratum: string;
@@ -139,10 +87,13 @@ interface DrawRow {
 }
 
 /**
- * One row per draw with its task and row counts; `where` (on draw_id) narrows the counts as well as the draws,
+ * One row per draw with its task and row counts; `drawId` narrows the counts as well as the draws (null: every draw),
  * so one draw's header never aggregates every draw's rows.
  */
-const DRAW_SELECT = (where: string) => `
+const drawSelect = (drawId: string | null) => {
+  const ofDraw = (column: Sql) => (drawId === null ? sql`true` : sql`${column} = ${drawId}`);
+  const where = ofDraw(sql`draw_id`);
+  return sql`
 WITH selected AS (SELECT draw_id, count(*) AS n FROM draw_selection WHERE ${where} GROUP BY draw_id),
 members AS (SELECT draw_id, count(*) AS n FROM draw_teams WHERE ${where} GROUP BY draw_id),
 unstaffed AS (SELECT draw_id, count(DISTINCT object_id) AS n FROM draw_unstaffed WHERE ${where} GROUP BY draw_id),
@@ -161,7 +112,8 @@ LEFT JOIN members ON members.draw_id = d.id
 LEFT JOIN unstaffed ON unstaffed.draw_id = d.id
 LEFT JOIN excluded ON excluded.draw_id = d.id
 LEFT JOIN pooled ON pooled.draw_id = d.id
-WHERE ${where.replace(/\bdraw_id\b/g, 'd.id')}`;
+WHERE ${ofDraw(sql`d.id`)}`;
+};
 
 function toHeader(r: DrawRow): DrawHeader {
   return {
@@ -200,14 +152,14 @@ function toHeader(r: DrawRow): DrawHeader {
 }
 
 async function drawRow(q: Queryable, id: string): Promise<DrawRow> {
-  const row = await q.one<DrawRow>(DRAW_SELECT('draw_id = $id'), { id });
+  const row = await q.one<DrawRow>(drawSelect(id));
   if (!row) throw new DrawNotFoundError('draw', id);
   return row;
 }
 
-/** The frozen population of one draw as fd1's (stratum, id) source; draw ids are ours ('D2026-0001'), quoted anyway. */
-export function populationSource(drawId: string): { populationSql: string } {
-  return { populationSql: `SELECT stratum, object_id AS id FROM draw_population WHERE draw_id = '${drawId.replace(/'/g, "''")}'` };
+/** The frozen population of one draw as fd1's (stratum, id) source. */
+export function populationSource(drawId: string): { populationSql: Sql } {
+  return { populationSql: sql`SELECT stratum, object_id AS id FROM draw_population WHERE draw_id = ${drawId}` };
 }
 
 /** Digest of stored rows, one line per row with tab-separated fields (selection in draw order): recorded in the audit log. */
@@ -250,12 +202,12 @@ export async function commitDraw(db: Db, taskId: string, options: CommitOptions)
   const drawId = await db.transaction(async (tx) => {
     const task = await getTask(tx, taskId);
     if (task.status === 'awaiting_approval')
-      throw new DrawStateError(taskId, task.status, `专项任务 ${taskId} 须经领导审批后才能抽取 / special task ${taskId} needs a leader's approval before its draw`);
-    const live = await tx.one<{ id: string; status: string }>(`SELECT id, status FROM draws WHERE task_id = $task AND status <> 'voided'`, { task: taskId });
+      throw new DrawStateError('task.awaiting_approval', taskId, task.status, `专项任务 ${taskId} 须经领导审批后才能抽取 / special task ${taskId} needs a leader's approval before its draw`);
+    const live = await tx.one<{ id: string; status: string }>(sql`SELECT id, status FROM draws WHERE task_id = ${taskId} AND status <> 'voided'`);
     if (live)
-      throw new DrawStateError(live.id, live.status, `任务 ${taskId} 已有抽取 ${live.id}（${live.status}），不得重抽；如有错误请先作废并说明理由 / task ${taskId} already has draw ${live.id} (${live.status}): no re-roll; void it with a reason first`);
+      throw new DrawStateError('task.live_draw_exists', live.id, live.status, `任务 ${taskId} 已有抽取 ${live.id}（${live.status}），不得重抽；如有错误请先作废并说明理由 / task ${taskId} already has draw ${live.id} (${live.status}): no re-roll; void it with a reason first`);
     if (task.windowEnd < today)
-      throw new DrawStateError(taskId, 'window_closed', `检查窗口已于 ${task.windowEnd} 结束 / the inspection window ended on ${task.windowEnd}`);
+      throw new DrawStateError('task.window_closed', taskId, 'window_closed', `检查窗口已于 ${task.windowEnd} 结束 / the inspection window ended on ${task.windowEnd}`);
 
     const policy = await currentPolicy(tx);
     const rules: EligibilityRules = { ...eligibilityRules(task, policy, today), ...(options.population ? { population: options.population.where } : {}) };
@@ -265,6 +217,7 @@ export async function commitDraw(db: Db, taskId: string, options: CommitOptions)
     const short = pools.filter((p, i) => p.pool < task.teamSpec[i].count);
     if (short.length > 0)
       throw new DrawStateError(
+        'task.pool_too_small',
         taskId,
         'pool_too_small',
         short.map((p) => `${p.department} 人员库仅 ${p.pool} 人，少于每组所需 ${task.teamSpec.find((e) => e.department === p.department)!.count} 人`).join('；') +
@@ -273,7 +226,7 @@ export async function commitDraw(db: Db, taskId: string, options: CommitOptions)
     const external = await options.population?.freeze(id);
     const population = external ? { ...external, modelVersion: null } : await insertPopulation(tx, id, rules);
     if (population.size === 0)
-      throw new DrawStateError(taskId, 'empty', `任务 ${taskId} 没有符合条件的检查对象，无法抽取 / task ${taskId} has no eligible objects to draw from`);
+      throw new DrawStateError('task.nothing_eligible', taskId, 'empty', `任务 ${taskId} 没有符合条件的检查对象，无法抽取 / task ${taskId} has no eligible objects to draw from`);
     const digested = external ?? (await populationDigestSql(tx, populationSource(id)));
     if (digested.rows !== population.size) throw new Error(`population of ${id}: digest read ${digested.rows} rows, ${population.size} were frozen`);
     const populationDigest = digested.digest;
@@ -282,29 +235,14 @@ export async function commitDraw(db: Db, taskId: string, options: CommitOptions)
       return 'count' in spec ? { stratum, eligible, count: spec.count } : { stratum, eligible, ratio_bp: spec.ratioBp };
     });
     const poolsDigest = rowsDigest(
-      (await tx.query<{ line: string }>(`SELECT department_code || chr(9) || inspector_id AS line FROM draw_pools WHERE draw_id = $id ORDER BY department_code, inspector_id`, { id })).map((r) => r.line),
+      (await tx.query<{ line: string }>(sql`SELECT department_code || chr(9) || inspector_id AS line FROM draw_pools WHERE draw_id = ${id} ORDER BY department_code, inspector_id`)).map((r) => r.line),
     );
     const secret = randomBytes(32).toString('hex');
     const commitment = sha256Hex(secret);
     await tx.exec(
-      `INSERT INTO draws (id, task_id, protocol, status, secret, commitment, population_digest, population_size, committed_at, committed_by,
+      sql`INSERT INTO draws (id, task_id, protocol, status, secret, commitment, population_digest, population_size, committed_at, committed_by,
          policy_version, model_version, eligibility, team_spec, strata)
-       VALUES ($id, $task, 'fd1', 'committed', $secret, $commitment, $digest, $size, $at::TIMESTAMPTZ, $by, $policy, $model, $rules::JSON, $team::JSON, $strata::JSON)`,
-      {
-        id,
-        task: taskId,
-        secret,
-        commitment,
-        digest: populationDigest,
-        size: population.size,
-        at: now.toISOString(),
-        by: options.actor,
-        policy: rules.policyVersion,
-        model: population.modelVersion,
-        rules: JSON.stringify(rules),
-        team: JSON.stringify(task.teamSpec),
-        strata: JSON.stringify(strata),
-      },
+       VALUES (${id}, ${taskId}, 'fd1', 'committed', ${secret}, ${commitment}, ${populationDigest}, ${population.size}, ${now.toISOString()}::TIMESTAMPTZ, ${options.actor}, ${rules.policyVersion}, ${population.modelVersion}, ${JSON.stringify(rules)}::JSON, ${JSON.stringify(task.teamSpec)}::JSON, ${JSON.stringify(strata)}::JSON)`,
     );
     await appendAudit(tx, {
       actor: options.actor,
@@ -340,13 +278,8 @@ export async function enterBeacon(db: Db, drawId: string, beacon: string, option
   await db.transaction(async (tx) => {
     const draw = await drawRow(tx, drawId);
     if (draw.status !== 'committed')
-      throw new DrawStateError(drawId, draw.status, `抽取 ${drawId} 当前为 ${draw.status}，信标只能在承诺后录入一次 / draw ${drawId} is ${draw.status}: the beacon is entered once, after the commitment`);
-    await tx.exec(`UPDATE draws SET status = 'beaconed', beacon = $beacon, beaconed_at = $at::TIMESTAMPTZ, beaconed_by = $by WHERE id = $id`, {
-      id: drawId,
-      beacon,
-      at: now.toISOString(),
-      by: options.actor,
-    });
+      throw new DrawStateError('draw.beacon_not_open', drawId, draw.status, `抽取 ${drawId} 当前为 ${draw.status}，信标只能在承诺后录入一次 / draw ${drawId} is ${draw.status}: the beacon is entered once, after the commitment`);
+    await tx.exec(sql`UPDATE draws SET status = 'beaconed', beacon = ${beacon}, beaconed_at = ${now.toISOString()}::TIMESTAMPTZ, beaconed_by = ${options.actor} WHERE id = ${drawId}`);
     await appendAudit(tx, { actor: options.actor, action: 'draw.beacon', subject: drawId, payload: { drawId, taskId: draw.task_id, beacon, beaconedAt: now.toISOString() } });
   });
   return toHeader(await drawRow(db, drawId));
@@ -366,6 +299,7 @@ export function requireEngine(draw: Pick<DrawHeader, 'id' | 'status' | 'eligibil
   const where = draw.eligibility.population;
   if (where && !engine)
     throw new DrawStateError(
+      'draw.needs_cluster_engine',
       draw.id,
       draw.status,
       `抽取 ${draw.id} 的总体在 ClickHouse 集群（集合 ${where.set}），请加 --engine clickhouse / the population of draw ${draw.id} lives on a ClickHouse cluster (set ${where.set}): use --engine clickhouse`,
@@ -383,39 +317,40 @@ export async function runDraw(db: Db, drawId: string, options: RunOptions): Prom
     const draw = toHeader(await drawRow(tx, drawId));
     requireEngine(draw, options.engine);
     if (draw.status === 'drawn')
-      throw new DrawStateError(drawId, draw.status, `抽取 ${drawId} 已于 ${draw.drawnAt ? shanghaiTime(draw.drawnAt) : '?'} 完成，不得重抽；如有错误请作废并新建抽取 / draw ${drawId} was already run: no re-roll; void it and commit a new draw`);
+      throw new DrawStateError('draw.already_run', drawId, draw.status, `抽取 ${drawId} 已于 ${draw.drawnAt ? shanghaiTime(draw.drawnAt) : '?'} 完成，不得重抽；如有错误请作废并新建抽取 / draw ${drawId} was already run: no re-roll; void it and commit a new draw`);
     if (draw.status === 'voided')
-      throw new DrawStateError(drawId, draw.status, `抽取 ${drawId} 已作废（${draw.voidReason}） / draw ${drawId} is voided`);
+      throw new DrawStateError('draw.voided', drawId, draw.status, `抽取 ${drawId} 已作废（${draw.voidReason}） / draw ${drawId} is voided`);
     if (draw.status === 'committed' && !options.allowNoBeacon)
-      throw new DrawStateError(drawId, draw.status, `抽取 ${drawId} 尚未录入信标；演练可明确选择无信标抽取（--no-beacon） / draw ${drawId} has no beacon yet; a rehearsal may run without one only when asked (--no-beacon)`);
-    const secret = (await tx.one<{ secret: string }>('SELECT secret FROM draws WHERE id = $id', { id: drawId }))!.secret;
+      throw new DrawStateError('draw.no_beacon', drawId, draw.status, `抽取 ${drawId} 尚未录入信标；演练可明确选择无信标抽取（--no-beacon） / draw ${drawId} has no beacon yet; a rehearsal may run without one only when asked (--no-beacon)`);
+    const secret = (await tx.one<{ secret: string }>(sql`SELECT secret FROM draws WHERE id = ${drawId}`))!.secret;
     const beacon = draw.beacon ?? '';
     const grindProof = beacon !== '';
     const seed = `${secret}|${beacon}`;
 
     // Selection in DuckDB (hash once, threshold, exact): the population never leaves the database.
-    const resultTable = `fd1_result_${randomBytes(6).toString('hex')}`;
+    const resultName = `fd1_result_${randomBytes(6).toString('hex')}`;
+    const resultTable = sql.id(resultName);
     const strataSpecs = draw.strata.map((s) => (s.count !== undefined ? { stratum: s.stratum, count: s.count } : { stratum: s.stratum, ratioBp: s.ratio_bp as number }));
     const selected = options.engine
-      ? await options.engine.select(tx, { protocol: draw.protocol, drawId, seed, taskId: draw.taskId, strata: strataSpecs, resultTable })
+      ? await options.engine.select(tx, { protocol: draw.protocol, drawId, seed, taskId: draw.taskId, strata: strataSpecs, resultTable: resultName })
       : await drawSelectionTable(tx, {
           ...populationSource(drawId),
           seed,
           taskId: draw.taskId,
           strata: strataSpecs,
-          resultTable,
+          resultTable: resultName,
           // Commit already checked these frozen rows (duplicates, labels) when it computed their digest.
           populationChecked: true,
         });
     // Only the ids leave DuckDB (reading rows into JS costs about 10 µs a value); the digest is computed in SQL.
-    const drawOrder = (await tx.query<{ id: string }>(`SELECT id FROM ${resultTable} ORDER BY draw_order`)).map((r) => r.id);
+    const drawOrder = (await tx.query<{ id: string }>(sql`SELECT id FROM ${resultTable} ORDER BY draw_order`)).map((r) => r.id);
     const selectionDigest = (
       await tx.one<{ digest: string | null }>(
-        `SELECT sha256(string_agg(stratum || chr(9) || id || chr(9) || key || chr(9) || rank::VARCHAR || chr(10), '' ORDER BY draw_order)) AS digest FROM ${resultTable}`,
+        sql`SELECT sha256(string_agg(stratum || chr(9) || id || chr(9) || key || chr(9) || rank::VARCHAR || chr(10), '' ORDER BY draw_order)) AS digest FROM ${resultTable}`,
       )
     )?.digest ?? rowsDigest([]);
-    await tx.exec(`INSERT INTO draw_selection (draw_id, stratum, object_id, key, rank, draw_order) SELECT $id, stratum, id, key, rank, draw_order FROM ${resultTable}`, { id: drawId });
-    await tx.exec(`DROP TABLE ${resultTable}`);
+    await tx.exec(sql`INSERT INTO draw_selection (draw_id, stratum, object_id, key, rank, draw_order) SELECT ${drawId}, stratum, id, key, rank, draw_order FROM ${resultTable}`);
+    await tx.exec(sql`DROP TABLE ${resultTable}`);
 
     await freezeExclusions(tx, drawId);
     const pools = await loadPools(tx, drawId, draw.teamSpec);
@@ -460,9 +395,8 @@ export async function runDraw(db: Db, drawId: string, options: RunOptions): Prom
       quota: s.quota,
     }));
     await tx.exec(
-      `UPDATE draws SET status = 'drawn', beacon = $beacon, grind_proof = $grind, seed = $seed, drawn_at = $at::TIMESTAMPTZ, drawn_by = $by,
-         strata = $strata::JSON, caps = $caps::JSON WHERE id = $id`,
-      { id: drawId, beacon, grind: grindProof, seed, at: now.toISOString(), by: options.actor, strata: JSON.stringify(strata), caps: JSON.stringify(assigned.caps) },
+      sql`UPDATE draws SET status = 'drawn', beacon = ${beacon}, grind_proof = ${grindProof}, seed = ${seed}, drawn_at = ${now.toISOString()}::TIMESTAMPTZ, drawn_by = ${options.actor},
+         strata = ${JSON.stringify(strata)}::JSON, caps = ${JSON.stringify(assigned.caps)}::JSON WHERE id = ${drawId}`,
     );
     await appendAudit(tx, {
       actor: options.actor,
@@ -496,10 +430,9 @@ export async function voidDraw(db: Db, drawId: string, options: { reason: string
   const now = options.now ?? new Date();
   await db.transaction(async (tx) => {
     const draw = await drawRow(tx, drawId);
-    if (draw.status === 'voided') throw new DrawStateError(drawId, draw.status, `抽取 ${drawId} 已于 ${draw.voided_at ? shanghaiTime(draw.voided_at) : '?'} 作废 / draw ${drawId} is already voided`);
+    if (draw.status === 'voided') throw new DrawStateError('draw.already_voided', drawId, draw.status, `抽取 ${drawId} 已于 ${draw.voided_at ? shanghaiTime(draw.voided_at) : '?'} 作废 / draw ${drawId} is already voided`);
     await tx.exec(
-      `UPDATE draws SET status = 'voided', voided_at = $at::TIMESTAMPTZ, void_reason = $reason, voided_by = $by, voided_from = status WHERE id = $id`,
-      { id: drawId, at: now.toISOString(), reason: options.reason.trim(), by: options.actor },
+      sql`UPDATE draws SET status = 'voided', voided_at = ${now.toISOString()}::TIMESTAMPTZ, void_reason = ${options.reason.trim()}, voided_by = ${options.actor}, voided_from = status WHERE id = ${drawId}`,
     );
     await appendAudit(tx, {
       actor: options.actor,
@@ -512,20 +445,23 @@ export async function voidDraw(db: Db, drawId: string, options: { reason: string
 }
 
 export async function listDraws(q: Queryable, filter: { taskId?: string; status?: DrawStatus; department?: string } = {}): Promise<DrawHeader[]> {
+  const task = filter.taskId ?? null;
+  const status = filter.status ?? null;
+  const dept = filter.department ?? null;
   const rows = await q.query<DrawRow>(
-    `${DRAW_SELECT('true')}
-       AND ($task::VARCHAR IS NULL OR d.task_id = $task)
-       AND ($status::VARCHAR IS NULL OR d.status = $status)
-       AND ($dept::VARCHAR IS NULL OR list_contains(t.departments, $dept))
+    sql`${drawSelect(null)}
+       AND (${task}::VARCHAR IS NULL OR d.task_id = ${task})
+       AND (${status}::VARCHAR IS NULL OR d.status = ${status})
+       AND (${dept}::VARCHAR IS NULL OR list_contains(t.departments, ${dept}))
      ORDER BY d.id`,
-    { task: filter.taskId ?? null, status: filter.status ?? null, dept: filter.department ?? null },
   );
   return rows.map(toHeader);
 }
 
 /** The public list of draws at `now` (publicView of each, without rows): what the portal lists, voided ones included. */
 export async function listPublicDraws(q: Queryable, now: Date, filter: { taskId?: string } = {}): Promise<PublicDraw[]> {
-  const rows = await q.query<DrawRow>(`${DRAW_SELECT('true')} AND ($task::VARCHAR IS NULL OR d.task_id = $task) ORDER BY d.id`, { task: filter.taskId ?? null });
+  const task = filter.taskId ?? null;
+  const rows = await q.query<DrawRow>(sql`${drawSelect(null)} AND (${task}::VARCHAR IS NULL OR d.task_id = ${task}) ORDER BY d.id`);
   return rows.map((r) => publicView({ ...toHeader(r), secret: r.secret, seed: r.seed, checklist: [] }, now));
 }
 
@@ -537,24 +473,21 @@ export async function getDraw(q: Queryable, drawId: string, options: { rows?: bo
   if (options.rows === false) return detail;
   detail.selection = (
     await q.query<{ stratum: string; object_id: string; key: string; rank: number; draw_order: number }>(
-      'SELECT stratum, object_id, key, rank, draw_order FROM draw_selection WHERE draw_id = $id ORDER BY draw_order',
-      { id: drawId },
+      sql`SELECT stratum, object_id, key, rank, draw_order FROM draw_selection WHERE draw_id = ${drawId} ORDER BY draw_order`,
     )
   ).map((r) => ({ stratum: r.stratum, objectId: r.object_id, key: r.key, rank: r.rank, drawOrder: r.draw_order }));
   detail.teams = (
     await q.query<{ object_id: string; department_code: string; inspector_id: string; position: number }>(
-      `SELECT t.object_id, t.department_code, t.inspector_id, t.position
+      sql`SELECT t.object_id, t.department_code, t.inspector_id, t.position
        FROM draw_teams t JOIN draw_selection s ON s.draw_id = t.draw_id AND s.object_id = t.object_id
-       WHERE t.draw_id = $id ORDER BY s.draw_order, t.position`,
-      { id: drawId },
+       WHERE t.draw_id = ${drawId} ORDER BY s.draw_order, t.position`,
     )
   ).map((r) => ({ objectId: r.object_id, department: r.department_code, inspectorId: r.inspector_id, position: r.position }));
   detail.unstaffed = (
     await q.query<{ object_id: string; department_code: string; reason: string }>(
-      `SELECT u.object_id, u.department_code, u.reason
+      sql`SELECT u.object_id, u.department_code, u.reason
        FROM draw_unstaffed u JOIN draw_selection s ON s.draw_id = u.draw_id AND s.object_id = u.object_id
-       WHERE u.draw_id = $id ORDER BY s.draw_order, u.department_code`,
-      { id: drawId },
+       WHERE u.draw_id = ${drawId} ORDER BY s.draw_order, u.department_code`,
     )
   ).map((r) => ({ objectId: r.object_id, department: r.department_code, reason: r.reason }));
   return detail;

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db/duckdb.ts';
+import { sql } from '../db/sql.ts';
 import { commitDraw, enterBeacon, getDraw, runDraw, type DrawDetail } from './lifecycle.ts';
 import { NOW, objectId, openDirectory, samrTask, shenzhenPlan, WINDOW } from './lifecycle.fixture.ts';
 import { previewPools } from './matching.ts';
@@ -18,8 +19,7 @@ async function drawTask(db: Db, task: Task, beacon = '恒生指数 2026-03-02 �
 
 async function pools(db: Db, drawId: string): Promise<Record<string, string[]>> {
   const rows = await db.query<{ department_code: string; ids: string[] }>(
-    'SELECT department_code, list(inspector_id ORDER BY inspector_id) AS ids FROM draw_pools WHERE draw_id = $id GROUP BY department_code',
-    { id: drawId },
+    sql`SELECT department_code, list(inspector_id ORDER BY inspector_id) AS ids FROM draw_pools WHERE draw_id = ${drawId} GROUP BY department_code`,
   );
   return Object.fromEntries(rows.map((r) => [r.department_code, r.ids]));
 }
@@ -36,15 +36,15 @@ async function expectTeamRules(db: Db, draw: DrawDetail): Promise<void> {
   const inspectors = new Map(
     (
       await db.query<{ id: string; kind: string; active: boolean; department_code: string; region_code: string; certificate_no: string | null; certificate_valid_from: string | null; certificate_valid_to: string | null }>(
-        'SELECT id, kind, active, department_code, region_code, certificate_no, certificate_valid_from, certificate_valid_to FROM inspectors',
+        sql`SELECT id, kind, active, department_code, region_code, certificate_no, certificate_valid_from, certificate_valid_to FROM inspectors`,
       )
     ).map((r) => [r.id, r]),
   );
-  const conflicts = new Set((await db.query<{ k: string }>(`SELECT object_id || '/' || inspector_id AS k FROM conflicts`)).map((r) => r.k));
+  const conflicts = new Set((await db.query<{ k: string }>(sql`SELECT object_id || '/' || inspector_id AS k FROM conflicts`)).map((r) => r.k));
   const previous = new Set(
     (
       await db.query<{ k: string }>(
-        `SELECT object_id || '/' || unnest(inspector_ids) AS k FROM inspection_results
+        sql`SELECT object_id || '/' || unnest(inspector_ids) AS k FROM inspection_results
          QUALIFY inspected_on = max(inspected_on) OVER (PARTITION BY object_id)`,
       )
     ).map((r) => r.k),
@@ -109,26 +109,21 @@ describe('inspector matching from the directory', () => {
     // A pool smaller than one team: refused at commit, nothing recorded.
     const few = await samrTask(db, plan, { teamSpec: [{ department: 'SAMR', count: 2 }, { department: 'SAMR:expert', count: 4 }] });
     await expect(commitDraw(db, few.id, { actor: 'op', now: NOW })).rejects.toThrow(/SAMR:expert: 3/);
-    expect(await db.one('SELECT count(*) AS n FROM draws WHERE task_id = $t', { t: few.id })).toEqual({ n: 0 });
+    expect(await db.one(sql`SELECT count(*) AS n FROM draws WHERE task_id = ${few.id}`)).toEqual({ n: 0 });
   });
 
   it('team constraints end to end: no excluded pair (conflicts, previous team), caps, two certified officers, experts only beyond', async () => {
     const objects = await Promise.all([0, 1, 3, 4, 8, 9, 10, 11].map((i) => objectId(db, i)));
     // Conflicts declared by the inspector and by the object, and an earlier inspection's team.
-    await db.exec(`INSERT INTO conflicts VALUES ('SZ-SAMR-01', $a, 'inspector'), ('SZ-SAMR-02', $a, 'object'), ('SZ-SAMR-03', $b, 'inspector'), ('SZ-SAMR-E1', $b, 'object')`, {
-      a: objects[0],
-      b: objects[1],
-    });
+    await db.exec(sql`INSERT INTO conflicts VALUES ('SZ-SAMR-01', ${objects[0]}, 'inspector'), ('SZ-SAMR-02', ${objects[0]}, 'object'), ('SZ-SAMR-03', ${objects[1]}, 'inspector'), ('SZ-SAMR-E1', ${objects[1]}, 'object')`);
     await db.exec(
-      `INSERT INTO inspection_results (result_id, object_id, inspected_on, department_code, item_code, outcome_code, inspector_ids) VALUES
-       ('R1', $c, '2024-05-01', 'SAMR', 'SAMR-001', 'NO_PROBLEM', ['SZ-SAMR-04', 'SZ-SAMR-05']),
-       ('R0', $c, '2023-05-01', 'SAMR', 'SAMR-001', 'NO_PROBLEM', ['SZ-SAMR-06', 'SZ-SAMR-07'])`,
-      { c: objects[2] },
+      sql`INSERT INTO inspection_results (result_id, object_id, inspected_on, department_code, item_code, outcome_code, inspector_ids) VALUES
+       ('R1', ${objects[2]}, '2024-05-01', 'SAMR', 'SAMR-001', 'NO_PROBLEM', ['SZ-SAMR-04', 'SZ-SAMR-05']),
+       ('R0', ${objects[2]}, '2023-05-01', 'SAMR', 'SAMR-001', 'NO_PROBLEM', ['SZ-SAMR-06', 'SZ-SAMR-07'])`,
     );
     // One object that only one certified officer may visit: unstaffed, with the reason.
     await db.exec(
-      `INSERT INTO conflicts SELECT inspector_id, $d, 'inspector' FROM (SELECT unnest($ids::VARCHAR[]) AS inspector_id)`,
-      { d: objects[3], ids: `[${SAMR_OFFICERS.filter((id) => id !== 'SZ-SAMR-12').map((id) => `'${id}'`).join(',')}]` },
+      sql`INSERT INTO conflicts SELECT inspector_id, ${objects[3]}, 'inspector' FROM (SELECT unnest(${`[${SAMR_OFFICERS.filter((id) => id !== 'SZ-SAMR-12').map((id) => `'${id}'`).join(',')}]`}::VARCHAR[]) AS inspector_id)`,
     );
     const task = await samrTask(db, plan, {
       counts: { A: 1000, B: 1000, C: 1000, D: 1000 }, // everyone eligible is drawn
@@ -139,8 +134,7 @@ describe('inspector matching from the directory', () => {
     expect(draw.selection!.map((s) => s.objectId)).toEqual(expect.arrayContaining(objects));
 
     const exclusions = await db.query<{ object_id: string; inspector_id: string; reasons: string[] }>(
-      'SELECT object_id, inspector_id, reasons FROM draw_exclusions WHERE draw_id = $id AND object_id IN ($a, $b, $c) ORDER BY object_id, inspector_id',
-      { id: draw.id, a: objects[0], b: objects[1], c: objects[2] },
+      sql`SELECT object_id, inspector_id, reasons FROM draw_exclusions WHERE draw_id = ${draw.id} AND object_id IN (${objects[0]}, ${objects[1]}, ${objects[2]}) ORDER BY object_id, inspector_id`,
     );
     expect(exclusions.map((e) => [objects.indexOf(e.object_id), e.inspector_id, e.reasons])).toEqual(
       [
@@ -174,7 +168,7 @@ describe('inspector matching from the directory', () => {
     const previousTeams = new Set(firstDraw.teams!.map((m) => `${m.objectId}/${m.inspectorId}`));
     expect(previousTeams.size).toBeGreaterThan(0);
     for (const m of secondDraw.teams!) expect(previousTeams.has(`${m.objectId}/${m.inspectorId}`)).toBe(false);
-    const reasons = await db.query<{ n: number }>(`SELECT count(*) AS n FROM draw_exclusions WHERE draw_id = $id AND list_contains(reasons, 'previous_draw')`, { id: secondDraw.id });
+    const reasons = await db.query<{ n: number }>(sql`SELECT count(*) AS n FROM draw_exclusions WHERE draw_id = ${secondDraw.id} AND list_contains(reasons, 'previous_draw')`);
     expect(reasons[0].n).toBe(firstDraw.teams!.length);
     await expectTeamRules(db, secondDraw);
   });
@@ -203,6 +197,6 @@ describe('inspector matching from the directory', () => {
     expect(byObject.size).toBe(draw.selection!.length);
     for (const departments of byObject.values()) expect(departments).toEqual(['SAMR', 'SAMR', 'TAX', 'MEE']);
     await expectTeamRules(db, draw);
-    expect(await db.one('SELECT count(*) AS n FROM draws')).toEqual({ n: 1 });
+    expect(await db.one(sql`SELECT count(*) AS n FROM draws`)).toEqual({ n: 1 });
   });
 });

@@ -1,60 +1,48 @@
 // Annual inspection plans (年度抽查工作计划) per jurisdiction and lead department, and the errors
 // every step of the draw lifecycle raises (input errors name field, value and rule; state errors the record).
 import type { Db, Queryable } from '../db/duckdb.ts';
+import { sql } from '../db/sql.ts';
 import { appendAudit } from '../audit/chain.ts';
+import { bilingual, EngineError, paramValue } from '../kernel/errors.ts';
+import type { Plan, PlanBody } from './schemas.ts';
 
 /** Input a user can fix: names the field, the value and the rule it broke (API: 400). */
-export class DrawInputError extends Error {
+export class DrawInputError extends EngineError {
   constructor(
     readonly field: string,
     readonly value: unknown,
     readonly rule: string,
   ) {
-    super(`${field} = ${JSON.stringify(value)}: ${rule}`);
-    this.name = 'DrawInputError';
+    super('invalid', 'draw.invalid', bilingual(rule, `${field} = ${JSON.stringify(value)}: `), { field, value: paramValue(value) });
   }
 }
 
 /** A step not allowed in the record's current state, e.g. running a drawn draw again (API: 409). */
-export class DrawStateError extends Error {
+export class DrawStateError extends EngineError {
   constructor(
+    code: string,
     readonly subject: string,
     readonly state: string,
     message: string,
   ) {
-    super(message);
-    this.name = 'DrawStateError';
+    super('conflict', code, bilingual(message), { subject, state });
   }
 }
 
 /** A plan, task or draw id that does not exist (API: 404). */
-export class DrawNotFoundError extends Error {
+export class DrawNotFoundError extends EngineError {
   constructor(
-    readonly kind: 'plan' | 'task' | 'draw',
+    readonly record: 'plan' | 'task' | 'draw',
     readonly id: string,
   ) {
-    super(`${{ plan: '计划', task: '任务', draw: '抽取' }[kind]} ${id} 不存在 / ${kind} ${id} does not exist`);
-    this.name = 'DrawNotFoundError';
+    super('not_found', `${record}.not_found`, { zh: `${{ plan: '计划', task: '任务', draw: '抽取' }[record]} ${id} 不存在`, en: `${record} ${id} does not exist` }, { id });
   }
 }
 
-export interface PlanInput {
-  year: number;
-  jurisdictionRegionCode: string;
-  leadDepartment: string;
-  name: string;
-  createdBy: string;
-}
+/** A new plan: the body a caller sends, and who creates it. */
+export type PlanInput = PlanBody & { createdBy: string };
 
-export interface Plan {
-  id: string;
-  year: number;
-  jurisdictionRegionCode: string;
-  leadDepartment: string;
-  name: string;
-  createdBy: string;
-  createdAt: Date;
-}
+export type { Plan, PlanBody };
 
 interface PlanRow {
   id: string;
@@ -79,19 +67,18 @@ const toPlan = (r: PlanRow): Plan => ({
 /** The next id of the form `${prefix}${year}-0001` within one table. */
 export async function nextYearlyId(q: Queryable, table: 'plans' | 'tasks' | 'draws', prefix: string, year: number): Promise<string> {
   const row = await q.one<{ n: number | null }>(
-    `SELECT max(CAST(split_part(id, '-', 2) AS INTEGER)) AS n FROM ${table} WHERE id LIKE $pattern`,
-    { pattern: `${prefix}${year}-%` },
+    sql`SELECT max(CAST(split_part(id, '-', 2) AS INTEGER)) AS n FROM ${sql.id(table)} WHERE id LIKE ${`${prefix}${year}-%`}`,
   );
   return `${prefix}${year}-${String((row?.n ?? 0) + 1).padStart(4, '0')}`;
 }
 
 export async function requireDepartment(q: Queryable, field: string, code: string): Promise<void> {
-  const row = await q.one('SELECT code FROM departments WHERE code = $code', { code });
+  const row = await q.one(sql`SELECT code FROM departments WHERE code = ${code}`);
   if (!row) throw new DrawInputError(field, code, '不是已知的部门代码 / not a known department code (departments table)');
 }
 
 export async function requireRegion(q: Queryable, field: string, code: string): Promise<void> {
-  const row = await q.one('SELECT code FROM regions WHERE code = $code', { code });
+  const row = await q.one(sql`SELECT code FROM regions WHERE code = ${code}`);
   if (!row) throw new DrawInputError(field, code, '不是已知的行政区划代码 / not a known GB/T 2260 region code (regions table)');
 }
 
@@ -106,9 +93,8 @@ export async function createPlan(db: Db, input: PlanInput): Promise<Plan> {
     const id = await nextYearlyId(tx, 'plans', 'P', input.year);
     const createdAt = new Date();
     await tx.exec(
-      `INSERT INTO plans (id, year, jurisdiction_region_code, lead_department, name, created_by, created_at)
-       VALUES ($id, $year, $region, $lead, $name, $by, $at::TIMESTAMPTZ)`,
-      { id, year: input.year, region: input.jurisdictionRegionCode, lead: input.leadDepartment, name: input.name.trim(), by: input.createdBy, at: createdAt.toISOString() },
+      sql`INSERT INTO plans (id, year, jurisdiction_region_code, lead_department, name, created_by, created_at)
+       VALUES (${id}, ${input.year}, ${input.jurisdictionRegionCode}, ${input.leadDepartment}, ${input.name.trim()}, ${input.createdBy}, ${createdAt.toISOString()}::TIMESTAMPTZ)`,
     );
     const plan: Plan = { id, year: input.year, jurisdictionRegionCode: input.jurisdictionRegionCode, leadDepartment: input.leadDepartment, name: input.name.trim(), createdBy: input.createdBy, createdAt };
     await appendAudit(tx, { actor: input.createdBy, action: 'plan.create', subject: id, payload: { ...plan, createdAt: createdAt.toISOString() } });
@@ -117,17 +103,16 @@ export async function createPlan(db: Db, input: PlanInput): Promise<Plan> {
 }
 
 export async function getPlan(q: Queryable, id: string): Promise<Plan> {
-  const row = await q.one<PlanRow>('SELECT * FROM plans WHERE id = $id', { id });
+  const row = await q.one<PlanRow>(sql`SELECT * FROM plans WHERE id = ${id}`);
   if (!row) throw new DrawNotFoundError('plan', id);
   return toPlan(row);
 }
 
 export async function listPlans(q: Queryable, filter: { year?: number; leadDepartment?: string } = {}): Promise<Plan[]> {
   const rows = await q.query<PlanRow>(
-    `SELECT * FROM plans
-     WHERE ($year::INTEGER IS NULL OR year = $year) AND ($lead::VARCHAR IS NULL OR lead_department = $lead)
+    sql`SELECT * FROM plans
+     WHERE (${filter.year ?? null}::INTEGER IS NULL OR year = ${filter.year ?? null}) AND (${filter.leadDepartment ?? null}::VARCHAR IS NULL OR lead_department = ${filter.leadDepartment ?? null})
      ORDER BY id`,
-    { year: filter.year ?? null, lead: filter.leadDepartment ?? null },
   );
   return rows.map(toPlan);
 }

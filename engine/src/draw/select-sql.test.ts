@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { REPO_ROOT } from '../kernel/config.ts';
 import { Db } from '../db/duckdb.ts';
+import { sql } from '../db/sql.ts';
 import { populationDigest, selectObjects, type Pair, type StratumSpec } from './fd1.ts';
 import { drawSelectionTable, populationDigestSql, selectObjectsSql } from './select-sql.ts';
 
@@ -13,7 +14,7 @@ beforeAll(async () => {
 afterAll(() => db.close());
 
 async function load(table: string, pairs: Pair[]): Promise<void> {
-  await db.exec(`CREATE OR REPLACE TABLE ${table} (stratum VARCHAR, id VARCHAR)`);
+  await db.exec(sql`CREATE OR REPLACE TABLE ${sql.id(table)} (stratum VARCHAR, id VARCHAR)`);
   const appender = await db.appender(table);
   for (const { stratum, id } of pairs) {
     appender.appendVarchar(stratum);
@@ -70,7 +71,7 @@ describe('selectObjectsSql equals selectObjects', () => {
       const input = { seed: `round ${round}|beacon`, taskId: `T-${round}`, strata };
       const expected = selectObjects({ ...input, population });
       expect(await selectObjectsSql(db, { ...input, populationTable: 'pop' })).toEqual(expected);
-      expect(await selectObjectsSql(db, { ...input, populationSql: 'SELECT id, stratum FROM pop' })).toEqual(expected);
+      expect(await selectObjectsSql(db, { ...input, populationSql: sql`SELECT id, stratum FROM pop` })).toEqual(expected);
       expect(await selectObjectsSql(db, { ...input, populationTable: 'pop', populationChecked: true })).toEqual(expected);
       expect(await selectObjectsSql(db, { ...input, populationTable: 'pop', wideOrder: true })).toEqual(expected);
     }
@@ -88,7 +89,7 @@ describe('selectObjectsSql equals selectObjects', () => {
     const result = await drawSelectionTable(db, { ...input, populationTable: 'pop', resultTable: 'picked', thresholdScale: 0.01 });
     expect(result.widenings).toBeGreaterThan(0);
     expect(await selectObjectsSql(db, { ...input, populationTable: 'pop', thresholdScale: 0.01 })).toEqual(selectObjects({ ...input, population }));
-    const rows = await db.query<{ n: number; orders: number }>('SELECT count(*) AS n, count(DISTINCT draw_order) AS orders FROM picked');
+    const rows = await db.query<{ n: number; orders: number }>(sql`SELECT count(*) AS n, count(DISTINCT draw_order) AS orders FROM picked`);
     expect(rows[0]).toEqual({ n: result.selected, orders: result.selected });
   });
 
@@ -131,7 +132,7 @@ describe('populationDigestSql', () => {
     const population: Pair[] = ['é', 'Ａ', '😀', 'Z', 'a', 'a0', '中'].map((id, i) => ({ stratum: i % 2 ? 'D' : 'D|440100', id }));
     for (let i = 0; i < 5000; i++) population.push({ stratum: ['A', 'B', 'C|1'][i % 3], id: `ID${Math.floor(random() * 1e12)}-${i}` });
     await load('pop', population);
-    const { digest, rows } = await populationDigestSql(db, { populationSql: 'SELECT * FROM pop' });
+    const { digest, rows } = await populationDigestSql(db, { populationSql: sql`SELECT * FROM pop` });
     expect(rows).toBe(population.length);
     expect(digest).toBe(populationDigest(population));
     await load('pop', []);

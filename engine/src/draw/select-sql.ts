@@ -5,12 +5,13 @@ import { createReadStream, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Queryable } from '../db/duckdb.ts';
+import { sql, type Sql } from '../db/sql.ts';
 import { checkStrata, compareUtf8, labelProblem, quotaEntry, type Selection, type StratumQuota, type StratumSpec } from './fd1.ts';
 
 /** The eligible population: a table (or view) name, or a query, with columns (stratum, id). */
 export interface PopulationSource {
   populationTable?: string;
-  populationSql?: string;
+  populationSql?: Sql;
 }
 
 export interface SqlSelectOptions extends PopulationSource {
@@ -36,34 +37,36 @@ export interface SelectionTableResult {
   widenings: number;
 }
 
-/** RE2 class of the characters an id may not hold (fd1.ts idProblem): controls, space, comma, quote, "|". */
-const ID_FORBIDDEN = String.raw`[\x00-\x20\x7f,"|]`;
+/**
+ * An id breaking the id rule (fd1.ts idProblem): empty, or holding a control character, space, comma, quote or "|"
+ * (the RE2 class is SQL text, not a parameter, so DuckDB compiles it once).
+ */
+const BAD_ID = sql`(id IS NULL OR id = '' OR regexp_matches(id, '[\\x00-\\x20\\x7f,"|]'))`;
 
 /** One row per stratum: eligible count, ids breaking the id rule, null strata or ids. */
-const POPULATION_STATS_SQL = (src: string) => `
-  SELECT stratum, count(*) AS eligible,
-         count(*) FILTER (WHERE id IS NULL OR id = '' OR regexp_matches(id, '${ID_FORBIDDEN}')) AS bad_ids
+const POPULATION_STATS_SQL = (src: Sql) => sql`
+  SELECT stratum, count(*) AS eligible, count(*) FILTER (WHERE ${BAD_ID}) AS bad_ids
   FROM ${src} GROUP BY stratum`;
 
 /**
  * How many 64-bit id hashes equal their predecessor once sorted: 0 unless an id repeats (or, rarely, two
  * ids' hashes collide). One row. Sorting integers costs a third of count(DISTINCT) at 18 M rows.
  */
-const ID_HASH_REPEATS_SQL = (src: string) => `
+const ID_HASH_REPEATS_SQL = (src: Sql) => sql`
   SELECT count(*) AS repeats FROM (SELECT h = lag(h) OVER (ORDER BY h) AS repeated FROM (SELECT hash(id) AS h FROM ${src})) WHERE repeated`;
 /** The first id on more than one row, with its strata (only run when a hash repeats above). */
-const DUPLICATE_ID_SQL = (src: string) => `
+const DUPLICATE_ID_SQL = (src: Sql) => sql`
   SELECT id, list(stratum ORDER BY stratum COLLATE "binary") AS strata
   FROM ${src} GROUP BY id HAVING count(*) > 1 ORDER BY id COLLATE "binary" LIMIT 1`;
 
 /**
  * Candidates: every population row of the drawn strata is hashed once, and the rows whose key is under
  * their stratum's threshold are kept, with the key's first 16 hex digits as an integer. One row per
- * candidate. Parameters $seed, $taskId; `drawn` holds (stratum, threshold, quota).
+ * candidate. `drawn` holds (stratum, threshold, quota).
  */
-const CANDIDATES_SQL = (src: string, drawn: string) => `
+const CANDIDATES_SQL = (src: Sql, drawn: Sql, seed: string, taskId: string) => sql`
   SELECT stratum, id, key, ('0x' || left(key, 16))::UBIGINT AS key_prefix FROM (
-    SELECT p.stratum, p.id, sha256('fd1|' || $seed || '|' || $taskId || '|' || p.stratum || '|' || p.id) AS key, d.threshold
+    SELECT p.stratum, p.id, sha256('fd1|' || ${seed} || '|' || ${taskId} || '|' || p.stratum || '|' || p.id) AS key, d.threshold
     FROM ${src} p JOIN ${drawn} d ON p.stratum = d.stratum
   ) WHERE key < threshold`;
 
@@ -73,7 +76,7 @@ const CANDIDATES_SQL = (src: string, drawn: string) => `
  * and order are computed on narrow (stratum, prefix) rows and joined back by prefix, which orders exactly
  * as the key: sorting without the text columns is several times faster.
  */
-const NARROW_RESULT_SQL = (candidates: string, drawn: string) => `
+const NARROW_RESULT_SQL = (candidates: Sql, drawn: Sql) => sql`
   WITH ranked AS (
     SELECT c.key_prefix, d.quota, row_number() OVER (PARTITION BY c.stratum ORDER BY c.key_prefix) AS rank
     FROM ${candidates} c JOIN ${drawn} d ON c.stratum = d.stratum
@@ -84,7 +87,7 @@ const NARROW_RESULT_SQL = (candidates: string, drawn: string) => `
   SELECT c.stratum, c.id, c.key, o.rank, o.draw_order FROM ordered o JOIN ${candidates} c ON c.key_prefix = o.key_prefix`;
 
 /** The same selection when two candidates share a key prefix: (prefix, key) orders exactly as the key. */
-const WIDE_RESULT_SQL = (candidates: string, drawn: string) => `
+const WIDE_RESULT_SQL = (candidates: Sql, drawn: Sql) => sql`
   SELECT stratum, id, key, rank, row_number() OVER (ORDER BY key_prefix, key) AS draw_order FROM (
     SELECT c.stratum, c.id, c.key, c.key_prefix, d.quota, row_number() OVER (PARTITION BY c.stratum ORDER BY c.key_prefix, c.key) AS rank
     FROM ${candidates} c JOIN ${drawn} d ON c.stratum = d.stratum
@@ -92,25 +95,15 @@ const WIDE_RESULT_SQL = (candidates: string, drawn: string) => `
   )`;
 
 /** Candidates and distinct key prefixes among them (one row). */
-const PREFIX_COUNT_SQL = (candidates: string) => `SELECT count(*) AS n, count(DISTINCT key_prefix) AS prefixes FROM ${candidates}`;
+const PREFIX_COUNT_SQL = (candidates: Sql) => sql`SELECT count(*) AS n, count(DISTINCT key_prefix) AS prefixes FROM ${candidates}`;
 
 const KEY_SPACE = 2 ** 48; // thresholds use the first 12 hex digits of a key
 
-export function quoteIdent(name: string): string {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(name)) {
-    throw new Error(`table name ${JSON.stringify(name)} must be letters, digits and underscores (schema.table allowed)`);
-  }
-  return name
-    .split('.')
-    .map((part) => `"${part}"`)
-    .join('.');
-}
-
-export function sourceSql(source: PopulationSource): string {
+export function sourceSql(source: PopulationSource): Sql {
   if ((source.populationTable === undefined) === (source.populationSql === undefined)) {
     throw new Error('give exactly one of populationTable and populationSql');
   }
-  return source.populationTable !== undefined ? quoteIdent(source.populationTable) : `(${source.populationSql})`;
+  return source.populationTable !== undefined ? sql.id(source.populationTable) : sql`(${source.populationSql!})`;
 }
 
 function tempName(prefix: string): string {
@@ -126,16 +119,15 @@ export async function checkPopulationSql(q: Queryable, source: PopulationSource,
   const stats = await q.query<{ stratum: string | null; eligible: number; bad_ids: number }>(POPULATION_STATS_SQL(src));
   const sizes = new Map<string, number>();
   for (const row of stats) {
-    const example = async (where: string) =>
-      (await q.one<{ id: string | null }>(`SELECT id FROM ${src} WHERE ${where} LIMIT 1`, row.stratum === null ? [] : [row.stratum]))?.id;
-    if (row.stratum === null) throw new Error(`population: id ${JSON.stringify(await example('stratum IS NULL'))} has no stratum`);
+    const example = async (where: Sql) => (await q.one<{ id: string | null }>(sql`SELECT id FROM ${src} WHERE ${where} LIMIT 1`))?.id;
+    if (row.stratum === null) throw new Error(`population: id ${JSON.stringify(await example(sql`stratum IS NULL`))} has no stratum`);
     const problem = labelProblem(row.stratum);
     if (problem) throw new Error(`population: stratum ${JSON.stringify(row.stratum)} ${problem}`);
     if (known && !known.has(row.stratum)) {
-      throw new Error(`population: stratum ${row.stratum} (e.g. id ${await example('stratum = $1')}) has no ratio or count in the task's strata`);
+      throw new Error(`population: stratum ${row.stratum} (e.g. id ${await example(sql`stratum = ${row.stratum}`)}) has no ratio or count in the task's strata`);
     }
     if (row.bad_ids > 0) {
-      const bad = await example(`stratum = $1 AND (id IS NULL OR id = '' OR regexp_matches(id, '${ID_FORBIDDEN}'))`);
+      const bad = await example(sql`stratum = ${row.stratum} AND ${BAD_ID}`);
       throw new Error(
         `population: id ${JSON.stringify(bad)} in stratum ${row.stratum} must be non-empty, without spaces, control characters, a comma, a double quote or "|"`,
       );
@@ -157,8 +149,8 @@ export async function checkPopulationSql(q: Queryable, source: PopulationSource,
 }
 
 /** Rows per stratum of an already checked population; a stratum outside the task is still refused. */
-async function countPopulationSql(q: Queryable, src: string, known: Set<string>): Promise<Map<string, number>> {
-  const rows = await q.query<{ stratum: string; eligible: number }>(`SELECT stratum, count(*) AS eligible FROM ${src} GROUP BY stratum`);
+async function countPopulationSql(q: Queryable, src: Sql, known: Set<string>): Promise<Map<string, number>> {
+  const rows = await q.query<{ stratum: string; eligible: number }>(sql`SELECT stratum, count(*) AS eligible FROM ${src} GROUP BY stratum`);
   for (const { stratum } of rows) {
     if (!known.has(stratum)) throw new Error(`population: stratum ${stratum} has no ratio or count in the task's strata`);
   }
@@ -180,32 +172,31 @@ export async function drawSelectionTable(q: Queryable, options: SqlSelectOptions
   checkStrata(options.strata);
   if (typeof options.seed !== 'string' || typeof options.taskId !== 'string') throw new Error('seed and taskId must be strings');
   const src = sourceSql(options);
-  const result = quoteIdent(options.resultTable);
+  const result = sql.id(options.resultTable);
   const known = new Set(options.strata.map((s) => s.stratum));
   const sizes = options.populationChecked ? await countPopulationSql(q, src, known) : await checkPopulationSql(q, options, known);
 
   const strata: StratumQuota[] = options.strata.map((spec) => quotaEntry(spec, sizes.get(spec.stratum) ?? 0));
   const drawn = strata.filter((s) => s.quota > 0);
 
-  const drawnTable = tempName('fd1_drawn');
-  const candidates = tempName('fd1_candidates');
-  const params = { seed: options.seed, taskId: options.taskId };
+  const drawnTable = sql.id(tempName('fd1_drawn'));
+  const candidates = sql.id(tempName('fd1_candidates'));
   // Expected candidates: quota + 6 sigma + 64, so a short stratum (and a second pass) has odds below 1e-9.
   const fraction = new Map(
     drawn.map((s) => [s.stratum, s.quota === s.eligible ? 1 : ((s.quota + 6 * Math.sqrt(s.quota) + 64) / s.eligible) * (options.thresholdScale ?? 1)]),
   );
   let widenings = 0;
   try {
-    await q.exec(`CREATE TEMP TABLE ${drawnTable} (stratum VARCHAR, threshold VARCHAR, quota BIGINT)`);
-    await q.exec(`CREATE TEMP TABLE ${candidates} (stratum VARCHAR, id VARCHAR, key VARCHAR, key_prefix UBIGINT)`);
+    await q.exec(sql`CREATE TEMP TABLE ${drawnTable} (stratum VARCHAR, threshold VARCHAR, quota BIGINT)`);
+    await q.exec(sql`CREATE TEMP TABLE ${candidates} (stratum VARCHAR, id VARCHAR, key VARCHAR, key_prefix UBIGINT)`);
     let pending = drawn;
     while (pending.length > 0) {
-      await q.exec(`DELETE FROM ${drawnTable}`);
-      for (const s of pending) await q.exec(`INSERT INTO ${drawnTable} VALUES ($1, $2, $3)`, [s.stratum, thresholdFor(fraction.get(s.stratum)!), s.quota]);
-      await q.exec(`DELETE FROM ${candidates} WHERE stratum IN (SELECT stratum FROM ${drawnTable})`);
-      await q.exec(`INSERT INTO ${candidates} ${CANDIDATES_SQL(src, drawnTable)}`, params);
+      await q.exec(sql`DELETE FROM ${drawnTable}`);
+      for (const s of pending) await q.exec(sql`INSERT INTO ${drawnTable} VALUES (${s.stratum}, ${thresholdFor(fraction.get(s.stratum)!)}, ${s.quota})`);
+      await q.exec(sql`DELETE FROM ${candidates} WHERE stratum IN (SELECT stratum FROM ${drawnTable})`);
+      await q.exec(sql`INSERT INTO ${candidates} ${CANDIDATES_SQL(src, drawnTable, options.seed, options.taskId)}`);
       const found = new Map(
-        (await q.query<{ stratum: string; n: number }>(`SELECT stratum, count(*) AS n FROM ${candidates} GROUP BY stratum`)).map((r) => [r.stratum, r.n]),
+        (await q.query<{ stratum: string; n: number }>(sql`SELECT stratum, count(*) AS n FROM ${candidates} GROUP BY stratum`)).map((r) => [r.stratum, r.n]),
       );
       pending = pending.filter((s) => (found.get(s.stratum) ?? 0) < s.quota);
       for (const { stratum } of pending) {
@@ -214,16 +205,16 @@ export async function drawSelectionTable(q: Queryable, options: SqlSelectOptions
         widenings++;
       }
     }
-    await q.exec(`DELETE FROM ${drawnTable}`);
-    for (const s of drawn) await q.exec(`INSERT INTO ${drawnTable} VALUES ($1, NULL, $2)`, [s.stratum, s.quota]);
+    await q.exec(sql`DELETE FROM ${drawnTable}`);
+    for (const s of drawn) await q.exec(sql`INSERT INTO ${drawnTable} VALUES (${s.stratum}, NULL, ${s.quota})`);
     const { n, prefixes } = (await q.one<{ n: number; prefixes: number }>(PREFIX_COUNT_SQL(candidates)))!;
     const resultSql = prefixes === n && !options.wideOrder ? NARROW_RESULT_SQL(candidates, drawnTable) : WIDE_RESULT_SQL(candidates, drawnTable);
     // OR REPLACE touches only a temporary table of that name, never a stored one.
-    await q.exec(`CREATE OR REPLACE TEMP TABLE ${result} AS ${resultSql}`);
+    await q.exec(sql`CREATE OR REPLACE TEMP TABLE ${result} AS ${resultSql}`);
   } finally {
-    for (const t of [drawnTable, candidates]) await q.exec(`DROP TABLE IF EXISTS ${t}`);
+    for (const t of [drawnTable, candidates]) await q.exec(sql`DROP TABLE IF EXISTS ${t}`);
   }
-  const selected = (await q.one<{ n: number }>(`SELECT count(*) AS n FROM ${result}`))!.n;
+  const selected = (await q.one<{ n: number }>(sql`SELECT count(*) AS n FROM ${result}`))!.n;
   return { strata, selected, widenings };
 }
 
@@ -233,7 +224,7 @@ export async function selectObjectsSql(q: Queryable, options: SqlSelectOptions):
   try {
     const { strata } = await drawSelectionTable(q, { ...options, resultTable: table });
     const rows = await q.query<{ stratum: string; id: string; key: string; rank: number; draw_order: number }>(
-      `SELECT stratum, id, key, rank, draw_order FROM ${table}`,
+      sql`SELECT stratum, id, key, rank, draw_order FROM ${sql.id(table)}`,
     );
     const selection = rows
       .map(({ stratum, id, key, rank }) => ({ stratum, id, key, rank }))
@@ -241,12 +232,12 @@ export async function selectObjectsSql(q: Queryable, options: SqlSelectOptions):
     const drawOrder = rows.sort((a, b) => a.draw_order - b.draw_order).map((r) => r.id);
     return { strata, selection, drawOrder };
   } finally {
-    await q.exec(`DROP TABLE IF EXISTS ${table}`);
+    await q.exec(sql`DROP TABLE IF EXISTS ${sql.id(table)}`);
   }
 }
 
 /** The population rows as "stratum\tid\n", sorted by stratum then id in byte order: the digest's exact input. */
-const DIGEST_ROWS_SQL = (src: string) => `SELECT stratum, id FROM ${src} ORDER BY stratum COLLATE "binary", id COLLATE "binary"`;
+const DIGEST_ROWS_SQL = (src: Sql) => sql`SELECT stratum, id FROM ${src} ORDER BY stratum COLLATE "binary", id COLLATE "binary"`;
 
 /**
  * The population digest (fd1 §2) of a large population: DuckDB sorts and writes the exact digest
@@ -257,7 +248,7 @@ export async function populationDigestSql(q: Queryable, source: PopulationSource
   const sizes = await checkPopulationSql(q, source);
   const path = join(tmpdir(), `${tempName('fd1-digest')}.tsv`);
   try {
-    await q.exec(`COPY (${DIGEST_ROWS_SQL(sourceSql(source))}) TO '${path}' (HEADER false, DELIMITER '\t', QUOTE '')`);
+    await q.exec(sql`COPY (${DIGEST_ROWS_SQL(sourceSql(source))}) TO ${path} (HEADER false, DELIMITER '\t', QUOTE '')`);
     const digest = await hashFile(path);
     return { digest, rows: [...sizes.values()].reduce((a, b) => a + b, 0) };
   } finally {

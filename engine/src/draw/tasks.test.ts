@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db/duckdb.ts';
+import { sql } from '../db/sql.ts';
 import { verifyAudit } from '../audit/chain.ts';
 import { openDirectory, samrTask, shenzhenPlan, WINDOW } from './lifecycle.fixture.ts';
 import { createPlan, DrawInputError, DrawStateError, getPlan, listPlans, type Plan } from './plans.ts';
@@ -101,7 +102,7 @@ describe('plans and tasks', () => {
     const approved = await approveTask(db, task.id, 'leader-li');
     expect(approved).toMatchObject({ status: 'ready', approvedBy: 'leader-li' });
     await expect(approveTask(db, task.id, 'leader-li')).rejects.toBeInstanceOf(DrawStateError);
-    const actions = await db.query<{ action: string; subject: string }>('SELECT action, subject FROM audit_log ORDER BY seq');
+    const actions = await db.query<{ action: string; subject: string }>(sql`SELECT action, subject FROM audit_log ORDER BY seq`);
     expect(actions.map((a) => a.action)).toEqual(['plan.create', 'task.create', 'task.approve']);
     expect(await verifyAudit(db)).toMatchObject({ ok: true, entries: 3 });
   });

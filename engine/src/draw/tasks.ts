@@ -1,103 +1,20 @@
 // Inspection tasks (抽查任务): kind, items (one checklist, from one or several departments: a joint task),
 // scope, strata, ratios or counts, team specification and inspection window; validated, stored, approved.
 import type { Db, Queryable } from '../db/duckdb.ts';
+import { sql } from '../db/sql.ts';
 import { appendAudit } from '../audit/chain.ts';
 import { isIsoDate } from '../kernel/time.ts';
 import { DrawInputError, DrawNotFoundError, DrawStateError, getPlan, nextYearlyId, requireDepartment, requireRegion, type Plan } from './plans.ts';
+import { RATIO_BP_MAX, TIERS } from '../kernel/schema.ts';
+import type { ChecklistEntry, StrataMode, Task, TaskItemRef, TaskKind, TaskScope, TaskSpec, TaskStatus, TeamEntry } from './schemas.ts';
 
-export type TaskKind = 'general' | 'key' | 'special';
-export type StrataMode = 'tier' | 'tier_city' | 'none';
-export type TaskStatus = 'awaiting_approval' | 'ready';
-export const TIERS = ['A', 'B', 'C', 'D'] as const;
-export type Tier = (typeof TIERS)[number];
+export { TIERS, type Tier } from '../kernel/schema.ts';
+export type { TaskKind, StrataMode, TaskStatus, TaskScope, TeamEntry, TaskItemRef, TaskSpec, Task, ChecklistEntry } from './schemas.ts';
 
 /** Team-spec label suffix for the expert / third-party pool of a department, e.g. `SAMR:expert`. */
 export const EXPERT_SUFFIX = ':expert';
 /** Every team holds at least this many certified enforcement officers (两名以上执法人员). */
 export const MIN_OFFICERS = 2;
-
-export interface TaskScope {
-  /** GB/T 2260 codes at any level (province, city, district); empty: the plan's jurisdiction. */
-  regions: string[];
-  /** GB/T 4754 sections; empty: all. */
-  industries: string[];
-  /** enterprise | individual | cooperative; empty: all. */
-  entityTypes: string[];
-  /** entity | product | project | behaviour; default entity. */
-  objectKinds: string[];
-  /**
-   * Objects responsible to every one of these departments (谁审批、谁监管): each department of a joint visit must
-   * supervise the object. Default: the task's departments.
-   */
-  departments: string[];
-}
-
-export interface TeamEntry {
-  /** A department code (its certified officers) or `CODE:expert` (its experts and third parties). */
-  department: string;
-  count: number;
-  /** A larger per-inspector cap than the protocol's default (section 5). */
-  cap?: number;
-}
-
-export interface TaskItemRef {
-  code: string;
-  version: number;
-  departmentCode: string;
-  nameZh: string;
-  nameEn: string;
-  specialty: string;
-  method: string;
-  defaultRatioBp: number;
-}
-
-export interface TaskSpec {
-  planId: string;
-  kind: TaskKind;
-  name: string;
-  /** Default: the plan's lead department. */
-  leadDepartment?: string;
-  /** Default: the items' departments, lead first. */
-  departments?: string[];
-  /** "SAMR-001", "SAMR-001@2" or {code, version}; without a version, the one in force on the window's first day. */
-  items: Array<string | { code: string; version?: number }>;
-  scope?: Partial<TaskScope>;
-  /** Default 'tier'. */
-  strataMode?: StrataMode;
-  /** Basis points per stratum ("D|440300") or per tier ("D"); missing tiers: the sampling policy. */
-  ratiosBp?: Record<string, number>;
-  /** Fixed count per stratum or per tier instead of ratios; strata not listed draw none. */
-  counts?: Record<string, number>;
-  /** Default: two officers of the lead department, one of every other participating department. */
-  teamSpec?: TeamEntry[];
-  windowStart: string;
-  windowEnd: string;
-  createdBy: string;
-}
-
-export interface Task {
-  id: string;
-  planId: string;
-  kind: TaskKind;
-  name: string;
-  leadDepartment: string;
-  departments: string[];
-  items: TaskItemRef[];
-  scope: TaskScope;
-  strataMode: StrataMode;
-  ratiosBp: Record<string, number> | null;
-  counts: Record<string, number> | null;
-  teamSpec: TeamEntry[];
-  windowStart: string;
-  windowEnd: string;
-  status: TaskStatus;
-  createdBy: string;
-  createdAt: Date;
-  approvedBy: string | null;
-  approvedAt: Date | null;
-  /** The plan's jurisdiction: inspector pools come from within it. */
-  jurisdictionRegionCode: string;
-}
 
 /** Whether region `code` lies within region `area` (GB/T 2260: province ..0000, city ....00, district). */
 export function regionWithin(code: string, area: string): boolean {
@@ -158,9 +75,8 @@ async function resolveItems(q: Queryable, refs: TaskSpec['items'], windowStart: 
     const ref = parseItemRef(raw, i);
     if (out.some((x) => x.code === ref.code)) throw new DrawInputError(`items[${i}]`, ref.code, '事项重复 / item listed twice');
     const rows = await q.query<ItemRow>(
-      `SELECT code, version, department_code, name_zh, name_en, specialty, method, default_ratio_bp, valid_from, valid_to
-       FROM items WHERE code = $code ORDER BY version DESC`,
-      { code: ref.code },
+      sql`SELECT code, version, department_code, name_zh, name_en, specialty, method, default_ratio_bp, valid_from, valid_to
+       FROM items WHERE code = ${ref.code} ORDER BY version DESC`,
     );
     if (rows.length === 0) throw new DrawInputError(`items[${i}]`, ref.code, '不在抽查事项清单中 / not on the item list (items table)');
     const inForce = (r: ItemRow) => r.valid_from <= windowStart && (r.valid_to === null || r.valid_to >= windowStart);
@@ -233,18 +149,18 @@ interface TaskRow {
   jurisdiction_region_code: string;
 }
 
-const TASK_SELECT = `SELECT t.id, t.plan_id, t.kind, t.name, t.lead_department, t.departments, t.scope::VARCHAR AS scope, t.strata_mode,
+// One row per task with its plan's jurisdiction.
+const TASK_SELECT = sql`SELECT t.id, t.plan_id, t.kind, t.name, t.lead_department, t.departments, t.scope::VARCHAR AS scope, t.strata_mode,
   t.ratios::VARCHAR AS ratios, t.counts::VARCHAR AS counts, t.team_spec::VARCHAR AS team_spec, t.window_start, t.window_end,
   t.status, t.created_by, t.created_at, t.approved_by, t.approved_at, p.jurisdiction_region_code
   FROM tasks t JOIN plans p ON p.id = t.plan_id`;
 
 async function taskItems(q: Queryable, taskIds: string[]): Promise<Map<string, TaskItemRef[]>> {
   const rows = await q.query<ItemRow & { task_id: string }>(
-    `SELECT ti.task_id, i.code, i.version, i.department_code, i.name_zh, i.name_en, i.specialty, i.method, i.default_ratio_bp, i.valid_from, i.valid_to
+    sql`SELECT ti.task_id, i.code, i.version, i.department_code, i.name_zh, i.name_en, i.specialty, i.method, i.default_ratio_bp, i.valid_from, i.valid_to
      FROM task_items ti JOIN items i ON i.code = ti.item_code AND i.version = ti.item_version
-     WHERE list_contains(CAST($ids::JSON AS VARCHAR[]), ti.task_id)
+     WHERE list_contains(CAST(${JSON.stringify(taskIds)}::JSON AS VARCHAR[]), ti.task_id)
      ORDER BY ti.task_id, ti.position`,
-    { ids: JSON.stringify(taskIds) },
   );
   const out = new Map<string, TaskItemRef[]>();
   for (const r of rows) {
@@ -281,19 +197,21 @@ function toTask(r: TaskRow, items: TaskItemRef[]): Task {
 }
 
 export async function getTask(q: Queryable, id: string): Promise<Task> {
-  const row = await q.one<TaskRow>(`${TASK_SELECT} WHERE t.id = $id`, { id });
+  const row = await q.one<TaskRow>(sql`${TASK_SELECT} WHERE t.id = ${id}`);
   if (!row) throw new DrawNotFoundError('task', id);
   return toTask(row, (await taskItems(q, [id])).get(id) ?? []);
 }
 
 export async function listTasks(q: Queryable, filter: { planId?: string; department?: string; year?: number } = {}): Promise<Task[]> {
+  const plan = filter.planId ?? null;
+  const dept = filter.department ?? null;
+  const year = filter.year ?? null;
   const rows = await q.query<TaskRow>(
-    `${TASK_SELECT}
-     WHERE ($plan::VARCHAR IS NULL OR t.plan_id = $plan)
-       AND ($dept::VARCHAR IS NULL OR list_contains(t.departments, $dept))
-       AND ($year::INTEGER IS NULL OR p.year = $year)
+    sql`${TASK_SELECT}
+     WHERE (${plan}::VARCHAR IS NULL OR t.plan_id = ${plan})
+       AND (${dept}::VARCHAR IS NULL OR list_contains(t.departments, ${dept}))
+       AND (${year}::INTEGER IS NULL OR p.year = ${year})
      ORDER BY t.id`,
-    { plan: filter.planId ?? null, dept: filter.department ?? null, year: filter.year ?? null },
   );
   const items = await taskItems(q, rows.map((r) => r.id));
   return rows.map((r) => toTask(r, items.get(r.id) ?? []));
@@ -343,7 +261,7 @@ export async function validateTaskSpec(q: Queryable, spec: TaskSpec, plan: Plan)
     if (!regionWithin(r, plan.jurisdictionRegionCode)) throw new DrawInputError(`scope.regions[${i}]`, r, `不在计划辖区 ${plan.jurisdictionRegionCode} 内 / outside the plan's jurisdiction`);
   }
   for (const [i, c] of scope.industries.entries())
-    if (!(await q.one('SELECT code FROM industries WHERE code = $c', { c }))) throw new DrawInputError(`scope.industries[${i}]`, c, '不是国民经济行业门类 A..T / not a GB/T 4754 section');
+    if (!(await q.one(sql`SELECT code FROM industries WHERE code = ${c}`))) throw new DrawInputError(`scope.industries[${i}]`, c, '不是国民经济行业门类 A..T / not a GB/T 4754 section');
   for (const [i, t] of scope.entityTypes.entries())
     if (!['enterprise', 'individual', 'cooperative'].includes(t)) throw new DrawInputError(`scope.entityTypes[${i}]`, t, '须为 enterprise / individual / cooperative');
   if (scope.objectKinds.length === 0) throw new DrawInputError('scope.objectKinds', scope.objectKinds, '至少一种检查对象 / at least one object kind');
@@ -355,7 +273,7 @@ export async function validateTaskSpec(q: Queryable, spec: TaskSpec, plan: Plan)
   const strataMode = spec.strataMode ?? 'tier';
   if (!['tier', 'tier_city', 'none'].includes(strataMode)) throw new DrawInputError('strataMode', strataMode, '须为 tier / tier_city / none');
   if (spec.ratiosBp && spec.counts) throw new DrawInputError('counts', spec.counts, '比例和数量只能给一种 / give ratios or counts, not both');
-  if (spec.ratiosBp) validateNumbers('ratiosBp', spec.ratiosBp, strataMode, 10000);
+  if (spec.ratiosBp) validateNumbers('ratiosBp', spec.ratiosBp, strataMode, RATIO_BP_MAX);
   if (spec.counts) validateNumbers('counts', spec.counts, strataMode, null);
   const teamSpec = validateTeamSpec(spec.teamSpec ?? defaultTeamSpec(leadDepartment, departments), departments);
 
@@ -386,31 +304,13 @@ export async function createTask(db: Db, spec: TaskSpec): Promise<Task> {
     const createdAt = new Date();
     const status: TaskStatus = v.kind === 'special' ? 'awaiting_approval' : 'ready';
     await tx.exec(
-      `INSERT INTO tasks (id, plan_id, kind, name, lead_department, departments, scope, strata_mode, ratios, counts, team_spec,
+      sql`INSERT INTO tasks (id, plan_id, kind, name, lead_department, departments, scope, strata_mode, ratios, counts, team_spec,
          window_start, window_end, status, created_by, created_at)
-       VALUES ($id, $plan, $kind, $name, $lead, CAST($departments::JSON AS VARCHAR[]), $scope::JSON, $mode, $ratios::JSON, $counts::JSON, $team::JSON,
-         $ws::DATE, $we::DATE, $status, $by, $at::TIMESTAMPTZ)`,
-      {
-        id,
-        plan: v.planId,
-        kind: v.kind,
-        name: v.name,
-        lead: v.leadDepartment,
-        departments: JSON.stringify(v.departments),
-        scope: JSON.stringify(v.scope),
-        mode: v.strataMode,
-        ratios: v.ratiosBp ? JSON.stringify(v.ratiosBp) : null,
-        counts: v.counts ? JSON.stringify(v.counts) : null,
-        team: JSON.stringify(v.teamSpec),
-        ws: v.windowStart,
-        we: v.windowEnd,
-        status,
-        by: v.createdBy,
-        at: createdAt.toISOString(),
-      },
+       VALUES (${id}, ${v.planId}, ${v.kind}, ${v.name}, ${v.leadDepartment}, CAST(${JSON.stringify(v.departments)}::JSON AS VARCHAR[]), ${JSON.stringify(v.scope)}::JSON, ${v.strataMode}, ${v.ratiosBp ? JSON.stringify(v.ratiosBp) : null}::JSON, ${v.counts ? JSON.stringify(v.counts) : null}::JSON, ${JSON.stringify(v.teamSpec)}::JSON,
+         ${v.windowStart}::DATE, ${v.windowEnd}::DATE, ${status}, ${v.createdBy}, ${createdAt.toISOString()}::TIMESTAMPTZ)`,
     );
     for (const [position, item] of v.items.entries())
-      await tx.exec('INSERT INTO task_items VALUES ($task, $code, $version, $dept, $pos)', { task: id, code: item.code, version: item.version, dept: item.departmentCode, pos: position + 1 });
+      await tx.exec(sql`INSERT INTO task_items VALUES (${id}, ${item.code}, ${item.version}, ${item.departmentCode}, ${position + 1})`);
     const task: Task = { ...v, id, status, createdAt, approvedBy: null, approvedAt: null };
     await appendAudit(tx, {
       actor: v.createdBy,
@@ -427,15 +327,15 @@ export async function approveTask(db: Db, taskId: string, approvedBy: string): P
   if (!approvedBy?.trim()) throw new DrawInputError('approvedBy', approvedBy, '须记录审批人 / the approver must be recorded');
   return db.transaction(async (tx) => {
     const task = await getTask(tx, taskId);
-    if (task.status !== 'awaiting_approval') throw new DrawStateError(taskId, task.status, `任务 ${taskId} 无需审批或已审批 / task ${taskId} is not awaiting approval (status ${task.status})`);
+    if (task.status !== 'awaiting_approval') throw new DrawStateError('task.not_awaiting_approval', taskId, task.status, `任务 ${taskId} 无需审批或已审批 / task ${taskId} is not awaiting approval (status ${task.status})`);
     const approvedAt = new Date();
-    await tx.exec(`UPDATE tasks SET status = 'ready', approved_by = $by, approved_at = $at::TIMESTAMPTZ WHERE id = $id`, { id: taskId, by: approvedBy, at: approvedAt.toISOString() });
+    await tx.exec(sql`UPDATE tasks SET status = 'ready', approved_by = ${approvedBy}, approved_at = ${approvedAt.toISOString()}::TIMESTAMPTZ WHERE id = ${taskId}`);
     await appendAudit(tx, { actor: approvedBy, action: 'task.approve', subject: taskId, payload: { taskId, kind: task.kind, approvedAt: approvedAt.toISOString() } });
     return { ...task, status: 'ready', approvedBy, approvedAt };
   });
 }
 
 /** The one checklist of a task: every item of every participating department, in task order. */
-export function checklist(task: Task): Array<{ department: string; code: string; version: number; nameZh: string; nameEn: string; method: string }> {
+export function checklist(task: Task): ChecklistEntry[] {
   return task.items.map((i) => ({ department: i.departmentCode, code: i.code, version: i.version, nameZh: i.nameZh, nameEn: i.nameEn, method: i.method }));
 }

@@ -1,5 +1,6 @@
 // The source file formats (docs/formats.md): for each KIND its columns with English names, Chinese header
 // aliases, types, required flags and enum aliases. The one place import headers are defined.
+import { RATIO_BP_MAX } from '../kernel/schema.ts';
 
 export const KINDS = ['entities', 'inspectors', 'credit', 'complaints', 'results', 'items'] as const;
 export type Kind = (typeof KINDS)[number];
@@ -228,7 +229,7 @@ export const FORMATS: Record<Kind, KindDef> = {
       { name: 'object_type', zh: ['检查对象'], required: true, spec: enumOf(ITEM_OBJECT_TYPES) },
       { name: 'content', zh: ['检查内容'], required: true, spec: TEXT },
       { name: 'method', zh: ['检查方式'], required: true, spec: enumOf(ITEM_METHODS) },
-      { name: 'default_ratio_bp', zh: ['抽查比例(基点)', '抽查比例'], required: true, spec: { type: 'integer', min: 0, max: 10_000 } },
+      { name: 'default_ratio_bp', zh: ['抽查比例(基点)', '抽查比例'], required: true, spec: { type: 'integer', min: 0, max: RATIO_BP_MAX } },
       { name: 'frequency_per_year', zh: ['抽查频次'], required: true, spec: { type: 'integer', min: 0, max: 366 } },
       { name: 'specialty', zh: ['所需专长'], required: true, spec: ref('specialties') },
       { name: 'valid_from', zh: ['生效日期'], required: true, spec: DATE },

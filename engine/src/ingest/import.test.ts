@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import ExcelJS from 'exceljs';
 import { DATA_DIR } from '../kernel/config.ts';
 import { Db } from '../db/duckdb.ts';
+import { sql } from '../db/sql.ts';
 import { tempDb } from '../testing/db.ts';
 import { loadReference } from '../reference/load.ts';
 import { verifyAudit } from '../audit/chain.ts';
@@ -19,14 +20,14 @@ const ENTITIES_CSV = readFileSync(fixture('entities.csv'), 'utf8');
 
 /** Every table an import writes, plus the audit log, as comparable JSON. */
 const TABLES = {
-  objects: 'SELECT * FROM objects ORDER BY id',
-  inspectors: 'SELECT * FROM inspectors ORDER BY id',
-  conflicts: 'SELECT * FROM conflicts ORDER BY inspector_id, object_id',
-  credit_records: 'SELECT * FROM credit_records ORDER BY record_id',
-  complaints: 'SELECT * FROM complaints ORDER BY complaint_id',
-  inspection_results: 'SELECT * FROM inspection_results ORDER BY result_id',
-  items: 'SELECT * FROM items ORDER BY code, version',
-  audit_log: 'SELECT * FROM audit_log ORDER BY seq',
+  objects: sql`SELECT * FROM objects ORDER BY id`,
+  inspectors: sql`SELECT * FROM inspectors ORDER BY id`,
+  conflicts: sql`SELECT * FROM conflicts ORDER BY inspector_id, object_id`,
+  credit_records: sql`SELECT * FROM credit_records ORDER BY record_id`,
+  complaints: sql`SELECT * FROM complaints ORDER BY complaint_id`,
+  inspection_results: sql`SELECT * FROM inspection_results ORDER BY result_id`,
+  items: sql`SELECT * FROM items ORDER BY code, version`,
+  audit_log: sql`SELECT * FROM audit_log ORDER BY seq`,
 };
 async function snapshot(db: Db, tables: Array<keyof typeof TABLES> = Object.keys(TABLES) as Array<keyof typeof TABLES>) {
   const out: Record<string, unknown> = {};
@@ -100,7 +101,7 @@ describe('importFile', () => {
     expect(await snapshot(db, DATA_TABLES)).toEqual(before);
     // One audit entry per import, chained.
     expect(await verifyAudit(db)).toEqual({ ok: true, entries: 12 });
-    const last = await db.one<{ actor: string; action: string; subject: string; payload: string }>('SELECT actor, action, subject, payload::VARCHAR AS payload FROM audit_log ORDER BY seq DESC LIMIT 1');
+    const last = await db.one<{ actor: string; action: string; subject: string; payload: string }>(sql`SELECT actor, action, subject, payload::VARCHAR AS payload FROM audit_log ORDER BY seq DESC LIMIT 1`);
     expect(last).toMatchObject({ actor: 'cli', action: 'import', subject: 'results' });
     expect(JSON.parse(last!.payload)).toEqual({
       kind: 'results',
@@ -112,7 +113,7 @@ describe('importFile', () => {
 
   it('stores the values the file means', async () => {
     await importAll();
-    expect(await db.query("SELECT * FROM objects WHERE id IN ('91440303MA5G0Q9C7P', '91440112MA9UH2D44D') ORDER BY id")).toEqual([
+    expect(await db.query(sql`SELECT * FROM objects WHERE id IN ('91440303MA5G0Q9C7P', '91440112MA9UH2D44D') ORDER BY id`)).toEqual([
       {
         id: '91440112MA9UH2D44D', object_kind: 'entity', name: '广州黄埔智造科技有限公司', entity_type: 'enterprise', legal_representative: null,
         region_code: '440112', industry_code: 'I', established_on: '2023-02-28', status: 'active', responsible_departments: ['HRSS', 'SAMR', 'TAX'],
@@ -124,26 +125,26 @@ describe('importFile', () => {
         updated_at: expect.any(Date),
       },
     ]);
-    expect(await db.query("SELECT * FROM inspectors WHERE id = 'EXP-0004'")).toEqual([
+    expect(await db.query(sql`SELECT * FROM inspectors WHERE id = 'EXP-0004'`)).toEqual([
       {
         id: 'EXP-0004', name: '刘明', department_code: 'SAMR', region_code: '440100', kind: 'expert', qualifications: [], specialties: ['food_safety'],
         certificate_no: null, certificate_valid_from: null, certificate_valid_to: null, active: true, updated_at: expect.any(Date),
       },
     ]);
-    expect(await db.query('SELECT * FROM conflicts ORDER BY inspector_id')).toEqual([
+    expect(await db.query(sql`SELECT * FROM conflicts ORDER BY inspector_id`)).toEqual([
       { inspector_id: 'GZ-SAMR-0001', object_id: '91440106MA59X3K26T', declared_by: 'inspector' },
       { inspector_id: 'GZ-SAMR-0002', object_id: '91440112MA9UH2D44D', declared_by: 'object' },
     ]);
-    expect(await db.query("SELECT record_type, amount_yuan FROM credit_records WHERE record_id = '穗天市监罚〔2024〕118号'")).toEqual([{ record_type: 'penalty', amount_yuan: 12000.5 }]);
-    expect(await db.query("SELECT received_at, category, substantiated FROM complaints ORDER BY complaint_id")).toEqual([
+    expect(await db.query(sql`SELECT record_type, amount_yuan FROM credit_records WHERE record_id = '穗天市监罚〔2024〕118号'`)).toEqual([{ record_type: 'penalty', amount_yuan: 12000.5 }]);
+    expect(await db.query(sql`SELECT received_at, category, substantiated FROM complaints ORDER BY complaint_id`)).toEqual([
       { received_at: new Date('2024-03-11T09:15:42+08:00'), category: 'complaint', substantiated: true },
       { received_at: new Date('2024-04-02T14:03:00+08:00'), category: 'consultation', substantiated: null },
       { received_at: new Date('2024-06-17T20:41:00+08:00'), category: 'report', substantiated: false },
     ]);
-    expect(await db.query("SELECT outcome_code, inspector_ids, task_ref, source FROM inspection_results WHERE result_id = 'R-2024-000002'")).toEqual([
+    expect(await db.query(sql`SELECT outcome_code, inspector_ids, task_ref, source FROM inspection_results WHERE result_id = 'R-2024-000002'`)).toEqual([
       { outcome_code: 'NO_PROBLEM', inspector_ids: ['GZ-SAMR-0002'], task_ref: null, source: 'import' },
     ]);
-    expect(await db.query("SELECT code, version, kind, method, valid_to FROM items WHERE code IN ('SAMR-901', 'HEALTH-901') ORDER BY code, version")).toEqual([
+    expect(await db.query(sql`SELECT code, version, kind, method, valid_to FROM items WHERE code IN ('SAMR-901', 'HEALTH-901') ORDER BY code, version`)).toEqual([
       { code: 'HEALTH-901', version: 1, kind: 'key', method: 'onsite', valid_to: null },
       { code: 'SAMR-901', version: 1, kind: 'general', method: 'documents', valid_to: '2024-12-31' },
       { code: 'SAMR-901', version: 2, kind: 'general', method: 'onsite', valid_to: null },
@@ -153,24 +154,24 @@ describe('importFile', () => {
   it('updates only the rows that changed, touching only their updated_at, and replaces an inspector’s conflicts', async () => {
     await run('entities', fixture('entities.csv'));
     await run('inspectors', fixture('inspectors.csv'));
-    const before = await db.query<{ id: string; updated_at: Date }>('SELECT id, updated_at FROM objects ORDER BY id');
+    const before = await db.query<{ id: string; updated_at: Date }>(sql`SELECT id, updated_at FROM objects ORDER BY id`);
     const changed = entitiesWith('changed.csv', { 3: (l) => l.replace('李记便利店', '李记便利店（新址）') });
     const added = makeUscc('9', '1', '440103', 'MA5D0QNB');
     writeFileSync(changed, `${readFileSync(changed, 'utf8')}${added},新公司,enterprise,,440103,F,2024-01-02,active,SAMR\n`);
     const report = await run('entities', changed);
     expect(report.rejected).toEqual([]);
     expect(counts(report)).toEqual({ accepted: 1, updated: 1, unchanged: 7, rejected: 0, written: true });
-    const after = await db.query<{ id: string; updated_at: Date }>('SELECT id, updated_at FROM objects ORDER BY id');
+    const after = await db.query<{ id: string; updated_at: Date }>(sql`SELECT id, updated_at FROM objects ORDER BY id`);
     const touched = after.filter((a) => before.find((b) => b.id === a.id)?.updated_at.getTime() !== a.updated_at.getTime()).map((a) => a.id);
     expect(touched.sort()).toEqual([added, '92440305L092045717'].sort());
-    expect(await db.one("SELECT name FROM objects WHERE id = '92440305L092045717'")).toEqual({ name: '深圳市南山区李记便利店（新址）' });
+    expect(await db.one(sql`SELECT name FROM objects WHERE id = '92440305L092045717'`)).toEqual({ name: '深圳市南山区李记便利店（新址）' });
 
     const inspectors = readFileSync(fixture('inspectors.csv'), 'utf8').replace(
       'true,91440106MA59X3K26T,',
       'true,91440604MA4W8R1E1M;91440303MA5G0Q9C7P,92440113L335198210',
     );
     expect(counts(await run('inspectors', write('inspectors.csv', inspectors)))).toEqual({ accepted: 0, updated: 1, unchanged: 3, rejected: 0, written: true });
-    expect(await db.query("SELECT object_id, declared_by FROM conflicts WHERE inspector_id = 'GZ-SAMR-0001' ORDER BY object_id")).toEqual([
+    expect(await db.query(sql`SELECT object_id, declared_by FROM conflicts WHERE inspector_id = 'GZ-SAMR-0001' ORDER BY object_id`)).toEqual([
       { object_id: '91440303MA5G0Q9C7P', declared_by: 'inspector' },
       { object_id: '91440604MA4W8R1E1M', declared_by: 'inspector' },
       { object_id: '92440113L335198210', declared_by: 'object' },
@@ -204,8 +205,8 @@ describe('importFile', () => {
       '3 uscc 92440305L092045718: check digit: expected 7, found 8',
       '7 region_code 440399: unknown region code (not in the regions table, GB/T 2260)',
     ]);
-    expect(await db.one('SELECT count(*) AS n FROM objects')).toEqual({ n: 6 });
-    const audit = await db.one<{ payload: string }>('SELECT payload::VARCHAR AS payload FROM audit_log');
+    expect(await db.one(sql`SELECT count(*) AS n FROM objects`)).toEqual({ n: 6 });
+    const audit = await db.one<{ payload: string }>(sql`SELECT payload::VARCHAR AS payload FROM audit_log`);
     expect(JSON.parse(audit!.payload).counts).toEqual({ rows: 8, accepted: 6, updated: 0, unchanged: 0, rejected: 2 });
   });
 
@@ -218,7 +219,7 @@ describe('importFile', () => {
     const report = await run('entities', fixture('entities-gbk.csv'));
     expect(report.encoding).toBe('gb18030');
     expect(counts(report)).toEqual({ accepted: 8, updated: 0, unchanged: 0, rejected: 0, written: true });
-    expect(await db.query("SELECT name, legal_representative FROM objects WHERE id IN ('91440604MA4W8R1E1M', '91440106MA59X3K26T') ORDER BY id DESC")).toEqual([
+    expect(await db.query(sql`SELECT name, legal_representative FROM objects WHERE id IN ('91440604MA4W8R1E1M', '91440106MA59X3K26T') ORDER BY id DESC`)).toEqual([
       { name: '佛山市禅城区华光陶瓷制品有限公司（二厂）', legal_representative: '何国华' },
       { name: '广州天河明珠餐饮管理有限公司', legal_representative: '陈志明' },
     ]);
@@ -247,9 +248,9 @@ describe('importFile', () => {
 
   it('imports Parquet, with typed and list columns', async () => {
     const parquet = join(dir, 'entities.parquet');
-    await db.exec(`COPY (SELECT uscc, name, entity_type, legal_representative, CAST(region_code AS INTEGER) AS region_code, industry_code,
+    await db.exec(sql`COPY (SELECT uscc, name, entity_type, legal_representative, CAST(region_code AS INTEGER) AS region_code, industry_code,
                            CAST(established_on AS DATE) AS established_on, status, string_split(responsible_departments, ';') AS responsible_departments
-                    FROM read_csv('${fixture('entities.csv')}', all_varchar = true)) TO '${parquet}' (FORMAT parquet)`);
+                    FROM read_csv(${fixture('entities.csv')}, all_varchar = true)) TO ${parquet} (FORMAT parquet)`);
     const report = await run('entities', parquet);
     expect(report.format).toBe('parquet');
     expect(counts(report)).toEqual({ accepted: 8, updated: 0, unchanged: 0, rejected: 0, written: true });
@@ -257,8 +258,8 @@ describe('importFile', () => {
 
     // A control character in a cell is found on the right row and field.
     const control = join(dir, 'control.parquet');
-    await db.exec(`COPY (SELECT * REPLACE (CASE WHEN uscc = '91440604MA4W8R1E1M' THEN '何' || chr(1) || '华' ELSE legal_representative END AS legal_representative)
-                    FROM read_csv('${fixture('entities.csv')}', all_varchar = true)) TO '${control}' (FORMAT parquet)`);
+    await db.exec(sql`COPY (SELECT * REPLACE (CASE WHEN uscc = '91440604MA4W8R1E1M' THEN '何' || chr(1) || '华' ELSE legal_representative END AS legal_representative)
+                    FROM read_csv(${fixture('entities.csv')}, all_varchar = true)) TO ${control} (FORMAT parquet)`);
     expect((await run('entities', control)).rejected.map((p) => `${p.line} ${p.field}: ${p.reason}`)).toEqual([
       '4 legal_representative: contains the control character U+0001; remove it',
     ]);
@@ -293,7 +294,7 @@ describe('importFile', () => {
       { line: 7, field: 'established_on', value: '2024-02-30', reason: 'not a calendar date: February 2024 has 29 days', reasonZh: '日期不存在：2024年2月只有29天' },
     ]);
     expect(report.rejectedTotal).toBe(3);
-    expect(await db.one('SELECT count(*) AS n FROM objects')).toEqual({ n: 0 });
+    expect(await db.one(sql`SELECT count(*) AS n FROM objects`)).toEqual({ n: 0 });
   });
 
   it('requires the entity of a credit record, complaint or result to be in the directory', async () => {
@@ -310,7 +311,7 @@ describe('importFile', () => {
 
   it('never overwrites a result entered in Fairdraw', async () => {
     await run('entities', fixture('entities.csv'));
-    await db.exec(`INSERT INTO inspection_results (result_id, object_id, inspected_on, department_code, item_code, outcome_code, inspector_ids, source)
+    await db.exec(sql`INSERT INTO inspection_results (result_id, object_id, inspected_on, department_code, item_code, outcome_code, inspector_ids, source)
                    VALUES ('R-2024-000002', '92440305L092045717', DATE '2024-06-20', 'SAMR', 'SAMR-003', 'FIXED', ['GZ-SAMR-0002'], 'entry')`);
     const report = await run('results', fixture('results.csv'));
     expect(report.rejected).toEqual([

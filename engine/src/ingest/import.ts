@@ -4,18 +4,20 @@
 // (unless skipInvalid). The CLI, the API and the demo all call importFile.
 import { basename } from 'node:path';
 import type { Db, Queryable } from '../db/duckdb.ts';
+import { sql, type Sql } from '../db/sql.ts';
 import { appendAudit } from '../audit/chain.ts';
 import { ImportFileError } from './errors.ts';
-import { FORMATS, KINDS, bestKindFor, fieldLabel, isKind, matchHeader, refTablesOf, type Kind, type KindDef, type RefTable } from './formats.ts';
-import { openSource, type Encoding, type RowSource, type SourceFormat } from './source.ts';
+import { FORMATS, KINDS, bestKindFor, fieldLabel, isKind, matchHeader, refTablesOf, type KindDef, type RefTable } from './formats.ts';
+import { openSource, type Encoding, type RowSource } from './source.ts';
 import { rowValidator, type RefMaps, type RowProblem, type RowValidator } from './validate.ts';
 import { MAX_LISTED_ROWS, recordSourceWrite } from '../kernel/derived.ts';
+import { REJECTED_LIST_CAP, type ImportReport } from './schemas.ts';
 import {
   COUNT_CHANGES_SQL,
   CREATE_PROBLEMS_SQL,
   DROP_SQL,
   PROBLEM_COUNT_SQL,
-  PROBLEM_LIST_SQL,
+  problemList,
   PROBLEMS,
   STAGING,
   ENTITY_RECORDS,
@@ -32,7 +34,7 @@ export { ImportFileError } from './errors.ts';
 export type { RowProblem } from './validate.ts';
 
 /** The report lists at most this many problems; rejectedTotal counts them all. */
-export const REJECTED_LIST_CAP = 1000;
+export { REJECTED_LIST_CAP };
 
 export interface ImportOptions {
   kind: string;
@@ -47,42 +49,16 @@ export interface ImportOptions {
   actor?: string;
 }
 
-export interface ImportReport {
-  kind: Kind;
-  file: string;
-  format: SourceFormat;
-  encoding?: Encoding;
-  sha256: string;
-  /** Data rows read (blank rows are skipped). */
-  rows: number;
-  /** New rows written. */
-  accepted: number;
-  /** Stored rows that differed and were updated. */
-  updated: number;
-  /** Rows identical to the stored ones: not written. */
-  unchanged: number;
-  /** Problems in line order, at most REJECTED_LIST_CAP. */
-  rejected: RowProblem[];
-  rejectedTotal: number;
-  /** Rows with at least one problem. */
-  rejectedRows: number;
-  /** False when rejected rows stopped the import (nothing was written). */
-  written: boolean;
-  /** Header cells that name no column of this kind. */
-  ignoredColumns: string[];
-  elapsedMs: number;
-  /** Where the time went: reading and validating rows into staging, the whole-file checks, the writes. */
-  phaseMs: { read: number; check: number; write: number };
-}
+export type { ImportReport };
 
 /** Reference rows as the accepted spellings: the code, its upper case, and (where there is one) the Chinese name. */
-const REFERENCE_SQL: Record<RefTable, string> = {
-  regions: 'SELECT code, NULL AS name_zh FROM regions',
-  departments: 'SELECT code, name_zh FROM departments',
-  industries: 'SELECT code, name_zh FROM industries',
-  items: 'SELECT DISTINCT code, NULL AS name_zh FROM items',
-  outcome_codes: 'SELECT code, name_zh FROM outcome_codes',
-  specialties: 'SELECT code, name_zh FROM specialties',
+const REFERENCE_SQL: Record<RefTable, Sql> = {
+  regions: sql`SELECT code, NULL AS name_zh FROM regions`,
+  departments: sql`SELECT code, name_zh FROM departments`,
+  industries: sql`SELECT code, name_zh FROM industries`,
+  items: sql`SELECT DISTINCT code, NULL AS name_zh FROM items`,
+  outcome_codes: sql`SELECT code, name_zh FROM outcome_codes`,
+  specialties: sql`SELECT code, name_zh FROM specialties`,
 };
 
 export async function loadRefMaps(q: Queryable, tables: readonly RefTable[]): Promise<RefMaps> {
@@ -177,14 +153,14 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
       phaseMs: { read: readDone - started, check: checkDone - readDone, write: written ? Date.now() - checkDone : 0 },
     });
 
-    await conn.exec('BEGIN TRANSACTION');
+    await conn.exec(sql`BEGIN TRANSACTION`);
     try {
       // The checks run inside the write's transaction, so the entities they look up cannot change under it.
-      for (const sql of [duplicatesSql(def), unknownEntitySql(def), enteredResultsSql(def)]) if (sql) await conn.exec(sql);
+      for (const check of [duplicatesSql(def), unknownEntitySql(def), enteredResultsSql(def)]) if (check) await conn.exec(check);
       const problems = await summariseProblems(conn);
       checkDone = Date.now();
       if (problems.total > 0 && !options.skipInvalid) {
-        await conn.exec('ROLLBACK');
+        await conn.exec(sql`ROLLBACK`);
         return report({ accepted: 0, updated: 0, unchanged: 0 }, false, problems);
       }
       await conn.exec(readySql(def));
@@ -195,17 +171,17 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
         const listed = counts.accepted + counts.updated <= MAX_LISTED_ROWS;
         await recordSourceWrite(conn, ENTITY_RECORDS[def.kind]!.table, { rowsAdded: counts.accepted, entitiesSql: listed ? touched : undefined });
       }
-      for (const sql of writeSql(def)) await conn.exec(sql);
+      for (const write of writeSql(def)) await conn.exec(write);
       await appendAudit(conn, {
         actor: options.actor ?? 'cli',
         action: 'import',
         subject: kind,
         payload: { kind, file: basename(file), sha256, counts: { rows, ...counts, rejected: problems.lines } },
       });
-      await conn.exec('COMMIT');
+      await conn.exec(sql`COMMIT`);
       return report(counts, true, problems);
     } catch (err) {
-      await conn.exec('ROLLBACK').catch(() => undefined);
+      await conn.exec(sql`ROLLBACK`).catch(() => undefined);
       throw err;
     }
   } finally {
@@ -225,7 +201,7 @@ interface ProblemSummary {
 
 async function summariseProblems(q: Queryable): Promise<ProblemSummary> {
   const count = (await q.one<{ total: number; lines: number }>(PROBLEM_COUNT_SQL))!;
-  const rows = await q.query<{ line: number; field: string; value: string | null; reason: string; reason_zh: string }>(PROBLEM_LIST_SQL, [REJECTED_LIST_CAP]);
+  const rows = await q.query<{ line: number; field: string; value: string | null; reason: string; reason_zh: string }>(problemList(REJECTED_LIST_CAP));
   return {
     total: count.total,
     lines: count.lines,
@@ -241,8 +217,8 @@ async function stageRows(
   validate: RowValidator,
   onProgress?: ImportOptions['onProgress'],
 ): Promise<number> {
-  const staging = await conn.appender(STAGING);
-  const problemsOut = await conn.appender(PROBLEMS);
+  const staging = await conn.appender(STAGING.text);
+  const problemsOut = await conn.appender(PROBLEMS.text);
   const fieldPos = new Map(def.fields.map((f, i) => [f.name, i]));
   const values: (string | null)[] = new Array(def.fields.length).fill(null);
   const problems: RowProblem[] = [];

@@ -6,7 +6,7 @@ import { open, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { extname } from 'node:path';
 import type { Db } from '../db/duckdb.ts';
-import { sqlString } from '../db/values.ts';
+import { sql, type Sql } from '../db/sql.ts';
 import { ImportFileError } from './errors.ts';
 import { LOST_DIGITS_MARK } from './validate.ts';
 import { csvBatches, detectEncoding, isBlank, type Encoding, type RowBatch } from './csv.ts';
@@ -198,13 +198,11 @@ async function* xlsxBatches(file: string, batchRows: number): AsyncGenerator<Row
 
 // ---- Parquet --------------------------------------------------------------------------------------------
 
-const sqlIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
-
 /** Every column as text the way a CSV would hold it: lists ';'-joined, timestamps with their offset. */
-function parquetColumnText(name: string, type: string): string {
-  const col = sqlIdent(name);
-  if (type.endsWith('[]')) return `array_to_string(${col}, ';')`;
-  return `CAST(${col} AS VARCHAR)`;
+function parquetColumnText(name: string, type: string): Sql {
+  const col = sql.id(name);
+  if (type.endsWith('[]')) return sql`array_to_string(${col}, ';')`;
+  return sql`CAST(${col} AS VARCHAR)`;
 }
 
 /** Joins a row's cells in SQL: one string per row crosses into JavaScript instead of one value per cell. */
@@ -217,23 +215,24 @@ async function* parquetBatches(file: string, db: Db, batchRows: number): AsyncGe
   try {
     let columns: Array<{ column_name: string; column_type: string }>;
     try {
-      columns = await conn.query(`DESCRIBE SELECT * FROM read_parquet(${sqlString(file)})`);
+      columns = await conn.query(sql`DESCRIBE SELECT * FROM read_parquet(${file})`);
     } catch (err) {
       throw new ImportFileError(file, `cannot read the file as Parquet: ${(err as Error).message}`, `无法按 Parquet 读取：${(err as Error).message}`);
     }
     yield { lines: [0], rows: [columns.map((c) => c.column_name)] };
-    const texts = columns.map((c) => `coalesce(${parquetColumnText(c.column_name, c.column_type)}, '')`);
-    const from = `FROM read_parquet(${sqlString(file)})`;
+    const texts = columns.map((c) => sql`coalesce(${parquetColumnText(c.column_name, c.column_type)}, '')`);
+    const from = sql`FROM read_parquet(${file})`;
     // A cell holding the separator itself (a control character, rejected anyway) splits wrongly: that rare
     // row is read again cell by cell, on a connection of its own.
     const cellsOf = async (rowNumber: number): Promise<string[]> => {
       fallback ??= await db.connection();
-      const row = await fallback.one<Record<string, string>>(`SELECT ${texts.map((t, i) => `${t} AS c${i}`).join(', ')} ${from} LIMIT 1 OFFSET ${rowNumber - 1}`);
+      const cells = sql.join(texts.map((t, i) => sql`${t} AS ${sql.id(`c${i}`)}`));
+      const row = await fallback.one<Record<string, string>>(sql`SELECT ${cells} ${from} LIMIT 1 OFFSET ${rowNumber - 1}`);
       return columns.map((_, i) => row?.[`c${i}`] ?? '');
     };
     let rowNumber = 0;
     let batch: RowBatch = { lines: [], rows: [] };
-    for await (const chunk of conn.stream<{ r: string }>(`SELECT concat_ws(chr(1), ${texts.join(', ')}) AS r ${from}`)) {
+    for await (const chunk of conn.stream<{ r: string }>(sql`SELECT concat_ws(chr(1), ${sql.join(texts)}) AS r ${from}`)) {
       for (const { r } of chunk) {
         rowNumber++;
         let cells = r.split(CELL_SEPARATOR);

@@ -2,15 +2,9 @@
 // with their offset, codes canonical, lists ';'-joined) or into problems naming the field, value and rule.
 import { usccProblem, usccCheckChar, USCC_ALPHABET } from '../reference/uscc.ts';
 import type { EnumValues, FieldDef, FieldType, KindDef, RefTable } from './formats.ts';
+import type { RowProblem } from './schemas.ts';
 
-export interface RowProblem {
-  /** Line in a CSV file (the header is line 1), row in a worksheet, or data row in a Parquet file. */
-  line: number;
-  field: string;
-  value: string;
-  reason: string;
-  reasonZh: string;
-}
+export type { RowProblem };
 
 /** Accepted spelling (code, upper-cased code, Chinese name) -> canonical code, per reference table. */
 export type RefMaps = Partial<Record<RefTable, Map<string, string>>>;

@@ -5,7 +5,7 @@
 // does not add up (rows loaded or deleted some other way), after a very large import, or when its SQL changed.
 import { createHash } from 'node:crypto';
 import type { Db, Queryable } from '../db/duckdb.ts';
-import { Sql, sql } from '../db/sql.ts';
+import { sql, type Sql } from '../db/sql.ts';
 
 /** The record tables derived tables read. */
 export type SourceTable = 'objects' | 'credit_records' | 'complaints' | 'inspection_results';
@@ -222,14 +222,12 @@ const CONSUMERS: readonly DerivedName[] = ['features', 'alert_days'];
  * Records a write to a source table for every derived table, in the transaction that makes it: the entities it
  * touched, selected by `entitiesSql` (a column object_id; NULLs and repeats are fine; run it before the write when it
  * reads the entity a changed row named before), and the rows it added (to check the table's row count against).
- * Without `entitiesSql` the next refresh of each derived table rebuilds it in full. (Plain text is accepted while the
- * importers move over to sql pieces.)
+ * Without `entitiesSql` the next refresh of each derived table rebuilds it in full.
  */
-export async function recordSourceWrite(q: Queryable, source: SourceTable, write: { rowsAdded: number; entitiesSql?: Sql | string }): Promise<void> {
+export async function recordSourceWrite(q: Queryable, source: SourceTable, write: { rowsAdded: number; entitiesSql?: Sql }): Promise<void> {
   const added = Math.trunc(write.rowsAdded);
-  const { entitiesSql } = write;
+  const entities = write.entitiesSql;
   const consumers = sql`(VALUES ${sql.join(CONSUMERS.map((c) => sql`(${c})`))}) c(consumer)`;
-  const entities = typeof entitiesSql === 'string' ? Sql.of([entitiesSql], []) : entitiesSql;
   await q.exec(
     sql`INSERT INTO risk_entity_changes (consumer, source, object_id, rows_added, entities_listed)
         SELECT c.consumer, ${source}, NULL, ${added}, ${entities !== undefined} FROM ${consumers}

@@ -20,9 +20,29 @@ export class EngineError extends Error {
     readonly text: Bilingual,
     readonly params: ErrorParams = {},
   ) {
-    super(`${text.zh} / ${text.en}`);
+    super(text.zh === text.en ? text.zh : `${text.zh} / ${text.en}`);
     this.name = new.target.name;
   }
 }
 
 export const isEngineError = (err: unknown): err is EngineError => err instanceof EngineError;
+
+/**
+ * A message written "中文 / English" as one text, split into its two languages at the separator after which no Chinese
+ * follows (values in the Chinese half may hold " / " themselves); a text without one is the same in both. `prefix` (the
+ * field and value a rule speaks of) leads the Chinese, so the message reads as it always did: "field = value: 中文 /
+ * English"; the parameters carry the field and value for each language.
+ */
+export function bilingual(text: string, prefix = ''): Bilingual {
+  const separators = [...text.matchAll(/ \/ /g)].map((m) => m.index);
+  const at = separators.find((i) => !HAN.test(text.slice(i + 3))) ?? separators.at(-1);
+  return at === undefined ? { zh: prefix + text, en: prefix + text } : { zh: prefix + text.slice(0, at), en: text.slice(at + 3) };
+}
+
+const HAN = /\p{Script=Han}/u;
+
+/** A value as an error parameter: kept when it is a scalar, else its JSON text. */
+export function paramValue(value: unknown): string | number | boolean | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : JSON.stringify(value);
+}

@@ -1,5 +1,6 @@
 // How many objects a stratum gives a draw (fd1 §3, docs/fd1.md): a ratio in basis points or a fixed count. Shared by
 // the draw protocol (draw/fd1.ts) and the policy preview, which shows the k a draw would take before a policy is saved.
+import { isRatioBp, RATIO_BP_MAX } from './schema.ts';
 
 /** A ratio in basis points (300 = 3%) or a fixed count, never both. */
 export interface QuotaSpec {
@@ -22,8 +23,8 @@ export function quotaKind(spec: QuotaSpec, where: string): { ratioBp: number } |
   if (hasRatio === hasCount) throw new Error(`${where}: give exactly one of ratioBp and count, got ${JSON.stringify(spec)}`);
   if (hasRatio) {
     const ratioBp = spec.ratioBp as number;
-    if (!Number.isInteger(ratioBp) || ratioBp < 0 || ratioBp > 10_000) {
-      throw new Error(`${where}: ratioBp must be an integer from 0 to 10000 basis points, got ${JSON.stringify(spec.ratioBp)} (fd1 §3)`);
+    if (!isRatioBp(ratioBp)) {
+      throw new Error(`${where}: ratioBp must be an integer from 0 to ${RATIO_BP_MAX} basis points, got ${JSON.stringify(spec.ratioBp)} (fd1 §3)`);
     }
     return { ratioBp };
   }

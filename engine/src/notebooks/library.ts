@@ -3,26 +3,21 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { REPO_ROOT } from '../kernel/config.ts';
+import { EngineError } from '../kernel/errors.ts';
+import type { NotebookEntry } from './schemas.ts';
 import { parseNotebook, type Notebook } from './parse.ts';
 
 export const NOTEBOOKS_DIR = join(REPO_ROOT, 'notebooks');
 
-export interface NotebookEntry {
-  name: string;
-  file: string;
-  title: string;
-  summary: string;
-  queries: number;
-  charts: number;
-}
+export type { NotebookEntry };
 
-export class NotebookNotFoundError extends Error {
+export class NotebookNotFoundError extends EngineError {
   constructor(
     readonly notebookName: string,
     known: string[],
   ) {
-    super(`没有名为 ${notebookName} 的笔记本 no notebook named '${notebookName}' (known: ${known.join(', ') || 'none'})`);
-    this.name = 'NotebookNotFoundError';
+    const text = `没有名为 ${notebookName} 的笔记本 no notebook named '${notebookName}' (known: ${known.join(', ') || 'none'})`;
+    super('not_found', 'notebook.not_found', { zh: text, en: text }, { name: notebookName });
   }
 }
 

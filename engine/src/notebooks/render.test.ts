@@ -4,6 +4,7 @@ import { tempDb } from '../testing/db.ts';
 import { parseNotebook } from './parse.ts';
 import { runNotebook, type NotebookRun, type SqlCellRun } from './run.ts';
 import { HTML_TABLE_ROWS, renderNotebookHtml } from './render.ts';
+import { sql } from '../db/sql.ts';
 
 const FIXTURES = new URL('../../../data/fixtures/notebooks/', import.meta.url);
 
@@ -14,8 +15,8 @@ describe('renderNotebookHtml', () => {
 
   beforeAll(async () => {
     t = await tempDb();
-    await t.db.exec(`CREATE TABLE fixture_scores (object_id VARCHAR, tier VARCHAR, score DOUBLE)`);
-    await t.db.exec(`INSERT INTO fixture_scores SELECT 'E' || i, ['A', 'B', 'C', 'D'][1 + i % 4], (i % 10) / 10.0 FROM range(40) r(i)`);
+    await t.db.exec(sql`CREATE TABLE fixture_scores (object_id VARCHAR, tier VARCHAR, score DOUBLE)`);
+    await t.db.exec(sql`INSERT INTO fixture_scores SELECT 'E' || i, ['A', 'B', 'C', 'D'][1 + i % 4], (i % 10) / 10.0 FROM range(40) r(i)`);
     const load = (name: string) => parseNotebook(readFileSync(new URL(`${name}.md`, FIXTURES), 'utf8'), name, `data/fixtures/notebooks/${name}.md`);
     tiny = await runNotebook(t.db, load('tiny'));
     broken = await runNotebook(t.db, load('broken'));

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDb } from '../testing/db.ts';
 import type { Db } from '../db/duckdb.ts';
+import { sql } from '../db/sql.ts';
 import { parseNotebook } from './parse.ts';
 import { runNotebook, statementSpans, type ChartCellRun, type SqlCellRun } from './run.ts';
 
@@ -15,14 +16,14 @@ describe('runNotebook', () => {
   beforeAll(async () => {
     t = await tempDb();
     db = t.db;
-    await db.exec(`CREATE TABLE fixture_scores (object_id VARCHAR, tier VARCHAR, score DOUBLE)`);
-    await db.exec(`INSERT INTO fixture_scores SELECT 'E' || i, ['A', 'B', 'C', 'D'][1 + i % 4], (i % 10) / 10.0 FROM range(40) r(i)`);
+    await db.exec(sql`CREATE TABLE fixture_scores (object_id VARCHAR, tier VARCHAR, score DOUBLE)`);
+    await db.exec(sql`INSERT INTO fixture_scores SELECT 'E' || i, ['A', 'B', 'C', 'D'][1 + i % 4], (i % 10) / 10.0 FROM range(40) r(i)`);
   });
   afterAll(() => t.cleanup());
 
   const run = (source: string, options = {}) => runNotebook(db, parseNotebook(source, 'test'), options);
   const sqlCells = (r: Awaited<ReturnType<typeof run>>) => r.cells.filter((c): c is SqlCellRun => c.kind === 'sql');
-  const tableCount = async () => (await db.one<{ n: number }>('SELECT count(*) AS n FROM fixture_scores'))!.n;
+  const tableCount = async () => (await db.one<{ n: number }>(sql`SELECT count(*) AS n FROM fixture_scores`))!.n;
 
   it('runs sql cells, queries named results, and inlines them into charts', async () => {
     const result = await runNotebook(db, parseNotebook(readFileSync(new URL('tiny.md', FIXTURES), 'utf8'), 'tiny'));
@@ -149,7 +150,7 @@ describe('runNotebook', () => {
     const [kept, read] = sqlCells(result);
     expect(kept.rows.slice(0, 2)).toEqual([{ a: 2999 }, { a: 2998 }]);
     expect(read.rows).toEqual([{ low: 0, n: 3000 }]);
-    expect(await db.query(`SELECT table_name FROM duckdb_tables() WHERE table_name = 'left_over'`)).toEqual([]);
+    expect(await db.query(sql`SELECT table_name FROM duckdb_tables() WHERE table_name = 'left_over'`)).toEqual([]);
   });
 });
 

@@ -5,9 +5,11 @@
 import { StatementType, type DuckDBConnection, type DuckDBPreparedStatement, type DuckDBResult, type DuckDBType, DuckDBTypeId } from '@duckdb/node-api';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { Queryable, type Db } from '../db/duckdb.ts';
+import { sql, type Sql } from '../db/sql.ts';
 import { toJs, type Value } from '../db/values.ts';
 import { markdownToHtml } from './markdown.ts';
 import type { Cell, ChartCell, Notebook, SqlCell } from './parse.ts';
+import type { CellError, CellRun, ChartCellRun, JsonValue, MarkdownCellRun, NotebookRun, ResultColumn, ResultRow, SqlCellRun } from './schemas.ts';
 
 export const DEFAULT_ROW_LIMIT = 10_000;
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -20,78 +22,7 @@ export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json
  */
 const READ_ONLY_TYPES = new Set<number>([StatementType.SELECT]);
 
-export interface CellError {
-  /** The line in the notebook file the problem is on. */
-  line: number;
-  /** `notebooks/x.md:LINE: what is wrong` */
-  message: string;
-}
-
-export interface ResultColumn {
-  name: string;
-  /** DuckDB's type, e.g. BIGINT, VARCHAR, DATE. */
-  type: string;
-  numeric: boolean;
-}
-
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-export type ResultRow = Record<string, JsonValue>;
-
-export interface MarkdownCellRun {
-  kind: 'markdown';
-  index: number;
-  line: number;
-  html: string;
-}
-
-export interface SqlCellRun {
-  kind: 'sql';
-  index: number;
-  line: number;
-  name: string | null;
-  /** A hidden cell: run and kept for later cells, its rows not shown or sent (rows empty, rowCount counts them). */
-  hidden: boolean;
-  sql: string;
-  columns: ResultColumn[];
-  rows: ResultRow[];
-  /** Rows returned (at most rowLimit); for a hidden cell, the rows it kept. */
-  rowCount: number;
-  /** True when the query had more rows than rowLimit: only the first rowLimit are here. */
-  capped: boolean;
-  rowLimit: number;
-  elapsedMs: number;
-  error: CellError | null;
-}
-
-export interface ChartCellRun {
-  kind: 'chart';
-  index: number;
-  line: number;
-  dataNames: string[];
-  /** The Vega-Lite spec with every named result it uses inlined under `datasets` (null on error). */
-  spec: Record<string, unknown> | null;
-  source: string;
-  /** Vega-Lite's warnings while compiling the spec (the chart still draws). */
-  warnings: string[];
-  elapsedMs: number;
-  error: CellError | null;
-}
-
-export type CellRun = MarkdownCellRun | SqlCellRun | ChartCellRun;
-
-export interface NotebookRun {
-  name: string;
-  file: string;
-  title: string;
-  summary: string;
-  /** When the run started (ISO). */
-  ranAt: string;
-  elapsedMs: number;
-  rowLimit: number;
-  cells: CellRun[];
-  /** rows: rows sent (hidden results not counted). */
-  counts: { queries: number; charts: number; rows: number; errors: number };
-}
+export type { CellError, CellRun, ChartCellRun, JsonValue, MarkdownCellRun, NotebookRun, ResultColumn, ResultRow, SqlCellRun } from './schemas.ts';
 
 export interface RunOptions {
   rowLimit?: number;
@@ -368,8 +299,9 @@ function chartCell(notebook: Notebook, cell: ChartCell, results: Map<string, Sql
 }
 
 /** `CREATE TEMP TABLE name AS <the cell's one statement>`, checked as exactly one CREATE; null when DuckDB cannot (DESCRIBE, SHOW, PRAGMA). */
-async function prepareKeep(conn: DuckDBConnection, name: string, sql: string): Promise<DuckDBPreparedStatement | null> {
-  const extracted = await conn.extractStatements(`CREATE TEMP TABLE ${quoteIdent(name)} AS ${statementText(sql)}\n`).catch(() => null);
+async function prepareKeep(conn: DuckDBConnection, name: string, cellSql: string): Promise<DuckDBPreparedStatement | null> {
+  const keep = sql`CREATE TEMP TABLE ${sql.id(name)} AS ${sql.verbatim(statementText(cellSql))}\n`;
+  const extracted = await conn.extractStatements(keep.text).catch(() => null);
   if (!extracted || extracted.count !== 1) return null;
   const statement = await extracted.prepare(0).catch(() => null);
   if (statement && statement.statementType !== StatementType.CREATE) {
@@ -385,8 +317,8 @@ async function sqlCell(notebook: Notebook, cell: SqlCell, conn: DuckDBConnection
   const empty = { columns: [], rows: [], rowCount: 0, capped: false };
   if (cell.problem) return { ...base, ...empty, elapsedMs: 0, error: located(notebook, cell.problem.line, cell.problem.message) };
   const statements: DuckDBPreparedStatement[] = [];
-  const prepare = async (sql: string) => {
-    const extracted = await conn.extractStatements(sql);
+  const prepare = async (query: Sql) => {
+    const extracted = await conn.extractStatements(query.text);
     const statement = await extracted.prepare(0);
     statements.push(statement);
     return statement;
@@ -400,12 +332,12 @@ async function sqlCell(notebook: Notebook, cell: SqlCell, conn: DuckDBConnection
     const { columns, rows, capped, rowCount } = await withTimeout(conn, options.timeoutMs, async () => {
       if (keep) await keep.run();
       if (keep && cell.hidden) {
-        const kept = await (await prepare(`SELECT count(*) AS n FROM ${quoteIdent(cell.name!)}`)).runAndReadAll();
-        const described = await prepare(`SELECT * FROM ${quoteIdent(cell.name!)} LIMIT 0`);
+        const kept = await (await prepare(sql`SELECT count(*) AS n FROM ${sql.id(cell.name!)}`)).runAndReadAll();
+        const described = await prepare(sql`SELECT * FROM ${sql.id(cell.name!)} LIMIT 0`);
         const { columns } = await readCapped(await described.stream(), 0);
         return { columns, rows: [], capped: false, rowCount: Number(kept.getRows()[0][0]) };
       }
-      const source = keep ? await prepare(`SELECT * FROM ${quoteIdent(cell.name!)}`) : checked;
+      const source = keep ? await prepare(sql`SELECT * FROM ${sql.id(cell.name!)}`) : checked;
       const read = await readCapped(await source.stream(), cell.hidden ? 0 : options.rowLimit);
       return { ...read, rowCount: read.rows.length };
     });
@@ -420,15 +352,13 @@ async function sqlCell(notebook: Notebook, cell: SqlCell, conn: DuckDBConnection
 }
 
 /** The one statement of a sql cell without its trailing `;` (what its temporary table is made of). */
-function statementText(sql: string): string {
-  const [span] = statementSpans(sql);
-  return span ? sql.slice(span.start, span.end) : sql;
+function statementText(cellSql: string): string {
+  const [span] = statementSpans(cellSql);
+  return span ? cellSql.slice(span.start, span.end) : cellSql;
 }
 
-const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
-
 // Tables and views a result name must not shadow. Grain: one row per table or view name.
-const CATALOG_NAMES_SQL = `SELECT lower(table_name) AS name FROM duckdb_tables() UNION SELECT lower(view_name) FROM duckdb_views() WHERE NOT internal`;
+const CATALOG_NAMES_SQL = sql`SELECT lower(table_name) AS name FROM duckdb_tables() UNION SELECT lower(view_name) FROM duckdb_views() WHERE NOT internal`;
 
 /**
  * Runs every cell in order on a connection of its own, closed at the end with the temporary tables it made. Writes

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { verifyAudit } from '../audit/chain.ts';
 import { fixtureDb } from './test-support.ts';
 import { currentPolicy, DEFAULT_POLICY, listPolicies, parseRatios, PolicyInputError, practiceWarnings, savePolicy, mergeSettings } from './policy.ts';
+import { sql } from '../db/sql.ts';
 
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
@@ -61,7 +62,7 @@ describe('policy versions', () => {
     expect((await currentPolicy(t.db)).version).toBe(2);
 
     const audit = await t.db.query<{ actor: string; action: string; subject: string; reason: string }>(
-      `SELECT actor, action, subject, payload->>'reason' AS reason FROM audit_log ORDER BY seq`,
+      sql`SELECT actor, action, subject, payload->>'reason' AS reason FROM audit_log ORDER BY seq`,
     );
     expect(audit).toEqual([
       { actor: '张分析', action: 'policy.set', subject: 'sampling_policy:1', reason: '首次设定' },
@@ -79,6 +80,6 @@ describe('policy versions', () => {
     await savePolicy(t.db, {}, { author: 'a', reason: '采用默认' });
     await expect(savePolicy(t.db, { tierRatiosBp: { A: 300 } }, { author: 'a', reason: 'r' })).rejects.toThrow(/nothing changed/);
     expect((await listPolicies(t.db)).map((p) => p.version)).toEqual([1]);
-    expect((await t.db.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM audit_log'))!.n).toBe(1);
+    expect((await t.db.one<{ n: number }>(sql`SELECT count(*)::INTEGER AS n FROM audit_log`))!.n).toBe(1);
   });
 });

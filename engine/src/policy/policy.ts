@@ -1,36 +1,14 @@
 // The sampling policy (抽查比例与频次): per-tier ratios, frequency, burden window, yearly cap. Versions are only ever
 // added, never changed; the current policy is the highest version, or the documented default when none was saved.
 import type { Db, Queryable } from '../db/duckdb.ts';
+import { sql } from '../db/sql.ts';
 import { appendAudit } from '../audit/chain.ts';
+import { bilingual, EngineError, paramValue } from '../kernel/errors.ts';
+import { isRatioBp, RATIO_BP_MAX, TIERS, type Tier } from '../kernel/schema.ts';
+import type { PolicyChange, PolicySettings, SamplingPolicy, TierRatiosBp } from './schemas.ts';
 
-export const TIERS = ['A', 'B', 'C', 'D'] as const;
-export type Tier = (typeof TIERS)[number];
-export type TierRatiosBp = Record<Tier, number>;
-
-export interface PolicySettings {
-  /** Share of each tier's eligible entities drawn per round, in basis points (300 = 3%). */
-  tierRatiosBp: TierRatiosBp;
-  /** Draw rounds a year; the yearly share of a tier is ratio x frequency. */
-  frequencyPerYear: number;
-  /** Days after a draw or inspection during which a general task does not draw the entity again (tier D and special tasks exempt). */
-  burdenWindowDays: number;
-  /** Inspections per entity per calendar year across all departments. */
-  yearlyCap: number;
-  /** Warn about entities this close to the yearly cap (1: one inspection left). */
-  capAlertMargin: number;
-  /** Inspector-days one inspected object costs (two officers x half a day = 1.0). */
-  inspectorDaysPerObject: number;
-  /** Days a year one certified officer has for random inspections. */
-  capacityDaysPerInspector: number;
-}
-
-export interface SamplingPolicy extends PolicySettings {
-  /** 0: the documented default, never saved. */
-  version: number;
-  createdAt: Date | null;
-  author: string | null;
-  reason: string | null;
-}
+export { TIERS, type Tier } from '../kernel/schema.ts';
+export type { PolicyChange, PolicySettings, SamplingPolicy, TierRatiosBp } from './schemas.ts';
 
 /**
  * The default until a policy is saved. Ratios sit inside the usual yearly ranges (SPEC: A 1-5%, B 2-20%, C 10-60%,
@@ -63,13 +41,13 @@ export const PRACTICE_RANGE_BP: Readonly<Record<Tier, readonly [number, number]>
 };
 
 /** An input a user gave that breaks a rule: names the field, the value and the rule. */
-export class PolicyInputError extends Error {
+export class PolicyInputError extends EngineError {
   constructor(
     readonly field: string,
     readonly value: unknown,
     readonly rule: string,
   ) {
-    super(`${field}: ${JSON.stringify(value)} — ${rule}`);
+    super('invalid', 'policy.invalid', bilingual(rule, `${field}: ${JSON.stringify(value)} — `), { field, value: paramValue(value) });
   }
 }
 
@@ -88,7 +66,7 @@ export function parseRatios(text: string, field = '--ratios'): Partial<TierRatio
 }
 
 /** Merges a partial change onto a base policy's settings (ratios merge tier by tier). */
-export function mergeSettings(base: PolicySettings, change: Partial<Omit<PolicySettings, 'tierRatiosBp'>> & { tierRatiosBp?: Partial<TierRatiosBp> }): PolicySettings {
+export function mergeSettings(base: PolicySettings, change: PolicyChange): PolicySettings {
   const defined = Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)) as Partial<PolicySettings>;
   return {
     ...pickSettings(base),
@@ -113,7 +91,7 @@ export function pickSettings(p: PolicySettings): PolicySettings {
 export function validateSettings(s: PolicySettings): void {
   for (const tier of TIERS) {
     const bp = s.tierRatiosBp[tier];
-    if (!Number.isInteger(bp) || bp < 0 || bp > 10000) throw new PolicyInputError(`tierRatiosBp.${tier}`, bp, 'a ratio is an integer number of basis points from 0 to 10000');
+    if (!isRatioBp(bp)) throw new PolicyInputError(`tierRatiosBp.${tier}`, bp, `a ratio is an integer number of basis points from 0 to ${RATIO_BP_MAX}`);
   }
   const intAtLeast = (field: keyof PolicySettings, min: number) => {
     const v = s[field] as number;
@@ -167,7 +145,7 @@ interface PolicyRow {
 }
 
 // One row per saved policy version, oldest first.
-const SELECT_POLICIES = `SELECT version, created_at, author, reason, tier_ratios_bp::VARCHAR AS tier_ratios_bp, frequency_per_year,
+const SELECT_POLICIES = sql`SELECT version, created_at, author, reason, tier_ratios_bp::VARCHAR AS tier_ratios_bp, frequency_per_year,
   burden_window_days, yearly_cap, cap_alert_margin, inspector_days_per_object, capacity_days_per_inspector
   FROM sampling_policies`;
 
@@ -189,16 +167,14 @@ function fromRow(r: PolicyRow): SamplingPolicy {
 
 /** The latest saved version, or DEFAULT_POLICY (version 0) when none was saved. */
 export async function currentPolicy(q: Queryable): Promise<SamplingPolicy> {
-  const row = await q.one<PolicyRow>(`${SELECT_POLICIES} ORDER BY version DESC LIMIT 1`);
+  const row = await q.one<PolicyRow>(sql`${SELECT_POLICIES} ORDER BY version DESC LIMIT 1`);
   return row ? fromRow(row) : { ...DEFAULT_POLICY, tierRatiosBp: { ...DEFAULT_POLICY.tierRatiosBp } };
 }
 
 /** Every saved version, oldest first (the default, never saved, is not listed). */
 export async function listPolicies(q: Queryable): Promise<SamplingPolicy[]> {
-  return (await q.query<PolicyRow>(`${SELECT_POLICIES} ORDER BY version`)).map(fromRow);
+  return (await q.query<PolicyRow>(sql`${SELECT_POLICIES} ORDER BY version`)).map(fromRow);
 }
-
-export type PolicyChange = Partial<Omit<PolicySettings, 'tierRatiosBp'>> & { tierRatiosBp?: Partial<TierRatiosBp> };
 
 export interface SavedPolicy {
   policy: SamplingPolicy;
@@ -240,22 +216,12 @@ export async function savePolicy(db: Db, change: PolicyChange, meta: { author: s
       throw new PolicyInputError('policy', pickSettings(settings), `nothing changed: version ${previous.version} already has these settings`);
     }
     const version = previous.version + 1;
+    const tierRatiosJson = JSON.stringify(Object.fromEntries(TIERS.map((t) => [t, settings.tierRatiosBp[t]])));
     await tx.exec(
-      `INSERT INTO sampling_policies (version, created_at, author, reason, tier_ratios_bp, frequency_per_year, burden_window_days,
+      sql`INSERT INTO sampling_policies (version, created_at, author, reason, tier_ratios_bp, frequency_per_year, burden_window_days,
          yearly_cap, cap_alert_margin, inspector_days_per_object, capacity_days_per_inspector)
-       VALUES ($1, current_timestamp, $2, $3, $4::JSON, $5, $6, $7, $8, $9, $10)`,
-      [
-        version,
-        author,
-        reason,
-        JSON.stringify(Object.fromEntries(TIERS.map((t) => [t, settings.tierRatiosBp[t]]))),
-        settings.frequencyPerYear,
-        settings.burdenWindowDays,
-        settings.yearlyCap,
-        settings.capAlertMargin,
-        settings.inspectorDaysPerObject,
-        settings.capacityDaysPerInspector,
-      ],
+       VALUES (${version}, current_timestamp, ${author}, ${reason}, ${tierRatiosJson}::JSON, ${settings.frequencyPerYear}, ${settings.burdenWindowDays},
+               ${settings.yearlyCap}, ${settings.capAlertMargin}, ${settings.inspectorDaysPerObject}, ${settings.capacityDaysPerInspector})`,
     );
     const warnings = practiceWarnings(settings);
     await appendAudit(tx, {
@@ -264,7 +230,7 @@ export async function savePolicy(db: Db, change: PolicyChange, meta: { author: s
       subject: `sampling_policy:${version}`,
       payload: { version, previousVersion: previous.version, reason, settings, changes, warnings },
     });
-    const saved = await tx.one<PolicyRow>(`${SELECT_POLICIES} WHERE version = $1`, [version]);
+    const saved = await tx.one<PolicyRow>(sql`${SELECT_POLICIES} WHERE version = ${version}`);
     return { policy: fromRow(saved!), previousVersion: previous.version, changes, warnings };
   });
 }

@@ -1,23 +1,20 @@
 // Policy preview: what a set of ratios would mean before it is saved — eligible entities and quota per tier,
 // expected findings, inspector-days against capacity, entities long uninspected, entities at or near the yearly cap.
-import { readFileSync } from 'node:fs';
 import type { Queryable } from '../db/duckdb.ts';
+import { sql, sqlFolder } from '../db/sql.ts';
 import { shanghaiDate } from '../kernel/time.ts';
 import { quota } from '../kernel/quota.ts';
 import { currentPolicy, mergeSettings, practiceWarnings, validateSettings, TIERS, PRACTICE_RANGE_BP, type PolicyChange, type PolicySettings, type Tier } from './policy.ts';
+import type { HitRateSource, NearCapEntity, PolicyPreview, TierPreview } from './schemas.ts';
 
-const sql = (name: string) => readFileSync(new URL(`./sql/${name}.sql`, import.meta.url), 'utf8');
-const TIER_LOAD_SQL = sql('tier-load');
-const OBSERVED_HIT_RATES_SQL = sql('observed-hit-rates');
-const CERTIFIED_OFFICERS_SQL = sql('certified-officers');
-const NEAR_CAP_SQL = sql('near-cap');
+const query = sqlFolder(import.meta.url);
 
 // The latest risk model and its backtest hit rate per tier (NULL when no backtest ran). Grain: one row.
-const LATEST_MODEL_SQL = `SELECT version, json_extract(metrics, '$.hitRateByTier')::VARCHAR AS hit_rate_by_tier
+const LATEST_MODEL_SQL = sql`SELECT version, json_extract(metrics, '$.hitRateByTier')::VARCHAR AS hit_rate_by_tier
   FROM risk_models ORDER BY version DESC LIMIT 1`;
 
 // The data's reference date: the latest complaint or inspection date (Asia/Shanghai), not the wall clock. Grain: one row.
-const DATA_AS_OF_SQL = `SELECT CAST(greatest(
+const DATA_AS_OF_SQL = sql`SELECT CAST(greatest(
     (SELECT CAST(timezone('Asia/Shanghai', max(received_at)) AS DATE) FROM complaints),
     (SELECT max(inspected_on) FROM inspection_results)) AS VARCHAR) AS as_of`;
 
@@ -27,71 +24,7 @@ export async function dataAsOf(q: Queryable): Promise<string> {
   return row?.as_of ?? shanghaiDate();
 }
 
-export type HitRateSource =
-  | { kind: 'backtest'; modelVersion: number }
-  | { kind: 'observed'; visits: number; note: string }
-  | { kind: 'none'; note: string };
-
-export interface TierPreview {
-  tier: Tier;
-  ratioBp: number;
-  /** The yearly share range seen in practice, basis points. */
-  practiceRangeBp: readonly [number, number];
-  activeEntities: number;
-  /** Drawn or inspected within the burden window (excluded unless tier D). */
-  inBurdenWindow: number;
-  /** Already at the yearly cap: excluded in every tier. */
-  atCap: number;
-  /** One step (cap_alert_margin) below the cap: still eligible, one more inspection reaches the cap. */
-  nearCap: number;
-  eligible: number;
-  /** Objects drawn per round (fd1 quota). */
-  k: number;
-  kPerYear: number;
-  hitRate: number | null;
-  expectedFindingsPerYear: number | null;
-  inspectorDaysPerYear: number;
-  notInspected3y: number;
-}
-
-export interface NearCapEntity {
-  objectId: string;
-  name: string;
-  regionCode: string;
-  industryCode: string | null;
-  tier: string | null;
-  inspectionsThisYear: number;
-  lastDrawnOn: string;
-}
-
-export interface PolicyPreview {
-  asOf: string;
-  /** The version the candidate was built on (0: the default). */
-  basedOnVersion: number;
-  settings: PolicySettings;
-  tiers: TierPreview[];
-  totals: {
-    activeEntities: number;
-    eligible: number;
-    kPerRound: number;
-    kPerYear: number;
-    expectedFindingsPerYear: number | null;
-    inspectorDaysNeeded: number;
-    certifiedOfficers: number;
-    capacityDays: number;
-    /** inspectorDaysNeeded / capacityDays (null when there is no capacity). */
-    capacityUse: number | null;
-    atCap: number;
-    nearCap: number;
-    notInspected3y: number;
-  };
-  /** Active entities with no current risk score: not in any tier, never drawn by tier. */
-  unscoredActiveEntities: number;
-  hitRateSource: HitRateSource;
-  nearCapEntities: NearCapEntity[];
-  warnings: string[];
-  elapsedMs: number;
-}
+export type { HitRateSource, NearCapEntity, PolicyPreview, TierPreview } from './schemas.ts';
 
 interface TierLoadRow {
   tier: string | null;
@@ -111,7 +44,7 @@ async function hitRates(q: Queryable, asOf: string): Promise<{ rates: Partial<Re
     for (const tier of TIERS) if (typeof parsed[tier] === 'number') rates[tier] = parsed[tier] as number;
     return { rates, source: { kind: 'backtest', modelVersion: model.version } };
   }
-  const rows = await q.query<{ tier: Tier; visits: number; findings: number }>(OBSERVED_HIT_RATES_SQL, { as_of: asOf });
+  const rows = await q.query<{ tier: Tier; visits: number; findings: number }>(query('observed-hit-rates', { as_of: asOf }));
   const visits = rows.reduce((s, r) => s + r.visits, 0);
   if (visits === 0) {
     return { rates: {}, source: { kind: 'none', note: '无回测结果，也无历史检查结果 / no backtest and no prior inspection results' } };
@@ -152,9 +85,9 @@ export interface PreviewOptions {
 /** Reads the preview's load (grain: one per as-of date, burden window, cap and near-cap list length). */
 export async function readPreviewLoad(q: Queryable, asOf: string, settings: LoadSettings, nearCapLimit = 50): Promise<PreviewLoad> {
   const params = { as_of: asOf, burden_window_days: settings.burdenWindowDays, yearly_cap: settings.yearlyCap, cap_alert_margin: settings.capAlertMargin };
-  const loadRows = await q.query<TierLoadRow>(TIER_LOAD_SQL, params);
+  const loadRows = await q.query<TierLoadRow>(query('tier-load', params));
   const { rates, source } = await hitRates(q, asOf);
-  const officers = (await q.one<{ certified_officers: number }>(CERTIFIED_OFFICERS_SQL, { as_of: asOf }))?.certified_officers ?? 0;
+  const officers = (await q.one<{ certified_officers: number }>(query('certified-officers', { as_of: asOf })))?.certified_officers ?? 0;
   const nearCapRows = await q.query<{
     object_id: string;
     name: string;
@@ -163,7 +96,7 @@ export async function readPreviewLoad(q: Queryable, asOf: string, settings: Load
     tier: string | null;
     inspections_this_year: number;
     last_drawn_on: string;
-  }>(NEAR_CAP_SQL, { as_of: asOf, yearly_cap: settings.yearlyCap, cap_alert_margin: settings.capAlertMargin, limit: nearCapLimit });
+  }>(query('near-cap', { as_of: asOf, yearly_cap: settings.yearlyCap, cap_alert_margin: settings.capAlertMargin, limit: nearCapLimit }));
   const nearCapEntities = nearCapRows.map((r) => ({
     objectId: r.object_id,
     name: r.name,

@@ -5,55 +5,34 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Queryable } from '../db/duckdb.ts';
-import { sqlString } from '../db/values.ts';
+import { sql, sqlFolder } from '../db/sql.ts';
+import { bilingual, EngineError } from '../kernel/errors.ts';
+import { declaredOnly } from '../kernel/schema.ts';
+import { PublicDrawSummary, type PublicDrawDetail, type PublicItem, type PublicPlan, type PublicResult, type PublicTask, type ResultSearchPage } from './schemas.ts';
 import { drawRecord } from '../draw/export.ts';
 import { writeDrawFiles } from '../draw/files.ts';
-import { getDraw, isPublished, listDraws, publicView, type DrawHeader, type DrawStatus, type PublicDrawFields } from '../draw/lifecycle.ts';
+import { getDraw, isPublished, listDraws, publicView, type DrawHeader, type DrawStatus } from '../draw/lifecycle.ts';
 import { listPlans } from '../draw/plans.ts';
-import { listTasks, type TaskKind } from '../draw/tasks.ts';
+import { listTasks } from '../draw/tasks.ts';
 import { shanghaiDate } from '../kernel/time.ts';
 import { PublicSearchIndex, type MatchKind } from './search-index.ts';
 
+const query = sqlFolder(import.meta.url);
+
+export type { PublicDrawDetail, PublicDrawSummary, PublicItem, PublicPlan, PublicResult, PublicTask, ResultSearchPage };
+
 /** Thrown when something is not (yet) public; the message says why and when it will be (API: 403). */
-export class NotPublicError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'NotPublicError';
+export class NotPublicError extends EngineError {
+  constructor(code: string, message: string) {
+    super('forbidden', code, bilingual(message));
   }
 }
 
 // ---- item list ----
 
-export interface PublicItem {
-  code: string;
-  version: number;
-  departmentCode: string;
-  departmentNameZh: string;
-  departmentNameEn: string;
-  kind: string;
-  nameZh: string;
-  nameEn: string;
-  legalBasis: string;
-  objectType: string;
-  content: string;
-  method: string;
-  defaultRatioBp: number;
-  frequencyPerYear: number;
-  validFrom: string;
-  validTo: string | null;
-}
-
-/** The item list in force on `on`: one row per item (the version valid that day), by department and code. */
-const ITEMS_IN_FORCE_SQL = `
-SELECT i.code, i.version, i.department_code, d.name_zh AS department_name_zh, d.name_en AS department_name_en, i.kind, i.name_zh, i.name_en,
-  i.legal_basis, i.object_type, i.content, i.method, i.default_ratio_bp, i.frequency_per_year, i.valid_from, i.valid_to
-FROM items i JOIN departments d ON d.code = i.department_code
-WHERE i.valid_from <= $on::DATE AND (i.valid_to IS NULL OR i.valid_to >= $on::DATE)
-  AND ($dept::VARCHAR IS NULL OR i.department_code = $dept)
-ORDER BY i.department_code, i.code`;
 
 export async function publicItems(q: Queryable, filter: { on: string; department?: string | null }): Promise<PublicItem[]> {
-  const rows = await q.query<Record<string, string | number | null>>(ITEMS_IN_FORCE_SQL, { on: filter.on, dept: filter.department ?? null });
+  const rows = await q.query<Record<string, string | number | null>>(query('items-in-force', { on: filter.on, dept: filter.department ?? null }));
   return rows.map((r) => ({
     code: r.code as string,
     version: r.version as number,
@@ -75,28 +54,6 @@ export async function publicItems(q: Queryable, filter: { on: string; department
 }
 
 // ---- plans ----
-
-export interface PublicTask {
-  id: string;
-  kind: TaskKind;
-  name: string;
-  leadDepartment: string;
-  departments: string[];
-  items: Array<{ code: string; version: number; departmentCode: string; nameZh: string; nameEn: string; method: string }>;
-  scope: { regions: string[]; industries: string[]; entityTypes: string[]; objectKinds: string[] };
-  windowStart: string;
-  windowEnd: string;
-}
-
-export interface PublicPlan {
-  id: string;
-  year: number;
-  jurisdictionRegionCode: string;
-  leadDepartment: string;
-  name: string;
-  createdAt: Date;
-  tasks: PublicTask[];
-}
 
 /**
  * Annual plans with their tasks. A special task shows once a leader has approved it; ratios, counts and who
@@ -136,48 +93,9 @@ export const PORTAL_DRAW_FILES = ['manifest.json', 'inspectors.csv', 'exclusions
 export const WITHHELD_DRAW_FILES = ['population.csv', 'selection.csv'] as const;
 export type PortalDrawFile = (typeof PORTAL_DRAW_FILES)[number];
 
-export interface PublicDrawSummary extends PublicDrawFields {
-  departments: string[];
-  /** True once the inspection window has closed: the selection, teams and files are public from then on. */
-  published: boolean;
-}
-
-export interface PublicDrawDetail extends PublicDrawSummary {
-  secret?: string;
-  seed?: string | null;
-  /** Per stratum: eligible count, ratio or count, quota. Aggregates only: which entity is in which stratum stays internal. */
-  strata?: Array<{ stratum: string; eligible: number; ratioBp?: number; count?: number; quota?: number }>;
-  /** Selected objects by id (no stratum, key or rank: those give away the entity's tier). */
-  selection?: Array<{ objectId: string }>;
-  /** Inspector ids only; names are never published. */
-  teams?: Array<{ objectId: string; department: string; inspectorId: string; position: number }>;
-  unstaffed?: Array<{ objectId: string; department: string; reason: string }>;
-  files?: string[];
-}
-
+/** What the public may always see of a draw: commitment, digest, times, beacon, and whether it is published yet. */
 function summaryOf(d: DrawHeader, now: Date): PublicDrawSummary {
-  return {
-    id: d.id,
-    taskId: d.taskId,
-    taskName: d.taskName,
-    taskKind: d.taskKind,
-    departments: d.departments,
-    protocol: d.protocol,
-    status: d.status,
-    commitment: d.commitment,
-    populationDigest: d.populationDigest,
-    populationSize: d.populationSize,
-    beacon: d.beacon,
-    grindProof: d.grindProof,
-    committedAt: d.committedAt,
-    beaconedAt: d.beaconedAt,
-    drawnAt: d.drawnAt,
-    voidedAt: d.voidedAt,
-    voidReason: d.voidReason,
-    windowStart: d.windowStart,
-    windowEnd: d.windowEnd,
-    published: isPublished(d, now),
-  };
+  return declaredOnly(PublicDrawSummary, { ...d, published: isPublished(d, now) });
 }
 
 /** Every draw, newest first: commitment and population digest from the moment of commitment. */
@@ -221,13 +139,14 @@ export async function publicDraw(q: Queryable, drawId: string, now: Date): Promi
 export async function publicDrawFile(q: Queryable, drawId: string, file: string, now: Date): Promise<{ contentType: string; body: string }> {
   if ((WITHHELD_DRAW_FILES as readonly string[]).includes(file))
     throw new NotPublicError(
+      'public.file_withheld',
       `${file} 列出每个主体所在的分层（即风险等级），风险等级仅供内部使用，门户不公开 / ${file} lists each entity's stratum, which is its risk tier: tiers are internal and the portal does not publish them`,
     );
-  if (!(PORTAL_DRAW_FILES as readonly string[]).includes(file)) throw new NotPublicError(`没有这个文件 / no such file: ${file} (one of ${PORTAL_DRAW_FILES.join(', ')})`);
+  if (!(PORTAL_DRAW_FILES as readonly string[]).includes(file)) throw new NotPublicError('public.no_such_file', `没有这个文件 / no such file: ${file} (one of ${PORTAL_DRAW_FILES.join(', ')})`);
   const detail = await getDraw(q, drawId);
   if (!isPublished(detail, now))
-    throw new NotPublicError(`抽取 ${drawId} 的检查窗口至 ${detail.windowEnd} 结束，结束前只公开承诺值和名单摘要 / until the window closes on ${detail.windowEnd} only the commitment and the population digest are public`);
-  if (detail.drawnAt === null) throw new NotPublicError(`抽取 ${drawId} 未完成抽取（${detail.status}），没有文件 / draw ${drawId} was never run (${detail.status}): there are no files`);
+    throw new NotPublicError('public.window_open', `抽取 ${drawId} 的检查窗口至 ${detail.windowEnd} 结束，结束前只公开承诺值和名单摘要 / until the window closes on ${detail.windowEnd} only the commitment and the population digest are public`);
+  if (detail.drawnAt === null) throw new NotPublicError('public.not_drawn', `抽取 ${drawId} 未完成抽取（${detail.status}），没有文件 / draw ${drawId} was never run (${detail.status}): there are no files`);
   const record = await drawRecord(q, detail);
   const dir = mkdtempSync(join(tmpdir(), 'fairdraw-portal-'));
   try {
@@ -242,33 +161,6 @@ export async function publicDrawFile(q: Queryable, drawId: string, file: string,
 
 export const SEARCH_MAX_LIMIT = 100;
 
-export interface PublicResult {
-  resultId: string;
-  drawId: string;
-  taskId: string;
-  taskName: string;
-  objectId: string;
-  entityName: string;
-  entityType: string | null;
-  regionCode: string;
-  regionNameZh: string | null;
-  itemCode: string;
-  itemVersion: number;
-  itemNameZh: string;
-  itemNameEn: string;
-  departmentCode: string;
-  departmentNameZh: string;
-  departmentNameEn: string;
-  outcomeCode: string;
-  outcomeNameZh: string;
-  outcomeNameEn: string;
-  isFinding: boolean;
-  findings: string | null;
-  inspectedOn: string;
-  publishedAt: Date;
-  updatedAt: Date;
-}
-
 export interface ResultSearch {
   /** Part of the entity's public (redacted) name, or its code (USCC) exactly; empty: every published result. */
   q?: string | null;
@@ -276,16 +168,6 @@ export interface ResultSearch {
   itemCode?: string | null;
   limit?: number;
   offset?: number;
-}
-
-export interface ResultSearchPage {
-  total: number;
-  limit: number;
-  offset: number;
-  /** Over every match, not just this page: results and findings per outcome. */
-  byOutcome: Array<{ code: string; nameZh: string; nameEn: string; isFinding: boolean; results: number }>;
-  findings: number;
-  results: PublicResult[];
 }
 
 /** USCC shape (GB 32100: 18 characters, no I, O, Z, S, V): such a query looks up the code only. */
@@ -303,7 +185,8 @@ function matchKind(text: string | null): MatchKind {
   return HAS_HAN.test(text) ? 'han' : 'other';
 }
 
-const PAGE_COLUMNS = `result_id, draw_id, task_id, task_name, object_id, entity_name, entity_type, region_code, region_name_zh, item_code,
+// One row per published result, as a search page shows it.
+const PAGE_COLUMNS = sql`result_id, draw_id, task_id, task_name, object_id, entity_name, entity_type, region_code, region_name_zh, item_code,
   item_version, item_name_zh, item_name_en, department_code, department_name_zh, department_name_en, outcome_code, outcome_name_zh,
   outcome_name_en, is_finding, findings, inspected_on, published_at, updated_at`;
 
@@ -326,7 +209,7 @@ export async function searchPublicResults(q: Queryable, search: ResultSearch, in
   });
   // Read by id: DuckDB reads these few rows through the primary key's index when the ids are literals.
   const rows = found.pageIds.length
-    ? await q.query<Record<string, unknown>>(`SELECT ${PAGE_COLUMNS} FROM public_results WHERE result_id IN (${found.pageIds.map(sqlString).join(', ')})`)
+    ? await q.query<Record<string, unknown>>(sql`SELECT ${PAGE_COLUMNS} FROM public_results WHERE result_id IN (${sql.join(found.pageIds.map((id) => sql.literal(id)))})`)
     : [];
   const order = new Map(found.pageIds.map((id, i) => [id, i]));
   rows.sort((a, b) => order.get(a.result_id as string)! - order.get(b.result_id as string)!);

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db/duckdb.ts';
+import { sql } from '../db/sql.ts';
 import { correctResult, enterResult, publishDrawResults, publishResult } from '../results/results.ts';
 import { cloneTemplate, IN_WINDOW, resultsTemplate, SAMR_OPERATOR, type ResultsTemplate } from '../results/results.fixture.ts';
 import { searchPublicResults, type ResultSearch, type ResultSearchPage } from './portal.ts';
@@ -35,22 +36,19 @@ async function scanSearch(db: Db, search: ResultSearch): Promise<{ total: number
   const text = search.q?.trim() || null;
   const match =
     text === null
-      ? 'true'
+      ? sql`true`
       : /^[0-9A-HJ-NPQRTUWXY]{18}$/i.test(text)
-        ? 'object_id = upper($q)'
+        ? sql`object_id = upper(${text})`
         : /\p{Script=Han}/u.test(text)
-          ? 'contains(entity_name, $q)'
-          : '(object_id = upper($q) OR contains(lower(entity_name), lower($q)))';
-  const where = `${match}${search.department ? ' AND department_code = $dept' : ''}${search.itemCode ? ' AND item_code = $item' : ''}`;
-  const params = { ...(text === null ? {} : { q: text }), ...(search.department ? { dept: search.department } : {}), ...(search.itemCode ? { item: search.itemCode } : {}) };
+          ? sql`contains(entity_name, ${text})`
+          : sql`(object_id = upper(${text}) OR contains(lower(entity_name), lower(${text})))`;
+  const where = sql`${match}${search.department ? sql` AND department_code = ${search.department}` : sql.empty}${search.itemCode ? sql` AND item_code = ${search.itemCode}` : sql.empty}`;
   const counts = await db.query<{ code: string; nameZh: string; nameEn: string; isFinding: boolean; results: number }>(
-    `SELECT outcome_code AS code, any_value(outcome_name_zh) AS "nameZh", any_value(outcome_name_en) AS "nameEn", bool_or(is_finding) AS "isFinding", count(*) AS results
-     FROM public_results WHERE ${where} GROUP BY outcome_code ORDER BY results DESC, code`,
-    params,
+    sql`SELECT outcome_code AS code, any_value(outcome_name_zh) AS "nameZh", any_value(outcome_name_en) AS "nameEn", bool_or(is_finding) AS "isFinding", count(*) AS results
+        FROM public_results WHERE ${where} GROUP BY outcome_code ORDER BY results DESC, code`,
   );
   const ids = await db.query<{ id: string }>(
-    `SELECT result_id AS id FROM public_results WHERE ${where} ORDER BY published_at DESC, result_id LIMIT ${Math.min(search.limit ?? 20, 100)} OFFSET ${search.offset ?? 0}`,
-    params,
+    sql`SELECT result_id AS id FROM public_results WHERE ${where} ORDER BY published_at DESC, result_id LIMIT ${Math.min(search.limit ?? 20, 100)} OFFSET ${search.offset ?? 0}`,
   );
   return {
     total: counts.reduce((sum, c) => sum + c.results, 0),
@@ -74,14 +72,14 @@ describe('public search index', () => {
   beforeEach(async () => {
     t = await cloneTemplate(template);
     db = t.db;
-    objects = (await db.query<{ object_id: string }>('SELECT object_id FROM draw_selection WHERE draw_id = $d ORDER BY draw_order', { d: template.draw.id })).map((r) => r.object_id);
+    objects = (await db.query<{ object_id: string }>(sql`SELECT object_id FROM draw_selection WHERE draw_id = ${template.draw.id} ORDER BY draw_order`)).map((r) => r.object_id);
   });
   afterEach(() => t.cleanup());
 
   /** Gives the draw's objects NAMES (as enterprises, published unmasked) and enters a result for both items of each. */
   async function enterAll(): Promise<void> {
     for (const [i, id] of objects.entries()) {
-      await db.exec(`UPDATE objects SET name = $name, entity_type = 'enterprise' WHERE id = $id`, { name: NAMES[i % NAMES.length], id });
+      await db.exec(sql`UPDATE objects SET name = ${NAMES[i % NAMES.length]}, entity_type = 'enterprise' WHERE id = ${id}`);
       for (const [j, itemCode] of ['SAMR-001', 'SAMR-002'].entries())
         await enterResult(db, { drawId: template.draw.id, objectId: id, itemCode }, { outcomeCode: OUTCOMES[(i + j) % OUTCOMES.length], inspectedOn: '2026-05-06' }, { actor: SAMR_OPERATOR, now: IN_WINDOW });
     }
@@ -136,7 +134,7 @@ describe('public search index', () => {
     const key = { drawId: template.draw.id, objectId: objects[0], itemCode: 'SAMR-001' };
     await correctResult(db, key, { outcomeCode: 'NON_COOPERATION', reason: '复核' }, { actor: SAMR_OPERATOR, now: IN_WINDOW });
     // Renamed, then one result corrected: it bears the new name; the other keeps the old one.
-    await db.exec(`UPDATE objects SET name = '深圳市麒麟新材料有限公司' WHERE id = $id`, { id: objects[0] });
+    await db.exec(sql`UPDATE objects SET name = '深圳市麒麟新材料有限公司' WHERE id = ${objects[0]}`);
     await correctResult(db, key, { outcomeCode: 'FIXED', reason: '更名后复核' }, { actor: SAMR_OPERATOR, now: IN_WINDOW });
 
     expect(index.size).toBe(10);
@@ -154,7 +152,7 @@ describe('public search index', () => {
 
   it('reads a row whose text holds the separators the bulk read splits on', async () => {
     await enterAll();
-    await db.exec(`UPDATE objects SET name = $name WHERE id = $id`, { name: '深圳市\x1f分隔\x1e字符有限公司', id: objects[4] });
+    await db.exec(sql`UPDATE objects SET name = ${'深圳市\x1f分隔\x1e字符有限公司'} WHERE id = ${objects[4]}`);
     await publishDrawResults(db, template.draw.id, { actor: SAMR_OPERATOR, now: IN_WINDOW });
     const index = await PublicSearchIndex.build(db);
     expect(index.size).toBe(2 * objects.length);

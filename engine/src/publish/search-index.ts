@@ -11,10 +11,10 @@
 // the results named since. The audit chain's sequence is gapless and in commit order (each entry links its predecessor),
 // so nothing committed is skipped.
 import type { Db, Queryable } from '../db/duckdb.ts';
-import { sqlString } from '../db/values.ts';
+import { sql } from '../db/sql.ts';
 
 /** What the index keeps of a published result (grain: one row per published result). */
-const INDEXED_COLUMNS = 'result_id, object_id, entity_name, department_code, item_code, outcome_code, published_at';
+const INDEXED_COLUMNS = sql`result_id, object_id, entity_name, department_code, item_code, outcome_code, published_at`;
 
 interface IndexedRow {
   result_id: string;
@@ -32,16 +32,18 @@ interface IndexedRow {
 // a separator (no real name or code does) is read as values.
 const RECORD = '\x1e';
 const UNIT = '\x1f';
-const ROW_TEXT = 'concat(result_id, object_id, entity_name, department_code, item_code, outcome_code)';
-const HAS_SEPARATOR = `(contains(${ROW_TEXT}, chr(30)) OR contains(${ROW_TEXT}, chr(31)))`;
-const BLOCKS_SQL = `SELECT string_agg(result_id, chr(30) ORDER BY rowid) AS ids, string_agg(object_id, chr(30) ORDER BY rowid) AS objects,
+const ROW_TEXT = sql`concat(result_id, object_id, entity_name, department_code, item_code, outcome_code)`;
+const HAS_SEPARATOR = sql`(contains(${ROW_TEXT}, chr(30)) OR contains(${ROW_TEXT}, chr(31)))`;
+// One row per block of 8,192 published results: their ids, object ids, names and facts as separated texts.
+const BLOCKS_SQL = sql`SELECT string_agg(result_id, chr(30) ORDER BY rowid) AS ids, string_agg(object_id, chr(30) ORDER BY rowid) AS objects,
   string_agg(entity_name, chr(30) ORDER BY rowid) AS names,
   string_agg(concat_ws(chr(31), department_code, item_code, outcome_code, epoch_ms(published_at)), chr(30) ORDER BY rowid) AS facts
 FROM public_results WHERE NOT ${HAS_SEPARATOR} GROUP BY rowid // 8192`;
-const SEPARATED_ROWS_SQL = `SELECT ${INDEXED_COLUMNS} FROM public_results WHERE ${HAS_SEPARATOR}`;
+// The rows the blocks leave out (their text holds a separator), one row each.
+const SEPARATED_ROWS_SQL = sql`SELECT ${INDEXED_COLUMNS} FROM public_results WHERE ${HAS_SEPARATOR}`;
 
 /** Outcome names and whether each is a finding, as the snapshots give them (grain: one row per outcome code). */
-const OUTCOMES_SQL = `SELECT outcome_code AS code, any_value(outcome_name_zh) AS name_zh, any_value(outcome_name_en) AS name_en, bool_or(is_finding) AS is_finding
+const OUTCOMES_SQL = sql`SELECT outcome_code AS code, any_value(outcome_name_zh) AS name_zh, any_value(outcome_name_en) AS name_en, bool_or(is_finding) AS is_finding
 FROM public_results GROUP BY outcome_code`;
 
 /** How a query text matches: by code exactly, contained in the name (Chinese: as typed; other text: any case), or all. */
@@ -159,12 +161,13 @@ export class PublicSearchIndex {
     const seq = await lastAuditSeq(q);
     if (seq === this.auditSeq) return;
     const changed = await q.query<{ id: string }>(
-      `SELECT DISTINCT subject AS id FROM audit_log WHERE seq > $from AND seq <= $to AND starts_with(action, 'result.') AND subject IS NOT NULL`,
-      { from: this.auditSeq, to: seq },
+      sql`SELECT DISTINCT subject AS id FROM audit_log
+          WHERE seq > ${this.auditSeq} AND seq <= ${seq} AND starts_with(action, 'result.') AND subject IS NOT NULL`,
     );
     for (let start = 0; start < changed.length; start += 1000) {
       const ids = changed.slice(start, start + 1000).map((c) => c.id);
-      const rows = await q.query<IndexedRow>(`SELECT ${INDEXED_COLUMNS} FROM public_results WHERE result_id IN (${ids.map(sqlString).join(', ')})`);
+      // literals, not a bound list: DuckDB reads these rows through the primary key's index only for literals
+      const rows = await q.query<IndexedRow>(sql`SELECT ${INDEXED_COLUMNS} FROM public_results WHERE result_id IN (${sql.join(ids.map((id) => sql.literal(id)))})`);
       if (rows.some((r) => this.outcomes.find(r.outcome_code) === undefined)) await this.readOutcomes(q);
       for (const row of rows) this.putRow(row);
       const present = new Set(rows.map((r) => r.result_id));
@@ -331,5 +334,5 @@ export function keptSearchIndex(db: Db): () => Promise<PublicSearchIndex> {
 }
 
 async function lastAuditSeq(q: Queryable): Promise<number> {
-  return (await q.one<{ seq: number }>('SELECT coalesce(max(seq), 0) AS seq FROM audit_log'))!.seq;
+  return (await q.one<{ seq: number }>(sql`SELECT coalesce(max(seq), 0) AS seq FROM audit_log`))!.seq;
 }

@@ -1,31 +1,10 @@
 // The public snapshot of a published result: the redaction rules (redact.ts) applied to the stored result, written
 // to public_results, with every redaction written to redaction_log. The portal reads only the snapshot.
 import type { Queryable } from '../db/duckdb.ts';
+import { sql, sqlFolder } from '../db/sql.ts';
 import { omittedFields, publicEntityName, publicFindings, type FindingsReview, type Redaction } from './redact.ts';
 
-/**
- * Everything one published result's snapshot is made from: one row. inspector_names: every inspector of the directory
- * named in the released text (not only the team: a colleague named in passing stays unnamed too); they only feed the masking.
- */
-const SNAPSHOT_SOURCE_SQL = `
-SELECT r.id, r.draw_id, d.task_id, t.name AS task_name, r.object_id, o.name AS object_name, o.entity_type, o.legal_representative,
-  o.region_code, rg.name_zh AS region_name_zh, city.name_zh AS city_name_zh, rg.level AS region_level,
-  r.item_code, r.item_version, i.name_zh AS item_name_zh, i.name_en AS item_name_en,
-  r.department_code, dep.name_zh AS department_name_zh, dep.name_en AS department_name_en,
-  r.outcome_code, oc.name_zh AS outcome_name_zh, oc.name_en AS outcome_name_en, oc.is_finding,
-  r.findings_public, r.findings, r.findings_review, r.inspected_on, r.due_on, r.published_at, r.updated_at, r.version,
-  coalesce((SELECT list(DISTINCT ins.name) FROM inspectors ins
-            WHERE length(ins.name) >= 2 AND contains(coalesce(r.findings_public, ''), ins.name)), []) AS inspector_names
-FROM draw_results r
-JOIN draws d ON d.id = r.draw_id
-JOIN tasks t ON t.id = d.task_id
-JOIN objects o ON o.id = r.object_id
-JOIN items i ON i.code = r.item_code AND i.version = r.item_version
-JOIN departments dep ON dep.code = r.department_code
-JOIN outcome_codes oc ON oc.code = r.outcome_code
-LEFT JOIN regions rg ON rg.code = o.region_code
-LEFT JOIN regions city ON city.code = left(o.region_code, 4) || '00'
-WHERE r.id = $id`;
+const query = sqlFolder(import.meta.url);
 
 interface SnapshotSource {
   id: string;
@@ -67,7 +46,7 @@ interface SnapshotSource {
  * Call inside the transaction that publishes or changes the result.
  */
 export async function writePublicResult(q: Queryable, resultId: string, options: { actor: string; now: Date }): Promise<Redaction[]> {
-  const s = await q.one<SnapshotSource>(SNAPSHOT_SOURCE_SQL, { id: resultId });
+  const s = await q.one<SnapshotSource>(query('snapshot-source', { id: resultId }));
   if (!s) throw new Error(`result ${resultId}: its draw, task, object, item, department or outcome code is missing`);
   if (!s.published_at) throw new Error(`result ${resultId} is not published`);
   const entity = { name: s.object_name, entityType: s.entity_type, legalRepresentative: s.legal_representative };
@@ -82,46 +61,19 @@ export async function writePublicResult(q: Queryable, resultId: string, options:
   const redactions = [...name.redactions, ...findings.redactions, ...omittedFields(entity)];
   const regionName = s.region_level === 'district' && s.city_name_zh ? `${s.city_name_zh}${s.region_name_zh}` : s.region_name_zh;
   await q.exec(
-    `INSERT OR REPLACE INTO public_results (result_id, draw_id, task_id, task_name, object_id, entity_name, entity_type, region_code, region_name_zh,
-       item_code, item_version, item_name_zh, item_name_en, department_code, department_name_zh, department_name_en,
+    sql`INSERT OR REPLACE INTO public_results (result_id, draw_id, task_id, task_name, object_id, entity_name, entity_type, region_code,
+       region_name_zh, item_code, item_version, item_name_zh, item_name_en, department_code, department_name_zh, department_name_en,
        outcome_code, outcome_name_zh, outcome_name_en, is_finding, findings, inspected_on, due_on, published_at, updated_at, version)
-     VALUES ($id, $draw, $task, $taskName, $object, $name, $entityType::VARCHAR, $region, $regionName::VARCHAR,
-       $item, $itemVersion, $itemZh, $itemEn, $dept, $deptZh, $deptEn, $outcome, $outcomeZh, $outcomeEn, $isFinding, $findings::VARCHAR,
-       $on::DATE, $due::DATE, $publishedAt::TIMESTAMPTZ, $updatedAt::TIMESTAMPTZ, $version)`,
-    {
-      id: s.id,
-      draw: s.draw_id,
-      task: s.task_id,
-      taskName: s.task_name,
-      object: s.object_id,
-      name: name.value,
-      entityType: s.entity_type,
-      region: s.region_code,
-      regionName,
-      item: s.item_code,
-      itemVersion: s.item_version,
-      itemZh: s.item_name_zh,
-      itemEn: s.item_name_en,
-      dept: s.department_code,
-      deptZh: s.department_name_zh,
-      deptEn: s.department_name_en,
-      outcome: s.outcome_code,
-      outcomeZh: s.outcome_name_zh,
-      outcomeEn: s.outcome_name_en,
-      isFinding: s.is_finding,
-      findings: findings.value,
-      on: s.inspected_on,
-      due: s.due_on,
-      publishedAt: s.published_at.toISOString(),
-      updatedAt: s.updated_at.toISOString(),
-      version: s.version,
-    },
+     VALUES (${s.id}, ${s.draw_id}, ${s.task_id}, ${s.task_name}, ${s.object_id}, ${name.value}, ${s.entity_type}::VARCHAR, ${s.region_code},
+       ${regionName}::VARCHAR, ${s.item_code}, ${s.item_version}, ${s.item_name_zh}, ${s.item_name_en}, ${s.department_code},
+       ${s.department_name_zh}, ${s.department_name_en}, ${s.outcome_code}, ${s.outcome_name_zh}, ${s.outcome_name_en}, ${s.is_finding},
+       ${findings.value}::VARCHAR, ${s.inspected_on}::DATE, ${s.due_on}::DATE, ${s.published_at.toISOString()}::TIMESTAMPTZ,
+       ${s.updated_at.toISOString()}::TIMESTAMPTZ, ${s.version})`,
   );
   for (const r of redactions) {
     await q.exec(
-      `INSERT INTO redaction_log (result_id, version, field, rule, occurrences, logged_by, logged_at)
-       VALUES ($id, $version, $field, $rule, $n, $by, $at::TIMESTAMPTZ) ON CONFLICT DO NOTHING`,
-      { id: s.id, version: s.version, field: r.field, rule: r.rule, n: r.occurrences, by: options.actor, at: options.now.toISOString() },
+      sql`INSERT INTO redaction_log (result_id, version, field, rule, occurrences, logged_by, logged_at)
+       VALUES (${s.id}, ${s.version}, ${r.field}, ${r.rule}, ${r.occurrences}, ${options.actor}, ${options.now.toISOString()}::TIMESTAMPTZ) ON CONFLICT DO NOTHING`,
     );
   }
   return redactions;

@@ -4,8 +4,10 @@ import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { Queryable } from '../db/duckdb.ts';
+import { sql, type Sql } from '../db/sql.ts';
 import { DATA_DIR } from '../kernel/config.ts';
 import { isIsoDate } from '../kernel/time.ts';
+import { RATIO_BP_MAX } from '../kernel/schema.ts';
 
 export const REFERENCE_DIR = resolve(DATA_DIR, 'reference');
 export const PROVINCE_CODE = '440000';
@@ -270,7 +272,7 @@ export function readReference(dir: string = REFERENCE_DIR): ReferenceData {
       object_type: r.oneOf('object_type', ITEM_OBJECT_TYPES),
       content: r.text('content'),
       method: r.oneOf('method', ITEM_METHODS),
-      default_ratio_bp: r.int('default_ratio_bp', 0, 10_000),
+      default_ratio_bp: r.int('default_ratio_bp', 0, RATIO_BP_MAX),
       frequency_per_year: r.int('frequency_per_year', 1, 12),
       specialty: r.text('specialty'),
       valid_from: r.date('valid_from'),
@@ -289,25 +291,23 @@ export function readReference(dir: string = REFERENCE_DIR): ReferenceData {
   return { regions: regionsRead.rows, departments, industries, specialties, outcome_codes, credit_classes, holidays, items };
 }
 
-/** Multi-row INSERT for one table; `onConflict` decides whether existing rows are refreshed or kept. */
-function insertSql(table: ReferenceTable, rowCount: number, onConflict: 'update' | 'keep'): string {
+const CAST = { VARCHAR: sql`VARCHAR`, INTEGER: sql`INTEGER`, BOOLEAN: sql`BOOLEAN`, DATE: sql`DATE` };
+
+/** Multi-row INSERT of `rows` into one table; `onConflict` decides whether existing rows are refreshed or kept. */
+function upsertStatement(table: ReferenceTable, rows: Record<string, string | number | boolean | null>[], onConflict: 'update' | 'keep'): Sql {
   const columns = Object.entries(COLUMNS[table]);
   const keys = KEYS[table];
-  const tuples: string[] = [];
-  for (let i = 0; i < rowCount; i++) {
-    tuples.push(`(${columns.map(([, type], j) => `$${i * columns.length + j + 1}::${type}`).join(', ')})`);
-  }
-  const updates = columns.filter(([c]) => !keys.includes(c)).map(([c]) => `${c} = excluded.${c}`);
-  const action = onConflict === 'update' ? `DO UPDATE SET ${updates.join(', ')}` : 'DO NOTHING';
-  return `INSERT INTO ${table} (${columns.map(([c]) => c).join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT (${keys.join(', ')}) ${action}`;
+  const tuples = rows.map((row) => sql`(${sql.join(columns.map(([c, type]) => sql`${row[c] ?? null}::${CAST[type]}`))})`);
+  const updates = columns.filter(([c]) => !keys.includes(c)).map(([c]) => sql`${sql.id(c)} = excluded.${sql.id(c)}`);
+  const action = onConflict === 'update' ? sql`DO UPDATE SET ${sql.join(updates)}` : sql`DO NOTHING`;
+  return sql`INSERT INTO ${sql.id(table)} (${sql.join(columns.map(([c]) => sql.id(c)))}) VALUES ${sql.join(tuples)}
+    ON CONFLICT (${sql.join(keys.map((k) => sql.id(k)))}) ${action}`;
 }
 
 async function upsert(q: Queryable, table: ReferenceTable, rows: object[], onConflict: 'update' | 'keep'): Promise<void> {
-  const columns = Object.keys(COLUMNS[table]);
   const batch = 200;
   for (let start = 0; start < rows.length; start += batch) {
-    const chunk = rows.slice(start, start + batch) as Record<string, string | number | boolean | null>[];
-    await q.exec(insertSql(table, chunk.length, onConflict), chunk.flatMap((row) => columns.map((c) => row[c] ?? null)));
+    await q.exec(upsertStatement(table, rows.slice(start, start + batch) as Record<string, string | number | boolean | null>[], onConflict));
   }
 }
 
@@ -324,8 +324,8 @@ export async function loadReference(q: Queryable, options: { dir?: string } = {}
   for (const table of REFERENCE_TABLES) {
     const rows = data[table];
     if (table === 'holidays') {
-      const days = data.holidays.map((h) => `'${h.day}'`); // validated YYYY-MM-DD, safe to inline
-      await q.exec(days.length ? `DELETE FROM holidays WHERE day NOT IN (${days.join(', ')})` : 'DELETE FROM holidays');
+      const days = data.holidays.map((h) => sql`${h.day}::DATE`);
+      await q.exec(days.length ? sql`DELETE FROM holidays WHERE day NOT IN (${sql.join(days)})` : sql`DELETE FROM holidays`);
     }
     await upsert(q, table, rows, table === 'items' ? 'keep' : 'update');
     counts.push({ table, rows: rows.length });
@@ -363,7 +363,7 @@ export class RegionIndex {
   }
 
   static async fromDb(q: Queryable): Promise<RegionIndex> {
-    return new RegionIndex(await q.query<Region>('SELECT code, name_zh, name_en, level, parent_code FROM regions ORDER BY code'));
+    return new RegionIndex(await q.query<Region>(sql`SELECT code, name_zh, name_en, level, parent_code FROM regions ORDER BY code`));
   }
 
   get(code: string): Region | undefined {
@@ -418,7 +418,7 @@ export class WorkCalendar {
   }
 
   static async fromDb(q: Queryable): Promise<WorkCalendar> {
-    return new WorkCalendar(await q.query<Holiday>('SELECT day, kind, name FROM holidays'));
+    return new WorkCalendar(await q.query<Holiday>(sql`SELECT day, kind, name FROM holidays`));
   }
 
   isWorkingDay(day: string): boolean {

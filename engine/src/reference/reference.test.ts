@@ -8,6 +8,7 @@ import { tempDb } from '../testing/db.ts';
 import {
   REFERENCE_DIR, RegionIndex, WorkCalendar, cityOf, loadReference, readReference, regionLevelOf, ReferenceFileError,
 } from './load.ts';
+import { sql } from '../db/sql.ts';
 
 const data = readReference();
 const regions = new RegionIndex(data.regions);
@@ -151,7 +152,7 @@ describe('loadReference', () => {
   const tableCounts = async () => {
     const out: Record<string, number> = {};
     for (const table of ['regions', 'departments', 'industries', 'specialties', 'outcome_codes', 'credit_classes', 'holidays', 'items']) {
-      out[table] = (await t.db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${table}`))!.n;
+      out[table] = (await t.db.one<{ n: number }>(sql`SELECT count(*)::INTEGER AS n FROM ${sql.id(table)}`))!.n;
     }
     return out;
   };
@@ -164,16 +165,16 @@ describe('loadReference', () => {
     const second = await t.db.transaction((tx) => loadReference(tx));
     expect(second).toEqual(first);
     expect(await tableCounts()).toEqual(afterFirst);
-    const day = await t.db.one<{ day: string; kind: string }>("SELECT day, kind FROM holidays WHERE day = '2024-10-01'");
+    const day = await t.db.one<{ day: string; kind: string }>(sql`SELECT day, kind FROM holidays WHERE day = '2024-10-01'`);
     expect(day).toEqual({ day: '2024-10-01', kind: 'holiday' });
   });
 
   it('never overwrites an item version already present, but refreshes other reference rows', async () => {
-    await t.db.exec("UPDATE items SET name_zh = '导入的版本' WHERE code = 'SAMR-001' AND version = 1");
-    await t.db.exec("UPDATE regions SET name_en = 'changed' WHERE code = '440305'");
+    await t.db.exec(sql`UPDATE items SET name_zh = '导入的版本' WHERE code = 'SAMR-001' AND version = 1`);
+    await t.db.exec(sql`UPDATE regions SET name_en = 'changed' WHERE code = '440305'`);
     await t.db.transaction((tx) => loadReference(tx));
-    expect((await t.db.one<{ name_zh: string }>("SELECT name_zh FROM items WHERE code = 'SAMR-001' AND version = 1"))?.name_zh).toBe('导入的版本');
-    expect((await t.db.one<{ name_en: string }>("SELECT name_en FROM regions WHERE code = '440305'"))?.name_en).toBe('Nanshan District');
+    expect((await t.db.one<{ name_zh: string }>(sql`SELECT name_zh FROM items WHERE code = 'SAMR-001' AND version = 1`))?.name_zh).toBe('导入的版本');
+    expect((await t.db.one<{ name_en: string }>(sql`SELECT name_en FROM regions WHERE code = '440305'`))?.name_en).toBe('Nanshan District');
   });
 });
 

@@ -1,6 +1,7 @@
 // The publication deadline (二-6): results public within 20 working days of the inspection, counted on the
 // mainland working-day calendar (weekends and public holidays off, 调休 weekend days on) that the holidays table holds.
 import type { WorkCalendar } from '../reference/load.ts';
+import type { DeadlineState } from './schemas.ts';
 
 export const PUBLICATION_WORKING_DAYS = 20;
 
@@ -17,12 +18,7 @@ export function latestDueOn(calendar: WorkCalendar, windowEnd: string): string {
   return calendar.addWorkingDays(windowEnd, PUBLICATION_WORKING_DAYS);
 }
 
-export type DeadlineState =
-  | 'published_on_time'
-  | 'published_late'
-  | 'overdue' // not published and the due date has passed
-  | 'due_soon' // not published, due within the warning span of working days
-  | 'open'; // not published, due later
+export type { DeadlineState } from './schemas.ts';
 
 export interface DeadlineInput {
   dueOn: string;

@@ -4,6 +4,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Db } from '../db/duckdb.ts';
+import { sql } from '../db/sql.ts';
 import type { Principal } from '../auth/roles.ts';
 import { loadReference } from '../reference/load.ts';
 import { commitDraw, enterBeacon, runDraw, type DrawHeader } from '../draw/lifecycle.ts';
@@ -72,11 +73,10 @@ export async function cloneTemplate(template: ResultsTemplate): Promise<{ db: Db
 /** A selected object of the draw with a full SAMR team, preferring the entity type asked for. */
 export async function staffedObject(db: Db, drawId: string, entityType?: string): Promise<{ id: string; name: string; entityType: string | null; legalRepresentative: string | null }> {
   const row = await db.one<{ id: string; name: string; entity_type: string | null; legal_representative: string | null }>(
-    `SELECT o.id, o.name, o.entity_type, o.legal_representative
+    sql`SELECT o.id, o.name, o.entity_type, o.legal_representative
      FROM draw_selection s JOIN objects o ON o.id = s.object_id
-     WHERE s.draw_id = $draw AND EXISTS (SELECT 1 FROM draw_teams t WHERE t.draw_id = s.draw_id AND t.object_id = s.object_id AND t.department_code = 'SAMR')
-     ORDER BY (o.entity_type = $type) DESC NULLS LAST, s.draw_order LIMIT 1`,
-    { draw: drawId, type: entityType ?? '' },
+     WHERE s.draw_id = ${drawId} AND EXISTS (SELECT 1 FROM draw_teams t WHERE t.draw_id = s.draw_id AND t.object_id = s.object_id AND t.department_code = 'SAMR')
+     ORDER BY (o.entity_type = ${entityType ?? ''}) DESC NULLS LAST, s.draw_order LIMIT 1`,
   );
   if (!row) throw new Error(`draw ${drawId} has no staffed object`);
   return { id: row.id, name: row.name, entityType: row.entity_type, legalRepresentative: row.legal_representative };

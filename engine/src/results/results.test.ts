@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../db/duckdb.ts';
+import { sql } from '../db/sql.ts';
 import type { Principal } from '../auth/roles.ts';
 import { verifyAudit } from '../audit/chain.ts';
 import { computeFeatures } from '../risk/features.ts';
@@ -24,7 +25,6 @@ import {
   type ResultKey,
 } from './results.ts';
 import { ADMIN, cloneTemplate, IN_WINDOW, resultsTemplate, SAMR_OPERATOR, staffedObject, TAX_OPERATOR, type ResultsTemplate } from './results.fixture.ts';
-import { sql } from '../db/sql.ts';
 
 const SAMR_OPERATOR_2: Principal = { username: 't-op-samr-2', role: 'operator', department: 'SAMR' };
 const at = (iso: string) => new Date(`${iso}+08:00`);
@@ -69,7 +69,7 @@ describe('results entry', () => {
     expect(history[2].after).toMatchObject({ outcomeCode: 'FIXED', inspectedOn: '2026-05-07' });
     expect(history[2].after.dueOn).not.toBe(history[2].before!.dueOn);
 
-    const audit = await db.query<{ action: string; actor: string; subject: string }>(`SELECT action, actor, subject FROM audit_log WHERE action LIKE 'result.%' ORDER BY seq`);
+    const audit = await db.query<{ action: string; actor: string; subject: string }>(sql`SELECT action, actor, subject FROM audit_log WHERE action LIKE 'result.%' ORDER BY seq`);
     expect(audit).toEqual([
       { action: 'result.enter', actor: 't-op-samr', subject: result.id },
       { action: 'result.correct', actor: 't-op-samr-2', subject: result.id },
@@ -90,11 +90,11 @@ describe('results entry', () => {
     const entry = { outcomeCode: 'NO_PROBLEM', inspectedOn: '2026-05-06' };
     await expect(enterResult(db, key, entry, { actor: TAX_OPERATOR, now: IN_WINDOW })).rejects.toBeInstanceOf(ResultForbiddenError);
     await expect(enterResult(db, key, entry, { actor: { username: 'l', role: 'leader', department: null }, now: IN_WINDOW })).rejects.toBeInstanceOf(ResultForbiddenError);
-    const notSelected = (await db.one<{ id: string }>(`SELECT id FROM objects WHERE id NOT IN (SELECT object_id FROM draw_selection) LIMIT 1`))!.id;
+    const notSelected = (await db.one<{ id: string }>(sql`SELECT id FROM objects WHERE id NOT IN (SELECT object_id FROM draw_selection) LIMIT 1`))!.id;
     await expect(enterResult(db, { ...key, objectId: notSelected }, entry, { actor: SAMR_OPERATOR, now: IN_WINDOW })).rejects.toBeInstanceOf(ResultNotFoundError);
     await expect(enterResult(db, { ...key, itemCode: 'TAX-001' }, entry, { actor: TAX_OPERATOR, now: IN_WINDOW })).rejects.toBeInstanceOf(ResultNotFoundError);
     await expect(enterResult(db, { ...key, drawId: 'D2026-9999' }, entry, { actor: SAMR_OPERATOR, now: IN_WINDOW })).rejects.toThrow(/does not exist/);
-    expect(await db.one('SELECT count(*) AS n FROM draw_results')).toEqual({ n: 0 });
+    expect(await db.one(sql`SELECT count(*) AS n FROM draw_results`)).toEqual({ n: 0 });
 
     await enterResult(db, key, entry, { actor: SAMR_OPERATOR, now: IN_WINDOW });
     await expect(correctResult(db, key, { outcomeCode: 'FIXED', reason: '税务改的' }, { actor: TAX_OPERATOR, now: IN_WINDOW })).rejects.toBeInstanceOf(ResultForbiddenError);
@@ -121,11 +121,11 @@ describe('results entry', () => {
   it('findings flow into inspection_results (source entry, task_ref = draw) and the entity features of its next score', async () => {
     const features = async () =>
       (await computeFeatures(db, { asOf: '2026-06-30', population: { predicate: sql`o.id = ${key.objectId}` }, into: 'f_test' }),
-      (await db.one<{ inspections: number; findings: number }>('SELECT prior_inspections AS inspections, prior_findings AS findings FROM f_test'))!);
+      (await db.one<{ inspections: number; findings: number }>(sql`SELECT prior_inspections AS inspections, prior_findings AS findings FROM f_test`))!);
     const before = await features();
     await enterResult(db, key, { outcomeCode: 'NO_PROBLEM', inspectedOn: '2026-05-06' }, { actor: SAMR_OPERATOR, now: IN_WINDOW });
-    const teamIds = (await db.query<{ inspector_id: string }>(`SELECT inspector_id FROM draw_teams WHERE draw_id = $d AND object_id = $o ORDER BY position`, { d: key.drawId, o: key.objectId })).map((r) => r.inspector_id);
-    expect(await db.query(`SELECT object_id, inspected_on, department_code, item_code, outcome_code, inspector_ids, task_ref, source FROM inspection_results WHERE source = 'entry'`)).toEqual([
+    const teamIds = (await db.query<{ inspector_id: string }>(sql`SELECT inspector_id FROM draw_teams WHERE draw_id = ${key.drawId} AND object_id = ${key.objectId} ORDER BY position`)).map((r) => r.inspector_id);
+    expect(await db.query(sql`SELECT object_id, inspected_on, department_code, item_code, outcome_code, inspector_ids, task_ref, source FROM inspection_results WHERE source = 'entry'`)).toEqual([
       { object_id: key.objectId, inspected_on: '2026-05-06', department_code: 'SAMR', item_code: 'SAMR-001', outcome_code: 'NO_PROBLEM', inspector_ids: teamIds, task_ref: key.drawId, source: 'entry' },
     ]);
     const inspected = await features();
@@ -133,21 +133,21 @@ describe('results entry', () => {
     expect(inspected.findings).toBe(before.findings);
 
     await correctResult(db, key, { outcomeCode: 'FIXED', findings: '未按规定公示', reason: '复核' }, { actor: SAMR_OPERATOR, now: IN_WINDOW });
-    expect(await db.one(`SELECT outcome_code, findings FROM inspection_results WHERE source = 'entry'`)).toEqual({ outcome_code: 'FIXED', findings: '未按规定公示' });
+    expect(await db.one(sql`SELECT outcome_code, findings FROM inspection_results WHERE source = 'entry'`)).toEqual({ outcome_code: 'FIXED', findings: '未按规定公示' });
     const found = await features();
     expect(found.inspections).toBe(before.inspections + 1);
     expect(found.findings).toBe(before.findings + 1);
   });
 
   it('publication: a redacted snapshot; free text only once approved; every redaction logged; corrections refresh it', async () => {
-    const inspector = (await db.one<{ name: string }>(`SELECT i.name FROM draw_teams t JOIN inspectors i ON i.id = t.inspector_id WHERE t.draw_id = $d AND t.object_id = $o ORDER BY t.position LIMIT 1`, { d: key.drawId, o: key.objectId }))!.name;
-    await db.exec(`UPDATE objects SET name = '深圳市福田区张三明便利店', entity_type = 'individual', legal_representative = '张三明' WHERE id = $id`, { id: key.objectId });
+    const inspector = (await db.one<{ name: string }>(sql`SELECT i.name FROM draw_teams t JOIN inspectors i ON i.id = t.inspector_id WHERE t.draw_id = ${key.drawId} AND t.object_id = ${key.objectId} ORDER BY t.position LIMIT 1`))!.name;
+    await db.exec(sql`UPDATE objects SET name = '深圳市福田区张三明便利店', entity_type = 'individual', legal_representative = '张三明' WHERE id = ${key.objectId}`);
     const actor = { actor: SAMR_OPERATOR, now: IN_WINDOW };
     await enterResult(db, key, { outcomeCode: 'FIXED', findings: `${inspector}现场检查，经营者张三明未公示年报，进货渠道为某某商贸`, inspectedOn: '2026-05-06' }, actor);
     await publishResult(db, key, actor);
     await expect(publishResult(db, key, actor)).rejects.toBeInstanceOf(ResultStateError);
 
-    const snapshot = () => db.one<Record<string, unknown>>('SELECT * FROM public_results');
+    const snapshot = () => db.one<Record<string, unknown>>(sql`SELECT * FROM public_results`);
     expect(await snapshot()).toMatchObject({ object_id: key.objectId, entity_name: '深圳市福田区张*明便利店', outcome_code: 'FIXED', outcome_name_zh: '发现问题已责令改正', findings: null, version: 2 });
     const row = JSON.stringify(await snapshot());
     expect(row).not.toContain('张三明');
@@ -159,7 +159,7 @@ describe('results entry', () => {
     await correctResult(db, key, { findings: '经营者张三明未公示年报，已当场责令改正', reason: '补充说明' }, actor);
     expect(await snapshot()).toMatchObject({ findings: null, version: 4 });
 
-    expect(await db.query('SELECT version, field, rule, occurrences FROM redaction_log ORDER BY version, field, rule')).toEqual([
+    expect(await db.query(sql`SELECT version, field, rule, occurrences FROM redaction_log ORDER BY version, field, rule`)).toEqual([
       { version: 2, field: 'entity_name', rule: 'individual_operator_name', occurrences: 1 },
       { version: 2, field: 'findings', rule: 'findings_not_reviewed', occurrences: 1 },
       { version: 2, field: 'legal_representative', rule: 'legal_representative_omitted', occurrences: 1 },
@@ -171,7 +171,7 @@ describe('results entry', () => {
       { version: 4, field: 'findings', rule: 'findings_not_reviewed', occurrences: 1 },
       { version: 4, field: 'legal_representative', rule: 'legal_representative_omitted', occurrences: 1 },
     ]);
-    const publishAudit = JSON.parse((await db.one<{ payload: string }>(`SELECT payload::VARCHAR AS payload FROM audit_log WHERE action = 'result.publish'`))!.payload);
+    const publishAudit = JSON.parse((await db.one<{ payload: string }>(sql`SELECT payload::VARCHAR AS payload FROM audit_log WHERE action = 'result.publish'`))!.payload);
     expect(publishAudit.redactions).toEqual(expect.arrayContaining([{ field: 'entity_name', rule: 'individual_operator_name', occurrences: 1 }]));
   });
 
@@ -206,19 +206,19 @@ describe('results entry', () => {
   });
 
   it('publishes every entered result of a draw for the department at once', async () => {
-    const objects = await db.query<{ object_id: string }>(`SELECT object_id FROM draw_selection WHERE draw_id = $d ORDER BY draw_order LIMIT 3`, { d: draw.id });
+    const objects = await db.query<{ object_id: string }>(sql`SELECT object_id FROM draw_selection WHERE draw_id = ${draw.id} ORDER BY draw_order LIMIT 3`);
     for (const o of objects) await enterResult(db, { drawId: draw.id, objectId: o.object_id, itemCode: 'SAMR-001' }, { outcomeCode: 'NO_PROBLEM', inspectedOn: '2026-05-06' }, { actor: SAMR_OPERATOR, now: IN_WINDOW });
     expect(await publishDrawResults(db, draw.id, { actor: TAX_OPERATOR, now: IN_WINDOW })).toEqual([]);
     const published = await publishDrawResults(db, draw.id, { actor: SAMR_OPERATOR, now: IN_WINDOW });
     expect(published.map((r) => r.objectId).sort()).toEqual(objects.map((o) => o.object_id).sort());
-    expect(await db.one('SELECT count(*) AS n FROM public_results')).toEqual({ n: 3 });
+    expect(await db.one(sql`SELECT count(*) AS n FROM public_results`)).toEqual({ n: 3 });
     expect(await publishDrawResults(db, draw.id, { actor: SAMR_OPERATOR, now: IN_WINDOW })).toEqual([]);
   });
 
   it('public search: by code exactly, by part of the public name (Chinese or Latin, case-insensitive), by department; counts over all matches', async () => {
-    const objects = (await db.query<{ object_id: string }>(`SELECT object_id FROM draw_selection WHERE draw_id = $d ORDER BY draw_order LIMIT 3`, { d: draw.id })).map((r) => r.object_id);
-    await db.exec(`UPDATE objects SET name = 'John Smith Coffee', entity_type = 'individual', legal_representative = 'John Smith' WHERE id = $id`, { id: objects[0] });
-    await db.exec(`UPDATE objects SET name = '深圳市欧阳娜娜美甲店', entity_type = 'individual', legal_representative = '欧阳娜娜' WHERE id = $id`, { id: objects[1] });
+    const objects = (await db.query<{ object_id: string }>(sql`SELECT object_id FROM draw_selection WHERE draw_id = ${draw.id} ORDER BY draw_order LIMIT 3`)).map((r) => r.object_id);
+    await db.exec(sql`UPDATE objects SET name = 'John Smith Coffee', entity_type = 'individual', legal_representative = 'John Smith' WHERE id = ${objects[0]}`);
+    await db.exec(sql`UPDATE objects SET name = '深圳市欧阳娜娜美甲店', entity_type = 'individual', legal_representative = '欧阳娜娜' WHERE id = ${objects[1]}`);
     for (const [i, objectId] of objects.entries())
       await enterResult(db, { drawId: draw.id, objectId, itemCode: 'SAMR-001' }, { outcomeCode: i === 2 ? 'FIXED' : 'NO_PROBLEM', inspectedOn: '2026-05-06' }, { actor: SAMR_OPERATOR, now: IN_WINDOW });
     await publishDrawResults(db, draw.id, { actor: SAMR_OPERATOR, now: IN_WINDOW });

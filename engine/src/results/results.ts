@@ -2,109 +2,54 @@
 // item, corrects it with a reason, reviews its free text and publishes it. Every change is a new version with its
 // before and after (draw_result_history), an audit entry, and an upsert into inspection_results so the entity's
 // record and its next risk score see the finding.
-import { readFileSync } from 'node:fs';
 import type { Db, Queryable } from '../db/duckdb.ts';
+import { sql, sqlFolder } from '../db/sql.ts';
 import { appendAudit } from '../audit/chain.ts';
+import { bilingual, EngineError, paramValue, type ErrorParams } from '../kernel/errors.ts';
 import type { Principal } from '../auth/roles.ts';
 import { WorkCalendar } from '../reference/load.ts';
 import { isIsoDate, shanghaiDate } from '../kernel/time.ts';
 import { writePublicResult } from '../publish/snapshot.ts';
 import { deadlineState, latestDueOn, publicationDueOn, workingDaysLeft, type DeadlineState } from './deadline.ts';
 import { recordEntityWrite } from '../kernel/derived.ts';
+import { FINDINGS_MAX_LENGTH, REASON_MIN_LENGTH, type Assignment, type AssignmentState, type DeadlineReport, type DrawResult, type FindingsDecision, type FindingsReview, type HistoryEntry, type ResultChange, type ResultCorrection, type ResultEntry, type ResultKey, type ResultState } from './schemas.ts';
 
-export const FINDINGS_MAX_LENGTH = 4000;
-export const REASON_MIN_LENGTH = 2;
+const query = sqlFolder(import.meta.url);
 
-/** One result's address: the draw, the selected object (USCC for entities) and the checklist item. */
-export interface ResultKey {
-  drawId: string;
-  objectId: string;
-  itemCode: string;
-}
-
-export type FindingsReview = 'pending' | 'approved' | 'withheld';
-export type ResultChange = 'enter' | 'correct' | 'review' | 'publish';
-
-export interface DrawResult extends ResultKey {
-  id: string;
-  itemVersion: number;
-  departmentCode: string;
-  outcomeCode: string;
-  findings: string | null;
-  findingsReview: FindingsReview | null;
-  findingsPublic: string | null;
-  reviewedBy: string | null;
-  reviewedAt: Date | null;
-  inspectedOn: string;
-  dueOn: string;
-  version: number;
-  enteredBy: string;
-  enteredAt: Date;
-  updatedBy: string;
-  updatedAt: Date;
-  publishedBy: string | null;
-  publishedAt: Date | null;
-}
-
-/** The content of a result that history records before and after each change (times as ISO strings). */
-export interface ResultState {
-  outcomeCode: string;
-  findings: string | null;
-  findingsReview: FindingsReview | null;
-  findingsPublic: string | null;
-  reviewedBy: string | null;
-  reviewedAt: string | null;
-  inspectedOn: string;
-  dueOn: string;
-  publishedBy: string | null;
-  publishedAt: string | null;
-}
-
-export interface HistoryEntry {
-  version: number;
-  change: ResultChange;
-  changedBy: string;
-  changedAt: Date;
-  reason: string | null;
-  before: ResultState | null;
-  after: ResultState;
-}
+export { FINDINGS_MAX_LENGTH, REASON_MIN_LENGTH } from './schemas.ts';
+export type { Assignment, AssignmentState, DeadlineReport, DrawResult, FindingsDecision, FindingsReview, HistoryEntry, ResultChange, ResultCorrection, ResultEntry, ResultKey, ResultState } from './schemas.ts';
 
 // ---- errors: each names what failed; the API maps them to 400, 403, 404, 409 ----
 
 /** Input a user can fix: the field, the value and the rule it broke (400). */
-export class ResultInputError extends Error {
+export class ResultInputError extends EngineError {
   constructor(
     readonly field: string,
     readonly value: unknown,
     readonly rule: string,
   ) {
-    super(`${field} = ${JSON.stringify(value)}: ${rule}`);
-    this.name = 'ResultInputError';
+    super('invalid', 'result.invalid', bilingual(rule, `${field} = ${JSON.stringify(value)}: `), { field, value: paramValue(value) });
   }
 }
 
 /** The caller's department does not inspect this object or item (403). */
-export class ResultForbiddenError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ResultForbiddenError';
+export class ResultForbiddenError extends EngineError {
+  constructor(code: string, message: string, params: ErrorParams = {}) {
+    super('forbidden', code, bilingual(message), params);
   }
 }
 
 /** No such draw, selected object, checklist item or entered result (404). */
-export class ResultNotFoundError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ResultNotFoundError';
+export class ResultNotFoundError extends EngineError {
+  constructor(code: string, message: string, params: ErrorParams = {}) {
+    super('not_found', code, bilingual(message), params);
   }
 }
 
 /** Not allowed in the current state, e.g. entering twice or publishing again (409). */
-export class ResultStateError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ResultStateError';
+export class ResultStateError extends EngineError {
+  constructor(code: string, message: string, params: ErrorParams = {}) {
+    super('conflict', code, bilingual(message), params);
   }
 }
 
@@ -140,7 +85,8 @@ interface ResultRow {
   published_at: Date | null;
 }
 
-const RESULT_SELECT = `SELECT id, draw_id, object_id, item_code, item_version, department_code, outcome_code, findings, findings_review,
+// One row per current result (the stored version).
+const RESULT_SELECT = sql`SELECT id, draw_id, object_id, item_code, item_version, department_code, outcome_code, findings, findings_review,
   findings_public, reviewed_by, reviewed_at, inspected_on, due_on, version, entered_by, entered_at, updated_by, updated_at,
   published_by, published_at FROM draw_results`;
 
@@ -187,17 +133,13 @@ export function stateOf(r: DrawResult): ResultState {
 
 /** The current result of one (draw, object, item), or undefined when not entered. */
 export async function findResult(q: Queryable, key: ResultKey): Promise<DrawResult | undefined> {
-  const row = await q.one<ResultRow>(`${RESULT_SELECT} WHERE draw_id = $draw AND object_id = $object AND item_code = $item`, {
-    draw: key.drawId,
-    object: key.objectId,
-    item: key.itemCode,
-  });
+  const row = await q.one<ResultRow>(sql`${RESULT_SELECT} WHERE draw_id = ${key.drawId} AND object_id = ${key.objectId} AND item_code = ${key.itemCode}`);
   return row ? toResult(row) : undefined;
 }
 
 export async function getResult(q: Queryable, key: ResultKey): Promise<DrawResult> {
   const result = await findResult(q, key);
-  if (!result) throw new ResultNotFoundError(`结果 ${describeKey(key)} 尚未录入 / no result has been entered for ${describeKey(key)}`);
+  if (!result) throw new ResultNotFoundError('result.not_entered', `结果 ${describeKey(key)} 尚未录入 / no result has been entered for ${describeKey(key)}`, key);
   return result;
 }
 
@@ -205,9 +147,8 @@ export async function getResult(q: Queryable, key: ResultKey): Promise<DrawResul
 export async function resultHistory(q: Queryable, key: ResultKey): Promise<{ result: DrawResult; history: HistoryEntry[] }> {
   const result = await getResult(q, key);
   const rows = await q.query<{ version: number; change: ResultChange; changed_by: string; changed_at: Date; reason: string | null; before: string | null; after: string }>(
-    `SELECT version, change, changed_by, changed_at, reason, before::VARCHAR AS before, after::VARCHAR AS after
-     FROM draw_result_history WHERE result_id = $id ORDER BY version`,
-    { id: result.id },
+    sql`SELECT version, change, changed_by, changed_at, reason, before::VARCHAR AS before, after::VARCHAR AS after
+     FROM draw_result_history WHERE result_id = ${result.id} ORDER BY version`,
   );
   return {
     result,
@@ -229,11 +170,13 @@ export async function resultHistory(q: Queryable, key: ResultKey): Promise<{ res
 function requireInspectingDepartment(actor: Principal, departmentCode: string, key: ResultKey): void {
   if (actor.role === 'admin') return;
   if (actor.role !== 'operator')
-    throw new ResultForbiddenError(`只有检查部门的操作员可以录入和公开结果 / only an operator of the inspecting department may change results (role ${actor.role})`);
+    throw new ResultForbiddenError('result.role', `只有检查部门的操作员可以录入和公开结果 / only an operator of the inspecting department may change results (role ${actor.role})`, { role: actor.role });
   if (actor.department !== departmentCode)
     throw new ResultForbiddenError(
+      'result.other_department',
       `谁检查、谁录入：${describeKey(key)} 由 ${departmentCode} 检查，${actor.department} 的操作员不能录入或修改 / ` +
         `the inspecting department enters its own results: ${describeKey(key)} is inspected by ${departmentCode}, not ${actor.department}`,
+      { ...key, department: actor.department, inspectingDepartment: departmentCode },
     );
 }
 
@@ -247,16 +190,6 @@ interface AssignmentContext {
   teamDepartments: string[];
 }
 
-/** The draw, its window, whether the object was selected, the item on the checklist, and the departments on the object's team. */
-const ASSIGNMENT_CONTEXT_SQL = `
-SELECT d.status, t.window_start, t.window_end,
-  EXISTS (SELECT 1 FROM draw_selection s WHERE s.draw_id = d.id AND s.object_id = $object) AS selected,
-  ti.item_version, ti.department_code AS item_department,
-  coalesce((SELECT list(DISTINCT split_part(m.department_code, ':', 1)) FROM draw_teams m WHERE m.draw_id = d.id AND m.object_id = $object), []) AS team_departments
-FROM draws d JOIN tasks t ON t.id = d.task_id
-LEFT JOIN task_items ti ON ti.task_id = d.task_id AND ti.item_code = $item
-WHERE d.id = $draw`;
-
 /** Checks that `actor` may enter a result for `key`: a drawn draw, a selected object, a checklist item of the actor's department on the object's team. */
 async function assignmentFor(q: Queryable, key: ResultKey, actor: Principal): Promise<AssignmentContext & { itemVersion: number; itemDepartment: string }> {
   const row = await q.one<{
@@ -267,8 +200,8 @@ async function assignmentFor(q: Queryable, key: ResultKey, actor: Principal): Pr
     item_version: number | null;
     item_department: string | null;
     team_departments: string[];
-  }>(ASSIGNMENT_CONTEXT_SQL, { draw: key.drawId, object: key.objectId, item: key.itemCode });
-  if (!row) throw new ResultNotFoundError(`抽取 ${key.drawId} 不存在 / draw ${key.drawId} does not exist`);
+  }>(query('assignment-context', { draw: key.drawId, object: key.objectId, item: key.itemCode }));
+  if (!row) throw new ResultNotFoundError('draw.not_found', `抽取 ${key.drawId} 不存在 / draw ${key.drawId} does not exist`, { id: key.drawId });
   const ctx: AssignmentContext = {
     status: row.status,
     windowStart: row.window_start,
@@ -279,14 +212,16 @@ async function assignmentFor(q: Queryable, key: ResultKey, actor: Principal): Pr
     teamDepartments: row.team_departments,
   };
   if (ctx.status !== 'drawn')
-    throw new ResultStateError(`抽取 ${key.drawId} 的状态为 ${ctx.status}，只有已完成抽取（drawn）的对象可以录入结果 / draw ${key.drawId} is ${ctx.status}: results are entered for drawn draws only`);
-  if (!ctx.selected) throw new ResultNotFoundError(`${key.objectId} 不在抽取 ${key.drawId} 的抽中名单中 / ${key.objectId} was not selected in draw ${key.drawId}`);
+    throw new ResultStateError('result.draw_not_drawn', `抽取 ${key.drawId} 的状态为 ${ctx.status}，只有已完成抽取（drawn）的对象可以录入结果 / draw ${key.drawId} is ${ctx.status}: results are entered for drawn draws only`, { ...key, state: ctx.status });
+  if (!ctx.selected) throw new ResultNotFoundError('result.not_selected', `${key.objectId} 不在抽取 ${key.drawId} 的抽中名单中 / ${key.objectId} was not selected in draw ${key.drawId}`, key);
   if (ctx.itemVersion === null || ctx.itemDepartment === null)
-    throw new ResultNotFoundError(`事项 ${key.itemCode} 不在抽取 ${key.drawId} 所属任务的检查清单上 / item ${key.itemCode} is not on the checklist of draw ${key.drawId}'s task`);
+    throw new ResultNotFoundError('result.item_not_on_checklist', `事项 ${key.itemCode} 不在抽取 ${key.drawId} 所属任务的检查清单上 / item ${key.itemCode} is not on the checklist of draw ${key.drawId}'s task`, key);
   requireInspectingDepartment(actor, ctx.itemDepartment, key);
   if (actor.role !== 'admin' && !ctx.teamDepartments.includes(ctx.itemDepartment))
     throw new ResultForbiddenError(
+      'result.department_not_on_team',
       `${ctx.itemDepartment} 不在 ${key.objectId} 的检查组中（抽取 ${key.drawId}），不能录入 / ${ctx.itemDepartment} has no inspector on ${key.objectId}'s team in draw ${key.drawId}`,
+      { ...key, department: ctx.itemDepartment },
     );
   return { ...ctx, itemVersion: ctx.itemVersion, itemDepartment: ctx.itemDepartment };
 }
@@ -294,8 +229,8 @@ async function assignmentFor(q: Queryable, key: ResultKey, actor: Principal): Pr
 // ---- validation ----
 
 async function checkOutcome(q: Queryable, code: unknown): Promise<string> {
-  if (typeof code !== 'string' || !(await q.one('SELECT code FROM outcome_codes WHERE code = $code', { code }))) {
-    const known = (await q.query<{ code: string }>('SELECT code FROM outcome_codes ORDER BY code')).map((r) => r.code);
+  if (typeof code !== 'string' || !(await q.one(sql`SELECT code FROM outcome_codes WHERE code = ${code}`))) {
+    const known = (await q.query<{ code: string }>(sql`SELECT code FROM outcome_codes ORDER BY code`)).map((r) => r.code);
     throw new ResultInputError('outcomeCode', code, `不是标准结果代码 / not a standard outcome code (one of ${known.join(', ')})`);
   }
   return code;
@@ -330,18 +265,9 @@ async function writeHistory(
   entry: { resultId: string; version: number; change: ResultChange; by: string; at: Date; reason: string | null; before: ResultState | null; after: ResultState },
 ): Promise<void> {
   await q.exec(
-    `INSERT INTO draw_result_history (result_id, version, change, changed_by, changed_at, reason, before, after)
-     VALUES ($id, $version, $change, $by, $at::TIMESTAMPTZ, $reason::VARCHAR, $before::JSON, $after::JSON)`,
-    {
-      id: entry.resultId,
-      version: entry.version,
-      change: entry.change,
-      by: entry.by,
-      at: entry.at.toISOString(),
-      reason: entry.reason,
-      before: entry.before === null ? null : JSON.stringify(entry.before),
-      after: JSON.stringify(entry.after),
-    },
+    sql`INSERT INTO draw_result_history (result_id, version, change, changed_by, changed_at, reason, before, after)
+     VALUES (${entry.resultId}, ${entry.version}, ${entry.change}, ${entry.by}, ${entry.at.toISOString()}::TIMESTAMPTZ, ${entry.reason}::VARCHAR,
+             ${entry.before === null ? null : JSON.stringify(entry.before)}::JSON, ${JSON.stringify(entry.after)}::JSON)`,
   );
 }
 
@@ -353,42 +279,26 @@ async function mirrorToInspectionResults(q: Queryable, r: DrawResult, added: 0 |
   // the risk engine's per-entity tables recompute this entity on their next refresh
   await recordEntityWrite(q, 'inspection_results', r.objectId, added);
   await q.exec(
-    `INSERT INTO inspection_results (result_id, object_id, inspected_on, department_code, item_code, outcome_code, findings, inspector_ids, task_ref, source)
-     SELECT $id, $object, $on::DATE, $dept, $item, $outcome, $findings::VARCHAR,
+    sql`INSERT INTO inspection_results (result_id, object_id, inspected_on, department_code, item_code, outcome_code, findings, inspector_ids, task_ref, source)
+     SELECT ${r.id}, ${r.objectId}, ${r.inspectedOn}::DATE, ${r.departmentCode}, ${r.itemCode}, ${r.outcomeCode}, ${r.findings}::VARCHAR,
        coalesce((SELECT list(inspector_id ORDER BY position) FROM draw_teams
-                 WHERE draw_id = $draw AND object_id = $object AND split_part(department_code, ':', 1) = $dept), []::VARCHAR[]),
-       $draw, 'entry'
+                 WHERE draw_id = ${r.drawId} AND object_id = ${r.objectId} AND split_part(department_code, ':', 1) = ${r.departmentCode}), []::VARCHAR[]),
+       ${r.drawId}, 'entry'
      ON CONFLICT (result_id) DO UPDATE SET object_id = excluded.object_id, inspected_on = excluded.inspected_on,
        department_code = excluded.department_code, item_code = excluded.item_code, outcome_code = excluded.outcome_code,
        findings = excluded.findings, inspector_ids = excluded.inspector_ids, task_ref = excluded.task_ref, source = excluded.source`,
-    { id: r.id, object: r.objectId, on: r.inspectedOn, dept: r.departmentCode, item: r.itemCode, outcome: r.outcomeCode, findings: r.findings, draw: r.drawId },
   );
 }
 
 /** Writes the new state of an existing result (version already incremented by the caller). */
 async function updateResult(q: Queryable, r: DrawResult): Promise<void> {
   await q.exec(
-    `UPDATE draw_results SET outcome_code = $outcome, findings = $findings::VARCHAR, findings_review = $review::VARCHAR,
-       findings_public = $public::VARCHAR, reviewed_by = $reviewedBy::VARCHAR, reviewed_at = $reviewedAt::TIMESTAMPTZ,
-       inspected_on = $on::DATE, due_on = $due::DATE, version = $version, updated_by = $updatedBy, updated_at = $updatedAt::TIMESTAMPTZ,
-       published_by = $publishedBy::VARCHAR, published_at = $publishedAt::TIMESTAMPTZ
-     WHERE id = $id`,
-    {
-      id: r.id,
-      outcome: r.outcomeCode,
-      findings: r.findings,
-      review: r.findingsReview,
-      public: r.findingsPublic,
-      reviewedBy: r.reviewedBy,
-      reviewedAt: r.reviewedAt?.toISOString() ?? null,
-      on: r.inspectedOn,
-      due: r.dueOn,
-      version: r.version,
-      updatedBy: r.updatedBy,
-      updatedAt: r.updatedAt.toISOString(),
-      publishedBy: r.publishedBy,
-      publishedAt: r.publishedAt?.toISOString() ?? null,
-    },
+    sql`UPDATE draw_results SET outcome_code = ${r.outcomeCode}, findings = ${r.findings}::VARCHAR, findings_review = ${r.findingsReview}::VARCHAR,
+       findings_public = ${r.findingsPublic}::VARCHAR, reviewed_by = ${r.reviewedBy}::VARCHAR,
+       reviewed_at = ${r.reviewedAt?.toISOString() ?? null}::TIMESTAMPTZ, inspected_on = ${r.inspectedOn}::DATE, due_on = ${r.dueOn}::DATE,
+       version = ${r.version}, updated_by = ${r.updatedBy}, updated_at = ${r.updatedAt.toISOString()}::TIMESTAMPTZ,
+       published_by = ${r.publishedBy}::VARCHAR, published_at = ${r.publishedAt?.toISOString() ?? null}::TIMESTAMPTZ
+     WHERE id = ${r.id}`,
   );
 }
 
@@ -423,13 +333,6 @@ async function recordChange(
   });
 }
 
-export interface ResultEntry {
-  outcomeCode: string;
-  /** Free-text findings (internal until an operator approves them for release). */
-  findings?: string | null;
-  inspectedOn: string;
-}
-
 /** Enters the result of one drawn object and checklist item, once; corrections go through correctResult. */
 export async function enterResult(db: Db, key: ResultKey, entry: ResultEntry, options: WriteOptions): Promise<DrawResult> {
   return db.transaction((tx) => enterResultIn(tx, key, entry, options));
@@ -446,7 +349,9 @@ export async function enterResultIn(tx: Queryable, key: ResultKey, entry: Result
   const existing = await findResult(tx, key);
   if (existing)
     throw new ResultStateError(
+      'result.already_entered',
       `${describeKey(key)} 已于 ${shanghaiDate(existing.enteredAt)} 由 ${existing.enteredBy} 录入（第 ${existing.version} 版）；如需更正请用 PUT 并说明理由 / already entered: correct it with PUT and a reason`,
+      key,
     );
   const calendar = await WorkCalendar.fromDb(tx);
   const result: DrawResult = {
@@ -470,39 +375,18 @@ export async function enterResultIn(tx: Queryable, key: ResultKey, entry: Result
     publishedBy: null,
     publishedAt: null,
   };
+  const by = options.actor.username;
+  const at = now.toISOString();
   await tx.exec(
-    `INSERT INTO draw_results (id, draw_id, object_id, item_code, item_version, department_code, outcome_code, findings, findings_review,
-       inspected_on, due_on, version, entered_by, entered_at, updated_by, updated_at)
-     VALUES ($id, $draw, $object, $item, $itemVersion, $dept, $outcome, $findings::VARCHAR, $review::VARCHAR, $on::DATE, $due::DATE, 1,
-       $by, $at::TIMESTAMPTZ, $by, $at::TIMESTAMPTZ)`,
-    {
-      id: result.id,
-      draw: key.drawId,
-      object: key.objectId,
-      item: key.itemCode,
-      itemVersion: result.itemVersion,
-      dept: result.departmentCode,
-      outcome: outcomeCode,
-      findings,
-      review: result.findingsReview,
-      on: inspectedOn,
-      due: result.dueOn,
-      by: options.actor.username,
-      at: now.toISOString(),
-    },
+    sql`INSERT INTO draw_results (id, draw_id, object_id, item_code, item_version, department_code, outcome_code, findings, findings_review,
+          inspected_on, due_on, version, entered_by, entered_at, updated_by, updated_at)
+        VALUES (${result.id}, ${key.drawId}, ${key.objectId}, ${key.itemCode}, ${result.itemVersion}, ${result.departmentCode}, ${outcomeCode},
+          ${findings}::VARCHAR, ${result.findingsReview}::VARCHAR, ${inspectedOn}::DATE, ${result.dueOn}::DATE, 1,
+          ${by}, ${at}::TIMESTAMPTZ, ${by}, ${at}::TIMESTAMPTZ)`,
   );
   await mirrorToInspectionResults(tx, result, 1);
   await recordChange(tx, 'enter', null, result, { actor: options.actor, now, reason: null });
   return result;
-}
-
-export interface ResultCorrection {
-  outcomeCode?: string;
-  /** New free text; null or '' removes it. Changed text needs a new review before release. */
-  findings?: string | null;
-  inspectedOn?: string;
-  /** Why the result is corrected: kept in the history. */
-  reason: string;
 }
 
 /** Corrects an entered result: a new version, the old one kept in the history with who, when and why. */
@@ -522,8 +406,7 @@ export async function correctResult(db: Db, key: ResultKey, correction: ResultCo
     }
     if (correction.inspectedOn !== undefined) {
       const window = await tx.one<{ window_start: string; window_end: string }>(
-        'SELECT t.window_start, t.window_end FROM draws d JOIN tasks t ON t.id = d.task_id WHERE d.id = $draw',
-        { draw: key.drawId },
+        sql`SELECT t.window_start, t.window_end FROM draws d JOIN tasks t ON t.id = d.task_id WHERE d.id = ${key.drawId}`,
       );
       after.inspectedOn = checkInspectedOn(correction.inspectedOn, { windowStart: window!.window_start, windowEnd: window!.window_end }, today);
       if (after.inspectedOn !== before.inspectedOn) {
@@ -550,14 +433,6 @@ export async function correctResult(db: Db, key: ResultKey, correction: ResultCo
   });
 }
 
-export interface FindingsDecision {
-  decision: 'approved' | 'withheld';
-  /** The text to release when approving (e.g. trade secrets removed); default: the findings as entered. */
-  publicText?: string | null;
-  /** Why, kept in the history. */
-  note?: string | null;
-}
-
 /** An operator of the inspecting department reviews the free text: approve it (optionally edited) for release, or withhold it. */
 export async function reviewFindings(db: Db, key: ResultKey, review: FindingsDecision, options: WriteOptions): Promise<DrawResult> {
   return db.transaction((tx) => reviewFindingsIn(tx, key, review, options));
@@ -568,7 +443,7 @@ export async function reviewFindingsIn(tx: Queryable, key: ResultKey, review: Fi
   const now = options.now ?? new Date();
   const before = await getResult(tx, key);
   requireInspectingDepartment(options.actor, before.departmentCode, key);
-  if (before.findings === null) throw new ResultStateError(`${describeKey(key)} 没有文字说明，无需审核 / this result has no free text to review`);
+  if (before.findings === null) throw new ResultStateError('result.no_findings', `${describeKey(key)} 没有文字说明，无需审核 / this result has no free text to review`, key);
   if (review.decision !== 'approved' && review.decision !== 'withheld')
     throw new ResultInputError('decision', review.decision, '须为 approved（公开）或 withheld（不公开） / must be approved or withheld');
   const publicText = normaliseFindings(review.publicText, 'publicText');
@@ -594,7 +469,7 @@ async function publishOne(tx: Queryable, key: ResultKey, options: { actor: Princ
   const before = await getResult(tx, key);
   requireInspectingDepartment(options.actor, before.departmentCode, key);
   if (before.publishedAt)
-    throw new ResultStateError(`${describeKey(key)} 已于 ${shanghaiDate(before.publishedAt)} 由 ${before.publishedBy} 公开 / already published`);
+    throw new ResultStateError('result.already_published', `${describeKey(key)} 已于 ${shanghaiDate(before.publishedAt)} 由 ${before.publishedBy} 公开 / already published`, key);
   const after: DrawResult = {
     ...before,
     publishedBy: options.actor.username,
@@ -619,12 +494,11 @@ export async function publishDrawResults(db: Db, drawId: string, options: WriteO
   const now = options.now ?? new Date();
   const department = options.actor.role === 'operator' ? options.actor.department : (options.department ?? null);
   return db.transaction(async (tx) => {
-    if (!(await tx.one('SELECT id FROM draws WHERE id = $id', { id: drawId }))) throw new ResultNotFoundError(`抽取 ${drawId} 不存在 / draw ${drawId} does not exist`);
+    if (!(await tx.one(sql`SELECT id FROM draws WHERE id = ${drawId}`))) throw new ResultNotFoundError('draw.not_found', `抽取 ${drawId} 不存在 / draw ${drawId} does not exist`, { id: drawId });
     const keys = await tx.query<{ draw_id: string; object_id: string; item_code: string }>(
-      `SELECT draw_id, object_id, item_code FROM draw_results
-       WHERE draw_id = $draw AND published_at IS NULL AND ($dept::VARCHAR IS NULL OR department_code = $dept)
+      sql`SELECT draw_id, object_id, item_code FROM draw_results
+       WHERE draw_id = ${drawId} AND published_at IS NULL AND (${department}::VARCHAR IS NULL OR department_code = ${department})
        ORDER BY object_id, item_code`,
-      { draw: drawId, dept: department },
     );
     const published: DrawResult[] = [];
     for (const k of keys) published.push(await publishOne(tx, { drawId: k.draw_id, objectId: k.object_id, itemCode: k.item_code }, { actor: options.actor, now }));
@@ -634,36 +508,6 @@ export async function publishDrawResults(db: Db, drawId: string, options: WriteO
 
 // ---- assignments and deadlines ----
 
-const ASSIGNMENTS_SQL = readFileSync(new URL('./sql/assignments.sql', import.meta.url), 'utf8');
-
-export type AssignmentState = 'not_entered' | 'entered' | 'published';
-
-export interface Assignment extends ResultKey {
-  taskId: string;
-  taskName: string;
-  windowStart: string;
-  windowEnd: string;
-  objectName: string;
-  entityType: string | null;
-  regionCode: string;
-  itemVersion: number;
-  itemNameZh: string;
-  itemNameEn: string;
-  departmentCode: string;
-  /** The team's inspectors of this department (ids only). */
-  inspectorIds: string[];
-  state: AssignmentState;
-  outcomeCode: string | null;
-  inspectedOn: string | null;
-  findingsReview: FindingsReview | null;
-  version: number | null;
-  publishedAt: Date | null;
-  /** Entered: inspection date + 20 working days; not entered: the latest it can be (window end + 20 working days). */
-  dueOn: string;
-  dueIsLatest: boolean;
-  deadline: DeadlineState;
-  workingDaysLeft: number;
-}
 
 interface AssignmentRow {
   draw_id: string;
@@ -735,13 +579,9 @@ function toAssignment(r: AssignmentRow, calendar: WorkCalendar, today: string, d
 }
 
 async function queryAssignments(q: Queryable, filter: AssignmentFilter, limit: number, offset: number): Promise<AssignmentRow[]> {
-  return q.query<AssignmentRow>(ASSIGNMENTS_SQL, {
-    department: filter.department,
-    draw: filter.drawId ?? null,
-    state: filter.state ?? null,
-    limit,
-    offset,
-  });
+  return q.query<AssignmentRow>(
+    query('assignments', { department: filter.department, draw: filter.drawId ?? null, state: filter.state ?? null, limit, offset }),
+  );
 }
 
 /** The objects and items a department must inspect in drawn draws, with their result state and due date; paged. */
@@ -753,16 +593,6 @@ export async function listAssignments(q: Queryable, filter: AssignmentFilter): P
   const rows = await queryAssignments(q, filter, limit, offset);
   const total = rows.length > 0 ? rows[0].total : offset > 0 ? ((await queryAssignments(q, filter, 1, 0))[0]?.total ?? 0) : 0;
   return { total, today, assignments: rows.map((r) => toAssignment(r, calendar, today, filter.dueSoonWorkingDays ?? 5)) };
-}
-
-export interface DeadlineReport {
-  today: string;
-  dueSoonWorkingDays: number;
-  counts: { overdue: number; dueSoon: number; open: number; publishedOnTime: number; publishedLate: number };
-  /** Not published and past due (entered, or not even entered after the latest possible due date), most overdue first. */
-  overdue: Assignment[];
-  /** Not published, due within `dueSoonWorkingDays` working days, soonest first. */
-  dueSoon: Assignment[];
 }
 
 /** Where a department's results stand against the 20-working-day publication deadline. */

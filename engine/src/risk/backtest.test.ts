@@ -55,7 +55,7 @@ describe('backtest on a synthetic province', () => {
   it('cannot see records from the test year: planting them in year T changes nothing', async () => {
     // Give every entity that had a finding in 2025 a strong signal dated in 2025: complaints, a penalty, an
     // abnormal listing and class D. A leaking backtest would rank exactly these entities first.
-    await t.db.exec(`
+    await t.db.exec(sql`
       CREATE TEMP TABLE planted AS
         SELECT DISTINCT r.object_id FROM inspection_results r WHERE year(r.inspected_on) = 2025 AND r.outcome_code = 'FIXED';
       INSERT INTO complaints (complaint_id, object_id, received_at, region_code, category, topic)
@@ -69,7 +69,7 @@ describe('backtest on a synthetic province', () => {
     // the planted records would give a near-perfect ranking to anyone who read them ...
     await computeFeatures(t.db, { asOf: '2025-12-31', population: { predicate: sql`o.id IN (SELECT object_id FROM inspection_results WHERE year(inspected_on) = 2025)` }, into: 'leaky' });
     const groups = await t.db.query<{ score: number; positives: number; negatives: number }>(
-      `SELECT f.complaints_12m::DOUBLE AS score, count(*) FILTER (WHERE p.object_id IS NOT NULL)::DOUBLE AS positives, count(*) FILTER (WHERE p.object_id IS NULL)::DOUBLE AS negatives
+      sql`SELECT f.complaints_12m::DOUBLE AS score, count(*) FILTER (WHERE p.object_id IS NOT NULL)::DOUBLE AS positives, count(*) FILTER (WHERE p.object_id IS NULL)::DOUBLE AS negatives
        FROM leaky f LEFT JOIN planted p ON p.object_id = f.object_id GROUP BY 1`,
     );
     expect(rocAuc(groups)!).toBeGreaterThan(0.95);

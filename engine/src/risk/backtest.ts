@@ -11,6 +11,7 @@ import { scoreHistogram, scorePopulation } from './score.ts';
 import { cutoffsFromHistogram, tierSql, DEFAULT_TIER_SHARES, TIERS, type Cutoffs, type Tier, type TierRule } from './tiers.ts';
 import { liftAt, liftCurve, rocAuc, type LiftPoint, type ScoreGroup } from './metrics.ts';
 import type { ScorecardParams } from './scorecard.ts';
+import { RiskDataError } from './errors.ts';
 
 export const LIFT_SHARES = ['0.05', '0.1', '0.2'] as const;
 /** Shares inspected at which the lift curve is kept with the model (0, 1%, ..., 100%). */
@@ -91,7 +92,11 @@ export async function backtest(db: Db, options: BacktestOptions = {}): Promise<B
 export async function backtestOn(q: Queryable, options: BacktestOptions = {}): Promise<BacktestResult> {
   const started = Date.now();
   const testYear = options.testYear ?? (await defaultTestYear(q, options.minHistoryDays));
-  if (testYear === null || !Number.isInteger(testYear)) throw new Error('backtest: no test year (needs inspection results in at least two years, the first with a year of data before it)');
+  if (testYear === null || !Number.isInteger(testYear))
+    throw new RiskDataError('model.no_test_year', {
+      zh: '回测：没有测试年（须至少两年的检查结果，且第一年之前有一年数据）',
+      en: 'backtest: no test year (needs inspection results in at least two years, the first with a year of data before it)',
+    });
   if (options.truthPath !== undefined && !existsSync(options.truthPath)) throw new Error(`backtest: truth file ${options.truthPath} does not exist`);
   const asOf = `${testYear - 1}-12-31`;
   const model = await fitOn(q, { ...options, asOf, beforeYear: testYear });

@@ -4,6 +4,7 @@ import { correctResult, enterResult } from '../results/results.ts';
 import { cloneTemplate, resultsTemplate, SAMR_OPERATOR, staffedObject, type ResultsTemplate } from '../results/results.fixture.ts';
 import { scoreEntities } from './score.ts';
 import { METHOD, type FittedModel } from './model.ts';
+import { sql } from '../db/sql.ts';
 
 const AS_OF = '2026-06-30';
 const at = (iso: string) => new Date(`${iso}+08:00`);
@@ -49,8 +50,8 @@ describe('results entered through results entry flow into the next score', () =>
       const db = t.db;
       const object = await staffedObject(db, template.draw.id);
       const key = { drawId: template.draw.id, objectId: object.id, itemCode: 'SAMR-001' };
-      const scoreOf = async () => (await db.one<{ score: number; bin_code: string }>('SELECT score, bin_code::VARCHAR AS bin_code FROM risk_scores WHERE object_id = $id', { id: object.id }))!;
-      const others = async () => db.query<{ object_id: string; score: number }>('SELECT object_id, score FROM risk_scores WHERE object_id <> $id ORDER BY object_id', { id: object.id });
+      const scoreOf = async () => (await db.one<{ score: number; bin_code: string }>(sql`SELECT score, bin_code::VARCHAR AS bin_code FROM risk_scores WHERE object_id = ${object.id}`))!;
+      const others = async () => db.query<{ object_id: string; score: number }>(sql`SELECT object_id, score FROM risk_scores WHERE object_id <> ${object.id} ORDER BY object_id`);
 
       const first = await scoreEntities(db, lastOutcomeModel, { actor: 'test' });
       expect(first.facts.mode).toBe('full');

@@ -25,7 +25,7 @@ describe('risk facts stored per entity and refreshed incrementally', () => {
   /** Facts computed from the records, and as stored, by entity (refresh_no left out). */
   const directFacts = async (date: string) =>
     t.db.query<Row>(sql`SELECT * FROM (${ENTITY_FACTS.rows(sql`true`, date)}) f ORDER BY object_id`);
-  const storedFacts = async () => t.db.query<Row>('SELECT * EXCLUDE (refresh_no) FROM risk_entity_facts ORDER BY object_id');
+  const storedFacts = async () => t.db.query<Row>(sql`SELECT * EXCLUDE (refresh_no) FROM risk_entity_facts ORDER BY object_id`);
   /** Every feature of every entity that existed, from the stored facts (as of the date they were refreshed to). */
   const storedFeatures = async (date: string) => {
     const conn = await t.db.connection();
@@ -48,7 +48,7 @@ describe('risk facts stored per entity and refreshed incrementally', () => {
       const report = await importFile(t.db, { kind, file: resolve(out, `${kind}.csv`), actor: 'test' });
       expect(report.written).toBe(true);
     }
-    asOf = (await t.db.one<{ d: string }>("SELECT CAST(max(CAST(timezone('Asia/Shanghai', received_at) AS DATE)) AS VARCHAR) AS d FROM complaints"))!.d;
+    asOf = (await t.db.one<{ d: string }>(sql`SELECT CAST(max(CAST(timezone('Asia/Shanghai', received_at) AS DATE)) AS VARCHAR) AS d FROM complaints`))!.d;
   }, 120_000);
   afterAll(() => t.cleanup());
 
@@ -70,9 +70,8 @@ describe('risk facts stored per entity and refreshed incrementally', () => {
   it('a complaint changed in place changes that entity and nothing else (but the norm of its industry x city)', async () => {
     // a complaint of 13-36 months ago, moved into the last 12 months by a corrected import
     const old = (await t.db.one<{ complaint_id: string; object_id: string; region_code: string; topic: string }>(
-      `SELECT complaint_id, object_id, region_code, topic FROM complaints
-       WHERE object_id IS NOT NULL AND category = 'complaint' AND received_at < $cut::TIMESTAMPTZ ORDER BY complaint_id LIMIT 1`,
-      { cut: `${addDays(asOf, -400)} 00:00:00+08` },
+      sql`SELECT complaint_id, object_id, region_code, topic FROM complaints
+       WHERE object_id IS NOT NULL AND category = 'complaint' AND received_at < ${`${addDays(asOf, -400)} 00:00:00+08`}::TIMESTAMPTZ ORDER BY complaint_id LIMIT 1`,
     ))!;
     const entity = old.object_id;
     const before = byId(await storedFeatures(asOf));
@@ -92,7 +91,7 @@ describe('risk facts stored per entity and refreshed incrementally', () => {
     expect(after.get(entity)).toMatchObject({ complaints_12m: (was.complaints_12m as number) + 1, complaints_36m: was.complaints_36m });
 
     const cell = (r: Row) => `${r.industry_code}`;
-    const objects = byId(await t.db.query<Row>("SELECT id AS object_id, industry_code, left(region_code, 4) AS city FROM objects WHERE object_kind = 'entity'"));
+    const objects = byId(await t.db.query<Row>(sql`SELECT id AS object_id, industry_code, left(region_code, 4) AS city FROM objects WHERE object_kind = 'entity'`));
     const sameNorm = (id: string) => cell(objects.get(id)!) === cell(objects.get(entity)!) && objects.get(id)!.city === objects.get(entity)!.city;
     for (const [id, row] of after) {
       if (id === entity) continue;
@@ -104,7 +103,7 @@ describe('risk facts stored per entity and refreshed incrementally', () => {
   });
 
   it('picks up a new row, an as-of date moved forward, and rebuilds after a direct deletion or a move back', async () => {
-    const entity = (await t.db.one<{ id: string; region_code: string }>("SELECT id, region_code FROM objects WHERE object_kind = 'entity' ORDER BY id LIMIT 1"))!;
+    const entity = (await t.db.one<{ id: string; region_code: string }>(sql`SELECT id, region_code FROM objects WHERE object_kind = 'entity' ORDER BY id LIMIT 1`))!;
     await importCsv(
       'complaints',
       'new.csv',
@@ -124,19 +123,19 @@ describe('risk facts stored per entity and refreshed incrementally', () => {
     const back = await refreshFactsTable(t.db, asOf);
     expect(back).toMatchObject({ mode: 'full', reason: `the as-of date moved back from ${later} to ${asOf}` });
 
-    await t.db.exec("DELETE FROM complaints WHERE complaint_id = 'NEW-0001'");
+    await t.db.exec(sql`DELETE FROM complaints WHERE complaint_id = 'NEW-0001'`);
     expect((await refreshFactsTable(t.db, asOf)).reason).toMatch(/^complaints holds \d+ rows where imports and results entry account for \d+$/);
     expect(await storedFacts()).toEqual(await directFacts(asOf));
   });
 
   it('a changed entity (status, industry) is recomputed from the entities import', async () => {
     const entity = (await t.db.one<Row>(
-      "SELECT id, name, entity_type, legal_representative, region_code, industry_code, established_on, responsible_departments FROM objects WHERE object_kind = 'entity' AND status = 'active' ORDER BY id LIMIT 1",
+      sql`SELECT id, name, entity_type, legal_representative, region_code, industry_code, established_on, responsible_departments FROM objects WHERE object_kind = 'entity' AND status = 'active' ORDER BY id LIMIT 1`,
     ))!;
     const line = [entity.id, entity.name, entity.entity_type, entity.legal_representative ?? '', entity.region_code, entity.industry_code, entity.established_on, 'revoked', (entity.responsible_departments as string[]).join(';')];
     await importCsv('entities', 'revoked.csv', `uscc,name,entity_type,legal_representative,region_code,industry_code,established_on,status,responsible_departments\n${line.join(',')}\n`);
     expect(await refreshFactsTable(t.db, asOf)).toMatchObject({ mode: 'incremental', entities: 1 });
-    expect((await t.db.one<Row>('SELECT status FROM risk_entity_facts WHERE object_id = $id', { id: entity.id as string }))!.status).toBe('revoked');
+    expect((await t.db.one<Row>(sql`SELECT status FROM risk_entity_facts WHERE object_id = ${entity.id as string}`))!.status).toBe('revoked');
     expect(await storedFacts()).toEqual(await directFacts(asOf));
   });
 });

@@ -5,6 +5,7 @@ import { tempDb } from '../testing/db.ts';
 import { DATA_DIR } from '../kernel/config.ts';
 import { computeFeatures, referenceDate } from './features.ts';
 import { ensureOutcomeCodes } from './synthetic.ts';
+import { sql } from '../db/sql.ts';
 
 const FIXTURE = readFileSync(resolve(DATA_DIR, 'fixtures/risk/point-in-time.sql'), 'utf8');
 
@@ -13,13 +14,13 @@ describe('risk features as of a date', () => {
   beforeAll(async () => {
     t = await tempDb();
     await ensureOutcomeCodes(t.db);
-    await t.db.exec(FIXTURE);
+    await t.db.exec(sql.verbatim(FIXTURE));
   });
   afterAll(() => t.cleanup());
 
   const rows = async (population: 'active' | 'existing') => {
     await computeFeatures(t.db, { asOf: '2024-12-31', population, into: 'f_test' });
-    return t.db.query<Record<string, unknown>>('SELECT * FROM f_test ORDER BY object_id');
+    return t.db.query<Record<string, unknown>>(sql`SELECT * FROM f_test ORDER BY object_id`);
   };
 
   it('gives one row per active entity that existed on the as-of date', async () => {
@@ -70,7 +71,7 @@ describe('risk features as of a date', () => {
 
   it('moves with the as-of date', async () => {
     await computeFeatures(t.db, { asOf: '2025-12-31', population: 'active', into: 'f_later' });
-    const later = await t.db.query<Record<string, unknown>>('SELECT * FROM f_later ORDER BY object_id');
+    const later = await t.db.query<Record<string, unknown>>(sql`SELECT * FROM f_later ORDER BY object_id`);
     expect(later.map((r) => r.object_id)).toEqual(['P1', 'P2', 'P3']);
     expect(later[0]).toMatchObject({ credit_class: 'D', abnormal_listing: 'listed', complaints_12m: 1, prior_findings: 3, penalties_3y: 3 });
   });

@@ -6,6 +6,7 @@ import { scoreEntities, type ScoreSummary } from './score.ts';
 import { backtest, type BacktestResult } from './backtest.ts';
 import type { TierRule } from './tiers.ts';
 import type { FittedModel } from './model.ts';
+import { RiskDataError } from './errors.ts';
 
 export { computeFeatures, featuresQuery, referenceDate, refreshFactsTable, storedFeaturesQuery } from './features.ts';
 export { rescoreEntities, type RescoreOptions, type RescoreSummary } from './rescore.ts';
@@ -49,7 +50,7 @@ export function backtestMetrics(b: BacktestResult): Record<string, unknown> {
 /** `fairdraw score`: backtest the method, fit on everything up to the reference date, score, store a new version. */
 export async function fitAndScore(db: Db, options: FitAndScoreOptions): Promise<FitAndScoreResult> {
   const asOf = options.asOf ?? (await referenceDate(db));
-  if (!asOf) throw new Error('no data to score: complaints and inspection_results are empty (import results first)');
+  if (!asOf) throw new RiskDataError('model.no_data', { zh: '没有可评分的数据：投诉和检查结果均为空（请先导入检查结果）', en: 'no data to score: complaints and inspection_results are empty (import results first)' });
   let bt: BacktestResult | null = null;
   let backtestSkipped: string | undefined;
   if (options.backtest !== false) {
@@ -57,8 +58,8 @@ export async function fitAndScore(db: Db, options: FitAndScoreOptions): Promise<
       const { features, l2, woePrior, minHistoryDays, testYear, rule, truthPath } = options;
       bt = await backtest(db, { features, l2, woePrior, minHistoryDays, testYear, rule, truthPath });
     } catch (err) {
-      if (!/no (test|training) year/.test((err as Error).message)) throw err;
-      backtestSkipped = (err as Error).message;
+      if (!(err instanceof RiskDataError) || err.code === 'model.no_data') throw err;
+      backtestSkipped = err.text.en;
     }
   }
   const started = Date.now();

@@ -5,6 +5,7 @@ import type { Db, Queryable } from '../db/duckdb.ts';
 import { sql } from '../db/sql.ts';
 import { listValue } from '@duckdb/node-api';
 import { checkDate, featuresQuery, UNORDERED } from './features.ts';
+import { RiskDataError } from './errors.ts';
 import {
   DEFAULT_FEATURES,
   MAX_BINS,
@@ -159,9 +160,15 @@ export async function fitOn(q: Queryable, options: FitOptions): Promise<FittedMo
   const woePrior = options.woePrior ?? 20;
   const years = await trainingYears(q, options);
   if (years.length === 0) {
-    throw new Error(
-      `no training year: need inspection results in a year before ${options.beforeYear ?? 'the as-of date'} ` +
-        `with at least ${options.minHistoryDays ?? 365} days of complaints or results before it (as of ${asOf}; --min-history lowers that)`,
+    const before = options.beforeYear ?? 'the as-of date';
+    const days = options.minHistoryDays ?? 365;
+    throw new RiskDataError(
+      'model.no_training_year',
+      {
+        zh: `没有训练年：须在${options.beforeYear ? ` ${options.beforeYear} 年` : '基准日'}之前某年有检查结果，且该年之前有至少 ${days} 天的投诉或结果（基准日 ${asOf}；--min-history 可调低）`,
+        en: `no training year: need inspection results in a year before ${before} with at least ${days} days of complaints or results before it (as of ${asOf}; --min-history lowers that)`,
+      },
+      { asOf, minHistoryDays: days },
     );
   }
   const rows = await buildTrainingSet(q, asOf, years);

@@ -24,7 +24,7 @@ describe('refreshing the scores with the same model version', () => {
     const report = await importFile(t.db, { kind, file, actor: 'test' });
     expect(report.written).toBe(true);
   };
-  const stored = () => t.db.query<ScoreRow>('SELECT object_id, model_version, score, tier, bin_code::VARCHAR AS bin_code FROM risk_scores ORDER BY object_id');
+  const stored = () => t.db.query<ScoreRow>(sql`SELECT object_id, model_version, score, tier, bin_code::VARCHAR AS bin_code FROM risk_scores ORDER BY object_id`);
   /** Every active entity scored from scratch (features from the records) under the current version and its thresholds. */
   const fromScratch = async (date: string) => {
     const model = (await loadModel(t.db))!;
@@ -51,13 +51,13 @@ describe('refreshing the scores with the same model version', () => {
     const r = await rescoreEntities(t.db, { actor: 'test', asOf });
     expect(r).toMatchObject({ version: 1, mode: 'incremental', recomputed: 0, written: 0, removed: 0, entities: before.length });
     expect(await stored()).toEqual(before);
-    const audit = await t.db.one<{ action: string; subject: string }>('SELECT action, subject FROM audit_log ORDER BY seq DESC LIMIT 1');
+    const audit = await t.db.one<{ action: string; subject: string }>(sql`SELECT action, subject FROM audit_log ORDER BY seq DESC LIMIT 1`);
     expect(audit).toEqual({ action: 'risk.rescore', subject: 'risk_model:1' });
   });
 
   it('after imports that change complaints and entities, matches scoring from scratch', async () => {
     const entities = await t.db.query<Record<string, unknown>>(
-      "SELECT id, name, entity_type, region_code, industry_code, established_on, responsible_departments FROM objects WHERE object_kind = 'entity' AND status = 'active' ORDER BY id LIMIT 4",
+      sql`SELECT id, name, entity_type, region_code, industry_code, established_on, responsible_departments FROM objects WHERE object_kind = 'entity' AND status = 'active' ORDER BY id LIMIT 4`,
     );
     const complaints = entities.flatMap((e, i) => [0, 1, 2, 3, 4, 5].map((k) => `RESCORE-${i}-${k},${addDays(asOf, -k * 20)} 11:00:00,${e.id},${e.region_code},complaint,食品安全,`));
     await importCsv('complaints', 'more.csv', `complaint_id,received_at,uscc,region_code,category,topic,substantiated\n${complaints.join('\n')}\n`);
@@ -72,7 +72,7 @@ describe('refreshing the scores with the same model version', () => {
     expect(r.recomputed).toBeLessThan(3000 * 0.25);
     expect(r.removed).toBeGreaterThanOrEqual(1); // the revoked entity
     expect(await stored()).toEqual(await fromScratch(asOf));
-    expect((await t.db.one<{ n: number }>('SELECT count(*) AS n FROM risk_scores WHERE object_id = $id', { id: revoked.id as string }))!.n).toBe(0);
+    expect((await t.db.one<{ n: number }>(sql`SELECT count(*) AS n FROM risk_scores WHERE object_id = ${revoked.id as string}`))!.n).toBe(0);
   });
 
   it('at a later as-of date (windows, ages and days since move) matches scoring from scratch', async () => {
@@ -85,7 +85,7 @@ describe('refreshing the scores with the same model version', () => {
 
   it('rewrites every row, same version, when risk_scores was changed by another writer', async () => {
     const later = addDays(asOf, 45);
-    await t.db.exec('DELETE FROM risk_entity_codes WHERE object_id = (SELECT min(object_id) FROM risk_entity_codes)');
+    await t.db.exec(sql`DELETE FROM risk_entity_codes WHERE object_id = (SELECT min(object_id) FROM risk_entity_codes)`);
     const r = await rescoreEntities(t.db, { actor: 'test', asOf: later });
     expect(r.mode).toBe('full');
     expect(r.reason).toMatch(/^risk_scores holds \d+ rows, the last score run wrote \d+$/);

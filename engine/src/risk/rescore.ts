@@ -12,6 +12,7 @@ import { binSql, type FeatureColumn, type FittedFeature } from './scorecard.ts';
 import type { TierShares } from './tiers.ts';
 import { addCodeScores, binnedQuery, findNewCodes, ENTITY_CODES, readScoresState, recordScoresState, ROLLBACK, SCORE_CODES, writeAllScores } from './score.ts';
 import type { RefreshResult } from '../kernel/derived.ts';
+import { RiskDataError } from './errors.ts';
 
 /** Features counted in days from a date among the facts: a bin changes only when the as-of date moves the value across an edge. */
 const DATE_FEATURES: Partial<Record<FeatureColumn, string>> = {
@@ -157,7 +158,7 @@ async function rescoreIn(tx: Queryable, options: RescoreOptions): Promise<Rescor
   const { params } = model;
   const thresholds = model.cutoffs.thresholds;
   const asOf = options.asOf ? checkDate(options.asOf, 'as-of date') : await referenceDate(tx);
-  if (!asOf) throw new Error('no data to score: complaints and inspection_results are empty');
+  if (!asOf) throw new RiskDataError('model.no_data', { zh: '没有可评分的数据：投诉和检查结果均为空', en: 'no data to score: complaints and inspection_results are empty' });
   const state = await readScoresState(tx);
 
   let t = Date.now();

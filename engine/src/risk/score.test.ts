@@ -23,7 +23,7 @@ describe('scoring, tiers, model versions and explanations', () => {
     expect(run.score.version).toBe(1);
     expect(run.score.asOf).toBe('2025-12-31');
     const counts = await t.db.one<{ scored: number; distinct_ids: number; active: number; other_version: number }>(
-      `SELECT (SELECT count(*) FROM risk_scores) AS scored, (SELECT count(DISTINCT object_id) FROM risk_scores) AS distinct_ids,
+      sql`SELECT (SELECT count(*) FROM risk_scores) AS scored, (SELECT count(DISTINCT object_id) FROM risk_scores) AS distinct_ids,
               (SELECT count(*) FROM objects WHERE object_kind = 'entity' AND status = 'active') AS active,
               (SELECT count(*) FROM risk_scores WHERE model_version <> 1) AS other_version`,
     );
@@ -34,14 +34,14 @@ describe('scoring, tiers, model versions and explanations', () => {
     expect(Math.abs(shares.D - 0.07)).toBeLessThan(0.03);
     expect(Math.abs(shares.A - 0.4)).toBeLessThan(0.05);
     // higher tiers hold higher scores
-    const ranges = await t.db.query<{ tier: string; lo: number; hi: number }>('SELECT tier, min(score) AS lo, max(score) AS hi FROM risk_scores GROUP BY tier ORDER BY tier');
+    const ranges = await t.db.query<{ tier: string; lo: number; hi: number }>(sql`SELECT tier, min(score) AS lo, max(score) AS hi FROM risk_scores GROUP BY tier ORDER BY tier`);
     for (let i = 1; i < ranges.length; i++) expect(ranges[i].lo).toBeGreaterThan(ranges[i - 1].hi);
 
     const stored = await loadModel(t.db, 1);
     expect(stored).toMatchObject({ version: 1, fittedBy: 'analyst-wang', method: 'woe-logistic-l2', asOf: '2025-12-31' });
     expect(stored!.metrics.hitRateByTier).toBeDefined();
     expect(stored!.cutoffs!.thresholds).toEqual(run.score.cutoffs.thresholds);
-    const audit = await t.db.one<{ actor: string; action: string; subject: string }>('SELECT actor, action, subject FROM audit_log ORDER BY seq DESC LIMIT 1');
+    const audit = await t.db.one<{ actor: string; action: string; subject: string }>(sql`SELECT actor, action, subject FROM audit_log ORDER BY seq DESC LIMIT 1`);
     expect(audit).toEqual({ actor: 'analyst-wang', action: 'risk.score', subject: 'risk_model:1' });
     expect((await verifyAudit(t.db)).ok).toBe(true);
   });
@@ -57,24 +57,24 @@ describe('scoring, tiers, model versions and explanations', () => {
       [1, 'analyst-wang', false],
     ]);
     const wrong = await t.db.one<{ n: number }>(
-      `SELECT count(*) AS n FROM risk_scores WHERE model_version <> 2 OR tier <> CASE WHEN score >= 0.4 THEN 'D' WHEN score >= 0.2 THEN 'C' WHEN score >= 0.1 THEN 'B' ELSE 'A' END`,
+      sql`SELECT count(*) AS n FROM risk_scores WHERE model_version <> 2 OR tier <> CASE WHEN score >= 0.4 THEN 'D' WHEN score >= 0.2 THEN 'C' WHEN score >= 0.1 THEN 'B' ELSE 'A' END`,
     );
     expect(wrong!.n).toBe(0);
     // every entity once under version 2; version 1 keeps its score and tier per code
     const rows = await t.db.one<{ entities: number; scored: number; v1_codes: number; v2_codes: number; tiered_v1: number }>(
-      `SELECT (SELECT count(*) FROM risk_entity_codes) AS entities, (SELECT count(*) FROM risk_scores) AS scored,
+      sql`SELECT (SELECT count(*) FROM risk_entity_codes) AS entities, (SELECT count(*) FROM risk_scores) AS scored,
               (SELECT count(*) FROM risk_score_codes WHERE model_version = 1) AS v1_codes,
               (SELECT count(*) FROM risk_score_codes WHERE model_version = 2) AS v2_codes,
               (SELECT count(DISTINCT (score, tier)) FROM risk_score_codes WHERE model_version = 1) AS tiered_v1`,
     );
     expect(rows!.scored).toBe(rows!.entities);
     expect(rows!.v1_codes).toBeGreaterThan(1);
-    expect(rows!.v2_codes).toBe((await t.db.one<{ n: number }>('SELECT count(DISTINCT bin_code) AS n FROM risk_entity_codes'))!.n);
+    expect(rows!.v2_codes).toBe((await t.db.one<{ n: number }>(sql`SELECT count(DISTINCT bin_code) AS n FROM risk_entity_codes`))!.n);
     expect(rows!.tiered_v1).toBeGreaterThan(1);
   });
 
   it('explains a score: contributions add up to its log-odds, the top three are the largest', async () => {
-    const row = await t.db.one<{ object_id: string; score: number }>("SELECT object_id, score FROM risk_scores WHERE tier = 'D' ORDER BY object_id LIMIT 1");
+    const row = await t.db.one<{ object_id: string; score: number }>(sql`SELECT object_id, score FROM risk_scores WHERE tier = 'D' ORDER BY object_id LIMIT 1`);
     const e = (await explain(t.db, row!.object_id.toLowerCase()))!;
     expect(e.objectId).toBe(row!.object_id);
     expect(e.tier).toBe('D');
@@ -116,10 +116,10 @@ describe('scores per bin code', () => {
         { mode: 'scores', thresholds: { B: 0.25, C: 0.5, D: 0.75 } },
       ];
       for (const histogram of histograms) {
-        await db.exec('CREATE OR REPLACE TABLE codes (score DOUBLE, entities DOUBLE)');
+        await db.exec(sql`CREATE OR REPLACE TABLE codes (score DOUBLE, entities DOUBLE)`);
         // a score may come from several codes: split each bucket in two rows
         const values = histogram.flatMap((b) => (b.count > 1 ? [[b.score, 1], [b.score, b.count - 1]] : [[b.score, b.count]]));
-        if (values.length) await db.exec(`INSERT INTO codes VALUES ${values.map(([s, n]) => `(${s}, ${n})`).join(', ')}`);
+        if (values.length) await db.exec(sql`INSERT INTO codes VALUES ${sql.join(values.map(([s, n]) => sql`(${s}, ${n})`))}`);
         for (const rule of rules) {
           const merged = new Map<number, number>();
           for (const b of histogram) merged.set(b.score, (merged.get(b.score) ?? 0) + b.count);
@@ -144,9 +144,9 @@ describe('scores per bin code', () => {
       const values = sql.join(given.map(([id, v, s, tier]) => sql`(${id}, ${v}, ${s}, ${tier})`));
       await insertGivenScores(t.db, sql`SELECT * FROM (VALUES ${values}) g(object_id, model_version, score, tier)`);
       await insertGivenScores(t.db, sql`SELECT 'E5' AS object_id, 3 AS model_version, 0.5 AS score, 'C' AS tier`);
-      const rows = await t.db.query<{ object_id: string; model_version: number; score: number; tier: string }>('SELECT object_id, model_version, score, tier FROM risk_scores ORDER BY object_id');
+      const rows = await t.db.query<{ object_id: string; model_version: number; score: number; tier: string }>(sql`SELECT object_id, model_version, score, tier FROM risk_scores ORDER BY object_id`);
       expect(rows.map((r) => [r.object_id, r.model_version, r.score, r.tier])).toEqual([...given.map((g) => [...g]), ['E5', 3, 0.5, 'C']]);
-      expect((await t.db.one<{ n: number }>('SELECT count(*) AS n FROM risk_score_codes'))!.n).toBe(3);
+      expect((await t.db.one<{ n: number }>(sql`SELECT count(*) AS n FROM risk_score_codes`))!.n).toBe(3);
       expect(await nextModelVersion(t.db)).toBe(4);
     } finally {
       t.cleanup();
@@ -156,24 +156,24 @@ describe('scores per bin code', () => {
   it('migration 008 keeps the rows of the table risk_scores was', async () => {
     const db = await Db.open({ path: ':memory:', skipMigrate: true });
     try {
-      await db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp)');
+      await db.exec(sql`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp)`);
       for (const m of listMigrations().filter((m) => m.version < 8)) {
         await db.exec(m.sql);
-        await db.exec('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+        await db.exec(sql`INSERT INTO schema_migrations (version, name) VALUES (${m.version}, ${m.name})`);
       }
       const before = [
         ['91440300MA00000011', 2, 0.125, 'B', '17'],
         ['91440300MA00000012', 2, 0.125, 'B', '17'],
         ['91440300MA00000013', 2, 0.75, 'D', '4660'],
       ] as const;
-      await db.exec(`INSERT INTO risk_scores VALUES ${before.map(([id, v, s, tier, code]) => `('${id}', ${v}, ${s}, '${tier}', ${code})`).join(', ')}`);
+      await db.exec(sql`INSERT INTO risk_scores VALUES ${sql.join(before.map(([id, v, s, tier, code]) => sql`(${id}, ${v}, ${s}, ${tier}, ${Number(code)})`))}`);
       await migrate(db);
       const after = await db.query<{ object_id: string; model_version: number; score: number; tier: string; bin_code: string }>(
-        'SELECT object_id, model_version, score, tier, bin_code::VARCHAR AS bin_code FROM risk_scores ORDER BY object_id',
+        sql`SELECT object_id, model_version, score, tier, bin_code::VARCHAR AS bin_code FROM risk_scores ORDER BY object_id`,
       );
       expect(after.map((r) => [r.object_id, r.model_version, r.score, r.tier, r.bin_code])).toEqual(before.map((r) => [...r]));
-      expect((await db.one<{ n: number }>('SELECT count(*) AS n FROM risk_score_codes'))!.n).toBe(2);
-      expect((await db.one<{ t: string }>("SELECT table_type AS t FROM information_schema.tables WHERE table_name = 'risk_scores'"))!.t).toBe('VIEW');
+      expect((await db.one<{ n: number }>(sql`SELECT count(*) AS n FROM risk_score_codes`))!.n).toBe(2);
+      expect((await db.one<{ t: string }>(sql`SELECT table_type AS t FROM information_schema.tables WHERE table_name = 'risk_scores'`))!.t).toBe('VIEW');
     } finally {
       db.close();
     }

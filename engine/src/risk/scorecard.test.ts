@@ -21,6 +21,7 @@ import {
 import { fitModel } from './model.ts';
 import { scorePopulation } from './score.ts';
 import { ensureOutcomeCodes } from './synthetic.ts';
+import { sql } from '../db/sql.ts';
 
 // data/fixtures/risk/scorecard-known.csv: see data/fixtures/risk/README.md for the known answer.
 const FIXTURE_PATH = resolve(DATA_DIR, 'fixtures/risk/scorecard-known.csv');
@@ -137,9 +138,9 @@ describe('scorecard fitted from the database on the known fixture', () => {
     t = await tempDb();
     await ensureOutcomeCodes(t.db);
     // one entity per fixture row's count; the first `events` of each cell had a finding in 2024
-    await t.db.exec('CREATE TEMP TABLE cells AS SELECT row_number() OVER () AS cell, * FROM read_csv($path, header = true)', { path: FIXTURE_PATH });
+    await t.db.exec(sql`CREATE TEMP TABLE cells AS SELECT row_number() OVER () AS cell, * FROM read_csv(${FIXTURE_PATH}, header = true)`);
     await t.db.exec(
-      `CREATE TEMP TABLE fixture_entities AS SELECT 'E' || cell || '-' || k AS id, credit_class, complaints_12m, k < events AS found FROM cells, range(rows) r(k);
+      sql`CREATE TEMP TABLE fixture_entities AS SELECT 'E' || cell || '-' || k AS id, credit_class, complaints_12m, k < events AS found FROM cells, range(rows) r(k);
        INSERT INTO objects (id, object_kind, name, entity_type, region_code, industry_code, established_on, status, responsible_departments)
          SELECT id, 'entity', id, 'enterprise', '440106', 'F', DATE '2015-01-01', 'active', ['SAMR'] FROM fixture_entities;
        INSERT INTO credit_records (record_id, object_id, record_type, record_date, credit_class)
@@ -165,7 +166,7 @@ describe('scorecard fitted from the database on the known fixture', () => {
     // the generated scoring SQL, on the features as of the training date, gives each cell its observed rate
     await scorePopulation(t.db, model.params, '2023-12-31', 'active', 'known_scores');
     const scored = await t.db.query<{ credit_class: string; complaints_12m: number; score: number; n: number }>(
-      `SELECT e.credit_class, e.complaints_12m, any_value(s.score) AS score, count(DISTINCT s.score) AS n
+      sql`SELECT e.credit_class, e.complaints_12m, any_value(s.score) AS score, count(DISTINCT s.score) AS n
        FROM known_scores s JOIN fixture_entities e ON e.id = s.object_id GROUP BY ALL`,
     );
     expect(scored).toHaveLength(6);

@@ -5,9 +5,10 @@ export interface ExportColumn {
   numeric?: boolean;
 }
 
-/** A DataTable column: the row field, its heading, and how to show it. */
+/** A DataTable column: the row field, its heading, and how to show it (`wrap`: long text breaks over lines). */
 export interface Column<Row> extends ExportColumn {
   format?: (value: any, row: Row) => string;
+  wrap?: boolean;
 }
 
 type Row = Record<string, unknown>;

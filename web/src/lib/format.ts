@@ -56,3 +56,14 @@ export function fmtDateTime(d: string | Date | null | undefined): string {
   if (!d) return '—';
   return shanghaiFormat(true).format(new Date(d));
 }
+
+/** Today in Asia/Shanghai, 'YYYY-MM-DD'. */
+export const shanghaiToday = (now = new Date()): string => shanghaiFormat(false).format(now);
+
+/** This year in Asia/Shanghai. */
+export const shanghaiYear = (now = new Date()): number => Number(shanghaiToday(now).slice(0, 4));
+
+/** The years a report offers: next year, this year (Asia/Shanghai) and the two before. */
+export function reportYears(thisYear = shanghaiYear()): number[] {
+  return [thisYear + 1, thisYear, thisYear - 1, thisYear - 2];
+}

@@ -1,13 +1,7 @@
 // Who is signed in, as the server sees it (GET /api/auth/session); the CSRF token for writes comes with it.
-export type Role = 'admin' | 'analyst' | 'leader' | 'operator';
+import { getSession, login, logout, type Role, type SessionUser } from './api/auth';
 
-export interface SessionUser {
-  username: string;
-  role: Role;
-  department: string | null;
-  csrfToken: string;
-  expiresAt: string;
-}
+export type { Role, SessionUser } from './api/auth';
 
 export const session = $state<{ user: SessionUser | null; ready: boolean }>({ user: null, ready: false });
 
@@ -18,35 +12,29 @@ declare global {
   }
 }
 
-/** Asks the server once who is signed in (no account: user stays null). */
-export async function loadSession(): Promise<SessionUser | null> {
-  const early = window.__fairdrawSession;
-  window.__fairdrawSession = undefined;
-  const response = await (early ?? fetch('/api/auth/session', { headers: { accept: 'application/json' }, credentials: 'same-origin' }));
-  if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
-  session.user = ((await response.json()) as { user: SessionUser | null }).user;
-  session.ready = true;
-  return session.user;
+let loaded: Promise<SessionUser | null> | null = null;
+
+/** Asks the server once who is signed in (no account: user stays null); the layout and every page's load share the answer. */
+export function loadSession(): Promise<SessionUser | null> {
+  loaded ??= (async () => {
+    const early = window.__fairdrawSession;
+    window.__fairdrawSession = undefined;
+    session.user = await getSession(early);
+    session.ready = true;
+    return session.user;
+  })();
+  return loaded;
 }
 
 /** Signs in; the answer carries the account and its CSRF token. Throws with the server's message on refusal. */
 export async function signIn(username: string, password: string): Promise<SessionUser> {
-  const response = await fetch('/api/auth/login', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ username, password }),
-    credentials: 'same-origin',
-  });
-  const body = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error((body as { message?: string }).message ?? `${response.status}`);
-  session.user = body as SessionUser;
+  session.user = await login(username, password);
   session.ready = true;
   return session.user;
 }
 
 export async function signOut(): Promise<void> {
-  const token = session.user?.csrfToken;
-  await fetch('/api/auth/logout', { method: 'POST', headers: token ? { 'x-csrf-token': token } : {}, credentials: 'same-origin' });
+  await logout(session.user?.csrfToken);
   session.user = null;
 }
 

@@ -3,7 +3,10 @@
 // 401 (no login), 403 (wrong role, missing CSRF token, foreign Origin) before any body is parsed.
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
-import { decideAccess, departmentProblem, describeAccess, isValidAccess, ROLES, type Access, type Principal } from '../../auth/roles.ts';
+import { decideAccess, describeAccess, isValidAccess, ROLES, type Access, type Principal } from '../../auth/roles.ts';
+import { assertOwnDepartment, departmentScope as scopeOf } from '../../auth/departments.ts';
+import { errorAnswer } from '../schemas.ts';
+import type { SessionAnswer } from '../../auth/schemas.ts';
 import { csrfTokenFor, csrfTokenMatches, sessionResolver, SESSION_COOKIE, SESSION_MAX_MS } from '../../auth/sessions.ts';
 
 declare module 'fastify' {
@@ -36,13 +39,7 @@ export interface RouteAccess {
 export const CSRF_HEADER = 'x-csrf-token';
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** The body of every 4xx answer (see plugins/errors.ts). */
-export const errorResponse = {
-  type: 'object',
-  required: ['error', 'message'],
-  properties: { error: { type: 'string' }, message: { type: 'string' } },
-} as const;
-
+/** A refusal only HTTP knows (no session 401, a foreign Origin or CSRF token 403, 413, 415, 429); the engine's own errors carry a kind instead. */
 export class HttpError extends Error {
   constructor(
     readonly statusCode: number,
@@ -60,25 +57,23 @@ export function requirePrincipal(request: FastifyRequest): Principal {
 }
 
 /**
- * Throws 403 when an operator touches a resource of another department (other roles pass).
+ * Refuses (403) an operator a resource of another department (other roles pass).
  * Call it in a handler once the resource's department is known.
  */
 export function assertDepartment(request: FastifyRequest, departmentCode: string): void {
-  const problem = departmentProblem(requirePrincipal(request), departmentCode);
-  if (problem) throw new HttpError(403, 'forbidden', problem);
+  assertOwnDepartment(requirePrincipal(request), departmentCode);
 }
 
 /** The department a list must be limited to: the operator's own, or null (every department) for other roles. */
 export function departmentScope(request: FastifyRequest): string | null {
-  const principal = requirePrincipal(request);
-  return principal.role === 'operator' ? principal.department : null;
+  return scopeOf(requirePrincipal(request));
 }
 
-/** The CSRF token and expiry of the request's session (for GET /api/auth/me); 401 without one. */
-export function sessionDetails(request: FastifyRequest): { csrfToken: string; expiresAt: string } {
-  requirePrincipal(request);
+/** The account, CSRF token and expiry of the request's session (for GET /api/auth/me); 401 without one. */
+export function sessionAnswer(request: FastifyRequest): SessionAnswer {
+  const principal = requirePrincipal(request);
   const session = request.authSession!;
-  return { csrfToken: csrfTokenFor(session.id), expiresAt: session.expiresAt.toISOString() };
+  return { ...principal, csrfToken: csrfTokenFor(session.id), expiresAt: session.expiresAt };
 }
 
 export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, sessionId: string): void {
@@ -114,7 +109,6 @@ function originProblem(request: FastifyRequest): string | null {
   return originHost === ownHost ? null : `拒绝跨站请求 cross-site request refused: Origin ${origin} is not this server (${ownHost})`;
 }
 
-const withDescription = (description: string) => ({ ...errorResponse, description });
 
 /** Adds the error answers the framework itself can give, the security requirement and `x-access` to a route's OpenAPI entry. */
 function documentAccess(route: RouteOptions, access: Access, methods: string[]): void {
@@ -124,7 +118,7 @@ function documentAccess(route: RouteOptions, access: Access, methods: string[]):
   const response: Record<string, unknown> = { ...(schema.response ?? {}) };
   const has = (code: number) => String(code) in response || `${String(code)[0]}xx` in response;
   const add = (code: number, description: string) => {
-    if (!has(code)) response[code] = withDescription(description);
+    if (!has(code)) response[code] = errorAnswer(description);
   };
   if (schema.body || schema.querystring || schema.params) add(400, '请求不符合模式 Request does not match the schema (the message names the field)');
   if (access !== 'public') add(401, '未登录 Not signed in');
@@ -206,3 +200,4 @@ export const authPlugin = fp<AuthPluginOptions>(
   },
   { name: 'fairdraw-auth', dependencies: ['@fastify/cookie', 'fairdraw-db', 'fairdraw-errors'] },
 );
+

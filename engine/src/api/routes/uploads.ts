@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyRequest } from 'fastify';
-import { errorResponse, HttpError } from '../plugins/auth.ts';
+import { HttpError } from '../plugins/auth.ts';
+import { errorAnswer } from '../schemas.ts';
 
 export interface Upload {
   /** The private folder holding the file (and whatever the caller unpacks there). */
@@ -31,8 +32,8 @@ export function multipartBody(description: string) {
 }
 
 export const uploadErrors = {
-  413: { ...errorResponse, description: '文件过大 File too large' },
-  415: { ...errorResponse, description: '须为 multipart/form-data 上传 The request must be a multipart/form-data upload' },
+  413: errorAnswer('文件过大 File too large'),
+  415: errorAnswer('须为 multipart/form-data 上传 The request must be a multipart/form-data upload'),
 } as const;
 
 /** A sender's file name reduced to a plain base name (no folders, no control characters), or `fallback`. */

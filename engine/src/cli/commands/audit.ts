@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { withDb, DB_OPTION } from '../db.ts';
 import { verifyAudit } from '../../audit/chain.ts';
+import { sql } from '../../db/sql.ts';
 
 export function auditCommand(program: Command): void {
   const audit = program.command('audit').description('审计日志 / the hash-chained audit log');
@@ -15,7 +16,7 @@ export function auditCommand(program: Command): void {
         flags.db,
         async (db) => {
           const verdict = await verifyAudit(db);
-          const entry = verdict.ok ? undefined : await db.one<{ action: string; subject: string | null; actor: string }>('SELECT action, subject, actor FROM audit_log WHERE seq = $seq', { seq: verdict.seq });
+          const entry = verdict.ok ? undefined : await db.one<{ action: string; subject: string | null; actor: string }>(sql`SELECT action, subject, actor FROM audit_log WHERE seq = ${verdict.seq}`);
           return { verdict, entry };
         },
         { readOnly: true },

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { join } from 'node:path';
 import { tempDb } from '../../testing/db.ts';
 import { Db } from '../../db/duckdb.ts';
+import { sql } from '../../db/sql.ts';
 import { synthesizeProvince, writeSyntheticTruth } from '../../risk/synthetic.ts';
 import { backtestCommand } from './backtest.ts';
 import { scoreCommand } from './score.ts';
@@ -52,8 +53,8 @@ describe('fairdraw backtest and score', () => {
     const db = await Db.open({ path: t.path, readOnly: true });
     let id: string;
     try {
-      expect(await db.one('SELECT version, fitted_by FROM risk_models')).toEqual({ version: 1, fitted_by: 'cli-tester' });
-      id = (await db.one<{ object_id: string }>("SELECT object_id FROM risk_scores WHERE tier = 'D' LIMIT 1"))!.object_id;
+      expect(await db.one(sql`SELECT version, fitted_by FROM risk_models`)).toEqual({ version: 1, fitted_by: 'cli-tester' });
+      id = (await db.one<{ object_id: string }>(sql`SELECT object_id FROM risk_scores WHERE tier = 'D' LIMIT 1`))!.object_id;
     } finally {
       db.close();
     }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Db } from '../../db/duckdb.ts';
+import { sql } from '../../db/sql.ts';
 import { DIRECTORY_SQL } from '../../draw/lifecycle.fixture.ts';
 import { shanghaiDate } from '../../kernel/time.ts';
 import { clickhouseAvailable } from '../../cluster/test-support.ts';
@@ -25,7 +26,7 @@ describe.skipIf(!clickhouseAvailable('draw-cluster.test.ts'))('cluster and draw 
     dbPath = join(dir, 'cli.duckdb');
     clusterDir = join(dir, 'cluster');
     const db = await Db.open({ path: dbPath, memoryLimit: '1GB', threads: 1 });
-    await db.exec(readFileSync(DIRECTORY_SQL, 'utf8'));
+    await db.exec(sql.verbatim(readFileSync(DIRECTORY_SQL, 'utf8')));
     db.close();
   });
   afterAll(async () => {

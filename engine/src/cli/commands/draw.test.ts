@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Db } from '../../db/duckdb.ts';
+import { sql } from '../../db/sql.ts';
 import { DIRECTORY_SQL } from '../../draw/lifecycle.fixture.ts';
 import { shanghaiDate } from '../../kernel/time.ts';
 import { auditCommand } from './audit.ts';
@@ -20,7 +21,7 @@ describe('plan, task, draw and audit commands', () => {
     dir = mkdtempSync(join(tmpdir(), 'fairdraw-cli-'));
     dbPath = join(dir, 'cli.duckdb');
     const db = await Db.open({ path: dbPath, memoryLimit: '1GB', threads: 1 });
-    await db.exec(readFileSync(DIRECTORY_SQL, 'utf8'));
+    await db.exec(sql.verbatim(readFileSync(DIRECTORY_SQL, 'utf8')));
     db.close();
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -77,8 +78,8 @@ describe('plan, task, draw and audit commands', () => {
     expect(await run('audit', 'verify')).toMatch(/intact: \d+ entries/);
     expect(process.exitCode).toBeUndefined();
     const db = await Db.open({ path: dbPath });
-    await db.exec(`UPDATE audit_log SET actor = 'someone-else' WHERE action = 'draw.beacon'`);
-    const seq = (await db.one<{ seq: number }>(`SELECT seq FROM audit_log WHERE action = 'draw.beacon'`))!.seq;
+    await db.exec(sql`UPDATE audit_log SET actor = 'someone-else' WHERE action = 'draw.beacon'`);
+    const seq = (await db.one<{ seq: number }>(sql`SELECT seq FROM audit_log WHERE action = 'draw.beacon'`))!.seq;
     db.close();
     expect(await run('audit', 'verify')).toContain(`broken at entry ${seq} (draw.beacon`);
     expect(process.exitCode).toBe(1);

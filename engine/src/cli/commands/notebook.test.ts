@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Db } from '../../db/duckdb.ts';
+import { sql } from '../../db/sql.ts';
 import { notebookCommand } from './notebook.ts';
 
 const FIXTURES = fileURLToPath(new URL('../../../../data/fixtures/notebooks/', import.meta.url));
@@ -17,8 +18,8 @@ describe('notebook command', () => {
     dir = mkdtempSync(join(tmpdir(), 'fairdraw-notebook-'));
     dbPath = join(dir, 'nb.duckdb');
     const db = await Db.open({ path: dbPath, memoryLimit: '1GB', threads: 1 });
-    await db.exec(`CREATE TABLE fixture_scores (object_id VARCHAR, tier VARCHAR, score DOUBLE)`);
-    await db.exec(`INSERT INTO fixture_scores SELECT 'E' || i, ['A', 'B', 'C', 'D'][1 + i % 4], (i % 10) / 10.0 FROM range(40) r(i)`);
+    await db.exec(sql`CREATE TABLE fixture_scores (object_id VARCHAR, tier VARCHAR, score DOUBLE)`);
+    await db.exec(sql`INSERT INTO fixture_scores SELECT 'E' || i, ['A', 'B', 'C', 'D'][1 + i % 4], (i % 10) / 10.0 FROM range(40) r(i)`);
     db.close();
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

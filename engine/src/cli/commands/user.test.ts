@@ -8,6 +8,7 @@ import { REPO_ROOT } from '../../kernel/config.ts';
 import { openDatabase } from '../../open.ts';
 import { verifyLogin } from '../../auth/users.ts';
 import { userCommand } from './user.ts';
+import { sql } from '../../db/sql.ts';
 
 const CLI = resolve(REPO_ROOT, 'engine/bin/fairdraw.js');
 
@@ -52,7 +53,7 @@ describe('fairdraw user', () => {
     const db = await openDatabase({ path: good });
     try {
       expect(await verifyLogin(db, 'zhang.san', 'piped in password 42')).toEqual({ ok: true, principal: { username: 'zhang.san', role: 'operator', department: 'SAMR' } });
-      const audit = await db.one<{ actor: string; payload: string }>("SELECT actor, payload::VARCHAR AS payload FROM audit_log WHERE action = 'user.create'");
+      const audit = await db.one<{ actor: string; payload: string }>(sql`SELECT actor, payload::VARCHAR AS payload FROM audit_log WHERE action = 'user.create'`);
       expect(audit!.actor).toMatch(/^cli/);
       expect(audit!.payload).not.toContain('piped');
     } finally {

@@ -7,6 +7,7 @@ import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Db } from '../../db/duckdb.ts';
+import { sql, type Sql } from '../../db/sql.ts';
 import type { Checks, Phases } from './report.ts';
 import { FileProblem, ID, LABEL, readText, type Manifest, type ManifestStratum } from './read.ts';
 import { scanPopulation, type PopulationScan } from './scan.ts';
@@ -227,17 +228,15 @@ function reportDigest(input: PicksInput, digest: string): void {
 
 // ---- the DuckDB engine: millions of rows ------------------------------------------------------
 
-const sqlString = (text: string) => `'${text.replace(/'/g, "''")}'`;
-
 /** population.csv as rows (stratum, id), read exactly as written: no quoting, no type guessing. */
 const POPULATION_CSV = (path: string) =>
-  `read_csv(${sqlString(path)}, header = true, auto_detect = false, delim = ',', quote = '', escape = '', new_line = '\\n',
+  sql`read_csv(${path}, header = true, auto_detect = false, delim = ',', quote = '', escape = '', new_line = '\\n',
             columns = {'stratum': 'VARCHAR', 'id': 'VARCHAR'})`;
 
 /** selection.csv as a table, one row per published pick. */
-const READ_SELECTION_SQL = (path: string) => `
+const READ_SELECTION_SQL = (path: string) => sql`
   CREATE TEMP TABLE v_selection AS
-  SELECT stratum, id, key FROM read_csv(${sqlString(path)}, header = true, auto_detect = false, delim = ',', quote = '', escape = '',
+  SELECT stratum, id, key FROM read_csv(${path}, header = true, auto_detect = false, delim = ',', quote = '', escape = '',
                                         new_line = '\\n', columns = {'stratum': 'VARCHAR', 'id': 'VARCHAR', 'key': 'VARCHAR', 'rank': 'VARCHAR'})`;
 
 /**
@@ -245,27 +244,27 @@ const READ_SELECTION_SQL = (path: string) => `
  * pass over the file hashing every row, keeping about as many rows as were drawn. When the draw is
  * right these are exactly the published picks.
  */
-const LOW_ROWS_SQL = (population: string) => `
+const LOW_ROWS_SQL = (population: Sql, seed: string, task: string) => sql`
   CREATE TEMP TABLE v_low AS
   SELECT stratum, id, key FROM (
-    SELECT p.stratum, p.id, sha256('fd1|' || $seed || '|' || $task || '|' || p.stratum || '|' || p.id) AS key, m.max_key
+    SELECT p.stratum, p.id, sha256('fd1|' || ${seed} || '|' || ${task} || '|' || p.stratum || '|' || p.id) AS key, m.max_key
     FROM ${population} p JOIN (SELECT stratum, max(key) AS max_key FROM v_selection GROUP BY stratum) m ON m.stratum = p.stratum
   ) WHERE key <= max_key`;
 
 /** Per stratum: the low rows, and how many of them are published picks with the same key. */
-const PICK_FIGURES_SQL = `
+const PICK_FIGURES_SQL = sql`
   SELECT l.stratum, count(*) AS at_or_below, count(s.id) AS found
   FROM v_low l LEFT JOIN v_selection s ON s.stratum = l.stratum AND s.id = l.id AND s.key = l.key
   GROUP BY l.stratum`;
 
 /** The expected picks of one stratum (only run to locate a mismatch): its k smallest keys. */
-const STRATUM_TOP_SQL = (population: string) => `
+const STRATUM_TOP_SQL = (population: Sql, seed: string, task: string, stratum: string, k: number) => sql`
   SELECT id, key FROM (
-    SELECT id, sha256('fd1|' || $seed || '|' || $task || '|' || stratum || '|' || id) AS key FROM ${population} WHERE stratum = $stratum
-  ) ORDER BY key LIMIT $k`;
+    SELECT id, sha256('fd1|' || ${seed} || '|' || ${task} || '|' || stratum || '|' || id) AS key FROM ${population} WHERE stratum = ${stratum}
+  ) ORDER BY key LIMIT ${k}`;
 
 /** The digest's input for an unsorted file: rows sorted by stratum then id in byte order, as "stratum\tid". */
-const SORTED_ROWS_SQL = (population: string) => `SELECT stratum, id FROM ${population} ORDER BY stratum COLLATE "binary", id COLLATE "binary"`;
+const SORTED_ROWS_SQL = (population: Sql) => sql`SELECT stratum, id FROM ${population} ORDER BY stratum COLLATE "binary", id COLLATE "binary"`;
 
 function hashFile(path: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -278,9 +277,9 @@ function hashFile(path: string): Promise<string> {
 }
 
 /** The digest of an unsorted population.csv: DuckDB sorts the rows in byte order into a file that is hashed. */
-async function sortedDigest(db: Db, population: string, scratch: string): Promise<string> {
+async function sortedDigest(db: Db, population: Sql, scratch: string): Promise<string> {
   const tsv = join(scratch, 'sorted.tsv');
-  await db.exec(`COPY (${SORTED_ROWS_SQL(population)}) TO ${sqlString(tsv)} (HEADER false, DELIMITER '\t', QUOTE '')`);
+  await db.exec(sql`COPY (${SORTED_ROWS_SQL(population)}) TO ${tsv} (HEADER false, DELIMITER '\t', QUOTE '')`);
   return hashFile(tsv);
 }
 
@@ -311,7 +310,6 @@ export async function checkPicksDuckdb(input: PicksInput): Promise<void> {
   const { checks, manifest, dir } = input;
   const db = await Db.open({ path: ':memory:', skipMigrate: true });
   const scratch = mkdtempSync(join(tmpdir(), 'fd1-verify-'));
-  const params = { seed: manifest.seed, task: manifest.task_id };
   const population = POPULATION_CSV(join(dir, 'population.csv'));
   try {
     const time = <T,>(name: string, work: Promise<T>) => (input.phases ? input.phases.time(name, work) : work);
@@ -320,7 +318,7 @@ export async function checkPicksDuckdb(input: PicksInput): Promise<void> {
     const duckdbWork = (async () => {
       if (!input.selection) return undefined;
       await db.exec(READ_SELECTION_SQL(join(dir, 'selection.csv')));
-      await time('keys of every row (DuckDB)', db.exec(LOW_ROWS_SQL(population), params));
+      await time('keys of every row (DuckDB)', db.exec(LOW_ROWS_SQL(population, manifest.seed, manifest.task_id)));
       const rows = await db.query<{ stratum: string; at_or_below: number; found: number }>(PICK_FIGURES_SQL);
       return new Map(rows.map((r) => [r.stratum, r]));
     })().then(
@@ -358,7 +356,7 @@ export async function checkPicksDuckdb(input: PicksInput): Promise<void> {
       if (exact) {
         expected = published.map((r) => ({ id: r.id, key: r.recomputedKey })).sort((a, b) => (a.key < b.key ? -1 : 1));
       } else {
-        expected = await db.query<{ id: string; key: string }>(STRATUM_TOP_SQL(population), { ...params, stratum: spec.stratum, k });
+        expected = await db.query<{ id: string; key: string }>(STRATUM_TOP_SQL(population, manifest.seed, manifest.task_id, spec.stratum, k));
       }
       checkStratum(input, spec, eligible, expected, published);
     }

@@ -1,13 +1,15 @@
-// The /alerts page's API shape (GET /api/alerts), the evidence chart's Vega-Lite spec and the special-draw link.
+// The /alerts page's rules: who may open it, the settings it starts from, the special-draw link, and the evidence
+// chart's Vega-Lite spec.
 import type { VisualizationSpec } from 'vega-embed';
-import type { Json } from '../../../../../engine/src/api/json.ts';
-import type { alertReportJson } from '../../../../../engine/src/api/routes/risk.ts';
+import type { Alert } from '$engine/api/types';
+import type { AlertSettings } from '$lib/api';
+import type { Role } from '$lib/session.svelte';
 
-/** GET /api/alerts: the engine's report as the route shapes it (ids, banded weeks), plus where the answer came from. */
-export type AlertReport = Json<ReturnType<typeof alertReportJson>> & { cache: { hit: boolean; dataVersion: string; computedAt: string } };
-export type Alert = AlertReport['alerts'][number];
-export type AlertWeek = Alert['series'][number];
-export type { Name } from '../../../../../engine/src/alerts/alerts.ts';
+/** Who may open the alerts page (the server refuses the others). */
+export const ALERT_READERS: Role[] = ['admin', 'analyst', 'leader'];
+
+/** The settings the page opens with: an 8-week window, q = 1%, at least 10 observed. */
+export const DEFAULT_ALERT_SETTINGS: Required<AlertSettings> = { windowWeeks: 8, q: 0.01, minObserved: 10 };
 
 /** The ratio a special draw starts from (30% of the region x industry's entities); the leader confirms or changes it on /tasks/new. */
 export const SPECIAL_DRAW_RATIO_BP = 3000;
@@ -19,7 +21,8 @@ export function regionLabel(a: Pick<Alert, 'level' | 'regionName' | 'cityName'>,
 }
 
 const fixed = (x: number | null, digits: number) => (x === null ? '—' : x.toFixed(digits));
-const qText = (q: number) => (q < 0.001 ? q.toExponential(1) : q.toPrecision(2));
+/** A q-value as the page writes it: two significant digits, scientific below 0.001. */
+export const qText = (q: number) => (q < 0.001 ? q.toExponential(1) : q.toPrecision(2));
 
 /** The reason a special task carries: the alert in words, Chinese first. */
 export function specialDrawReason(a: Alert): string {

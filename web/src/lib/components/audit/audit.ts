@@ -1,35 +1,5 @@
-// The audit page's API shapes (/api/audit, /api/audit/verify) and a one-line summary of what each entry recorded.
-
-export interface AuditEntry {
-  seq: number;
-  recordedAt: string;
-  actor: string;
-  action: string;
-  subject: string | null;
-  payload: Record<string, unknown> | null;
-  prevHash: string;
-  hash: string;
-}
-
-export interface AuditTrail {
-  subject: string | null;
-  subjectKind: 'task' | 'draw' | 'other' | null;
-  taskId: string | null;
-  total: number;
-  limit: number;
-  offset: number;
-  entries: AuditEntry[];
-}
-
-export interface ChainStatus {
-  ok: boolean;
-  entries: number;
-  seq?: number;
-  problem?: string;
-  entry?: { seq: number; actor: string; action: string; subject: string | null; recordedAt?: string };
-  checkedAt: string;
-  elapsedMs: number;
-}
+// The audit page's rules: which actions have a label, and a one-line summary of what each entry recorded.
+import type { AuditEntry } from '$engine/api/types';
 
 /** Actions with a label in the message catalogue (`audit.action.<action>`); others show as recorded. */
 export const KNOWN_ACTIONS = [

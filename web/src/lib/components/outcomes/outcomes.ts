@@ -1,47 +1,52 @@
-// The outcomes page's API shapes (GET /api/outcomes, /api/outcomes/results, /api/public/reference) and its charts.
+// The outcomes page's tables and charts (Vega-Lite specs over GET /api/outcomes) and who may open it.
 import type { VisualizationSpec } from 'vega-embed';
+import type { OutcomeGroup, OutcomeResultRow, OutcomeResultsQuery, OutcomesReport } from '$engine/api/types';
+import type { Column } from '$lib/export';
+import { fmtDate, fmtDateTime, fmtInt, fmtPct } from '$lib/format';
+import { t, type Lang } from '$lib/i18n.svelte';
+import type { Role } from '$lib/session.svelte';
 
-// The answer of GET /api/outcomes: the engine's report with its freshness (type-only imports, erased from the bundle).
-import type { OutcomeGroup, OutcomesReport as EngineOutcomesReport } from '../../../../../engine/src/coverage/outcomes.ts';
-import type { Freshness } from '../../../../../engine/src/coverage/store.ts';
+/** Who may open the outcomes page (the server refuses the others). */
+export const OUTCOME_READERS: Role[] = ['admin', 'analyst', 'leader'];
+export const TIERS = ['A', 'B', 'C', 'D'];
 
-export type { OutcomeGroup };
-export type OutcomesReport = EngineOutcomesReport & Freshness;
+/** What the drill-down narrows the page's filters to (a chart click, the finding choice), and its page. */
+export type Drill = Required<Pick<OutcomeResultsQuery, 'itemCode' | 'outcomeCode' | 'finding' | 'month'>> & { offset: number };
+export const NO_DRILL: Drill = { itemCode: null, outcomeCode: null, finding: null, month: null, offset: 0 };
 
-export interface OutcomeResultRow {
-  result_id: string;
-  draw_id: string;
-  task_id: string;
-  object_id: string;
-  entity_name: string;
-  city_code: string;
-  city_name_zh: string | null;
-  city_name_en: string | null;
-  region_name_zh: string | null;
-  industry_code: string | null;
-  industry_name_zh: string | null;
-  industry_name_en: string | null;
-  tier: string | null;
-  item_code: string;
-  item_name_zh: string;
-  item_name_en: string;
-  department_code: string;
-  department_name_zh: string;
-  department_name_en: string;
-  outcome_code: string;
-  outcome_name_zh: string;
-  outcome_name_en: string;
-  is_finding: boolean;
-  findings: string | null;
-  inspected_on: string;
-  published_at: string;
-}
+/** A group's name in the language shown; "unknown" for the null key (an industry or tier not recorded). */
+export const groupName = (g: OutcomeGroup, lang: Lang) => (g.key === null ? t('outcomes.unknown') : ((lang === 'zh' ? g.nameZh : g.nameEn) ?? g.key));
+export const tierName = (g: OutcomeGroup) => (g.key === null ? t('outcomes.unknown') : t('overview.tierName', { tier: g.key }));
 
-export interface Reference {
-  departments: Array<{ code: string; nameZh: string; nameEn: string }>;
-  regions: Array<{ code: string; nameZh: string; nameEn: string; level: 'province' | 'city' | 'district'; parentCode: string | null }>;
-  industries: Array<{ code: string; nameZh: string; nameEn: string }>;
-}
+/** A breakdown's table: the group, its results, findings and findings rate. */
+export const groupColumns = (label: string, name: (g: OutcomeGroup) => string): Column<OutcomeGroup>[] => [
+  { key: 'key', label, format: (_v, g) => name(g) },
+  { key: 'results', label: t('outcomes.results'), numeric: true, format: fmtInt },
+  { key: 'findings', label: t('outcomes.findings'), numeric: true, format: fmtInt },
+  { key: 'findingsRate', label: t('outcomes.findingsRate'), numeric: true, format: (v) => fmtPct(v) },
+];
+
+export const problemColumns = (lang: Lang): Column<OutcomesReport['problemsByItem'][number]>[] => [
+  { key: 'outcomeNameZh', label: t('outcomes.col.outcome'), format: (_v, p) => (lang === 'zh' ? p.outcomeNameZh : p.outcomeNameEn) },
+  { key: 'itemNameZh', label: t('outcomes.col.item'), format: (_v, p) => `${p.itemCode} ${lang === 'zh' ? p.itemNameZh : p.itemNameEn}` },
+  { key: 'results', label: t('outcomes.results'), numeric: true, format: fmtInt },
+  { key: 'entities', label: t('outcomes.entities'), numeric: true, format: fmtInt },
+];
+
+/** The drill-down's published results, names in the language shown. */
+export const drillColumns = (lang: Lang): Column<OutcomeResultRow>[] => [
+  { key: 'entity_name', label: t('outcomes.col.entity') },
+  { key: 'object_id', label: t('outcomes.col.code') },
+  { key: 'city_name_zh', label: t('outcomes.col.city'), format: (_v, r) => (lang === 'zh' ? r.city_name_zh : r.city_name_en) ?? r.city_code },
+  { key: 'industry_name_zh', label: t('outcomes.col.industry'), format: (_v, r) => (lang === 'zh' ? r.industry_name_zh : r.industry_name_en) ?? '—' },
+  { key: 'tier', label: t('outcomes.col.tier'), format: (v) => (v ? t('overview.tierName', { tier: v }) : '—') },
+  { key: 'item_name_zh', label: t('outcomes.col.item'), format: (_v, r) => `${r.item_code} ${lang === 'zh' ? r.item_name_zh : r.item_name_en}` },
+  { key: 'department_name_zh', label: t('outcomes.col.department'), format: (_v, r) => (lang === 'zh' ? r.department_name_zh : r.department_name_en) },
+  { key: 'outcome_name_zh', label: t('outcomes.col.outcome'), format: (_v, r) => (lang === 'zh' ? r.outcome_name_zh : r.outcome_name_en) },
+  { key: 'findings', label: t('outcomes.col.findings'), format: (v) => v ?? '—' },
+  { key: 'inspected_on', label: t('outcomes.col.inspectedOn'), format: fmtDate },
+  { key: 'published_at', label: t('outcomes.col.publishedAt'), format: fmtDateTime },
+];
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
@@ -96,7 +101,7 @@ export function trendSpec(months: OutcomeGroup[], titles: { month: string; rate:
 }
 
 /** The problems found most often: results per finding outcome code. */
-export function problemsSpec(problems: OutcomesReport['problems'], lang: 'zh' | 'en', titles: { results: string; share: string }): VisualizationSpec {
+export function problemsSpec(problems: OutcomesReport['problems'], lang: Lang, titles: { results: string; share: string }): VisualizationSpec {
   const rows = problems.map((p) => ({ key: p.outcomeCode, label: lang === 'zh' ? p.outcomeNameZh : p.outcomeNameEn, results: p.results, share: p.share }));
   return {
     $schema: SCHEMA,

@@ -1,11 +1,9 @@
-// The overview page's API shape (GET /api/coverage), its charts as Vega-Lite specs, and the Guangdong map.
+// The overview page's tables and charts (Vega-Lite specs over GET /api/coverage), and the Guangdong map.
 import type { VisualizationSpec } from 'vega-embed';
-// The answer of GET /api/coverage: the engine's report with its freshness (type-only imports, erased from the bundle).
-import type { CoverageReport as EngineCoverageReport, TierCoverage, CityCoverage, DepartmentCoverage, CoverageHeadline, DeadlineCounts } from '../../../../../engine/src/coverage/coverage.ts';
-import type { Freshness } from '../../../../../engine/src/coverage/store.ts';
-
-export type { TierCoverage, CityCoverage, DepartmentCoverage, CoverageHeadline, DeadlineCounts };
-export type CoverageReport = EngineCoverageReport & Freshness;
+import type { CityCoverage, DepartmentCoverage, Severity, TierCoverage } from '$engine/api/types';
+import type { Column } from '$lib/export';
+import { fmtBp, fmtInt, fmtPct } from '$lib/format';
+import { t, type Lang } from '$lib/i18n.svelte';
 
 type Ring = number[][];
 interface CityFeature {
@@ -39,8 +37,6 @@ export async function loadCityShapes(): Promise<CityFeature[]> {
   }));
 }
 
-export type Lang = 'zh' | 'en';
-export type Severity = 'high' | 'medium' | 'low';
 export const SEVERITY_LEVEL: Record<Severity, number> = { low: 1, medium: 2, high: 3 };
 
 /** The highest alert severity per city code, from GET /api/alerts. */
@@ -116,9 +112,9 @@ export function mapSpec(shapes: unknown[], cities: CityCoverage[], mode: 'covera
 
 /** Share of each tier's entities drawn this year against the yearly target share (a tick). */
 export function tierSpec(tiers: TierCoverage[], labels: { tier: string; drawn: string; target: string; inspected: string }): VisualizationSpec {
-  const rows = tiers.flatMap((t) => [
-    { tier: t.tier, measure: labels.drawn, share: t.drawnShare ?? 0, count: t.drawn, target: t.targetBp / 10000 },
-    { tier: t.tier, measure: labels.inspected, share: t.inspectedShare ?? 0, count: t.inspected, target: t.targetBp / 10000 },
+  const rows = tiers.flatMap((row) => [
+    { tier: row.tier, measure: labels.drawn, share: row.drawnShare ?? 0, count: row.drawn, target: row.targetBp / 10000 },
+    { tier: row.tier, measure: labels.inspected, share: row.inspectedShare ?? 0, count: row.inspected, target: row.targetBp / 10000 },
   ]);
   return {
     $schema: SCHEMA,
@@ -184,3 +180,51 @@ export function deadlineSpec(departments: DepartmentCoverage[], lang: Lang, stat
     },
   } as VisualizationSpec;
 }
+
+const pct = (v: number | null) => fmtPct(v, 1);
+
+/** Entities per risk tier against the yearly target share. */
+export const tierColumns = (): Column<TierCoverage>[] => [
+  { key: 'tier', label: t('overview.col.tier'), format: (v) => t('overview.tierName', { tier: v }) },
+  { key: 'entities', label: t('overview.col.entities'), numeric: true, format: fmtInt },
+  { key: 'targetBp', label: t('overview.col.targetRatio'), numeric: true, format: fmtBp },
+  { key: 'target', label: t('overview.col.target'), numeric: true, format: fmtInt },
+  { key: 'drawn', label: t('overview.col.drawn'), numeric: true, format: fmtInt },
+  { key: 'drawnShare', label: t('overview.col.drawnShare'), numeric: true, format: (v) => fmtPct(v, 2) },
+  { key: 'inspected', label: t('overview.col.inspected'), numeric: true, format: fmtInt },
+  { key: 'attainment', label: t('overview.col.attainment'), numeric: true, format: pct },
+];
+
+/** Results due, entered, published on time or late, and overdue: the columns cities and departments share. */
+const deadlineColumns = <R extends DepartmentCoverage | CityCoverage>(): Column<R>[] => [
+  { key: 'resultsDue', label: t('overview.col.resultsDue'), numeric: true, format: fmtInt },
+  { key: 'resultsEntered', label: t('overview.col.entered'), numeric: true, format: fmtInt },
+  { key: 'publishedOnTime', label: t('overview.col.onTime'), numeric: true, format: fmtInt },
+  { key: 'publishedLate', label: t('overview.col.late'), numeric: true, format: fmtInt },
+  { key: 'overdue', label: t('overview.col.overdue'), numeric: true, format: fmtInt },
+  { key: 'onTimeRate', label: t('overview.col.onTimeRate'), numeric: true, format: pct },
+];
+
+type Named = { nameZh: string; nameEn: string };
+
+export const cityColumns = (name: (x: Named) => string): Column<CityCoverage>[] => [
+  { key: 'nameZh', label: t('overview.col.city'), format: (_v, c) => name(c) },
+  { key: 'entities', label: t('overview.col.entities'), numeric: true, format: fmtInt },
+  { key: 'tasks', label: t('overview.col.tasks'), numeric: true, format: fmtInt },
+  { key: 'itemsCovered', label: t('overview.col.items'), numeric: true, format: fmtInt },
+  { key: 'entitiesDrawn', label: t('overview.col.drawn'), numeric: true, format: fmtInt },
+  { key: 'coverageRate', label: t('overview.coverageRate'), numeric: true, format: (v) => fmtPct(v, 2) },
+  { key: 'attainment', label: t('overview.col.attainment'), numeric: true, format: pct },
+  ...deadlineColumns<CityCoverage>(),
+];
+
+export const departmentColumns = (name: (x: Named) => string): Column<DepartmentCoverage>[] => [
+  { key: 'nameZh', label: t('overview.col.department'), format: (_v, d) => name(d) },
+  { key: 'itemsInForce', label: t('overview.col.itemsInForce'), numeric: true, format: fmtInt },
+  { key: 'itemsCovered', label: t('overview.col.items'), numeric: true, format: fmtInt },
+  { key: 'itemCoverageRate', label: t('overview.col.itemCoverage'), numeric: true, format: pct },
+  { key: 'tasks', label: t('overview.col.tasks'), numeric: true, format: fmtInt },
+  { key: 'jointTasks', label: t('overview.col.jointTasks'), numeric: true, format: fmtInt },
+  { key: 'entitiesDrawn', label: t('overview.col.drawn'), numeric: true, format: fmtInt },
+  ...deadlineColumns<DepartmentCoverage>(),
+];

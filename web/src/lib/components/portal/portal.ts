@@ -1,21 +1,10 @@
-// The public portal's API shapes (GET /api/public/...: the engine's portal answers as JSON) and the in-browser check of a
-// draw's commitment (fd1 section 1).
-import type { Json } from '../../../../../engine/src/api/json.ts';
-import type * as Portal from '../../../../../engine/src/publish/portal.ts';
+// The public portal's rules: names for the codes it shows, the published files of a draw, and the in-browser check of
+// a draw's commitment (fd1 section 1).
+import type { PublicDrawDetail, Reference } from '$engine/api/types';
+import type { Lang } from '$lib/i18n.svelte';
 
-export type PublicItem = Json<Portal.PublicItem>;
-export type PublicTask = Json<Portal.PublicTask>;
-export type PublicPlan = Json<Portal.PublicPlan>;
-export type PublicDraw = Json<Portal.PublicDrawSummary>;
-export type PublicDrawDetail = Json<Portal.PublicDrawDetail>;
-export type PublicResult = Json<Portal.PublicResult>;
-export type ResultSearchPage = Json<Portal.ResultSearchPage>;
-
-export interface Reference {
-  departments: Array<{ code: string; nameZh: string; nameEn: string }>;
-  regions: Array<{ code: string; nameZh: string; nameEn: string; level: string; parentCode: string | null }>;
-  industries: Array<{ code: string; nameZh: string; nameEn: string }>;
-}
+export const PORTAL_TABS = ['items', 'plans', 'draws', 'verify', 'results'] as const;
+export type PortalTab = (typeof PORTAL_TABS)[number];
 
 /** SHA-256 of the UTF-8 bytes of `text`, as 64 lowercase hex characters (fd1's H). Null where the browser has no Web Crypto (plain http off localhost). */
 export async function sha256Hex(text: string): Promise<string | null> {
@@ -41,3 +30,35 @@ export async function checkCommitment(draw: Pick<PublicDrawDetail, 'secret' | 's
     seedMatches: draw.seed === `${draw.secret}|${draw.beacon ?? ''}`,
   };
 }
+
+/** Names for the codes the portal shows, in the language shown; the code itself until the names have come. */
+export function referenceNames(reference: Reference | null, lang: Lang) {
+  const name = (x: { nameZh: string; nameEn: string }) => (lang === 'zh' ? x.nameZh : x.nameEn);
+  return {
+    name,
+    region: (code: string) => {
+      const r = reference?.regions.find((x) => x.code === code);
+      return r ? name(r) : code;
+    },
+    department: (code: string) => {
+      const d = reference?.departments.find((x) => x.code === code);
+      return d ? name(d) : code;
+    },
+    industry: (code: string) => {
+      const d = reference?.industries.find((x) => x.code === code);
+      return d ? `${code} ${name(d)}` : code;
+    },
+  };
+}
+export type ReferenceNames = ReturnType<typeof referenceNames>;
+
+/** A hash shortened for a table: its first 12 and last 6 hex digits. */
+export const shortHash = (hex: string) => `${hex.slice(0, 12)}…${hex.slice(-6)}`;
+
+/** The verification files a published draw offers, and their message keys. */
+export const PUBLISHED_FILES: Array<{ name: string; key: 'manifest' | 'inspectors' | 'exclusions' | 'teams' }> = [
+  { name: 'manifest.json', key: 'manifest' },
+  { name: 'inspectors.csv', key: 'inspectors' },
+  { name: 'exclusions.csv', key: 'exclusions' },
+  { name: 'teams.csv', key: 'teams' },
+];

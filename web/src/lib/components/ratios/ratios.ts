@@ -1,74 +1,32 @@
-// The /ratios page's API shapes (GET /api/policy, /api/policy/versions, /api/models, /api/models/:v/backtest,
-// POST /api/policy/preview) and the Vega-Lite specs of its backtest charts.
+// The /ratios page's rules (a valid ratio, the key of one preview request), its version history's columns and the
+// Vega-Lite specs of its backtest charts.
 import type { VisualizationSpec } from 'vega-embed';
-import type { Json } from '../../../../../engine/src/api/json.ts';
-import type * as Engine from '../../../../../engine/src/policy/policy.ts';
-import type * as Preview from '../../../../../engine/src/policy/preview.ts';
+import type { Backtest, PolicyVersion, TierRatiosBp } from '$engine/api/types';
+import type { Column } from '$lib/export';
+import { fmtBp, fmtDateTime } from '$lib/format';
+import { t } from '$lib/i18n.svelte';
+import type { Role } from '$lib/session.svelte';
 
 export const TIERS = ['A', 'B', 'C', 'D'] as const;
-export type Tier = (typeof TIERS)[number];
-export type TierRatiosBp = Record<Tier, number>;
 
-export type PolicySettings = Json<Engine.PolicySettings>;
+/** Who may open the ratios page; of them, leaders only read. */
+export const RATIO_READERS: Role[] = ['admin', 'analyst', 'leader'];
 
-export interface Policy extends PolicySettings {
-  version: number;
-  createdAt: string | null;
-  author: string | null;
-  reason: string | null;
-}
+/** Every tier's ratio a whole number of basis points from 0 to 10000 (100%). */
+export const ratiosValid = (r: TierRatiosBp) => TIERS.every((tier) => Number.isInteger(r[tier]) && r[tier] >= 0 && r[tier] <= 10000);
 
-export interface PolicyAnswer {
-  policy: Policy;
-  practiceRangeBp: Record<Tier, [number, number]>;
-  warnings: string[];
-}
+/** One change of a policy version in words: a tier's ratio in percent, any other setting as it is. */
+export const changeText = (c: PolicyVersion['changes'][number]) =>
+  c.field.startsWith('tierRatiosBp.') ? `${c.field.slice(-1)}: ${fmtBp(c.before)} → ${fmtBp(c.after)}` : `${c.field}: ${c.before ?? '—'} → ${c.after ?? '—'}`;
 
-export interface PolicyVersion extends Policy {
-  changes: Array<{ field: string; before: number | null; after: number | null }>;
-}
-
-export type TierPreview = Json<Preview.TierPreview>;
-export type PolicyPreview = Json<Preview.PolicyPreview>;
-
-export interface ModelVersion {
-  version: number;
-  fittedAt: string;
-  fittedBy: string;
-  method: string;
-  asOf: string;
-  current: boolean;
-  tierCounts?: Record<Tier, number>;
-  metrics: {
-    auc: number | null;
-    hitRateByTier: Record<Tier, number | null> | null;
-    liftAt: Record<string, number | null> | null;
-    daysEarlier: number | null;
-    truthSpearman: number | null;
-    testYear: number | null;
-    backtestSkipped?: string;
-  };
-}
-
-export interface TierOutcome {
-  tier: Tier;
-  population: number;
-  inspected: number;
-  found: number;
-  hitRate: number | null;
-}
-
-export interface Backtest {
-  version: number;
-  testYear: number | null;
-  source: 'curve' | 'liftAt' | 'none';
-  liftCurve: Array<{ share: number; found: number }>;
-  auc: number | null;
-  daysEarlier: number | null;
-  tiers: TierOutcome[];
-  test?: { entities: number; withFinding: number; hitRate: number; visits: number };
-  backtestSkipped?: string;
-}
+export const versionColumns = (): Column<PolicyVersion>[] => [
+  { key: 'version', label: t('ratios.history.version'), numeric: true },
+  { key: 'createdAt', label: t('ratios.history.time'), format: (v) => fmtDateTime(v) },
+  { key: 'author', label: t('ratios.history.author') },
+  { key: 'reason', label: t('ratios.history.reason') },
+  { key: 'tierRatiosBp', label: t('ratios.history.ratios'), format: (v: TierRatiosBp) => TIERS.map((tier) => `${tier} ${fmtBp(v[tier])}`).join(' · ') },
+  { key: 'changes', label: t('ratios.history.changes'), format: (v: PolicyVersion['changes']) => (v.length ? v.map(changeText).join('；') : '—') },
+];
 
 const TIER_COLORS = ['#16a34a', '#ca8a04', '#ea580c', '#b91c1c'];
 
@@ -99,7 +57,7 @@ export function liftCurveSpec(b: Backtest, labels: { inspected: string; found: s
 
 /** Backtest hit rate per tier (test year's inspections), labelled with the rate. */
 export function hitRateSpec(b: Backtest, labels: { tier: string; hitRate: string; inspected: string; found: string }): VisualizationSpec {
-  const rows = b.tiers.filter((t) => t.hitRate !== null).map((t) => ({ ...t }));
+  const rows = b.tiers.filter((tier) => tier.hitRate !== null).map((tier) => ({ ...tier }));
   return {
     width: 'container',
     height: 240,
@@ -127,4 +85,4 @@ export function hitRateSpec(b: Backtest, labels: { tier: string; hitRate: string
 }
 
 /** The tier ratios as `A=300,...`: the key of one preview request. */
-export const ratiosKey = (r: TierRatiosBp) => TIERS.map((t) => `${t}=${r[t]}`).join(',');
+export const ratiosKey = (r: TierRatiosBp) => TIERS.map((tier) => `${tier}=${r[tier]}`).join(',');

@@ -1,156 +1,11 @@
-// The tasks pages' API shapes (/api/plans, /api/tasks, /api/draws), the task form's model (pre-filled from the
-// alerts page's special-draw link) and the request body it sends.
+// The tasks pages' rules: task kinds and draw stages, the task form's model (pre-filled from the alerts page's
+// special-draw link), and who may operate a task's draws.
+import type { Stage, TaskKind, TeamEntry } from '$engine/api/types';
 
-import type { Json } from '../../../../../engine/src/api/json.ts';
-import type * as Tasks from '../../../../../engine/src/draw/tasks.ts';
-import type * as Plans from '../../../../../engine/src/draw/plans.ts';
-import type { TaskKind } from '../../../../../engine/src/draw/tasks.ts';
-import type { DrawStatus } from '../../../../../engine/src/draw/lifecycle.ts';
-
-export type { TaskKind, TaskStatus, StrataMode } from '../../../../../engine/src/draw/tasks.ts';
-export type { DrawStatus } from '../../../../../engine/src/draw/lifecycle.ts';
-export type Stage = 'awaiting_approval' | 'ready' | 'committed' | 'beaconed' | 'drawn';
 export const TIERS = ['A', 'B', 'C', 'D'] as const;
 export const KINDS: TaskKind[] = ['general', 'key', 'special'];
 export const STAGES: Stage[] = ['awaiting_approval', 'ready', 'committed', 'beaconed', 'drawn'];
 export const ENTITY_TYPES = ['enterprise', 'individual', 'cooperative'] as const;
-
-export type Plan = Json<Plans.Plan>;
-export type TeamEntry = Tasks.TeamEntry;
-
-export type Task = Json<Tasks.Task>;
-
-export interface TaskRow extends Task {
-  stage: Stage;
-  liveDraw: { id: string; status: DrawStatus } | null;
-  draws: number;
-}
-
-export interface Stratum {
-  stratum: string;
-  eligible: number;
-  ratioBp?: number;
-  count?: number;
-  quota?: number;
-}
-
-export interface Draw {
-  id: string;
-  taskId: string;
-  taskName: string;
-  taskKind: TaskKind;
-  departments: string[];
-  protocol: string;
-  status: DrawStatus;
-  commitment: string;
-  populationDigest: string;
-  populationSize: number;
-  beacon: string | null;
-  grindProof: boolean | null;
-  committedAt: string;
-  beaconedAt: string | null;
-  drawnAt: string | null;
-  voidedAt: string | null;
-  voidReason: string | null;
-  voidedBy: string | null;
-  committedBy: string;
-  beaconedBy: string | null;
-  drawnBy: string | null;
-  policyVersion: number | null;
-  teamSpec: TeamEntry[];
-  strata: Stratum[];
-  caps: Array<{ department: string; count: number; pool: number; cap: number }> | null;
-  windowStart: string;
-  windowEnd: string;
-  counts: { selected: number; teamMembers: number; unstaffedObjects: number; exclusions: number; pool: number };
-}
-
-export interface ChecklistItem {
-  department: string;
-  code: string;
-  version: number;
-  nameZh: string;
-  nameEn: string;
-  method: string;
-}
-
-/** GET /api/tasks/:id: the task with its checklist and every draw (the list only counts them). */
-export interface TaskDetail extends Omit<TaskRow, 'draws'> {
-  checklist: ChecklistItem[];
-  ratiosInEffect: Record<string, number> | null;
-  policyVersion: number;
-  draws: Draw[];
-}
-
-export interface TeamMember {
-  department: string;
-  inspectorId: string;
-  inspectorName: string | null;
-  inspectorKind: string | null;
-  position: number;
-}
-
-export interface SelectionRow {
-  drawOrder: number;
-  stratum: string;
-  rank: number;
-  objectId: string;
-  name: string | null;
-  entityType: string | null;
-  regionCode: string | null;
-  regionNameZh: string | null;
-  industryCode: string | null;
-  team: TeamMember[];
-  unstaffed: Array<{ department: string; reason: string }>;
-}
-
-export interface DrawDetail extends Draw {
-  checklist: ChecklistItem[];
-  selection: { total: number; limit: number; offset: number; rows: SelectionRow[] };
-  unstaffed: Array<{ objectId: string; objectName: string | null; department: string; reason: string }>;
-}
-
-export interface VerifyCheck {
-  id: string;
-  title: string;
-  status: 'ok' | 'mismatch' | 'warning' | 'skipped';
-  detail: string;
-  file?: string;
-  line?: number;
-  content?: string;
-}
-
-export interface VerifyAnswer {
-  drawId?: string;
-  verified: boolean;
-  message: string;
-  firstMismatch?: VerifyCheck;
-  checks: VerifyCheck[];
-  warnings: string[];
-  engine: 'js' | 'duckdb';
-  elapsedMs: number;
-  checkedAt: string;
-}
-
-export interface TaskOptions {
-  departments: Array<{ code: string; nameZh: string; nameEn: string }>;
-  regions: Array<{ code: string; nameZh: string; nameEn: string; level: string; parentCode: string | null }>;
-  industries: Array<{ code: string; nameZh: string; nameEn: string }>;
-}
-
-export interface PublicItem {
-  code: string;
-  version: number;
-  departmentCode: string;
-  departmentNameZh?: string;
-  departmentNameEn?: string;
-  kind: 'general' | 'key';
-  nameZh: string;
-  nameEn: string;
-  objectType: string;
-  method: string;
-  defaultRatioBp?: number;
-}
 
 /** What /tasks/new reads from its query string (the alerts page's special-draw link). */
 export interface Prefill {
@@ -202,11 +57,6 @@ export const bpToPercent = (bp: number | null | undefined) => (bp === null || bp
 /** Codes from a free-text list: "440305, 440306" or "440305 440306". */
 export const codeList = (text: string) => text.split(/[\s,，、;；]+/).map((s) => s.trim()).filter(Boolean);
 
-/** Today in Asia/Shanghai, 'YYYY-MM-DD'. */
-export function shanghaiToday(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
-
 export function addDays(date: string, days: number): string {
   const d = new Date(`${date}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + days);
@@ -217,4 +67,60 @@ export function addDays(date: string, days: number): string {
 export function canOperate(user: { role: string; department: string | null } | null, departments: string[]): boolean {
   if (!user) return false;
   return user.role === 'admin' || (user.role === 'operator' && departments.includes(user.department ?? ''));
+}
+
+/** A region's or industry's name in the language shown, with its code after ("南山区 440305") or before ("H 住宿和餐饮业"); the bare code when unknown. */
+export function codeName(list: Array<{ code: string; nameZh: string; nameEn: string }> | undefined, code: string, lang: 'zh' | 'en', codeAt: 'before' | 'after'): string {
+  const entry = list?.find((x) => x.code === code);
+  if (!entry) return code;
+  const name = lang === 'zh' ? entry.nameZh : entry.nameEn;
+  return codeAt === 'after' ? `${name} ${code}` : `${code} ${name}`;
+}
+
+/** A window's default end: 45 days after its start, but within the start's year. */
+export function endOfWindow(start: string): string {
+  const end = addDays(start, 45);
+  return end.slice(0, 4) === start.slice(0, 4) ? end : `${start.slice(0, 4)}-12-31`;
+}
+
+/** Is region `code` inside `area` (a province 440000, a city 440300, or the district itself)? */
+export function withinArea(code: string, area: string): boolean {
+  if (area.endsWith('0000')) return code.slice(0, 2) === area.slice(0, 2);
+  if (area.endsWith('00')) return code.slice(0, 4) === area.slice(0, 4);
+  return code === area;
+}
+
+/** A plan of `year` whose jurisdiction holds every one of `regions`, else one of that year, else the first. */
+export function choosePlan<P extends { year: number; jurisdictionRegionCode: string }>(plans: P[], year: number, regions: string[]): P | undefined {
+  const ofYear = plans.filter((p) => p.year === year);
+  return ofYear.find((p) => regions.every((r) => withinArea(r, p.jurisdictionRegionCode))) ?? ofYear[0] ?? plans[0];
+}
+
+/** The departments a task's chosen items belong to, the lead first: the one chosen, else the plan's lead, else the first. */
+export function taskDepartments(itemDepartments: string[], chosenLead: string, planLead: string | undefined): { lead: string; departments: string[] } {
+  const lead = itemDepartments.includes(chosenLead) ? chosenLead : planLead && itemDepartments.includes(planLead) ? planLead : (itemDepartments[0] ?? '');
+  return { lead, departments: lead ? [lead, ...itemDepartments.filter((d) => d !== lead)] : [] };
+}
+
+/** Officers per team from a department: as set, else two of the lead and one of every other. */
+export const officerCount = (officers: Record<string, number>, department: string, lead: string) => officers[department] ?? (department === lead ? 2 : 1);
+
+/** The team spec a task is created with: officers of every department, then each department's experts (DEPT:expert). */
+export function teamSpecOf(departments: string[], lead: string, officers: Record<string, number>, experts: Record<string, number>): TeamEntry[] {
+  return [
+    ...departments.map((d) => ({ department: d, count: officerCount(officers, d, lead) })),
+    ...departments.filter((d) => (experts[d] ?? 0) > 0).map((d) => ({ department: `${d}:expert`, count: experts[d] })),
+  ];
+}
+
+/** The per-tier ratios typed as percents, in basis points: undefined when all are blank, 'invalid' when one is unreadable. */
+export function ratiosFromPercents(percents: Record<string, string | number | null>): Record<string, number> | undefined | 'invalid' {
+  const out: Record<string, number> = {};
+  for (const tier of TIERS) {
+    const bp = percentToBp(percents[tier]);
+    if (bp === null) continue;
+    if (Number.isNaN(bp)) return 'invalid';
+    out[tier] = bp;
+  }
+  return Object.keys(out).length ? out : undefined;
 }

@@ -1,0 +1,23 @@
+// Regional alert reports for a server: computed once per (settings, as-of date, data version) and kept in memory, so the
+// alerts page and the overview's map ask again at no cost and never see a report older than the data.
+import type { Db } from '../db/duckdb.ts';
+import { AnswerCache, currentDataVersion } from '../kernel/answer-cache.ts';
+import { computeAlerts, DEFAULT_ALERT_SETTINGS, type AlertOptions, type AlertSettings } from './alerts.ts';
+import { alertReportView } from './bands.ts';
+import type { AlertAnswer, AlertReportView } from './schemas.ts';
+
+export class AlertReports {
+  private readonly kept = new AnswerCache<AlertReportView>();
+
+  constructor(private readonly db: Db) {}
+
+  /** The report for the settings given (the rest default) as of `asOf` (default: the latest complaint day). */
+  async report(query: Partial<AlertSettings> & { asOf?: string }): Promise<AlertAnswer> {
+    const { asOf, ...settings } = query;
+    const options: AlertOptions = { ...DEFAULT_ALERT_SETTINGS, ...Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)), asOf };
+    const optionsKey = JSON.stringify({ ...options, asOf: asOf ?? null });
+    const version = await currentDataVersion(this.db);
+    const { answer, hit, computedAt } = await this.kept.get(version, optionsKey, async () => alertReportView(await computeAlerts(this.db, options)));
+    return { ...answer, cache: { hit, dataVersion: version, computedAt } };
+  }
+}

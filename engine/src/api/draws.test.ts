@@ -1,0 +1,261 @@
+// Plans, tasks and draws through HTTP alone: plan -> task -> commit -> beacon -> run -> detail -> export zip ->
+// upload it to verify ("fd1 verified"; a tampered zip names the first mismatch), void keeping the record, the
+// special-task approval, department limits (403), and the audit trail of the task.
+import { sql } from '../db/sql.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import yazl from 'yazl';
+import yauzl from 'yauzl';
+import type { Db } from '../db/duckdb.ts';
+import { holdClock, testApi, type App, type TestApi } from './test-support.ts';
+import { headersFor, type Caller } from '../auth/test-support.ts';
+import { NOW, openDirectory, WINDOW } from '../draw/lifecycle.fixture.ts';
+import { DRAW_FILES } from '../draw/files.ts';
+import { multipartFile } from './routes/uploads.test-support.ts';
+
+const BEACON = '深证成指 2026-03-02 收盘 10234.56';
+
+async function unzipToMemory(zip: Buffer): Promise<Map<string, Buffer>> {
+  const archive = await yauzl.fromBufferPromise(zip, { lazyEntries: true });
+  const files = new Map<string, Buffer>();
+  await new Promise<void>((resolve, reject) => {
+    archive.on('entry', (entry: yauzl.Entry) => {
+      archive.openReadStream(entry, (err, stream) => {
+        if (err) return reject(err);
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          files.set(entry.fileName, Buffer.concat(chunks));
+          archive.readEntry();
+        });
+      });
+    });
+    archive.on('end', resolve);
+    archive.on('error', reject);
+    archive.readEntry();
+  });
+  return files;
+}
+
+function zipFromMemory(files: Map<string, Buffer>): Promise<Buffer> {
+  const zip = new yazl.ZipFile();
+  for (const [name, body] of files) zip.addBuffer(body, name);
+  zip.end();
+  const chunks: Buffer[] = [];
+  return new Promise((resolve, reject) => {
+    zip.outputStream.on('data', (c: Buffer) => chunks.push(c));
+    zip.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
+    zip.outputStream.on('error', reject);
+  });
+}
+
+describe('plans, tasks and draws over HTTP', () => {
+  let t: Awaited<ReturnType<typeof openDirectory>>;
+  let db: Db;
+  let app: App;
+  let call: TestApi['call'];
+  let planId: string;
+
+  beforeAll(async () => {
+    t = await openDirectory();
+    db = t.db;
+    ({ app, call } = await testApi(db));
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  afterAll(async () => {
+    await app.close();
+    t.cleanup();
+  });
+
+  /** Commit and draw happen on NOW (2026-03-01), before the fixture's window. */
+  const atNow = () => holdClock(NOW);
+  async function samrTask(caller: Caller = 'operatorSAMR', overrides: object = {}) {
+    const response = await call(caller, 'POST', '/api/tasks', { planId, kind: 'general', name: '企业公示信息与食品经营抽查', items: ['SAMR-001', 'SAMR-002'], ...WINDOW, ...overrides });
+    expect(response.statusCode, response.body).toBe(201);
+    return response.json();
+  }
+
+  it('plan -> task -> commit -> beacon -> run -> detail -> export zip -> upload verify; a tampered zip names the first mismatch', async () => {
+    atNow();
+    const plan = await call('operatorSAMR', 'POST', '/api/plans', { year: 2026, jurisdictionRegionCode: '440300', leadDepartment: 'SAMR', name: '深圳市市场监管局 2026 年度抽查计划' });
+    expect(plan.statusCode, plan.body).toBe(201);
+    planId = plan.json().id;
+    expect(plan.json()).toMatchObject({ year: 2026, leadDepartment: 'SAMR', createdBy: 't-op-samr' });
+    expect((await call('operatorTAX', 'POST', '/api/plans', { year: 2026, jurisdictionRegionCode: '440300', leadDepartment: 'SAMR', name: 'x' })).statusCode).toBe(403);
+    expect((await call('leader', 'GET', '/api/plans')).json().plans.map((p: { id: string }) => p.id)).toContain(planId);
+
+    // A bad item is a 400 naming the field and value.
+    const bad = await call('operatorSAMR', 'POST', '/api/tasks', { planId, kind: 'general', name: 'x', items: ['SAMR-999'], ...WINDOW });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().message).toMatch(/items\[0\].*SAMR-999/);
+
+    const task = await samrTask();
+    expect(task).toMatchObject({ kind: 'general', status: 'ready', leadDepartment: 'SAMR', departments: ['SAMR'], createdBy: 't-op-samr' });
+    const listed = (await call('operatorSAMR', 'GET', '/api/tasks')).json().tasks;
+    expect(listed.find((x: { id: string }) => x.id === task.id)).toMatchObject({ stage: 'ready', liveDraw: null, draws: 0 });
+
+    const shown = (await call('analyst', 'GET', `/api/tasks/${task.id}`)).json();
+    expect(shown.checklist.map((c: { code: string }) => c.code)).toEqual(['SAMR-001', 'SAMR-002']);
+    expect(shown.teamSpec).toEqual([{ department: 'SAMR', count: 2 }]);
+    expect(Object.keys(shown.ratiosInEffect)).toEqual(['A', 'B', 'C', 'D']);
+
+    const committed = await call('operatorSAMR', 'POST', `/api/tasks/${task.id}/draws`);
+    expect(committed.statusCode, committed.body).toBe(201);
+    const draw = committed.json();
+    expect(draw).toMatchObject({ taskId: task.id, status: 'committed', protocol: 'fd1', beacon: null });
+    expect(draw.commitment).toMatch(/^[0-9a-f]{64}$/);
+    expect(draw.populationDigest).toMatch(/^[0-9a-f]{64}$/);
+    expect(draw).not.toHaveProperty('secret');
+    expect((await call('operatorSAMR', 'POST', `/api/tasks/${task.id}/draws`)).statusCode).toBe(409); // no second live draw
+    expect((await call('operatorSAMR', 'POST', `/api/draws/${draw.id}/run`, {})).statusCode).toBe(409); // no beacon yet
+
+    expect((await call('operatorSAMR', 'POST', `/api/draws/${draw.id}/beacon`, { beacon: '' })).statusCode).toBe(400);
+    const beaconed = await call('operatorSAMR', 'POST', `/api/draws/${draw.id}/beacon`, { beacon: BEACON });
+    expect(beaconed.json()).toMatchObject({ status: 'beaconed', beacon: BEACON, beaconedBy: 't-op-samr' });
+    const drawn = await call('operatorSAMR', 'POST', `/api/draws/${draw.id}/run`, {});
+    expect(drawn.statusCode, drawn.body).toBe(200);
+    expect(drawn.json()).toMatchObject({ status: 'drawn', grindProof: true, drawnBy: 't-op-samr' });
+    expect((await call('operatorSAMR', 'POST', `/api/draws/${draw.id}/run`, {})).statusCode).toBe(409); // never re-run
+
+    const detail = (await call('leader', 'GET', `/api/draws/${draw.id}?limit=1000`)).json();
+    expect(detail).not.toHaveProperty('secret');
+    expect(detail).not.toHaveProperty('seed');
+    expect(detail.selection.total).toBe(detail.counts.selected);
+    expect(detail.selection.rows).toHaveLength(detail.counts.selected);
+    const members = detail.selection.rows.reduce((n: number, r: { team: unknown[] }) => n + r.team.length, 0);
+    expect(members).toBe(detail.counts.teamMembers);
+    expect(detail.selection.rows[0]).toMatchObject({ drawOrder: 1, rank: expect.any(Number), name: expect.stringMatching(/^测试主体/) });
+    expect(detail.selection.rows[0].team[0]).toMatchObject({ department: 'SAMR', inspectorId: expect.stringMatching(/^SZ-SAMR-/), inspectorName: expect.stringMatching(/^检查员/) });
+    expect(detail.unstaffed).toHaveLength(detail.counts.unstaffedObjects);
+    const stored = await db.query<{ object_id: string; inspector_id: string }>(sql`SELECT object_id, inspector_id FROM draw_teams WHERE draw_id = ${draw.id} ORDER BY object_id, inspector_id`);
+    const shownTeams = detail.selection.rows.flatMap((r: { objectId: string; team: Array<{ inspectorId: string }> }) => r.team.map((m) => ({ object_id: r.objectId, inspector_id: m.inspectorId })));
+    expect(shownTeams.sort((a: { object_id: string; inspector_id: string }, b: { object_id: string; inspector_id: string }) => (a.object_id + a.inspector_id < b.object_id + b.inspector_id ? -1 : 1))).toEqual(stored);
+    const page = (await call('leader', 'GET', `/api/draws/${draw.id}?limit=2&offset=1`)).json().selection;
+    expect(page.rows.map((r: { objectId: string }) => r.objectId)).toEqual(detail.selection.rows.slice(1, 3).map((r: { objectId: string }) => r.objectId));
+
+    const exported = await call('operatorSAMR', 'GET', `/api/draws/${draw.id}/export`);
+    expect(exported.statusCode, exported.body.slice(0, 200)).toBe(200);
+    expect(exported.headers['content-type']).toBe('application/zip');
+    expect(exported.headers['content-disposition']).toBe(`attachment; filename="${draw.id}-fd1.zip"`);
+    const files = await unzipToMemory(exported.rawPayload);
+    expect([...files.keys()].sort()).toEqual([...DRAW_FILES].sort());
+    expect(JSON.parse(files.get('manifest.json')!.toString('utf8'))).toMatchObject({ protocol: 'fd1', task_id: task.id, commitment: draw.commitment, beacon: BEACON });
+
+    const upload = multipartFile(`${draw.id}-fd1.zip`, exported.rawPayload, 'application/zip');
+    const verified = await app.inject({ method: 'POST', url: '/api/draws/verify', headers: { ...(await headersFor(db, 'operatorTAX')), ...upload.headers }, payload: upload.payload });
+    expect(verified.statusCode, verified.body).toBe(200);
+    expect(verified.json()).toMatchObject({ verified: true, message: 'fd1 verified' });
+    expect(verified.json().checks.length).toBeGreaterThan(5);
+
+    const teams = files.get('teams.csv')!.toString('utf8').split('\n');
+    const [objectId, department, inspector] = teams[1].split(',');
+    const other = inspector === 'SZ-SAMR-01' ? 'SZ-SAMR-02' : 'SZ-SAMR-01';
+    teams[1] = `${objectId},${department},${other}`;
+    const tampered = new Map(files).set('teams.csv', Buffer.from(teams.join('\n')));
+    const badUpload = multipartFile('tampered.zip', await zipFromMemory(tampered), 'application/zip');
+    const refused = await app.inject({ method: 'POST', url: '/api/draws/verify', headers: { ...(await headersFor(db, 'analyst')), ...badUpload.headers }, payload: badUpload.payload });
+    expect(refused.statusCode).toBe(200);
+    expect(refused.json().verified).toBe(false);
+    expect(refused.json().firstMismatch).toMatchObject({ file: 'teams.csv', line: 2 });
+    expect(refused.json().message).toContain('teams.csv line 2');
+
+    // Not a zip of the six files: 400; not multipart: 415.
+    const stray = multipartFile('stray.zip', await zipFromMemory(new Map(files).set('notes/readme.txt', Buffer.from('x'))));
+    const strayAnswer = await app.inject({ method: 'POST', url: '/api/draws/verify', headers: { ...(await headersFor(db, 'analyst')), ...stray.headers }, payload: stray.payload });
+    expect(strayAnswer.statusCode).toBe(400);
+    expect((await call('analyst', 'POST', '/api/draws/verify', {})).statusCode).toBe(415);
+
+    const badge = await call('operatorSAMR', 'GET', `/api/draws/${draw.id}/verify`);
+    expect(badge.statusCode, badge.body).toBe(200);
+    expect(badge.json()).toMatchObject({ drawId: draw.id, verified: true, message: 'fd1 verified' });
+
+    // The trail of the task: every step, in chain order, by whom.
+    const trail = (await call('operatorSAMR', 'GET', `/api/audit?subject=${task.id}`)).json();
+    expect(trail).toMatchObject({ subject: task.id, subjectKind: 'task', taskId: task.id });
+    expect(trail.entries.map((e: { action: string; actor: string }) => `${e.action} ${e.actor}`)).toEqual([
+      'task.create t-op-samr',
+      'draw.commit t-op-samr',
+      'draw.beacon t-op-samr',
+      'draw.run t-op-samr',
+    ]);
+    expect((await call('operatorTAX', 'GET', `/api/audit?subject=${task.id}`)).statusCode).toBe(403);
+    expect((await call('operatorTAX', 'GET', `/api/audit?subject=${draw.id}`)).statusCode).toBe(403);
+    expect((await call('operatorTAX', 'GET', '/api/audit')).statusCode).toBe(400);
+    const chain = (await call('leader', 'GET', '/api/audit/verify')).json();
+    expect(chain).toMatchObject({ ok: true });
+    expect(chain.entries).toBeGreaterThanOrEqual(6);
+  });
+
+  it('void needs a reason and keeps the record; a new draw is a new record', async () => {
+    atNow();
+    const task = await samrTask('admin', { name: '作废测试' });
+    const draw = (await call('operatorSAMR', 'POST', `/api/tasks/${task.id}/draws`)).json();
+    expect((await call('operatorSAMR', 'POST', `/api/draws/${draw.id}/void`, {})).statusCode).toBe(400);
+    expect((await call('operatorTAX', 'POST', `/api/draws/${draw.id}/void`, { reason: '他部门' })).statusCode).toBe(403);
+    const voided = await call('operatorSAMR', 'POST', `/api/draws/${draw.id}/void`, { reason: '范围录入有误' });
+    expect(voided.statusCode, voided.body).toBe(200);
+    expect(voided.json()).toMatchObject({ status: 'voided', voidReason: '范围录入有误', voidedBy: 't-op-samr', voidedFrom: 'committed' });
+    expect((await call('operatorSAMR', 'POST', `/api/draws/${draw.id}/void`, { reason: '再次' })).statusCode).toBe(409);
+
+    const again = await call('operatorSAMR', 'POST', `/api/tasks/${task.id}/draws`);
+    expect(again.statusCode).toBe(201);
+    expect(again.json().id).not.toBe(draw.id);
+    const shown = (await call('operatorSAMR', 'GET', `/api/tasks/${task.id}`)).json();
+    expect(shown.draws.map((d: { id: string; status: string }) => [d.id, d.status])).toEqual([
+      [draw.id, 'voided'],
+      [again.json().id, 'committed'],
+    ]);
+    expect(shown).toMatchObject({ stage: 'committed', liveDraw: { id: again.json().id, status: 'committed' } });
+    expect((await call('analyst', 'GET', `/api/draws/${draw.id}`)).json()).toMatchObject({ status: 'voided', voidReason: '范围录入有误' });
+  });
+
+  it('an operator of another department gets 403 on the task and its draw, and does not see them listed', async () => {
+    atNow();
+    const task = await samrTask('operatorSAMR', { name: '部门隔离测试' });
+    const draw = (await call('operatorSAMR', 'POST', `/api/tasks/${task.id}/draws`)).json();
+    for (const [method, url] of [
+      ['GET', `/api/tasks/${task.id}`],
+      ['GET', `/api/draws/${draw.id}`],
+      ['GET', `/api/draws/${draw.id}/export`],
+      ['GET', `/api/draws/${draw.id}/verify`],
+      ['POST', `/api/draws/${draw.id}/beacon`],
+      ['POST', `/api/tasks/${task.id}/draws`],
+    ] as const) {
+      const response = await call('operatorTAX', method, url, method === 'POST' ? { beacon: BEACON } : undefined);
+      expect(response.statusCode, `${method} ${url}`).toBe(403);
+      expect(response.json().message).toMatch(/TAX/);
+    }
+    expect((await call('operatorTAX', 'GET', '/api/tasks')).json().tasks.map((x: { id: string }) => x.id)).not.toContain(task.id);
+    expect((await call('operatorTAX', 'GET', '/api/draws')).json().draws.map((x: { id: string }) => x.id)).not.toContain(draw.id);
+    expect((await call('operatorTAX', 'GET', '/api/tasks?department=SAMR')).statusCode).toBe(403);
+
+    // A TAX-only task: the SAMR operator cannot create one nor open it; the TAX operator can.
+    const taxSpec = { planId, kind: 'general', name: '发票使用检查', leadDepartment: 'TAX', items: ['TAX-001'], ...WINDOW };
+    expect((await call('operatorSAMR', 'POST', '/api/tasks', taxSpec)).statusCode).toBe(403);
+    const taxTask = (await call('admin', 'POST', '/api/tasks', taxSpec)).json();
+    expect((await call('operatorSAMR', 'GET', `/api/tasks/${taxTask.id}`)).statusCode).toBe(403);
+    expect((await call('operatorTAX', 'GET', `/api/tasks/${taxTask.id}`)).statusCode).toBe(200);
+    expect((await call('operatorTAX', 'GET', '/api/tasks')).json().tasks.map((x: { id: string }) => x.id)).toEqual([taxTask.id]);
+  });
+
+  it('a special task: analysts propose only special tasks, a leader approves, then the draw may be committed', async () => {
+    atNow();
+    const spec = { planId, kind: 'special', name: '罗湖区餐饮投诉上升专项抽查', items: ['SAMR-002'], scope: { regions: ['440303'], industries: ['H'] }, ratiosBp: { A: 5000, B: 5000, C: 8000, D: 10000 }, ...WINDOW };
+    expect((await call('analyst', 'POST', '/api/tasks', { ...spec, kind: 'general' })).statusCode).toBe(403);
+    expect((await call('leader', 'POST', '/api/tasks', spec)).statusCode).toBe(403);
+    const created = await call('analyst', 'POST', '/api/tasks', spec);
+    expect(created.statusCode, created.body).toBe(201);
+    const task = created.json();
+    expect(task).toMatchObject({ kind: 'special', status: 'awaiting_approval', createdBy: 't-analyst', scope: { regions: ['440303'], industries: ['H'] } });
+    expect((await call('operatorSAMR', 'POST', `/api/tasks/${task.id}/draws`)).statusCode).toBe(409);
+    expect((await call('operatorSAMR', 'POST', `/api/tasks/${task.id}/approve`)).statusCode).toBe(403);
+    const approved = await call('leader', 'POST', `/api/tasks/${task.id}/approve`);
+    expect(approved.statusCode, approved.body).toBe(200);
+    expect(approved.json()).toMatchObject({ status: 'ready', approvedBy: 't-leader' });
+    expect((await call('leader', 'POST', `/api/tasks/${task.id}/approve`)).statusCode).toBe(409);
+    const draw = await call('operatorSAMR', 'POST', `/api/tasks/${task.id}/draws`);
+    expect(draw.statusCode, draw.body).toBe(201);
+    expect((await call('admin', 'GET', `/api/tasks/x`)).statusCode).toBe(404);
+  });
+});

@@ -1,0 +1,156 @@
+// The public portal against a confidential draw: before its window closes only the commitment and digest; after,
+// the selection and teams by id; never a tier, never an inspector's name.
+import { sql } from '../db/sql.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Db } from '../db/duckdb.ts';
+import { holdClock, testApi, type App } from './test-support.ts';
+import { commitDraw } from '../draw/lifecycle.ts';
+import { samrTask, shenzhenPlan } from '../draw/lifecycle.fixture.ts';
+import { cloneTemplate, NOW, resultsTemplate, type ResultsTemplate } from '../results/results.fixture.ts';
+
+const BEFORE_WINDOW_CLOSES = new Date('2026-06-30T23:59:00+08:00');
+const AFTER_WINDOW_CLOSES = new Date('2026-07-01T00:00:01+08:00');
+
+describe('public portal', () => {
+  let template: ResultsTemplate;
+  let t: Awaited<ReturnType<typeof cloneTemplate>>;
+  let db: Db;
+  let app: App;
+  let drawId: string;
+  let committedOnlyId: string;
+  let selectedIds: string[];
+  let inspectorNames: string[];
+  let tiersBySelected: Map<string, string>;
+
+  beforeAll(async () => {
+    template = await resultsTemplate();
+    t = await cloneTemplate(template);
+    db = t.db;
+    drawId = template.draw.id;
+    // A second task whose draw is only committed: its commitment is public at once, nothing else ever until drawn.
+    const plan = await shenzhenPlan(db);
+    const task = await samrTask(db, plan, { name: '2026 年第二批抽查' });
+    committedOnlyId = (await commitDraw(db, task.id, { actor: 'op', now: NOW })).id;
+    selectedIds = (await db.query<{ object_id: string }>(sql`SELECT object_id FROM draw_selection WHERE draw_id = ${drawId} ORDER BY object_id`)).map((r) => r.object_id);
+    inspectorNames = (await db.query<{ name: string }>(sql`SELECT name FROM inspectors`)).map((r) => r.name);
+    tiersBySelected = new Map(
+      (await db.query<{ object_id: string; tier: string }>(sql`SELECT s.object_id, r.tier FROM draw_selection s JOIN risk_scores r ON r.object_id = s.object_id WHERE s.draw_id = ${drawId}`)).map((r) => [r.object_id, r.tier]),
+    );
+    ({ app } = await testApi(db, { accounts: false }));
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  afterAll(async () => {
+    await app.close();
+    t.cleanup();
+    template.cleanup();
+  });
+
+  const at = holdClock;
+  const get = (url: string) => app.inject({ method: 'GET', url });
+
+  /** Nothing that names an inspector or gives an entity's tier may appear anywhere in a public answer. */
+  function expectNoNamesNoTiers(body: string): void {
+    for (const name of inspectorNames) expect(body, `inspector name ${name}`).not.toContain(name);
+    expect(body).not.toMatch(/"tier"|"stratum":"[A-D]",("id"|"objectId")|"key":"[0-9a-f]{64}"|"rank"/);
+  }
+
+  it('before the window closes: commitment, digest and times only; no selection, teams, secret, or selected object ids', async () => {
+    expect(selectedIds.length).toBeGreaterThan(0);
+    at(BEFORE_WINDOW_CLOSES);
+    const list = await get('/api/public/draws');
+    expect(list.statusCode).toBe(200);
+    const listed = list.json().draws.find((d: { id: string }) => d.id === drawId);
+    expect(listed).toMatchObject({ id: drawId, status: 'drawn', commitment: template.draw.commitment, populationDigest: template.draw.populationDigest, populationSize: template.draw.populationSize, published: false });
+    expect(listed.committedAt).toBe(template.draw.committedAt.toISOString());
+    expect(listed.drawnAt).toBe(template.draw.drawnAt!.toISOString());
+
+    const detail = await get(`/api/public/draws/${drawId}`);
+    expect(detail.statusCode).toBe(200);
+    const body = detail.json();
+    expect(body).toMatchObject({ id: drawId, commitment: template.draw.commitment, populationDigest: template.draw.populationDigest, published: false });
+    for (const field of ['selection', 'teams', 'unstaffed', 'secret', 'seed', 'strata', 'files']) expect(body, field).not.toHaveProperty(field);
+    for (const id of selectedIds) expect(detail.body, `selected object ${id}`).not.toContain(id);
+    expectNoNamesNoTiers(detail.body);
+    expectNoNamesNoTiers(list.body);
+
+    for (const file of ['manifest.json', 'teams.csv', 'selection.csv', 'population.csv']) {
+      const response = await get(`/api/public/draws/${drawId}/files/${file}`);
+      expect(response.statusCode, file).toBe(403);
+      for (const id of selectedIds) expect(response.body).not.toContain(id);
+    }
+  });
+
+  it('after the window closes: the secret, the selection and teams by id, files without tiers; never a tier or an inspector name', async () => {
+    at(AFTER_WINDOW_CLOSES);
+    const detail = await get(`/api/public/draws/${drawId}`);
+    expect(detail.statusCode).toBe(200);
+    const body = detail.json();
+    expect(body.published).toBe(true);
+    expect(body.secret).toMatch(/^[0-9a-f]{64}$/);
+    expect(body.selection).toEqual(selectedIds.map((objectId) => ({ objectId })));
+    const teams = await db.query<{ object_id: string; department_code: string; inspector_id: string; position: number }>(
+      sql`SELECT object_id, department_code, inspector_id, position FROM draw_teams WHERE draw_id = ${drawId} ORDER BY object_id, position`,
+    );
+    expect(body.teams).toEqual(teams.map((r) => ({ objectId: r.object_id, department: r.department_code, inspectorId: r.inspector_id, position: r.position })));
+    expect(body.strata.every((s: Record<string, unknown>) => Object.keys(s).every((k) => ['stratum', 'eligible', 'ratioBp', 'count', 'quota'].includes(k)))).toBe(true);
+    expect(body.files).toEqual(['manifest.json', 'inspectors.csv', 'exclusions.csv', 'teams.csv']);
+    expectNoNamesNoTiers(detail.body);
+    // No per-object stratum: the tier of a selected entity cannot be read off the answer.
+    for (const entry of body.selection) expect(Object.keys(entry)).toEqual(['objectId']);
+    expect(tiersBySelected.size).toBe(selectedIds.length);
+
+    const manifest = await get(`/api/public/draws/${drawId}/files/manifest.json`);
+    expect(manifest.statusCode).toBe(200);
+    expect(manifest.json()).toMatchObject({ protocol: 'fd1', commitment: template.draw.commitment, secret: body.secret, population_digest: template.draw.populationDigest });
+    const teamsCsv = await get(`/api/public/draws/${drawId}/files/teams.csv`);
+    expect(teamsCsv.statusCode).toBe(200);
+    expect(teamsCsv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(teamsCsv.body.split('\n')[0]).toBe('object_id,department,inspector_id');
+    expect(teamsCsv.body.trim().split('\n')).toHaveLength(teams.length + 1);
+    expectNoNamesNoTiers(teamsCsv.body);
+    for (const file of ['selection.csv', 'population.csv']) {
+      const withheld = await get(`/api/public/draws/${drawId}/files/${file}`);
+      expect(withheld.statusCode).toBe(403);
+      expect(withheld.json().message).toMatch(/risk tier/);
+    }
+    expect((await get(`/api/public/draws/${drawId}/files/secret.txt`)).statusCode).toBe(400);
+  });
+
+  it('a draw only committed stays commitment and digest after the window too; unknown draws are 404', async () => {
+    at(AFTER_WINDOW_CLOSES);
+    const body = (await get(`/api/public/draws/${committedOnlyId}`)).json();
+    expect(body).toMatchObject({ id: committedOnlyId, status: 'committed', drawnAt: null, published: true });
+    expect(body).not.toHaveProperty('selection');
+    expect((await get(`/api/public/draws/${committedOnlyId}/files/manifest.json`)).statusCode).toBe(403);
+    expect((await get('/api/public/draws/D2026-9999')).statusCode).toBe(404);
+    const list = (await get('/api/public/draws?limit=1')).json();
+    expect(list.total).toBe(2);
+    expect(list.draws.map((d: { id: string }) => d.id)).toEqual([committedOnlyId]);
+  });
+
+  it('the item list in force on a day, and plans with their tasks (no ratios, no authors)', async () => {
+    const items = (await get('/api/public/items?on=2026-05-01&department=SAMR')).json();
+    expect(items.on).toBe('2026-05-01');
+    const samr002 = items.items.filter((i: { code: string }) => i.code === 'SAMR-002');
+    expect(samr002.map((i: { version: number }) => i.version)).toEqual([2]);
+    expect(items.items.every((i: { departmentCode: string }) => i.departmentCode === 'SAMR')).toBe(true);
+    expect((await get('/api/public/items?on=2025-05-01')).json().items.find((i: { code: string }) => i.code === 'SAMR-002').version).toBe(1);
+    expect((await get('/api/public/items?on=not-a-date')).statusCode).toBe(400);
+
+    const plans = await get('/api/public/plans?year=2026');
+    expect(plans.statusCode).toBe(200);
+    const [plan] = plans.json().plans;
+    expect(plan).toMatchObject({ year: 2026, jurisdictionRegionCode: '440300', leadDepartment: 'SAMR' });
+    expect(plan.tasks.length).toBeGreaterThanOrEqual(1);
+    expect(plan.tasks[0].items.map((i: { code: string }) => i.code)).toEqual(['SAMR-001', 'SAMR-002']);
+    expect(plans.body).not.toMatch(/createdBy|ratios|counts|op-wang|operator-samr/);
+    expect((await get('/api/public/plans?year=2025')).json().plans).toEqual([]);
+  });
+
+  it('results search validates paging: at most 100 per page', async () => {
+    expect((await get('/api/public/results?limit=101')).statusCode).toBe(400);
+    expect((await get('/api/public/results')).json()).toMatchObject({ total: 0, limit: 20, offset: 0, results: [], byOutcome: [], findings: 0 });
+  });
+});

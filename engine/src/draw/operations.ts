@@ -1,0 +1,89 @@
+// Plans, tasks and draws as a signed-in caller asks for them: each step first checks who may take it (an analyst
+// proposes special tasks only; an operator reaches the tasks and draws its department leads or takes part in), then
+// runs the lifecycle step or reads the view.
+import type { Db, Queryable } from '../db/duckdb.ts';
+import { EngineError } from '../kernel/errors.ts';
+import type { Principal } from '../auth/roles.ts';
+import { assertTaskDepartments, listingDepartment } from '../auth/departments.ts';
+import { createPlan, getPlan } from './plans.ts';
+import { approveTask, createTask, getTask, validateTaskSpec } from './tasks.ts';
+import { commitDraw, enterBeacon, getDraw, listDraws, runDraw, voidDraw, type DrawDetail } from './lifecycle.ts';
+import { drawPage, drawView, taskDetail, taskRows, type TaskRowFilter } from './views.ts';
+import type { Draw, DrawPage, DrawStatus, Plan, PlanBody, Task, TaskBody, TaskDetail, TaskRow } from './schemas.ts';
+
+/** A task the caller may see; refused when an operator's department neither leads nor takes part in it. */
+export async function taskFor(q: Queryable, caller: Principal, taskId: string): Promise<Task> {
+  const task = await getTask(q, taskId);
+  assertTaskDepartments(caller, task.departments);
+  return task;
+}
+
+/** A draw (without its rows) the caller may see; the same department rule as its task. */
+export async function drawFor(q: Queryable, caller: Principal, drawId: string): Promise<DrawDetail> {
+  const draw = await getDraw(q, drawId, { rows: false });
+  assertTaskDepartments(caller, draw.departments);
+  return draw;
+}
+
+/** A new plan led by the caller's department (operators) or any department (admins). */
+export async function createPlanAs(db: Db, caller: Principal, body: PlanBody): Promise<Plan> {
+  assertTaskDepartments(caller, [body.leadDepartment]);
+  return createPlan(db, { ...body, createdBy: caller.username });
+}
+
+/** A new task; analysts propose special tasks only (a leader approves them), operators for their own department. */
+export async function createTaskAs(db: Db, caller: Principal, body: TaskBody): Promise<Task> {
+  if (caller.role === 'analyst' && body.kind !== 'special')
+    throw new EngineError('forbidden', 'task.analyst_special_only', {
+      zh: '数据分析员只能发起专项抽查任务（须领导审批）；一般和重点任务由部门操作员创建',
+      en: 'analysts may only propose special tasks (a leader approves them); general and key tasks are created by department operators',
+    });
+  const spec = { ...body, createdBy: caller.username };
+  const checked = await validateTaskSpec(db, spec, await getPlan(db, spec.planId));
+  assertTaskDepartments(caller, checked.departments);
+  return createTask(db, spec);
+}
+
+export function approveTaskAs(db: Db, caller: Principal, taskId: string): Promise<Task> {
+  return approveTask(db, taskId, caller.username);
+}
+
+/** The task list the caller may see, each task with its stage; an operator sees its own department's only. */
+export function taskRowsFor(q: Queryable, caller: Principal, filter: TaskRowFilter): Promise<TaskRow[]> {
+  return taskRows(q, { ...filter, department: listingDepartment(caller, filter.department) });
+}
+
+export async function taskPageFor(q: Queryable, caller: Principal, taskId: string): Promise<TaskDetail> {
+  return taskDetail(q, await taskFor(q, caller, taskId));
+}
+
+/** Draws the caller may see, by task, status or department. */
+export async function drawsFor(q: Queryable, caller: Principal, filter: { taskId?: string; status?: DrawStatus; department?: string }): Promise<Draw[]> {
+  const department = listingDepartment(caller, filter.department) ?? undefined;
+  return (await listDraws(q, { taskId: filter.taskId, status: filter.status, department })).map(drawView);
+}
+
+export async function drawPageFor(q: Queryable, caller: Principal, drawId: string, page: { limit: number; offset: number }): Promise<DrawPage> {
+  return drawPage(q, await drawFor(q, caller, drawId), page);
+}
+
+export async function commitDrawAs(db: Db, caller: Principal, taskId: string): Promise<Draw> {
+  await taskFor(db, caller, taskId);
+  return drawView(await commitDraw(db, taskId, { actor: caller.username }));
+}
+
+export async function enterBeaconAs(db: Db, caller: Principal, drawId: string, beacon: string): Promise<Draw> {
+  await drawFor(db, caller, drawId);
+  return drawView(await enterBeacon(db, drawId, beacon, { actor: caller.username }));
+}
+
+/** Runs the draw, once; a rehearsal may run without a beacon (recorded as not grind-proof). */
+export async function runDrawAs(db: Db, caller: Principal, drawId: string, options: { rehearsal: boolean }): Promise<Draw> {
+  await drawFor(db, caller, drawId);
+  return drawView(await runDraw(db, drawId, { actor: caller.username, allowNoBeacon: options.rehearsal }));
+}
+
+export async function voidDrawAs(db: Db, caller: Principal, drawId: string, reason: string): Promise<Draw> {
+  await drawFor(db, caller, drawId);
+  return drawView(await voidDraw(db, drawId, { reason, actor: caller.username }));
+}

@@ -1,0 +1,65 @@
+import { describe, it, expect } from 'vitest';
+import type { CityCoverage, DepartmentCoverage, TierCoverage } from '$engine/api/types';
+import { alertLevels, deadlineSpec, loadCityShapes, mapSpec, tierSpec } from './overview';
+
+type Values<R> = { data: { values: R[] } };
+const labels = { title: 'city', coverage: 'coverage', alert: 'alert', alertLevels: ['none', 'low', 'medium', 'high'] as [string, string, string, string], drawn: 'drawn', entities: 'entities' };
+
+/** Twice the signed area of a ring in lon/lat: positive counter-clockwise. */
+const area = (ring: number[][]) => ring.slice(0, -1).reduce((sum, p, i) => sum + p[0] * ring[i + 1][1] - ring[i + 1][0] * p[1], 0);
+
+describe('the map of the 21 cities', () => {
+  it('winds every exterior ring clockwise and every hole counter-clockwise, as d3-geo reads them', async () => {
+    const shapes = await loadCityShapes();
+    expect(shapes).toHaveLength(21);
+    for (const shape of shapes) {
+      const polygons = shape.geometry.type === 'Polygon' ? [shape.geometry.coordinates] : shape.geometry.coordinates;
+      for (const polygon of polygons) polygon.forEach((ring, i) => expect(area(ring) > 0, `${shape.properties.code} ring ${i}`).toBe(i > 0));
+    }
+  });
+
+  it('keeps the highest alert severity per city', () => {
+    const levels = alertLevels([
+      { cityCode: '440300', severity: 'low' },
+      { cityCode: '440300', severity: 'high' },
+      { cityCode: '440100', severity: 'medium' },
+    ]);
+    expect([...levels]).toEqual([
+      ['440300', 3],
+      ['440100', 2],
+    ]);
+  });
+
+  it('joins the coverage rows on the city code, named in the language shown', () => {
+    const cities = [{ code: '440300', nameZh: '深圳市', nameEn: 'Shenzhen', coverageRate: null, entitiesDrawn: 40, entities: 1000 }] as CityCoverage[];
+    const spec = mapSpec([], cities, 'alerts', new Map([['440300', 2]]), 'en', labels, '440300') as unknown as { transform: Array<{ from?: Values<unknown> }> };
+    expect(spec.transform[1].from?.data.values).toEqual([
+      { code: '440300', name: 'Shenzhen', coverageRate: 0, entitiesDrawn: 40, entities: 1000, alertLevel: 2, alertLabel: 'medium', selected: true },
+    ]);
+  });
+});
+
+describe('the coverage charts', () => {
+  it('compare each tier drawn and inspected with its target share', () => {
+    const tiers = [{ tier: 'D', drawnShare: 0.3, drawn: 30, inspectedShare: null, inspected: 0, targetBp: 3000 }] as TierCoverage[];
+    const spec = tierSpec(tiers, { tier: 'tier', drawn: 'drawn', target: 'target', inspected: 'inspected' }) as unknown as Values<unknown>;
+    expect(spec.data.values).toEqual([
+      { tier: 'D', measure: 'drawn', share: 0.3, count: 30, target: 0.3 },
+      { tier: 'D', measure: 'inspected', share: 0, count: 0, target: 0.3 },
+    ]);
+  });
+
+  it('stack results due per department, leaving out departments with none due', () => {
+    const departments = [
+      { nameZh: '市场监管局', nameEn: 'SAMR', resultsDue: 10, publishedOnTime: 5, publishedLate: 2, overdue: 1, open: 2 },
+      { nameZh: '税务局', nameEn: 'Tax', resultsDue: 0, publishedOnTime: 0, publishedLate: 0, overdue: 0, open: 0 },
+    ] as DepartmentCoverage[];
+    const spec = deadlineSpec(departments, 'zh', { onTime: 'on time', late: 'late', overdue: 'overdue', open: 'open' }) as unknown as Values<{ department: string; results: number }>;
+    expect(spec.data.values.map((r) => [r.department, r.results])).toEqual([
+      ['市场监管局', 5],
+      ['市场监管局', 2],
+      ['市场监管局', 1],
+      ['市场监管局', 2],
+    ]);
+  });
+});

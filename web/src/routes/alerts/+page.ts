@@ -1,0 +1,10 @@
+import { getAlerts } from '$lib/api';
+import { ALERT_READERS, DEFAULT_ALERT_SETTINGS } from '$lib/components/alerts/alerts';
+import { signedIn } from '$lib/page-load';
+import { hasRole } from '$lib/session.svelte';
+import type { PageLoad } from './$types';
+
+export const load: PageLoad = async (event) => {
+  await signedIn(event);
+  return { report: hasRole(...ALERT_READERS) ? getAlerts(DEFAULT_ALERT_SETTINGS) : null };
+};

@@ -1,0 +1,12 @@
+import { runNotebook } from '$lib/api';
+import { NOTEBOOK_READERS } from '$lib/components/notebooks/notebooks';
+import { signedIn } from '$lib/page-load';
+import { hasRole } from '$lib/session.svelte';
+import type { PageLoad } from './$types';
+
+export const load: PageLoad = async (event) => {
+  await signedIn(event);
+  const allowed = hasRole(...NOTEBOOK_READERS);
+  const name = event.params.name;
+  return { allowed, name, run: allowed ? runNotebook(name) : null };
+};
