@@ -10,10 +10,7 @@ import { HEADERS } from '../draw/files.ts';
 import type { ExternalDrawEngine, ExternalPopulation } from '../draw/lifecycle.ts';
 import type { Cluster } from './connection.ts';
 import { checkPopulation, freezePopulation, populationRows, sortedPopulation } from './population.ts';
-import { inspectorCandidates, protocolText, selectOnCluster } from './select.ts';
-
-/** Draws are committed as fd1 (draw/lifecycle.ts), so the population digest is fd1's plain one. */
-const COMMIT_PROTOCOL = protocolText('fd1');
+import { inspectorCandidates, selectOnCluster } from './select.ts';
 
 /** Called after each step of the work with its wall time (benchmarks). */
 export type OnStep = (step: string, elapsedMs: number) => void;
@@ -36,7 +33,7 @@ export function clusterPopulation(cluster: Cluster, set: string, options: { onSt
       await step(onStep, 'freeze', () => freezePopulation(cluster, set, drawId));
       const sizes = await step(onStep, 'check', () => checkPopulation(cluster, drawId));
       const size = [...sizes.values()].reduce((a, b) => a + b, 0);
-      const sorted = await step(onStep, 'digest', () => sortedPopulation(cluster, drawId, { expectedRows: size, digestPrefix: COMMIT_PROTOCOL.digestPrefix }));
+      const sorted = await step(onStep, 'digest', () => sortedPopulation(cluster, drawId, { expectedRows: size }));
       return { size, strata: [...sizes].map(([stratum, eligible]) => ({ stratum, eligible })), ...sorted };
     },
   };
@@ -52,7 +49,7 @@ export function clusterEngine(cluster: Cluster, options: { onStep?: OnStep } = {
         seed: options.seed,
         taskId: options.taskId,
         strata: options.strata,
-        protocol: protocolText(options.protocol),
+        protocol: options.protocol,
         // Commit checked these frozen rows when it computed their digest.
         populationChecked: true,
       }));
@@ -71,7 +68,7 @@ export function clusterEngine(cluster: Cluster, options: { onStep?: OnStep } = {
       return { strata: selection.strata };
     },
     async rankPool({ protocol, seed, taskId, drawOrder, pools }) {
-      return (await step(onStep, 'candidates', () => inspectorCandidates(cluster, { seed, taskId, protocol: protocolText(protocol), objects: drawOrder, pools }))).rankPool;
+      return (await step(onStep, 'candidates', () => inspectorCandidates(cluster, { seed, taskId, protocol, objects: drawOrder, pools }))).rankPool;
     },
   };
 }
@@ -90,7 +87,6 @@ export function clusterPopulationCsv(cluster: Cluster, drawId: string): (path: s
       out.write(`${HEADERS['population.csv']}\n`);
       return await sortedPopulation(cluster, drawId, {
         expectedRows: await populationRows(cluster, drawId),
-        digestPrefix: COMMIT_PROTOCOL.digestPrefix,
         onChunk: async (chunk) => {
           const csv = Buffer.from(chunk);
           for (let i = csv.indexOf(9); i !== -1; i = csv.indexOf(9, i + 1)) csv[i] = 44;

@@ -1,10 +1,9 @@
 // Populations on the cluster: the checks fd1 section 2 asks of a population (labels, ids, each id once), its digest
 // computed from the cluster's merged sort and hashed as a stream in Node, and the sets a draw freezes its population
 // from (a simulated national directory, or the active objects of the loaded directory).
-import { createHash } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
 import type { Readable } from 'node:stream';
-import { compareUtf8, labelProblem } from '../draw/fd1.ts';
+import { compareUtf8, labelProblem, populationDigestHash } from '../draw/fd1.ts';
 import { ch, chFolder } from './ch-sql.ts';
 import type { Cluster } from './connection.ts';
 import { clusterTable, dropPartition, localTable } from './tables.ts';
@@ -57,7 +56,7 @@ export async function checkPopulation(cluster: Cluster, populationId: string, kn
 
 export interface SortedPopulation {
   rows: number;
-  /** SHA-256 of `digestPrefix` followed by every "stratum\tid\n" row, in sort order (fd1 §2). */
+  /** The population digest (fd1.ts populationDigestHash over every "stratum\tid\n" row, in sort order: fd1 §2). */
   digest: string;
 }
 
@@ -81,8 +80,8 @@ async function pieceBounds(cluster: Cluster, populationId: string, stratum: stri
 }
 
 /**
- * Streams a population sorted by stratum then id, exactly the digest's input, into one SHA-256 (after `digestPrefix`:
- * '' for fd1's plain digest), handing each chunk to `onChunk` as well (population.csv). The cluster sorts it in pieces
+ * Streams a population sorted by stratum then id, exactly the digest's input, into the protocol's digest hash
+ * (fd1.ts populationDigestHash), handing each chunk to `onChunk` as well (population.csv). The cluster sorts it in pieces
  * (a stratum, cut by id ranges from a sample when it is large), each merged from the shards' sorted parts, taken in
  * order. Checks the stream on the way: UTF-8 throughout, and each piece ending in a whole row ("stratum<TAB>id"), so an
  * error a server appends to an answer it has begun is never taken for rows; the rows must add up to `expectedRows`.
@@ -90,10 +89,9 @@ async function pieceBounds(cluster: Cluster, populationId: string, stratum: stri
 export async function sortedPopulation(
   cluster: Cluster,
   populationId: string,
-  options: { expectedRows: number; digestPrefix?: string; onChunk?: (chunk: Buffer) => void | Promise<void>; pieceRows?: number },
+  options: { expectedRows: number; onChunk?: (chunk: Buffer) => void | Promise<void>; pieceRows?: number },
 ): Promise<SortedPopulation> {
-  const hash = createHash('sha256');
-  if (options.digestPrefix) hash.update(options.digestPrefix, 'utf8');
+  const hash = populationDigestHash();
   const population = clusterTable(cluster, 'population');
   const strata = (await cluster.rows<{ stratum: string; n: number }>(
     ch`SELECT stratum, count() AS n FROM ${population} WHERE population_id = ${populationId} GROUP BY stratum`,

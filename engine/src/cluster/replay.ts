@@ -11,7 +11,7 @@ import { getDraw } from '../draw/lifecycle.ts';
 import { taskCaps } from '../draw/matching.ts';
 import type { Cluster } from './connection.ts';
 import { populationRows, sortedPopulation } from './population.ts';
-import { inspectorCandidates, protocolText, selectOnCluster } from './select.ts';
+import { inspectorCandidates, selectOnCluster } from './select.ts';
 
 export interface FileComparison {
   file: 'selection.csv' | 'teams.csv';
@@ -55,12 +55,11 @@ const since = (started: number) => Math.round(performance.now() - started);
 export async function replayDraw(db: Queryable, cluster: Cluster, drawId: string, outDir: string): Promise<ReplayReport> {
   const draw = await getDraw(db, drawId);
   const record = await drawRecord(db, draw);
-  const protocol = protocolText(draw.protocol);
   const rows = await populationRows(cluster, drawId);
   if (rows === 0) throw new Error(`the cluster holds no population for draw ${drawId}: load it with fairdraw cluster load --db PATH`);
 
   let started = performance.now();
-  const sorted = await sortedPopulation(cluster, drawId, { expectedRows: rows, digestPrefix: protocol.digestPrefix });
+  const sorted = await sortedPopulation(cluster, drawId, { expectedRows: rows });
   const digestMs = since(started);
 
   started = performance.now();
@@ -69,12 +68,12 @@ export async function replayDraw(db: Queryable, cluster: Cluster, drawId: string
     seed: record.seed,
     taskId: record.taskId,
     strata: record.strata.map((s) => (s.count !== undefined ? { stratum: s.stratum, count: s.count } : { stratum: s.stratum, ratioBp: s.ratioBp })),
-    protocol,
+    protocol: draw.protocol,
   });
   const selectionMs = since(started);
 
   started = performance.now();
-  const candidates = await inspectorCandidates(cluster, { seed: record.seed, taskId: record.taskId, protocol, objects: selection.drawOrder, pools: record.pools });
+  const candidates = await inspectorCandidates(cluster, { seed: record.seed, taskId: record.taskId, protocol: draw.protocol, objects: selection.drawOrder, pools: record.pools });
   const candidatesMs = since(started);
 
   started = performance.now();

@@ -4,7 +4,7 @@
 // Node, fed the ranked candidates through its rankPool hook.
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { compareDrawOrder, compareUtf8, quotaEntry, sha256Hex, type RankPool, type Selection, type SelectedObject, type StratumQuota, type StratumSpec } from '../draw/fd1.ts';
+import { checkProtocol, compareDrawOrder, compareUtf8, inspectorKey, quotaEntry, type RankPool, type Selection, type SelectedObject, type StratumQuota, type StratumSpec } from '../draw/fd1.ts';
 import { ch, chFolder } from './ch-sql.ts';
 import type { Cluster } from './connection.ts';
 import { clusterTable, dropPartition } from './tables.ts';
@@ -12,27 +12,13 @@ import { checkPopulation } from './population.ts';
 
 const query = chFolder(import.meta.url);
 
-/**
- * What a protocol version changes in the computations: the prefix of every key and ikey ("fd1|"), and what the
- * population digest hashes before its rows ('' for fd1's plain digest).
- */
-export interface ProtocolText {
-  keyPrefix: string;
-  digestPrefix: string;
-}
-
-/** The protocol text of a draw's protocol; a version this module does not know is refused, never guessed. */
-export function protocolText(protocol: string): ProtocolText {
-  if (protocol === 'fd1') return { keyPrefix: 'fd1|', digestPrefix: '' };
-  throw new Error(`protocol ${protocol} is not supported on the cluster (fd1 is)`);
-}
-
 export interface ClusterSelectOptions {
   populationId: string;
   seed: string;
   taskId: string;
   strata: StratumSpec[];
-  protocol: ProtocolText;
+  /** The draw's protocol, whose name leads every key (fd1.ts objectKey); one fd1.ts does not know is refused. */
+  protocol: string;
   /** The population was checked at commit (its digest read every row): count the strata only. */
   populationChecked?: boolean;
 }
@@ -48,6 +34,7 @@ async function strataSizes(cluster: Cluster, populationId: string, known: Set<st
 
 /** The selection of fd1 section 4, computed on the cluster: equal to fd1.ts selectObjects over the same rows. */
 export async function selectOnCluster(cluster: Cluster, options: ClusterSelectOptions): Promise<Selection> {
+  const protocol = checkProtocol(options.protocol);
   const known = new Set(options.strata.map((s) => s.stratum));
   const sizes = options.populationChecked ? await strataSizes(cluster, options.populationId, known) : await checkPopulation(cluster, options.populationId, known);
   const population = clusterTable(cluster, 'population');
@@ -64,7 +51,7 @@ export async function selectOnCluster(cluster: Cluster, options: ClusterSelectOp
         populationId: options.populationId,
         stratum: spec.stratum,
         quota: k,
-        keyPrefix: options.protocol.keyPrefix,
+        protocol,
         seed: options.seed,
         taskId: options.taskId,
       }),
@@ -83,7 +70,8 @@ export async function selectOnCluster(cluster: Cluster, options: ClusterSelectOp
 export interface CandidateOptions {
   seed: string;
   taskId: string;
-  protocol: ProtocolText;
+  /** The draw's protocol, whose name leads every ikey (fd1.ts inspectorKey). */
+  protocol: string;
   /** Selected object ids (any order). */
   objects: string[];
   /** Each department label's pool, in team-spec order. */
@@ -105,6 +93,7 @@ export interface Candidates {
  * beyond them are ranked in Node with the same ikey only when assignment reaches past them (caps, exclusions).
  */
 export async function inspectorCandidates(cluster: Cluster, options: CandidateOptions): Promise<Candidates> {
+  const protocol = checkProtocol(options.protocol);
   const departments = Object.keys(options.pools);
   const depth = options.depth ?? 16;
   const ranked = new Map<string, string[][]>();
@@ -116,7 +105,7 @@ export async function inspectorCandidates(cluster: Cluster, options: CandidateOp
       await cluster.insert(picks, Readable.from([Buffer.from(options.objects.map((id) => `${runId}\t${id}\n`).join(''))], { objectMode: false }));
       const rankedPools = ch.join(
         usedPools.map((department) =>
-          query('ranked-pool', { keyPrefix: options.protocol.keyPrefix, seed: options.seed, taskId: options.taskId, pool: options.pools[department], depth }),
+          query('ranked-pool', { protocol, seed: options.seed, taskId: options.taskId, pool: options.pools[department], depth }),
         ),
       );
       const statement = query('inspector-candidates', { picks, runId, rankedPools });
@@ -142,8 +131,7 @@ export async function inspectorCandidates(cluster: Cluster, options: CandidateOp
     // Past the candidates: the rest of the pool, ranked here by the same ikey.
     extended++;
     const seen = new Set(fromCluster);
-    const { keyPrefix } = options.protocol;
-    const rest = pool.filter((id) => !seen.has(id)).map((id) => ({ id, ikey: sha256Hex(`${keyPrefix}${options.seed}|${options.taskId}|insp|${objectId}|${id}`) }));
+    const rest = pool.filter((id) => !seen.has(id)).map((id) => ({ id, ikey: inspectorKey(options.seed, options.taskId, objectId, id, protocol) }));
     rest.sort((a, b) => (a.ikey < b.ikey ? -1 : a.ikey > b.ikey ? 1 : 0));
     for (const { id } of rest) if (usable(id)) yield id;
   };

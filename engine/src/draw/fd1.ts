@@ -1,9 +1,16 @@
 // Draw protocol fd1 (docs/fd1.md) as pure functions: hashes, population digest, quotas, object picks, inspector teams.
 // No I/O. Every function validates its input and throws with the offending value, never guesses.
-import { createHash, hash as sha256OneShot } from 'node:crypto';
+import { createHash, hash as sha256OneShot, type Hash } from 'node:crypto';
 import { checkCount, quota, quotaKind, type QuotaSpec } from '../kernel/quota.ts';
 
 export const PROTOCOL = 'fd1';
+export type Protocol = 'fd1';
+export const PROTOCOLS: readonly Protocol[] = ['fd1'];
+
+export function checkProtocol(value: unknown): Protocol {
+  if (!PROTOCOLS.includes(value as Protocol)) throw new Error(`protocol must be one of ${PROTOCOLS.join(', ')}, got ${JSON.stringify(value)}`);
+  return value as Protocol;
+}
 
 export interface Pair {
   stratum: string;
@@ -168,6 +175,14 @@ class PairRegistry {
 
 // ---- section 2: population digest -------------------------------------------------------------
 
+/**
+ * The hash a population digest is computed in: its rows' bytes go in after what the protocol puts before them (nothing
+ * in fd1). Engines that stream the sorted rows themselves (the cluster) start from it too.
+ */
+export function populationDigestHash(): Hash {
+  return createHash('sha256');
+}
+
 /** H(stratum + "\t" + id + "\n" for every pair, sorted by stratum then id). */
 export function populationDigest(pairs: Iterable<Pair>): string {
   const registry = new PairRegistry();
@@ -177,7 +192,7 @@ export function populationDigest(pairs: Iterable<Pair>): string {
     sorted.push(pair);
   }
   sorted.sort(comparePairs);
-  const hash = createHash('sha256');
+  const hash = populationDigestHash();
   const batch: string[] = [];
   for (const { stratum, id } of sorted) {
     batch.push(stratum, '\t', id, '\n');
@@ -193,9 +208,9 @@ export function populationDigest(pairs: Iterable<Pair>): string {
 
 // ---- section 4: object selection --------------------------------------------------------------
 
-/** key(id) = H("fd1|" + seed + "|" + task_id + "|" + stratum + "|" + id). */
-export function objectKey(seed: string, taskId: string, stratum: string, id: string): string {
-  return sha256Hex(`fd1|${seed}|${taskId}|${stratum}|${id}`);
+/** key(id) = H(protocol + "|" + seed + "|" + task_id + "|" + stratum + "|" + id). */
+export function objectKey(seed: string, taskId: string, stratum: string, id: string, protocol: Protocol = 'fd1'): string {
+  return sha256Hex(`${protocol}|${seed}|${taskId}|${stratum}|${id}`);
 }
 
 /** Checks a task's strata list: valid labels, no stratum twice, one ratio or count each. */
@@ -259,9 +274,9 @@ export function compareDrawOrder(a: SelectedObject, b: SelectedObject): number {
 
 // ---- section 5: inspector assignment ----------------------------------------------------------
 
-/** ikey = H("fd1|" + seed + "|" + task_id + "|insp|" + object_id + "|" + inspector_id). */
-export function inspectorKey(seed: string, taskId: string, objectId: string, inspectorId: string): string {
-  return sha256Hex(`fd1|${seed}|${taskId}|insp|${objectId}|${inspectorId}`);
+/** ikey = H(protocol + "|" + seed + "|" + task_id + "|insp|" + object_id + "|" + inspector_id). */
+export function inspectorKey(seed: string, taskId: string, objectId: string, inspectorId: string, protocol: Protocol = 'fd1'): string {
+  return sha256Hex(`${protocol}|${seed}|${taskId}|insp|${objectId}|${inspectorId}`);
 }
 
 /** cap_d = ceil(M * count_d / P_d) + 1; with an empty pool nobody can be assigned, so 0. */

@@ -3,7 +3,7 @@
 -- 32 bytes of SHA-256, which order exactly as their lowercase hex.
 SELECT id, lower(hex(key)) AS key
 FROM (
-  SELECT id, SHA256(concat($keyPrefix, $seed, '|', $taskId, '|', stratum, '|', id)) AS key
+  SELECT id, SHA256(concat($protocol, '|', $seed, '|', $taskId, '|', stratum, '|', id)) AS key
   FROM $population
   WHERE population_id = $populationId AND stratum = $stratum
   ORDER BY key
