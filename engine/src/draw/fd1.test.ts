@@ -5,6 +5,7 @@ import { REPO_ROOT } from '../kernel/config.ts';
 import { quota } from '../kernel/quota.ts';
 import {
   assignTeams,
+  checkProtocol,
   compareUtf8,
   inspectorKey,
   objectKey,
@@ -89,6 +90,14 @@ describe('fd1 reproduces the Python test vectors', () => {
     }
     for (const v of vectors.keys) expect(objectKey(v.seed, v.task_id, v.stratum, v.id)).toBe(v.key);
     for (const v of vectors.ikeys) expect(inspectorKey(v.seed, v.task_id, v.object_id, v.inspector_id)).toBe(v.ikey);
+  });
+
+  it('keys and ikeys of a draw recorded as fd1 are the vectors; a protocol it does not know is refused', () => {
+    const [key] = vectors.keys;
+    const [ikey] = vectors.ikeys;
+    expect(objectKey(key.seed, key.task_id, key.stratum, key.id, checkProtocol('fd1'))).toBe(key.key);
+    expect(inspectorKey(ikey.seed, ikey.task_id, ikey.object_id, ikey.inspector_id, checkProtocol('fd1'))).toBe(ikey.ikey);
+    expect(() => checkProtocol('fd9')).toThrow(/protocol must be one of fd1, got "fd9"/);
   });
 
   for (const draw of vectors.draws) {
