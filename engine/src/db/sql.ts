@@ -136,11 +136,11 @@ export function parsePlaceholders(text: string): ParsedFile {
 }
 
 /**
- * The `.sql` files of a module's `sql/` folder: `const query = sqlFolder(import.meta.url)`, then
- * `query('tier-load', { asOf })` is the file `sql/tier-load.sql` with `$asOf` bound. Every placeholder must be given
- * and every parameter used, so a renamed placeholder fails loudly. Files are read once.
+ * The `.sql` files of a module's `sql/` folder, each read once and split at its placeholders: `build` makes a statement
+ * of its texts and values. Every placeholder must be given and every parameter used, so a renamed placeholder fails
+ * loudly. (sqlFolder for DuckDB; engine/src/cluster builds ClickHouse statements the same way.)
  */
-export function sqlFolder(moduleUrl: string): (name: string, params?: SqlParams) => Sql {
+export function placeholderFolder<P, S>(moduleUrl: string, build: (strings: string[], values: P[]) => S): (name: string, params?: Record<string, P>) => S {
   const parsed = new Map<string, ParsedFile>();
   return (name, params = {}) => {
     let file = parsed.get(name);
@@ -152,6 +152,14 @@ export function sqlFolder(moduleUrl: string): (name: string, params?: SqlParams)
     if (missing.length) throw new Error(`sql/${name}.sql: no value for $${[...new Set(missing)].join(', $')}`);
     const unused = Object.keys(params).filter((n) => !file.names.includes(n));
     if (unused.length) throw new Error(`sql/${name}.sql: no placeholder $${unused.join(', $')}`);
-    return Sql.of(file.strings, file.names.map((n) => params[n]));
+    return build(file.strings, file.names.map((n) => params[n]));
   };
+}
+
+/**
+ * The `.sql` files of a module's `sql/` folder: `const query = sqlFolder(import.meta.url)`, then
+ * `query('tier-load', { asOf })` is the file `sql/tier-load.sql` with `$asOf` bound.
+ */
+export function sqlFolder(moduleUrl: string): (name: string, params?: SqlParams) => Sql {
+  return placeholderFolder<SqlValue | Sql, Sql>(moduleUrl, (strings, values) => Sql.of(strings, values));
 }

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import type { Queryable } from '../db/duckdb.ts';
 import type { StratumQuota } from './fd1.ts';
 import { copyPopulationCsv, DRAW_FILES, writeDrawFiles, type DrawRecord } from './files.ts';
-import { getDraw, isPublished, populationSource, type DrawDetail } from './lifecycle.ts';
+import { getDraw, isPublished, populationSource, requireEngine, type DrawDetail } from './lifecycle.ts';
 import { loadExclusions, loadPools } from './matching.ts';
 import { DrawStateError } from './plans.ts';
 
@@ -13,6 +13,8 @@ export interface ExportOptions {
   /** Export before the inspection window has closed (internal checks only: the selection is still confidential). */
   internal?: boolean;
   now?: Date;
+  /** Writes population.csv for a draw whose population lives outside DuckDB (engine/src/cluster); required for one. */
+  writePopulation?: (path: string) => Promise<{ rows: number; digest: string }>;
 }
 
 export interface ExportResult {
@@ -58,6 +60,7 @@ export async function drawRecord(q: Queryable, draw: DrawDetail): Promise<DrawRe
  */
 export async function exportDraw(q: Queryable, drawId: string, dirArg: string, options: ExportOptions = {}): Promise<ExportResult> {
   const draw = await getDraw(q, drawId);
+  requireEngine(draw, options.writePopulation);
   if (!options.internal && !isPublished(draw, options.now ?? new Date()))
     throw new DrawStateError(
       'draw.confidential',
@@ -72,7 +75,8 @@ export async function exportDraw(q: Queryable, drawId: string, dirArg: string, o
     if (strangers.length > 0) throw new DrawStateError('export.folder_not_empty', drawId, draw.status, `${dir} 含有其他文件 (${strangers.slice(0, 3).join(', ')}) / ${dir} holds other files: export into an empty folder`);
   }
   await writeDrawFiles(dir, record);
-  const population = await copyPopulationCsv(q, populationSource(drawId), join(dir, 'population.csv'));
+  const path = join(dir, 'population.csv');
+  const population = options.writePopulation ? await options.writePopulation(path) : await copyPopulationCsv(q, populationSource(drawId), path);
   if (population.digest !== draw.populationDigest)
     throw new Error(`draw ${drawId}: population.csv digest ${population.digest} differs from the committed ${draw.populationDigest} (the stored population was changed)`);
   return { drawId, dir, files: [...DRAW_FILES], populationRows: population.rows, selected: record.selection.length, teamMembers: record.teams.length };

@@ -6,6 +6,7 @@ import { quota } from '../kernel/quota.ts';
 import { seededRandom } from '../testing/random.ts';
 import {
   assignTeams,
+  checkProtocol,
   compareUtf8,
   inspectorKey,
   objectKey,
@@ -78,6 +79,14 @@ describe('fd1 reproduces the Python test vectors', () => {
     }
     for (const v of vectors.keys) expect(objectKey(v.seed, v.task_id, v.stratum, v.id)).toBe(v.key);
     for (const v of vectors.ikeys) expect(inspectorKey(v.seed, v.task_id, v.object_id, v.inspector_id)).toBe(v.ikey);
+  });
+
+  it('keys and ikeys of a draw recorded as fd1 are the vectors; a protocol it does not know is refused', () => {
+    const [key] = vectors.keys;
+    const [ikey] = vectors.ikeys;
+    expect(objectKey(key.seed, key.task_id, key.stratum, key.id, checkProtocol('fd1'))).toBe(key.key);
+    expect(inspectorKey(ikey.seed, ikey.task_id, ikey.object_id, ikey.inspector_id, checkProtocol('fd1'))).toBe(ikey.ikey);
+    expect(() => checkProtocol('fd9')).toThrow(/protocol must be one of fd1, got "fd9"/);
   });
 
   for (const draw of vectors.draws) {
@@ -348,6 +357,27 @@ describe('team constraints', () => {
         const pool = pools[c.department].length;
         expect(c.cap).toBe(pool === 0 ? 0 : Math.ceil((objects.length * c.count) / pool) + 1);
       }
+    }
+  });
+
+  it('takes ranked pools from a rankPool hook: candidates first, the rest ranked only when reached, same teams', () => {
+    const random = rng(21);
+    for (let round = 0; round < 20; round++) {
+      const drawOrder = Array.from({ length: 10 + Math.floor(random() * 50) }, (_, i) => `O${round}-${i}`);
+      const pools = { SAMR: Array.from({ length: 2 + Math.floor(random() * 10) }, (_, i) => `S${i}`) };
+      const exclusions: Array<[string, string]> = [];
+      for (const o of drawOrder) for (const i of pools.SAMR) if (random() < 0.25) exclusions.push([o, i]);
+      const input = { seed: `seed ${round}|`, taskId: 'T', drawOrder, teamSpec: [{ department: 'SAMR', count: 2 }], pools, exclusions };
+      let reachedPast = 0;
+      // As engine/src/cluster does: the best two by ikey come first, the rest of the pool is ranked once they run out.
+      const rankPool = function* (objectId: string, _department: string, pool: string[], usable: (id: string) => boolean) {
+        const ranked = [...pool].sort((a, b) => (inspectorKey(input.seed, 'T', objectId, a) < inspectorKey(input.seed, 'T', objectId, b) ? -1 : 1));
+        for (const id of ranked.slice(0, 2)) if (usable(id)) yield id;
+        reachedPast++;
+        for (const id of ranked.slice(2)) if (usable(id)) yield id;
+      };
+      expect(assignTeams({ ...input, rankPool })).toEqual(assignTeams(input));
+      expect(reachedPast).toBeLessThanOrEqual(drawOrder.length);
     }
   });
 

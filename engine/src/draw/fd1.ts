@@ -1,9 +1,16 @@
 // Draw protocol fd1 (docs/fd1.md) as pure functions: hashes, population digest, quotas, object picks, inspector teams.
 // No I/O. Every function validates its input and throws with the offending value, never guesses.
-import { createHash, hash as sha256OneShot } from 'node:crypto';
+import { createHash, hash as sha256OneShot, type Hash } from 'node:crypto';
 import { checkCount, quota, quotaKind, type QuotaSpec } from '../kernel/quota.ts';
 
 export const PROTOCOL = 'fd1';
+export type Protocol = 'fd1';
+export const PROTOCOLS: readonly Protocol[] = ['fd1'];
+
+export function checkProtocol(value: unknown): Protocol {
+  if (!PROTOCOLS.includes(value as Protocol)) throw new Error(`protocol must be one of ${PROTOCOLS.join(', ')}, got ${JSON.stringify(value)}`);
+  return value as Protocol;
+}
 
 export interface Pair {
   stratum: string;
@@ -168,6 +175,14 @@ class PairRegistry {
 
 // ---- section 2: population digest -------------------------------------------------------------
 
+/**
+ * The hash a population digest is computed in: its rows' bytes go in after what the protocol puts before them (nothing
+ * in fd1). Engines that stream the sorted rows themselves (the cluster) start from it too.
+ */
+export function populationDigestHash(): Hash {
+  return createHash('sha256');
+}
+
 /** H(stratum + "\t" + id + "\n" for every pair, sorted by stratum then id). */
 export function populationDigest(pairs: Iterable<Pair>): string {
   const registry = new PairRegistry();
@@ -177,7 +192,7 @@ export function populationDigest(pairs: Iterable<Pair>): string {
     sorted.push(pair);
   }
   sorted.sort(comparePairs);
-  const hash = createHash('sha256');
+  const hash = populationDigestHash();
   const batch: string[] = [];
   for (const { stratum, id } of sorted) {
     batch.push(stratum, '\t', id, '\n');
@@ -193,9 +208,9 @@ export function populationDigest(pairs: Iterable<Pair>): string {
 
 // ---- section 4: object selection --------------------------------------------------------------
 
-/** key(id) = H("fd1|" + seed + "|" + task_id + "|" + stratum + "|" + id). */
-export function objectKey(seed: string, taskId: string, stratum: string, id: string): string {
-  return sha256Hex(`fd1|${seed}|${taskId}|${stratum}|${id}`);
+/** key(id) = H(protocol + "|" + seed + "|" + task_id + "|" + stratum + "|" + id). */
+export function objectKey(seed: string, taskId: string, stratum: string, id: string, protocol: Protocol = 'fd1'): string {
+  return sha256Hex(`${protocol}|${seed}|${taskId}|${stratum}|${id}`);
 }
 
 /** Checks a task's strata list: valid labels, no stratum twice, one ratio or count each. */
@@ -259,9 +274,9 @@ export function compareDrawOrder(a: SelectedObject, b: SelectedObject): number {
 
 // ---- section 5: inspector assignment ----------------------------------------------------------
 
-/** ikey = H("fd1|" + seed + "|" + task_id + "|insp|" + object_id + "|" + inspector_id). */
-export function inspectorKey(seed: string, taskId: string, objectId: string, inspectorId: string): string {
-  return sha256Hex(`fd1|${seed}|${taskId}|insp|${objectId}|${inspectorId}`);
+/** ikey = H(protocol + "|" + seed + "|" + task_id + "|insp|" + object_id + "|" + inspector_id). */
+export function inspectorKey(seed: string, taskId: string, objectId: string, inspectorId: string, protocol: Protocol = 'fd1'): string {
+  return sha256Hex(`${protocol}|${seed}|${taskId}|insp|${objectId}|${inspectorId}`);
 }
 
 /** cap_d = ceil(M * count_d / P_d) + 1; with an empty pool nobody can be assigned, so 0. */
@@ -284,6 +299,13 @@ export function checkTeamSpec(teamSpec: TeamSpec[]): void {
   if (total < 2) throw new Error(`teamSpec: total count is ${total}; a team needs at least two enforcement officers (fd1 §5)`);
 }
 
+/**
+ * The members of `department`'s pool that `usable` accepts, in ascending ikey order for `objectId`; assignment takes
+ * the first `count`. The default ranks them all here; a caller holding ranked candidates (engine/src/cluster) yields
+ * those first.
+ */
+export type RankPool = (objectId: string, department: string, pool: string[], usable: (inspectorId: string) => boolean) => Iterable<string>;
+
 export function assignTeams(input: {
   seed: string;
   taskId: string;
@@ -292,6 +314,7 @@ export function assignTeams(input: {
   pools: Record<string, string[]>;
   exclusions: Array<[string, string]>;
   caps?: Record<string, number>;
+  rankPool?: RankPool;
 }): TeamResult {
   const seed = checkText('seed', input.seed);
   const taskId = checkText('taskId', input.taskId);
@@ -339,6 +362,14 @@ export function assignTeams(input: {
     set.add(inspectorId);
   }
 
+  const rankPool: RankPool =
+    input.rankPool ??
+    ((objectId, _department, pool, usable) =>
+      pool
+        .filter(usable)
+        .map((id) => ({ id, ikey: inspectorKey(seed, taskId, objectId, id) }))
+        .sort((a, b) => (a.ikey < b.ikey ? -1 : a.ikey > b.ikey ? 1 : 0))
+        .map((c) => c.id));
   const load = new Map<string, number>();
   const teams: TeamAssignment[] = [];
   const unstaffed: Unstaffed[] = [];
@@ -351,19 +382,23 @@ export function assignTeams(input: {
         unstaffed.push({ objectId, department, needed: count, available: 0, reason: '人员库为空 (pool empty)' });
         continue;
       }
-      let nExcluded = 0;
-      let nOnTeam = 0;
-      let nAtCap = 0;
-      const eligible: Array<{ id: string; ikey: string }> = [];
-      for (const id of pool) {
-        if (excludedHere?.has(id)) nExcluded++;
-        else if (team.has(id)) nOnTeam++;
-        else if ((load.get(id) ?? 0) >= cap) nAtCap++;
-        else eligible.push({ id, ikey: inspectorKey(seed, taskId, objectId, id) });
+      const usable = (id: string) => !excludedHere?.has(id) && !team.has(id) && (load.get(id) ?? 0) < cap;
+      const picked: string[] = [];
+      for (const id of rankPool(objectId, department, pool, usable)) {
+        picked.push(id);
+        if (picked.length === count) break;
       }
-      if (eligible.length < count) {
+      if (picked.length < count) {
         // A department that cannot field its full count gets nobody for this object (docs/fd1.md §5).
-        const available = eligible.length;
+        let nExcluded = 0;
+        let nOnTeam = 0;
+        let nAtCap = 0;
+        for (const id of pool) {
+          if (excludedHere?.has(id)) nExcluded++;
+          else if (team.has(id)) nOnTeam++;
+          else if ((load.get(id) ?? 0) >= cap) nAtCap++;
+        }
+        const available = pool.length - nExcluded - nOnTeam - nAtCap;
         unstaffed.push({
           objectId,
           department,
@@ -375,9 +410,7 @@ export function assignTeams(input: {
         });
         continue;
       }
-      eligible.sort((a, b) => (a.ikey < b.ikey ? -1 : a.ikey > b.ikey ? 1 : 0));
-      for (let i = 0; i < count; i++) {
-        const inspectorId = eligible[i].id;
+      for (const inspectorId of picked) {
         teams.push({ objectId, department, inspectorId });
         team.add(inspectorId);
         load.set(inspectorId, (load.get(inspectorId) ?? 0) + 1);

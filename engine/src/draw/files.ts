@@ -144,7 +144,7 @@ function selectionRows(selection: SelectedObject[]): string[][] {
 }
 
 /** teams.csv rows: in draw order, then listed department order, then ikey order (fd1 §6). */
-function teamRows(record: DrawRecord): string[][] {
+function teamRows(record: TeamsInput): string[][] {
   const drawPosition = new Map([...record.selection].sort(compareDrawOrder).map((s, i) => [s.id, i]));
   const departmentPosition = new Map(record.caps.map((c, i) => [c.department, i]));
   const keyed = record.teams.map((t) => {
@@ -177,6 +177,15 @@ function exclusionRows(exclusions: Array<[string, string]>): string[][] {
     .map((r, i) => [field('exclusions.csv', i + 1, 'object_id', r.stratum, idProblem), field('exclusions.csv', i + 1, 'inspector_id', r.id, idProblem)]);
 }
 
+/** What teams.csv is written from. */
+export type TeamsInput = Pick<DrawRecord, 'seed' | 'taskId' | 'selection' | 'caps' | 'teams'>;
+
+/** The text of selection.csv. */
+export const selectionCsv = (selection: SelectedObject[]): string => csv(HEADERS['selection.csv'], selectionRows(selection));
+
+/** The text of teams.csv. */
+export const teamsCsv = (record: TeamsInput): string => csv(HEADERS['teams.csv'], teamRows(record));
+
 /**
  * Writes the draw's files into `dir`. population.csv is written only when `record.population` is
  * given; for large draws write it with copyPopulationCsv or writePopulationCsv.
@@ -192,8 +201,8 @@ export async function writeDrawFiles(dir: string, record: DrawRecord): Promise<v
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifestOf(record), null, 2) + '\n');
   writeFileSync(join(dir, 'inspectors.csv'), csv(HEADERS['inspectors.csv'], inspectorRows(record)));
   writeFileSync(join(dir, 'exclusions.csv'), csv(HEADERS['exclusions.csv'], exclusionRows(record.exclusions)));
-  writeFileSync(join(dir, 'selection.csv'), csv(HEADERS['selection.csv'], selectionRows(record.selection)));
-  writeFileSync(join(dir, 'teams.csv'), csv(HEADERS['teams.csv'], teamRows(record)));
+  writeFileSync(join(dir, 'selection.csv'), selectionCsv(record.selection));
+  writeFileSync(join(dir, 'teams.csv'), teamsCsv(record));
 }
 
 /**

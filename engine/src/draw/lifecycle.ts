@@ -6,14 +6,14 @@ import type { Db, Queryable } from '../db/duckdb.ts';
 import { sql, type Sql } from '../db/sql.ts';
 import { appendAudit } from '../audit/chain.ts';
 import { currentPolicy } from '../policy/policy.ts';
-import { assignTeams, sha256Hex } from './fd1.ts';
+import { assignTeams, sha256Hex, type RankPool, type StratumQuota } from './fd1.ts';
 import { drawSelectionTable, populationDigestSql } from './select-sql.ts';
 import { eligibilityRules, insertPopulation, stratumSpec, type StratumSpec } from './eligibility.ts';
 import { freezeExclusions, freezePools, loadExclusions, loadPools, taskCaps } from './matching.ts';
 import { DrawInputError, DrawNotFoundError, DrawStateError, nextYearlyId } from './plans.ts';
 import { shanghaiDate, shanghaiTime } from '../kernel/time.ts';
 import { checklist, getTask, type TaskKind } from './tasks.ts';
-import type { CapRecord, DrawHeader, DrawStatus, StratumRecord } from './schemas.ts';
+import type { CapRecord, DrawHeader, DrawStatus, EligibilityRules, StratumRecord } from './schemas.ts';
 
 export type { CapRecord, DrawHeader, DrawStatus, StratumRecord } from './schemas.ts';
 
@@ -169,9 +169,26 @@ function rowsDigest(lines: Iterable<string>): string {
   return hash.digest('hex');
 }
 
+/** A draw's population kept outside DuckDB (engine/src/cluster), frozen there under the draw's id at commit. */
+export interface ExternalPopulation {
+  where: NonNullable<EligibilityRules['population']>;
+  /** Freezes the population as draw `drawId`'s, checks it (fd1 §2) and returns its strata and digest. */
+  freeze(drawId: string): Promise<{ size: number; strata: Array<{ stratum: string; eligible: number }>; digest: string; rows: number }>;
+}
+
+/** Where a draw kept outside DuckDB is computed: its selection, and the ranked inspector candidates for assignTeams. */
+export interface ExternalDrawEngine {
+  /** Leaves the selection in TEMP table `resultTable` (stratum, id, key, rank, draw_order) on `tx`, as drawSelectionTable does. */
+  select(tx: Queryable, options: { protocol: string; drawId: string; seed: string; taskId: string; strata: SelectionStratum[]; resultTable: string }): Promise<{ strata: StratumQuota[] }>;
+  rankPool(options: { protocol: string; seed: string; taskId: string; drawOrder: string[]; pools: Record<string, string[]> }): Promise<RankPool>;
+}
+type SelectionStratum = { stratum: string; count: number } | { stratum: string; ratioBp: number };
+
 export interface CommitOptions {
   actor: string;
   now?: Date;
+  /** The population is a set kept outside DuckDB (a cluster's); default: the task's eligible objects in DuckDB. */
+  population?: ExternalPopulation;
 }
 
 /**
@@ -193,7 +210,7 @@ export async function commitDraw(db: Db, taskId: string, options: CommitOptions)
       throw new DrawStateError('task.window_closed', taskId, 'window_closed', `检查窗口已于 ${task.windowEnd} 结束 / the inspection window ended on ${task.windowEnd}`);
 
     const policy = await currentPolicy(tx);
-    const rules = eligibilityRules(task, policy, today);
+    const rules: EligibilityRules = { ...eligibilityRules(task, policy, today), ...(options.population ? { population: options.population.where } : {}) };
     const id = await nextYearlyId(tx, 'draws', 'D', Number(today.slice(0, 4)));
     // Pools first: a pool too small for one team refuses the commit before the (large) population is frozen.
     const pools = await freezePools(tx, id, task);
@@ -206,10 +223,11 @@ export async function commitDraw(db: Db, taskId: string, options: CommitOptions)
         short.map((p) => `${p.department} 人员库仅 ${p.pool} 人，少于每组所需 ${task.teamSpec.find((e) => e.department === p.department)!.count} 人`).join('；') +
           ` / the inspector pool is smaller than one team needs (${short.map((p) => `${p.department}: ${p.pool}`).join(', ')}): active inspectors in ${task.jurisdictionRegionCode} with a certificate valid on ${task.windowStart} and the items' specialties`,
       );
-    const population = await insertPopulation(tx, id, rules);
+    const external = await options.population?.freeze(id);
+    const population = external ? { ...external, modelVersion: null } : await insertPopulation(tx, id, rules);
     if (population.size === 0)
       throw new DrawStateError('task.nothing_eligible', taskId, 'empty', `任务 ${taskId} 没有符合条件的检查对象，无法抽取 / task ${taskId} has no eligible objects to draw from`);
-    const digested = await populationDigestSql(tx, populationSource(id));
+    const digested = external ?? (await populationDigestSql(tx, populationSource(id)));
     if (digested.rows !== population.size) throw new Error(`population of ${id}: digest read ${digested.rows} rows, ${population.size} were frozen`);
     const populationDigest = digested.digest;
     const strata: StratumRecord[] = population.strata.map(({ stratum, eligible }) => {
@@ -272,6 +290,20 @@ export interface RunOptions {
   /** Rehearsal without a beacon: recorded beacon '' and marked not grind-proof. Only when explicitly asked. */
   allowNoBeacon?: boolean;
   now?: Date;
+  /** Required for a draw whose population lives outside DuckDB (the engine holding it). */
+  engine?: ExternalDrawEngine;
+}
+
+/** Refuses to compute a draw kept on a cluster without that cluster's engine (DuckDB holds none of its population). */
+export function requireEngine(draw: Pick<DrawHeader, 'id' | 'status' | 'eligibility'>, engine: unknown): void {
+  const where = draw.eligibility.population;
+  if (where && !engine)
+    throw new DrawStateError(
+      'draw.needs_cluster_engine',
+      draw.id,
+      draw.status,
+      `抽取 ${draw.id} 的总体在 ClickHouse 集群（集合 ${where.set}），请加 --engine clickhouse / the population of draw ${draw.id} lives on a ClickHouse cluster (set ${where.set}): use --engine clickhouse`,
+    );
 }
 
 /**
@@ -283,6 +315,7 @@ export async function runDraw(db: Db, drawId: string, options: RunOptions): Prom
   const now = options.now ?? new Date();
   await db.transaction(async (tx) => {
     const draw = toHeader(await drawRow(tx, drawId));
+    requireEngine(draw, options.engine);
     if (draw.status === 'drawn')
       throw new DrawStateError('draw.already_run', drawId, draw.status, `抽取 ${drawId} 已于 ${draw.drawnAt ? shanghaiTime(draw.drawnAt) : '?'} 完成，不得重抽；如有错误请作废并新建抽取 / draw ${drawId} was already run: no re-roll; void it and commit a new draw`);
     if (draw.status === 'voided')
@@ -297,15 +330,18 @@ export async function runDraw(db: Db, drawId: string, options: RunOptions): Prom
     // Selection in DuckDB (hash once, threshold, exact): the population never leaves the database.
     const resultName = `fd1_result_${randomBytes(6).toString('hex')}`;
     const resultTable = sql.id(resultName);
-    const selected = await drawSelectionTable(tx, {
-      ...populationSource(drawId),
-      seed,
-      taskId: draw.taskId,
-      strata: draw.strata.map((s) => (s.count !== undefined ? { stratum: s.stratum, count: s.count } : { stratum: s.stratum, ratioBp: s.ratio_bp as number })),
-      resultTable: resultName,
-      // Commit already checked these frozen rows (duplicates, labels) when it computed their digest.
-      populationChecked: true,
-    });
+    const strataSpecs = draw.strata.map((s) => (s.count !== undefined ? { stratum: s.stratum, count: s.count } : { stratum: s.stratum, ratioBp: s.ratio_bp as number }));
+    const selected = options.engine
+      ? await options.engine.select(tx, { protocol: draw.protocol, drawId, seed, taskId: draw.taskId, strata: strataSpecs, resultTable: resultName })
+      : await drawSelectionTable(tx, {
+          ...populationSource(drawId),
+          seed,
+          taskId: draw.taskId,
+          strata: strataSpecs,
+          resultTable: resultName,
+          // Commit already checked these frozen rows (duplicates, labels) when it computed their digest.
+          populationChecked: true,
+        });
     // Only the ids leave DuckDB (reading rows into JS costs about 10 µs a value); the digest is computed in SQL.
     const drawOrder = (await tx.query<{ id: string }>(sql`SELECT id FROM ${resultTable} ORDER BY draw_order`)).map((r) => r.id);
     const selectionDigest = (
@@ -327,6 +363,7 @@ export async function runDraw(db: Db, drawId: string, options: RunOptions): Prom
       pools,
       exclusions,
       caps: taskCaps(draw.teamSpec, drawOrder.length, pools),
+      rankPool: await options.engine?.rankPool({ protocol: draw.protocol, seed, taskId: draw.taskId, drawOrder, pools }),
     });
     const teamAppender = await tx.appender('draw_teams');
     const positions = new Map<string, number>();

@@ -197,6 +197,11 @@ export const EligibilityRules = Type.Object(
     policyVersion: Type.Integer(),
     strataMode: StrataMode,
     scope: TaskScope,
+    /**
+     * Set when the population lives outside DuckDB: a population set of a ClickHouse cluster (engine/src/cluster),
+     * frozen there at commit. The set's making then decides eligibility, not the rules above.
+     */
+    population: Type.Optional(Type.Object({ engine: Type.Literal('clickhouse'), set: Type.String() })),
   },
   { description: '冻结总体时的资格规则 the eligibility rules the population was frozen with' },
 );

@@ -6,6 +6,7 @@ import { exportDraw } from '../../draw/export.ts';
 import { shanghaiTime } from '../../kernel/time.ts';
 import { addVerifyCommand } from './draw-verify.ts';
 import { dbCommand, cliActor } from '../options.ts';
+import { addReplayCommand, CLUSTER_DIR_OPTION, clusterCommitOptions, clusterExportOptions, clusterRunOptions, ENGINE_OPTION, withEngine, type EngineFlags } from './draw-cluster.ts';
 
 const STATUS_ZH: Record<DrawStatus, string> = { committed: '已承诺', beaconed: '已录信标', drawn: '已抽取', voided: '已作废' };
 const n = (x: number) => x.toLocaleString('en-US');
@@ -75,8 +76,13 @@ export function drawCommand(program: Command): void {
   dbCommand(draw, 'commit', { by: true })
     .description('冻结总体与人员库并提交承诺值 / freeze the population and pools, commit H(secret)')
     .argument('<task>', 'task id')
-    .action(async (taskId: string, flags: { by?: string; db?: string; json?: boolean }) => {
-      const d = await withDb(flags.db, (db) => commitDraw(db, taskId, { actor: cliActor(flags.by) }));
+    .option(...ENGINE_OPTION)
+    .option('--population <set>', 'with --engine clickhouse: the cluster\'s population set to freeze (e.g. national)')
+    .option(...CLUSTER_DIR_OPTION)
+    .action(async (taskId: string, flags: EngineFlags & { by?: string; db?: string; population?: string; json?: boolean }) => {
+      const d = await withEngine(flags, (cluster) =>
+        withDb(flags.db, (db) => commitDraw(db, taskId, { actor: cliActor(flags.by), ...clusterCommitOptions(cluster, flags.population) })),
+      );
       printDraw(d, flags.json);
       if (!flags.json) {
         console.log(`commitment ${d.commitment}\npopulation_digest ${d.populationDigest}`);
@@ -96,8 +102,12 @@ export function drawCommand(program: Command): void {
     .description('执行抽取（每次抽取只运行一次） / run the draw, once: selection, exclusions, teams')
     .argument('<draw>', 'draw id')
     .option('--no-beacon', '无信标演练（记为非防操纵） / rehearsal without beacon, recorded as not grind-proof')
-    .action(async (id: string, flags: { beacon: boolean; by?: string; db?: string; json?: boolean }) => {
-      const d = await withDb(flags.db, (db) => runDraw(db, id, { actor: cliActor(flags.by), allowNoBeacon: flags.beacon === false }));
+    .option(...ENGINE_OPTION)
+    .option(...CLUSTER_DIR_OPTION)
+    .action(async (id: string, flags: EngineFlags & { beacon: boolean; by?: string; db?: string; json?: boolean }) => {
+      const d = await withEngine(flags, (cluster) =>
+        withDb(flags.db, (db) => runDraw(db, id, { actor: cliActor(flags.by), allowNoBeacon: flags.beacon === false, ...clusterRunOptions(cluster) })),
+      );
       printDraw(d, flags.json);
       if (!flags.json && d.counts.unstaffedObjects > 0)
         console.log(`${d.counts.unstaffedObjects} 个对象未配齐检查人员，任务开始前须处理 / objects without a full team: see fairdraw draw show ${d.id}`);
@@ -117,17 +127,23 @@ export function drawCommand(program: Command): void {
     .argument('<draw>', 'draw id')
     .argument('<dir>', 'output folder (created; must hold no other files)')
     .option('--internal', '检查窗口结束前导出，仅供内部核验 / export before the window closes, for internal checks only')
-    .action(async (id: string, dir: string, flags: { internal?: boolean; db?: string; json?: boolean }) => {
-      const result = await withDb(flags.db, (db) => exportDraw(db, id, dir, { internal: flags.internal }), { readOnly: true });
+    .option(...ENGINE_OPTION)
+    .option(...CLUSTER_DIR_OPTION)
+    .action(async (id: string, dir: string, flags: EngineFlags & { internal?: boolean; db?: string; json?: boolean }) => {
+      const result = await withEngine(flags, (cluster) =>
+        withDb(flags.db, (db) => exportDraw(db, id, dir, { internal: flags.internal, ...clusterExportOptions(cluster, id) }), { readOnly: true }),
+      );
       if (flags.json) console.log(JSON.stringify(result, null, 2));
       else console.log(`${result.dir}: ${result.files.join(', ')} (population ${n(result.populationRows)}, selected ${n(result.selected)}, team members ${n(result.teamMembers)})`);
     });
 
   addVerifyCommand(draw);
+  addReplayCommand(draw);
   draw.addHelpText(
     'after',
     '\nLifecycle: task create -> draw commit TASK -> draw beacon DRAW TEXT -> draw run DRAW -> (after the window closes) draw export DRAW DIR -> draw verify DIR.\n' +
       'A draw is never re-run or deleted: draw void DRAW --reason TEXT, then commit a new draw.\n' +
+      'A task drawn from a ClickHouse cluster\'s population set: draw commit TASK --engine clickhouse --population SET, then run and export with --engine clickhouse; draw replay DRAW --engine clickhouse --out DIR recomputes any draw there.\n' +
       'Exit status of draw run: 0 drawn and fully staffed; 3 drawn with unstaffed objects (see draw show); 1 refused.',
   );
 }
