@@ -361,7 +361,7 @@ describe('team constraints', () => {
   });
 
   it('takes ranked pools from a rankPool hook: candidates first, the rest ranked only when reached, same teams', () => {
-    const random = rng(21);
+    const random = seededRandom(21);
     for (let round = 0; round < 20; round++) {
       const drawOrder = Array.from({ length: 10 + Math.floor(random() * 50) }, (_, i) => `O${round}-${i}`);
       const pools = { SAMR: Array.from({ length: 2 + Math.floor(random() * 10) }, (_, i) => `S${i}`) };
