@@ -154,8 +154,15 @@ export interface OpenedPage {
 }
 
 /** Opens `path` in a fresh browser context, signed in as `as` through the real login API when given, and waits for `ready`. */
-export async function openPage(browser: Browser, app: Fairdraw, path: string, options: { as?: Username; sessionId?: string; viewport?: { width: number; height: number }; ready?: string } = {}): Promise<OpenedPage> {
+export async function openPage(
+  browser: Browser,
+  app: Fairdraw,
+  path: string,
+  options: { as?: Username; sessionId?: string; viewport?: { width: number; height: number }; ready?: string; lang?: 'zh' | 'en' } = {},
+): Promise<OpenedPage> {
   const context = await browser.newContext({ baseURL: app.baseUrl, viewport: options.viewport ?? { width: 1280, height: 900 }, locale: 'zh-CN' });
+  // The pages remember the chosen language in localStorage; Chinese when none was chosen.
+  if (options.lang) await context.addInitScript((lang: string) => localStorage.setItem('fairdraw.lang', lang), options.lang);
   // A session made beforehand (benchmarks open many pages; the login route is rate-limited per address).
   if (options.sessionId) await context.addCookies([{ name: SESSION_COOKIE, value: options.sessionId, url: app.baseUrl, httpOnly: true, sameSite: 'Strict' }]);
   else if (options.as) {
@@ -184,6 +191,24 @@ export async function openPage(browser: Browser, app: Fairdraw, path: string, op
   return { page, consoleErrors, renderMs: Math.round(renderMs) };
 }
 
+/** Signs `username` in through the login API: the session cookie ("name=value") and the CSRF token. */
+async function logIn(app: Fairdraw, username: Username): Promise<{ cookie: string; csrf: string }> {
+  const response = await fetch(`${app.baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: app.passwords[username] }),
+  });
+  if (!response.ok) throw new Error(`sign-in as ${username} failed: ${response.status}`);
+  const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0];
+  return { cookie, csrf: ((await response.json()) as { csrfToken: string }).csrfToken };
+}
+
+/** A session of `username` for openPage's `sessionId` (one sign-in for many pages: the login route is rate-limited). */
+export async function signIn(app: Fairdraw, username: Username): Promise<string> {
+  const { cookie } = await logIn(app, username);
+  return cookie.slice(cookie.indexOf('=') + 1);
+}
+
 /** Saves a full-page screenshot under test-results/screenshots (not committed). */
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
@@ -201,16 +226,7 @@ export interface ApiClient {
 export async function apiAs(app: Fairdraw, username?: Username): Promise<ApiClient> {
   let cookie = '';
   let csrf = '';
-  if (username) {
-    const response = await fetch(`${app.baseUrl}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password: app.passwords[username] }),
-    });
-    if (!response.ok) throw new Error(`sign-in as ${username} failed: ${response.status}`);
-    cookie = (response.headers.get('set-cookie') ?? '').split(';')[0];
-    csrf = ((await response.json()) as { csrfToken: string }).csrfToken;
-  }
+  if (username) ({ cookie, csrf } = await logIn(app, username));
   const call = async (method: string, path: string, body?: unknown) => {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (cookie) headers.cookie = cookie;

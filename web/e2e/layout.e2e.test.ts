@@ -54,4 +54,47 @@ describe.skipIf(!CHROMIUM)('dashboard shell', () => {
     expect(await page.locator('h1').textContent()).toBe('Sign in to Fairdraw');
     expect(consoleErrors).toEqual([]);
   });
+
+  it('folds the menu behind a button on a phone, opened and followed by keyboard alone', async () => {
+    const { page, consoleErrors } = await openPage(fx.browser, fx.app, '/tasks', { as: 'analyst', viewport: { width: 390, height: 844 } });
+    const toggle = page.locator('[data-testid=menu-toggle]');
+    expect(await page.locator('#site-nav').isVisible()).toBe(false);
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    expect(await page.locator('#site-nav').isVisible()).toBe(true);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('href'))).toBe('/');
+    await page.locator('#site-nav a[href="/audit"]').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL((url) => url.pathname === '/audit');
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    // At 1440 px the links show and the button does not.
+    await page.setViewportSize({ width: 1440, height: 900 });
+    expect(await toggle.isVisible()).toBe(false);
+    expect(await page.locator('#site-nav').isVisible()).toBe(true);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('sorts a table by a column heading, by click and by keyboard, and says the order in aria-sort', async () => {
+    const { page, consoleErrors } = await openPage(fx.browser, fx.app, '/tasks', { as: 'analyst' });
+    await page.waitForSelector('[data-testid=tasks-table] tbody tr');
+    const ids = () => page.locator('[data-testid=tasks-table] tbody [data-task-id]').evaluateAll((links) => links.map((a) => a.getAttribute('data-task-id')!));
+    const heading = page.locator('[data-testid=tasks-table] thead th').first();
+    const shown = await ids();
+    expect(shown.length).toBeGreaterThan(1);
+    await heading.locator('button').click();
+    expect(await heading.getAttribute('aria-sort')).toBe('ascending');
+    expect(await ids()).toEqual([...shown].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })));
+    await heading.locator('button').focus();
+    await page.keyboard.press('Enter');
+    expect(await heading.getAttribute('aria-sort')).toBe('descending');
+    expect(await ids()).toEqual([...shown].sort((a, b) => b.localeCompare(a, 'en', { numeric: true })));
+    // The table's scroll box is a named region the keyboard reaches.
+    const region = page.locator('[data-testid=tasks-table]').locator('xpath=ancestor::div[@role="region"][1]');
+    expect(await region.getAttribute('tabindex')).toBe('0');
+    expect(await region.getAttribute('aria-label')).toBeTruthy();
+    expect(consoleErrors).toEqual([]);
+  });
 });

@@ -25,7 +25,8 @@ describe.skipIf(!CHROMIUM)('notebooks page', () => {
     const entries = page.locator('[data-testid=notebook-entry]');
     expect(await entries.count()).toBe(3);
     expect(await entries.evaluateAll((els) => els.map((e) => e.getAttribute('data-name')))).toEqual(notebooks.map((n) => n.name));
-    for (const nb of notebooks) expect(await page.locator(`[data-name=${nb.name}] h2`).textContent()).toBe(nb.title);
+    // Titles are written "中文 English"; the page shows the Chinese half.
+    for (const nb of notebooks) expect(nb.title.startsWith((await page.locator(`[data-name=${nb.name}] h2`).textContent())!)).toBe(true);
     await screenshot(page, 'notebooks');
     expect(consoleErrors).toEqual([]);
   });
@@ -42,7 +43,16 @@ describe.skipIf(!CHROMIUM)('notebooks page', () => {
       .poll(() => page.locator('[data-testid=chart][data-rendered=true]').count(), { timeout: 30_000 })
       .toBe(run.counts.charts);
     console.log(`charts /notebooks/alert-review: ${run.counts.charts} drawn ${Date.now() - chartsStarted} ms after the first render`);
-    expect(await page.locator('[data-testid=notebook-title]').textContent()).toBe('区域预警复核 Alert review');
+    expect(await page.locator('[data-testid=notebook-title]').textContent()).toBe('区域预警复核');
+    // One language at a time: no paragraph shows English beside its Chinese, and the switch shows the English half.
+    const visibleEnglish = () => page.locator('.prose span[lang=en]').evaluateAll((spans) => spans.filter((s) => (s as HTMLElement).offsetParent !== null).length);
+    expect(await page.locator('.prose span[lang=en]').count()).toBeGreaterThan(5);
+    expect(await visibleEnglish()).toBe(0);
+    await page.click('[data-testid=lang-switch]');
+    expect(await page.locator('[data-testid=notebook-title]').textContent()).toBe('Alert review');
+    expect(await visibleEnglish()).toBeGreaterThan(5);
+    expect(await page.locator('.prose span[lang=zh-CN]').evaluateAll((spans) => spans.filter((s) => (s as HTMLElement).offsetParent !== null).length)).toBe(0);
+    await page.click('[data-testid=lang-switch]');
     const sqlCells = run.cells.filter((c) => c.kind === 'sql');
     const shown = await page.locator('[data-testid=sql-cell]').evaluateAll((els) => els.map((e) => ({ name: e.getAttribute('data-name'), rows: Number(e.getAttribute('data-rows')) })));
     expect(shown).toEqual(sqlCells.map((c) => ({ name: c.name ?? null, rows: c.rowCount })));

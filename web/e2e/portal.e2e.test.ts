@@ -41,8 +41,8 @@ describe.skipIf(!CHROMIUM)('/portal 公示', () => {
   }
 
   it('works signed out: items, plans and draws as the public API gives them', async () => {
-    const { page, consoleErrors, renderMs } = await openPage(fx.browser, fx.app, '/portal');
-    console.log(`render /portal: ${renderMs} ms`);
+    const { page, consoleErrors, renderMs } = await openPage(fx.browser, fx.app, '/portal?tab=items');
+    console.log(`render /portal?tab=items: ${renderMs} ms`);
     expect(inspectorNames.length).toBeGreaterThan(10);
     const items = await anonymous.get<{ items: unknown[] }>('/api/public/items');
     await page.waitForSelector('[data-testid=portal-item-table] tbody tr');
@@ -103,6 +103,31 @@ describe.skipIf(!CHROMIUM)('/portal 公示', () => {
     expect(text).toContain('SHA-256');
     await expectNothingInternal(page);
     expect(consoleErrors).toEqual([]);
+  });
+
+  it('opens on the results search; the search is in the address, so back, forward and a shared link show it', async () => {
+    const { page, consoleErrors } = await openPage(fx.browser, fx.app, '/portal', { viewport: { width: 390, height: 844 } });
+    expect(await page.locator('[data-tab]').getAttribute('data-tab')).toBe('results');
+    const any = await anonymous.get<{ results: Array<{ objectId: string }> }>('/api/public/results?limit=1');
+    const code = any.results[0].objectId;
+    await page.fill('[data-testid=portal-search]', code);
+    await page.click('[data-testid=portal-search-submit]');
+    await page.waitForSelector('[data-testid=portal-result-table] tbody tr');
+    expect(new URL(page.url()).searchParams.get('q')).toBe(code);
+    // The inspection and publication dates are on screen without scrolling, on a phone too.
+    for (const key of ['inspectedOn', 'publishedAt']) {
+      const box = (await page.locator(`[data-testid=portal-result-table] tbody tr:first-child td[data-key=${key}]`).boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(390);
+    }
+    await page.goBack();
+    await expect.poll(() => page.locator('[data-testid=portal-result-table]').count()).toBe(0);
+    await page.goForward();
+    await page.waitForSelector('[data-testid=portal-result-table] tbody tr');
+    expect(await page.inputValue('[data-testid=portal-search]')).toBe(code);
+    const shared = await openPage(fx.browser, fx.app, `/portal?tab=results&q=${code}`);
+    await shared.page.waitForSelector('[data-testid=portal-result-table] tbody tr');
+    expect(await shared.page.locator('[data-testid=portal-result-table] td[data-key=objectId]').first().textContent()).toBe(code);
+    expect([...consoleErrors, ...shared.consoleErrors]).toEqual([]);
   });
 
   it('finds a published result by its credit code, and shows nothing internal in either language', async () => {

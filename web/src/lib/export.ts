@@ -5,10 +5,16 @@ export interface ExportColumn {
   numeric?: boolean;
 }
 
-/** A DataTable column: the row field, its heading, and how to show it (`wrap`: long text breaks over lines). */
+/**
+ * A DataTable column: the row field, its heading, and how to show it (`wrap`: long text breaks over lines). A column
+ * sorts by its raw value (numbers and ISO dates as they are, other values by their shown text) unless `sortValue`
+ * says otherwise; `sortable: false` for columns of buttons.
+ */
 export interface Column<Row> extends ExportColumn {
   format?: (value: any, row: Row) => string;
   wrap?: boolean;
+  sortable?: boolean;
+  sortValue?: (row: Row) => string | number | null;
 }
 
 type Row = Record<string, unknown>;

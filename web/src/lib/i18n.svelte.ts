@@ -21,6 +21,11 @@ export const i18n = {
 
 /** The message for `key` in the current language, with {name} placeholders filled. */
 export function t(key: MessageKey, values: Record<string, string | number> = {}): string {
-  const text = catalogues[lang][key] ?? key;
+  return tIn(lang, key, values);
+}
+
+/** The message for `key` in `language`, with {name} placeholders filled. */
+export function tIn(language: Lang, key: MessageKey, values: Record<string, string | number> = {}): string {
+  const text = catalogues[language][key] ?? key;
   return text.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? `{${name}}`));
 }

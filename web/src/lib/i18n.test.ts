@@ -1,7 +1,10 @@
 import { describe, it, expect, afterEach, vi } from 'vitest';
 import zh from './messages/zh.json';
 import en from './messages/en.json';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { i18n, t, type MessageKey } from './i18n.svelte';
+import { errorKey } from './api/error-text';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -15,6 +18,38 @@ describe('messages', () => {
     expect(Object.keys(en).sort()).toEqual(Object.keys(zh).sort());
     const mismatched = (Object.keys(zh) as MessageKey[]).filter((key) => placeholders(zh[key]).join() !== placeholders(en[key]).join());
     expect(mismatched).toEqual([]);
+  });
+
+  it('keeps each language to itself: no Chinese in English, no English sentences in Chinese (names and codes may stay)', () => {
+    const HAN = /\p{Script=Han}/u;
+    // The language switch names the other language in that language (and the button says so with its lang attribute).
+    const chineseInEnglish = Object.entries(en).filter(([key, text]) => key !== 'lang.switch' && HAN.test(text));
+    expect(chineseInEnglish).toEqual([]);
+    const sentence = /[A-Za-z]+(?:[ ,.'’-]+[A-Za-z]+){3,}/;
+    const englishInChinese = Object.entries(zh).filter(([, text]) => sentence.test(text.replace(/\{\w+\}/g, '#')));
+    expect(englishInChinese).toEqual([]);
+  });
+
+  it('has a message in both languages for every error code the engine throws', () => {
+    const codes = new Set<string>();
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir)) {
+        const path = join(dir, entry);
+        if (statSync(path).isDirectory()) walk(path);
+        else if (entry.endsWith('.ts') && !entry.endsWith('.test.ts')) {
+          const source = readFileSync(path, 'utf8');
+          // new SomeError('code', ...), super('kind', 'code', ...), new EngineError('kind', 'code', ...)
+          for (const m of source.matchAll(/(?:Error\(|super\()\s*(?:'[a-z_]+',\s*)?['`]([a-z_]+\.[a-z_.]+)['`]/g)) codes.add(m[1]);
+          // codes built from a record name: `${record}.not_found` for plan, task and draw; one code per kind for accounts
+          if (source.includes('`${record}.not_found`')) for (const record of ['plan', 'task', 'draw']) codes.add(`${record}.not_found`);
+          for (const m of source.matchAll(/\{ invalid: '([a-z_.]+)', conflict: '([a-z_.]+)', not_found: '([a-z_.]+)' \}/g)) m.slice(1).forEach((c) => codes.add(c));
+        }
+      }
+    };
+    walk(join(__dirname, '../../../engine/src'));
+    expect(codes.size).toBeGreaterThan(30);
+    const missing = [...codes].filter((code) => !(errorKey(code) in zh) || !(errorKey(code) in en));
+    expect(missing).toEqual([]);
   });
 
   it('reads Chinese first and fills placeholders', () => {

@@ -30,9 +30,9 @@ describe('signing in and out', () => {
     expect(JSON.parse(init.body as string)).toEqual({ username: 'leader', password: 'secret words' });
   });
 
-  it('passes on the server message of a refused sign-in, and nobody is redirected', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => Response.json({ message: '用户名或密码错误 / wrong username or password' }, { status: 401 })));
-    await expect(login('leader', 'wrong')).rejects.toThrow('用户名或密码错误 / wrong username or password');
+  it('says a refused sign-in in the language shown only, and nobody is redirected', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => Response.json({ error: 'unauthenticated', message: '用户名或密码错误 wrong username or password' }, { status: 401 })));
+    await expect(login('leader', 'wrong')).rejects.toThrow(/^用户名或密码错误$/);
   });
 
   it('signs out with the CSRF token when there is one', async () => {

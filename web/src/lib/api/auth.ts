@@ -1,6 +1,9 @@
 // Signing in and out, and who is signed in (/api/auth): plain requests, because a refused sign-in must not send anyone
 // to the sign-in page the way another request's 401 does.
 
+import { t } from '../i18n.svelte';
+import { errorText, type ErrorAnswer } from './error-text';
+
 export type Role = 'admin' | 'analyst' | 'leader' | 'operator';
 
 /** The signed-in account as GET /api/auth/session and the sign-in answer give it. */
@@ -21,11 +24,11 @@ export async function getSession(early?: Promise<Response>): Promise<SessionUser
   return ((await response.json()) as { user: SessionUser | null }).user;
 }
 
-/** Signs in; the answer carries the account and its CSRF token. Throws with the server's message on refusal. */
+/** Signs in; the answer carries the account and its CSRF token. Throws with the refusal in the language shown. */
 export async function login(username: string, password: string): Promise<SessionUser> {
   const response = await fetch('/api/auth/login', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ username, password }), credentials: 'same-origin' });
   const body = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error((body as { message?: string }).message ?? `${response.status}`);
+  if (!response.ok) throw new Error(response.status === 401 ? t('login.wrongPassword') : errorText(body as ErrorAnswer, response.status));
   return body as SessionUser;
 }
 

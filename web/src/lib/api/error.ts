@@ -1,4 +1,4 @@
-// A refused or failed API request: its HTTP status, the server's message (bilingual) and its error code.
+// A refused or failed API request: its HTTP status, its message in the language shown (error-text.ts) and its error code.
 export class ApiError extends Error {
   constructor(
     readonly status: number,

@@ -110,17 +110,17 @@ describe('the API client', () => {
     expect(calls[2].headers.get('content-type')).toBe('application/json');
   });
 
-  it('turns a refusal into an ApiError with the server message and code', async () => {
-    answer = () => Response.json({ error: 'conflict', message: '抽取已执行 / already drawn' }, { status: 409, statusText: 'Conflict' });
+  it('turns a refusal into an ApiError with its code and its message in the language shown', async () => {
+    answer = () => Response.json({ error: 'draw.already_run', message: '抽取 D1 已执行 / draw D1 has already run', params: { subject: 'D1' } }, { status: 409, statusText: 'Conflict' });
     const err = await api.runDraw('D2026-0001').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
-    expect(err).toMatchObject({ status: 409, message: '抽取已执行 / already drawn', code: 'conflict' });
+    expect(err).toMatchObject({ status: 409, message: '该抽取已执行，不能重复执行：抽取 D1 已执行', code: 'draw.already_run' });
     expect(location.assign).not.toHaveBeenCalled();
   });
 
   it('falls back to the status line when the error has no JSON body', async () => {
     answer = () => new Response('<html>bad gateway</html>', { status: 502, statusText: 'Bad Gateway' });
-    await expect(api.getTasks()).rejects.toMatchObject({ status: 502, message: '502 Bad Gateway', code: undefined });
+    await expect(api.getTasks()).rejects.toMatchObject({ status: 502, message: '请求失败（HTTP 502）', code: undefined });
   });
 
   it('sends a signed-out user to the sign-in form and back to where they were', async () => {

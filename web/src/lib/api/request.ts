@@ -3,6 +3,7 @@
 import { tableFromIPC, type Table } from 'apache-arrow';
 import { session } from '../session.svelte';
 import { ApiError } from './error';
+import { errorText, type ErrorAnswer } from './error-text';
 
 export { ApiError };
 export const ARROW_STREAM = 'application/vnd.apache.arrow.stream';
@@ -21,9 +22,9 @@ async function request(path: string, init: RequestInit, accept: string): Promise
   if (method !== 'GET' && method !== 'HEAD' && session.user) headers.set('x-csrf-token', session.user.csrfToken);
   const response = await fetch(path, { ...init, headers, credentials: 'same-origin' });
   if (!response.ok) {
-    const body = (await response.json().catch(() => ({}))) as { message?: string; error?: string };
+    const body = (await response.json().catch(() => ({}))) as ErrorAnswer;
     if (response.status === 401 && !path.startsWith('/api/auth/')) onUnauthenticated();
-    throw new ApiError(response.status, body.message ?? `${response.status} ${response.statusText}`, body.error);
+    throw new ApiError(response.status, errorText(body, response.status), body.error);
   }
   return response;
 }

@@ -50,23 +50,39 @@ export const drillColumns = (lang: Lang): Column<OutcomeResultRow>[] => [
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
-/** Findings rate per group as horizontal bars (label = name, tooltip with counts); `key` is kept for clicks. */
-export function rateBarSpec(
-  groups: OutcomeGroup[],
-  label: (g: OutcomeGroup) => string,
-  titles: { rate: string; results: string; findings: string },
-  limit = 15,
-): VisualizationSpec {
-  const rows = groups.slice(0, limit).map((g) => ({ key: g.key, label: label(g), rate: g.findingsRate, results: g.results, findings: g.findings }));
+/** Fewer inspections than this make a rate too unsteady to compare: such bars are drawn lighter, and the legend says so. */
+export const FEW_RESULTS = 10;
+
+export interface RateTitles {
+  rate: string;
+  results: string;
+  findings: string;
+  /** The legend's two entries: rates from enough results, and from fewer than FEW_RESULTS. */
+  enough: string;
+  few: string;
+}
+
+/**
+ * Findings rate per group as horizontal bars, each labelled with its rate and its n (results); bars from fewer than
+ * FEW_RESULTS results are lighter, with a legend entry saying why. `key` is kept for clicks.
+ */
+export function rateBarSpec(groups: OutcomeGroup[], label: (g: OutcomeGroup) => string, titles: RateTitles, limit = 15): VisualizationSpec {
+  const rows = groups.slice(0, limit).map((g) => ({
+    key: g.key,
+    label: label(g),
+    rate: g.findingsRate,
+    results: g.results,
+    findings: g.findings,
+    text: `${fmtPct(g.findingsRate)}  n=${fmtInt(g.results)}`,
+    basis: g.results < FEW_RESULTS ? titles.few : titles.enough,
+  }));
   return {
     $schema: SCHEMA,
-    width: 300,
-    height: { step: 18 },
+    height: { step: 20 },
     data: { values: rows },
-    mark: { type: 'bar', color: '#b91c1c', cursor: 'pointer' },
     encoding: {
-      y: { field: 'label', type: 'nominal', title: null, sort: null, axis: { labelLimit: 180 } },
-      x: { field: 'rate', type: 'quantitative', title: titles.rate, axis: { format: '.0%' }, scale: { domain: [0, 1] } },
+      y: { field: 'label', type: 'nominal', title: null, sort: null, axis: { labelLimit: 160 } },
+      x: { field: 'rate', type: 'quantitative', title: titles.rate, axis: { format: '.0%', tickCount: 5 } },
       tooltip: [
         { field: 'label', title: ' ' },
         { field: 'rate', title: titles.rate, format: '.1%' },
@@ -74,26 +90,68 @@ export function rateBarSpec(
         { field: 'results', title: titles.results, format: ',' },
       ],
     },
+    layer: [
+      {
+        mark: { type: 'bar', color: '#b91c1c', cursor: 'pointer' },
+        encoding: {
+          opacity: {
+            field: 'basis',
+            type: 'nominal',
+            title: null,
+            scale: { domain: [titles.enough, titles.few], range: [1, 0.3] },
+            legend: { orient: 'bottom', direction: 'vertical', symbolType: 'square', symbolFillColor: '#b91c1c', labelLimit: 320 },
+          },
+        },
+      },
+      { mark: { type: 'text', align: 'left', dx: 4, fontSize: 11, color: '#374151' }, encoding: { text: { field: 'text' } } },
+    ],
   } as VisualizationSpec;
 }
 
-/** Results per inspection month (bars) and the findings rate (line, right axis). */
+/** The months from the first to the last of `months` ('YYYY-MM'), with none left out. */
+export function monthRange(months: string[]): string[] {
+  const sorted = [...months].sort();
+  if (sorted.length === 0) return [];
+  const range: string[] = [];
+  let [year, month] = sorted[0].split('-').map(Number);
+  const last = sorted[sorted.length - 1];
+  for (let m = sorted[0]; m <= last; m = `${year}-${String(month).padStart(2, '0')}`) {
+    range.push(m);
+    month += 1;
+    if (month > 12) [year, month] = [year + 1, 1];
+  }
+  return range;
+}
+
+/**
+ * Results per inspection month (bars) and the findings rate (line, right axis). A month without results is still on
+ * the axis, with no bar and a break in the line, so a gap shows as a gap.
+ */
 export function trendSpec(months: OutcomeGroup[], titles: { month: string; rate: string; results: string; findings: string }): VisualizationSpec {
-  const rows = months.map((m) => ({ month: m.key, results: m.results, findings: m.findings, rate: m.findingsRate }));
+  const byMonth = new Map(months.filter((m) => m.key !== null).map((m) => [m.key as string, m]));
+  const rows = monthRange([...byMonth.keys()]).map((month) => {
+    const m = byMonth.get(month);
+    return { month, results: m?.results ?? null, findings: m?.findings ?? null, rate: m?.findingsRate ?? null };
+  });
   return {
     $schema: SCHEMA,
-    width: 560,
     height: 180,
     data: { values: rows },
-    encoding: { x: { field: 'month', type: 'ordinal', title: titles.month, axis: { labelAngle: 0 } } },
+    encoding: { x: { field: 'month', type: 'ordinal', title: titles.month, sort: null, axis: { labelAngle: 0, labelOverlap: true } } },
     layer: [
       {
         mark: { type: 'bar', color: '#fecaca', tooltip: true },
-        encoding: { y: { field: 'results', type: 'quantitative', title: titles.results }, tooltip: [{ field: 'month', title: titles.month }, { field: 'results', title: titles.results, format: ',' }, { field: 'findings', title: titles.findings, format: ',' }] },
+        encoding: {
+          y: { field: 'results', type: 'quantitative', title: titles.results, axis: { format: ',d', tickMinStep: 1 } },
+          tooltip: [{ field: 'month', title: titles.month }, { field: 'results', title: titles.results, format: ',' }, { field: 'findings', title: titles.findings, format: ',' }],
+        },
       },
       {
         mark: { type: 'line', color: '#7f1d1d', point: true, tooltip: true },
-        encoding: { y: { field: 'rate', type: 'quantitative', title: titles.rate, axis: { format: '.0%' } }, tooltip: [{ field: 'month', title: titles.month }, { field: 'rate', title: titles.rate, format: '.1%' }] },
+        encoding: {
+          y: { field: 'rate', type: 'quantitative', title: titles.rate, axis: { format: '.0%' } },
+          tooltip: [{ field: 'month', title: titles.month }, { field: 'rate', title: titles.rate, format: '.1%' }, { field: 'results', title: 'n', format: ',' }],
+        },
       },
     ],
     resolve: { scale: { y: 'independent' } },
@@ -105,13 +163,12 @@ export function problemsSpec(problems: OutcomesReport['problems'], lang: Lang, t
   const rows = problems.map((p) => ({ key: p.outcomeCode, label: lang === 'zh' ? p.outcomeNameZh : p.outcomeNameEn, results: p.results, share: p.share }));
   return {
     $schema: SCHEMA,
-    width: 300,
     height: { step: 20 },
     data: { values: rows },
     mark: { type: 'bar', color: '#7f1d1d', cursor: 'pointer' },
     encoding: {
       y: { field: 'label', type: 'nominal', title: null, sort: '-x', axis: { labelLimit: 220 } },
-      x: { field: 'results', type: 'quantitative', title: titles.results },
+      x: { field: 'results', type: 'quantitative', title: titles.results, axis: { format: ',d', tickMinStep: 1 } },
       tooltip: [{ field: 'label', title: ' ' }, { field: 'results', title: titles.results, format: ',' }, { field: 'share', title: titles.share, format: '.1%' }],
     },
   } as VisualizationSpec;

@@ -3,7 +3,8 @@
 import type { PublicDrawDetail, Reference } from '$engine/api/types';
 import type { Lang } from '$lib/i18n.svelte';
 
-export const PORTAL_TABS = ['items', 'plans', 'draws', 'verify', 'results'] as const;
+/** The portal's tabs; it opens on the first, the results search, which is what most visitors come for. */
+export const PORTAL_TABS = ['results', 'items', 'plans', 'draws', 'verify'] as const;
 export type PortalTab = (typeof PORTAL_TABS)[number];
 
 /** SHA-256 of the UTF-8 bytes of `text`, as 64 lowercase hex characters (fd1's H). Null where the browser has no Web Crypto (plain http off localhost). */
