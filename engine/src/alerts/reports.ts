@@ -21,3 +21,15 @@ export class AlertReports {
     return { ...answer, cache: { hit, dataVersion: version, computedAt } };
   }
 }
+
+const reportsOfDb = new WeakMap<Db, AlertReports>();
+
+/** The one AlertReports of a database, shared by every route that reads alerts (the alerts page, the inbox). */
+export function alertReportsOf(db: Db): AlertReports {
+  let reports = reportsOfDb.get(db);
+  if (!reports) {
+    reports = new AlertReports(db);
+    reportsOfDb.set(db, reports);
+  }
+  return reports;
+}
