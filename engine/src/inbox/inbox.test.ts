@@ -18,7 +18,7 @@ function alert(id: string, severity: AlertView['severity']): AlertView {
   return {
     id, kind: kind as AlertView['kind'], level: 'district', regionCode, regionName: { zh: '罗湖区', en: 'Luohu' }, cityCode: '440300', cityName: { zh: '深圳市', en: 'Shenzhen' },
     industryCode, industryName: { zh: '住宿和餐饮业', en: 'Accommodation and catering' }, window: { from: '2026-01-03', to: '2026-02-27', weeks: 8 },
-    observed: 41, expected: 12.5, ratio: 3.28, baselineCount: 100, pValue: 1e-13, qValue: 3.5e-12, severity, series: [],
+    observed: 41, expected: 12.5, ratio: 3.28, baselineCount: 100, pValue: 1e-13, qValue: 3.5e-12, severity, items: ['SAMR-005'], series: [],
   };
 }
 const ALERTS = [alert('complaints:440303:H', 'high'), alert('complaints:440304:F', 'medium')];
