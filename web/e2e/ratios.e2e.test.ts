@@ -67,9 +67,10 @@ describe.skipIf(!CHROMIUM)('/ratios 抽查比例', () => {
     expect(after.tiers[2].k).toBeGreaterThan(kBefore);
     expect(number((await shownPreview(page))[2].k)).toBe(after.tiers[2].k);
 
-    // Typing a ratio works the same way.
+    // Typing a ratio (in percent) works the same way; each tier's slider spans a range that suits it.
     const typed = { ...moved, D: 5000 };
-    await page.fill('[data-testid=ratio-input-D]', '5000');
+    await page.fill('[data-testid=ratio-input-D]', '50');
+    expect(await page.locator('[data-testid=slider-A]').getAttribute('max')).toBe('750');
     await expectPreviewEquals(page, fx.api, typed);
 
     // Save with a reason: a new version appears at the top of the history, authored by the analyst.

@@ -15,6 +15,12 @@ export const RATIO_READERS: Role[] = ['admin', 'analyst', 'leader'];
 /** Every tier's ratio a whole number of basis points from 0 to 10000 (100%). */
 export const ratiosValid = (r: TierRatiosBp) => TIERS.every((tier) => Number.isInteger(r[tier]) && r[tier] >= 0 && r[tier] <= 10000);
 
+/**
+ * The top of a tier's slider: half again the highest ratio practice calls usual for it (A 7.5%, B 30%, C 90%, D 100%),
+ * or the ratio itself when higher; a linear 0-100% slider left tiers A and B in its first few percent.
+ */
+export const sliderMaxBp = (practiceBp: readonly [number, number], ratioBp: number) => Math.min(10000, Math.max(Math.ceil((practiceBp[1] * 1.5) / 10) * 10, ratioBp || 0));
+
 /** One change of a policy version in words: a tier's ratio in percent, any other setting as it is. */
 export const changeText = (c: PolicyVersion['changes'][number]) =>
   c.field.startsWith('tierRatiosBp.') ? `${c.field.slice(-1)}: ${fmtBp(c.before)} → ${fmtBp(c.after)}` : `${c.field}: ${c.before ?? '—'} → ${c.after ?? '—'}`;

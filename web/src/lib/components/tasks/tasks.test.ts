@@ -20,11 +20,11 @@ import {
 describe('the special-draw link', () => {
   it('reads kind, regions, industries, ratio and reason from the query string', () => {
     const search = new URLSearchParams('kind=special&region=440305,440306&region=440307&industry=H&ratioBp=3000&reason=%20南山餐饮%20');
-    expect(readPrefill(search)).toEqual({ kind: 'special', regions: ['440305', '440306', '440307'], industries: ['H'], ratioBp: 3000, reason: '南山餐饮' });
+    expect(readPrefill(search)).toEqual({ kind: 'special', regions: ['440305', '440306', '440307'], industries: ['H'], items: [], alertId: null, ratioBp: 3000, reason: '南山餐饮' });
   });
 
   it('ignores what it cannot use', () => {
-    expect(readPrefill(new URLSearchParams('kind=urgent&ratioBp=12000&reason=%20'))).toEqual({ kind: null, regions: [], industries: [], ratioBp: null, reason: null });
+    expect(readPrefill(new URLSearchParams('kind=urgent&ratioBp=12000&reason=%20'))).toEqual({ kind: null, regions: [], industries: [], items: [], alertId: null, ratioBp: null, reason: null });
     expect(readPrefill(new URLSearchParams('ratioBp=2.5')).ratioBp).toBeNull();
   });
 
