@@ -1,7 +1,8 @@
 // Journey 1 as one leader account: sign in, the overview's inbox names a high alert no task answers, one click opens
 // its evidence, one more the special task pre-filled from it (region, industry, items, ratio, plain public name), one
 // more creates it approved as the leader's; then the SAMR operator's inbox lists it ready to draw. At most 5 clicks
-// after sign-in. Screenshots: leader-inbox, leader-special-task, operator-inbox.
+// after sign-in. Screenshots: leader-inbox, leader-special-task, operator-inbox, and each page this journey changed at
+// 1440 and 390 px in Chinese and English (journey-<page>-<width>-<lang>).
 import { describe, it, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { apiAs, CHROMIUM, openPage, screenshot } from './harness.ts';
@@ -80,5 +81,30 @@ describe.skipIf(!CHROMIUM)('the leader journey', () => {
     await operator.page.context().close();
     const leaderInbox = await (await apiAs(fx.app, 'leader')).get('/api/inbox');
     expect(leaderInbox.items.map((i: { subject: string }) => i.subject)).not.toContain(NANSHAN_CATERING);
+  });
+
+  it('shows the pages it changed at 1440 and 390 px, in Chinese and in English', async () => {
+    const pages: Array<{ name: string; path: string; as: 'leader' | 'analyst' | 'operator-samr'; ready: string }> = [
+      { name: 'overview', path: '/', as: 'leader', ready: '[data-testid=inbox] ul, [data-testid=inbox-empty]' },
+      { name: 'alerts', path: '/alerts', as: 'leader', ready: '[data-testid=alerts-age]' },
+      { name: 'special-task', path: `/tasks/new?kind=special&region=440305&industry=H&ratioBp=3000&item=SAMR-005&alert=${encodeURIComponent(NANSHAN_CATERING)}`, as: 'leader', ready: '[data-testid=task-form]' },
+      { name: 'ratios', path: '/ratios', as: 'analyst', ready: '[data-testid=slider-A]' },
+      { name: 'tasks', path: '/tasks', as: 'operator-samr', ready: '[data-testid=inbox]' },
+    ];
+    for (const lang of ['zh', 'en'] as const)
+      for (const width of [1440, 390]) {
+        for (const p of pages) {
+          const opened = await openPage(fx.browser, fx.app, p.path, { as: p.as, viewport: { width, height: width > 500 ? 900 : 844 }, ready: p.ready });
+          if (lang === 'en') {
+            await opened.page.evaluate(() => localStorage.setItem('fairdraw.lang', 'en'));
+            await opened.page.reload();
+            await opened.page.waitForSelector(p.ready, { timeout: 60_000 });
+          }
+          expect(await opened.page.locator('html').getAttribute('lang')).toBe(lang === 'zh' ? 'zh-CN' : 'en');
+          await screenshot(opened.page, `journey-${p.name}-${width}-${lang}`);
+          expect(opened.consoleErrors).toEqual([]);
+          await opened.page.context().close();
+        }
+      }
   });
 });
