@@ -10,6 +10,7 @@ import {
   percentToBp,
   ratiosFromPercents,
   readPrefill,
+  reasonIn,
   specialTaskName,
   startingRatios,
   taskDepartments,
@@ -31,6 +32,7 @@ describe('the special-draw link', () => {
   it("names a special task after the reason's Chinese half", () => {
     expect(specialTaskName('区域风险预警：南山 × 餐饮 / Regional risk alert: Nanshan x catering')).toBe('专项抽查：区域风险预警：南山 × 餐饮');
     expect(specialTaskName('长'.repeat(400))).toHaveLength(300);
+    expect([reasonIn('南山 × 餐饮 / Nanshan x catering', 'zh'), reasonIn('南山 × 餐饮 / Nanshan x catering', 'en'), reasonIn('只有中文', 'en')]).toEqual(['南山 × 餐饮', 'Nanshan x catering', '只有中文']);
   });
 });
 

@@ -34,6 +34,12 @@ export function readPrefill(search: URLSearchParams): Prefill {
   };
 }
 
+/** An alert's reason in one language: it reads "中文 / English". */
+export function reasonIn(reason: string, lang: 'zh' | 'en'): string {
+  const [zh, en] = reason.split(' / ');
+  return (lang === 'en' && en ? en : zh).trim();
+}
+
 /** A special task's name from an alert's reason: its Chinese half (the reason reads "中文 / English"). */
 export function specialTaskName(reason: string): string {
   const zh = reason.split(' / ')[0].trim();
