@@ -75,9 +75,10 @@ describe.skipIf(!CHROMIUM)('/ratios 抽查比例', () => {
     expect(after.tiers[2].k).toBeGreaterThan(kBefore);
     expect(number((await shownPreview(page))[2].k)).toBe(after.tiers[2].k);
 
-    // Typing a ratio works the same way.
+    // Typing a ratio (in percent) works the same way; each tier's slider spans a range that suits it.
     const typed = { ...moved, D: 5000 };
-    await page.fill('[data-testid=ratio-input-D]', '5000');
+    await page.fill('[data-testid=ratio-input-D]', '50');
+    expect(await page.locator('[data-testid=slider-A]').getAttribute('max')).toBe('750');
     await expectPreviewEquals(page, fx.api, typed);
 
     // A ratio below the policy's floor (1%: every entity keeps a known chance of being drawn) is refused on the page.

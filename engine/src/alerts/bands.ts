@@ -52,13 +52,17 @@ export function expectedBand(alert: RegionalAlert, baselineWeeks: number): Bande
 /** An alert's stable id: kind, region and industry (one alert per cell and kind). */
 export const alertId = (a: Pick<RegionalAlert, 'kind' | 'regionCode' | 'industryCode'>) => `${a.kind}:${a.regionCode}:${a.industryCode}`;
 
-/** The report as the alerts page reads it: each alert with its id, a JSON-safe ratio, and the expected band on its series. */
-export function alertReportView(report: AlertReport): AlertReportView {
+/**
+ * The report as the alerts page reads it: each alert with its id, a JSON-safe ratio, the expected band on its series and
+ * the items a special draw on it starts from.
+ */
+export function alertReportView(report: AlertReport, itemsByIndustry: ReadonlyMap<string, string[]> = new Map()): AlertReportView {
   return {
     ...report,
     alerts: report.alerts.map((a) => ({
       ...a,
       id: alertId(a),
+      items: itemsByIndustry.get(a.industryCode) ?? [],
       ratio: Number.isFinite(a.ratio) ? a.ratio : null,
       series: expectedBand(a, report.settings.baselineWeeks),
     })),

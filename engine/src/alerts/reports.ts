@@ -4,6 +4,7 @@ import type { Db } from '../db/duckdb.ts';
 import { AnswerCache, currentDataVersion } from '../kernel/answer-cache.ts';
 import { computeAlerts, DEFAULT_ALERT_SETTINGS, type AlertOptions, type AlertSettings } from './alerts.ts';
 import { alertReportView } from './bands.ts';
+import { alertItemsByIndustry } from './items.ts';
 import type { AlertAnswer, AlertReportView } from './schemas.ts';
 
 export class AlertReports {
@@ -17,7 +18,19 @@ export class AlertReports {
     const options: AlertOptions = { ...DEFAULT_ALERT_SETTINGS, ...Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)), asOf };
     const optionsKey = JSON.stringify({ ...options, asOf: asOf ?? null });
     const version = await currentDataVersion(this.db);
-    const { answer, hit, computedAt } = await this.kept.get(version, optionsKey, async () => alertReportView(await computeAlerts(this.db, options)));
+    const { answer, hit, computedAt } = await this.kept.get(version, optionsKey, async () => alertReportView(await computeAlerts(this.db, options), await alertItemsByIndustry(this.db)));
     return { ...answer, cache: { hit, dataVersion: version, computedAt } };
   }
+}
+
+const reportsOfDb = new WeakMap<Db, AlertReports>();
+
+/** The one AlertReports of a database, shared by every route that reads alerts (the alerts page, the inbox). */
+export function alertReportsOf(db: Db): AlertReports {
+  let reports = reportsOfDb.get(db);
+  if (!reports) {
+    reports = new AlertReports(db);
+    reportsOfDb.set(db, reports);
+  }
+  return reports;
 }

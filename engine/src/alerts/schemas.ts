@@ -44,6 +44,7 @@ export const AlertView = Type.Object({
   pValue: Type.Number(),
   qValue: Type.Number({ description: 'Benjamini-Hochberg q 值 q-value' }),
   severity: StringEnum(['high', 'medium', 'low']),
+  items: Type.Array(Type.String(), { description: '专项抽查的起始事项：市场监管部门与该行业相关的事项 the items a special draw starts from: the market regulator\'s items concerning the industry' }),
   series: Type.Array(BandedWeek, {
     description: '逐周序列（先基线后窗口）及预期区间 weekly series, baseline weeks then window weeks, with the expected count and its 95% band',
   }),

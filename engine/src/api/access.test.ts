@@ -12,6 +12,7 @@ import { outcomeCodesAccess } from './routes/outcome-codes.access.ts';
 import { drawsAccess } from './routes/draws.access.ts';
 import { importsAccess } from './routes/imports.access.ts';
 import { auditAccess } from './routes/audit.access.ts';
+import { inboxAccess } from './routes/inbox.access.ts';
 
 /** Keyed by `METHOD url` exactly as registered. Each area's rows live beside its routes (`routes/<area>.access.ts`). */
 const expectedAccess: Record<string, Expectation> = {
@@ -59,6 +60,7 @@ const expectedAccess: Record<string, Expectation> = {
   ...riskAccess,
   ...notebooksAccess,
   ...outcomeCodesAccess,
+  ...inboxAccess,
 };
 
 describe('authorisation matrix', () => {

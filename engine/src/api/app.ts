@@ -26,6 +26,7 @@ import { scoreRoutes } from './routes/scores.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { notebookRoutes } from './routes/notebooks.ts';
 import { outcomeCodeRoutes } from './routes/outcome-codes.ts';
+import { inboxRoutes } from './routes/inbox.ts';
 
 export interface AppOptions {
   db: Db;
@@ -69,6 +70,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(alertRoutes, { prefix: '/api' });
   await app.register(notebookRoutes, { prefix: '/api' });
   await app.register(outcomeCodeRoutes, { prefix: '/api' });
+  await app.register(inboxRoutes, { prefix: '/api' });
   if (options.webRoot) await app.register(webPlugin, { root: options.webRoot });
   return app;
 }

@@ -77,6 +77,19 @@ describe('coverage and outcomes over HTTP', () => {
       WHERE draw_id = 'D2026-0006' AND object_id = '91440300MA00000033'`);
   });
 
+  it("keeps 2026's targets when an analyst saves policy version 2: the new version applies to later years", async () => {
+    const before = (await get('leader', '/api/coverage')).json();
+    const saved = await api.call('analyst', 'POST', '/api/policy', { tierRatiosBp: { D: 5000 }, reason: '提高 D 类比例 raise tier D' });
+    expect(saved.statusCode, saved.body).toBe(201);
+    expect(saved.json().policy.version).toBe(2);
+    const after = (await get('leader', '/api/coverage')).json();
+    expect(after.policy.version).toBe(1);
+    expect(after.tiers.map((x: { targetBp: number }) => x.targetBp)).toEqual(before.tiers.map((x: { targetBp: number }) => x.targetBp));
+    const next = (await get('leader', '/api/coverage?year=2027')).json();
+    expect(next.policy.version).toBe(2);
+    expect(next.tiers.find((x: { tier: string }) => x.tier === 'D').targetBp).toBe(10000);
+  });
+
   it('gives leaders and analysts the published outcomes with filters', async () => {
     const all = await get('analyst', '/api/outcomes');
     expect(all.statusCode).toBe(200);

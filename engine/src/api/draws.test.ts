@@ -235,7 +235,7 @@ describe('plans, tasks and draws over HTTP', () => {
     atNow();
     const spec = { planId, kind: 'special', name: '罗湖区餐饮投诉上升专项抽查', items: ['SAMR-002'], scope: { regions: ['440303'], industries: ['H'] }, ratiosBp: { A: 5000, B: 5000, C: 8000, D: 10000 }, ...WINDOW };
     expect((await call('analyst', 'POST', '/api/tasks', { ...spec, kind: 'general' })).statusCode).toBe(403);
-    expect((await call('leader', 'POST', '/api/tasks', spec)).statusCode).toBe(403);
+    expect((await call('leader', 'POST', '/api/tasks', { ...spec, kind: 'general' })).statusCode).toBe(403);
     const created = await call('analyst', 'POST', '/api/tasks', spec);
     expect(created.statusCode, created.body).toBe(201);
     const task = created.json();
@@ -249,5 +249,34 @@ describe('plans, tasks and draws over HTTP', () => {
     const draw = await call('operatorSAMR', 'POST', `/api/tasks/${task.id}/draws`);
     expect(draw.statusCode, draw.body).toBe(201);
     expect((await call('admin', 'GET', `/api/tasks/x`)).statusCode).toBe(404);
+  });
+
+  it('a leader raises a special task from an alert: approved as the leader in the same step, the evidence kept internal, only the public name public', async () => {
+    atNow();
+    const alert = {
+      alertId: 'complaints:440303:H', kind: 'complaints', regionCode: '440303', industryCode: 'H', asOf: '2026-02-27', windowFrom: '2026-01-03',
+      windowTo: '2026-02-27', observed: 41, expected: 12.5, ratio: 3.28, qValue: 3.5e-12, severity: 'high',
+    };
+    const spec = { planId, kind: 'special', name: '专项抽查：罗湖区住宿和餐饮业 12345投诉 41 件，预期 12.5 件（q=3.5e-12）', items: ['SAMR-002'], scope: { regions: ['440303'], industries: ['H'] }, ratiosBp: { A: 3000, B: 3000, C: 3000, D: 3000 }, alert, ...WINDOW };
+    const created = await call('leader', 'POST', '/api/tasks', spec);
+    expect(created.statusCode, created.body).toBe(201);
+    const task = created.json();
+    expect(task).toMatchObject({ status: 'ready', createdBy: 't-leader', approvedBy: 't-leader', alertEvidence: alert, publicName: '2026年罗湖区住宿和餐饮业专项抽查' });
+    const trail = (await call('admin', 'GET', `/api/audit?subject=${task.id}`)).json();
+    expect(trail.entries.map((e: { action: string; actor: string }) => `${e.action} ${e.actor}`)).toEqual(['task.create t-leader', 'task.approve t-leader']);
+    const plans = (await call('anonymous', 'GET', '/api/public/plans')).json();
+    const shown = JSON.stringify(plans);
+    expect(shown).toContain('2026年罗湖区住宿和餐饮业专项抽查');
+    expect(shown).not.toContain('q=');
+    expect(shown).not.toContain('41 件');
+    // The lead department's operators find it in their inbox, ready to commit; another department's do not.
+    const inbox = await call('operatorSAMR', 'GET', '/api/inbox');
+    expect(inbox.statusCode, inbox.body).toBe(200);
+    expect(inbox.json().items).toContainEqual({ source: 'ready_to_commit', subject: task.id, title: { zh: spec.name, en: spec.name }, href: `/tasks/${task.id}`, count: null, dueOn: null });
+    expect((await call('operatorTAX', 'GET', '/api/inbox')).json().items.map((i: { subject: string }) => i.subject)).not.toContain(task.id);
+    const draw = await call('operatorSAMR', 'POST', `/api/tasks/${task.id}/draws`);
+    expect(draw.statusCode, draw.body).toBe(201);
+    const publicDraw = (await call('anonymous', 'GET', `/api/public/draws/${draw.json().id}`)).json();
+    expect(publicDraw.taskName).toBe('2026年罗湖区住宿和餐饮业专项抽查');
   });
 });

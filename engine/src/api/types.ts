@@ -15,6 +15,7 @@ import type * as ReferenceShapes from '../reference/names.ts';
 import type * as AuditShapes from '../audit/trail.ts';
 import type * as AuthShapes from '../auth/schemas.ts';
 import type * as ImportShapes from '../ingest/schemas.ts';
+import type * as InboxShapes from '../inbox/schemas.ts';
 import type { ErrorAnswer as ErrorShape } from './schemas.ts';
 
 export type { Json };
@@ -28,6 +29,8 @@ export type { DrawStatus, Stage, StrataMode, TaskKind, TaskStatus } from '../dra
 export type Plan = Json<DrawShapes.Plan>;
 export type TeamEntry = DrawShapes.TeamEntry;
 export type Task = Json<DrawShapes.Task>;
+/** The alert a special task answers, kept with it internally. */
+export type AlertEvidence = DrawShapes.AlertEvidence;
 export type TaskRow = Json<DrawShapes.TaskRow>;
 export type TaskDetail = Json<DrawShapes.TaskDetail>;
 /** What POST /api/tasks takes (ratiosBp: per tier or stratum, each a RatioBp); the author is the session's. */
@@ -70,6 +73,11 @@ export type AlertReport = Json<AlertShapes.AlertAnswer>;
 export type Alert = AlertReport['alerts'][number];
 export type AlertWeek = Alert['series'][number];
 export type Severity = Alert['severity'];
+
+// ---- the 待我处理 inbox (/api/inbox) ----
+export type Inbox = InboxShapes.Inbox;
+export type InboxItem = InboxShapes.InboxItem;
+export type InboxSource = InboxShapes.InboxSource;
 
 // ---- results (/api/results) ----
 export type { AssignmentState, DeadlineState, FindingsReview } from '../results/schemas.ts';

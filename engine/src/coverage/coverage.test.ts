@@ -177,6 +177,25 @@ describe('coverage of a year', () => {
     await expect(coverageReport(t.db, { year: YEAR, today: TODAY, department: 'NOPE' })).rejects.toThrow(/department/);
   });
 
+  it("freezes a year's targets with the policy in force for it: a version saved later applies to later years", async () => {
+    await t.db.exec(
+      sql`INSERT INTO sampling_policies VALUES (2, TIMESTAMPTZ '2026-08-01 10:00:00+08', 'analyst', '提高 D 类', '{"A":300,"B":500,"C":1000,"D":5000}', 2, 365, 3, 1.0, 24, 1)`,
+    );
+    await buildYear(t.db, { year: YEAR, today: TODAY });
+    const same = await coverageReport(t.db, { year: YEAR, today: TODAY });
+    expect(same.policy.version).toBe(1);
+    expect(same.tiers.map((x) => x.targetBp)).toEqual(province.tiers.map((x) => x.targetBp));
+    await buildYear(t.db, { year: 2027, today: TODAY });
+    const next = await coverageReport(t.db, { year: 2027, today: TODAY });
+    expect(next.policy.version).toBe(2);
+    expect(next.tiers.find((x) => x.tier === 'D')!.targetBp).toBe(10000);
+    // No version was in force in 2025 nor saved during it: the documented default.
+    await buildYear(t.db, { year: 2025, today: TODAY });
+    expect((await coverageReport(t.db, { year: 2025, today: TODAY })).policy.version).toBe(0);
+    await t.db.exec(sql`DELETE FROM sampling_policies WHERE version = 2`);
+    await buildYear(t.db, { year: YEAR, today: TODAY });
+  });
+
   it('gives an empty year without failing', async () => {
     await buildPopulation(t.db);
     await buildYear(t.db, { year: 2030, today: TODAY });

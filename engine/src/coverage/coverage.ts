@@ -6,7 +6,7 @@ import { bilingual, EngineError, paramValue } from '../kernel/errors.ts';
 import type { CityCoverage, CoverageHeadline, CoverageReport, DeadlineCounts, DepartmentCoverage, TierCoverage } from './schemas.ts';
 import { WorkCalendar } from '../reference/load.ts';
 import { latestDueOn } from '../results/deadline.ts';
-import { currentPolicy, TIERS, type Tier } from '../policy/policy.ts';
+import { policyForYear, TIERS, type Tier } from '../policy/policy.ts';
 
 const query = sqlFolder(import.meta.url);
 
@@ -76,12 +76,12 @@ export interface BuildYearOptions {
  * it back as selectionBuiltFor to skip the join with the objects when only results changed.
  */
 export async function buildYear(q: Queryable, scope: { year: number; today: string }, options: BuildYearOptions = {}): Promise<string> {
-  const policy = await currentPolicy(q);
-  // the policy's ratio and yearly target per tier, one row each
+  const policy = await policyForYear(q, scope.year);
+  // the year's policy's ratio and yearly target per tier, one row each
   const frequency = policy.frequencyPerYear;
   await q.exec(
     sql`CREATE OR REPLACE TEMP TABLE coverage_policy AS
-        SELECT tier, CAST(ratio_bp AS INTEGER) AS ratio_bp, CAST(${frequency} AS INTEGER) AS frequency_per_year,
+        SELECT tier, CAST(${policy.version} AS INTEGER) AS policy_version, CAST(ratio_bp AS INTEGER) AS ratio_bp, CAST(${frequency} AS INTEGER) AS frequency_per_year,
                CAST(least(10000, ratio_bp * ${frequency}) AS INTEGER) AS target_bp
         FROM (VALUES ${sql.join(TIERS.map((t) => sql`(${t}, ${policy.tierRatiosBp[t]})`))}) v(tier, ratio_bp)`,
   );
@@ -140,14 +140,15 @@ export async function coverageReport(q: Queryable, scope: CoverageScope): Promis
   const deadlinesBy = (grouping: string, where: { department: string | null; city: string | null }) => query('deadlines-by', { grouping: sql.id(grouping), ...where });
   const cities = await q.query<Row>(query('cities', { year: scope.year, department, due: deadlinesBy('city_code', { department, city: null }) }));
   const departments = await q.query<Row>(query('departments', { ...params, due: deadlinesBy('department_code', { department: null, city }) }));
-  const policy = await q.one<{ frequency_per_year: number }>(sql`SELECT any_value(frequency_per_year) AS frequency_per_year FROM coverage_policy`);
-  const policyVersion = await q.one<{ v: number | null }>(sql`SELECT max(version) AS v FROM sampling_policies`);
+  const policy = await q.one<{ frequency_per_year: number; policy_version: number }>(
+    sql`SELECT any_value(frequency_per_year) AS frequency_per_year, any_value(policy_version) AS policy_version FROM coverage_policy`,
+  );
   return {
     year: scope.year,
     today: scope.today,
     department,
     city: cityName,
-    policy: { version: policyVersion?.v ?? 0, frequencyPerYear: num(policy?.frequency_per_year) },
+    policy: { version: num(policy?.policy_version), frequencyPerYear: num(policy?.frequency_per_year) },
     headline: {
       itemsInForce: num(h.items_in_force),
       itemsCovered: num(h.items_covered),

@@ -50,6 +50,7 @@ interface DrawRow {
   id: string;
   task_id: string;
   task_name: string;
+  task_public_name: string;
   task_kind: TaskKind;
   departments: string[];
   protocol: string;
@@ -99,7 +100,7 @@ members AS (SELECT draw_id, count(*) AS n FROM draw_teams WHERE ${where} GROUP B
 unstaffed AS (SELECT draw_id, count(DISTINCT object_id) AS n FROM draw_unstaffed WHERE ${where} GROUP BY draw_id),
 excluded AS (SELECT draw_id, count(*) AS n FROM draw_exclusions WHERE ${where} GROUP BY draw_id),
 pooled AS (SELECT draw_id, count(*) AS n FROM draw_pools WHERE ${where} GROUP BY draw_id)
-SELECT d.id, d.task_id, t.name AS task_name, t.kind AS task_kind, t.departments, d.protocol, d.status, d.secret, d.commitment,
+SELECT d.id, d.task_id, t.name AS task_name, t.public_name AS task_public_name, t.kind AS task_kind, t.departments, d.protocol, d.status, d.secret, d.commitment,
   d.population_digest, d.population_size, d.beacon, d.grind_proof, d.seed, d.committed_at, d.beaconed_at, d.drawn_at,
   d.voided_at, d.void_reason, d.voided_by, d.voided_from, d.committed_by, d.beaconed_by, d.drawn_by, d.policy_version,
   d.model_version, d.eligibility::VARCHAR AS eligibility, d.team_spec::VARCHAR AS team_spec, d.strata::VARCHAR AS strata,
@@ -120,6 +121,7 @@ function toHeader(r: DrawRow): DrawHeader {
     id: r.id,
     taskId: r.task_id,
     taskName: r.task_name,
+    taskPublicName: r.task_public_name,
     taskKind: r.task_kind,
     departments: r.departments,
     protocol: r.protocol,
@@ -526,7 +528,7 @@ export function publicView(draw: DrawDetail, now: Date): PublicDraw {
   const base: PublicDraw = {
     id: draw.id,
     taskId: draw.taskId,
-    taskName: draw.taskName,
+    taskName: draw.taskPublicName,
     taskKind: draw.taskKind,
     protocol: draw.protocol,
     status: draw.status,

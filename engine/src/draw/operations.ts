@@ -31,17 +31,25 @@ export async function createPlanAs(db: Db, caller: Principal, body: PlanBody): P
   return createPlan(db, { ...body, createdBy: caller.username });
 }
 
-/** A new task; analysts propose special tasks only (a leader approves them), operators for their own department. */
+/**
+ * A new task. Operators create tasks for their own department; analysts propose special tasks only (a leader approves
+ * them); a leader creates special tasks only, approved in the same step as the leader's own approval.
+ */
 export async function createTaskAs(db: Db, caller: Principal, body: TaskBody): Promise<Task> {
   if (caller.role === 'analyst' && body.kind !== 'special')
     throw new EngineError('forbidden', 'task.analyst_special_only', {
       zh: '数据分析员只能发起专项抽查任务（须领导审批）；一般和重点任务由部门操作员创建',
       en: 'analysts may only propose special tasks (a leader approves them); general and key tasks are created by department operators',
     });
+  if (caller.role === 'leader' && body.kind !== 'special')
+    throw new EngineError('forbidden', 'task.leader_special_only', {
+      zh: '领导只能发起专项抽查任务（发起即审批）；一般和重点任务由部门操作员创建',
+      en: 'leaders may only raise special tasks (approved as they are raised); general and key tasks are created by department operators',
+    });
   const spec = { ...body, createdBy: caller.username };
   const checked = await validateTaskSpec(db, spec, await getPlan(db, spec.planId));
   assertTaskDepartments(caller, checked.departments);
-  return createTask(db, spec);
+  return createTask(db, spec, caller.role === 'leader' ? { approvedBy: caller.username } : {});
 }
 
 export function approveTaskAs(db: Db, caller: Principal, taskId: string): Promise<Task> {

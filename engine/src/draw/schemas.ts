@@ -91,6 +91,29 @@ export const TaskItemRef = Type.Object({
 });
 export type TaskItemRef = Static<typeof TaskItemRef>;
 
+/**
+ * The regional alert a special task was raised from, as the alerts page showed it: its statistics stay with the task
+ * internally (the task page, the audit log) and never reach a public list.
+ */
+export const AlertEvidence = Type.Object(
+  {
+    alertId: Type.String({ minLength: 1, maxLength: 80, description: 'kind:regionCode:industryCode' }),
+    kind: StringEnum(['complaints', 'findings']),
+    regionCode: Type.String({ pattern: '^\\d{6}$' }),
+    industryCode: Type.String({ minLength: 1, maxLength: 2 }),
+    asOf: IsoDate,
+    windowFrom: IsoDate,
+    windowTo: IsoDate,
+    observed: Type.Integer({ minimum: 0 }),
+    expected: Type.Number({ minimum: 0 }),
+    ratio: Nullable(Type.Number()),
+    qValue: Type.Number({ minimum: 0, maximum: 1 }),
+    severity: StringEnum(['high', 'medium', 'low']),
+  },
+  { additionalProperties: false, description: '发起专项抽查的区域风险预警（仅内部） the regional alert a special task was raised from (internal only)' },
+);
+export type AlertEvidence = Static<typeof AlertEvidence>;
+
 const numbersByStratum = (value: typeof RatioBp | ReturnType<typeof Type.Integer>, description: string) => Nullable(RecordOf(value), { description });
 const stratumNumbersText = '按分层（A..D 或 等级|地市，如 D|440300） per stratum (tier A..D, or tier|city such as D|440300)';
 
@@ -99,6 +122,9 @@ const taskProperties = {
   planId: Type.String(),
   kind: TaskKind,
   name: Type.String(),
+  /** What public plan lists, the portal and published results call the task (never the alert's wording). */
+  publicName: Type.String({ description: '公开名称：公示计划、门户和公示结果只显示它 the name public lists, the portal and published results show' }),
+  alertEvidence: Nullable(AlertEvidence),
   leadDepartment: Type.String(),
   departments: Type.Array(Type.String(), { description: '参与部门，牵头部门在前；多个即联合抽查 participating departments, lead first; several: a joint task' }),
   items: Type.Array(TaskItemRef),
@@ -134,6 +160,10 @@ export const TaskBody = Type.Object(
     planId: Type.String({ minLength: 1, maxLength: 64, description: '计划编号 plan id, e.g. P2026-0001' }),
     kind: StringEnum(TASK_KINDS),
     name: Type.String({ minLength: 1, maxLength: 300, description: '任务名称；专项抽查写明缘由 the task name; a special task says why' }),
+    /** Default: the name; for a special task, "<year>年<regions><industries>专项抽查". */
+    publicName: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: '公开名称（默认：任务名称；专项任务为 年度+地区+行业+专项抽查） the public name (default: the name; special tasks: year, regions, industries)' })),
+    /** The regional alert this special task answers; kept with the task, never public. */
+    alert: Type.Optional(AlertEvidence),
     /** Default: the plan's lead department. */
     leadDepartment: Type.Optional(DepartmentCode),
     /** Default: the items' departments, lead first. */
@@ -243,6 +273,8 @@ const drawProperties = {
   id: Type.String(),
   taskId: Type.String(),
   taskName: Type.String(),
+  /** The task's public name: what the portal shows for the draw. */
+  taskPublicName: Type.String(),
   taskKind: StringEnum(TASK_KINDS),
   departments: Type.Array(Type.String()),
   protocol: Type.String(),

@@ -132,6 +132,8 @@ interface TaskRow {
   plan_id: string;
   kind: TaskKind;
   name: string;
+  public_name: string;
+  alert_evidence: string | null;
   lead_department: string;
   departments: string[];
   scope: string;
@@ -150,7 +152,7 @@ interface TaskRow {
 }
 
 // One row per task with its plan's jurisdiction.
-const TASK_SELECT = sql`SELECT t.id, t.plan_id, t.kind, t.name, t.lead_department, t.departments, t.scope::VARCHAR AS scope, t.strata_mode,
+const TASK_SELECT = sql`SELECT t.id, t.plan_id, t.kind, t.name, t.public_name, t.alert_evidence::VARCHAR AS alert_evidence, t.lead_department, t.departments, t.scope::VARCHAR AS scope, t.strata_mode,
   t.ratios::VARCHAR AS ratios, t.counts::VARCHAR AS counts, t.team_spec::VARCHAR AS team_spec, t.window_start, t.window_end,
   t.status, t.created_by, t.created_at, t.approved_by, t.approved_at, p.jurisdiction_region_code
   FROM tasks t JOIN plans p ON p.id = t.plan_id`;
@@ -177,6 +179,8 @@ function toTask(r: TaskRow, items: TaskItemRef[]): Task {
     planId: r.plan_id,
     kind: r.kind,
     name: r.name,
+    publicName: r.public_name,
+    alertEvidence: r.alert_evidence ? JSON.parse(r.alert_evidence) : null,
     leadDepartment: r.lead_department,
     departments: r.departments,
     items,
@@ -221,6 +225,8 @@ export async function listTasks(q: Queryable, filter: { planId?: string; departm
 export async function validateTaskSpec(q: Queryable, spec: TaskSpec, plan: Plan): Promise<Omit<Task, 'id' | 'status' | 'createdAt' | 'approvedBy' | 'approvedAt'>> {
   if (!['general', 'key', 'special'].includes(spec.kind)) throw new DrawInputError('kind', spec.kind, '须为 general / key / special（一般 / 重点 / 专项） / must be general, key or special');
   if (typeof spec.name !== 'string' || !spec.name.trim()) throw new DrawInputError('name', spec.name, '任务名称不能为空 / a task needs a name');
+  if (spec.publicName !== undefined && !spec.publicName.trim()) throw new DrawInputError('publicName', spec.publicName, '公开名称不能为空 / the public name cannot be blank');
+  if (spec.alert && spec.kind !== 'special') throw new DrawInputError('alert', spec.alert.alertId, '只有专项抽查任务来自预警 / only a special task answers an alert');
   if (!spec.createdBy?.trim()) throw new DrawInputError('createdBy', spec.createdBy, '须记录创建人 / the creator must be recorded');
   if (!isIsoDate(spec.windowStart)) throw new DrawInputError('windowStart', spec.windowStart, '须为 YYYY-MM-DD 日期 / must be a YYYY-MM-DD date');
   if (!isIsoDate(spec.windowEnd)) throw new DrawInputError('windowEnd', spec.windowEnd, '须为 YYYY-MM-DD 日期 / must be a YYYY-MM-DD date');
@@ -281,6 +287,8 @@ export async function validateTaskSpec(q: Queryable, spec: TaskSpec, plan: Plan)
     planId: plan.id,
     kind: spec.kind,
     name: spec.name.trim(),
+    publicName: spec.publicName?.trim() || (spec.kind === 'special' ? await plainSpecialName(q, plan.year, scope) : spec.name.trim()),
+    alertEvidence: spec.alert ?? null,
     leadDepartment,
     departments,
     items,
@@ -296,7 +304,20 @@ export async function validateTaskSpec(q: Queryable, spec: TaskSpec, plan: Plan)
   };
 }
 
-export async function createTask(db: Db, spec: TaskSpec): Promise<Task> {
+/** A special task's public name when none is given: year, regions and industries, nothing of why ("2026年南山区住宿和餐饮业专项抽查"). */
+async function plainSpecialName(q: Queryable, year: number, scope: TaskScope): Promise<string> {
+  const names = async (table: 'regions' | 'industries', codes: string[]) =>
+    (await q.query<{ name_zh: string }>(sql`SELECT name_zh FROM ${sql.id(table)} WHERE list_contains(CAST(${JSON.stringify(codes)}::JSON AS VARCHAR[]), code) ORDER BY code`))
+      .map((r) => r.name_zh)
+      .join('、');
+  return `${year}年${await names('regions', scope.regions)}${await names('industries', scope.industries)}专项抽查`;
+}
+
+/**
+ * Stores a new task. A special task waits for a leader's approval, unless `approvedBy` (a leader creating it) approves
+ * it in the same step: both entries go to the audit chain, the approval as the leader's.
+ */
+export async function createTask(db: Db, spec: TaskSpec, options: { approvedBy?: string } = {}): Promise<Task> {
   const plan = await getPlan(db, spec.planId);
   const v = await validateTaskSpec(db, spec, plan);
   return db.transaction(async (tx) => {
@@ -304,9 +325,9 @@ export async function createTask(db: Db, spec: TaskSpec): Promise<Task> {
     const createdAt = new Date();
     const status: TaskStatus = v.kind === 'special' ? 'awaiting_approval' : 'ready';
     await tx.exec(
-      sql`INSERT INTO tasks (id, plan_id, kind, name, lead_department, departments, scope, strata_mode, ratios, counts, team_spec,
+      sql`INSERT INTO tasks (id, plan_id, kind, name, public_name, alert_evidence, lead_department, departments, scope, strata_mode, ratios, counts, team_spec,
          window_start, window_end, status, created_by, created_at)
-       VALUES (${id}, ${v.planId}, ${v.kind}, ${v.name}, ${v.leadDepartment}, CAST(${JSON.stringify(v.departments)}::JSON AS VARCHAR[]), ${JSON.stringify(v.scope)}::JSON, ${v.strataMode}, ${v.ratiosBp ? JSON.stringify(v.ratiosBp) : null}::JSON, ${v.counts ? JSON.stringify(v.counts) : null}::JSON, ${JSON.stringify(v.teamSpec)}::JSON,
+       VALUES (${id}, ${v.planId}, ${v.kind}, ${v.name}, ${v.publicName}, ${v.alertEvidence ? JSON.stringify(v.alertEvidence) : null}::JSON, ${v.leadDepartment}, CAST(${JSON.stringify(v.departments)}::JSON AS VARCHAR[]), ${JSON.stringify(v.scope)}::JSON, ${v.strataMode}, ${v.ratiosBp ? JSON.stringify(v.ratiosBp) : null}::JSON, ${v.counts ? JSON.stringify(v.counts) : null}::JSON, ${JSON.stringify(v.teamSpec)}::JSON,
          ${v.windowStart}::DATE, ${v.windowEnd}::DATE, ${status}, ${v.createdBy}, ${createdAt.toISOString()}::TIMESTAMPTZ)`,
     );
     for (const [position, item] of v.items.entries())
@@ -318,21 +339,22 @@ export async function createTask(db: Db, spec: TaskSpec): Promise<Task> {
       subject: id,
       payload: { ...task, items: task.items.map((i) => `${i.code}@${i.version}`), createdAt: createdAt.toISOString(), approvedAt: null },
     });
-    return task;
+    return status === 'awaiting_approval' && options.approvedBy ? approveIn(tx, task, options.approvedBy) : task;
   });
 }
 
 /** Special tasks (专项抽查) need a leader's approval before their draw is committed. */
 export async function approveTask(db: Db, taskId: string, approvedBy: string): Promise<Task> {
+  return db.transaction(async (tx) => approveIn(tx, await getTask(tx, taskId), approvedBy));
+}
+
+async function approveIn(tx: Queryable, task: Task, approvedBy: string): Promise<Task> {
   if (!approvedBy?.trim()) throw new DrawInputError('approvedBy', approvedBy, '须记录审批人 / the approver must be recorded');
-  return db.transaction(async (tx) => {
-    const task = await getTask(tx, taskId);
-    if (task.status !== 'awaiting_approval') throw new DrawStateError('task.not_awaiting_approval', taskId, task.status, `任务 ${taskId} 无需审批或已审批 / task ${taskId} is not awaiting approval (status ${task.status})`);
-    const approvedAt = new Date();
-    await tx.exec(sql`UPDATE tasks SET status = 'ready', approved_by = ${approvedBy}, approved_at = ${approvedAt.toISOString()}::TIMESTAMPTZ WHERE id = ${taskId}`);
-    await appendAudit(tx, { actor: approvedBy, action: 'task.approve', subject: taskId, payload: { taskId, kind: task.kind, approvedAt: approvedAt.toISOString() } });
-    return { ...task, status: 'ready', approvedBy, approvedAt };
-  });
+  if (task.status !== 'awaiting_approval') throw new DrawStateError('task.not_awaiting_approval', task.id, task.status, `任务 ${task.id} 无需审批或已审批 / task ${task.id} is not awaiting approval (status ${task.status})`);
+  const approvedAt = new Date();
+  await tx.exec(sql`UPDATE tasks SET status = 'ready', approved_by = ${approvedBy}, approved_at = ${approvedAt.toISOString()}::TIMESTAMPTZ WHERE id = ${task.id}`);
+  await appendAudit(tx, { actor: approvedBy, action: 'task.approve', subject: task.id, payload: { taskId: task.id, kind: task.kind, approvedAt: approvedAt.toISOString() } });
+  return { ...task, status: 'ready', approvedBy, approvedAt };
 }
 
 /** The one checklist of a task: every item of every participating department, in task order. */

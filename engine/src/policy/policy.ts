@@ -186,6 +186,20 @@ export async function currentPolicy(q: Queryable): Promise<SamplingPolicy> {
   return row ? fromRow(row) : { ...DEFAULT_POLICY, tierRatiosBp: { ...DEFAULT_POLICY.tierRatiosBp } };
 }
 
+/**
+ * The version a year's targets are frozen with: the one in force on its first day (Asia/Shanghai), or, when none was,
+ * the first saved during the year; DEFAULT_POLICY when neither. A version saved later applies from its date on, so to
+ * later years, and never rewrites a year already under way.
+ */
+export async function policyForYear(q: Queryable, year: number): Promise<SamplingPolicy> {
+  const yearStart = `${year}-01-01T00:00:00+08:00`;
+  const nextYearStart = `${year + 1}-01-01T00:00:00+08:00`;
+  const row =
+    (await q.one<PolicyRow>(sql`${SELECT_POLICIES} WHERE created_at <= ${yearStart}::TIMESTAMPTZ ORDER BY version DESC LIMIT 1`)) ??
+    (await q.one<PolicyRow>(sql`${SELECT_POLICIES} WHERE created_at < ${nextYearStart}::TIMESTAMPTZ ORDER BY version LIMIT 1`));
+  return row ? fromRow(row) : { ...DEFAULT_POLICY, tierRatiosBp: { ...DEFAULT_POLICY.tierRatiosBp } };
+}
+
 /** Every saved version, oldest first (the default, never saved, is not listed). */
 export async function listPolicies(q: Queryable): Promise<SamplingPolicy[]> {
   return (await q.query<PolicyRow>(sql`${SELECT_POLICIES} ORDER BY version`)).map(fromRow);

@@ -74,7 +74,7 @@ export async function publicPlans(q: Queryable, filter: { year?: number | null }
       .map((t) => ({
         id: t.id,
         kind: t.kind,
-        name: t.name,
+        name: t.publicName,
         leadDepartment: t.leadDepartment,
         departments: t.departments,
         items: t.items.map((i) => ({ code: i.code, version: i.version, departmentCode: i.departmentCode, nameZh: i.nameZh, nameEn: i.nameEn, method: i.method })),
@@ -95,7 +95,7 @@ export type PortalDrawFile = (typeof PORTAL_DRAW_FILES)[number];
 
 /** What the public may always see of a draw: commitment, digest, times, beacon, and whether it is published yet. */
 function summaryOf(d: DrawHeader, now: Date): PublicDrawSummary {
-  return declaredOnly(PublicDrawSummary, { ...d, published: isPublished(d, now) });
+  return declaredOnly(PublicDrawSummary, { ...d, taskName: d.taskPublicName, published: isPublished(d, now) });
 }
 
 /** Every draw, newest first: commitment and population digest from the moment of commitment. */

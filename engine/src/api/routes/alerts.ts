@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { described, IsoDate, Query, StringEnum, Type } from '../../kernel/schema.ts';
 import { DEFAULT_ALERT_SETTINGS, TREND_MODES } from '../../alerts/alerts.ts';
-import { AlertReports } from '../../alerts/reports.ts';
+import { alertReportsOf } from '../../alerts/reports.ts';
 import { AlertAnswer } from '../../alerts/schemas.ts';
 import { LEADERS } from '../roles.ts';
 import { routesTagged } from '../route.ts';
@@ -13,7 +13,7 @@ const route = routesTagged('alerts');
 const d = DEFAULT_ALERT_SETTINGS;
 
 export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const reports = new AlertReports(app.db);
+  const reports = alertReportsOf(app.db);
 
   app.get('/alerts', route(LEADERS, {
     summary: '区域风险预警 Regional risk alerts: complaint and finding rates per city and district x industry against their own baseline',

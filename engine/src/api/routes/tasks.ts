@@ -10,8 +10,8 @@ import { EVERY_ROLE } from '../roles.ts';
 import { routesTagged } from '../route.ts';
 
 const route = routesTagged('draws');
-/** Analysts may propose special tasks (from a regional alert); a leader approves them before any draw. */
-const TASK_CREATORS = ['admin', 'analyst', 'operator'] as const;
+/** Analysts may propose special tasks (from a regional alert), a leader approves them before any draw; a leader's own special task is approved as it is created. */
+const TASK_CREATORS = ['admin', 'analyst', 'leader', 'operator'] as const;
 const APPROVERS = ['admin', 'leader'] as const;
 
 const TaskParams = Type.Object({ taskId: IdParam('任务编号 task id, e.g. T2026-0001') });
@@ -31,7 +31,7 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }), async (request) => ({ tasks: await taskRowsFor(app.db, requirePrincipal(request), request.query) }));
 
   app.post('/tasks', route(TASK_CREATORS, {
-    summary: '新建抽查任务 Create a task (operators: for their department; analysts: special tasks only, a leader approves them)',
+    summary: '新建抽查任务 Create a task (operators: for their department; analysts: special tasks only, a leader approves them; leaders: special tasks only, approved at once)',
     description:
       '缺省比例取现行抽查比例政策（抽取时）；专项任务须领导审批后才能抽取。 Ratios left out come from the sampling policy in force at commit; a special task needs a leader\'s approval before its draw.',
     body: TaskBody,

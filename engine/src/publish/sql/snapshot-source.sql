@@ -1,7 +1,7 @@
 -- Everything one published result's snapshot is made from: one row. inspector_names: every inspector of the directory
 -- named in the released text (not only the team: a colleague named in passing stays unnamed too); they only feed the
 -- masking.
-SELECT r.id, r.draw_id, d.task_id, t.name AS task_name, r.object_id, o.name AS object_name, o.entity_type, o.legal_representative,
+SELECT r.id, r.draw_id, d.task_id, t.public_name AS task_name, r.object_id, o.name AS object_name, o.entity_type, o.legal_representative,
   o.region_code, rg.name_zh AS region_name_zh, city.name_zh AS city_name_zh, rg.level AS region_level,
   r.item_code, r.item_version, i.name_zh AS item_name_zh, i.name_en AS item_name_en,
   r.department_code, dep.name_zh AS department_name_zh, dep.name_en AS department_name_en,

@@ -13,6 +13,7 @@ import type {
   DrawResult,
   DrawStatus,
   DeadlineReport,
+  Inbox,
   ModelVersion,
   NewTask,
   NotebookEntry,
@@ -62,6 +63,10 @@ export interface AlertSettings {
   minObserved?: number;
 }
 export const getAlerts = (settings: AlertSettings = {}) => getJson<AlertReport>(`/api/alerts${query(settings)}`);
+
+// ---- the 待我处理 inbox ----
+
+export const getInbox = () => getJson<Inbox>('/api/inbox');
 
 // ---- sampling policy and risk models ----
 

@@ -6,5 +6,6 @@ import type { PageLoad } from './$types';
 
 export const load: PageLoad = async (event) => {
   await signedIn(event);
-  return { report: hasRole(...ALERT_READERS) ? getAlerts(DEFAULT_ALERT_SETTINGS) : null };
+  // ?alert= (from the inbox) opens with that alert's evidence shown
+  return { report: hasRole(...ALERT_READERS) ? getAlerts(DEFAULT_ALERT_SETTINGS) : null, alertId: event.url.searchParams.get('alert') };
 };

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import type { Alert } from '$engine/api/types';
 import { readPrefill } from '../tasks/tasks';
-import { evidenceSpec, qText, regionLabel, specialDrawHref, specialDrawReason, SPECIAL_DRAW_RATIO_BP } from './alerts';
+import { dataAgeDays, evidenceSpec, plainStatistics, qText, regionLabel, specialDrawHref, specialDrawReason, SPECIAL_DRAW_RATIO_BP } from './alerts';
 
 const alert = {
   id: 'complaints:440305:H',
@@ -21,6 +21,7 @@ const alert = {
   pValue: 0.00001,
   qValue: 0.000123,
   severity: 'high',
+  items: ['SAMR-005', 'SAMR-011'],
   series: [{ weekStart: '2026-01-05', weekEnd: '2026-01-11', period: 'window', count: 6, expected: 1.5, low: 0, high: 4 }],
 } as unknown as Alert;
 
@@ -43,16 +44,31 @@ describe('an alert in words', () => {
     );
     expect(specialDrawReason({ ...alert, ratio: null })).toContain('（— 倍');
   });
+
+  it('says its statistics in plain words, the figures kept for hover', () => {
+    expect(plainStatistics(alert)).toEqual({
+      words: '41 件投诉，平常约 12：是平常的 3.3 倍，几乎不可能是偶然。',
+      figures: '实际 41，预期 12.35，倍数 3.32，p = 1.0e-5，q = 1.2e-4',
+    });
+    expect(plainStatistics({ ...alert, ratio: null, qValue: 0.03 }).words).toBe('41 件投诉，平常约 12：此前几乎没有，可能是偶然，需关注。');
+  });
+
+  it('counts how old its data is in days', () => {
+    expect(dataAgeDays('2026-11-01', '2026-12-07')).toBe(36);
+    expect(dataAgeDays('2026-12-07', '2026-12-07')).toBe(0);
+  });
 });
 
 describe('the special-draw link', () => {
   it('opens the task form pre-filled with what the form reads back', () => {
     const href = specialDrawHref(alert);
-    expect(href.startsWith('/tasks/new?kind=special&region=440305&industry=H&ratioBp=3000&reason=')).toBe(true);
+    expect(href.startsWith('/tasks/new?kind=special&region=440305&industry=H&ratioBp=3000&item=SAMR-005&item=SAMR-011&alert=complaints%3A440305%3AH&reason=')).toBe(true);
     expect(readPrefill(new URL(href, 'http://x').searchParams)).toEqual({
       kind: 'special',
       regions: ['440305'],
       industries: ['H'],
+      items: ['SAMR-005', 'SAMR-011'],
+      alertId: 'complaints:440305:H',
       ratioBp: SPECIAL_DRAW_RATIO_BP,
       reason: specialDrawReason(alert),
     });

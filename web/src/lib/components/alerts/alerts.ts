@@ -1,9 +1,11 @@
 // The /alerts page's rules: who may open it, the settings it starts from, the special-draw link, and the evidence
 // chart's Vega-Lite spec.
 import type { VisualizationSpec } from 'vega-embed';
-import type { Alert } from '$engine/api/types';
+import type { Alert, AlertEvidence } from '$engine/api/types';
 import type { AlertSettings } from '$lib/api';
 import type { Role } from '$lib/session.svelte';
+import { t } from '$lib/i18n.svelte';
+import { fmtNum } from '$lib/format';
 
 /** Who may open the alerts page (the server refuses the others). */
 export const ALERT_READERS: Role[] = ['admin', 'analyst', 'leader'];
@@ -34,16 +36,54 @@ export function specialDrawReason(a: Alert): string {
   );
 }
 
-/** /tasks/new pre-filled for a special task on the alert's region and industry with a raised ratio. */
+/**
+ * /tasks/new pre-filled for a special task on the alert's region and industry with a raised ratio and the items that
+ * concern the industry; `alert` names the alert, whose statistics the task keeps.
+ */
 export function specialDrawHref(a: Alert, ratioBp = SPECIAL_DRAW_RATIO_BP): string {
   const params: Array<[string, string]> = [
     ['kind', 'special'],
     ['region', a.regionCode],
     ['industry', a.industryCode],
     ['ratioBp', String(ratioBp)],
+    ...a.items.map((code): [string, string] => ['item', code]),
+    ['alert', a.id],
     ['reason', specialDrawReason(a)],
   ];
   return `/tasks/new?${params.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&')}`;
+}
+
+/** What a special task keeps of the alert it answers: its statistics, as of the report's date. */
+export function evidenceOf(a: Alert, asOf: string): AlertEvidence {
+  return {
+    alertId: a.id, kind: a.kind, regionCode: a.regionCode, industryCode: a.industryCode, asOf, windowFrom: a.window.from, windowTo: a.window.to,
+    observed: a.observed, expected: a.expected, ratio: a.ratio, qValue: a.qValue, severity: a.severity,
+  };
+}
+
+/** Alert data older than this many days is flagged stale: the alerts compare weekly windows, two weeks is a missed update. */
+export const STALE_AFTER_DAYS = 14;
+
+/** Whole days from `asOf` to `today` (both YYYY-MM-DD). */
+export function dataAgeDays(asOf: string, today: string): number {
+  return Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${asOf}T00:00:00Z`)) / 86_400_000);
+}
+
+/** How unlikely the rise is by chance, in words: the q-value read as a person would say it. */
+function chanceWords(q: number): string {
+  if (q < 0.001) return t('alerts.plain.chance.none');
+  if (q < 0.01) return t('alerts.plain.chance.unlikely');
+  return t('alerts.plain.chance.possible');
+}
+
+/** The alert's statistics in plain words ("41 complaints where about 12 are usual: 3.3 times...") and the figures behind them for hover. */
+export function plainStatistics(a: Pick<Alert, 'kind' | 'observed' | 'expected' | 'ratio' | 'qValue' | 'pValue'>): { words: string; figures: string } {
+  const what = a.kind === 'complaints' ? t('alerts.plain.complaints') : t('alerts.plain.findings');
+  const times = a.ratio === null ? t('alerts.plain.fromNothing') : t('alerts.plain.times', { ratio: fmtNum(a.ratio, 1) });
+  return {
+    words: t('alerts.plain.words', { observed: fmtNum(a.observed, 0), what, expected: fmtNum(a.expected, 0), times, chance: chanceWords(a.qValue) }),
+    figures: t('alerts.plain.figures', { observed: a.observed, expected: fmtNum(a.expected, 2), ratio: a.ratio === null ? '∞' : fmtNum(a.ratio, 2), p: qText(a.pValue), q: qText(a.qValue) }),
+  };
 }
 
 /** The weekly series (count), the expected count and its 95% band, the recent window shaded. */

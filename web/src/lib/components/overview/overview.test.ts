@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import type { CityCoverage, DepartmentCoverage, TierCoverage } from '$engine/api/types';
-import { alertLevels, deadlineSpec, loadCityShapes, mapSpec, tierSpec } from './overview';
+import { alertLevels, deadlineSpec, kpiDrawnTarget, kpiStatus, labelPoint, loadCityShapes, mapSpec, splitIdle, tierSpec } from './overview';
 
 type Values<R> = { data: { values: R[] } };
 const labels = { title: 'city', coverage: 'coverage', alert: 'alert', alertLevels: ['none', 'low', 'medium', 'high'] as [string, string, string, string], drawn: 'drawn', entities: 'entities' };
@@ -32,10 +32,40 @@ describe('the map of the 21 cities', () => {
 
   it('joins the coverage rows on the city code, named in the language shown', () => {
     const cities = [{ code: '440300', nameZh: '深圳市', nameEn: 'Shenzhen', coverageRate: null, entitiesDrawn: 40, entities: 1000 }] as CityCoverage[];
-    const spec = mapSpec([], cities, 'alerts', new Map([['440300', 2]]), 'en', labels, '440300') as unknown as { transform: Array<{ from?: Values<unknown> }> };
-    expect(spec.transform[1].from?.data.values).toEqual([
+    const spec = mapSpec([], cities, 'alerts', new Map([['440300', 2]]), 'en', labels, '440300') as unknown as { layer: Array<{ transform: Array<{ from?: Values<unknown> }> }> };
+    expect(spec.layer[0].transform[1].from?.data.values).toEqual([
       { code: '440300', name: 'Shenzhen', coverageRate: 0, entitiesDrawn: 40, entities: 1000, alertLevel: 2, alertLabel: 'medium', selected: true },
     ]);
+  });
+});
+
+describe('the city names on the map', () => {
+  it('sit inside each city, named in the language shown', async () => {
+    const shapes = (await loadCityShapes()) as Array<{ properties: { code: string } }>;
+    const shenzhen = shapes.find((s) => s.properties.code === '440300')!;
+    const { lon, lat } = labelPoint(shenzhen as Parameters<typeof labelPoint>[0]);
+    expect(lon).toBeGreaterThan(113.7);
+    expect(lon).toBeLessThan(114.7);
+    expect(lat).toBeGreaterThan(22.4);
+    expect(lat).toBeLessThan(22.9);
+    const cities = [{ code: '440300', nameZh: '深圳市', nameEn: 'Shenzhen' }] as CityCoverage[];
+    const spec = mapSpec(shapes, cities, 'coverage', new Map(), 'zh', labels, null) as unknown as { layer: Array<Values<{ code: string; name: string }>> };
+    expect(spec.layer[1].data.values.find((v) => v.code === '440300')?.name).toBe('深圳市');
+  });
+});
+
+describe('the headline against its targets', () => {
+  it('is on target from 95%, a little short from 80%, else well behind; no target, no verdict', () => {
+    expect([kpiStatus(0.96, 1), kpiStatus(0.85, 1), kpiStatus(0.5, 1), kpiStatus(null, 1), kpiStatus(0.5, null)]).toEqual(['good', 'short', 'behind', null, null]);
+    expect(kpiStatus(900, 1000)).toBe('short');
+    expect(kpiDrawnTarget([{ target: 30 }, { target: 12 }] as TierCoverage[])).toBe(42);
+    expect(kpiDrawnTarget([{ target: 0 }] as TierCoverage[])).toBeNull();
+  });
+
+  it('folds departments with nothing this year away from the table', () => {
+    const zero = { itemsCovered: 0, tasks: 0, entitiesDrawn: 0, resultsDue: 0 };
+    const [active, idle] = splitIdle([{ code: 'SAMR', ...zero, tasks: 2 }, { code: 'WATER', ...zero }] as DepartmentCoverage[]);
+    expect([active.map((d) => d.code), idle.map((d) => d.code)]).toEqual([['SAMR'], ['WATER']]);
   });
 });
 

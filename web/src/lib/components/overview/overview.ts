@@ -86,28 +86,56 @@ export function mapSpec(shapes: unknown[], cities: CityCoverage[], mode: 'covera
     description: labels.title,
     width: 560,
     height: 400,
-    data: { values: shapes },
-    transform: [
-      { calculate: 'datum.properties.code', as: 'code' },
-      { lookup: 'code', from: { data: { values: rows }, key: 'code', fields: ['name', 'coverageRate', 'entitiesDrawn', 'entities', 'alertLevel', 'alertLabel', 'selected'] } },
-    ],
     projection: { type: 'mercator' },
-    mark: { type: 'geoshape', cursor: 'pointer', stroke: 'white' },
-    encoding: {
-      color,
-      stroke: { condition: { test: 'datum.selected', value: '#111827' }, value: 'white' },
-      strokeWidth: { condition: { test: 'datum.selected', value: 2.5 }, value: 0.8 },
-      description: { field: 'code' },
-      tooltip: [
-        { field: 'name', title: labels.title },
-        { field: 'coverageRate', title: labels.coverage, format: '.2%' },
-        { field: 'entitiesDrawn', title: labels.drawn, format: ',' },
-        { field: 'entities', title: labels.entities, format: ',' },
-        { field: 'alertLabel', title: labels.alert },
-      ],
-    },
+    layer: [
+      {
+        data: { values: shapes },
+        transform: [
+          { calculate: 'datum.properties.code', as: 'code' },
+          { lookup: 'code', from: { data: { values: rows }, key: 'code', fields: ['name', 'coverageRate', 'entitiesDrawn', 'entities', 'alertLevel', 'alertLabel', 'selected'] } },
+        ],
+        mark: { type: 'geoshape', cursor: 'pointer', stroke: 'white' },
+        encoding: {
+          color,
+          stroke: { condition: { test: 'datum.selected', value: '#111827' }, value: 'white' },
+          strokeWidth: { condition: { test: 'datum.selected', value: 2.5 }, value: 0.8 },
+          description: { field: 'code' },
+          tooltip: [
+            { field: 'name', title: labels.title },
+            { field: 'coverageRate', title: labels.coverage, format: '.2%' },
+            { field: 'entitiesDrawn', title: labels.drawn, format: ',' },
+            { field: 'entities', title: labels.entities, format: ',' },
+            { field: 'alertLabel', title: labels.alert },
+          ],
+        },
+      },
+      {
+        // each city's name at the middle of its outline, so the map reads without hovering
+        data: { values: shapes.map((shape) => ({ code: (shape as CityShape).properties.code, ...labelPoint(shape as CityShape), name: rows.find((r) => r.code === (shape as CityShape).properties.code)?.name ?? '' })) },
+        mark: { type: 'text', fontSize: 10, fontWeight: 600, fill: '#111827', stroke: 'white', strokeWidth: 2.5, strokeOpacity: 0.8, cursor: 'pointer' },
+        encoding: { longitude: { field: 'lon', type: 'quantitative' }, latitude: { field: 'lat', type: 'quantitative' }, text: { field: 'name' }, description: { field: 'code' } },
+      },
+    ],
     config: { view: { stroke: null } },
   } as VisualizationSpec;
+}
+
+interface CityShape {
+  properties: { code: string };
+  geometry: { coordinates: unknown };
+}
+
+/** Where a city's name goes: the middle of its outline's bounding box (lon/lat). */
+export function labelPoint(shape: CityShape): { lon: number; lat: number } {
+  let [minLon, minLat, maxLon, maxLat] = [Infinity, Infinity, -Infinity, -Infinity];
+  const visit = (c: unknown): void => {
+    if (Array.isArray(c) && typeof c[0] === 'number') {
+      const [lon, lat] = c as number[];
+      [minLon, minLat, maxLon, maxLat] = [Math.min(minLon, lon), Math.min(minLat, lat), Math.max(maxLon, lon), Math.max(maxLat, lat)];
+    } else if (Array.isArray(c)) c.forEach(visit);
+  };
+  visit(shape.geometry.coordinates);
+  return { lon: (minLon + maxLon) / 2, lat: (minLat + maxLat) / 2 };
 }
 
 /** Share of each tier's entities drawn this year against the yearly target share (a tick). */
@@ -228,3 +256,29 @@ export const departmentColumns = (name: (x: Named) => string): Column<Department
   { key: 'entitiesDrawn', label: t('overview.col.drawn'), numeric: true, format: fmtInt },
   ...deadlineColumns<DepartmentCoverage>(),
 ];
+
+/** Departments with something this year (items covered, tasks, entities drawn, results due) and those with nothing, kept apart so rows of zeros fold away. */
+export function splitIdle(departments: DepartmentCoverage[]): [DepartmentCoverage[], DepartmentCoverage[]] {
+  const busy = (d: DepartmentCoverage) => d.itemsCovered > 0 || d.tasks > 0 || d.entitiesDrawn > 0 || d.resultsDue > 0;
+  return [departments.filter(busy), departments.filter((d) => !busy(d))];
+}
+
+/**
+ * The targets the rules themselves set for the headline figures: every item in force covered (全覆盖), every department
+ * with items taking part, every result public within its 20 working days. Entities drawn are held against the tiers'
+ * yearly targets (kpiDrawnTarget). The joint-task share has no fixed target and is shown without one.
+ */
+export const KPI_TARGETS = { itemCoverageRate: 1, departmentShare: 1, onTimeRate: 1 } as const;
+
+/** How a figure stands against its target: good from 95% of it, short from 80%, else behind; null without a figure or target. */
+export function kpiStatus(value: number | null, target: number | null): 'good' | 'short' | 'behind' | null {
+  if (value === null || target === null || target <= 0) return null;
+  const reached = value / target;
+  return reached >= 0.95 ? 'good' : reached >= 0.8 ? 'short' : 'behind';
+}
+
+/** Entities the tiers' yearly targets ask for together (null when no tier has one). */
+export function kpiDrawnTarget(tiers: TierCoverage[]): number | null {
+  const total = tiers.reduce((sum, x) => sum + x.target, 0);
+  return total > 0 ? total : null;
+}

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import type { Backtest } from '$engine/api/types';
-import { baselineRows, changeText, hitRateSpec, intervalText, liftCurveSpec, ratiosKey, ratiosValid } from './ratios';
+import { baselineRows, changeText, hitRateSpec, intervalText, liftCurveSpec, ratiosKey, ratiosValid, sliderMaxBp } from './ratios';
 
 const backtest: Backtest = {
   version: 3,
@@ -34,6 +34,13 @@ describe('tier ratios', () => {
   it('describe a version change in percent for a tier, as stored for other settings', () => {
     expect(changeText({ field: 'tierRatiosBp.D', before: 3000, after: 3500 })).toBe('D: 30% → 35%');
     expect(changeText({ field: 'yearlyCap', before: null, after: 3 })).toBe('yearlyCap: — → 3');
+  });
+});
+
+describe('the sliders', () => {
+  it('span a range that suits each tier, widened to a ratio above it', () => {
+    expect([sliderMaxBp([100, 500], 300), sliderMaxBp([200, 2000], 500), sliderMaxBp([1000, 6000], 1000), sliderMaxBp([3000, 10000], 3000)]).toEqual([750, 3000, 9000, 10000]);
+    expect(sliderMaxBp([100, 500], 2000)).toBe(2000);
   });
 });
 

@@ -18,6 +18,12 @@ export const RATIO_READERS: Role[] = ['admin', 'analyst', 'leader'];
  */
 export const ratiosValid = (r: TierRatiosBp, floorBp: number) => TIERS.every((tier) => Number.isInteger(r[tier]) && r[tier] >= floorBp && r[tier] <= 10000);
 
+/**
+ * The top of a tier's slider: half again the highest ratio practice calls usual for it (A 7.5%, B 30%, C 90%, D 100%),
+ * or the ratio itself when higher; a linear 0-100% slider left tiers A and B in its first few percent.
+ */
+export const sliderMaxBp = (practiceBp: readonly [number, number], ratioBp: number) => Math.min(10000, Math.max(Math.ceil((practiceBp[1] * 1.5) / 10) * 10, ratioBp || 0));
+
 /** One change of a policy version in words: a tier's ratio in percent, any other setting as it is. */
 export const changeText = (c: PolicyVersion['changes'][number]) =>
   c.field.startsWith('tierRatiosBp.') ? `${c.field.slice(-1)}: ${fmtBp(c.before)} → ${fmtBp(c.after)}` : `${c.field}: ${c.before ?? '—'} → ${c.after ?? '—'}`;

@@ -10,6 +10,7 @@ import {
   percentToBp,
   ratiosFromPercents,
   readPrefill,
+  reasonIn,
   specialTaskName,
   startingRatios,
   taskDepartments,
@@ -20,17 +21,18 @@ import {
 describe('the special-draw link', () => {
   it('reads kind, regions, industries, ratio and reason from the query string', () => {
     const search = new URLSearchParams('kind=special&region=440305,440306&region=440307&industry=H&ratioBp=3000&reason=%20南山餐饮%20');
-    expect(readPrefill(search)).toEqual({ kind: 'special', regions: ['440305', '440306', '440307'], industries: ['H'], ratioBp: 3000, reason: '南山餐饮' });
+    expect(readPrefill(search)).toEqual({ kind: 'special', regions: ['440305', '440306', '440307'], industries: ['H'], items: [], alertId: null, ratioBp: 3000, reason: '南山餐饮' });
   });
 
   it('ignores what it cannot use', () => {
-    expect(readPrefill(new URLSearchParams('kind=urgent&ratioBp=12000&reason=%20'))).toEqual({ kind: null, regions: [], industries: [], ratioBp: null, reason: null });
+    expect(readPrefill(new URLSearchParams('kind=urgent&ratioBp=12000&reason=%20'))).toEqual({ kind: null, regions: [], industries: [], items: [], alertId: null, ratioBp: null, reason: null });
     expect(readPrefill(new URLSearchParams('ratioBp=2.5')).ratioBp).toBeNull();
   });
 
   it("names a special task after the reason's Chinese half", () => {
     expect(specialTaskName('区域风险预警：南山 × 餐饮 / Regional risk alert: Nanshan x catering')).toBe('专项抽查：区域风险预警：南山 × 餐饮');
     expect(specialTaskName('长'.repeat(400))).toHaveLength(300);
+    expect([reasonIn('南山 × 餐饮 / Nanshan x catering', 'zh'), reasonIn('南山 × 餐饮 / Nanshan x catering', 'en'), reasonIn('只有中文', 'en')]).toEqual(['南山 × 餐饮', 'Nanshan x catering', '只有中文']);
   });
 });
 

@@ -12,6 +12,9 @@ export interface Prefill {
   kind: TaskKind | null;
   regions: string[];
   industries: string[];
+  items: string[];
+  /** The alert the special task answers (its statistics go with the task). */
+  alertId: string | null;
   ratioBp: number | null;
   reason: string | null;
 }
@@ -24,15 +27,29 @@ export function readPrefill(search: URLSearchParams): Prefill {
     kind: kind && (KINDS as string[]).includes(kind) ? (kind as TaskKind) : null,
     regions: list('region'),
     industries: list('industry'),
+    items: list('item'),
+    alertId: search.get('alert')?.trim() || null,
     ratioBp: Number.isInteger(ratio) && ratio > 0 && ratio <= 10000 ? ratio : null,
     reason: search.get('reason')?.trim() || null,
   };
+}
+
+/** An alert's reason in one language: it reads "中文 / English". */
+export function reasonIn(reason: string, lang: 'zh' | 'en'): string {
+  const [zh, en] = reason.split(' / ');
+  return (lang === 'en' && en ? en : zh).trim();
 }
 
 /** A special task's name from an alert's reason: its Chinese half (the reason reads "中文 / English"). */
 export function specialTaskName(reason: string): string {
   const zh = reason.split(' / ')[0].trim();
   return `专项抽查：${zh}`.slice(0, 300);
+}
+
+/** A special task's plain public name: year, regions and industries, nothing of why ("2026年南山区住宿和餐饮业专项抽查"). */
+export function plainPublicName(year: number, regions: string[], industries: string[], names: { regions: Array<{ code: string; nameZh: string }>; industries: Array<{ code: string; nameZh: string }> } | null): string {
+  const zh = (list: Array<{ code: string; nameZh: string }> | undefined, codes: string[]) => codes.map((c) => list?.find((x) => x.code === c)?.nameZh ?? c).join('、');
+  return `${year}年${zh(names?.regions, regions)}${zh(names?.industries, industries)}专项抽查`;
 }
 
 /** Per-tier ratios a form starts from: the policy's, raised to at least `floorBp` for a special draw. */
