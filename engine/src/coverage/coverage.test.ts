@@ -179,7 +179,7 @@ describe('coverage of a year', () => {
 
   it("freezes a year's targets with the policy in force for it: a version saved later applies to later years", async () => {
     await t.db.exec(
-      sql`INSERT INTO sampling_policies VALUES (2, TIMESTAMPTZ '2026-08-01 10:00:00+08', 'analyst', '提高 D 类', '{"A":300,"B":500,"C":1000,"D":5000}', 2, 365, 3, 1.0, 24, 1)`,
+      sql`INSERT INTO sampling_policies VALUES (2, TIMESTAMPTZ '2026-08-01 10:00:00+08', 'analyst', '提高 D 类', '{"A":300,"B":500,"C":1000,"D":5000}', 2, 365, 3, 1.0, 24, 1, 100)`,
     );
     await buildYear(t.db, { year: YEAR, today: TODAY });
     const same = await coverageReport(t.db, { year: YEAR, today: TODAY });
