@@ -83,10 +83,10 @@ describe.skipIf(!CHROMIUM)('/ratios 抽查比例', () => {
 
     // A ratio below the policy's floor (1%: every entity keeps a known chance of being drawn) is refused on the page.
     expect(await page.locator('[data-testid=tier-floor]').textContent()).toContain('1%');
-    await page.fill('[data-testid=ratio-input-A]', '50');
+    await page.fill('[data-testid=ratio-input-A]', '0.5');
     await expect.poll(() => page.locator('.sliders [role=alert]').textContent()).toContain('1%');
     expect(await page.locator('[data-testid=save-policy]').isDisabled()).toBe(true);
-    await page.fill('[data-testid=ratio-input-A]', String(typed.A));
+    await page.fill('[data-testid=ratio-input-A]', String(typed.A / 100));
     await expectPreviewEquals(page, fx.api, typed);
 
     // Save with a reason: a new version appears at the top of the history, authored by the analyst.

@@ -5,19 +5,14 @@ import { inboxFor } from '../../inbox/inbox.ts';
 import { Inbox } from '../../inbox/schemas.ts';
 import { requirePrincipal } from '../plugins/auth.ts';
 import { EVERY_ROLE } from '../roles.ts';
+import { routesTagged } from '../route.ts';
+
+const route = routesTagged('inbox');
 
 export const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const alertReports = alertReportsOf(app.db);
-  app.get(
-    '/inbox',
-    {
-      config: { access: EVERY_ROLE },
-      schema: {
-        tags: ['inbox'],
-        summary: '待我处理 What needs me: approvals (leaders), tasks ready to commit (operators), unstaffed objects, results overdue or due within 5 working days, high alerts no task answers yet',
-        response: { 200: Inbox },
-      },
-    },
-    async (request) => inboxFor({ q: app.db, caller: requirePrincipal(request), alerts: async () => (await alertReports.report({})).alerts }),
-  );
+  app.get('/inbox', route(EVERY_ROLE, {
+    summary: '待我处理 What needs me: approvals (leaders), tasks ready to commit (operators), unstaffed objects, results overdue or due within 5 working days, high alerts no task answers yet',
+    response: { 200: Inbox },
+  }), async (request) => inboxFor({ q: app.db, caller: requirePrincipal(request), alerts: async () => (await alertReports.report({})).alerts }));
 };
