@@ -1,7 +1,8 @@
 // `fairdraw cluster start|stop|status|load|set|generate`: a ClickHouse cluster for the national directory. A local one
 // (start/stop, `--dir DIR`) for tests and demos, or a real one named by FAIRDRAW_CLICKHOUSE_URL and _CLUSTER.
 import type { Command } from 'commander';
-import { withDb, DB_OPTION } from '../db.ts';
+import { withDb } from '../db.ts';
+import { dbCommand } from '../options.ts';
 import { localShardStates, startLocalCluster, stopLocalCluster } from '../../cluster/local.ts';
 import { redact, resolveCluster, withCluster } from '../../cluster/connection.ts';
 import { ensureTables, tableRows } from '../../cluster/tables.ts';
@@ -74,14 +75,11 @@ export function clusterCommand(program: Command): void {
       for (const s of shards) console.log(`shard ${s.shard}: ${s.url}${s.pid ? ` pid ${s.pid}` : ''}  objects ${n(s.rows.objects)}, population rows ${n(s.rows.population)}`);
     });
 
-  cluster
-    .command('load')
+  dbCommand(cluster, 'load')
     .description('载入名录与各次抽取的冻结总体 / load the object directory and every draw\'s frozen population (via Parquet by city), or a folder of Parquet files')
-    .option(...DB_OPTION)
     .option('--parquet <dir>', 'load this folder instead: fairdraw export-parquet output, or a generator\'s output (entities.parquet)')
     .option('--keep-parquet <dir>', 'with --db: keep the Parquet files written on the way in this folder')
     .option(...CLUSTER_DIR_OPTION)
-    .option('--json', 'print JSON')
     .action(async (flags: { db?: string; parquet?: string; keepParquet?: string; dir?: string; json?: boolean }) => {
       const loaded = await withCluster(flags.dir, (c) =>
         flags.parquet ? loadParquet(c, flags.parquet) : withDb(flags.db, (db) => loadFromDuckDb(db, c, flags.keepParquet), { readOnly: true }),

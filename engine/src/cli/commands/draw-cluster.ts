@@ -1,7 +1,8 @@
 // Draws on a ClickHouse cluster from the command line: `draw replay ID --engine clickhouse --out DIR`, and the
 // `--engine clickhouse` of draw commit, run and export for a task whose population lives only on the cluster.
 import type { Command } from 'commander';
-import { withDb, DB_OPTION } from '../db.ts';
+import { withDb } from '../db.ts';
+import { dbCommand } from '../options.ts';
 import { withCluster, type Cluster } from '../../cluster/connection.ts';
 import { replayDraw, type ReplayReport } from '../../cluster/replay.ts';
 import { clusterEngine, clusterPopulation, clusterPopulationCsv } from '../../cluster/draws.ts';
@@ -55,15 +56,12 @@ function printReplay(r: ReplayReport): void {
 
 /** Adds `replay ID --engine clickhouse --out DIR` under the `draw` command. */
 export function addReplayCommand(draw: Command): void {
-  draw
-    .command('replay')
+  dbCommand(draw, 'replay')
     .description('在集群上重算一次抽取并逐行比对 / recompute a draw on the ClickHouse cluster from its frozen population and compare selection and teams row for row')
     .argument('<draw>', 'draw id')
     .requiredOption(...ENGINE_OPTION)
     .requiredOption('--out <dir>', 'folder for the replay\'s selection.csv and teams.csv')
     .option(...CLUSTER_DIR_OPTION)
-    .option(...DB_OPTION)
-    .option('--json', 'print JSON')
     .action(async (id: string, flags: EngineFlags & { out: string; db?: string; json?: boolean }) => {
       if (flags.engine !== 'clickhouse') throw new Error(`draw replay recomputes a draw on a ClickHouse cluster: --engine clickhouse, got ${flags.engine}`);
       const report = await withEngine(flags, (cluster) => withDb(flags.db, (db) => replayDraw(db, cluster!, id, flags.out), { readOnly: true }));
