@@ -75,12 +75,12 @@ describe.skipIf(!CHROMIUM)('notebooks page', () => {
     const html = Buffer.concat(chunks).toString('utf8');
     expect(html).toContain('<title>风险模型回测 Model backtest · Fairdraw</title>');
     expect(html).not.toMatch(/<script[^>]+src=/);
-    // Opened on its own (no server), every chart draws from the inlined bundles and data.
+    // Opened on its own (no server), every chart draws from the inlined bundles and data (the notebook has six).
     const offline = await fx.browser.newPage();
     const errors: string[] = [];
     offline.on('pageerror', (e) => errors.push(e.message));
     await offline.setContent(html);
-    await expect.poll(() => offline.locator('[data-chart][data-rendered=true]').count(), { timeout: 30_000 }).toBe(4);
+    await expect.poll(() => offline.locator('[data-chart][data-rendered=true]').count(), { timeout: 30_000 }).toBe(6);
     expect(errors).toEqual([]);
     await offline.close();
   });
