@@ -218,6 +218,7 @@ export class EntityGeneratorV2 extends EntityGenerator {
     const industryMult = COMPLAINT_INDUSTRY_MULT[this.industry];
     const visibility = this.informal ? V2_INFORMAL.complaintVisibility : 1;
     const tickets: Ticket[] = [];
+    let yearlyRate = 0; // the entity's expected tickets a year, as of its last half-year
     // half-years, so that a surge from 1 July shows in the tickets from then on
     for (let from = start; from <= end; ) {
       const d = new Date(from * MS_PER_DAY);
@@ -227,6 +228,7 @@ export class EntityGeneratorV2 extends EntityGenerator {
       const genuineRate = Math.min(V2_COMPLAINTS.cap, V2_COMPLAINTS.genuineBase * industryMult * Math.pow(this.propensityAt(from) / 0.12, V2_COMPLAINTS.genuineExponent)) *
         visibility * this.district.reportingGenuine;
       const noiseRate = V2_COMPLAINTS.noiseBase * industryMult * visibility * this.district.reportingNoise;
+      yearlyRate = genuineRate + noiseRate;
       for (let i = rng.poisson(genuineRate * years); i > 0; i--) tickets.push({ day: from + rng.int(to - from + 1), kind: 'genuine' });
       for (let i = rng.poisson(noiseRate * years); i > 0; i--) tickets.push({ day: from + rng.int(to - from + 1), kind: 'noise' });
       from = to + 1;
@@ -244,7 +246,9 @@ export class EntityGeneratorV2 extends EntityGenerator {
       const lastStart = Math.max(start, m.asOfDay - OUTBREAK_DAYS + 1);
       for (const o of outbreaks) {
         if (o.industry !== this.industry || end < lastStart) continue;
-        const perDay = tickets.filter((t) => t.day >= end - 364).length / 365;
+        // from the expected rate, not the tickets drawn: an outbreak reaches entities with no ticket so far, so that
+        // more entities are complained about (the alerts count an entity once a week), as in a real outbreak
+        const perDay = yearlyRate / 365;
         for (let i = rng.poisson(perDay * (end - lastStart + 1) * (o.factor - 1)); i > 0; i--) tickets.push({ day: lastStart + rng.int(end - lastStart + 1), kind: 'genuine' });
       }
     }
