@@ -1,9 +1,29 @@
-// Draw protocol fd1 (docs/fd1.md) as pure functions: hashes, population digest, quotas, object picks, inspector teams.
-// No I/O. Every function validates its input and throws with the offending value, never guesses.
+// Draw protocols fd1 and fd2 (docs/fd1.md, docs/fd2.md) as pure functions: hashes, population digest, quotas, object
+// picks, inspector teams. fd2 differs only in the key prefix ("fd2|") and, for confidential strata, a digest salted
+// with the secret, so both are one implementation with the protocol as a parameter. No I/O. Every function validates
+// its input and throws with the offending value, never guesses.
 import { createHash, hash as sha256OneShot } from 'node:crypto';
 import { checkCount, quota, quotaKind, type QuotaSpec } from '../kernel/quota.ts';
 
-export const PROTOCOL = 'fd1';
+/** The protocol of new draws; fd1 draws stay exportable and verifiable as fd1. */
+export const PROTOCOL = 'fd2';
+export type Protocol = 'fd1' | 'fd2';
+export const PROTOCOLS: readonly Protocol[] = ['fd1', 'fd2'];
+
+/** How the population digest is framed: fd1's plain digest, or fd2's salted with the secret (confidential strata). */
+export type DigestMode = 'plain' | 'salted';
+
+/** What goes before the digest's rows: nothing, or the secret and a newline (fd2 §2). */
+export function digestSalt(mode: DigestMode, secret: string): string {
+  if (mode === 'plain') return '';
+  if (!/^[0-9a-f]{64}$/.test(secret)) throw new Error('a salted digest needs the 64-hex secret');
+  return `${secret}\n`;
+}
+
+export function checkProtocol(value: unknown): Protocol {
+  if (!PROTOCOLS.includes(value as Protocol)) throw new Error(`protocol must be one of ${PROTOCOLS.join(', ')}, got ${JSON.stringify(value)}`);
+  return value as Protocol;
+}
 
 export interface Pair {
   stratum: string;
@@ -168,8 +188,8 @@ class PairRegistry {
 
 // ---- section 2: population digest -------------------------------------------------------------
 
-/** H(stratum + "\t" + id + "\n" for every pair, sorted by stratum then id). */
-export function populationDigest(pairs: Iterable<Pair>): string {
+/** H(salt + stratum + "\t" + id + "\n" for every pair, sorted by stratum then id); salt from digestSalt(). */
+export function populationDigest(pairs: Iterable<Pair>, salt = ''): string {
   const registry = new PairRegistry();
   const sorted: Pair[] = [];
   for (const pair of pairs) {
@@ -177,7 +197,7 @@ export function populationDigest(pairs: Iterable<Pair>): string {
     sorted.push(pair);
   }
   sorted.sort(comparePairs);
-  const hash = createHash('sha256');
+  const hash = createHash('sha256').update(salt, 'utf8');
   const batch: string[] = [];
   for (const { stratum, id } of sorted) {
     batch.push(stratum, '\t', id, '\n');
@@ -193,9 +213,9 @@ export function populationDigest(pairs: Iterable<Pair>): string {
 
 // ---- section 4: object selection --------------------------------------------------------------
 
-/** key(id) = H("fd1|" + seed + "|" + task_id + "|" + stratum + "|" + id). */
-export function objectKey(seed: string, taskId: string, stratum: string, id: string): string {
-  return sha256Hex(`fd1|${seed}|${taskId}|${stratum}|${id}`);
+/** key(id) = H(protocol + "|" + seed + "|" + task_id + "|" + stratum + "|" + id). */
+export function objectKey(seed: string, taskId: string, stratum: string, id: string, protocol: Protocol = 'fd1'): string {
+  return sha256Hex(`${protocol}|${seed}|${taskId}|${stratum}|${id}`);
 }
 
 /** Checks a task's strata list: valid labels, no stratum twice, one ratio or count each. */
@@ -217,11 +237,14 @@ export function quotaEntry(spec: StratumSpec, eligible: number): StratumQuota {
 }
 
 export function selectObjects(input: {
+  /** fd1 when not given: the key prefix (fd1 §4, fd2 §1). */
+  protocol?: Protocol;
   seed: string;
   taskId: string;
   population: Iterable<Pair>;
   strata: StratumSpec[];
 }): Selection {
+  const protocol = checkProtocol(input.protocol ?? 'fd1');
   const seed = checkText('seed', input.seed);
   const taskId = checkText('taskId', input.taskId);
   checkStrata(input.strata);
@@ -243,7 +266,7 @@ export function selectObjects(input: {
     const entry = quotaEntry(spec, ids.length);
     strata.push(entry);
     if (entry.quota === 0) continue;
-    const keyed = ids.map((id) => ({ id, key: objectKey(seed, taskId, spec.stratum, id) }));
+    const keyed = ids.map((id) => ({ id, key: objectKey(seed, taskId, spec.stratum, id, protocol) }));
     keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : compareUtf8(a.id, b.id)));
     for (let r = 0; r < entry.quota; r++) selection.push({ stratum: spec.stratum, id: keyed[r].id, key: keyed[r].key, rank: r + 1 });
   }
@@ -259,9 +282,9 @@ export function compareDrawOrder(a: SelectedObject, b: SelectedObject): number {
 
 // ---- section 5: inspector assignment ----------------------------------------------------------
 
-/** ikey = H("fd1|" + seed + "|" + task_id + "|insp|" + object_id + "|" + inspector_id). */
-export function inspectorKey(seed: string, taskId: string, objectId: string, inspectorId: string): string {
-  return sha256Hex(`fd1|${seed}|${taskId}|insp|${objectId}|${inspectorId}`);
+/** ikey = H(protocol + "|" + seed + "|" + task_id + "|insp|" + object_id + "|" + inspector_id). */
+export function inspectorKey(seed: string, taskId: string, objectId: string, inspectorId: string, protocol: Protocol = 'fd1'): string {
+  return sha256Hex(`${protocol}|${seed}|${taskId}|insp|${objectId}|${inspectorId}`);
 }
 
 /** cap_d = ceil(M * count_d / P_d) + 1; with an empty pool nobody can be assigned, so 0. */
@@ -285,6 +308,8 @@ export function checkTeamSpec(teamSpec: TeamSpec[]): void {
 }
 
 export function assignTeams(input: {
+  /** fd1 when not given: the ikey prefix (fd1 §5, fd2 §1). */
+  protocol?: Protocol;
   seed: string;
   taskId: string;
   drawOrder: string[];
@@ -293,6 +318,7 @@ export function assignTeams(input: {
   exclusions: Array<[string, string]>;
   caps?: Record<string, number>;
 }): TeamResult {
+  const protocol = checkProtocol(input.protocol ?? 'fd1');
   const seed = checkText('seed', input.seed);
   const taskId = checkText('taskId', input.taskId);
   checkTeamSpec(input.teamSpec);
@@ -359,7 +385,7 @@ export function assignTeams(input: {
         if (excludedHere?.has(id)) nExcluded++;
         else if (team.has(id)) nOnTeam++;
         else if ((load.get(id) ?? 0) >= cap) nAtCap++;
-        else eligible.push({ id, ikey: inspectorKey(seed, taskId, objectId, id) });
+        else eligible.push({ id, ikey: inspectorKey(seed, taskId, objectId, id, protocol) });
       }
       if (eligible.length < count) {
         // A department that cannot field its full count gets nobody for this object (docs/fd1.md §5).
