@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { Db } from '../db/duckdb.ts';
 import { holdClock, testApi, type App } from './test-support.ts';
 import { commitDraw } from '../draw/lifecycle.ts';
-import { samrTask, shenzhenPlan } from '../draw/lifecycle.fixture.ts';
+import { declaredBeacon, samrTask, shenzhenPlan } from '../draw/lifecycle.fixture.ts';
 import { cloneTemplate, NOW, resultsTemplate, type ResultsTemplate } from '../results/results.fixture.ts';
 
 const BEFORE_WINDOW_CLOSES = new Date('2026-06-30T23:59:00+08:00');
@@ -30,7 +30,7 @@ describe('public portal', () => {
     // A second task whose draw is only committed: its commitment is public at once, nothing else ever until drawn.
     const plan = await shenzhenPlan(db);
     const task = await samrTask(db, plan, { name: '2026 年第二批抽查' });
-    committedOnlyId = (await commitDraw(db, task.id, { actor: 'op', now: NOW })).id;
+    committedOnlyId = (await commitDraw(db, task.id, { actor: 'op', now: NOW, ...declaredBeacon(NOW) })).id;
     selectedIds = (await db.query<{ object_id: string }>(sql`SELECT object_id FROM draw_selection WHERE draw_id = ${drawId} ORDER BY object_id`)).map((r) => r.object_id);
     inspectorNames = (await db.query<{ name: string }>(sql`SELECT name FROM inspectors`)).map((r) => r.name);
     tiersBySelected = new Map(
@@ -103,7 +103,7 @@ describe('public portal', () => {
 
     const manifest = await get(`/api/public/draws/${drawId}/files/manifest.json`);
     expect(manifest.statusCode).toBe(200);
-    expect(manifest.json()).toMatchObject({ protocol: 'fd1', commitment: template.draw.commitment, secret: body.secret, population_digest: template.draw.populationDigest });
+    expect(manifest.json()).toMatchObject({ protocol: 'fd2', commitment: template.draw.commitment, secret: body.secret, population_digest: template.draw.populationDigest });
     const teamsCsv = await get(`/api/public/draws/${drawId}/files/teams.csv`);
     expect(teamsCsv.statusCode).toBe(200);
     expect(teamsCsv.headers['content-type']).toMatch(/^text\/csv/);

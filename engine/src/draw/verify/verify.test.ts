@@ -57,6 +57,7 @@ function generatedDraw() {
   ];
   const teams = assignTeams({ seed, taskId: 'T-2025-0777', drawOrder: picks.drawOrder, teamSpec, pools, exclusions });
   return {
+    protocol: 'fd1' as const,
     taskId: 'T-2025-0777',
     commitment: sha256Hex(secret),
     secret,
@@ -91,7 +92,7 @@ describe("the verifier's own arithmetic reproduces the Python vectors", () => {
     for (const v of vectors.quotas) {
       expect(quotaOf(v.eligible, { stratum: 'S', eligible: v.eligible, ratio_bp: v.ratio_bp, count: v.count, quota: 0 }), JSON.stringify(v)).toBe(v.quota);
     }
-    for (const v of vectors.keys) expect(objectKeyOf(v.seed, v.task_id, v.stratum, v.id)).toBe(v.key);
+    for (const v of vectors.keys) expect(objectKeyOf('fd1', v.seed, v.task_id, v.stratum, v.id)).toBe(v.key);
   });
 });
 
