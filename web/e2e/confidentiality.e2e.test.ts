@@ -5,7 +5,7 @@
 // strata, names) comes from the auditor package and the internal draw page, as an auditor and a leader see them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipDrawFiles } from '../../engine/src/draw/zip.ts';
@@ -44,6 +44,7 @@ async function auditorPackage(drawId: string): Promise<{ manifest: Record<string
   const zipPath = join(scratch, `${drawId}.zip`);
   writeFileSync(zipPath, Buffer.from(await zip.arrayBuffer()));
   const dir = join(scratch, drawId);
+  mkdirSync(dir);
   await unzipDrawFiles(zipPath, dir, { maxUncompressedBytes: 1 << 30 });
   const selection = readFileSync(join(dir, 'selection.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
   return { manifest: JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')), selection };
