@@ -80,11 +80,13 @@ export async function run(args: string[]): Promise<void> {
     });
     await timed('preview (eligiblePopulation)', () => eligiblePopulation(db, task.id, { now }), (p) => p.inScope);
     const started = performance.now();
-    const committed = await timed('commit (eligibility, population, digest, pools, audit)', () => commitDraw(db, task.id, { actor: 'bench', now }), (d) => d.populationSize);
-    await enterBeacon(db, committed.id, 'bench beacon', { actor: 'bench', now });
-    const drawn = await timed('run (selection, exclusions, teams, audit)', () => runDraw(db, committed.id, { actor: 'bench', now }), (d) => d.counts.selected);
+    // fd2 §1: the beacon is due an hour after the commitment; the bench passes the times, it does not wait.
+    const beaconAt = new Date(now.getTime() + 3_600_000);
+    const committed = await timed('commit (eligibility, population, digest, pools, audit)', () => commitDraw(db, task.id, { actor: 'bench', now, beaconSource: 'bench beacon source', beaconDue: beaconAt }), (d) => d.populationSize);
+    await enterBeacon(db, committed.id, 'bench beacon', { actor: 'bench', now: beaconAt });
+    const drawn = await timed('run (selection, exclusions, teams, audit)', () => runDraw(db, committed.id, { actor: 'bench', now: beaconAt }), (d) => d.counts.selected);
     const totalMs = performance.now() - started;
-    await timed('export (six files)', () => exportDraw(db, committed.id, join(dir, 'export'), { internal: true }), (r) => r.populationRows);
+    await timed('export (six files)', () => exportDraw(db, committed.id, join(dir, 'export'), { package: 'auditor', now: beaconAt }), (r) => r.populationRows);
     console.log(`draw lifecycle: ${entities.toLocaleString('en-US')} entities, ${inspectors} inspectors per department`);
     console.table(figures);
     console.log(

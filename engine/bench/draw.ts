@@ -172,6 +172,7 @@ export async function run(args: string[]): Promise<void> {
       'other five files (writeDrawFiles)',
       () =>
         writeDrawFiles(out, {
+          protocol: 'fd1',
           taskId,
           commitment: sha256Hex(secret),
           secret,

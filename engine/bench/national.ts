@@ -110,7 +110,7 @@ async function recordsDatabase(dir: string, poolEntities: number): Promise<strin
   return path;
 }
 
-const NOW = { commit: new Date('2026-03-01T10:00:00+08:00'), beacon: new Date('2026-03-02T16:00:00+08:00'), run: new Date('2026-03-02T17:00:00+08:00') };
+const NOW = { commit: new Date('2026-03-01T10:00:00+08:00'), beaconDue: new Date('2026-03-02T15:00:00+08:00'), beacon: new Date('2026-03-02T16:00:00+08:00'), run: new Date('2026-03-02T17:00:00+08:00') };
 /** The national task's ratios: picks in the hundreds of thousands, as a national spot check would be. */
 const RATIOS_BP = { A: 5, B: 10, C: 30, D: 100 };
 
@@ -135,6 +135,8 @@ async function runShards(shards: number, ids: number, records: string, work: str
     const committed = await commitDraw(db, task.id, {
       actor: 'bench',
       now: NOW.commit,
+      beaconSource: '上证综合指数收盘价',
+      beaconDue: NOW.beaconDue,
       population: clusterPopulation(cluster, 'national', {
         onStep: (step) => meter.mark({ freeze: 'commit: freeze the set as the draw population (copy on each shard)', check: 'commit: check labels, ids, each id once', digest: 'commit: digest (merged sort streamed into one SHA-256)' }[step] ?? step),
       }),
@@ -157,7 +159,7 @@ async function runShards(shards: number, ids: number, records: string, work: str
     if (!replay.identical) throw new Error(`replay of ${committed.id} differs: ${JSON.stringify(replay.files)}`);
     if (verify) {
       const out = join(work, `export-${shards}`);
-      await meter.time('export (population.csv streamed from the cluster)', () => exportDraw(db, committed.id, out, { internal: true, writePopulation: clusterPopulationCsv(cluster, committed.id) }), () =>
+      await meter.time('export (population.csv streamed from the cluster)', () => exportDraw(db, committed.id, out, { package: 'auditor', writePopulation: clusterPopulationCsv(cluster, committed.id) }), () =>
         `population.csv ${(statSync(join(out, 'population.csv')).size / 1e9).toFixed(1)} GB`,
       );
       const report = await meter.time('verify (fairdraw draw verify, independent)', () => verifyDraw(out), (r) => (r.ok ? 'fd1 verified' : `MISMATCH ${JSON.stringify(r.firstMismatch)}`));

@@ -39,7 +39,7 @@ import { writeBenchmarkSection, type BenchmarkRow } from './benchmarks-md.ts';
 const CLI = resolve(REPO_ROOT, 'engine/bin/fairdraw.js');
 const IMPORT_REST = ['inspectors', 'credit', 'complaints', 'results'] as const;
 /** The province-wide draw's dates (fixed, so the window is open whatever day the bench runs). */
-const NOW = { commit: new Date('2026-03-01T10:00:00+08:00'), beacon: new Date('2026-03-02T16:00:00+08:00'), run: new Date('2026-03-02T17:00:00+08:00') };
+const NOW = { commit: new Date('2026-03-01T10:00:00+08:00'), beaconDue: new Date('2026-03-02T15:00:00+08:00'), beacon: new Date('2026-03-02T16:00:00+08:00'), run: new Date('2026-03-02T17:00:00+08:00') };
 /** Tiered selection at the demo policy's ratios (A 3%, B 5%, C 10%, D 30%) over the province-wide population. */
 const TIER_RATIOS: StratumSpec[] = [
   { stratum: 'A', ratioBp: 300 },
@@ -253,7 +253,7 @@ const STEPS: Record<string, (ctx: Ctx, marks: Mark[]) => Promise<void>> = {
     await withDb(ctx, async (db) => {
       const plan = await createPlan(db, { year: 2026, jurisdictionRegionCode: '440000', leadDepartment: 'SAMR', name: '全省抽查（基准）', createdBy: 'bench' });
       const task = await createTask(db, { planId: plan.id, kind: 'general', name: '全省企业公示信息分层抽查', items: ['SAMR-001'], counts: TASK_COUNTS, windowStart: '2026-03-02', windowEnd: '2026-04-30', createdBy: 'bench' });
-      await measure(marks, 'province-wide tiered draw: commit', 'fast', () => commitDraw(db, task.id, { actor: 'bench', now: NOW.commit }), (d) =>
+      await measure(marks, 'province-wide tiered draw: commit', 'fast', () => commitDraw(db, task.id, { actor: 'bench', now: NOW.commit, beaconSource: '上证综合指数收盘价', beaconDue: NOW.beaconDue }), (d) =>
         `population ${n(d.populationSize)} frozen, checked and digested; pools frozen`);
     });
   },
@@ -290,7 +290,7 @@ const STEPS: Record<string, (ctx: Ctx, marks: Mark[]) => Promise<void>> = {
   async export(ctx, marks) {
     await withDb(ctx, async (db) => {
       const [draw] = await listDraws(db, { status: 'drawn' });
-      await measure(marks, 'export the six files', 'fast', () => exportDraw(db, draw.id, join(ctx.work, 'export'), { internal: true }), (r) => `population.csv ${n(r.populationRows)} rows`);
+      await measure(marks, 'export the six files', 'fast', () => exportDraw(db, draw.id, join(ctx.work, 'export'), { package: 'auditor' }), (r) => `population.csv ${n(r.populationRows)} rows`);
     });
   },
   async verify(ctx, marks) {

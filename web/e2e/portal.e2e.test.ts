@@ -75,7 +75,7 @@ describe.skipIf(!CHROMIUM)('/portal 公示', () => {
     await page.click(`[data-testid=portal-draw-open][data-draw-id="${closed.id}"]`);
     await page.waitForSelector(`[data-testid=portal-draw-detail][data-draw-id="${closed.id}"]`);
     const links = await page.locator('[data-testid=draw-files] a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-    expect(links).toEqual(['manifest.json', 'inspectors.csv', 'exclusions.csv', 'teams.csv'].map((f) => `/api/public/draws/${closed.id}/files/${f}`));
+    expect(links).toEqual(['manifest.json', 'selected.csv'].map((f) => `/api/public/draws/${closed.id}/files/${f}`));
     const manifest = await fetch(`${fx.app.baseUrl}${links[0]}`);
     expect(manifest.status).toBe(200);
     expect((await manifest.json()).commitment).toBe(closed.commitment);

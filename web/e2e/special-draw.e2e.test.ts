@@ -1,9 +1,10 @@
 // The special-draw flow end to end: an alert's "special draw" (or /tasks/new with the same query string) -> the
 // analyst creates the special task -> the leader approves -> the SAMR operator commits, enters the beacon, draws ->
-// the teams are shown (equal to the API) and fd1 verifies. Screenshots: special-draw-form, special-draw-drawn.
+// the teams are shown (equal to the API) and fd2 verifies. Screenshots: special-draw-form, special-draw-drawn.
 import { describe, it, expect } from 'vitest';
 import { apiAs, CHROMIUM, openPage, screenshot } from './harness.ts';
 import { useFairdraw } from './fixture.ts';
+import { shanghaiInputAfter } from '../src/lib/format.ts';
 
 const shanghaiToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 const FALLBACK_QUERY = `kind=special&region=440305&industry=H&ratioBp=3000&reason=${encodeURIComponent('区域风险预警：深圳市南山区 × 住宿和餐饮业 12345投诉上升 / Regional risk alert: Nanshan x catering complaints rising')}`;
@@ -11,7 +12,8 @@ const FALLBACK_QUERY = `kind=special&region=440305&industry=H&ratioBp=3000&reaso
 describe.skipIf(!CHROMIUM)('special draw from an alert', () => {
   const fx = useFairdraw();
 
-  it('alert -> special task -> leader approves -> commit -> beacon -> draw -> teams', async () => {
+  // Longer than the suite's 120 s: the beacon cannot be entered before its declared due time (fd2 §1), up to two minutes.
+  it('alert -> special task -> leader approves -> commit -> beacon -> draw -> teams', { timeout: 300_000 }, async () => {
     const today = shanghaiToday();
     const year = Number(today.slice(0, 4));
     const admin = await apiAs(fx.app, 'admin');
@@ -47,6 +49,8 @@ describe.skipIf(!CHROMIUM)('special draw from an alert', () => {
     await page.fill('[data-testid=window-end]', end.toISOString().slice(0, 4) === String(year) ? end.toISOString().slice(0, 10) : `${year}-12-31`);
     const plan = (await admin.get('/api/plans')).plans.find((p: { year: number }) => p.year === year);
     await page.selectOption('[data-testid=plan]', plan.id);
+    // fd2 §1: the beacon must be due after the commitment; a one-minute least gap keeps the wait below two minutes.
+    await page.fill('[data-testid=min-beacon-gap]', '1');
     await screenshot(page, 'special-draw-form');
     await page.click('[data-testid=create-task]');
     await page.waitForURL((url) => /^\/tasks\/T\d{4}-\d{4}$/.test(url.pathname), { timeout: 20_000 });
@@ -70,8 +74,15 @@ describe.skipIf(!CHROMIUM)('special draw from an alert', () => {
     // 3. The SAMR operator commits, enters the beacon and draws.
     const operator = await openPage(fx.browser, fx.app, `/tasks/${taskId}`, { as: 'operator-samr', ready: '[data-testid=commit]' });
     const op = operator.page;
+    await op.fill('[data-testid=beacon-source]', '深证成份指数收盘价 / SZSE Component Index close');
+    // A due time two minutes on (minute precision): at least the task's one-minute gap after the commitment.
+    await op.fill('[data-testid=beacon-due]', shanghaiInputAfter(2));
     await op.click('[data-testid=commit]');
     await op.waitForSelector('[data-testid=draw][data-status=committed]', { timeout: 30_000 });
+    expect(await op.locator('[data-testid=beacon-countdown]').getAttribute('data-due')).toBe('later');
+    expect(await op.locator('[data-testid=beacon-submit]').isDisabled()).toBe(true);
+    // The page counts down; the value is entered once the due time has come (the server refuses it earlier).
+    await op.waitForSelector('[data-testid=beacon-countdown][data-due=now]', { timeout: 150_000 });
     expect(await op.locator('[data-testid=commitment]').textContent()).toMatch(/^[0-9a-f]{64}$/);
     expect(await op.locator('[data-testid=population-digest]').textContent()).toMatch(/^[0-9a-f]{64}$/);
     await op.fill('[data-testid=beacon-input]', `深证成指 ${today} 收盘 10234.56`);

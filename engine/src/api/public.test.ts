@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Db } from '../db/duckdb.ts';
 import { apiForBlock, holdClock, type App } from './test-support.ts';
 import { commitDraw, type DrawHeader } from '../draw/lifecycle.ts';
-import { samrTask, shenzhenPlan } from '../draw/lifecycle.fixture.ts';
+import { declaredBeacon, samrTask, shenzhenPlan } from '../draw/lifecycle.fixture.ts';
 import { NOW, resultsDb } from '../results/results.fixture.ts';
 
 const BEFORE_WINDOW_CLOSES = new Date('2026-06-30T23:59:00+08:00');
@@ -28,7 +28,7 @@ describe('public portal', () => {
     // A second task whose draw is only committed: its commitment is public at once, nothing else ever until drawn.
     const plan = await shenzhenPlan(db);
     const task = await samrTask(db, plan, { name: '2026 年第二批抽查' });
-    committedOnlyId = (await commitDraw(db, task.id, { actor: 'op', now: NOW })).id;
+    committedOnlyId = (await commitDraw(db, task.id, { actor: 'op', now: NOW, ...declaredBeacon(NOW) })).id;
     selectedIds = (await db.query<{ object_id: string }>(sql`SELECT object_id FROM draw_selection WHERE draw_id = ${drawId} ORDER BY object_id`)).map((r) => r.object_id);
     inspectorNames = (await db.query<{ name: string }>(sql`SELECT name FROM inspectors`)).map((r) => r.name);
     tiersBySelected = new Map(
@@ -47,7 +47,7 @@ describe('public portal', () => {
     expect(body).not.toMatch(/"tier"|"stratum":"[A-D]",("id"|"objectId")|"key":"[0-9a-f]{64}"|"rank"/);
   }
 
-  it('before the window closes: commitment, digest and times only; no selection, teams, secret, or selected object ids', async () => {
+  it('before the window closes: commitment, digest, declared beacon and times, the public manifest; no selection, teams, secret, or selected object ids', async () => {
     expect(selectedIds.length).toBeGreaterThan(0);
     at(BEFORE_WINDOW_CLOSES);
     const list = await get('/api/public/draws');
@@ -60,25 +60,58 @@ describe('public portal', () => {
     const detail = await get(`/api/public/draws/${drawId}`);
     expect(detail.statusCode).toBe(200);
     const body = detail.json();
-    expect(body).toMatchObject({ id: drawId, commitment: draw.commitment, populationDigest: draw.populationDigest, published: false });
-    for (const field of ['selection', 'teams', 'unstaffed', 'secret', 'seed', 'strata', 'files']) expect(body, field).not.toHaveProperty(field);
+    expect(body).toMatchObject({ id: drawId, protocol: 'fd2', digest: 'salted', commitment: draw.commitment, populationDigest: draw.populationDigest, published: false, files: ['manifest.json'] });
+    expect(body.beaconSource).toBe(draw.beaconSource);
+    for (const field of ['selection', 'teams', 'unstaffed', 'secret', 'seed', 'strata']) expect(body, field).not.toHaveProperty(field);
     for (const id of selectedIds) expect(detail.body, `selected object ${id}`).not.toContain(id);
     expectNoNamesNoTiers(detail.body);
     expectNoNamesNoTiers(list.body);
 
-    for (const file of ['manifest.json', 'teams.csv', 'selection.csv', 'population.csv']) {
+    const manifest = await get(`/api/public/draws/${drawId}/files/manifest.json`);
+    expect(manifest.statusCode).toBe(200);
+    expect(manifest.json()).toMatchObject({ protocol: 'fd2', package: 'public', selected: null, totals: body.totals, strata: [] });
+    expect(manifest.body).not.toMatch(/"secret"|"seed"|"stratum"/);
+
+    for (const file of ['selected.csv', 'teams.csv', 'selection.csv', 'population.csv']) {
       const response = await get(`/api/public/draws/${drawId}/files/${file}`);
       expect(response.statusCode, file).toBe(403);
       for (const id of selectedIds) expect(response.body).not.toContain(id);
     }
   });
 
-  it('after the window closes: the secret, the selection and teams by id, files without tiers; never a tier or an inspector name', async () => {
+  it('after the window closes: the public package of a tier-stratified draw, the selected ids sorted; never the secret, seed, strata, teams, a tier or an inspector name', async () => {
     at(AFTER_WINDOW_CLOSES);
     const detail = await get(`/api/public/draws/${drawId}`);
     expect(detail.statusCode).toBe(200);
     const body = detail.json();
     expect(body.published).toBe(true);
+    for (const field of ['secret', 'seed', 'strata', 'teams', 'unstaffed']) expect(body, field).not.toHaveProperty(field);
+    expect(body.totals).toEqual({ eligible: draw.populationSize, quota: selectedIds.length });
+    expect(body.selection).toEqual([...selectedIds].sort().map((objectId) => ({ objectId })));
+    expect(body.files).toEqual(['manifest.json', 'selected.csv']);
+    expectNoNamesNoTiers(detail.body);
+    for (const entry of body.selection) expect(Object.keys(entry)).toEqual(['objectId']);
+    expect(tiersBySelected.size).toBe(selectedIds.length);
+
+    const manifest = await get(`/api/public/draws/${drawId}/files/manifest.json`);
+    expect(manifest.statusCode).toBe(200);
+    expect(manifest.json()).toMatchObject({ protocol: 'fd2', package: 'public', commitment: draw.commitment, population_digest: draw.populationDigest, selected: selectedIds.length });
+    expect(manifest.body).not.toMatch(/"secret"|"seed"|"stratum"/);
+    const selected = await get(`/api/public/draws/${drawId}/files/selected.csv`);
+    expect(selected.statusCode).toBe(200);
+    expect(selected.body).toBe(['id', ...[...selectedIds].sort()].join('\n') + '\n');
+    for (const file of ['teams.csv', 'inspectors.csv', 'exclusions.csv', 'selection.csv', 'population.csv']) {
+      const withheld = await get(`/api/public/draws/${drawId}/files/${file}`);
+      expect(withheld.statusCode, file).toBe(403);
+      expect(withheld.json().message).toMatch(/auditor package/);
+    }
+  });
+
+  it('fd1 draws keep fd1 publication after the window: the secret, the selection and teams by id, files without tiers', async () => {
+    await db.exec(sql`UPDATE draws SET protocol = 'fd1' WHERE id = ${drawId}`);
+    at(AFTER_WINDOW_CLOSES);
+    const detail = await get(`/api/public/draws/${drawId}`);
+    const body = detail.json();
     expect(body.secret).toMatch(/^[0-9a-f]{64}$/);
     expect(body.selection).toEqual(selectedIds.map((objectId) => ({ objectId })));
     const teams = await db.query<{ object_id: string; department_code: string; inspector_id: string; position: number }>(
@@ -107,6 +140,7 @@ describe('public portal', () => {
       expect(withheld.json().message).toMatch(/risk tier/);
     }
     expect((await get(`/api/public/draws/${drawId}/files/secret.txt`)).statusCode).toBe(400);
+    await db.exec(sql`UPDATE draws SET protocol = 'fd2' WHERE id = ${drawId}`);
   });
 
   it('a draw only committed stays commitment and digest after the window too; unknown draws are 404', async () => {
@@ -114,7 +148,8 @@ describe('public portal', () => {
     const body = (await get(`/api/public/draws/${committedOnlyId}`)).json();
     expect(body).toMatchObject({ id: committedOnlyId, status: 'committed', drawnAt: null, published: true });
     expect(body).not.toHaveProperty('selection');
-    expect((await get(`/api/public/draws/${committedOnlyId}/files/manifest.json`)).statusCode).toBe(403);
+    expect((await get(`/api/public/draws/${committedOnlyId}/files/manifest.json`)).json()).toMatchObject({ package: 'public', beacon: '', drawn_at: null, selected: null });
+    expect((await get(`/api/public/draws/${committedOnlyId}/files/selected.csv`)).statusCode).toBe(403);
     expect((await get('/api/public/draws/D2026-9999')).statusCode).toBe(404);
     const list = (await get('/api/public/draws?limit=1')).json();
     expect(list.total).toBe(2);

@@ -23,6 +23,23 @@ export function assertTaskDepartments(principal: Principal, departments: readonl
   );
 }
 
+/**
+ * Refuses an operator of a department that does not lead the task a draw step belongs to: only the lead department's
+ * operators (and admins) commit, record the beacon, run or void a draw; partner departments see it, they do not act.
+ */
+export function assertLeadDepartment(principal: Principal, leadDepartment: string): void {
+  if (principal.role !== 'operator' || principal.department === leadDepartment) return;
+  throw new EngineError(
+    'forbidden',
+    'draw.not_lead_department',
+    {
+      zh: `只有牵头部门（${leadDepartment}）的操作员或管理员可以提交承诺、录入信标、执行或作废抽取；${principal.department} 只能查看。`,
+      en: `Only operators of the lead department (${leadDepartment}) or admins may commit, record the beacon, run or void a draw; ${principal.department} may only see it.`,
+    },
+    { department: principal.department, leadDepartment },
+  );
+}
+
 /** The department a list is limited to: an operator's own, or null (every department) for the other roles. */
 export function departmentScope(principal: Principal): string | null {
   return principal.role === 'operator' ? principal.department : null;

@@ -146,7 +146,7 @@ describe.skipIf(!clickhouseAvailable('cluster.test.ts'))('the directory on a 2-s
     });
 
     it('commits, draws and exports on the cluster, and the independent verifier says verified', async () => {
-      const committed = await commitDraw(db, taskId, { actor: 'test', now: at('2026-12-01'), population: clusterPopulation(test.cluster, 'national') });
+      const committed = await commitDraw(db, taskId, { actor: 'test', now: at('2026-12-01'), beaconSource: '上证综合指数收盘价', beaconDue: at('2026-12-02'), population: clusterPopulation(test.cluster, 'national') });
       expect(committed.populationSize).toBe(200_000);
       expect(committed.strata.length).toBe(4 * PROVINCES.length);
       await enterBeacon(db, committed.id, '上证综合指数 2026-12-02 收盘 3,456.78', { actor: 'test', now: at('2026-12-02') });
@@ -156,8 +156,8 @@ describe.skipIf(!clickhouseAvailable('cluster.test.ts'))('the directory on a 2-s
       expect(run.counts.teamMembers).toBeGreaterThan(0);
 
       const dir = join(work, 'national-draw');
-      await expect(exportDraw(db, committed.id, dir, { internal: true })).rejects.toThrow(/--engine clickhouse/);
-      const exported = await exportDraw(db, committed.id, dir, { internal: true, writePopulation: clusterPopulationCsv(test.cluster, committed.id) });
+      await expect(exportDraw(db, committed.id, dir, { package: 'auditor' })).rejects.toThrow(/--engine clickhouse/);
+      const exported = await exportDraw(db, committed.id, dir, { package: 'auditor', writePopulation: clusterPopulationCsv(test.cluster, committed.id) });
       expect(exported.populationRows).toBe(200_000);
       const report = await verifyDraw(dir);
       expect(report.firstMismatch).toBeUndefined();
@@ -171,7 +171,7 @@ describe.skipIf(!clickhouseAvailable('cluster.test.ts'))('the directory on a 2-s
       const [{ id }] = await test.cluster.rows<{ id: string }>(ch`SELECT min(id) AS id FROM fairdraw.population WHERE population_id = 'national-dup'`);
       await test.cluster.insertSelect(ch`INSERT INTO fairdraw.population (population_id, stratum, id) VALUES ('national-dup', 'D|440000', ${id})`);
       const second = await createTask(db, { planId: 'P2026-0001', kind: 'general', name: '重复编号', items: ['SAMR-001'], ratiosBp: { D: 100 }, windowStart: '2026-12-14', windowEnd: '2026-12-31', createdBy: 'test' });
-      await expect(commitDraw(db, second.id, { actor: 'test', now: at('2026-12-01'), population: clusterPopulation(test.cluster, 'national-dup') })).rejects.toThrow(
+      await expect(commitDraw(db, second.id, { actor: 'test', now: at('2026-12-01'), beaconSource: '上证综合指数收盘价', beaconDue: at('2026-12-02'), population: clusterPopulation(test.cluster, 'national-dup') })).rejects.toThrow(
         new RegExp(`id ${id} is in two strata|duplicate pair \\(D\\|440000, ${id}\\)`),
       );
     });

@@ -28,12 +28,12 @@ export function clusterPopulation(cluster: Cluster, set: string, options: { onSt
   const { onStep } = options;
   return {
     where: { engine: 'clickhouse', set },
-    async freeze(drawId) {
+    async freeze(drawId, salt) {
       if ((await populationRows(cluster, set)) === 0) throw new Error(`the cluster holds no population set ${set} (fairdraw cluster generate or cluster set)`);
       await step(onStep, 'freeze', () => freezePopulation(cluster, set, drawId));
       const sizes = await step(onStep, 'check', () => checkPopulation(cluster, drawId));
       const size = [...sizes.values()].reduce((a, b) => a + b, 0);
-      const sorted = await step(onStep, 'digest', () => sortedPopulation(cluster, drawId, { expectedRows: size }));
+      const sorted = await step(onStep, 'digest', () => sortedPopulation(cluster, drawId, { expectedRows: size, salt }));
       return { size, strata: [...sizes].map(([stratum, eligible]) => ({ stratum, eligible })), ...sorted };
     },
   };
@@ -77,8 +77,8 @@ export function clusterEngine(cluster: Cluster, options: { onStep?: OnStep } = {
  * Writes population.csv of a draw from the cluster (sorted there, "," for the tab) and returns its rows and digest,
  * which exportDraw checks against the commitment's.
  */
-export function clusterPopulationCsv(cluster: Cluster, drawId: string): (path: string) => Promise<{ rows: number; digest: string }> {
-  return async (path) => {
+export function clusterPopulationCsv(cluster: Cluster, drawId: string): (path: string, salt: string) => Promise<{ rows: number; digest: string }> {
+  return async (path, salt) => {
     mkdirSync(dirname(path), { recursive: true });
     const out = createWriteStream(path);
     const failed = new Promise<never>((_, reject) => out.on('error', reject));
@@ -87,6 +87,7 @@ export function clusterPopulationCsv(cluster: Cluster, drawId: string): (path: s
       out.write(`${HEADERS['population.csv']}\n`);
       return await sortedPopulation(cluster, drawId, {
         expectedRows: await populationRows(cluster, drawId),
+        salt,
         onChunk: async (chunk) => {
           const csv = Buffer.from(chunk);
           for (let i = csv.indexOf(9); i !== -1; i = csv.indexOf(9, i + 1)) csv[i] = 44;

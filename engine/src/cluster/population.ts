@@ -89,9 +89,9 @@ async function pieceBounds(cluster: Cluster, populationId: string, stratum: stri
 export async function sortedPopulation(
   cluster: Cluster,
   populationId: string,
-  options: { expectedRows: number; onChunk?: (chunk: Buffer) => void | Promise<void>; pieceRows?: number },
+  options: { expectedRows: number; onChunk?: (chunk: Buffer) => void | Promise<void>; pieceRows?: number; salt?: string },
 ): Promise<SortedPopulation> {
-  const hash = populationDigestHash();
+  const hash = populationDigestHash(options.salt);
   const population = clusterTable(cluster, 'population');
   const strata = (await cluster.rows<{ stratum: string; n: number }>(
     ch`SELECT stratum, count() AS n FROM ${population} WHERE population_id = ${populationId} GROUP BY stratum`,

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import type { Queryable } from '../db/duckdb.ts';
 import { assignTeams } from '../draw/fd1.ts';
 import { drawRecord } from '../draw/export.ts';
-import { selectionCsv, teamsCsv } from '../draw/files.ts';
+import { recordDigestSalt, selectionCsv, teamsCsv } from '../draw/files.ts';
 import { getDraw } from '../draw/lifecycle.ts';
 import { taskCaps } from '../draw/matching.ts';
 import type { Cluster } from './connection.ts';
@@ -59,7 +59,7 @@ export async function replayDraw(db: Queryable, cluster: Cluster, drawId: string
   if (rows === 0) throw new Error(`the cluster holds no population for draw ${drawId}: load it with fairdraw cluster load --db PATH`);
 
   let started = performance.now();
-  const sorted = await sortedPopulation(cluster, drawId, { expectedRows: rows });
+  const sorted = await sortedPopulation(cluster, drawId, { expectedRows: rows, salt: recordDigestSalt(record) });
   const digestMs = since(started);
 
   started = performance.now();
@@ -78,6 +78,7 @@ export async function replayDraw(db: Queryable, cluster: Cluster, drawId: string
 
   started = performance.now();
   const assigned = assignTeams({
+    protocol: draw.protocol,
     seed: record.seed,
     taskId: record.taskId,
     drawOrder: selection.drawOrder,
@@ -92,7 +93,7 @@ export async function replayDraw(db: Queryable, cluster: Cluster, drawId: string
   const dir = resolve(outDir);
   mkdirSync(dir, { recursive: true });
   const replaySelection = selectionCsv(selection.selection);
-  const replayTeams = teamsCsv({ seed: record.seed, taskId: record.taskId, selection: selection.selection, caps: assigned.caps, teams: assigned.teams });
+  const replayTeams = teamsCsv({ protocol: draw.protocol, seed: record.seed, taskId: record.taskId, selection: selection.selection, caps: assigned.caps, teams: assigned.teams });
   writeFileSync(join(dir, 'selection.csv'), replaySelection);
   writeFileSync(join(dir, 'teams.csv'), replayTeams);
   const files = [compareCsv('selection.csv', replaySelection, selectionCsv(record.selection)), compareCsv('teams.csv', replayTeams, teamsCsv(record))];

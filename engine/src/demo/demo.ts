@@ -47,6 +47,10 @@ export interface DemoSummary {
 const on = (day: string) => new Date(`${day}T12:00:00+08:00`);
 
 /** A demo beacon is fresh CSPRNG output entered after the commitment, labelled as such (not a public value). */
+/** fd2 §1: each demo draw names its beacon at commit, the index close two days later, and records it after that time. */
+const DEMO_BEACON_SOURCE = '上证综合指数收盘价 / SSE Composite Index close';
+const beaconDueOn = (day: string) => new Date(`${day}T15:00:00+08:00`);
+const beaconRecordedOn = (day: string) => new Date(`${day}T15:30:00+08:00`);
 const demoBeacon = (day: string) => `演示信标 demo beacon ${day} #${randomBytes(8).toString('hex')}`;
 
 /** Deterministic uniform number in [0,1) from text, so demo outcomes depend on the object, not on chance at build time. */
@@ -146,15 +150,16 @@ async function demoYear(db: Db, truthPath: string, log: (line: string) => void):
   for (const [i, t] of DEMO_TASKS.entries()) {
     const task = await createTask(db, { ...t.spec, planId: plan.id, createdBy: 'operator-samr' });
     if (t.approvedBy) await approveTask(db, task.id, t.approvedBy);
-    let draw = await commitDraw(db, task.id, { actor: 'operator-samr', now: on(t.commitOn) });
+    const beaconDay = addDays(t.commitOn, 2);
+    const declared = { beaconSource: DEMO_BEACON_SOURCE, beaconDue: beaconDueOn(beaconDay) };
+    let draw = await commitDraw(db, task.id, { actor: 'operator-samr', now: on(t.commitOn), ...declared });
     if (i === DEMO_TASKS.length - 1) {
       // One mistaken draw, voided with its reason and kept on record; the task then gets a new draw.
       draw = await voidDraw(db, draw.id, { reason: '任务范围录入有误（漏选经营范围），作废后重新抽取 / scope entered wrongly; voided and drawn again', actor: 'operator-samr', now: on(t.commitOn) });
       draws.push({ drawId: draw.id, taskId: task.id, kind: task.kind, status: draw.status });
-      draw = await commitDraw(db, task.id, { actor: 'operator-samr', now: on(addDays(t.commitOn, 1)) });
+      draw = await commitDraw(db, task.id, { actor: 'operator-samr', now: on(addDays(t.commitOn, 1)), ...declared });
     }
-    const beaconDay = addDays(t.commitOn, 2);
-    await enterBeacon(db, draw.id, demoBeacon(beaconDay), { actor: 'operator-samr', now: on(beaconDay) });
+    await enterBeacon(db, draw.id, demoBeacon(beaconDay), { actor: 'operator-samr', now: beaconRecordedOn(beaconDay) });
     draw = await runDraw(db, draw.id, { actor: 'operator-samr', now: on(addDays(t.commitOn, 3)) });
     draws.push({ drawId: draw.id, taskId: task.id, kind: task.kind, status: draw.status });
     log(`task ${task.id} (${task.kind}) ${task.name}: draw ${draw.id} ${draw.status}`);

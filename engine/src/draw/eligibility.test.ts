@@ -5,7 +5,7 @@ import { savePolicy } from '../policy/policy.ts';
 import { quota } from '../kernel/quota.ts';
 import { eligiblePopulation } from './eligibility.ts';
 import { commitDraw } from './lifecycle.ts';
-import { directoryPerTest, NOW, objectId, samrTask } from './lifecycle.fixture.ts';
+import { declaredBeacon, directoryPerTest, NOW, objectId, samrTask } from './lifecycle.fixture.ts';
 import { DrawStateError, type Plan } from './plans.ts';
 
 // The fixture's rules (data/fixtures/draws/directory.sql), object i = 0..319.
@@ -52,7 +52,7 @@ describe('eligibility', () => {
       const ratioBp = { A: 300, B: 500, C: 1000, D: 3000 }[s.stratum]!;
       expect(s).toEqual({ stratum: s.stratum, ratioBp, eligible: n, quota: quota(n, { ratioBp }) });
     }
-    const draw = await commitDraw(db, task.id, { actor: 'op', now: NOW });
+    const draw = await commitDraw(db, task.id, { actor: 'op', now: NOW, ...declaredBeacon(NOW) });
     expect(await populationOf(draw.id)).toEqual(expected.map((o) => o.i));
     expect(draw.populationSize).toBe(expected.length);
   });
@@ -63,13 +63,13 @@ describe('eligibility', () => {
       (o) => o.active && o.region === '440304' && ['C', 'H'].includes(o.industry) && o.entityType !== 'cooperative' && o.departments.includes('MEE'),
     );
     expect(expected.length).toBeGreaterThan(3);
-    const draw = await commitDraw(db, task.id, { actor: 'op', now: NOW });
+    const draw = await commitDraw(db, task.id, { actor: 'op', now: NOW, ...declaredBeacon(NOW) });
     expect(await populationOf(draw.id)).toEqual(expected.map((o) => o.i));
   });
 
   it('tier x city strata label each object with its tier and city', async () => {
     const task = await samrTask(db, plan, { strataMode: 'tier_city', ratiosBp: { 'D|440300': 10000 } });
-    const draw = await commitDraw(db, task.id, { actor: 'op', now: NOW });
+    const draw = await commitDraw(db, task.id, { actor: 'op', now: NOW, ...declaredBeacon(NOW) });
     const active = shenzhen.filter((o) => o.active);
     expect(draw.strata).toEqual(
       ['A', 'B', 'C', 'D'].map((tier) => ({
@@ -88,7 +88,7 @@ describe('eligibility', () => {
     const general = await samrTask(db, plan);
     const preview = await eligiblePopulation(db, general.id, { now: NOW });
     expect(preview.inBurdenWindow).toBe(1);
-    const draw = await commitDraw(db, general.id, { actor: 'op', now: NOW });
+    const draw = await commitDraw(db, general.id, { actor: 'op', now: NOW, ...declaredBeacon(NOW) });
     const population = await populationOf(draw.id);
     expect(population).not.toContain(0);
     expect(population).toContain(9);
@@ -96,10 +96,10 @@ describe('eligibility', () => {
     expect(draw.eligibility).toMatchObject({ referenceDate: '2026-04-01', loadAsOf: '2026-03-01', burdenWindowDays: 365, burdenExempt: false, yearlyCap: 3, policyVersion: 0 });
 
     const special = await samrTask(db, plan, { kind: 'special', name: '专项', ratiosBp: { A: 2000, B: 2000, C: 2000, D: 5000 } });
-    await expect(commitDraw(db, special.id, { actor: 'op', now: NOW })).rejects.toThrow(/approval/);
+    await expect(commitDraw(db, special.id, { actor: 'op', now: NOW, ...declaredBeacon(NOW) })).rejects.toThrow(/approval/);
     const { approveTask } = await import('./tasks.ts');
     await approveTask(db, special.id, 'leader');
-    const specialDraw = await commitDraw(db, special.id, { actor: 'op', now: NOW });
+    const specialDraw = await commitDraw(db, special.id, { actor: 'op', now: NOW, ...declaredBeacon(NOW) });
     expect(await populationOf(specialDraw.id)).toContain(0);
     expect(specialDraw.eligibility.burdenExempt).toBe(true);
   });
@@ -113,7 +113,7 @@ describe('eligibility', () => {
     await approveTask(db, special.id, 'leader');
     const preview = await eligiblePopulation(db, special.id, { now: NOW });
     expect(preview.atYearlyCap).toBe(1);
-    let draw = await commitDraw(db, special.id, { actor: 'op', now: NOW });
+    let draw = await commitDraw(db, special.id, { actor: 'op', now: NOW, ...declaredBeacon(NOW) });
     let population = await populationOf(draw.id);
     expect(population).not.toContain(9); // 3 this year: at the cap, tier D and special notwithstanding
     expect(population).toContain(19); // 2 this year
@@ -123,7 +123,7 @@ describe('eligibility', () => {
     await savePolicy(db, { yearlyCap: 2 }, { author: 'analyst', reason: '试点地区检查次数上限' });
     const { voidDraw } = await import('./lifecycle.ts');
     await voidDraw(db, draw.id, { reason: '政策调整后重新抽取', actor: 'op', now: NOW });
-    draw = await commitDraw(db, special.id, { actor: 'op', now: NOW });
+    draw = await commitDraw(db, special.id, { actor: 'op', now: NOW, ...declaredBeacon(NOW) });
     population = await populationOf(draw.id);
     expect(population).not.toContain(19);
     expect(draw.eligibility).toMatchObject({ yearlyCap: 2, policyVersion: 1 });
@@ -146,7 +146,7 @@ describe('eligibility', () => {
     await db.exec(sql`DELETE FROM risk_entity_codes WHERE object_id = ${untiered}`);
     const task = await samrTask(db, plan);
     expect((await eligiblePopulation(db, task.id, { now: NOW })).untiered).toBe(1);
-    const err = await commitDraw(db, task.id, { actor: 'op', now: NOW }).catch((e) => e);
+    const err = await commitDraw(db, task.id, { actor: 'op', now: NOW, ...declaredBeacon(NOW) }).catch((e) => e);
     expect(err).toBeInstanceOf(DrawStateError);
     expect(err.message).toContain(untiered);
     expect(await db.one(sql`SELECT count(*) AS n FROM draw_population`)).toEqual({ n: 0 });

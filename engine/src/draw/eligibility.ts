@@ -13,6 +13,15 @@ export type { EligibilityRules };
 
 const query = sqlFolder(import.meta.url);
 
+/**
+ * Whether a task's strata are confidential (fd2 §2): their labels carry a risk tier ('D', 'D|440300'), and a tier is
+ * for the regulator's internal use. The one place that decides it: the digest is then salted and the public sees
+ * totals only, never a stratum, a key or a rank.
+ */
+export function confidentialStrata(strataMode: Task['strataMode']): boolean {
+  return strataMode === 'tier' || strataMode === 'tier_city';
+}
+
 export function eligibilityRules(task: Task, policy: SamplingPolicy, loadAsOf: string): EligibilityRules {
   return {
     referenceDate: task.windowStart,

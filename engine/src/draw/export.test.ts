@@ -6,7 +6,7 @@ import { sql } from '../db/sql.ts';
 import { DRAW_FILES } from './files.ts';
 import { exportDraw } from './export.ts';
 import { commitDraw, enterBeacon, getDraw, runDraw } from './lifecycle.ts';
-import { AFTER_WINDOW, NOW, objectId, openDirectory, samrTask, shenzhenPlan, WINDOW } from './lifecycle.fixture.ts';
+import { AFTER_WINDOW, BEACON_AT, declaredBeacon, NOW, objectId, RUN_AT, openDirectory, samrTask, shenzhenPlan, WINDOW } from './lifecycle.fixture.ts';
 import { DrawStateError } from './plans.ts';
 import { testDb, type TempDb } from '../testing/db.ts';
 import { createTask } from './tasks.ts';
@@ -36,26 +36,50 @@ describe('export', () => {
     });
     const c8 = await objectId(db, 8); // tier C at 100%, under SAMR and TAX: always selected
     await db.exec(sql`INSERT INTO conflicts VALUES ('SZ-SAMR-01', ${c8}, 'inspector'), ('SZ-TAX-01', ${c8}, 'object')`);
-    const draw = await commitDraw(db, task.id, { actor: 'op', now: NOW });
-    await enterBeacon(db, draw.id, '上证指数 2026-03-02 收盘 3350.12', { actor: 'op', now: NOW });
-    await runDraw(db, draw.id, { actor: 'op', now: NOW });
+    const draw = await commitDraw(db, task.id, { actor: 'op', now: NOW, ...declaredBeacon(NOW) });
+    await enterBeacon(db, draw.id, '上证指数 2026-03-02 收盘 3350.12', { actor: 'op', now: BEACON_AT });
+    await runDraw(db, draw.id, { actor: 'op', now: RUN_AT });
+
+    const detail = await getDraw(db, draw.id);
+    // Tier-by-city strata are confidential: the public gets the public package only, the ids after the window.
+    const early = join(t.dir, 'public-early');
+    expect((await exportDraw(db, draw.id, early, { now: NOW })).files).toEqual(['manifest.json']);
+    expect(JSON.parse(readFileSync(join(early, 'manifest.json'), 'utf8'))).toMatchObject({ protocol: 'fd2', package: 'public', selected: null, digest: 'salted' });
+    expect((await verifyDraw(early)).verdict).toBe('fd2 public checks passed (full recomputation needs the auditor package)');
+    const late = join(t.dir, 'public-late');
+    expect((await exportDraw(db, draw.id, late, { now: AFTER_WINDOW })).files).toEqual(['manifest.json', 'selected.csv']);
+    const publicManifest = readFileSync(join(late, 'manifest.json'), 'utf8');
+    expect(publicManifest).not.toContain(detail.secret);
+    expect(publicManifest).not.toMatch(/"stratum"|"seed"|"secret"/);
+    expect(readFileSync(join(late, 'selected.csv'), 'utf8')).toBe(['id', ...detail.selection!.map((s) => s.objectId).sort()].join('\n') + '\n');
+    const publicReport = await verifyDraw(late);
+    expect(publicReport.firstMismatch).toBeUndefined();
+    expect(publicReport.verdict).toMatch(/^fd2 public checks passed/);
 
     const dir = join(t.dir, 'export');
-    await expect(exportDraw(db, draw.id, dir, { now: NOW })).rejects.toBeInstanceOf(DrawStateError); // still confidential
-    const result = await exportDraw(db, draw.id, dir, { now: AFTER_WINDOW });
+    const result = await exportDraw(db, draw.id, dir, { package: 'auditor', now: NOW });
     expect(readdirSync(dir).sort()).toEqual([...DRAW_FILES].sort());
-    const detail = await getDraw(db, draw.id);
-    expect(result).toMatchObject({ populationRows: detail.populationSize, selected: detail.selection!.length, teamMembers: detail.teams!.length });
+    expect(result).toMatchObject({ package: 'auditor', populationRows: detail.populationSize, selected: detail.selection!.length, teamMembers: detail.teams!.length });
 
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-    expect(manifest).toMatchObject({ protocol: 'fd1', task_id: task.id, commitment: detail.commitment, secret: detail.secret, population_digest: detail.populationDigest });
+    expect(manifest).toMatchObject({
+      protocol: 'fd2',
+      package: 'auditor',
+      task_id: task.id,
+      commitment: detail.commitment,
+      secret: detail.secret,
+      beacon_source: detail.beaconSource,
+      digest: 'salted',
+      population_digest: detail.populationDigest,
+    });
+    expect(manifest.audit_heads.commit.seq).toBeLessThan(manifest.audit_heads.draw.seq);
     expect(manifest.teams.map((x: { department: string }) => x.department)).toEqual(['SAMR', 'TAX', 'SAMR:expert']);
     expect(readFileSync(join(dir, 'exclusions.csv'), 'utf8')).toContain(`${c8},SZ-SAMR-01`);
     for (const file of DRAW_FILES) expect(readFileSync(join(dir, file), 'utf8')).not.toMatch(/检查员|测试主体|法人/); // ids only
 
     const report = await verifyDraw(dir);
     expect(report.firstMismatch).toBeUndefined();
-    expect(report.ok).toBe(true);
+    expect(report.verdict).toBe('fd2 verified');
 
     // A changed team member is caught.
     const teams = readFileSync(join(dir, 'teams.csv'), 'utf8').split('\n');
@@ -68,15 +92,11 @@ describe('export', () => {
     expect(tampered.firstMismatch?.file).toBe('teams.csv');
   });
 
-  it('a draw that has not been run has nothing to export; the internal flag allows an early export', async () => {
+  it('a draw that has not been run has no auditor package, and fd2 has no rehearsal without a beacon', async () => {
     const plan = await shenzhenPlan(db);
     const task = await samrTask(db, plan);
-    const draw = await commitDraw(db, task.id, { actor: 'op', now: NOW });
-    await expect(exportDraw(db, draw.id, join(t.dir, 'x'), { internal: true })).rejects.toThrow(/has not been run/);
-    await runDraw(db, draw.id, { actor: 'op', allowNoBeacon: true, now: NOW });
-    await exportDraw(db, draw.id, join(t.dir, 'x'), { internal: true, now: NOW });
-    const report = await verifyDraw(join(t.dir, 'x'));
-    expect(report.ok).toBe(true);
-    expect(report.warnings.join(' ')).toMatch(/beacon/i); // flagged as not grind-proof
+    const draw = await commitDraw(db, task.id, { actor: 'op', now: NOW, ...declaredBeacon(NOW) });
+    await expect(exportDraw(db, draw.id, join(t.dir, 'x'), { package: 'auditor' })).rejects.toThrow(/has not been run/);
+    await expect(runDraw(db, draw.id, { actor: 'op', allowNoBeacon: true, now: RUN_AT })).rejects.toMatchObject({ code: 'draw.no_beacon' });
   });
 });

@@ -8,12 +8,14 @@ import {
   assignTeams,
   checkProtocol,
   compareUtf8,
+  digestSalt,
   inspectorKey,
   objectKey,
   populationDigest,
   selectObjects,
   sha256Hex,
   type Pair,
+  type Protocol,
   type StratumSpec,
   type TeamSpec,
 } from './fd1.ts';
@@ -34,6 +36,8 @@ interface VectorDraw {
   caps: Record<string, number> | null;
   committed_at: string;
   drawn_at: string;
+  /** fd2 only. */
+  digest?: 'plain' | 'salted';
   expected: {
     strata: Array<{ stratum: string; eligible: number; ratio_bp?: number; count?: number; quota: number }>;
     selection: Array<{ stratum: string; id: string; key: string; rank: number }>;
@@ -46,14 +50,17 @@ interface VectorDraw {
   };
 }
 
-const vectors = JSON.parse(readFileSync(resolve(REPO_ROOT, 'data/fixtures/fd1/vectors.json'), 'utf8')) as {
+interface Vectors {
   sha256: Array<{ text: string; hex: string }>;
-  digests: Array<{ pairs: Array<[string, string]>; digest: string }>;
+  digests: Array<{ pairs: Array<[string, string]>; digest: string; secret?: string; salted_digest?: string }>;
   quotas: Array<{ eligible: number; ratio_bp?: number; count?: number; quota: number }>;
   keys: Array<{ seed: string; task_id: string; stratum: string; id: string; key: string }>;
   ikeys: Array<{ seed: string; task_id: string; object_id: string; inspector_id: string; ikey: string }>;
   draws: VectorDraw[];
-};
+}
+
+const vectorsOf = (protocol: Protocol) => JSON.parse(readFileSync(resolve(REPO_ROOT, `data/fixtures/${protocol}/vectors.json`), 'utf8')) as Vectors;
+const vectors = vectorsOf('fd1');
 
 const specOf = (s: { stratum: string; ratio_bp?: number; count?: number }): StratumSpec =>
   s.ratio_bp !== undefined ? { stratum: s.stratum, ratioBp: s.ratio_bp } : { stratum: s.stratum, count: s.count };
@@ -69,16 +76,20 @@ function shuffled<T>(items: T[], random: () => number): T[] {
   return out;
 }
 
-describe('fd1 reproduces the Python test vectors', () => {
+describe.each(['fd1', 'fd2'] as const)('%s reproduces the Python test vectors', (protocol) => {
+  const vectors = vectorsOf(protocol);
   it('hashes, digests, quotas, keys and ikeys', () => {
     for (const v of vectors.sha256) expect(sha256Hex(v.text)).toBe(v.hex);
-    for (const v of vectors.digests) expect(populationDigest(pairsOf(v.pairs))).toBe(v.digest);
+    for (const v of vectors.digests) {
+      expect(populationDigest(pairsOf(v.pairs))).toBe(v.digest);
+      if (v.salted_digest) expect(populationDigest(pairsOf(v.pairs), digestSalt('salted', v.secret!))).toBe(v.salted_digest);
+    }
     for (const v of vectors.quotas) {
       const spec = v.ratio_bp !== undefined ? { ratioBp: v.ratio_bp } : { count: v.count! };
       expect(quota(v.eligible, spec), JSON.stringify(v)).toBe(v.quota);
     }
-    for (const v of vectors.keys) expect(objectKey(v.seed, v.task_id, v.stratum, v.id)).toBe(v.key);
-    for (const v of vectors.ikeys) expect(inspectorKey(v.seed, v.task_id, v.object_id, v.inspector_id)).toBe(v.ikey);
+    for (const v of vectors.keys) expect(objectKey(v.seed, v.task_id, v.stratum, v.id, protocol)).toBe(v.key);
+    for (const v of vectors.ikeys) expect(inspectorKey(v.seed, v.task_id, v.object_id, v.inspector_id, protocol)).toBe(v.ikey);
   });
 
   it('keys and ikeys of a draw recorded as fd1 are the vectors; a protocol it does not know is refused', () => {
@@ -93,8 +104,9 @@ describe('fd1 reproduces the Python test vectors', () => {
     it(`draw "${draw.name}": commitment, digest, picks, draw order and teams`, () => {
       expect(sha256Hex(draw.secret)).toBe(draw.commitment);
       expect(`${draw.secret}|${draw.beacon}`).toBe(draw.seed);
-      expect(populationDigest(pairsOf(draw.population))).toBe(draw.population_digest);
+      expect(populationDigest(pairsOf(draw.population), digestSalt(draw.digest ?? 'plain', draw.secret))).toBe(draw.population_digest);
       const picks = selectObjects({
+        protocol,
         seed: draw.seed,
         taskId: draw.task_id,
         population: pairsOf(draw.population),
@@ -107,6 +119,7 @@ describe('fd1 reproduces the Python test vectors', () => {
       expect(picks.drawOrder).toEqual(draw.expected.draw_order);
 
       const teams = assignTeams({
+        protocol,
         seed: draw.seed,
         taskId: draw.task_id,
         drawOrder: picks.drawOrder,
@@ -122,10 +135,13 @@ describe('fd1 reproduces the Python test vectors', () => {
         draw.expected_teams.unstaffed.map((u) => ({ objectId: u.object_id, department: u.department, needed: u.needed, available: u.available })),
       );
       expect(teams.caps).toEqual(draw.expected_teams.caps);
-      for (const t of draw.expected_teams.teams) expect(inspectorKey(draw.seed, draw.task_id, t.object_id, t.inspector_id)).toBe(t.ikey);
+      for (const t of draw.expected_teams.teams) expect(inspectorKey(draw.seed, draw.task_id, t.object_id, t.inspector_id, protocol)).toBe(t.ikey);
     });
   }
 
+});
+
+describe('fd1 test vectors', () => {
   it('the vectors cover the cases the protocol cares about', () => {
     const unstaffed = vectors.draws.flatMap((d) => d.expected_teams.unstaffed);
     expect(unstaffed.some((u) => u.available === 0)).toBe(true);

@@ -1,11 +1,24 @@
-// Draw protocol fd1 (docs/fd1.md) as pure functions: hashes, population digest, quotas, object picks, inspector teams.
-// No I/O. Every function validates its input and throws with the offending value, never guesses.
+// Draw protocols fd1 and fd2 (docs/fd1.md, docs/fd2.md) as pure functions: hashes, population digest, quotas, object
+// picks, inspector teams. fd2 differs only in the key prefix ("fd2|") and, for confidential strata, a digest salted
+// with the secret, so both are one implementation with the protocol as a parameter. No I/O. Every function validates
+// its input and throws with the offending value, never guesses.
 import { createHash, hash as sha256OneShot, type Hash } from 'node:crypto';
 import { checkCount, quota, quotaKind, type QuotaSpec } from '../kernel/quota.ts';
 
-export const PROTOCOL = 'fd1';
-export type Protocol = 'fd1';
-export const PROTOCOLS: readonly Protocol[] = ['fd1'];
+/** The protocol of new draws; fd1 draws stay exportable and verifiable as fd1. */
+export const PROTOCOL = 'fd2';
+export type Protocol = 'fd1' | 'fd2';
+export const PROTOCOLS: readonly Protocol[] = ['fd1', 'fd2'];
+
+/** How the population digest is framed: fd1's plain digest, or fd2's salted with the secret (confidential strata). */
+export type DigestMode = 'plain' | 'salted';
+
+/** What goes before the digest's rows: nothing, or the secret and a newline (fd2 §2). */
+export function digestSalt(mode: DigestMode, secret: string): string {
+  if (mode === 'plain') return '';
+  if (!/^[0-9a-f]{64}$/.test(secret)) throw new Error('a salted digest needs the 64-hex secret');
+  return `${secret}\n`;
+}
 
 export function checkProtocol(value: unknown): Protocol {
   if (!PROTOCOLS.includes(value as Protocol)) throw new Error(`protocol must be one of ${PROTOCOLS.join(', ')}, got ${JSON.stringify(value)}`);
@@ -176,15 +189,16 @@ class PairRegistry {
 // ---- section 2: population digest -------------------------------------------------------------
 
 /**
- * The hash a population digest is computed in: its rows' bytes go in after what the protocol puts before them (nothing
- * in fd1). Engines that stream the sorted rows themselves (the cluster) start from it too.
+ * The hash a population digest is computed in, with what the protocol puts before the rows already in it (digestSalt():
+ * nothing in fd1 and for fd2's plain digest, the secret and a newline for a salted one). Engines that stream the sorted
+ * rows themselves (the cluster) start from it too.
  */
-export function populationDigestHash(): Hash {
-  return createHash('sha256');
+export function populationDigestHash(salt = ''): Hash {
+  return createHash('sha256').update(salt, 'utf8');
 }
 
-/** H(stratum + "\t" + id + "\n" for every pair, sorted by stratum then id). */
-export function populationDigest(pairs: Iterable<Pair>): string {
+/** H(salt + stratum + "\t" + id + "\n" for every pair, sorted by stratum then id); salt from digestSalt(). */
+export function populationDigest(pairs: Iterable<Pair>, salt = ''): string {
   const registry = new PairRegistry();
   const sorted: Pair[] = [];
   for (const pair of pairs) {
@@ -192,7 +206,7 @@ export function populationDigest(pairs: Iterable<Pair>): string {
     sorted.push(pair);
   }
   sorted.sort(comparePairs);
-  const hash = populationDigestHash();
+  const hash = populationDigestHash(salt);
   const batch: string[] = [];
   for (const { stratum, id } of sorted) {
     batch.push(stratum, '\t', id, '\n');
@@ -232,11 +246,14 @@ export function quotaEntry(spec: StratumSpec, eligible: number): StratumQuota {
 }
 
 export function selectObjects(input: {
+  /** fd1 when not given: the key prefix (fd1 §4, fd2 §1). */
+  protocol?: Protocol;
   seed: string;
   taskId: string;
   population: Iterable<Pair>;
   strata: StratumSpec[];
 }): Selection {
+  const protocol = checkProtocol(input.protocol ?? 'fd1');
   const seed = checkText('seed', input.seed);
   const taskId = checkText('taskId', input.taskId);
   checkStrata(input.strata);
@@ -258,7 +275,7 @@ export function selectObjects(input: {
     const entry = quotaEntry(spec, ids.length);
     strata.push(entry);
     if (entry.quota === 0) continue;
-    const keyed = ids.map((id) => ({ id, key: objectKey(seed, taskId, spec.stratum, id) }));
+    const keyed = ids.map((id) => ({ id, key: objectKey(seed, taskId, spec.stratum, id, protocol) }));
     keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : compareUtf8(a.id, b.id)));
     for (let r = 0; r < entry.quota; r++) selection.push({ stratum: spec.stratum, id: keyed[r].id, key: keyed[r].key, rank: r + 1 });
   }
@@ -307,6 +324,8 @@ export function checkTeamSpec(teamSpec: TeamSpec[]): void {
 export type RankPool = (objectId: string, department: string, pool: string[], usable: (inspectorId: string) => boolean) => Iterable<string>;
 
 export function assignTeams(input: {
+  /** fd1 when not given: the ikey prefix (fd1 §5, fd2 §1). */
+  protocol?: Protocol;
   seed: string;
   taskId: string;
   drawOrder: string[];
@@ -316,6 +335,7 @@ export function assignTeams(input: {
   caps?: Record<string, number>;
   rankPool?: RankPool;
 }): TeamResult {
+  const protocol = checkProtocol(input.protocol ?? 'fd1');
   const seed = checkText('seed', input.seed);
   const taskId = checkText('taskId', input.taskId);
   checkTeamSpec(input.teamSpec);
@@ -367,7 +387,7 @@ export function assignTeams(input: {
     ((objectId, _department, pool, usable) =>
       pool
         .filter(usable)
-        .map((id) => ({ id, ikey: inspectorKey(seed, taskId, objectId, id) }))
+        .map((id) => ({ id, ikey: inspectorKey(seed, taskId, objectId, id, protocol) }))
         .sort((a, b) => (a.ikey < b.ikey ? -1 : a.ikey > b.ikey ? 1 : 0))
         .map((c) => c.id));
   const load = new Map<string, number>();

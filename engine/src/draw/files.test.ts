@@ -5,30 +5,35 @@ import { join, resolve } from 'node:path';
 import { REPO_ROOT } from '../kernel/config.ts';
 import { Db } from '../db/duckdb.ts';
 import { sql } from '../db/sql.ts';
-import { assignTeams, populationDigest, selectObjects, sha256Hex, type Pair } from './fd1.ts';
+import { assignTeams, digestSalt, populationDigest, selectObjects, sha256Hex, type Pair, type Protocol } from './fd1.ts';
 import {
   DRAW_FILES,
   copyPopulationCsv,
   readDrawFiles,
+  PUBLIC_FILES,
   readPopulationCsv,
   writeDrawFiles,
+  writePublicFiles,
   writePopulationCsv,
   type DrawRecord,
 } from './files.ts';
 
 const FIXTURES = resolve(REPO_ROOT, 'data/fixtures/fd1');
 const vectors = JSON.parse(readFileSync(join(FIXTURES, 'vectors.json'), 'utf8'));
+const FD2 = resolve(REPO_ROOT, 'data/fixtures/fd2');
+const fd2Vectors = JSON.parse(readFileSync(join(FD2, 'vectors.json'), 'utf8'));
 
 type Vector = (typeof vectors.draws)[number];
 
 /** The draw path end to end: fd1.ts picks and teams for a vector's inputs, as a DrawRecord. */
-function recordOf(draw: Vector): DrawRecord {
+function recordOf(draw: Vector, protocol: Protocol = 'fd1'): DrawRecord {
   const population: Pair[] = draw.population.map(([stratum, id]: [string, string]) => ({ stratum, id }));
   const strata = draw.strata.map((s: { stratum: string; ratio_bp?: number; count?: number }) =>
     s.ratio_bp !== undefined ? { stratum: s.stratum, ratioBp: s.ratio_bp } : { stratum: s.stratum, count: s.count },
   );
-  const picks = selectObjects({ seed: draw.seed, taskId: draw.task_id, population, strata });
+  const picks = selectObjects({ protocol, seed: draw.seed, taskId: draw.task_id, population, strata });
   const teams = assignTeams({
+    protocol,
     seed: draw.seed,
     taskId: draw.task_id,
     drawOrder: picks.drawOrder,
@@ -37,13 +42,19 @@ function recordOf(draw: Vector): DrawRecord {
     exclusions: draw.exclusions,
     caps: draw.caps ?? undefined,
   });
+  const fd2 =
+    protocol === 'fd2'
+      ? { digest: draw.digest, beaconSource: draw.beacon_source, beaconDue: draw.beacon_due, beaconRecordedAt: draw.beacon_recorded_at, auditHeads: draw.audit_heads }
+      : undefined;
   return {
+    protocol,
+    fd2,
     taskId: draw.task_id,
     commitment: sha256Hex(draw.secret),
     secret: draw.secret,
     beacon: draw.beacon,
     seed: `${draw.secret}|${draw.beacon}`,
-    populationDigest: populationDigest(population),
+    populationDigest: populationDigest(population, digestSalt(fd2?.digest ?? 'plain', draw.secret)),
     strata: picks.strata,
     caps: teams.caps,
     committedAt: draw.committed_at,
@@ -79,6 +90,26 @@ describe('writeDrawFiles', () => {
     });
   }
 
+  for (const draw of fd2Vectors.draws as Vector[]) {
+    it(`writes the fd2 auditor and public packages of "${draw.name}" byte for byte as the Python reference did`, async () => {
+      const out = join(dir, 'fd2', draw.name);
+      const record = recordOf(draw, 'fd2');
+      await writeDrawFiles(join(out, 'auditor'), record);
+      for (const file of DRAW_FILES) {
+        expect(readFileSync(join(out, 'auditor', file), 'utf8'), file).toBe(readFileSync(join(FD2, 'draws', draw.name, 'auditor', file), 'utf8'));
+      }
+      const written = writePublicFiles(join(out, 'public'), {
+        ...record,
+        ...record.fd2!,
+        selectedIds: record.selection.map((s) => s.id),
+      });
+      expect(written).toEqual([...PUBLIC_FILES]);
+      for (const file of PUBLIC_FILES) {
+        expect(readFileSync(join(out, 'public', file), 'utf8'), file).toBe(readFileSync(join(FD2, 'draws', draw.name, 'public', file), 'utf8'));
+      }
+    });
+  }
+
   it('reads a draw folder back', () => {
     const draw = vectors.draws.find((d: Vector) => d.name === 'joint');
     const files = readDrawFiles(join(FIXTURES, 'draws', 'joint'));
@@ -95,6 +126,7 @@ describe('writeDrawFiles', () => {
     await expect(writeDrawFiles(join(dir, 'bad1'), { ...record, commitment: '0'.repeat(64) })).rejects.toThrow(/commitment/);
     await expect(writeDrawFiles(join(dir, 'bad2'), { ...record, selection: record.selection.slice(1) })).rejects.toThrow(/picks, quota/);
     await expect(writeDrawFiles(join(dir, 'bad3'), { ...record, populationDigest: 'f'.repeat(64) })).rejects.toThrow(/digest/);
+    await expect(writeDrawFiles(join(dir, 'bad5'), { ...record, protocol: 'fd2' })).rejects.toThrow(/beacon declaration/);
     const withComma = { ...record, exclusions: [['O,1', 'I1']] as Array<[string, string]> };
     await expect(writeDrawFiles(join(dir, 'bad4'), withComma)).rejects.toThrow(/exclusions\.csv row 1: object_id "O,1"/);
   });

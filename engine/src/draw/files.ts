@@ -1,5 +1,6 @@
-// The six published files of a draw (fd1 §6, docs/fd1.md): written from a DrawRecord, read back, and
-// population.csv streamed (from DuckDB's COPY or from row batches) because it can hold 18 M rows.
+// The files of a draw: fd1's six published files (docs/fd1.md §6), which are fd2's auditor package with the fd2
+// manifest (docs/fd2.md §4), and fd2's public package (manifest and selected.csv, §5). Written from a DrawRecord, read
+// back, and population.csv streamed (from DuckDB's COPY or from row batches) because it can hold 18 M rows.
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -8,16 +9,19 @@ import type { Queryable } from '../db/duckdb.ts';
 import { sql, type Sql } from '../db/sql.ts';
 import { formatShanghai } from '../kernel/time.ts';
 import {
-  PROTOCOL,
+  checkProtocol,
   compareDrawOrder,
   comparePairs,
   compareUtf8,
+  digestSalt,
   idProblem,
   inspectorKey,
   labelProblem,
   sha256Hex,
+  type DigestMode,
   type DrawCaps,
   type Pair,
+  type Protocol,
   type SelectedObject,
   type StratumQuota,
   type TeamAssignment,
@@ -42,23 +46,55 @@ export interface ManifestStratum {
   quota: number;
 }
 
-/** manifest.json, fields in this order. Times are ISO 8601 in Asia/Shanghai (+08:00). */
+export interface AuditHead {
+  seq: number;
+  hash: string;
+}
+
+/** The audit chain's head just after the commitment and just after the draw were recorded (fd2 §4, §7). */
+export interface AuditHeads {
+  commit?: AuditHead;
+  draw?: AuditHead;
+}
+
+/**
+ * manifest.json, fields in this order: fd1's (docs/fd1.md §6), or fd2's auditor manifest (docs/fd2.md §4), whose
+ * extra fields are marked fd2. Times are ISO 8601 in Asia/Shanghai (+08:00).
+ */
 export interface DrawManifest {
-  protocol: 'fd1';
+  protocol: Protocol;
+  package?: 'auditor';
   task_id: string;
   commitment: string;
   secret: string;
+  beacon_source?: string;
+  beacon_due?: string;
   beacon: string;
   seed: string;
+  digest?: DigestMode;
   population_digest: string;
   strata: ManifestStratum[];
   teams: DrawCaps[];
   committed_at: string;
+  beacon_recorded_at?: string;
   drawn_at: string;
+  audit_heads?: AuditHeads;
+}
+
+/** What fd2 adds to a draw's record: the beacon declared at commit, the timeline, the digest mode, the audit heads. */
+export interface Fd2Fields {
+  digest: DigestMode;
+  beaconSource: string;
+  beaconDue: Date | string;
+  beaconRecordedAt: Date | string;
+  auditHeads: AuditHeads;
 }
 
 /** Everything a draw publishes. `population` is for small draws; large ones stream population.csv separately. */
 export interface DrawRecord {
+  protocol: Protocol;
+  /** Required for fd2. */
+  fd2?: Fd2Fields;
   taskId: string;
   commitment: string;
   secret: string;
@@ -88,25 +124,142 @@ export interface DrawFiles {
   teams: TeamAssignment[];
 }
 
+/** A stratum as the manifests list it. */
+export function manifestStratum(s: StratumQuota): ManifestStratum {
+  return { stratum: s.stratum, eligible: s.eligible, ...(s.ratioBp !== undefined ? { ratio_bp: s.ratioBp } : { count: s.count }), quota: s.quota };
+}
+
 export function manifestOf(record: DrawRecord): DrawManifest {
+  const strata = record.strata.map(manifestStratum);
+  const teams = record.caps.map(({ department, count, pool, cap }) => ({ department, count, pool, cap }));
+  if (record.protocol === 'fd1') {
+    return {
+      protocol: 'fd1',
+      task_id: record.taskId,
+      commitment: record.commitment,
+      secret: record.secret,
+      beacon: record.beacon,
+      seed: record.seed,
+      population_digest: record.populationDigest,
+      strata,
+      teams,
+      committed_at: formatShanghai(record.committedAt),
+      drawn_at: formatShanghai(record.drawnAt),
+    };
+  }
+  const fd2 = fd2FieldsOf(record);
   return {
-    protocol: PROTOCOL,
+    protocol: 'fd2',
+    package: 'auditor',
     task_id: record.taskId,
     commitment: record.commitment,
     secret: record.secret,
+    beacon_source: fd2.beaconSource,
+    beacon_due: formatShanghai(fd2.beaconDue),
     beacon: record.beacon,
     seed: record.seed,
+    digest: fd2.digest,
     population_digest: record.populationDigest,
-    strata: record.strata.map((s) => ({
-      stratum: s.stratum,
-      eligible: s.eligible,
-      ...(s.ratioBp !== undefined ? { ratio_bp: s.ratioBp } : { count: s.count }),
-      quota: s.quota,
-    })),
+    strata,
+    teams,
+    committed_at: formatShanghai(record.committedAt),
+    beacon_recorded_at: formatShanghai(fd2.beaconRecordedAt),
+    drawn_at: formatShanghai(record.drawnAt),
+    audit_heads: fd2.auditHeads,
+  };
+}
+
+function fd2FieldsOf(record: Pick<DrawRecord, 'protocol' | 'fd2'>): Fd2Fields {
+  if (!record.fd2) throw new Error('draw record: an fd2 draw needs its beacon declaration, timeline, digest mode and audit heads');
+  return record.fd2;
+}
+
+/** The salt of the record's population digest: the secret for an fd2 draw with confidential strata. */
+export function recordDigestSalt(record: Pick<DrawRecord, 'protocol' | 'fd2' | 'secret'>): string {
+  return digestSalt(record.protocol === 'fd2' ? fd2FieldsOf(record).digest : 'plain', record.secret);
+}
+
+/** fd2 §5: the public manifest, fields in this order; null for what has not happened yet. */
+export interface PublicManifest {
+  protocol: 'fd2';
+  package: 'public';
+  task_id: string;
+  commitment: string;
+  beacon_source: string;
+  beacon_due: string;
+  beacon: string;
+  digest: DigestMode;
+  population_digest: string;
+  totals?: { eligible: number; quota: number };
+  strata: ManifestStratum[];
+  teams: DrawCaps[];
+  committed_at: string;
+  beacon_recorded_at: string | null;
+  drawn_at: string | null;
+  audit_heads: AuditHeads;
+  selected: number | null;
+}
+
+/** What a public package is made of: never the secret, the seed, keys, ranks or a confidential stratum. */
+export interface PublicRecord {
+  taskId: string;
+  commitment: string;
+  beaconSource: string;
+  beaconDue: Date | string;
+  beacon: string | null;
+  /** 'salted' exactly when the strata are confidential (decided once, at commit). */
+  digest: DigestMode;
+  populationDigest: string;
+  strata: StratumQuota[];
+  caps: DrawCaps[];
+  committedAt: Date | string;
+  beaconRecordedAt: Date | string | null;
+  drawnAt: Date | string | null;
+  auditHeads: AuditHeads;
+  /** The selected ids once the inspection window has closed, else null. */
+  selectedIds: string[] | null;
+}
+
+export const PUBLIC_FILES = ['manifest.json', 'selected.csv'] as const;
+
+export function publicManifestOf(record: PublicRecord): PublicManifest {
+  const confidential = record.digest === 'salted';
+  const sum = (pick: (s: StratumQuota) => number) => record.strata.reduce((n, s) => n + pick(s), 0);
+  return {
+    protocol: 'fd2',
+    package: 'public',
+    task_id: record.taskId,
+    commitment: record.commitment,
+    beacon_source: record.beaconSource,
+    beacon_due: formatShanghai(record.beaconDue),
+    beacon: record.beacon ?? '',
+    digest: record.digest,
+    population_digest: record.populationDigest,
+    ...(confidential ? { totals: { eligible: sum((s) => s.eligible), quota: sum((s) => s.quota) } } : {}),
+    strata: confidential ? [] : record.strata.map(manifestStratum),
     teams: record.caps.map(({ department, count, pool, cap }) => ({ department, count, pool, cap })),
     committed_at: formatShanghai(record.committedAt),
-    drawn_at: formatShanghai(record.drawnAt),
+    beacon_recorded_at: record.beaconRecordedAt === null ? null : formatShanghai(record.beaconRecordedAt),
+    drawn_at: record.drawnAt === null ? null : formatShanghai(record.drawnAt),
+    audit_heads: record.auditHeads,
+    selected: record.selectedIds === null ? null : record.selectedIds.length,
   };
+}
+
+/** selected.csv: header id, one id a line in UTF-8 byte order; no key, rank, stratum or draw order (fd2 §3). */
+export function selectedCsv(ids: string[]): string {
+  const sorted = [...ids].sort(compareUtf8);
+  sorted.forEach((id, i) => field('selected.csv', i + 1, 'id', id, idProblem));
+  return csv('id', sorted.map((id) => [id]));
+}
+
+/** Writes the public package into `dir`: manifest.json, and selected.csv once the window has closed. */
+export function writePublicFiles(dir: string, record: PublicRecord): string[] {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(publicManifestOf(record), null, 2) + '\n');
+  if (record.selectedIds === null) return ['manifest.json'];
+  writeFileSync(join(dir, 'selected.csv'), selectedCsv(record.selectedIds));
+  return [...PUBLIC_FILES];
 }
 
 function field(file: string, row: number, name: string, value: string, problem: (v: unknown) => string | undefined): string {
@@ -121,6 +274,8 @@ function csv(header: string, rows: string[][]): string {
 
 /** Checks that the record is one consistent fd1 draw before anything is published. */
 function checkRecord(record: DrawRecord): void {
+  checkProtocol(record.protocol);
+  if (record.protocol === 'fd2' && record.beacon === '') throw new Error('draw record: fd2 has no draw without a beacon');
   if (sha256Hex(record.secret) !== record.commitment) throw new Error('draw record: H(secret) does not equal the commitment');
   if (record.seed !== `${record.secret}|${record.beacon}`) throw new Error('draw record: seed is not secret + "|" + beacon');
   const quotas = new Map(record.strata.map((s) => [s.stratum, s.quota]));
@@ -152,7 +307,7 @@ function teamRows(record: TeamsInput): string[][] {
     const department = departmentPosition.get(t.department);
     if (draw === undefined) throw new Error(`teams: object ${t.objectId} is not in the selection`);
     if (department === undefined) throw new Error(`teams: department ${t.department} is not in the team specification`);
-    return { t, draw, department, ikey: inspectorKey(record.seed, record.taskId, t.objectId, t.inspectorId) };
+    return { t, draw, department, ikey: inspectorKey(record.seed, record.taskId, t.objectId, t.inspectorId, record.protocol) };
   });
   keyed.sort((a, b) => a.draw - b.draw || a.department - b.department || (a.ikey < b.ikey ? -1 : a.ikey > b.ikey ? 1 : 0));
   return keyed.map(({ t }, i) => [
@@ -178,7 +333,7 @@ function exclusionRows(exclusions: Array<[string, string]>): string[][] {
 }
 
 /** What teams.csv is written from. */
-export type TeamsInput = Pick<DrawRecord, 'seed' | 'taskId' | 'selection' | 'caps' | 'teams'>;
+export type TeamsInput = Pick<DrawRecord, 'protocol' | 'seed' | 'taskId' | 'selection' | 'caps' | 'teams'>;
 
 /** The text of selection.csv. */
 export const selectionCsv = (selection: SelectedObject[]): string => csv(HEADERS['selection.csv'], selectionRows(selection));
@@ -195,7 +350,7 @@ export async function writeDrawFiles(dir: string, record: DrawRecord): Promise<v
   mkdirSync(dir, { recursive: true });
   if (record.population) {
     const rows = [...record.population].sort(comparePairs);
-    const { digest } = await writePopulationCsv(join(dir, 'population.csv'), [rows]);
+    const { digest } = await writePopulationCsv(join(dir, 'population.csv'), [rows], recordDigestSalt(record));
     if (digest !== record.populationDigest) throw new Error(`draw record: population digest ${digest} differs from the recorded ${record.populationDigest}`);
   }
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifestOf(record), null, 2) + '\n');
@@ -210,11 +365,11 @@ export async function writeDrawFiles(dir: string, record: DrawRecord): Promise<v
  * `ORDER BY stratum COLLATE "binary", id COLLATE "binary"`), checking the order and computing the
  * digest on the way. An id in two strata is not detected here: check the population first.
  */
-export async function writePopulationCsv(path: string, batches: AsyncIterable<Pair[]> | Iterable<Pair[]>): Promise<{ rows: number; digest: string }> {
+export async function writePopulationCsv(path: string, batches: AsyncIterable<Pair[]> | Iterable<Pair[]>, salt = ''): Promise<{ rows: number; digest: string }> {
   const out = createWriteStream(path);
   const failed = new Promise<never>((_, reject) => out.on('error', reject));
   failed.catch(() => undefined);
-  const hash = createHash('sha256');
+  const hash = createHash('sha256').update(salt, 'utf8');
   let previous: Pair | undefined;
   let rows = 0;
   const write = async (text: string) => {
@@ -253,18 +408,18 @@ const POPULATION_CSV_SQL = (src: Sql) => sql`SELECT stratum, id FROM ${src} ORDE
  * The fast way for large populations: checks the population, lets DuckDB sort and write
  * population.csv, then hashes the file body (with "," read as "\t") to get the digest.
  */
-export async function copyPopulationCsv(q: Queryable, source: PopulationSource, path: string): Promise<{ rows: number; digest: string }> {
+export async function copyPopulationCsv(q: Queryable, source: PopulationSource, path: string, salt = ''): Promise<{ rows: number; digest: string }> {
   await checkPopulationSql(q, source);
   mkdirSync(dirname(path), { recursive: true });
   await q.exec(sql`COPY (${POPULATION_CSV_SQL(sourceSql(source))}) TO ${path} (HEADER, DELIMITER ',', QUOTE '')`);
-  return digestPopulationCsv(path);
+  return digestPopulationCsv(path, salt);
 }
 
 /** Digest and row count of a sorted population.csv: ids and strata hold no comma, so "," becomes "\t". */
-export function digestPopulationCsv(path: string): Promise<{ rows: number; digest: string }> {
+export function digestPopulationCsv(path: string, salt = ''): Promise<{ rows: number; digest: string }> {
   const header = Buffer.from(HEADERS['population.csv'] + '\n');
   return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
+    const hash = createHash('sha256').update(salt, 'utf8');
     let skipped = 0;
     let rows = 0;
     createReadStream(path, { highWaterMark: 1 << 20 })
@@ -306,7 +461,7 @@ function parseCsv(dir: string, file: keyof typeof HEADERS, columns: number): str
 /** Reads a draw folder back into memory (small draws). Checks shape, not the draw itself: that is verify's job. */
 export function readDrawFiles(dir: string): DrawFiles {
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as DrawManifest;
-  if (manifest.protocol !== PROTOCOL) throw new Error(`manifest.json: protocol must be "${PROTOCOL}", found ${JSON.stringify(manifest.protocol)}`);
+  checkProtocol(manifest.protocol);
   const pools: Record<string, string[]> = Object.fromEntries(manifest.teams.map((t) => [t.department, [] as string[]]));
   parseCsv(dir, 'inspectors.csv', 2).forEach(([department, id], i) => {
     if (!pools[department]) throw new Error(`inspectors.csv line ${i + 2}: department ${department} is not in manifest.json teams`);

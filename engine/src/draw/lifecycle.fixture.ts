@@ -49,3 +49,12 @@ export function samrTask(db: Db, plan: Plan, overrides: Partial<TaskSpec> = {}):
     ...overrides,
   });
 }
+
+/** The beacon event the test draws declare at commit (fd2 §1). */
+export const BEACON_SOURCE = '深证成份指数收盘价 / SZSE Component Index close';
+const HOUR_MS = 3_600_000;
+/** The beacon declaration of a commit at `now`: due one hour later, the least gap a task accepts by default. */
+export const declaredBeacon = (now: Date) => ({ beaconSource: BEACON_SOURCE, beaconDue: new Date(now.getTime() + HOUR_MS) });
+/** A commit at NOW declares its beacon due at BEACON_AT; the value is recorded then and the draw runs at RUN_AT. */
+export const BEACON_AT = new Date(NOW.getTime() + HOUR_MS);
+export const RUN_AT = new Date(BEACON_AT.getTime() + 5 * 60_000);

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { Db } from '../db/duckdb.ts';
 import { sql } from '../db/sql.ts';
 import { verifyAudit } from '../audit/chain.ts';
-import { objectKey, populationDigest, selectObjects, sha256Hex } from './fd1.ts';
+import { digestSalt, objectKey, populationDigest, selectObjects, sha256Hex } from './fd1.ts';
 import { commitDraw, enterBeacon, getDraw, listDraws, listPublicDraws, publicView, runDraw, voidDraw } from './lifecycle.ts';
-import { AFTER_WINDOW, directoryPerTest, NOW, samrTask } from './lifecycle.fixture.ts';
+import { AFTER_WINDOW, BEACON_AT, declaredBeacon, directoryPerTest, NOW, RUN_AT, samrTask } from './lifecycle.fixture.ts';
 import { DrawInputError, DrawStateError, type Plan } from './plans.ts';
 import type { Task } from './tasks.ts';
 
@@ -20,31 +20,53 @@ describe('draw lifecycle', () => {
     task = await samrTask(db, plan);
   });
 
-  it('commit, beacon, draw: secret committed, digest of the frozen population, picks recomputable by fd1', async () => {
-    const committed = await commitDraw(db, task.id, { actor: 'op-wang', now: NOW });
-    expect(committed).toMatchObject({ id: 'D2026-0001', taskId: task.id, status: 'committed', protocol: 'fd1', beacon: null, policyVersion: 0, modelVersion: 1 });
+  it('commit, beacon, draw: secret committed, beacon declared, salted digest of the frozen population, picks recomputable by fd2', async () => {
+    const committed = await commitDraw(db, task.id, { actor: 'op-wang', now: NOW, ...declaredBeacon(NOW) });
+    expect(committed).toMatchObject({
+      id: 'D2026-0001',
+      taskId: task.id,
+      status: 'committed',
+      protocol: 'fd2',
+      digest: 'salted',
+      beaconSource: declaredBeacon(NOW).beaconSource,
+      beaconDue: BEACON_AT,
+      beacon: null,
+      policyVersion: 0,
+      modelVersion: 1,
+    });
     const population = await db.query<{ stratum: string; id: string }>(sql`SELECT stratum, object_id AS id FROM draw_population WHERE draw_id = ${committed.id}`);
-    expect(committed.populationDigest).toBe(populationDigest(population));
-
     const secret = (await getDraw(db, committed.id, { rows: false })).secret;
+    // Tier strata are confidential: the digest is salted with the secret, so guessed tiers cannot be tested against it.
+    expect(committed.populationDigest).toBe(populationDigest(population, digestSalt('salted', secret)));
+    expect(committed.populationDigest).not.toBe(populationDigest(population));
+
     expect(secret).toMatch(/^[0-9a-f]{64}$/);
     expect(committed.commitment).toBe(sha256Hex(secret));
 
     const commitEntry = await db.one<{ payload: string }>(sql`SELECT payload::VARCHAR AS payload FROM audit_log WHERE action = 'draw.commit'`);
     const payload = JSON.parse(commitEntry!.payload);
-    expect(payload).toMatchObject({ drawId: committed.id, commitment: committed.commitment, populationDigest: committed.populationDigest, populationSize: population.length });
+    expect(payload).toMatchObject({
+      drawId: committed.id,
+      protocol: 'fd2',
+      commitment: committed.commitment,
+      populationDigest: committed.populationDigest,
+      populationSize: population.length,
+      beaconSource: committed.beaconSource,
+      beaconDue: BEACON_AT.toISOString(),
+      digest: 'salted',
+    });
     expect(commitEntry!.payload).not.toContain(secret);
 
-    await enterBeacon(db, committed.id, BEACON, { actor: 'op-wang', now: NOW });
-    const drawn = await runDraw(db, committed.id, { actor: 'op-wang', now: NOW });
+    await enterBeacon(db, committed.id, BEACON, { actor: 'op-wang', now: BEACON_AT });
+    const drawn = await runDraw(db, committed.id, { actor: 'op-wang', now: RUN_AT });
     expect(drawn).toMatchObject({ status: 'drawn', beacon: BEACON, grindProof: true });
     const detail = await getDraw(db, drawn.id);
     expect(detail.seed).toBe(`${secret}|${BEACON}`);
 
-    const again = selectObjects({ seed: detail.seed!, taskId: task.id, population, strata: detail.strata.map((s) => ({ stratum: s.stratum, ratioBp: s.ratio_bp })) });
+    const again = selectObjects({ protocol: 'fd2', seed: detail.seed!, taskId: task.id, population, strata: detail.strata.map((s) => ({ stratum: s.stratum, ratioBp: s.ratio_bp })) });
     expect(detail.selection!.map((s) => s.objectId).sort()).toEqual(again.selection.map((s) => s.id).sort());
     expect(detail.selection!.map((s) => s.objectId)).toEqual(again.drawOrder);
-    for (const s of detail.selection!) expect(s.key).toBe(objectKey(detail.seed!, task.id, s.stratum, s.objectId));
+    for (const s of detail.selection!) expect(s.key).toBe(objectKey(detail.seed!, task.id, s.stratum, s.objectId, 'fd2'));
     expect(detail.strata.map((s) => s.quota)).toEqual(again.strata.map((s) => s.quota));
     expect(detail.caps).toEqual([{ department: 'SAMR', count: 2, pool: 13, cap: expect.any(Number) }]);
     expect(detail.teams!.length + detail.unstaffed!.length * 2).toBe(detail.selection!.length * 2);
@@ -63,15 +85,15 @@ describe('draw lifecycle', () => {
   });
 
   it('no re-roll: a drawn draw cannot run again, a live draw blocks a new one, the beacon is entered once', async () => {
-    const draw = await commitDraw(db, task.id, { actor: 'op', now: NOW });
-    await expect(commitDraw(db, task.id, { actor: 'op', now: NOW })).rejects.toThrow(/no re-roll/);
-    await expect(runDraw(db, draw.id, { actor: 'op', now: NOW })).rejects.toThrow(/no beacon yet/);
+    const draw = await commitDraw(db, task.id, { actor: 'op', now: NOW, ...declaredBeacon(NOW) });
+    await expect(commitDraw(db, task.id, { actor: 'op', now: NOW, ...declaredBeacon(NOW) })).rejects.toThrow(/no re-roll/);
+    await expect(runDraw(db, draw.id, { actor: 'op', now: RUN_AT })).rejects.toThrow(/no beacon yet/);
     await expect(enterBeacon(db, draw.id, '   ', { actor: 'op' })).rejects.toBeInstanceOf(DrawInputError);
-    await enterBeacon(db, draw.id, BEACON, { actor: 'op', now: NOW });
-    await expect(enterBeacon(db, draw.id, 'another value', { actor: 'op', now: NOW })).rejects.toBeInstanceOf(DrawStateError);
-    await runDraw(db, draw.id, { actor: 'op', now: NOW });
+    await enterBeacon(db, draw.id, BEACON, { actor: 'op', now: BEACON_AT });
+    await expect(enterBeacon(db, draw.id, 'another value', { actor: 'op', now: BEACON_AT })).rejects.toBeInstanceOf(DrawStateError);
+    await runDraw(db, draw.id, { actor: 'op', now: RUN_AT });
     const before = await getDraw(db, draw.id);
-    const err = await runDraw(db, draw.id, { actor: 'op', now: NOW }).catch((e) => e);
+    const err = await runDraw(db, draw.id, { actor: 'op', now: RUN_AT }).catch((e) => e);
     expect(err).toBeInstanceOf(DrawStateError);
     expect(err.message).toMatch(/no re-roll/);
     const after = await getDraw(db, draw.id);
@@ -82,9 +104,9 @@ describe('draw lifecycle', () => {
   });
 
   it('void keeps the record and its rows, visible with the reason; a new draw is a new record', async () => {
-    const first = await commitDraw(db, task.id, { actor: 'op', now: NOW });
-    await enterBeacon(db, first.id, BEACON, { actor: 'op', now: NOW });
-    await runDraw(db, first.id, { actor: 'op', now: NOW });
+    const first = await commitDraw(db, task.id, { actor: 'op', now: NOW, ...declaredBeacon(NOW) });
+    await enterBeacon(db, first.id, BEACON, { actor: 'op', now: BEACON_AT });
+    await runDraw(db, first.id, { actor: 'op', now: RUN_AT });
     const rowsBefore = await getDraw(db, first.id);
     await expect(voidDraw(db, first.id, { reason: '', actor: 'op' })).rejects.toThrow(/reason/);
     const voided = await voidDraw(db, first.id, { reason: '任务范围错误：漏选福田区', actor: 'leader-li', now: NOW });
@@ -96,7 +118,7 @@ describe('draw lifecycle', () => {
     expect(rowsAfter.teams).toEqual(rowsBefore.teams);
     expect(rowsAfter.secret).toBe(rowsBefore.secret);
 
-    const second = await commitDraw(db, task.id, { actor: 'op', now: NOW });
+    const second = await commitDraw(db, task.id, { actor: 'op', now: NOW, ...declaredBeacon(NOW) });
     expect(second.id).toBe('D2026-0002');
     expect(second.commitment).not.toBe(first.commitment);
     const listed = await listDraws(db, { taskId: task.id });
@@ -108,18 +130,41 @@ describe('draw lifecycle', () => {
     expect(await db.one(sql`SELECT count(*) AS n FROM draws`)).toEqual({ n: 2 });
   });
 
-  it('a rehearsal without beacon only when asked: recorded beacon "" and not grind-proof', async () => {
-    const draw = await commitDraw(db, task.id, { actor: 'op', now: NOW });
-    const drawn = await runDraw(db, draw.id, { actor: 'op', allowNoBeacon: true, now: NOW });
-    expect(drawn).toMatchObject({ status: 'drawn', beacon: '', grindProof: false });
-    const detail = await getDraw(db, draw.id, { rows: false });
-    expect(detail.seed).toBe(`${detail.secret}|`);
+  it('fd2 timeline: refuses a beacon due too early, a beacon before its due time and a run before the beacon, bilingually', async () => {
+    const refusal = (work: Promise<unknown>) => work.then(() => undefined, (e) => ({ kind: e.kind, code: e.code, zh: e.text.zh, en: e.text.en }));
+    // Due before (or at) the commitment, and due within the task's one-hour minimum gap.
+    for (const beaconDue of [new Date(NOW.getTime() - 86_400_000), NOW, new Date(NOW.getTime() + 59 * 60_000)]) {
+      expect(await refusal(commitDraw(db, task.id, { actor: 'op', now: NOW, beaconSource: 'SSE Composite Index close', beaconDue }))).toMatchObject({
+        kind: 'invalid',
+        code: 'draw.beacon_due_too_early',
+        zh: expect.stringContaining('信标时间'),
+        en: expect.stringContaining('at least 60 minutes after the commitment'),
+      });
+    }
+    await expect(commitDraw(db, task.id, { actor: 'op', now: NOW, beaconSource: ' ', beaconDue: BEACON_AT })).rejects.toBeInstanceOf(DrawInputError);
+    const draw = await commitDraw(db, task.id, { actor: 'op', now: NOW, ...declaredBeacon(NOW) });
+    expect(await refusal(runDraw(db, draw.id, { actor: 'op', now: RUN_AT }))).toMatchObject({ kind: 'conflict', code: 'draw.no_beacon', en: expect.stringContaining('has no beacon yet') });
+    expect(await refusal(runDraw(db, draw.id, { actor: 'op', allowNoBeacon: true, now: RUN_AT }))).toMatchObject({ code: 'draw.no_beacon', en: expect.stringContaining('fd2 has no draw without a beacon') });
+    const early = new Date(BEACON_AT.getTime() - 1);
+    expect(await refusal(enterBeacon(db, draw.id, BEACON, { actor: 'op', now: early }))).toMatchObject({
+      kind: 'conflict',
+      code: 'draw.beacon_not_due',
+      zh: expect.stringContaining('信标时间未到'),
+      en: expect.stringContaining('the beacon is not due'),
+    });
+    // Exactly at the due time the value may be recorded; the run cannot be dated before it.
+    await enterBeacon(db, draw.id, BEACON, { actor: 'op', now: BEACON_AT });
+    expect(await refusal(runDraw(db, draw.id, { actor: 'op', now: early }))).toMatchObject({ code: 'draw.no_beacon' });
+    expect(await runDraw(db, draw.id, { actor: 'op', now: BEACON_AT })).toMatchObject({ status: 'drawn', grindProof: true });
+    // A task may ask for a longer gap.
+    const patient = await samrTask(db, plan, { minBeaconGapMinutes: 24 * 60 });
+    expect(await refusal(commitDraw(db, patient.id, { actor: 'op', now: NOW, ...declaredBeacon(NOW) }))).toMatchObject({ code: 'draw.beacon_due_too_early' });
   });
 
   it('confidentiality: before the window closes only commitment, digest, size, times and beacon are public', async () => {
-    const draw = await commitDraw(db, task.id, { actor: 'op', now: NOW });
-    await enterBeacon(db, draw.id, BEACON, { actor: 'op', now: NOW });
-    await runDraw(db, draw.id, { actor: 'op', now: NOW });
+    const draw = await commitDraw(db, task.id, { actor: 'op', now: NOW, ...declaredBeacon(NOW) });
+    await enterBeacon(db, draw.id, BEACON, { actor: 'op', now: BEACON_AT });
+    await runDraw(db, draw.id, { actor: 'op', now: RUN_AT });
     const detail = await getDraw(db, draw.id);
     expect(detail.selection!.length).toBeGreaterThan(0);
 
@@ -152,6 +197,6 @@ describe('draw lifecycle', () => {
   });
 
   it('a draw cannot be committed after its window has closed', async () => {
-    await expect(commitDraw(db, task.id, { actor: 'op', now: AFTER_WINDOW })).rejects.toThrow(/window ended/);
+    await expect(commitDraw(db, task.id, { actor: 'op', now: AFTER_WINDOW, ...declaredBeacon(AFTER_WINDOW) })).rejects.toThrow(/window ended/);
   });
 });

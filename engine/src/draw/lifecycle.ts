@@ -1,14 +1,17 @@
-// The fd1 draw lifecycle: commit (population frozen, secret drawn, commitment and digest to the audit log),
-// beacon (recorded verbatim, once), run (selection, pools, exclusions, teams), void (with a reason, never deleted).
-// A draw is never re-run: a new draw is a new record. publicView() is what the public may see, and when.
+// The draw lifecycle (fd2 for new draws, docs/fd2.md; fd1 draws stay as they were): commit (population frozen, secret
+// drawn, the beacon's source and due time declared, commitment and digest to the audit log), beacon (recorded
+// verbatim, once, at or after its due time), run (selection, pools, exclusions, teams; only after the beacon), void
+// (with a reason, never deleted). A draw is never re-run: a new draw is a new record. publicView() is what the public
+// may see, and when.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db, Queryable } from '../db/duckdb.ts';
 import { sql, type Sql } from '../db/sql.ts';
 import { appendAudit } from '../audit/chain.ts';
 import { currentPolicy } from '../policy/policy.ts';
-import { assignTeams, sha256Hex, type RankPool, type StratumQuota } from './fd1.ts';
+import { assignTeams, digestSalt, PROTOCOL, sha256Hex, type DigestMode, type Protocol, type RankPool, type StratumQuota } from './fd1.ts';
 import { drawSelectionTable, populationDigestSql } from './select-sql.ts';
-import { eligibilityRules, insertPopulation, stratumSpec, type StratumSpec } from './eligibility.ts';
+import { confidentialStrata, eligibilityRules, insertPopulation, stratumSpec, type StratumSpec } from './eligibility.ts';
+import { EngineError } from '../kernel/errors.ts';
 import { freezeExclusions, freezePools, loadExclusions, loadPools, taskCaps } from './matching.ts';
 import { DrawInputError, DrawNotFoundError, DrawStateError, nextYearlyId } from './plans.ts';
 import { shanghaiDate, shanghaiTime } from '../kernel/time.ts';
@@ -53,8 +56,11 @@ interface DrawRow {
   task_public_name: string;
   task_kind: TaskKind;
   departments: string[];
-  protocol: string;
+  protocol: Protocol;
   status: DrawStatus;
+  beacon_source: string | null;
+  beacon_due: Date | null;
+  digest: DigestMode;
   secret: string;
   commitment: string;
   population_digest: string;
@@ -100,7 +106,7 @@ members AS (SELECT draw_id, count(*) AS n FROM draw_teams WHERE ${where} GROUP B
 unstaffed AS (SELECT draw_id, count(DISTINCT object_id) AS n FROM draw_unstaffed WHERE ${where} GROUP BY draw_id),
 excluded AS (SELECT draw_id, count(*) AS n FROM draw_exclusions WHERE ${where} GROUP BY draw_id),
 pooled AS (SELECT draw_id, count(*) AS n FROM draw_pools WHERE ${where} GROUP BY draw_id)
-SELECT d.id, d.task_id, t.name AS task_name, t.public_name AS task_public_name, t.kind AS task_kind, t.departments, d.protocol, d.status, d.secret, d.commitment,
+SELECT d.id, d.task_id, t.name AS task_name, t.public_name AS task_public_name, t.kind AS task_kind, t.departments, d.protocol, d.status, d.beacon_source, d.beacon_due, d.digest, d.secret, d.commitment,
   d.population_digest, d.population_size, d.beacon, d.grind_proof, d.seed, d.committed_at, d.beaconed_at, d.drawn_at,
   d.voided_at, d.void_reason, d.voided_by, d.voided_from, d.committed_by, d.beaconed_by, d.drawn_by, d.policy_version,
   d.model_version, d.eligibility::VARCHAR AS eligibility, d.team_spec::VARCHAR AS team_spec, d.strata::VARCHAR AS strata,
@@ -126,6 +132,9 @@ function toHeader(r: DrawRow): DrawHeader {
     departments: r.departments,
     protocol: r.protocol,
     status: r.status,
+    beaconSource: r.beacon_source,
+    beaconDue: r.beacon_due,
+    digest: r.digest,
     commitment: r.commitment,
     populationDigest: r.population_digest,
     populationSize: r.population_size,
@@ -175,7 +184,8 @@ function rowsDigest(lines: Iterable<string>): string {
 export interface ExternalPopulation {
   where: NonNullable<EligibilityRules['population']>;
   /** Freezes the population as draw `drawId`'s, checks it (fd1 §2) and returns its strata and digest. */
-  freeze(drawId: string): Promise<{ size: number; strata: Array<{ stratum: string; eligible: number }>; digest: string; rows: number }>;
+  /** `salt` goes before the digest's rows (fd1.ts digestSalt). */
+  freeze(drawId: string, salt: string): Promise<{ size: number; strata: Array<{ stratum: string; eligible: number }>; digest: string; rows: number }>;
 }
 
 /** Where a draw kept outside DuckDB is computed: its selection, and the ranked inspector candidates for assignTeams. */
@@ -188,14 +198,41 @@ type SelectionStratum = { stratum: string; count: number } | { stratum: string; 
 
 export interface CommitOptions {
   actor: string;
+  /** fd2 §1: the public event whose value will be the beacon, e.g. "上证综合指数收盘价 / SSE Composite Index close". */
+  beaconSource: string;
+  /** When that value exists: strictly after the commitment, at least the task's minimum gap later. */
+  beaconDue: Date;
   now?: Date;
   /** The population is a set kept outside DuckDB (a cluster's); default: the task's eligible objects in DuckDB. */
   population?: ExternalPopulation;
 }
 
+/** A beacon due this long after `now` at the least, or the refusal (fd2 §1). */
+function checkBeaconDeclaration(options: CommitOptions, now: Date, minGapMinutes: number): { source: string; due: Date } {
+  const source = typeof options.beaconSource === 'string' ? options.beaconSource.trim() : '';
+  if (source === '')
+    throw new DrawInputError('beaconSource', options.beaconSource, '承诺时须指定信标来源（如“上证综合指数收盘价”） / name the beacon source at commitment (e.g. "SSE Composite Index close")');
+  const due = options.beaconDue;
+  if (!(due instanceof Date) || Number.isNaN(due.getTime()))
+    throw new DrawInputError('beaconDue', options.beaconDue, '须为带时区的时间，如 2026-03-02T15:00+08:00 / must be a time with its offset, e.g. 2026-03-02T15:00+08:00');
+  const earliest = new Date(now.getTime() + minGapMinutes * 60_000);
+  if (due.getTime() < earliest.getTime())
+    throw new EngineError(
+      'invalid',
+      'draw.beacon_due_too_early',
+      {
+        zh: `信标时间 ${shanghaiTime(due)} 须晚于承诺时间 ${shanghaiTime(now)} 至少 ${minGapMinutes} 分钟（最早 ${shanghaiTime(earliest)}）：承诺前已存在的值不是信标`,
+        en: `the beacon due time ${shanghaiTime(due)} must be at least ${minGapMinutes} minutes after the commitment at ${shanghaiTime(now)} (${shanghaiTime(earliest)} at the earliest): a value that exists before the commitment is no beacon`,
+      },
+      { beaconDue: due.toISOString(), committedAt: now.toISOString(), minGapMinutes },
+    );
+  return { source, due };
+}
+
 /**
  * Commits a task's draw: freezes the eligible population and the inspector pools, draws the secret from a CSPRNG
- * and records commitment and population digest in the audit log, all in one transaction.
+ * and records commitment, population digest and the declared beacon (source, due time) in the audit log, all in one
+ * transaction.
  */
 export async function commitDraw(db: Db, taskId: string, options: CommitOptions): Promise<DrawHeader> {
   if (!options.actor?.trim()) throw new DrawInputError('actor', options.actor, '须记录操作人 / the operator must be recorded');
@@ -210,6 +247,7 @@ export async function commitDraw(db: Db, taskId: string, options: CommitOptions)
       throw new DrawStateError('task.live_draw_exists', live.id, live.status, `任务 ${taskId} 已有抽取 ${live.id}（${live.status}），不得重抽；如有错误请先作废并说明理由 / task ${taskId} already has draw ${live.id} (${live.status}): no re-roll; void it with a reason first`);
     if (task.windowEnd < today)
       throw new DrawStateError('task.window_closed', taskId, 'window_closed', `检查窗口已于 ${task.windowEnd} 结束 / the inspection window ended on ${task.windowEnd}`);
+    const beacon = checkBeaconDeclaration(options, now, task.minBeaconGapMinutes);
 
     const policy = await currentPolicy(tx);
     const rules: EligibilityRules = { ...eligibilityRules(task, policy, today), ...(options.population ? { population: options.population.where } : {}) };
@@ -225,11 +263,14 @@ export async function commitDraw(db: Db, taskId: string, options: CommitOptions)
         short.map((p) => `${p.department} 人员库仅 ${p.pool} 人，少于每组所需 ${task.teamSpec.find((e) => e.department === p.department)!.count} 人`).join('；') +
           ` / the inspector pool is smaller than one team needs (${short.map((p) => `${p.department}: ${p.pool}`).join(', ')}): active inspectors in ${task.jurisdictionRegionCode} with a certificate valid on ${task.windowStart} and the items' specialties`,
       );
-    const external = await options.population?.freeze(id);
+    const secret = randomBytes(32).toString('hex');
+    const digest: DigestMode = confidentialStrata(task.strataMode) ? 'salted' : 'plain';
+    const salt = digestSalt(digest, secret);
+    const external = await options.population?.freeze(id, salt);
     const population = external ? { ...external, modelVersion: null } : await insertPopulation(tx, id, rules);
     if (population.size === 0)
       throw new DrawStateError('task.nothing_eligible', taskId, 'empty', `任务 ${taskId} 没有符合条件的检查对象，无法抽取 / task ${taskId} has no eligible objects to draw from`);
-    const digested = external ?? (await populationDigestSql(tx, populationSource(id)));
+    const digested = external ?? (await populationDigestSql(tx, populationSource(id), salt));
     if (digested.rows !== population.size) throw new Error(`population of ${id}: digest read ${digested.rows} rows, ${population.size} were frozen`);
     const populationDigest = digested.digest;
     const strata: StratumRecord[] = population.strata.map(({ stratum, eligible }) => {
@@ -239,12 +280,11 @@ export async function commitDraw(db: Db, taskId: string, options: CommitOptions)
     const poolsDigest = rowsDigest(
       (await tx.query<{ line: string }>(sql`SELECT department_code || chr(9) || inspector_id AS line FROM draw_pools WHERE draw_id = ${id} ORDER BY department_code, inspector_id`)).map((r) => r.line),
     );
-    const secret = randomBytes(32).toString('hex');
     const commitment = sha256Hex(secret);
     await tx.exec(
-      sql`INSERT INTO draws (id, task_id, protocol, status, secret, commitment, population_digest, population_size, committed_at, committed_by,
+      sql`INSERT INTO draws (id, task_id, protocol, status, beacon_source, beacon_due, digest, secret, commitment, population_digest, population_size, committed_at, committed_by,
          policy_version, model_version, eligibility, team_spec, strata)
-       VALUES (${id}, ${taskId}, 'fd1', 'committed', ${secret}, ${commitment}, ${populationDigest}, ${population.size}, ${now.toISOString()}::TIMESTAMPTZ, ${options.actor}, ${rules.policyVersion}, ${population.modelVersion}, ${JSON.stringify(rules)}::JSON, ${JSON.stringify(task.teamSpec)}::JSON, ${JSON.stringify(strata)}::JSON)`,
+       VALUES (${id}, ${taskId}, ${PROTOCOL}, 'committed', ${beacon.source}, ${beacon.due.toISOString()}::TIMESTAMPTZ, ${digest}, ${secret}, ${commitment}, ${populationDigest}, ${population.size}, ${now.toISOString()}::TIMESTAMPTZ, ${options.actor}, ${rules.policyVersion}, ${population.modelVersion}, ${JSON.stringify(rules)}::JSON, ${JSON.stringify(task.teamSpec)}::JSON, ${JSON.stringify(strata)}::JSON)`,
     );
     await appendAudit(tx, {
       actor: options.actor,
@@ -253,7 +293,10 @@ export async function commitDraw(db: Db, taskId: string, options: CommitOptions)
       payload: {
         drawId: id,
         taskId,
-        protocol: 'fd1',
+        protocol: PROTOCOL,
+        beaconSource: beacon.source,
+        beaconDue: beacon.due.toISOString(),
+        digest,
         commitment,
         populationDigest,
         populationSize: population.size,
@@ -281,6 +324,16 @@ export async function enterBeacon(db: Db, drawId: string, beacon: string, option
     const draw = await drawRow(tx, drawId);
     if (draw.status !== 'committed')
       throw new DrawStateError('draw.beacon_not_open', drawId, draw.status, `抽取 ${drawId} 当前为 ${draw.status}，信标只能在承诺后录入一次 / draw ${drawId} is ${draw.status}: the beacon is entered once, after the commitment`);
+    if (draw.beacon_due && now.getTime() < draw.beacon_due.getTime())
+      throw new EngineError(
+        'conflict',
+        'draw.beacon_not_due',
+        {
+          zh: `信标时间未到：承诺时指定的“${draw.beacon_source}”在 ${shanghaiTime(draw.beacon_due)} 才产生，现在是 ${shanghaiTime(now)}；之前录入的值不是信标`,
+          en: `the beacon is not due: "${draw.beacon_source}", declared at commitment, exists from ${shanghaiTime(draw.beacon_due)}; it is now ${shanghaiTime(now)}, and a value entered before then is no beacon`,
+        },
+        { subject: drawId, beaconDue: draw.beacon_due.toISOString(), now: now.toISOString() },
+      );
     await tx.exec(sql`UPDATE draws SET status = 'beaconed', beacon = ${beacon}, beaconed_at = ${now.toISOString()}::TIMESTAMPTZ, beaconed_by = ${options.actor} WHERE id = ${drawId}`);
     await appendAudit(tx, { actor: options.actor, action: 'draw.beacon', subject: drawId, payload: { drawId, taskId: draw.task_id, beacon, beaconedAt: now.toISOString() } });
   });
@@ -322,8 +375,21 @@ export async function runDraw(db: Db, drawId: string, options: RunOptions): Prom
       throw new DrawStateError('draw.already_run', drawId, draw.status, `抽取 ${drawId} 已于 ${draw.drawnAt ? shanghaiTime(draw.drawnAt) : '?'} 完成，不得重抽；如有错误请作废并新建抽取 / draw ${drawId} was already run: no re-roll; void it and commit a new draw`);
     if (draw.status === 'voided')
       throw new DrawStateError('draw.voided', drawId, draw.status, `抽取 ${drawId} 已作废（${draw.voidReason}） / draw ${drawId} is voided`);
+    if (draw.status === 'committed' && draw.protocol !== 'fd1')
+      // The source's own name may hold " / ", so both languages are given apart.
+      throw new EngineError(
+        'conflict',
+        'draw.no_beacon',
+        {
+          zh: `抽取 ${drawId} 尚未录入信标：须在 ${draw.beaconDue ? shanghaiTime(draw.beaconDue) : '信标时间'} 之后录入“${draw.beaconSource}”的值，再执行抽取；${draw.protocol} 不允许无信标抽取`,
+          en: `draw ${drawId} has no beacon yet: record the value of "${draw.beaconSource}" once it is due${draw.beaconDue ? ` (${shanghaiTime(draw.beaconDue)})` : ''}, then run the draw; ${draw.protocol} has no draw without a beacon`,
+        },
+        { subject: drawId, state: draw.status },
+      );
     if (draw.status === 'committed' && !options.allowNoBeacon)
       throw new DrawStateError('draw.no_beacon', drawId, draw.status, `抽取 ${drawId} 尚未录入信标；演练可明确选择无信标抽取（--no-beacon） / draw ${drawId} has no beacon yet; a rehearsal may run without one only when asked (--no-beacon)`);
+    if (draw.beaconedAt && now.getTime() < draw.beaconedAt.getTime())
+      throw new DrawStateError('draw.no_beacon', drawId, draw.status, `抽取时间 ${shanghaiTime(now)} 早于信标录入时间 ${shanghaiTime(draw.beaconedAt)} / the draw cannot run (${shanghaiTime(now)}) before its beacon was recorded (${shanghaiTime(draw.beaconedAt)})`);
     const secret = (await tx.one<{ secret: string }>(sql`SELECT secret FROM draws WHERE id = ${drawId}`))!.secret;
     const beacon = draw.beacon ?? '';
     const grindProof = beacon !== '';
@@ -337,6 +403,7 @@ export async function runDraw(db: Db, drawId: string, options: RunOptions): Prom
       ? await options.engine.select(tx, { protocol: draw.protocol, drawId, seed, taskId: draw.taskId, strata: strataSpecs, resultTable: resultName })
       : await drawSelectionTable(tx, {
           ...populationSource(drawId),
+          protocol: draw.protocol,
           seed,
           taskId: draw.taskId,
           strata: strataSpecs,
@@ -358,6 +425,7 @@ export async function runDraw(db: Db, drawId: string, options: RunOptions): Prom
     const pools = await loadPools(tx, drawId, draw.teamSpec);
     const exclusions = await loadExclusions(tx, drawId);
     const assigned = assignTeams({
+      protocol: draw.protocol,
       seed,
       taskId: draw.taskId,
       drawOrder,

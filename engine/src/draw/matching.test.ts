@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Db } from '../db/duckdb.ts';
 import { sql } from '../db/sql.ts';
 import { commitDraw, enterBeacon, getDraw, runDraw, type DrawDetail } from './lifecycle.ts';
-import { directoryPerTest, NOW, objectId, samrTask, WINDOW } from './lifecycle.fixture.ts';
+import { BEACON_AT, declaredBeacon, directoryPerTest, NOW, objectId, RUN_AT, samrTask, WINDOW } from './lifecycle.fixture.ts';
 import { previewPools } from './matching.ts';
 import type { Plan } from './plans.ts';
 import { approveTask, createTask, type Task } from './tasks.ts';
@@ -11,9 +11,9 @@ const SAMR_OFFICERS = [...Array.from({ length: 12 }, (_, j) => `SZ-SAMR-${String
 
 /** Commit, beacon and run a task's draw; the detail with every row. */
 async function drawTask(db: Db, task: Task, beacon = '恒生指数 2026-03-02 收盘'): Promise<DrawDetail> {
-  const draw = await commitDraw(db, task.id, { actor: 'op', now: NOW });
-  await enterBeacon(db, draw.id, beacon, { actor: 'op', now: NOW });
-  await runDraw(db, draw.id, { actor: 'op', now: NOW });
+  const draw = await commitDraw(db, task.id, { actor: 'op', now: NOW, ...declaredBeacon(NOW) });
+  await enterBeacon(db, draw.id, beacon, { actor: 'op', now: BEACON_AT });
+  await runDraw(db, draw.id, { actor: 'op', now: RUN_AT });
   return getDraw(db, draw.id);
 }
 
@@ -92,17 +92,17 @@ describe('inspector matching from the directory', () => {
       { department: 'SAMR', count: 2, pool: 13, specialties: ['food_safety', 'registration'] },
       { department: 'SAMR:expert', count: 1, pool: 3, specialties: ['food_safety', 'registration'] },
     ]);
-    const draw = await commitDraw(db, task.id, { actor: 'op', now: NOW });
+    const draw = await commitDraw(db, task.id, { actor: 'op', now: NOW, ...declaredBeacon(NOW) });
     // Out: X1 expired the day before, X2 valid from the second day, X3 no certificate, X4 inactive,
     // X5 lacks food_safety, GZ-* outside Shenzhen; E4 inactive. X6 is valid exactly on the first day.
     expect(await pools(db, draw.id)).toEqual({ SAMR: SAMR_OFFICERS, 'SAMR:expert': ['SZ-SAMR-E1', 'SZ-SAMR-E2', 'SZ-SAMR-E3'] });
     // With only SAMR-001 (registration), X5 qualifies.
     const registration = await samrTask(db, plan, { items: ['SAMR-001'] });
-    const other = await commitDraw(db, registration.id, { actor: 'op', now: NOW });
+    const other = await commitDraw(db, registration.id, { actor: 'op', now: NOW, ...declaredBeacon(NOW) });
     expect((await pools(db, other.id)).SAMR).toEqual([...SAMR_OFFICERS, 'SZ-SAMR-X5'].sort());
     // A pool smaller than one team: refused at commit, nothing recorded.
     const few = await samrTask(db, plan, { teamSpec: [{ department: 'SAMR', count: 2 }, { department: 'SAMR:expert', count: 4 }] });
-    await expect(commitDraw(db, few.id, { actor: 'op', now: NOW })).rejects.toThrow(/SAMR:expert: 3/);
+    await expect(commitDraw(db, few.id, { actor: 'op', now: NOW, ...declaredBeacon(NOW) })).rejects.toThrow(/SAMR:expert: 3/);
     expect(await db.one(sql`SELECT count(*) AS n FROM draws WHERE task_id = ${few.id}`)).toEqual({ n: 0 });
   });
 

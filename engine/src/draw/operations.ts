@@ -4,12 +4,13 @@
 import type { Db, Queryable } from '../db/duckdb.ts';
 import { EngineError } from '../kernel/errors.ts';
 import type { Principal } from '../auth/roles.ts';
-import { assertTaskDepartments, listingDepartment } from '../auth/departments.ts';
-import { createPlan, getPlan } from './plans.ts';
+import { assertLeadDepartment, assertTaskDepartments, listingDepartment } from '../auth/departments.ts';
+import { createPlan, DrawInputError, getPlan } from './plans.ts';
+import { parseInstant } from '../kernel/time.ts';
 import { approveTask, createTask, getTask, validateTaskSpec } from './tasks.ts';
 import { commitDraw, enterBeacon, getDraw, listDraws, runDraw, voidDraw, type DrawDetail } from './lifecycle.ts';
 import { drawPage, drawView, taskDetail, taskRows, type TaskRowFilter } from './views.ts';
-import type { Draw, DrawPage, DrawStatus, Plan, PlanBody, Task, TaskBody, TaskDetail, TaskRow } from './schemas.ts';
+import type { CommitBody, Draw, DrawPage, DrawStatus, Plan, PlanBody, Task, TaskBody, TaskDetail, TaskRow } from './schemas.ts';
 
 /** A task the caller may see; refused when an operator's department neither leads nor takes part in it. */
 export async function taskFor(q: Queryable, caller: Principal, taskId: string): Promise<Task> {
@@ -75,23 +76,34 @@ export async function drawPageFor(q: Queryable, caller: Principal, drawId: strin
   return drawPage(q, await drawFor(q, caller, drawId), page);
 }
 
-export async function commitDrawAs(db: Db, caller: Principal, taskId: string): Promise<Draw> {
-  await taskFor(db, caller, taskId);
-  return drawView(await commitDraw(db, taskId, { actor: caller.username }));
+/** Commits a task's draw with its declared beacon (fd2 §1): the event's name and when its value exists. */
+/** A draw the caller may act on: its task's lead department's operators, or an admin. */
+async function drawToActOn(q: Queryable, caller: Principal, drawId: string): Promise<DrawDetail> {
+  const draw = await drawFor(q, caller, drawId);
+  assertLeadDepartment(caller, (await getTask(q, draw.taskId)).leadDepartment);
+  return draw;
+}
+
+export async function commitDrawAs(db: Db, caller: Principal, taskId: string, body: CommitBody): Promise<Draw> {
+  assertLeadDepartment(caller, (await taskFor(db, caller, taskId)).leadDepartment);
+  const beaconDue = parseInstant(body.beaconDue);
+  if (!beaconDue)
+    throw new DrawInputError('beaconDue', body.beaconDue, '须为带时区的时间，如 2026-03-02T15:00+08:00 / must be a time with its offset, e.g. 2026-03-02T15:00+08:00');
+  return drawView(await commitDraw(db, taskId, { actor: caller.username, beaconSource: body.beaconSource, beaconDue }));
 }
 
 export async function enterBeaconAs(db: Db, caller: Principal, drawId: string, beacon: string): Promise<Draw> {
-  await drawFor(db, caller, drawId);
+  await drawToActOn(db, caller, drawId);
   return drawView(await enterBeacon(db, drawId, beacon, { actor: caller.username }));
 }
 
 /** Runs the draw, once; a rehearsal may run without a beacon (recorded as not grind-proof). */
 export async function runDrawAs(db: Db, caller: Principal, drawId: string, options: { rehearsal: boolean }): Promise<Draw> {
-  await drawFor(db, caller, drawId);
+  await drawToActOn(db, caller, drawId);
   return drawView(await runDraw(db, drawId, { actor: caller.username, allowNoBeacon: options.rehearsal }));
 }
 
 export async function voidDrawAs(db: Db, caller: Principal, drawId: string, reason: string): Promise<Draw> {
-  await drawFor(db, caller, drawId);
+  await drawToActOn(db, caller, drawId);
   return drawView(await voidDraw(db, drawId, { reason, actor: caller.username }));
 }

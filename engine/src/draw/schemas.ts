@@ -137,6 +137,8 @@ const taskProperties = {
   teamSpec: Type.Array(TeamEntry),
   windowStart: IsoDate,
   windowEnd: IsoDate,
+  /** fd2 §1: the least gap between commitment and the declared beacon time. */
+  minBeaconGapMinutes: Type.Integer({ minimum: 1, description: '承诺与信标时间的最小间隔（分钟，默认 60） least minutes between commitment and beacon due (default 60)' }),
   status: TaskStatus,
   createdBy: Type.String(),
   createdAt: DateTime,
@@ -190,6 +192,8 @@ export const TaskBody = Type.Object(
     teamSpec: Type.Optional(Type.Array(Type.Object(teamEntryProperties, { additionalProperties: false }), { minItems: 1, maxItems: 40 })),
     windowStart: IsoDate,
     windowEnd: IsoDate,
+    /** Default 60. */
+    minBeaconGapMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 * 24 * 30, description: '承诺与信标时间的最小间隔（分钟） least minutes between commitment and beacon due' })),
   },
   { additionalProperties: false },
 );
@@ -277,8 +281,13 @@ const drawProperties = {
   taskPublicName: Type.String(),
   taskKind: StringEnum(TASK_KINDS),
   departments: Type.Array(Type.String()),
-  protocol: Type.String(),
+  protocol: StringEnum(['fd1', 'fd2']),
   status: DrawStatus,
+  /** fd2: the public event named at commit, and when its value exists; null for fd1 draws. */
+  beaconSource: Nullable(Type.String(), { description: '承诺时指定的信标来源 the beacon event named at commitment (fd2)' }),
+  beaconDue: Nullable(DateTime, { description: '信标时间：须晚于承诺 when the beacon value exists, after the commitment (fd2)' }),
+  /** 'salted' when the strata are confidential (fd2 §2). */
+  digest: StringEnum(['plain', 'salted'], { description: '总体摘要：plain，或分层涉及风险等级时以 secret 加盐 salted' }),
   commitment: Type.String({ description: 'H(secret)，承诺时公开 published at commitment' }),
   populationDigest: Type.String({ description: '冻结名单的摘要 digest of the frozen population (fd1 section 2)' }),
   populationSize: Type.Integer(),
@@ -305,6 +314,20 @@ const drawProperties = {
   windowEnd: IsoDate,
   counts: DrawCounts,
 };
+
+/** What a commit declares (fd2 §1): the beacon's public event and when its value exists. */
+export const CommitBody = Type.Object(
+  {
+    beaconSource: Type.String({ minLength: 1, maxLength: 300, description: '信标来源，如“上证综合指数收盘价” the public event whose value will be the beacon, e.g. "SSE Composite Index close"' }),
+    beaconDue: Type.String({
+      minLength: 16,
+      maxLength: 40,
+      description: '信标产生时间，带时区，须晚于承诺至少任务规定的间隔（默认 1 小时） when that value exists, with its offset, e.g. 2026-03-02T15:00+08:00; at least the task\'s minimum gap (default 1 hour) after the commitment',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type CommitBody = Static<typeof CommitBody>;
 
 /** A draw as stored, without its secret and rows: the lifecycle's answer. */
 export const DrawHeader = Type.Object({

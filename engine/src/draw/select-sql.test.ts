@@ -5,7 +5,7 @@ import { REPO_ROOT } from '../kernel/config.ts';
 import { Db } from '../db/duckdb.ts';
 import { sql } from '../db/sql.ts';
 import { seededRandom } from '../testing/random.ts';
-import { populationDigest, selectObjects, type Pair, type StratumSpec } from './fd1.ts';
+import { digestSalt, populationDigest, selectObjects, type Pair, type StratumSpec } from './fd1.ts';
 import { drawSelectionTable, populationDigestSql, selectObjectsSql } from './select-sql.ts';
 
 let db: Db;
@@ -83,17 +83,17 @@ describe('selectObjectsSql equals selectObjects', () => {
     expect(rows[0]).toEqual({ n: result.selected, orders: result.selected });
   });
 
-  it('reproduces the Python vectors', async () => {
-    const vectors = JSON.parse(readFileSync(resolve(REPO_ROOT, 'data/fixtures/fd1/vectors.json'), 'utf8'));
+  it.each(['fd1', 'fd2'] as const)('reproduces the Python %s vectors', async (protocol) => {
+    const vectors = JSON.parse(readFileSync(resolve(REPO_ROOT, `data/fixtures/${protocol}/vectors.json`), 'utf8'));
     for (const draw of vectors.draws) {
       await load('pop', draw.population.map(([stratum, id]: [string, string]) => ({ stratum, id })));
       const strata = draw.strata.map((s: { stratum: string; ratio_bp?: number; count?: number }) =>
         s.ratio_bp !== undefined ? { stratum: s.stratum, ratioBp: s.ratio_bp } : { stratum: s.stratum, count: s.count },
       );
-      const result = await selectObjectsSql(db, { seed: draw.seed, taskId: draw.task_id, strata, populationTable: 'pop' });
+      const result = await selectObjectsSql(db, { protocol, seed: draw.seed, taskId: draw.task_id, strata, populationTable: 'pop' });
       expect(result.selection).toEqual(draw.expected.selection);
       expect(result.drawOrder).toEqual(draw.expected.draw_order);
-      expect((await populationDigestSql(db, { populationTable: 'pop' })).digest).toBe(draw.population_digest);
+      expect((await populationDigestSql(db, { populationTable: 'pop' }, digestSalt(draw.digest ?? 'plain', draw.secret))).digest).toBe(draw.population_digest);
     }
   });
 });

@@ -1,4 +1,4 @@
-// fd1 object selection (protocol §4) inside DuckDB, for populations of millions: every row is hashed once,
+// fd1/fd2 object selection (protocol §4) inside DuckDB, for populations of millions: every row is hashed once,
 // only keys under a per-stratum threshold are kept and ranked, and the result equals selectObjects() exactly.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, rmSync } from 'node:fs';
@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Queryable } from '../db/duckdb.ts';
 import { sql, type Sql } from '../db/sql.ts';
-import { checkStrata, compareUtf8, labelProblem, quotaEntry, type Selection, type StratumQuota, type StratumSpec } from './fd1.ts';
+import { checkProtocol, checkStrata, compareUtf8, labelProblem, quotaEntry, type Protocol, type Selection, type StratumQuota, type StratumSpec } from './fd1.ts';
 
 /** The eligible population: a table (or view) name, or a query, with columns (stratum, id). */
 export interface PopulationSource {
@@ -15,6 +15,8 @@ export interface PopulationSource {
 }
 
 export interface SqlSelectOptions extends PopulationSource {
+  /** fd1 when not given: the key prefix. */
+  protocol?: Protocol;
   seed: string;
   taskId: string;
   strata: StratumSpec[];
@@ -64,9 +66,9 @@ const DUPLICATE_ID_SQL = (src: Sql) => sql`
  * their stratum's threshold are kept, with the key's first 16 hex digits as an integer. One row per
  * candidate. `drawn` holds (stratum, threshold, quota).
  */
-const CANDIDATES_SQL = (src: Sql, drawn: Sql, seed: string, taskId: string) => sql`
+const CANDIDATES_SQL = (src: Sql, drawn: Sql, protocol: Protocol, seed: string, taskId: string) => sql`
   SELECT stratum, id, key, ('0x' || left(key, 16))::UBIGINT AS key_prefix FROM (
-    SELECT p.stratum, p.id, sha256('fd1|' || ${seed} || '|' || ${taskId} || '|' || p.stratum || '|' || p.id) AS key, d.threshold
+    SELECT p.stratum, p.id, sha256(${protocol} || '|' || ${seed} || '|' || ${taskId} || '|' || p.stratum || '|' || p.id) AS key, d.threshold
     FROM ${src} p JOIN ${drawn} d ON p.stratum = d.stratum
   ) WHERE key < threshold`;
 
@@ -170,6 +172,7 @@ function thresholdFor(fraction: number): string {
  */
 export async function drawSelectionTable(q: Queryable, options: SqlSelectOptions & { resultTable: string }): Promise<SelectionTableResult> {
   checkStrata(options.strata);
+  const protocol = checkProtocol(options.protocol ?? 'fd1');
   if (typeof options.seed !== 'string' || typeof options.taskId !== 'string') throw new Error('seed and taskId must be strings');
   const src = sourceSql(options);
   const result = sql.id(options.resultTable);
@@ -194,7 +197,7 @@ export async function drawSelectionTable(q: Queryable, options: SqlSelectOptions
       await q.exec(sql`DELETE FROM ${drawnTable}`);
       for (const s of pending) await q.exec(sql`INSERT INTO ${drawnTable} VALUES (${s.stratum}, ${thresholdFor(fraction.get(s.stratum)!)}, ${s.quota})`);
       await q.exec(sql`DELETE FROM ${candidates} WHERE stratum IN (SELECT stratum FROM ${drawnTable})`);
-      await q.exec(sql`INSERT INTO ${candidates} ${CANDIDATES_SQL(src, drawnTable, options.seed, options.taskId)}`);
+      await q.exec(sql`INSERT INTO ${candidates} ${CANDIDATES_SQL(src, drawnTable, protocol, options.seed, options.taskId)}`);
       const found = new Map(
         (await q.query<{ stratum: string; n: number }>(sql`SELECT stratum, count(*) AS n FROM ${candidates} GROUP BY stratum`)).map((r) => [r.stratum, r.n]),
       );
@@ -240,25 +243,25 @@ export async function selectObjectsSql(q: Queryable, options: SqlSelectOptions):
 const DIGEST_ROWS_SQL = (src: Sql) => sql`SELECT stratum, id FROM ${src} ORDER BY stratum COLLATE "binary", id COLLATE "binary"`;
 
 /**
- * The population digest (fd1 §2) of a large population: DuckDB sorts and writes the exact digest
- * input to a temporary file, which is hashed as a stream. Measured far faster than streaming rows
- * into JS (see engine/bench/draw.ts).
+ * The population digest (fd1 §2; fd2 §2 with the salt of digestSalt()) of a large population: DuckDB sorts and
+ * writes the exact digest input to a temporary file, which is hashed as a stream. Measured far faster than
+ * streaming rows into JS (see engine/bench/draw.ts).
  */
-export async function populationDigestSql(q: Queryable, source: PopulationSource): Promise<{ digest: string; rows: number }> {
+export async function populationDigestSql(q: Queryable, source: PopulationSource, salt = ''): Promise<{ digest: string; rows: number }> {
   const sizes = await checkPopulationSql(q, source);
   const path = join(tmpdir(), `${tempName('fd1-digest')}.tsv`);
   try {
     await q.exec(sql`COPY (${DIGEST_ROWS_SQL(sourceSql(source))}) TO ${path} (HEADER false, DELIMITER '\t', QUOTE '')`);
-    const digest = await hashFile(path);
+    const digest = await hashFile(path, salt);
     return { digest, rows: [...sizes.values()].reduce((a, b) => a + b, 0) };
   } finally {
     rmSync(path, { force: true });
   }
 }
 
-function hashFile(path: string): Promise<string> {
+function hashFile(path: string, salt: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
+    const hash = createHash('sha256').update(salt, 'utf8');
     createReadStream(path, { highWaterMark: 1 << 20 })
       .on('data', (chunk) => hash.update(chunk))
       .on('error', reject)

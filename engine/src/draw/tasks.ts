@@ -127,6 +127,9 @@ export function defaultTeamSpec(leadDepartment: string, departments: string[]): 
   return departments.map((d) => ({ department: d, count: d === leadDepartment ? MIN_OFFICERS : 1 }));
 }
 
+/** fd2 §1: a beacon due at least this long after the commitment, unless the task says otherwise. */
+export const DEFAULT_MIN_BEACON_GAP_MINUTES = 60;
+
 interface TaskRow {
   id: string;
   plan_id: string;
@@ -143,6 +146,7 @@ interface TaskRow {
   team_spec: string;
   window_start: string;
   window_end: string;
+  min_beacon_gap_minutes: number;
   status: TaskStatus;
   created_by: string;
   created_at: Date;
@@ -154,7 +158,7 @@ interface TaskRow {
 // One row per task with its plan's jurisdiction.
 const TASK_SELECT = sql`SELECT t.id, t.plan_id, t.kind, t.name, t.public_name, t.alert_evidence::VARCHAR AS alert_evidence, t.lead_department, t.departments, t.scope::VARCHAR AS scope, t.strata_mode,
   t.ratios::VARCHAR AS ratios, t.counts::VARCHAR AS counts, t.team_spec::VARCHAR AS team_spec, t.window_start, t.window_end,
-  t.status, t.created_by, t.created_at, t.approved_by, t.approved_at, p.jurisdiction_region_code
+  t.min_beacon_gap_minutes, t.status, t.created_by, t.created_at, t.approved_by, t.approved_at, p.jurisdiction_region_code
   FROM tasks t JOIN plans p ON p.id = t.plan_id`;
 
 async function taskItems(q: Queryable, taskIds: string[]): Promise<Map<string, TaskItemRef[]>> {
@@ -191,6 +195,7 @@ function toTask(r: TaskRow, items: TaskItemRef[]): Task {
     teamSpec: JSON.parse(r.team_spec),
     windowStart: r.window_start,
     windowEnd: r.window_end,
+    minBeaconGapMinutes: r.min_beacon_gap_minutes,
     status: r.status,
     createdBy: r.created_by,
     createdAt: r.created_at,
@@ -281,6 +286,8 @@ export async function validateTaskSpec(q: Queryable, spec: TaskSpec, plan: Plan)
   if (spec.ratiosBp && spec.counts) throw new DrawInputError('counts', spec.counts, '比例和数量只能给一种 / give ratios or counts, not both');
   if (spec.ratiosBp) validateNumbers('ratiosBp', spec.ratiosBp, strataMode, RATIO_BP_MAX);
   if (spec.counts) validateNumbers('counts', spec.counts, strataMode, null);
+  if (spec.minBeaconGapMinutes !== undefined && !(Number.isSafeInteger(spec.minBeaconGapMinutes) && spec.minBeaconGapMinutes >= 1))
+    throw new DrawInputError('minBeaconGapMinutes', spec.minBeaconGapMinutes, '须为正整数（分钟） / must be a whole number of minutes, at least 1');
   const teamSpec = validateTeamSpec(spec.teamSpec ?? defaultTeamSpec(leadDepartment, departments), departments);
 
   return {
@@ -299,6 +306,7 @@ export async function validateTaskSpec(q: Queryable, spec: TaskSpec, plan: Plan)
     teamSpec,
     windowStart: spec.windowStart,
     windowEnd: spec.windowEnd,
+    minBeaconGapMinutes: spec.minBeaconGapMinutes ?? DEFAULT_MIN_BEACON_GAP_MINUTES,
     createdBy: spec.createdBy,
     jurisdictionRegionCode: plan.jurisdictionRegionCode,
   };
@@ -326,9 +334,9 @@ export async function createTask(db: Db, spec: TaskSpec, options: { approvedBy?:
     const status: TaskStatus = v.kind === 'special' ? 'awaiting_approval' : 'ready';
     await tx.exec(
       sql`INSERT INTO tasks (id, plan_id, kind, name, public_name, alert_evidence, lead_department, departments, scope, strata_mode, ratios, counts, team_spec,
-         window_start, window_end, status, created_by, created_at)
+         window_start, window_end, min_beacon_gap_minutes, status, created_by, created_at)
        VALUES (${id}, ${v.planId}, ${v.kind}, ${v.name}, ${v.publicName}, ${v.alertEvidence ? JSON.stringify(v.alertEvidence) : null}::JSON, ${v.leadDepartment}, CAST(${JSON.stringify(v.departments)}::JSON AS VARCHAR[]), ${JSON.stringify(v.scope)}::JSON, ${v.strataMode}, ${v.ratiosBp ? JSON.stringify(v.ratiosBp) : null}::JSON, ${v.counts ? JSON.stringify(v.counts) : null}::JSON, ${JSON.stringify(v.teamSpec)}::JSON,
-         ${v.windowStart}::DATE, ${v.windowEnd}::DATE, ${status}, ${v.createdBy}, ${createdAt.toISOString()}::TIMESTAMPTZ)`,
+         ${v.windowStart}::DATE, ${v.windowEnd}::DATE, ${v.minBeaconGapMinutes}, ${status}, ${v.createdBy}, ${createdAt.toISOString()}::TIMESTAMPTZ)`,
     );
     for (const [position, item] of v.items.entries())
       await tx.exec(sql`INSERT INTO task_items VALUES (${id}, ${item.code}, ${item.version}, ${item.departmentCode}, ${position + 1})`);

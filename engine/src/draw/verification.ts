@@ -25,7 +25,7 @@ export function verifyAnswer(report: VerifyReport, checkedAt: Date): VerifyAnswe
   const where = first ? `${first.file ?? ''}${first.line ? ` line ${first.line}` : ''}${first.content !== undefined ? `: ${first.content}` : ''}` : '';
   return {
     verified: report.ok,
-    message: first ? `${first.title}: ${where ? `${where}: ` : ''}${first.detail}` : 'fd1 verified',
+    message: first ? `${first.title}: ${where ? `${where}: ` : ''}${first.detail}` : (report.verdict ?? 'verified'),
     ...(first ? { firstMismatch: first } : {}),
     checks: report.checks,
     warnings: report.warnings,
@@ -40,7 +40,7 @@ async function exportToTemp(q: Queryable, drawId: string): Promise<{ dir: string
   const dir = mkdtempSync(join(tmpdir(), 'fairdraw-export-'));
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
   try {
-    await exportDraw(q, drawId, dir, { internal: true });
+    await exportDraw(q, drawId, dir, { package: 'auditor' });
     return { dir, cleanup };
   } catch (err) {
     cleanup();
@@ -59,7 +59,7 @@ export async function drawZipFor(q: Queryable, caller: Principal, drawId: string
   const stream = zipDrawFiles(exported.dir, draw.drawnAt ?? draw.committedAt);
   stream.once('end', exported.cleanup);
   stream.once('error', exported.cleanup);
-  return { filename: `${draw.id}-fd1.zip`, stream, cleanup: exported.cleanup };
+  return { filename: `${draw.id}-${draw.protocol}.zip`, stream, cleanup: exported.cleanup };
 }
 
 /** Stored draws' verification, shared by concurrent requests and kept VERIFY_CACHE_MS per (draw, draw time). */

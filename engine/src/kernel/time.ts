@@ -38,3 +38,15 @@ const MS_PER_DAY = 86_400_000;
 export function addDays(day: string, days: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + days * MS_PER_DAY).toISOString().slice(0, 10);
 }
+
+const INSTANT_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * An instant written in ISO 8601 with its offset ('2026-03-02T15:00+08:00', or Z), or undefined: a time without an
+ * offset would depend on the reader's time zone, so it is refused rather than guessed.
+ */
+export function parseInstant(text: unknown): Date | undefined {
+  if (typeof text !== 'string' || !INSTANT_RE.test(text)) return undefined;
+  const at = new Date(text);
+  return Number.isNaN(at.getTime()) ? undefined : at;
+}

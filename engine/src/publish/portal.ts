@@ -9,8 +9,8 @@ import { sql, sqlFolder } from '../db/sql.ts';
 import { bilingual, EngineError } from '../kernel/errors.ts';
 import { declaredOnly } from '../kernel/schema.ts';
 import { PublicDrawSummary, type PublicDrawDetail, type PublicItem, type PublicPlan, type PublicResult, type PublicTask, type ResultSearchPage } from './schemas.ts';
-import { drawRecord } from '../draw/export.ts';
-import { writeDrawFiles } from '../draw/files.ts';
+import { drawRecord, fullPackageIsPublic, publicRecord } from '../draw/export.ts';
+import { PUBLIC_FILES, publicManifestOf, selectedCsv, writeDrawFiles } from '../draw/files.ts';
 import { getDraw, isPublished, listDraws, publicView, type DrawHeader, type DrawStatus } from '../draw/lifecycle.ts';
 import { listPlans } from '../draw/plans.ts';
 import { listTasks } from '../draw/tasks.ts';
@@ -109,11 +109,24 @@ export async function publicDraws(q: Queryable, filter: { taskId?: string | null
 
 const byId = (a: { objectId: string }, b: { objectId: string }) => (a.objectId < b.objectId ? -1 : a.objectId > b.objectId ? 1 : 0);
 
-/** One draw as the public may see it at `now` (publicView of the draw lifecycle, without anything tier-bearing). */
+/**
+ * One draw as the public may see it at `now`. An fd2 draw shows its public package (fd2 §5) until its full package is
+ * public (never, when its strata are confidential): totals instead of strata, the selected ids sorted, no secret, seed,
+ * key, rank or team; otherwise publicView of the draw lifecycle, without anything tier-bearing.
+ */
 export async function publicDraw(q: Queryable, drawId: string, now: Date): Promise<PublicDrawDetail> {
   const detail = await getDraw(q, drawId);
-  const view = publicView(detail, now);
   const out: PublicDrawDetail = summaryOf(detail, now);
+  if (detail.protocol === 'fd2' && !fullPackageIsPublic(detail, now)) {
+    const record = await publicRecord(q, detail, now);
+    const manifest = publicManifestOf(record);
+    if (manifest.totals) out.totals = manifest.totals;
+    if (manifest.strata.length > 0) out.strata = manifest.strata.map(({ ratio_bp, ...s }) => ({ ...s, ...(ratio_bp !== undefined ? { ratioBp: ratio_bp } : {}) }));
+    if (record.selectedIds) out.selection = [...record.selectedIds].sort().map((objectId) => ({ objectId }));
+    out.files = record.selectedIds ? [...PUBLIC_FILES] : ['manifest.json'];
+    return out;
+  }
+  const view = publicView(detail, now);
   if (!view.published) return out;
   out.secret = view.secret;
   out.seed = view.seed;
@@ -137,6 +150,8 @@ export async function publicDraw(q: Queryable, drawId: string, now: Date): Promi
 
 /** The text of one published file of a drawn draw whose window has closed. */
 export async function publicDrawFile(q: Queryable, drawId: string, file: string, now: Date): Promise<{ contentType: string; body: string }> {
+  const draw = await getDraw(q, drawId, { rows: false });
+  if (draw.protocol === 'fd2' && !fullPackageIsPublic(draw, now)) return publicPackageFile(q, draw, file, now);
   if ((WITHHELD_DRAW_FILES as readonly string[]).includes(file))
     throw new NotPublicError(
       'public.file_withheld',
@@ -155,6 +170,20 @@ export async function publicDrawFile(q: Queryable, drawId: string, file: string,
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A file of an fd2 draw's public package: the public manifest from the commitment on, selected.csv after the window. */
+async function publicPackageFile(q: Queryable, draw: Awaited<ReturnType<typeof getDraw>>, file: string, now: Date): Promise<{ contentType: string; body: string }> {
+  if (!(PUBLIC_FILES as readonly string[]).includes(file))
+    throw new NotPublicError(
+      'public.file_withheld',
+      `抽取 ${draw.id} 的公众包只有 ${PUBLIC_FILES.join('、')}；其余文件含风险等级，仅在审计包中提供 / the public package of ${draw.id} holds ${PUBLIC_FILES.join(' and ')} only; the other files carry risk tiers and are in the auditor package`,
+    );
+  const record = await publicRecord(q, draw, now);
+  if (file === 'manifest.json') return { contentType: 'application/json; charset=utf-8', body: JSON.stringify(publicManifestOf(record), null, 2) + '\n' };
+  if (record.selectedIds === null)
+    throw new NotPublicError('public.window_open', `抽取 ${draw.id} 的检查窗口至 ${draw.windowEnd} 结束，结束后公开抽中名单 / the selected ids of ${draw.id} are published once its window closes on ${draw.windowEnd}`);
+  return { contentType: 'text/csv; charset=utf-8', body: selectedCsv(record.selectedIds) };
 }
 
 // ---- results ----

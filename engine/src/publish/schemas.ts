@@ -64,6 +64,9 @@ const summaryProperties = {
   departments: d.departments,
   protocol: d.protocol,
   status: d.status,
+  beaconSource: d.beaconSource,
+  beaconDue: d.beaconDue,
+  digest: d.digest,
   commitment: Type.String({ description: 'H(secret)，抽取前公开 published at commitment' }),
   populationDigest: Type.String({ description: '名单摘要 digest of the frozen population' }),
   populationSize: d.populationSize,
@@ -102,6 +105,8 @@ export const PublicDrawDetail = Type.Object({
     }),
   ),
   unstaffed: Type.Optional(Type.Array(Type.Object({ objectId: Type.String(), department: Type.String(), reason: Type.String() }))),
+  /** fd2 with confidential strata: eligible and quota summed over them (fd2 §5), instead of per-stratum figures. */
+  totals: Type.Optional(Type.Object({ eligible: Type.Integer(), quota: Type.Integer() }, { description: '分层涉及风险等级时只公开合计 totals only when the strata are confidential' })),
   files: Type.Optional(Type.Array(Type.String())),
 });
 export type PublicDrawDetail = Static<typeof PublicDrawDetail>;

@@ -5,7 +5,7 @@ import { sql } from '../db/sql.ts';
 import type { Principal } from '../auth/roles.ts';
 import { loadReference } from '../reference/load.ts';
 import { commitDraw, enterBeacon, runDraw, type DrawHeader } from '../draw/lifecycle.ts';
-import { NOW, openDirectory, samrTask, shenzhenPlan } from '../draw/lifecycle.fixture.ts';
+import { BEACON_AT, declaredBeacon, NOW, openDirectory, RUN_AT, samrTask, shenzhenPlan } from '../draw/lifecycle.fixture.ts';
 import type { TaskSpec } from '../draw/tasks.ts';
 import { tempDb, type TempDb } from '../testing/db.ts';
 
@@ -28,9 +28,9 @@ export async function openResultsDirectory(): Promise<Awaited<ReturnType<typeof 
 export async function drawnSamrDraw(db: Db, overrides: Partial<TaskSpec> = {}): Promise<DrawHeader> {
   const plan = await shenzhenPlan(db);
   const task = await samrTask(db, plan, overrides);
-  const draw = await commitDraw(db, task.id, { actor: 'op-wang', now: NOW });
-  await enterBeacon(db, draw.id, '深证成指 2026-03-02 收盘 10234.56', { actor: 'op-wang', now: NOW });
-  return runDraw(db, draw.id, { actor: 'op-wang', now: NOW });
+  const draw = await commitDraw(db, task.id, { actor: 'op-wang', now: NOW, ...declaredBeacon(NOW) });
+  await enterBeacon(db, draw.id, '深证成指 2026-03-02 收盘 10234.56', { actor: 'op-wang', now: BEACON_AT });
+  return runDraw(db, draw.id, { actor: 'op-wang', now: RUN_AT });
 }
 
 export interface ResultsTemplate {

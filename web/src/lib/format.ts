@@ -67,3 +67,15 @@ export const shanghaiYear = (now = new Date()): number => Number(shanghaiToday(n
 export function reportYears(thisYear = shanghaiYear()): number[] {
   return [thisYear + 1, thisYear, thisYear - 1, thisYear - 2];
 }
+
+/** The Asia/Shanghai wall time `minutes` from `now`, as a datetime-local input holds it ('YYYY-MM-DDTHH:MM'). */
+export const shanghaiInputAfter = (minutes: number, now = Date.now()): string => new Date(now + minutes * 60_000 + 8 * 3_600_000).toISOString().slice(0, 16);
+
+/** What is left until `due`, as 'H:MM:SS' (or 'D天 H:MM:SS' beyond a day), or null once due. */
+export function countdown(due: string | Date, now = Date.now()): string | null {
+  const left = Math.ceil((new Date(due).getTime() - now) / 1000);
+  if (left <= 0) return null;
+  const days = Math.floor(left / 86_400);
+  const clock = [Math.floor((left % 86_400) / 3600), Math.floor((left % 3600) / 60), left % 60].map((n, i) => (i === 0 ? String(n) : String(n).padStart(2, '0'))).join(':');
+  return days > 0 ? `${days}d ${clock}` : clock;
+}

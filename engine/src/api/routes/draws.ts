@@ -1,9 +1,9 @@
-// fd1 draws (/api/draws, /api/tasks/:taskId/draws): the list, a draw's page, commit, beacon, run and void. Operators
+// Draws (/api/draws, /api/tasks/:taskId/draws): the list, a draw's page, commit, beacon, run and void. Operators
 // see and change only draws of tasks their department leads or takes part in.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Query, Type } from '../../kernel/schema.ts';
 import { commitDrawAs, drawPageFor, drawsFor, enterBeaconAs, runDrawAs, voidDrawAs } from '../../draw/operations.ts';
-import { DepartmentCode, Draw, DrawPage, DrawStatus, DRAW_PAGE_ROWS_MAX } from '../../draw/schemas.ts';
+import { CommitBody, DepartmentCode, Draw, DrawPage, DrawStatus, DRAW_PAGE_ROWS_MAX } from '../../draw/schemas.ts';
 import { requirePrincipal } from '../plugins/auth.ts';
 import { errorAnswer, IdParam } from '../schemas.ts';
 import { DEPARTMENT_WRITERS, EVERY_ROLE } from '../roles.ts';
@@ -33,14 +33,16 @@ export const drawRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }), async (request) => drawPageFor(app.db, requirePrincipal(request), request.params.drawId, request.query));
 
   app.post('/tasks/:taskId/draws', route(DEPARTMENT_WRITERS, {
-    summary: '承诺 Commit a draw: freeze the population and pools, publish H(secret) and the population digest',
+    summary: '承诺 Commit a draw: freeze the population and pools, publish H(secret), the population digest and the declared beacon (source, due time)',
     params: Type.Object({ taskId: IdParam('任务编号 task id, e.g. T2026-0001') }),
+    body: CommitBody,
     response: {
       201: Draw,
+      400: errorAnswer('信标来源为空，或信标时间早于承诺加最小间隔 No beacon source, or the beacon is due too early (draw.beacon_due_too_early)'),
       404: errorAnswer('任务不存在 No such task'),
       409: errorAnswer('待审批、已有抽取、窗口已过、人员库不足或无符合条件的对象 Awaiting approval, a live draw exists, window over, pool too small or nothing eligible'),
     },
-  }), async (request, reply) => reply.code(201).send(await commitDrawAs(app.db, requirePrincipal(request), request.params.taskId)));
+  }), async (request, reply) => reply.code(201).send(await commitDrawAs(app.db, requirePrincipal(request), request.params.taskId, request.body)));
 
   app.post('/draws/:drawId/beacon', route(DEPARTMENT_WRITERS, {
     summary: '录入信标 Enter the public beacon value (verbatim, once, after the commitment)',
@@ -51,7 +53,7 @@ export const drawRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       { additionalProperties: false },
     ),
-    response: { 200: Draw, 404: noDraw, 409: errorAnswer('信标已录入或抽取已完成、作废 Beacon already entered, or the draw is drawn or voided') },
+    response: { 200: Draw, 404: noDraw, 409: errorAnswer('信标时间未到（draw.beacon_not_due），或信标已录入、抽取已完成或作废 The beacon is not due yet, or already entered, or the draw is drawn or voided') },
   }), async (request) => enterBeaconAs(app.db, requirePrincipal(request), request.params.drawId, request.body.beacon));
 
   app.post('/draws/:drawId/run', route(DEPARTMENT_WRITERS, {

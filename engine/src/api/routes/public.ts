@@ -1,6 +1,7 @@
 // The public portal's data (/api/public/..., no login): item list, plans, draws (commitment and digest at once;
 // selection, teams and files once the inspection window has closed), published results (redacted) and the names the
 // portal shows.
+import { PUBLIC_FILES } from '../../draw/files.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { described, IsoDate, Query, Type } from '../../kernel/schema.ts';
 import { DrawStatus } from '../../draw/schemas.ts';
@@ -57,9 +58,9 @@ export const publicRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }), async (request) => publicDraw(app.db, request.params.drawId, new Date()));
 
   app.get('/public/draws/:drawId/files/:file', route(PUBLIC, {
-    summary: '抽取核验文件 A published file of the draw (fd1 §6), once the window has closed',
-    description: `门户提供 ${PORTAL_DRAW_FILES.join('、')}；${WITHHELD_DRAW_FILES.join('、')} 含每个主体的风险等级，不公开（403）。 The portal serves ${PORTAL_DRAW_FILES.join(', ')}; ${WITHHELD_DRAW_FILES.join(', ')} carry each entity's risk tier and are withheld (403).`,
-    params: Type.Object({ drawId: DrawId, file: Type.String({ enum: [...PORTAL_DRAW_FILES, ...WITHHELD_DRAW_FILES] }) }),
+    summary: '抽取核验文件 A file of the draw\'s public package (fd2 §3: manifest.json from the commitment, selected.csv after the window; fd1 draws: fd1 §6 after the window)',
+    description: `fd2：公众包 manifest.json、selected.csv；分层涉及风险等级的抽取不公开其他文件（403）。fd1：门户提供 ${PORTAL_DRAW_FILES.join('、')}；${WITHHELD_DRAW_FILES.join('、')} 含每个主体的风险等级，不公开（403）。 fd2: the public package, manifest.json and selected.csv; a draw with tier strata withholds every other file (403). fd1: ${PORTAL_DRAW_FILES.join(', ')}; ${WITHHELD_DRAW_FILES.join(', ')} carry each entity's risk tier and are withheld (403).`,
+    params: Type.Object({ drawId: DrawId, file: Type.String({ enum: [...new Set([...PUBLIC_FILES, ...PORTAL_DRAW_FILES, ...WITHHELD_DRAW_FILES])] }) }),
     response: {
       200: Type.String({ description: '文件内容（JSON 或 CSV） The file (JSON or CSV)' }),
       403: errorAnswer('尚未公开或不公开 Not public (yet)'),

@@ -1,4 +1,5 @@
-// `fairdraw draw verify DIR`: recomputes a published fd1 draw from its files with the independent verifier.
+// `fairdraw draw verify DIR`: recomputes an fd1 draw or an fd2 auditor package from its files with the independent
+// verifier, or makes the public checks of an fd2 public package.
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { existsSync, statSync } from 'node:fs';
@@ -9,8 +10,8 @@ import { formatCheck } from '../../draw/verify/report.ts';
 export function addVerifyCommand(drawCommand: Command): void {
   drawCommand
     .command('verify')
-    .description('独立复算并验证一次抽取的公开文件 / recompute and verify a draw from its published files (fd1)')
-    .argument('<dir>', 'folder holding manifest.json, population.csv, inspectors.csv, exclusions.csv, selection.csv, teams.csv')
+    .description('独立复算并验证一次抽取的文件包 / verify a draw from its package: full recomputation (fd1, fd2 auditor) or the public checks (fd2 public)')
+    .argument('<dir>', 'folder holding manifest.json and population.csv, inspectors.csv, exclusions.csv, selection.csv, teams.csv (auditor package), or selected.csv (public package)')
     .option('--engine <engine>', 'js (worker threads for a population.csv over 2 MB) or duckdb; auto, the default, is js', 'auto')
     .option('--json', 'print the report as JSON')
     .action(async (dirArg: string, opts: { engine: string; json?: boolean }) => {
@@ -27,8 +28,8 @@ export function addVerifyCommand(drawCommand: Command): void {
           const where = `${first.file}${first.line ? ` line ${first.line}` : ''}`;
           console.log(`验证失败 / mismatch: ${where}${first.content !== undefined ? `: ${first.content}` : ''}: ${first.detail}`);
         } else {
-          console.log(`验证通过（${(report.elapsedMs / 1000).toFixed(1)} 秒，${report.engine}）`);
-          console.log('fd1 verified');
+          console.log(`${report.publicOnly ? '公开核验通过' : '验证通过'}（${(report.elapsedMs / 1000).toFixed(1)} 秒，${report.engine}）`);
+          console.log(report.verdict);
         }
       }
       process.exitCode = report.ok ? 0 : 1;

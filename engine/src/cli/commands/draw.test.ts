@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { Db } from '../../db/duckdb.ts';
 import { sql } from '../../db/sql.ts';
 import { DIRECTORY_SQL } from '../../draw/lifecycle.fixture.ts';
-import { shanghaiDate } from '../../kernel/time.ts';
+import { formatShanghai, shanghaiDate } from '../../kernel/time.ts';
 import { auditCommand } from './audit.ts';
 import { drawCommand } from './draw.ts';
 import { planCommand } from './plan.ts';
@@ -26,6 +26,7 @@ describe('plan, task, draw and audit commands', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   afterEach(() => {
+    vi.useRealTimers();
     vi.restoreAllMocks();
     process.exitCode = undefined;
   });
@@ -56,9 +57,18 @@ describe('plan, task, draw and audit commands', () => {
 
   it('commits, enters the beacon, runs once, lists, exports and verifies', async () => {
     const taskId = `T${today.slice(0, 4)}-0001`;
-    expect(await run('draw', 'commit', taskId)).toMatch(/committed/);
+    // fd2 §1: the commit names the beacon and its time; the clock (Date only) is moved, not waited for.
+    const committedAt = Date.now();
+    const due = new Date(committedAt + 3_600_000);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(committedAt);
+    await expect(run('draw', 'commit', taskId, '--beacon-source', '深证成份指数收盘价', '--beacon-due', '2026-03-02T15:00')).rejects.toThrow(/with its offset/);
+    await expect(run('draw', 'commit', taskId, '--beacon-source', '深证成份指数收盘价', '--beacon-due', formatShanghai(new Date(committedAt - 86_400_000)))).rejects.toThrow(/at least 60 minutes/);
+    expect(await run('draw', 'commit', taskId, '--beacon-source', '深证成份指数收盘价', '--beacon-due', formatShanghai(due))).toMatch(/committed/);
     const drawId = JSON.parse(await run('draw', 'list', '--json'))[0].id as string;
-    await expect(run('draw', 'run', drawId)).rejects.toThrow(/--no-beacon/);
+    await expect(run('draw', 'run', drawId)).rejects.toThrow(/no beacon yet/);
+    await expect(run('draw', 'beacon', drawId, '深证成指收盘 10234.56')).rejects.toThrow(/not due/);
+    vi.setSystemTime(due);
     await run('draw', 'beacon', drawId, '深证成指收盘 10234.56');
     await run('draw', 'run', drawId);
     await expect(run('draw', 'run', drawId)).rejects.toThrow(/no re-roll/);
@@ -67,10 +77,13 @@ describe('plan, task, draw and audit commands', () => {
     expect(listed.selected).toBeGreaterThan(0);
     expect(listed.teamMembers).toBe(listed.selected * 3);
 
-    const out = join(dir, 'published');
-    await expect(run('draw', 'export', drawId, out)).rejects.toThrow(/confidential/);
-    await run('draw', 'export', drawId, out, '--internal');
-    expect(await run('draw', 'verify', out)).toContain('fd1 verified');
+    // Before the window closes the public package holds the manifest only; the auditor package recomputes in full.
+    const publicDir = join(dir, 'public');
+    expect(await run('draw', 'export', drawId, publicDir)).toMatch(/public package, manifest\.json \(/);
+    expect(await run('draw', 'verify', publicDir)).toContain('fd2 public checks passed (full recomputation needs the auditor package)');
+    const out = join(dir, 'auditor');
+    await run('draw', 'export', drawId, out, '--auditor');
+    expect(await run('draw', 'verify', out)).toMatch(/fd2 verified$/);
     expect(process.exitCode).toBe(0);
   });
 

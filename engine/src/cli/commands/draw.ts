@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { withDb } from '../db.ts';
 import { commitDraw, enterBeacon, getDraw, listDraws, runDraw, voidDraw, type DrawHeader, type DrawStatus } from '../../draw/lifecycle.ts';
 import { exportDraw } from '../../draw/export.ts';
-import { shanghaiTime } from '../../kernel/time.ts';
+import { formatShanghai, parseInstant, shanghaiTime } from '../../kernel/time.ts';
 import { addVerifyCommand } from './draw-verify.ts';
 import { dbCommand, cliActor } from '../options.ts';
 import { addReplayCommand, CLUSTER_DIR_OPTION, clusterCommitOptions, clusterExportOptions, clusterRunOptions, ENGINE_OPTION, withEngine, type EngineFlags } from './draw-cluster.ts';
@@ -74,19 +74,25 @@ export function drawCommand(program: Command): void {
     });
 
   dbCommand(draw, 'commit', { by: true })
-    .description('冻结总体与人员库并提交承诺值 / freeze the population and pools, commit H(secret)')
+    .description('冻结总体与人员库，提交承诺值并指定信标来源与时间 / freeze the population and pools, commit H(secret), declare the beacon (fd2)')
     .argument('<task>', 'task id')
+    .requiredOption('--beacon-source <text>', '信标来源，如“上证综合指数收盘价” / the public event whose value will be the beacon, e.g. "SSE Composite Index close"')
+    .requiredOption('--beacon-due <time>', '信标产生时间（带时区，须晚于承诺至少任务规定的间隔，默认 1 小时），如 2026-03-02T15:00+08:00 / when that value exists, e.g. 2026-03-02T15:00+08:00')
     .option(...ENGINE_OPTION)
     .option('--population <set>', 'with --engine clickhouse: the cluster\'s population set to freeze (e.g. national)')
     .option(...CLUSTER_DIR_OPTION)
-    .action(async (taskId: string, flags: EngineFlags & { by?: string; db?: string; population?: string; json?: boolean }) => {
+    .action(async (taskId: string, flags: EngineFlags & { beaconSource: string; beaconDue: string; by?: string; db?: string; population?: string; json?: boolean }) => {
+      const beaconDue = parseInstant(flags.beaconDue);
+      if (!beaconDue) throw new Error(`--beacon-due ${JSON.stringify(flags.beaconDue)}: 须为带时区的时间，如 2026-03-02T15:00+08:00 / must be a time with its offset, e.g. 2026-03-02T15:00+08:00`);
       const d = await withEngine(flags, (cluster) =>
-        withDb(flags.db, (db) => commitDraw(db, taskId, { actor: cliActor(flags.by), ...clusterCommitOptions(cluster, flags.population) })),
+        withDb(flags.db, (db) =>
+          commitDraw(db, taskId, { actor: cliActor(flags.by), beaconSource: flags.beaconSource, beaconDue, ...clusterCommitOptions(cluster, flags.population) }),
+        ),
       );
       printDraw(d, flags.json);
       if (!flags.json) {
-        console.log(`commitment ${d.commitment}\npopulation_digest ${d.populationDigest}`);
-        console.log(`下一步：录入承诺之后才产生的公开信标值 / next: fairdraw draw beacon ${d.id} "<public value that did not exist yet>"`);
+        console.log(`commitment ${d.commitment}\npopulation_digest ${d.populationDigest} (${d.digest})\nbeacon ${d.beaconSource} @ ${formatShanghai(d.beaconDue!)}`);
+        console.log(`下一步：${formatShanghai(d.beaconDue!)} 之后录入该信标值 / next, at or after the due time: fairdraw draw beacon ${d.id} "<the value of ${d.beaconSource}>"`);
       }
     });
 
@@ -101,7 +107,7 @@ export function drawCommand(program: Command): void {
   dbCommand(draw, 'run', { by: true })
     .description('执行抽取（每次抽取只运行一次） / run the draw, once: selection, exclusions, teams')
     .argument('<draw>', 'draw id')
-    .option('--no-beacon', '无信标演练（记为非防操纵） / rehearsal without beacon, recorded as not grind-proof')
+    .option('--no-beacon', '无信标演练，仅限 fd1 抽取（记为非防操纵） / rehearsal without beacon, fd1 draws only (fd2 has none), recorded as not grind-proof')
     .option(...ENGINE_OPTION)
     .option(...CLUSTER_DIR_OPTION)
     .action(async (id: string, flags: EngineFlags & { beacon: boolean; by?: string; db?: string; json?: boolean }) => {
@@ -123,25 +129,25 @@ export function drawCommand(program: Command): void {
     });
 
   dbCommand(draw, 'export')
-    .description('导出公开文件（fd1 第 6 节的六个文件） / write the six published files of fd1 section 6')
+    .description('导出公众包（fd2：清单与窗口结束后的抽中名单）或审计包（--auditor：六个文件，可完整复算） / write the public package, or with --auditor the auditor package (the six files)')
     .argument('<draw>', 'draw id')
     .argument('<dir>', 'output folder (created; must hold no other files)')
-    .option('--internal', '检查窗口结束前导出，仅供内部核验 / export before the window closes, for internal checks only')
+    .option('--auditor', '审计包：含 secret、总体与分层，供纪检监察、审计完整复算 / the auditor package: secret, population and strata, for full recomputation')
     .option(...ENGINE_OPTION)
     .option(...CLUSTER_DIR_OPTION)
-    .action(async (id: string, dir: string, flags: EngineFlags & { internal?: boolean; db?: string; json?: boolean }) => {
+    .action(async (id: string, dir: string, flags: EngineFlags & { auditor?: boolean; db?: string; json?: boolean }) => {
       const result = await withEngine(flags, (cluster) =>
-        withDb(flags.db, (db) => exportDraw(db, id, dir, { internal: flags.internal, ...clusterExportOptions(cluster, id) }), { readOnly: true }),
+        withDb(flags.db, (db) => exportDraw(db, id, dir, { package: flags.auditor ? 'auditor' : 'public', ...clusterExportOptions(cluster, id) }), { readOnly: true }),
       );
       if (flags.json) console.log(JSON.stringify(result, null, 2));
-      else console.log(`${result.dir}: ${result.files.join(', ')} (population ${n(result.populationRows)}, selected ${n(result.selected)}, team members ${n(result.teamMembers)})`);
+      else console.log(`${result.dir}: ${result.package} package, ${result.files.join(', ')} (population ${n(result.populationRows)}, selected ${n(result.selected)}, team members ${n(result.teamMembers)})`);
     });
 
   addVerifyCommand(draw);
   addReplayCommand(draw);
   draw.addHelpText(
     'after',
-    '\nLifecycle: task create -> draw commit TASK -> draw beacon DRAW TEXT -> draw run DRAW -> (after the window closes) draw export DRAW DIR -> draw verify DIR.\n' +
+    '\nLifecycle: task create -> draw commit TASK --beacon-source S --beacon-due T -> (at or after T) draw beacon DRAW TEXT -> draw run DRAW -> draw export DRAW DIR [--auditor] -> draw verify DIR.\n' +
       'A draw is never re-run or deleted: draw void DRAW --reason TEXT, then commit a new draw.\n' +
       'A task drawn from a ClickHouse cluster\'s population set: draw commit TASK --engine clickhouse --population SET, then run and export with --engine clickhouse; draw replay DRAW --engine clickhouse --out DIR recomputes any draw there.\n' +
       'Exit status of draw run: 0 drawn and fully staffed; 3 drawn with unstaffed objects (see draw show); 1 refused.',

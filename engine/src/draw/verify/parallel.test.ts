@@ -21,7 +21,7 @@ const write = (name: string, lines: string[]) => {
   writeFileSync(path, lines.join('\n') + '\n');
   return path;
 };
-const noKeys = { seed: 's', taskId: 't', thresholds: [] as Array<[string, string]> };
+const noKeys = { protocol: 'fd1', seed: 's', taskId: 't', thresholds: [] as Array<[string, string]> };
 
 /** 300 sorted rows in strata A and B, ids of equal length so that swapping two lines keeps every cut. */
 const sortedRows = () => Array.from({ length: 300 }, (_, i) => `${i < 150 ? 'A' : 'B'},X${String(i).padStart(5, '0')}`);
@@ -69,7 +69,7 @@ describe('scanPopulationParallel', () => {
       ['C|440100', 'g'],
       ['D|440300', '8'],
     ];
-    const scan = await scanPopulationParallel(path, { seed: manifest.seed, taskId: manifest.task_id, thresholds }, { workers: 2 });
+    const scan = await scanPopulationParallel(path, { protocol: manifest.protocol, seed: manifest.seed, taskId: manifest.task_id, thresholds }, { workers: 2 });
     for (const [stratum, threshold] of thresholds) {
       const expected = rows
         .filter(([s]) => s === stratum)
@@ -90,7 +90,7 @@ describe('scanPopulationParallel', () => {
       ['D', 'g'],
       ['D|440100', 'g'],
     ];
-    const scan = await scanPopulationParallel(path, { seed, taskId: 'T-专项-7', thresholds }, { workers: 2 });
+    const scan = await scanPopulationParallel(path, { protocol: 'fd1', seed, taskId: 'T-专项-7', thresholds }, { workers: 2 });
     expect(scan.digest).toBe(createHash('sha256').update(rows.map((r) => r.replace(',', '\t') + '\n').join('')).digest('hex'));
     for (const [stratum] of thresholds) {
       const expected = rows

@@ -13,6 +13,8 @@ export interface ParallelScan extends PopulationScan {
 }
 
 export interface KeyRequest {
+  /** The key prefix: fd1 or fd2. */
+  protocol: string;
   seed: string;
   taskId: string;
   /** [stratum, threshold]: rows of the stratum whose key is below the threshold (hex prefix; "g" for all) are kept. */
@@ -87,10 +89,10 @@ export function splitPoints(path: string, size: number, count: number): number[]
 }
 
 /** H(rows with "," read as "\t"), the header line skipped: the digest when the file turns out sorted and sound. */
-function digestRows(path: string): { digest: Promise<string>; cancel: () => void } {
+function digestRows(path: string, salt: string): { digest: Promise<string>; cancel: () => void } {
   const stream = createReadStream(path, { highWaterMark: 1 << 24 });
   const digest = new Promise<string>((resolve, reject) => {
-    const hash = createHash('sha256');
+    const hash = createHash('sha256').update(salt, 'utf8');
     let inHeader = true;
     stream
       .on('data', (data) => {
@@ -197,7 +199,11 @@ function runRange(request: Extract<WorkerRequest, { type: 'scan' }>): RangeRun {
  * Scans population.csv on `workers` threads (default: the machine's cores, at most 4). Line numbers in
  * the result are the file's; the digest is set when the rows are sorted and sound.
  */
-export async function scanPopulationParallel(path: string, keys: KeyRequest, options: { workers?: number; chunkBytes?: number } = {}): Promise<ParallelScan> {
+export async function scanPopulationParallel(
+  path: string,
+  keys: KeyRequest,
+  options: { workers?: number; chunkBytes?: number; /** digest salt, see RangeJob */ salt?: string } = {},
+): Promise<ParallelScan> {
   const size = statSync(path).size;
   const wanted = Math.max(1, options.workers ?? Math.min(4, availableParallelism()));
   const starts = splitPoints(path, size, wanted);
@@ -217,7 +223,7 @@ export async function scanPopulationParallel(path: string, keys: KeyRequest, opt
     };
     return runRange({ type: 'scan', job, index });
   });
-  const { digest, cancel } = digestRows(path);
+  const { digest, cancel } = digestRows(path, options.salt ?? '');
   try {
     const ranges = await Promise.all(runs.map((r) => r.scanned));
     const result: ParallelScan = { rows: 0, eligible: new Map(), sorted: true, firstLine: new Map(), low: new Map() };

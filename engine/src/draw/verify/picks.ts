@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Db } from '../../db/duckdb.ts';
 import { sql, type Sql } from '../../db/sql.ts';
 import type { Checks, Phases } from './report.ts';
-import { FileProblem, ID, LABEL, readText, type Manifest, type ManifestStratum } from './read.ts';
+import { FileProblem, ID, LABEL, digestSaltOf, readText, type Manifest, type ManifestStratum } from './read.ts';
 import { scanPopulation, type PopulationScan } from './scan.ts';
 import { scanPopulationParallel, type ParallelScan } from './parallel.ts';
 
@@ -20,7 +20,7 @@ export interface SelectionRow {
   id: string;
   key: string;
   rank: number;
-  /** H("fd1|" + seed + "|" + task_id + "|" + stratum + "|" + id), recomputed here. */
+  /** H(protocol + "|" + seed + "|" + task_id + "|" + stratum + "|" + id), recomputed here. */
   recomputedKey: string;
 }
 
@@ -43,16 +43,16 @@ const stratumTitle = (s: string) => `分层 stratum ${s}`;
 
 export const bytes = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 
-export function objectKeyOf(seed: string, taskId: string, stratum: string, id: string): string {
-  return hash('sha256', 'fd1|' + seed + '|' + taskId + '|' + stratum + '|' + id, 'hex');
+export function objectKeyOf(protocol: string, seed: string, taskId: string, stratum: string, id: string): string {
+  return hash('sha256', protocol + '|' + seed + '|' + taskId + '|' + stratum + '|' + id, 'hex');
 }
 
 /** objectKeyOf for one draw, with each stratum's prefix built once (hundreds of thousands of picks). */
-export function objectKeyer(seed: string, taskId: string): (stratum: string, id: string) => string {
+export function objectKeyer(protocol: string, seed: string, taskId: string): (stratum: string, id: string) => string {
   const prefixes = new Map<string, string>();
   return (stratum, id) => {
     let prefix = prefixes.get(stratum);
-    if (prefix === undefined) prefixes.set(stratum, (prefix = 'fd1|' + seed + '|' + taskId + '|' + stratum + '|'));
+    if (prefix === undefined) prefixes.set(stratum, (prefix = protocol + '|' + seed + '|' + taskId + '|' + stratum + '|'));
     return hash('sha256', prefix + id, 'hex');
   };
 }
@@ -199,7 +199,7 @@ export function checkPicksJs(input: PicksInput): void {
   const ascii = framed.every((l) => /^[\x00-\x7f]*$/.test(l));
   if (ascii) framed.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   else framed.sort(bytes);
-  const digest = createHash('sha256');
+  const digest = createHash('sha256').update(digestSaltOf(manifest), 'utf8');
   for (let i = 0; i < framed.length; i += 65536) digest.update(framed.slice(i, i + 65536).join('\n') + '\n', 'utf8');
   reportDigest(input, digest.digest('hex'));
 
@@ -208,7 +208,7 @@ export function checkPicksJs(input: PicksInput): void {
   for (const spec of manifest.strata) {
     const ids = idsByStratum.get(spec.stratum)!;
     const k = quotaOf(ids.length, spec);
-    const keyed = ids.map((id) => ({ id, key: objectKeyOf(manifest.seed, manifest.task_id, spec.stratum, id) }));
+    const keyed = ids.map((id) => ({ id, key: objectKeyOf(manifest.protocol, manifest.seed, manifest.task_id, spec.stratum, id) }));
     keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     checkStratum(input, spec, ids.length, selectionOk ? keyed.slice(0, k) : undefined, published.get(spec.stratum));
   }
@@ -244,10 +244,10 @@ const READ_SELECTION_SQL = (path: string) => sql`
  * pass over the file hashing every row, keeping about as many rows as were drawn. When the draw is
  * right these are exactly the published picks.
  */
-const LOW_ROWS_SQL = (population: Sql, seed: string, task: string) => sql`
+const LOW_ROWS_SQL = (population: Sql, protocol: string, seed: string, task: string) => sql`
   CREATE TEMP TABLE v_low AS
   SELECT stratum, id, key FROM (
-    SELECT p.stratum, p.id, sha256('fd1|' || ${seed} || '|' || ${task} || '|' || p.stratum || '|' || p.id) AS key, m.max_key
+    SELECT p.stratum, p.id, sha256(${protocol} || '|' || ${seed} || '|' || ${task} || '|' || p.stratum || '|' || p.id) AS key, m.max_key
     FROM ${population} p JOIN (SELECT stratum, max(key) AS max_key FROM v_selection GROUP BY stratum) m ON m.stratum = p.stratum
   ) WHERE key <= max_key`;
 
@@ -258,17 +258,17 @@ const PICK_FIGURES_SQL = sql`
   GROUP BY l.stratum`;
 
 /** The expected picks of one stratum (only run to locate a mismatch): its k smallest keys. */
-const STRATUM_TOP_SQL = (population: Sql, seed: string, task: string, stratum: string, k: number) => sql`
+const STRATUM_TOP_SQL = (population: Sql, protocol: string, seed: string, task: string, stratum: string, k: number) => sql`
   SELECT id, key FROM (
-    SELECT id, sha256('fd1|' || ${seed} || '|' || ${task} || '|' || stratum || '|' || id) AS key FROM ${population} WHERE stratum = ${stratum}
+    SELECT id, sha256(${protocol} || '|' || ${seed} || '|' || ${task} || '|' || stratum || '|' || id) AS key FROM ${population} WHERE stratum = ${stratum}
   ) ORDER BY key LIMIT ${k}`;
 
 /** The digest's input for an unsorted file: rows sorted by stratum then id in byte order, as "stratum\tid". */
 const SORTED_ROWS_SQL = (population: Sql) => sql`SELECT stratum, id FROM ${population} ORDER BY stratum COLLATE "binary", id COLLATE "binary"`;
 
-function hashFile(path: string): Promise<string> {
+function hashFile(path: string, salt: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const digest = createHash('sha256');
+    const digest = createHash('sha256').update(salt, 'utf8');
     createReadStream(path, { highWaterMark: 1 << 20 })
       .on('data', (chunk) => digest.update(chunk))
       .on('error', reject)
@@ -277,10 +277,10 @@ function hashFile(path: string): Promise<string> {
 }
 
 /** The digest of an unsorted population.csv: DuckDB sorts the rows in byte order into a file that is hashed. */
-async function sortedDigest(db: Db, population: Sql, scratch: string): Promise<string> {
+async function sortedDigest(db: Db, population: Sql, scratch: string, salt: string): Promise<string> {
   const tsv = join(scratch, 'sorted.tsv');
   await db.exec(sql`COPY (${SORTED_ROWS_SQL(population)}) TO ${tsv} (HEADER false, DELIMITER '\t', QUOTE '')`);
-  return hashFile(tsv);
+  return hashFile(tsv, salt);
 }
 
 /** Reports the population's shape, strata and repeated ids from a scan; false when it is not sound. */
@@ -318,7 +318,7 @@ export async function checkPicksDuckdb(input: PicksInput): Promise<void> {
     const duckdbWork = (async () => {
       if (!input.selection) return undefined;
       await db.exec(READ_SELECTION_SQL(join(dir, 'selection.csv')));
-      await time('keys of every row (DuckDB)', db.exec(LOW_ROWS_SQL(population, manifest.seed, manifest.task_id)));
+      await time('keys of every row (DuckDB)', db.exec(LOW_ROWS_SQL(population, manifest.protocol, manifest.seed, manifest.task_id)));
       const rows = await db.query<{ stratum: string; at_or_below: number; found: number }>(PICK_FIGURES_SQL);
       return new Map(rows.map((r) => [r.stratum, r]));
     })().then(
@@ -327,13 +327,13 @@ export async function checkPicksDuckdb(input: PicksInput): Promise<void> {
     );
     // The scan runs on this thread (synchronously) while DuckDB's threads hash.
     const scanStarted = performance.now();
-    const scan = await scanPopulation(join(dir, 'population.csv'));
+    const scan = await scanPopulation(join(dir, 'population.csv'), undefined, digestSaltOf(manifest));
     if (input.phases) input.phases.ms['scan population (shape, order, repeated ids, digest)'] = Math.round(performance.now() - scanStarted);
     input.whileHashing?.();
     const duckdb = await duckdbWork;
     if (!reportPopulation(input, scan)) return;
     // Any row order verifies; only the published order lets the digest come straight from the scan.
-    reportDigest(input, scan.digest ?? (await sortedDigest(db, population, scratch)));
+    reportDigest(input, scan.digest ?? (await sortedDigest(db, population, scratch, digestSaltOf(manifest))));
 
     const selectionOk = checkSelectionShape(input);
     if (!selectionOk || !duckdb.value) {
@@ -356,7 +356,7 @@ export async function checkPicksDuckdb(input: PicksInput): Promise<void> {
       if (exact) {
         expected = published.map((r) => ({ id: r.id, key: r.recomputedKey })).sort((a, b) => (a.key < b.key ? -1 : 1));
       } else {
-        expected = await db.query<{ id: string; key: string }>(STRATUM_TOP_SQL(population, manifest.seed, manifest.task_id, spec.stratum, k));
+        expected = await db.query<{ id: string; key: string }>(STRATUM_TOP_SQL(population, manifest.protocol, manifest.seed, manifest.task_id, spec.stratum, k));
       }
       checkStratum(input, spec, eligible, expected, published);
     }
@@ -390,8 +390,10 @@ function keyThresholds(manifest: Manifest, strata?: Set<string>): Array<[string,
  * Starts the population scan on worker threads before anything else is read, so it runs while this
  * thread reads selection.csv and recomputes the teams.
  */
+const keyRequest = (manifest: Manifest, thresholds: Array<[string, string]>) => ({ protocol: manifest.protocol, seed: manifest.seed, taskId: manifest.task_id, thresholds });
+
 export function startParallelScan(dir: string, manifest: Manifest, options: { workers?: number } = {}): Promise<ParallelScan> {
-  const scan = scanPopulationParallel(join(dir, 'population.csv'), { seed: manifest.seed, taskId: manifest.task_id, thresholds: keyThresholds(manifest) }, options);
+  const scan = scanPopulationParallel(join(dir, 'population.csv'), keyRequest(manifest, keyThresholds(manifest)), { ...options, salt: digestSaltOf(manifest) });
   scan.catch(() => undefined);
   return scan;
 }
@@ -407,7 +409,7 @@ export async function checkPicksParallel(input: PicksInput & { scan: Promise<Par
     const db = await Db.open({ path: ':memory:', skipMigrate: true });
     const scratch = mkdtempSync(join(tmpdir(), 'fd1-verify-'));
     try {
-      digest = await sortedDigest(db, POPULATION_CSV(join(dir, 'population.csv')), scratch);
+      digest = await sortedDigest(db, POPULATION_CSV(join(dir, 'population.csv')), scratch, digestSaltOf(manifest));
     } finally {
       db.close();
       rmSync(scratch, { recursive: true, force: true });
@@ -428,7 +430,7 @@ export async function checkPicksParallel(input: PicksInput & { scan: Promise<Par
   );
   const low = scan.low;
   if (short.size > 0) {
-    const again = await scanPopulationParallel(join(dir, 'population.csv'), { seed: manifest.seed, taskId: manifest.task_id, thresholds: keyThresholds(manifest, short) }, { workers: input.workers });
+    const again = await scanPopulationParallel(join(dir, 'population.csv'), keyRequest(manifest, keyThresholds(manifest, short)), { workers: input.workers, salt: digestSaltOf(manifest) });
     for (const stratum of short) low.set(stratum, again.low.get(stratum) ?? []);
   }
   const published = publishedByStratum(input);

@@ -107,22 +107,45 @@ export interface ManifestTeam {
   cap: number;
 }
 
+export interface AuditHead {
+  seq: number;
+  hash: string;
+}
+
+/** fd1's manifest, or fd2's auditor manifest (fd2 §4) with the fields marked fd2. */
 export interface Manifest {
-  protocol: string;
+  protocol: 'fd1' | 'fd2';
+  /** fd2: "auditor". */
+  package?: string;
   task_id: string;
   commitment: string;
   secret: string;
+  /** fd2. */
+  beacon_source?: string;
+  /** fd2. */
+  beacon_due?: string;
   beacon: string;
   seed: string;
+  /** fd2: "salted" (confidential strata) or "plain". */
+  digest?: 'salted' | 'plain';
   population_digest: string;
   strata: ManifestStratum[];
   teams: ManifestTeam[];
   committed_at: string;
+  /** fd2. */
+  beacon_recorded_at?: string;
   drawn_at: string;
+  /** fd2. */
+  audit_heads?: { commit?: AuditHead; draw?: AuditHead };
 }
 
-/** manifest.json parsed and its shape checked; `lineOf` finds the line that states a field, for reports. */
-export function readManifest(dir: string): { manifest: Manifest; lineOf: (field: string, within?: string) => { line: number; content: string } | undefined } {
+/** What the population digest hashes before its rows: the secret and "\n" for fd2's salted digest, else nothing. */
+export const digestSaltOf = (manifest: Pick<Manifest, 'digest' | 'secret'>): string => (manifest.digest === 'salted' ? `${manifest.secret}\n` : '');
+
+export type LineOf = (field: string, within?: string) => { line: number; content: string } | undefined;
+
+/** manifest.json as text, its lines and `lineOf`, which finds the line that states a field (for reports). */
+export function manifestText(dir: string): { text: string; lineOf: LineOf } {
   const text = readText(dir, 'manifest.json');
   const lines = text.split('\n');
   const lineOf = (field: string, within?: string) => {
@@ -134,6 +157,12 @@ export function readManifest(dir: string): { manifest: Manifest; lineOf: (field:
     for (let i = start; i < lines.length; i++) if (lines[i].trimStart().startsWith(`"${field}":`)) return { line: i + 1, content: lines[i].trim() };
     return undefined;
   };
+  return { text, lineOf };
+}
+
+/** manifest.json parsed and its shape checked (fd1, or fd2's auditor manifest); `lineOf` for reports. */
+export function readManifest(dir: string): { manifest: Manifest; lineOf: LineOf } {
+  const { text, lineOf } = manifestText(dir);
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -146,10 +175,35 @@ export function readManifest(dir: string): { manifest: Manifest; lineOf: (field:
   };
   const m = raw as Record<string, unknown>;
   if (typeof m !== 'object' || m === null || Array.isArray(m)) throw new FileProblem('manifest.json', 1, undefined, 'must be a JSON object');
-  if (m.protocol !== 'fd1') fail('protocol', `must be "fd1", found ${JSON.stringify(m.protocol)}`);
+  if (m.protocol !== 'fd1' && m.protocol !== 'fd2') fail('protocol', `must be "fd1" or "fd2", found ${JSON.stringify(m.protocol)}`);
   for (const field of ['task_id', 'commitment', 'secret', 'beacon', 'seed', 'population_digest', 'committed_at', 'drawn_at']) {
     if (typeof m[field] !== 'string') fail(field, `must be a string, found ${JSON.stringify(m[field])}`);
   }
+  if (m.protocol === 'fd2') {
+    if (m.package !== 'auditor') fail('package', `must be "auditor" for full recomputation, found ${JSON.stringify(m.package)}`);
+    for (const field of ['beacon_source', 'beacon_due', 'beacon_recorded_at']) {
+      if (typeof m[field] !== 'string') fail(field, `must be a string, found ${JSON.stringify(m[field])}`);
+    }
+    if (m.digest !== 'salted' && m.digest !== 'plain') fail('digest', `must be "salted" or "plain", found ${JSON.stringify(m.digest)}`);
+    checkAuditHeads(m.audit_heads, fail);
+  }
+  checkStrataAndTeams(m, fail);
+  return { manifest: m as unknown as Manifest, lineOf };
+}
+
+/** audit_heads: {commit?, draw?}, each {seq: integer >= 1, hash: 64 hex}. */
+export function checkAuditHeads(value: unknown, fail: (field: string, reason: string) => never): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('audit_heads', 'must be an object {commit, draw}');
+  for (const [name, head] of Object.entries(value as Record<string, unknown>)) {
+    const h = head as Record<string, unknown> | null;
+    if (!['commit', 'draw'].includes(name)) fail('audit_heads', `has an unknown head ${JSON.stringify(name)}`);
+    if (typeof h?.seq !== 'number' || !Number.isSafeInteger(h.seq) || h.seq < 1 || typeof h.hash !== 'string' || !HEX64.test(h.hash))
+      fail('audit_heads', `${name} must be {seq: integer >= 1, hash: 64 hex}`);
+  }
+}
+
+/** strata (fd1 §3 entries) and teams (fd1 §5 entries), shared by the auditor and the public manifest. */
+export function checkStrataAndTeams(m: Record<string, unknown>, fail: (field: string, reason: string, within?: string) => never, minimumTeam = 2): void {
   const isCount = (v: unknown, min = 0) => typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
   if (!Array.isArray(m.strata)) fail('strata', 'must be a list');
   const strataSeen = new Set<string>();
@@ -180,6 +234,5 @@ export function readManifest(dir: string): { manifest: Manifest; lineOf: (field:
     if (!isCount(t.cap)) fail('cap', `of department ${t.department} must be an integer >= 0`, within);
     total += t.count as number;
   }
-  if (total < 2) fail('teams', `ask for ${total} inspector(s) per object; a team needs at least two`);
-  return { manifest: m as unknown as Manifest, lineOf };
+  if (total < minimumTeam) fail('teams', `ask for ${total} inspector(s) per object; a team needs at least two`);
 }

@@ -17,6 +17,13 @@ export interface VerifyCheck {
 
 export interface VerifyReport {
   ok: boolean;
+  /**
+   * The closing line when every check passed: "fd1 verified", "fd2 verified" (auditor package), or "fd2 public
+   * checks passed (full recomputation needs the auditor package)".
+   */
+  verdict?: string;
+  /** fd2 public package: only what can be checked without tiers was checked. */
+  publicOnly?: boolean;
   checks: VerifyCheck[];
   firstMismatch?: VerifyCheck;
   warnings: string[];

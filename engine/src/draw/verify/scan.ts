@@ -41,10 +41,12 @@ export interface RangeJob {
   /** Fingerprints are logged in this many partitions (one per worker), by partitionOf. */
   partitions: number;
   /**
-   * Object keys H("fd1|" + seed + "|" + task_id + "|" + stratum + "|" + id): for each listed stratum,
+   * Object keys H(protocol + "|" + seed + "|" + task_id + "|" + stratum + "|" + id): for each listed stratum,
    * rows whose key is below the threshold (a hex prefix; "g" keeps all) are kept as "key,id".
    */
-  keys?: { seed: string; taskId: string; thresholds: Array<[string, string]> };
+  keys?: { protocol: string; seed: string; taskId: string; thresholds: Array<[string, string]> };
+  /** Hashed before the rows into the digest: "" (plain), or the secret and "\n" (fd2's salted digest). */
+  salt?: string;
 }
 
 /** What a range scan found; line numbers count from the range's first line (1). */
@@ -365,12 +367,12 @@ export function scanRange(job: RangeJob, suspects?: Set<number>): { scan: RangeS
   const keyPrefixes = new Map<string, string>();
   const thresholds = new Map<string, string>();
   for (const [stratum, threshold] of job.keys?.thresholds ?? []) {
-    keyPrefixes.set(stratum, 'fd1|' + job.keys!.seed + '|' + job.keys!.taskId + '|' + stratum + '|');
+    keyPrefixes.set(stratum, job.keys!.protocol + '|' + job.keys!.seed + '|' + job.keys!.taskId + '|' + stratum + '|');
     thresholds.set(stratum, thresholdBytes(threshold));
   }
   const suspectLines: LineAt[] = [];
   const st = new RangeState(job, fingerprints, suspects, suspectLines, keyPrefixes, thresholds);
-  const digest = job.digest ? createHash('sha256') : undefined;
+  const digest = job.digest ? createHash('sha256').update(job.salt ?? '', 'utf8') : undefined;
 
   const chunkBytes = Math.max(1, job.chunkBytes);
   const buf = Buffer.allocUnsafe(Math.min(chunkBytes, Math.max(1, job.end - job.start)) + MAX_LINE + 1);
@@ -453,8 +455,8 @@ export function findRepeated(path: string, suspects: Set<number>, chunkBytes = 1
   return firstRepeated(scanRange(job, suspects).suspectLines);
 }
 
-/** The whole file in one pass on this thread, digest included. `chunkBytes` is the read size (tests make it tiny). */
-export async function scanPopulation(path: string, chunkBytes = 1 << 24): Promise<PopulationScan> {
+/** The whole file in one pass on this thread, digest (after `salt`) included. `chunkBytes` is the read size (tests make it tiny). */
+export async function scanPopulation(path: string, chunkBytes = 1 << 24, salt = ''): Promise<PopulationScan> {
   const size = statSync(path).size;
   const job: RangeJob = {
     path,
@@ -463,6 +465,7 @@ export async function scanPopulation(path: string, chunkBytes = 1 << 24): Promis
     header: true,
     chunkBytes,
     digest: true,
+    salt,
     expectedRows: Math.ceil(size / 20),
     partitions: 1,
   };

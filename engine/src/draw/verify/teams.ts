@@ -19,8 +19,8 @@ const T_TEAMS = '检查组 teams';
 const T_UNSTAFFED = '未配齐 unstaffed';
 const capTitle = (d: string) => `上限 cap ${d}`;
 
-function inspectorKeyOf(seed: string, taskId: string, objectId: string, inspectorId: string): string {
-  return hash('sha256', 'fd1|' + seed + '|' + taskId + '|insp|' + objectId + '|' + inspectorId, 'hex');
+function inspectorKeyOf(protocol: string, seed: string, taskId: string, objectId: string, inspectorId: string): string {
+  return hash('sha256', protocol + '|' + seed + '|' + taskId + '|insp|' + objectId + '|' + inspectorId, 'hex');
 }
 
 function problemAt(checks: Checks, id: string, title: string, err: unknown): void {
@@ -138,9 +138,9 @@ export function checkTeams(input: TeamsInput): void {
   const openKeys = new Array<string>(largestPool);
   const openAt = new Int32Array(largestPool);
   const team: number[] = [];
-  // The hashed text "fd1|seed|task|insp|" + object id + "|" + inspector id is assembled as bytes in `text`;
+  // The hashed text "fd1|seed|task|insp|" (fd2|... for fd2) + object id + "|" + inspector id is assembled as bytes in `text`;
   // `views` keeps one view of it per length, so hashing allocates nothing but the key.
-  const base = Buffer.from('fd1|' + manifest.seed + '|' + manifest.task_id + '|insp|', 'utf8');
+  const base = Buffer.from(manifest.protocol + '|' + manifest.seed + '|' + manifest.task_id + '|insp|', 'utf8');
   const longestInspector = Math.max(0, ...departments.flatMap((d) => d.bytes.map((b) => b.length)));
   let text = Buffer.alloc(0);
   let views: Buffer[] = [];
@@ -183,7 +183,7 @@ export function checkTeams(input: TeamsInput): void {
       for (const j of chosen) {
         const line = published[next];
         if (line === undefined || !isRow(line, objectId, department, pool[j])) {
-          const picks = chosen.map((i) => ({ inspector: pool[i], ikey: inspectorKeyOf(manifest.seed, manifest.task_id, objectId, pool[i]) }));
+          const picks = chosen.map((i) => ({ inspector: pool[i], ikey: inspectorKeyOf(manifest.protocol, manifest.seed, manifest.task_id, objectId, pool[i]) }));
           const onTeam = new Set(team.map((n) => [...inspectorNumber].find(([, m]) => m === n)![0]));
           const want = `${objectId},${department},${pool[j]}`;
           const row = line === undefined ? undefined : { line: next + 2, text: line, cells: line.split(',') };
@@ -259,7 +259,7 @@ function reportTeamRow(
     else if (at.team.has(inspector)) why += `; ${inspector} is already on this object's team`;
     else if (at.loadOf(inspector) >= at.cap) why += `; ${inspector} already has ${at.loadOf(inspector)} objects, the cap (manifest.json) is ${at.cap}`;
     else {
-      const ikey = inspectorKeyOf(manifest.seed, manifest.task_id, objectId, inspector);
+      const ikey = inspectorKeyOf(manifest.protocol, manifest.seed, manifest.task_id, objectId, inspector);
       const wanted = at.want.split(',')[2];
       const wantedKey = at.chosen.find((c) => c.inspector === wanted)?.ikey;
       why += `; ${wanted} (ikey ${wantedKey?.slice(0, 12)}...) comes before ${inspector} (ikey ${ikey.slice(0, 12)}...): it is in the pool (inspectors.csv), not excluded (exclusions.csv) and below the cap`;

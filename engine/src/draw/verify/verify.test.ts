@@ -57,6 +57,7 @@ function generatedDraw() {
   ];
   const teams = assignTeams({ seed, taskId: 'T-2025-0777', drawOrder: picks.drawOrder, teamSpec, pools, exclusions });
   return {
+    protocol: 'fd1' as const,
     taskId: 'T-2025-0777',
     commitment: sha256Hex(secret),
     secret,
@@ -91,7 +92,7 @@ describe("the verifier's own arithmetic reproduces the Python vectors", () => {
     for (const v of vectors.quotas) {
       expect(quotaOf(v.eligible, { stratum: 'S', eligible: v.eligible, ratio_bp: v.ratio_bp, count: v.count, quota: 0 }), JSON.stringify(v)).toBe(v.quota);
     }
-    for (const v of vectors.keys) expect(objectKeyOf(v.seed, v.task_id, v.stratum, v.id)).toBe(v.key);
+    for (const v of vectors.keys) expect(objectKeyOf('fd1', v.seed, v.task_id, v.stratum, v.id)).toBe(v.key);
   });
 });
 
@@ -321,5 +322,85 @@ describe('fairdraw draw verify DIR', () => {
     const { out, exitCode } = await run(dir);
     expect(out.trim().split('\n').at(-1)).toMatch(/^验证失败 \/ mismatch: teams\.csv line 4: /);
     expect(exitCode).toBe(1);
+  });
+});
+
+describe('fd2 packages', () => {
+  const FD2 = resolve(REPO_ROOT, 'data/fixtures/fd2/draws');
+  const editManifest = (dir: string, change: (m: Record<string, unknown>) => void) => {
+    const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    change(m);
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m, null, 2) + '\n');
+  };
+
+  for (const name of ['tiers', 'joint', 'caps', 'whole']) {
+    for (const engine of ENGINES) {
+      it(`the Python reference auditor package "${name}" (${engine}): fd2 verified`, async () => {
+        const report = await verifyDraw(join(FD2, name, 'auditor'), OPTIONS[engine]);
+        expect(report.firstMismatch).toBeUndefined();
+        expect(report.verdict).toBe('fd2 verified');
+        expect(report.checks.find((c) => c.id === 'timeline')?.status).toBe('ok');
+      });
+    }
+    it(`the Python reference public package "${name}": the public checks pass`, async () => {
+      const report = await verifyDraw(join(FD2, name, 'public'));
+      expect(report.firstMismatch).toBeUndefined();
+      expect(report.verdict).toBe('fd2 public checks passed (full recomputation needs the auditor package)');
+      expect(report.checks.map((c) => c.id)).toEqual(expect.arrayContaining(['commitment', 'timeline', 'selected', 'quota']));
+    });
+  }
+
+  it('a salted digest read as plain, or fd1 keys in an fd2 package, are mismatches', async () => {
+    const plain = copyOf(join(FD2, 'tiers', 'auditor'), 'fd2-plain');
+    editManifest(plain, (m) => (m.digest = 'plain'));
+    expect((await verifyDraw(plain)).firstMismatch).toMatchObject({ id: 'digest' });
+    const relabelled = copyOf(join(FD2, 'whole', 'auditor'), 'fd2-as-fd1');
+    editManifest(relabelled, (m) => (m.protocol = 'fd1'));
+    expect((await verifyDraw(relabelled)).ok).toBe(false);
+  });
+
+  it('a beacon due before the commitment, recorded before its due time, or a draw before the beacon fails the timeline', async () => {
+    const cases: Array<[string, (m: Record<string, unknown>) => void]> = [
+      ['beacon_due', (m) => (m.beacon_due = m.committed_at)],
+      ['beacon_recorded_at', (m) => (m.beacon_recorded_at = '2025-03-03T14:59:59.000+08:00')],
+      ['drawn_at', (m) => (m.drawn_at = '2025-03-03T15:01:00.000+08:00')],
+    ];
+    for (const [field, change] of cases) {
+      for (const kind of ['auditor', 'public']) {
+        const dir = copyOf(join(FD2, 'tiers', kind), `fd2-timeline-${field}-${kind}`);
+        editManifest(dir, change);
+        const report = await verifyDraw(dir);
+        expect(report.ok, `${field} (${kind})`).toBe(false);
+        expect(report.firstMismatch, `${field} (${kind})`).toMatchObject({ id: 'timeline', file: 'manifest.json', content: expect.stringContaining(`"${field}"`) });
+      }
+    }
+    const empty = copyOf(join(FD2, 'tiers', 'auditor'), 'fd2-empty-beacon');
+    editManifest(empty, (m) => {
+      m.beacon = '';
+      m.seed = `${m.secret}|`;
+    });
+    expect((await verifyDraw(empty)).firstMismatch).toMatchObject({ id: 'beacon' });
+  });
+
+  it('public package: ids unsorted, repeated or miscounted, and a cap below the floor are mismatches', async () => {
+    const base = join(FD2, 'joint', 'public');
+    const unsorted = copyOf(base, 'pub-unsorted');
+    const [header, ...ids] = lines(unsorted, 'selected.csv');
+    writeLines(unsorted, 'selected.csv', [header, ...ids.reverse()]);
+    expect((await verifyDraw(unsorted)).firstMismatch).toMatchObject({ id: 'selected', file: 'selected.csv', line: 3 });
+    const short = copyOf(base, 'pub-short');
+    writeLines(short, 'selected.csv', [header, ...ids.reverse().slice(1)]);
+    expect((await verifyDraw(short)).firstMismatch).toMatchObject({ id: 'selected' });
+    const quota = copyOf(base, 'pub-quota');
+    editManifest(quota, (m) => {
+      (m.totals as { quota: number }).quota += 1;
+    });
+    expect((await verifyDraw(quota)).firstMismatch).toMatchObject({ id: 'quota' });
+    const cap = copyOf(base, 'pub-cap');
+    editManifest(cap, (m) => ((m.teams as Array<{ cap: number }>)[0].cap = 1));
+    expect((await verifyDraw(cap)).firstMismatch).toMatchObject({ id: 'cap:SAMR' });
+    const extra = copyOf(base, 'pub-extra');
+    writeFileSync(join(extra, 'population.csv'), 'stratum,id\n');
+    expect((await verifyDraw(extra)).firstMismatch).toMatchObject({ id: 'files' });
   });
 });

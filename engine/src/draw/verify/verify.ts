@@ -1,8 +1,11 @@
-// The independent fd1 verifier: recomputes a published draw from its six files and reports item by item.
-// It shares no code with the draw path (draw/fd1.ts, select-sql.ts, files.ts): only SHA-256 (node:crypto's, or DuckDB's).
+// The independent verifier: recomputes an fd1 draw or an fd2 auditor package from its six files and reports item by
+// item; an fd2 public package gets the public checks (public.ts). It shares no code with the draw path (draw/fd1.ts,
+// select-sql.ts, files.ts): only SHA-256 (node:crypto's, or DuckDB's).
 import { hash } from 'node:crypto';
 import { Checks, Phases, type VerifyReport } from './report.ts';
 import { FileProblem, HEX64, csvLines, fileSize, missingFiles, readManifest } from './read.ts';
+import { isPublicPackage, verifyPublicPackage } from './public.ts';
+import { checkTimeline } from './timeline.ts';
 import { checkPicksDuckdb, checkPicksJs, checkPicksParallel, objectKeyer, startParallelScan, type SelectionRow } from './picks.ts';
 import { checkTeams } from './teams.ts';
 
@@ -21,15 +24,31 @@ const DEFAULT_PARALLEL_ABOVE_BYTES = 2 * 1024 * 1024; // about 100,000 rows of 1
 
 const sha256 = (text: string) => hash('sha256', text, 'hex');
 
+/** Verifies the package in `dir`: full recomputation (fd1, fd2 auditor) or the public checks (fd2 public). */
 export async function verifyDraw(dir: string, options: VerifyOptions = {}): Promise<VerifyReport> {
+  if (isPublicPackage(dir)) return verifyPublicPackage(dir);
+  return verifyFullPackage(dir, options);
+}
+
+async function verifyFullPackage(dir: string, options: VerifyOptions): Promise<VerifyReport> {
   const started = performance.now();
   const phases = new Phases();
   const checks = new Checks();
   const warnings: string[] = [];
   let engine: 'js' | 'duckdb' = 'js';
+  let protocol = 'fd1';
   const finish = (): VerifyReport => {
     const firstMismatch = checks.list.find((c) => c.status === 'mismatch');
-    return { ok: !firstMismatch, checks: checks.list, firstMismatch, warnings, engine, elapsedMs: Math.round(performance.now() - started), phasesMs: phases.ms };
+    return {
+      ok: !firstMismatch,
+      verdict: firstMismatch ? undefined : `${protocol} verified`,
+      checks: checks.list,
+      firstMismatch,
+      warnings,
+      engine,
+      elapsedMs: Math.round(performance.now() - started),
+      phasesMs: phases.ms,
+    };
   };
 
   const missing = missingFiles(dir);
@@ -48,7 +67,8 @@ export async function verifyDraw(dir: string, options: VerifyOptions = {}): Prom
     return finish();
   }
   const { manifest, lineOf } = manifestRead;
-  checks.ok('manifest', '清单 manifest', `protocol fd1, task ${manifest.task_id}, ${manifest.strata.length} strata, ${manifest.teams.length} department(s)`);
+  protocol = manifest.protocol;
+  checks.ok('manifest', '清单 manifest', `protocol ${manifest.protocol}${manifest.package ? ` (${manifest.package} package)` : ''}, task ${manifest.task_id}, ${manifest.strata.length} strata, ${manifest.teams.length} department(s)`);
 
   // §1: commit, then reveal.
   if (!HEX64.test(manifest.secret)) {
@@ -63,7 +83,12 @@ export async function verifyDraw(dir: string, options: VerifyOptions = {}): Prom
   } else {
     checks.ok('seed', '种子 seed', 'seed = secret + "|" + beacon');
   }
-  if (manifest.beacon === '') {
+  if (manifest.protocol === 'fd2') {
+    if (manifest.beacon === '') checks.mismatch('beacon', '信标 beacon', 'fd2 has no draw without a beacon: beacon is empty', { file: 'manifest.json', ...lineOf('beacon') });
+    else if (manifest.beacon_source!.trim() === '') checks.mismatch('beacon', '信标 beacon', 'beacon_source must name the public event declared at commitment', { file: 'manifest.json', ...lineOf('beacon_source') });
+    else checks.ok('beacon', '信标 beacon', `${JSON.stringify(manifest.beacon)}, declared at commitment as ${JSON.stringify(manifest.beacon_source)} due ${manifest.beacon_due}`);
+    checkTimeline(checks, manifest, lineOf, true);
+  } else if (manifest.beacon === '') {
     const text = '未使用公开信标：本次抽取不能防止反复试抽 (beacon is empty: this draw is not grind-proof)';
     warnings.push(text);
     checks.warn('beacon', '信标 beacon', text);
@@ -72,7 +97,9 @@ export async function verifyDraw(dir: string, options: VerifyOptions = {}): Prom
   }
   const committed = Date.parse(manifest.committed_at);
   const drawn = Date.parse(manifest.drawn_at);
-  if (Number.isNaN(committed) || Number.isNaN(drawn)) {
+  if (manifest.protocol === 'fd2') {
+    // checked with the whole timeline above
+  } else if (Number.isNaN(committed) || Number.isNaN(drawn)) {
     checks.mismatch('times', '时间 times', 'committed_at and drawn_at must be ISO 8601 time stamps', { file: 'manifest.json', ...lineOf(Number.isNaN(committed) ? 'committed_at' : 'drawn_at') });
   } else if (committed > drawn) {
     checks.mismatch('times', '时间 times', 'the commitment must come before the draw', { file: 'manifest.json', ...lineOf('drawn_at') });
@@ -88,7 +115,7 @@ export async function verifyDraw(dir: string, options: VerifyOptions = {}): Prom
   // selection.csv is read once here; every engine and the team check use its rows.
   let selection: SelectionRow[] | undefined;
   try {
-    const keyOf = objectKeyer(manifest.seed, manifest.task_id);
+    const keyOf = objectKeyer(manifest.protocol, manifest.seed, manifest.task_id);
     selection = csvLines(dir, 'selection.csv', 'stratum,id,key,rank', ['label', 'id', 'key', 'rank']).map((text, i) => {
       const [stratum, id, key, rank] = text.split(',');
       return { line: i + 2, text, stratum, id, key, rank: Number(rank), recomputedKey: keyOf(stratum, id) };

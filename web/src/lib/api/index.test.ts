@@ -57,7 +57,12 @@ describe('the API client', () => {
       [() => api.getTasks(), 'GET', '/api/tasks'],
       [() => api.getTask('T2026-0001'), 'GET', '/api/tasks/T2026-0001'],
       [() => api.approveTask('T2026-0004'), 'POST', '/api/tasks/T2026-0004/approve'],
-      [() => api.commitDraw('T2026-0001'), 'POST', '/api/tasks/T2026-0001/draws'],
+      [
+        () => api.commitDraw('T2026-0001', { beaconSource: '上证综合指数收盘价', beaconDue: '2026-03-02T15:00+08:00' }),
+        'POST',
+        '/api/tasks/T2026-0001/draws',
+        { beaconSource: '上证综合指数收盘价', beaconDue: '2026-03-02T15:00+08:00' },
+      ],
       [() => api.enterBeacon('D2026-0001', '上证指数 收盘 3,100.00'), 'POST', '/api/draws/D2026-0001/beacon', { beacon: '上证指数 收盘 3,100.00' }],
       [() => api.runDraw('D2026-0001'), 'POST', '/api/draws/D2026-0001/run', {}],
       [() => api.voidDraw('D2026-0001', '任务范围有误'), 'POST', '/api/draws/D2026-0001/void', { reason: '任务范围有误' }],

@@ -97,8 +97,8 @@ export const createTask = (task: NewTask) => sendJson<Task>('POST', '/api/tasks'
 
 export const approveTask = (taskId: string) => sendJson<Task>('POST', `/api/tasks/${id(taskId)}/approve`);
 
-/** Freezes the task's population and pools and publishes the commitment: a new draw. */
-export const commitDraw = (taskId: string) => sendJson<Draw>('POST', `/api/tasks/${id(taskId)}/draws`);
+/** Freezes the task's population and pools, publishes the commitment and declares the beacon (fd2 §1): a new draw. */
+export const commitDraw = (taskId: string, beacon: { beaconSource: string; beaconDue: string }) => sendJson<Draw>('POST', `/api/tasks/${id(taskId)}/draws`, beacon);
 
 export const enterBeacon = (drawId: string, beacon: string) => sendJson<Draw>('POST', `/api/draws/${id(drawId)}/beacon`, { beacon });
 

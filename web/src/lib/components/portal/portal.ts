@@ -57,8 +57,9 @@ export type ReferenceNames = ReturnType<typeof referenceNames>;
 export const shortHash = (hex: string) => `${hex.slice(0, 12)}…${hex.slice(-6)}`;
 
 /** The verification files a published draw offers, and their message keys. */
-export const PUBLISHED_FILES: Array<{ name: string; key: 'manifest' | 'inspectors' | 'exclusions' | 'teams' }> = [
+export const PUBLISHED_FILES: Array<{ name: string; key: 'manifest' | 'selected' | 'inspectors' | 'exclusions' | 'teams' }> = [
   { name: 'manifest.json', key: 'manifest' },
+  { name: 'selected.csv', key: 'selected' },
   { name: 'inspectors.csv', key: 'inspectors' },
   { name: 'exclusions.csv', key: 'exclusions' },
   { name: 'teams.csv', key: 'teams' },
