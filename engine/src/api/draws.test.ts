@@ -304,7 +304,7 @@ describe('plans, tasks and draws over HTTP', () => {
     expect(inbox.statusCode, inbox.body).toBe(200);
     expect(inbox.json().items).toContainEqual({ source: 'ready_to_commit', subject: task.id, title: { zh: spec.name, en: spec.name }, href: `/tasks/${task.id}`, count: null, dueOn: null });
     expect((await call('operatorTAX', 'GET', '/api/inbox')).json().items.map((i: { subject: string }) => i.subject)).not.toContain(task.id);
-    const draw = await call('operatorSAMR', 'POST', `/api/tasks/${task.id}/draws`);
+    const draw = await call('operatorSAMR', 'POST', `/api/tasks/${task.id}/draws`, DECLARED);
     expect(draw.statusCode, draw.body).toBe(201);
     const publicDraw = (await call('anonymous', 'GET', `/api/public/draws/${draw.json().id}`)).json();
     expect(publicDraw.taskName).toBe('2026年罗湖区住宿和餐饮业专项抽查');

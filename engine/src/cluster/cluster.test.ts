@@ -10,6 +10,7 @@ import { buildDemo } from '../demo/demo.ts';
 import { generateProvince } from '../../../data/generator/generate.ts';
 import { assignTeams } from '../draw/fd1.ts';
 import { drawRecord, exportDraw } from '../draw/export.ts';
+import { recordDigestSalt } from '../draw/files.ts';
 import { commitDraw, enterBeacon, getDraw, listDraws, runDraw } from '../draw/lifecycle.ts';
 import { taskCaps } from '../draw/matching.ts';
 import { createTask } from '../draw/tasks.ts';
@@ -68,9 +69,10 @@ describe.skipIf(!clickhouseAvailable('cluster.test.ts'))('the directory on a 2-s
   });
 
   it('digests a population sorted in many pieces (strata cut by id ranges) exactly as in one', async () => {
-    const draw = await getDraw(db, drawn[0], { rows: false });
-    const whole = await sortedPopulation(test.cluster, draw.id, { expectedRows: draw.populationSize });
-    const pieces = await sortedPopulation(test.cluster, draw.id, { expectedRows: draw.populationSize, pieceRows: 37 });
+    const draw = await getDraw(db, drawn[0]);
+    const salt = recordDigestSalt(await drawRecord(db, draw));
+    const whole = await sortedPopulation(test.cluster, draw.id, { expectedRows: draw.populationSize, salt });
+    const pieces = await sortedPopulation(test.cluster, draw.id, { expectedRows: draw.populationSize, pieceRows: 37, salt });
     expect(whole.digest).toBe(draw.populationDigest);
     expect(pieces).toEqual(whole);
   });
@@ -95,8 +97,9 @@ describe.skipIf(!clickhouseAvailable('cluster.test.ts'))('the directory on a 2-s
     const draw = await getDraw(db, drawn[0]);
     const record = await drawRecord(db, draw);
     const drawOrder = [...record.selection].sort((a, b) => (a.key < b.key ? -1 : 1)).map((s) => s.id);
-    const candidates = await inspectorCandidates(test.cluster, { seed: record.seed, taskId: record.taskId, protocol: 'fd1', objects: drawOrder, pools: record.pools, depth: 1 });
+    const candidates = await inspectorCandidates(test.cluster, { seed: record.seed, taskId: record.taskId, protocol: record.protocol, objects: drawOrder, pools: record.pools, depth: 1 });
     const input = {
+      protocol: record.protocol,
       seed: record.seed,
       taskId: record.taskId,
       drawOrder,

@@ -92,12 +92,12 @@ describe.each(['fd1', 'fd2'] as const)('%s reproduces the Python test vectors', 
     for (const v of vectors.ikeys) expect(inspectorKey(v.seed, v.task_id, v.object_id, v.inspector_id, protocol)).toBe(v.ikey);
   });
 
-  it('keys and ikeys of a draw recorded as fd1 are the vectors; a protocol it does not know is refused', () => {
+  it('keys and ikeys with the protocol given explicitly are the vectors; a protocol it does not know is refused', () => {
     const [key] = vectors.keys;
     const [ikey] = vectors.ikeys;
-    expect(objectKey(key.seed, key.task_id, key.stratum, key.id, checkProtocol('fd1'))).toBe(key.key);
-    expect(inspectorKey(ikey.seed, ikey.task_id, ikey.object_id, ikey.inspector_id, checkProtocol('fd1'))).toBe(ikey.ikey);
-    expect(() => checkProtocol('fd9')).toThrow(/protocol must be one of fd1, got "fd9"/);
+    expect(objectKey(key.seed, key.task_id, key.stratum, key.id, checkProtocol(protocol))).toBe(key.key);
+    expect(inspectorKey(ikey.seed, ikey.task_id, ikey.object_id, ikey.inspector_id, checkProtocol(protocol))).toBe(ikey.ikey);
+    expect(() => checkProtocol('fd9')).toThrow(/protocol must be one of fd1, fd2, got "fd9"/);
   });
 
   for (const draw of vectors.draws) {

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { Db } from '../../db/duckdb.ts';
 import { sql } from '../../db/sql.ts';
 import { DIRECTORY_SQL } from '../../draw/lifecycle.fixture.ts';
-import { shanghaiDate } from '../../kernel/time.ts';
+import { formatShanghai, shanghaiDate } from '../../kernel/time.ts';
 import { clickhouseAvailable } from '../../cluster/test-support.ts';
 import { clusterCommand } from './cluster.ts';
 import { drawCommand } from './draw.ts';
@@ -64,16 +64,22 @@ describe.skipIf(!clickhouseAvailable('draw-cluster.test.ts'))('cluster and draw 
     writeFileSync(spec, JSON.stringify({ planId: `P${today.slice(0, 4)}-0001`, kind: 'general', name: '全国企业公示信息抽查', items: ['SAMR-001'], ratiosBp: { A: 50, B: 100, C: 300, D: 1000 }, windowStart: today, windowEnd: today }));
     await run('task', 'create', spec);
     const taskId = `T${today.slice(0, 4)}-0001`;
-    await expect(run('draw', 'commit', taskId, '--engine', 'clickhouse', '--dir', clusterDir)).rejects.toThrow(/--population SET/);
-    expect(await run('draw', 'commit', taskId, '--engine', 'clickhouse', '--population', 'national', '--dir', clusterDir)).toMatch(/committed +population 30,000/);
+    // fd2: the beacon is declared at commit, due an hour later at the least; the clock moves to it rather than waiting.
+    const due = new Date(Date.now() + 61 * 60_000);
+    const declared = ['--beacon-source', '深证成份指数收盘价', '--beacon-due', formatShanghai(due)];
+    await expect(run('draw', 'commit', taskId, ...declared, '--engine', 'clickhouse', '--dir', clusterDir)).rejects.toThrow(/--population SET/);
+    expect(await run('draw', 'commit', taskId, ...declared, '--engine', 'clickhouse', '--population', 'national', '--dir', clusterDir)).toMatch(/committed +population 30,000/);
     const drawId = JSON.parse(await run('draw', 'list', '--json'))[0].id as string;
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(due.getTime() + 60_000);
     await run('draw', 'beacon', drawId, '深证成指收盘 10234.56');
     await expect(run('draw', 'run', drawId)).rejects.toThrow(/--engine clickhouse/);
     expect(await run('draw', 'run', drawId, '--engine', 'clickhouse', '--dir', clusterDir)).toMatch(/drawn/);
     const out = join(dir, 'published');
-    expect(await run('draw', 'export', drawId, out, '--internal', '--engine', 'clickhouse', '--dir', clusterDir)).toContain('population 30,000');
-    expect(await run('draw', 'verify', out)).toContain('fd1 verified');
+    expect(await run('draw', 'export', drawId, out, '--auditor', '--engine', 'clickhouse', '--dir', clusterDir)).toContain('population 30,000');
+    expect(await run('draw', 'verify', out)).toContain('fd2 verified');
     expect(await run('draw', 'replay', drawId, '--engine', 'clickhouse', '--out', join(dir, 'replay'), '--dir', clusterDir)).toContain('replay identical');
     expect(process.exitCode).toBe(0);
+    vi.useRealTimers();
   });
 });
