@@ -1,10 +1,10 @@
 // The one DuckDB wrapper: open, migrate, query, stream, Arrow IPC, close. Everything else goes through it.
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue, type DuckDBAppender } from '@duckdb/node-api';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { toJs, type Value } from './values.ts';
-import { migrate } from './migrate.ts';
+import { migrate, migrationMarker } from './migrate.ts';
 import { encodeArrow } from './arrow.ts';
 import { Sql, sql } from './sql.ts';
 
@@ -209,6 +209,27 @@ class RequestConnection {
   }
 }
 
+/**
+ * Opens the DuckDB instance. A WAL that DuckDB cannot replay while a migration's marker exists holds that migration
+ * only (the migrator checkpoints before it and nothing else writes during migration): it is set aside as
+ * `<file>.wal.unreplayable` and the migration runs again. Any other failure is DuckDB's, unchanged.
+ */
+async function createInstance(path: string, config: Record<string, string>): Promise<DuckDBInstance> {
+  try {
+    return await DuckDBInstance.create(path, config);
+  } catch (err) {
+    const message = String((err as Error).message);
+    const lock = /Conflicting lock is held in (.*)/.exec(message);
+    if (lock || /Could not set lock/.test(message)) throw new DatabaseLockedError(path, lock?.[1] ?? 'lock held');
+    const wal = `${path}.wal`;
+    if (/Failure while replaying WAL/.test(message) && existsSync(migrationMarker(path)) && existsSync(wal) && config.access_mode !== 'READ_ONLY') {
+      renameSync(wal, `${wal}.unreplayable`);
+      return DuckDBInstance.create(path, config);
+    }
+    throw err;
+  }
+}
+
 export class Db extends Queryable {
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -248,18 +269,24 @@ export class Db extends Queryable {
       threads: String(options.threads ?? process.env.FAIRDRAW_THREADS ?? 2),
     };
     if (readOnly) config.access_mode = 'READ_ONLY';
-    let instance: DuckDBInstance;
-    try {
-      instance = await DuckDBInstance.create(path, config);
-    } catch (err) {
-      const message = String((err as Error).message);
-      const lock = /Conflicting lock is held in (.*)/.exec(message);
-      if (lock || /Could not set lock/.test(message)) throw new DatabaseLockedError(path, lock?.[1] ?? 'lock held');
-      throw err;
-    }
+    const instance = await createInstance(path, config);
     const db = new Db(instance, await connect(instance), path, readOnly, options.connections ?? Number(process.env.FAIRDRAW_CONNECTIONS ?? 4));
-    if (!readOnly && !options.skipMigrate) await migrate(db);
+    if (!readOnly && !options.skipMigrate) await migrate(db, { markerPath: path === ':memory:' ? undefined : migrationMarker(path) });
     return db;
+  }
+
+  /**
+   * Writes the WAL into the database file. Bulk writes (import, scoring, a draw run) call it after their commit, so a
+   * crash leaves a short WAL to replay; it waits for nothing and skips quietly while another write is in progress.
+   */
+  async checkpoint(): Promise<void> {
+    if (this.readOnly || this.path === ':memory:') return;
+    const conn = await connect(this.instance);
+    try {
+      await conn.run(sql`CHECKPOINT`.text);
+    } finally {
+      conn.closeSync();
+    }
   }
 
   private writeCount = 0;

@@ -248,6 +248,7 @@ export async function commitDraw(db: Db, taskId: string, options: CommitOptions)
     });
     return id;
   });
+  await db.checkpoint();
   return toHeader(await drawRow(db, drawId));
 }
 
@@ -382,6 +383,7 @@ export async function runDraw(db: Db, drawId: string, options: RunOptions): Prom
       },
     });
   });
+  await db.checkpoint();
   return toHeader(await drawRow(db, drawId));
 }
 

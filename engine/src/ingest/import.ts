@@ -179,6 +179,7 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
         payload: { kind, file: basename(file), sha256, counts: { rows, ...counts, rejected: problems.lines } },
       });
       await conn.exec(sql`COMMIT`);
+      await db.checkpoint();
       return report(counts, true, problems);
     } catch (err) {
       await conn.exec(sql`ROLLBACK`).catch(() => undefined);
