@@ -25,6 +25,11 @@ export interface DbOptions {
   connections?: number;
   /** Skip migrations (read-only opens, tools that inspect an old file). */
   skipMigrate?: boolean;
+  /**
+   * For SQL that users write (notebooks): read-only, no file or network access beyond the database file, no extension
+   * installed or loaded, and the configuration locked so no statement can change any of that. Implies readOnly.
+   */
+  sandbox?: boolean;
 }
 
 export class DatabaseLockedError extends Error {
@@ -102,11 +107,27 @@ const SHANGHAI_TIME = sql`SET TimeZone = 'Asia/Shanghai'`;
 // Temporary tables a request's connection holds, one row each.
 const TEMP_TABLES = sql`SELECT table_name FROM duckdb_tables() WHERE temporary`;
 
+// Sandboxed instances: their time zone is set once, globally, before the configuration is locked.
+const SANDBOXED = new WeakSet<DuckDBInstance>();
+const SANDBOX_CONFIG = { enable_external_access: 'false', autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' };
+
 /** Every connection speaks Asia/Shanghai time (icu is built in, but loads only once connected). */
 async function connect(instance: DuckDBInstance): Promise<DuckDBConnection> {
   const conn = await instance.connect();
-  await conn.run(SHANGHAI_TIME.text);
+  if (!SANDBOXED.has(instance)) await conn.run(SHANGHAI_TIME.text);
   return conn;
+}
+
+/** Sets the time zone for every connection of a sandboxed instance, then locks its configuration. */
+async function lockSandbox(instance: DuckDBInstance): Promise<void> {
+  const conn = await instance.connect();
+  try {
+    await conn.run(sql`SET GLOBAL TimeZone = 'Asia/Shanghai'`.text);
+    await conn.run(sql`SET lock_configuration = true`.text);
+  } finally {
+    conn.closeSync();
+  }
+  SANDBOXED.add(instance);
 }
 
 /**
@@ -261,7 +282,8 @@ export class Db extends Queryable {
   }
 
   static async open(options: DbOptions): Promise<Db> {
-    const { path, readOnly = false } = options;
+    const { path, sandbox = false } = options;
+    const readOnly = sandbox || (options.readOnly ?? false);
     if (path !== ':memory:' && !readOnly) mkdirSync(dirname(path), { recursive: true });
     if (readOnly && !existsSync(path)) throw new Error(`database ${path} does not exist`);
     const config: Record<string, string> = {
@@ -269,7 +291,9 @@ export class Db extends Queryable {
       threads: String(options.threads ?? process.env.FAIRDRAW_THREADS ?? 2),
     };
     if (readOnly) config.access_mode = 'READ_ONLY';
+    if (sandbox) Object.assign(config, SANDBOX_CONFIG);
     const instance = await createInstance(path, config);
+    if (sandbox) await lockSandbox(instance);
     const db = new Db(instance, await connect(instance), path, readOnly, options.connections ?? Number(process.env.FAIRDRAW_CONNECTIONS ?? 4));
     if (!readOnly && !options.skipMigrate) await migrate(db, { markerPath: path === ':memory:' ? undefined : migrationMarker(path) });
     return db;

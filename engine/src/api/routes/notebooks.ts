@@ -2,7 +2,7 @@
 // chart spec with data inlined, timing and error), and the same run as a self-contained HTML file.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '../../kernel/schema.ts';
-import { listNotebooks, loadNotebook, NOTEBOOKS_DIR, renderNotebookHtml, runNotebook } from '../../notebooks/index.ts';
+import { listNotebooks, loadNotebook, NOTEBOOKS_DIR, NotebookReplica, renderNotebookHtml } from '../../notebooks/index.ts';
 import { NotebookEntry, NotebookRun } from '../../notebooks/schemas.ts';
 import { errorAnswer } from '../schemas.ts';
 import { LEADERS } from '../roles.ts';
@@ -21,6 +21,9 @@ const notFound = errorAnswer('没有这个笔记本 No such notebook');
 
 export const notebookRoutes: FastifyPluginAsyncTypebox<NotebookRouteOptions> = async (app, options) => {
   const dir = options.dir ?? NOTEBOOKS_DIR;
+  // Notebook SQL runs on a sandboxed replica of the analytic tables, never on the engine's database (replica.ts).
+  const replica = new NotebookReplica(app.db);
+  app.addHook('onClose', async () => replica.close());
 
   app.get(
     '/notebooks',
@@ -47,7 +50,7 @@ export const notebookRoutes: FastifyPluginAsyncTypebox<NotebookRouteOptions> = a
       },
     },
     // The name is matched against the folder's listing, never joined into a path.
-    async (request) => runNotebook(app.db, loadNotebook(request.params.name, dir)),
+    async (request) => replica.run(loadNotebook(request.params.name, dir)),
   );
 
   app.get(
@@ -62,7 +65,7 @@ export const notebookRoutes: FastifyPluginAsyncTypebox<NotebookRouteOptions> = a
       },
     },
     async (request, reply) => {
-      const html = renderNotebookHtml(await runNotebook(app.db, loadNotebook(request.params.name, dir)));
+      const html = renderNotebookHtml(await replica.run(loadNotebook(request.params.name, dir)));
       return reply.type('text/html; charset=utf-8').header('content-disposition', `attachment; filename="${request.params.name}.html"`).send(html);
     },
   );
