@@ -11,6 +11,7 @@ import { DOCS_PREFIX, openapiPlugin } from './plugins/openapi.ts';
 import { healthRoutes } from './routes/health.ts';
 import { authRoutes, userRoutes, type LoginLimits } from './routes/auth.ts';
 import { webPlugin } from './plugins/web.ts';
+import { securityPlugin, trustProxyFrom } from './plugins/security.ts';
 import { resultRoutes } from './routes/results.ts';
 import { publicRoutes } from './routes/public.ts';
 import { coverageRoutes } from './routes/coverage.ts';
@@ -34,11 +35,14 @@ export interface AppOptions {
   logger?: boolean;
   /** Login throttling (defaults: 5 failures per username and address per 15 minutes, 30 attempts per address per minute). */
   loginLimits?: Partial<LoginLimits>;
+  /** Which proxies to believe for the client's address and protocol (default: FAIRDRAW_TRUST_PROXY, see security.ts). */
+  trustProxy?: boolean | string[];
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false });
+  const app = Fastify({ logger: options.logger ?? false, trustProxy: options.trustProxy ?? trustProxyFrom(process.env.FAIRDRAW_TRUST_PROXY) });
   // external
+  await app.register(securityPlugin, { webRoot: options.webRoot });
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
