@@ -17,6 +17,7 @@ import { auditAccess } from './routes/audit.access.ts';
 const expectedAccess: Record<string, Expectation> = {
   'GET /api/health': PUBLIC,
   'GET /api/health/details': only('admin'),
+  'POST /api/backups': only('admin'),
 
   'GET /api/docs': PUBLIC,
   'GET /api/docs/json': PUBLIC,

@@ -28,6 +28,7 @@ import { modelRoutes } from './routes/models.ts';
 import { scoreRoutes } from './routes/scores.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { notebookRoutes } from './routes/notebooks.ts';
+import { backupRoutes } from './routes/backups.ts';
 import { outcomeCodeRoutes } from './routes/outcome-codes.ts';
 
 export interface AppOptions {
@@ -105,6 +106,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(alertRoutes, { prefix: '/api' });
   await app.register(notebookRoutes, { prefix: '/api' });
   await app.register(outcomeCodeRoutes, { prefix: '/api' });
+  await app.register(backupRoutes, { prefix: '/api' });
   if (options.webRoot) await app.register(webPlugin, { root: options.webRoot });
   return app;
 }

@@ -15,7 +15,8 @@ import { auditCommand } from './audit.ts';
 import { policyCommand } from './policy.ts';
 import { alertsCommand } from './alerts.ts';
 import { notebookCommand } from './notebook.ts';
+import { backupCommand } from './backup.ts';
 
 export function registerCommands(program: Command): void {
-  for (const add of [serveCommand, demoCommand, benchCommand, generateCommand, importCommand, scoreCommand, backtestCommand, userCommand, planCommand, taskCommand, drawCommand, auditCommand, policyCommand, alertsCommand, notebookCommand]) add(program);
+  for (const add of [serveCommand, demoCommand, benchCommand, generateCommand, importCommand, scoreCommand, backtestCommand, userCommand, planCommand, taskCommand, drawCommand, auditCommand, policyCommand, alertsCommand, notebookCommand, backupCommand]) add(program);
 }
