@@ -4,9 +4,7 @@
 // p50 / p95 / p99, requests per second and errors.
 // Target (issue #5): p95 <= 150 ms at 18 M entities with 20 clients, zero errors.
 // The bench signs in by creating a session for an existing analyst account (or a `bench-analyst` account it adds).
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { quantileSorted } from 'simple-statistics';
@@ -15,21 +13,11 @@ import { createUser } from '../src/auth/users.ts';
 import { createSession, SESSION_COOKIE } from '../src/auth/sessions.ts';
 import { REPO_ROOT } from '../src/kernel/config.ts';
 import { sql } from '../src/db/sql.ts';
+import { serveDatabase } from '../src/testing/serve.ts';
 
 function option(args: string[], name: string, fallback: string): string {
   const i = args.indexOf(name);
   return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 /** How many distinct name searches the bench rotates through: more than it sends in a run, so hardly any repeats. */
@@ -110,17 +98,9 @@ export async function run(args: string[]): Promise<void> {
   const connections = Number(option(args, '--connections', '20'));
   for (const dbPath of dbPaths) {
     const { cookie, codes, nameTerms, entities } = await prepare(dbPath);
-    const port = await freePort();
-    const server = spawn(process.execPath, [resolve(REPO_ROOT, 'engine/bin/fairdraw.js'), 'serve', '--db', dbPath, '--no-demo'], {
-      env: { ...process.env, HOST: '127.0.0.1', PORT: String(port) },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    const base = `http://127.0.0.1:${port}`;
+    const server = await serveDatabase(dbPath);
+    const base = server.baseUrl;
     try {
-      for (let waitedMs = 0; !(await fetch(`${base}/api/health`).then((r) => r.ok, () => false)); waitedMs += 200) {
-        if (server.exitCode !== null || waitedMs > 120_000) throw new Error(`fairdraw serve on ${dbPath} did not start`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
       console.log(`\n${dbPath}: ${entities.toLocaleString('en-US')} entities; ${connections} connections, ${seconds} s per endpoint`);
       const search = (q: string) => `/api/public/results?q=${encodeURIComponent(q)}`;
       const endpoints: Array<{ endpoint: string; paths: string[]; headers: Record<string, string> }> = [
@@ -141,8 +121,7 @@ export async function run(args: string[]): Promise<void> {
       console.table(rows.map((r) => ({ endpoint: r.endpoint, 'p50 ms': r.p50, 'p95 ms': r.p95, 'p99 ms': r.p99, 'req/s': r.rps, requests: r.requests, errors: r.errors, non2xx: r.non2xx })));
       if (args.includes('--json')) console.log(JSON.stringify({ db: dbPath, entities, connections, seconds, endpoints: rows }));
     } finally {
-      server.kill('SIGTERM');
-      await new Promise((r) => server.once('exit', r));
+      await server.stop();
     }
   }
 }

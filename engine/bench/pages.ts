@@ -11,7 +11,8 @@ import { createUser, getUser } from '../src/auth/users.ts';
 import { createSession } from '../src/auth/sessions.ts';
 import { REPO_ROOT } from '../src/kernel/config.ts';
 import { buildWeb, webBuildIsStale } from '../src/cli/web-build.ts';
-import { CHROMIUM, openBrowser, openPage, serveDatabase } from '../../web/e2e/harness.ts';
+import { CHROMIUM, openBrowser, openPage } from '../../web/e2e/harness.ts';
+import { serveDatabase } from '../src/testing/serve.ts';
 import { sql } from '../src/db/sql.ts';
 
 /** Every page with the first meaningful content's marker (each page sets data-ready once it shows its numbers). */

@@ -2,10 +2,8 @@
 // files through a lock folder), a private copy of it served by the real `fairdraw serve` per test file, and
 // headless Chromium through playwright-core. Tests skip when Chromium is not installed.
 import { sql } from '../../engine/src/db/sql.ts';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -15,6 +13,7 @@ import { buildDemo } from '../../engine/src/demo/demo.ts';
 import { createUser } from '../../engine/src/auth/users.ts';
 import { SESSION_COOKIE } from '../../engine/src/auth/sessions.ts';
 import { buildWeb, webBuildIsStale } from '../../engine/src/cli/web-build.ts';
+import { serveDatabase } from '../../engine/src/testing/serve.ts';
 
 /** Debian's Chromium (never downloaded: this machine has no internet). */
 export const CHROMIUM: string | null = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p): p is string => !!p && existsSync(p)) ?? null;
@@ -108,17 +107,6 @@ async function prepare(): Promise<{ template: string; passwords: Record<Username
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-    server.on('error', reject);
-  });
-}
-
 /** A private copy of the demo province served by the real server on a free port. */
 export async function startFairdraw(): Promise<Fairdraw> {
   const { template, passwords } = await prepare();
@@ -132,37 +120,6 @@ export async function startFairdraw(): Promise<Fairdraw> {
     async stop() {
       await server.stop();
       rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** `fairdraw serve` on `dbPath` in its own process on a free loopback port, answering /api/health. */
-export async function serveDatabase(dbPath: string): Promise<{ baseUrl: string; dbPath: string; stop(): Promise<void> }> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [resolve(REPO_ROOT, 'engine/bin/fairdraw.js'), 'serve', '--db', dbPath, '--no-demo'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const baseUrl = `http://127.0.0.1:${port}`;
-  for (let waitedMs = 0; ; waitedMs += 200) {
-    if (child.exitCode !== null) throw new Error(`fairdraw serve exited (${child.exitCode}):\n${output}`);
-    if (waitedMs > 120_000) throw new Error(`fairdraw serve did not answer within 120 s:\n${output}`);
-    const ok = await fetch(`${baseUrl}/api/health`).then((r) => r.ok, () => false);
-    if (ok) break;
-    await sleep(200);
-  }
-  return {
-    baseUrl,
-    dbPath,
-    async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await new Promise((r) => child.once('exit', r));
-      }
     },
   };
 }

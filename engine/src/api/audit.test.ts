@@ -1,23 +1,20 @@
 // The audit chain over HTTP: status with the first broken entry named; the latest entries; operators' limits.
 import { sql, type Sql } from '../db/sql.ts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Db } from '../db/duckdb.ts';
 import { headersFor, type Caller } from '../auth/test-support.ts';
-import { referenceApi, type App, type TestApi } from './test-support.ts';
+import { apiForBlock, referenceDb, type App, type TestApi } from './test-support.ts';
 import { canonicalJson, entryHash } from '../audit/chain.ts';
 
 describe('audit over HTTP', () => {
   let db: Db;
-  let api: TestApi & { db: Db };
   let app: App;
   let call: TestApi['call'];
-  beforeAll(async () => {
-    api = await referenceApi(); // five user.create entries
-    ({ db, app, call } = api);
-  });
-  afterAll(async () => {
-    await api.close();
-  });
+  // the test accounts make five user.create entries
+  apiForBlock((api, t) => {
+    ({ app, call } = api);
+    db = t.db;
+  }, referenceDb);
   const get = (caller: Caller, url: string) => call(caller, 'GET', url);
 
   it('lists the latest entries newest first (not for operators), and names a subject\'s entries', async () => {

@@ -3,20 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { referenceApi } from './test-support.ts';
+import { apiForBlock, referenceDb, type TestApi } from './test-support.ts';
 import { restoreDatabase } from '../backup/backup.ts';
 
 describe('backups over HTTP', () => {
-  let api: Awaited<ReturnType<typeof referenceApi>>;
+  let api: TestApi;
   let dir: string;
-  beforeAll(async () => {
-    api = await referenceApi();
+  apiForBlock((opened) => void (api = opened), referenceDb);
+  beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'fairdraw-api-backup-'));
   });
-  afterAll(async () => {
-    await api.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('writes a backup that restores, and refuses relative or existing paths', async () => {
     const file = join(dir, 'b.duckdb');

@@ -2,11 +2,11 @@
 // upload it to verify ("fd1 verified"; a tampered zip names the first mismatch), void keeping the record, the
 // special-task approval, department limits (403), and the audit trail of the task.
 import { sql } from '../db/sql.ts';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import yazl from 'yazl';
 import yauzl from 'yauzl';
 import type { Db } from '../db/duckdb.ts';
-import { holdClock, testApi, type App, type TestApi } from './test-support.ts';
+import { apiForBlock, holdClock, type App, type TestApi } from './test-support.ts';
 import { headersFor, type Caller } from '../auth/test-support.ts';
 import { NOW, openDirectory, WINDOW } from '../draw/lifecycle.fixture.ts';
 import { DRAW_FILES } from '../draw/files.ts';
@@ -49,24 +49,16 @@ function zipFromMemory(files: Map<string, Buffer>): Promise<Buffer> {
 }
 
 describe('plans, tasks and draws over HTTP', () => {
-  let t: Awaited<ReturnType<typeof openDirectory>>;
   let db: Db;
   let app: App;
   let call: TestApi['call'];
   let planId: string;
 
-  beforeAll(async () => {
-    t = await openDirectory();
+  apiForBlock((api, t) => {
+    ({ app, call } = api);
     db = t.db;
-    ({ app, call } = await testApi(db));
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
-  afterAll(async () => {
-    await app.close();
-    t.cleanup();
-  });
+  }, openDirectory);
+  afterEach(() => vi.useRealTimers());
 
   /** Commit and draw happen on NOW (2026-03-01), before the fixture's window. */
   const atNow = () => holdClock(NOW);

@@ -3,25 +3,19 @@
 import { sql } from '../db/sql.ts';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DATA_DIR } from '../kernel/config.ts';
 import type { Db } from '../db/duckdb.ts';
 import type { Caller } from '../auth/test-support.ts';
-import { referenceApi, type TestApi } from './test-support.ts';
+import { apiForBlock, referenceDb, type TestApi } from './test-support.ts';
 import { multipartFile } from './routes/uploads.test-support.ts';
 
 const ENTITIES_CSV = readFileSync(resolve(DATA_DIR, 'fixtures/import/entities.csv'), 'utf8');
 
 describe('imports over HTTP', () => {
   let db: Db;
-  let api: TestApi & { db: Db };
-  beforeAll(async () => {
-    api = await referenceApi();
-    db = api.db;
-  });
-  afterAll(async () => {
-    await api.close();
-  });
+  let api: TestApi;
+  apiForBlock((opened, t) => ([api, db] = [opened, t.db]), referenceDb);
 
   async function upload(caller: Caller, url: string, filename: string, text: string) {
     const body = multipartFile(filename, text, 'text/csv');

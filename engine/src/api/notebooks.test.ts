@@ -1,21 +1,14 @@
 // The notebooks over HTTP: the list, a live read-only run with its cells, the HTML file, and names that are not
 // notebooks (404, never a path). Run on a fresh database, the shipped notebooks must run without a single error.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Db } from '../db/duckdb.ts';
 import type { Caller } from '../auth/test-support.ts';
-import { referenceApi, type TestApi } from './test-support.ts';
+import { apiForBlock, referenceDb, type TestApi } from './test-support.ts';
 
 describe('notebooks over HTTP', () => {
   let db: Db;
-  let api: TestApi & { db: Db };
-
-  beforeAll(async () => {
-    api = await referenceApi();
-    db = api.db;
-  });
-  afterAll(async () => {
-    await api.close();
-  });
+  let api: TestApi;
+  apiForBlock((opened, t) => ([api, db] = [opened, t.db]), referenceDb);
 
   const get = (caller: Caller, url: string) => api.call(caller, 'GET', url);
 

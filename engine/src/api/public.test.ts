@@ -1,19 +1,18 @@
 // The public portal against a confidential draw: before its window closes only the commitment and digest; after,
 // the selection and teams by id; never a tier, never an inspector's name.
 import { sql } from '../db/sql.ts';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Db } from '../db/duckdb.ts';
-import { holdClock, testApi, type App } from './test-support.ts';
-import { commitDraw } from '../draw/lifecycle.ts';
+import { apiForBlock, holdClock, type App } from './test-support.ts';
+import { commitDraw, type DrawHeader } from '../draw/lifecycle.ts';
 import { samrTask, shenzhenPlan } from '../draw/lifecycle.fixture.ts';
-import { cloneTemplate, NOW, resultsTemplate, type ResultsTemplate } from '../results/results.fixture.ts';
+import { NOW, resultsDb } from '../results/results.fixture.ts';
 
 const BEFORE_WINDOW_CLOSES = new Date('2026-06-30T23:59:00+08:00');
 const AFTER_WINDOW_CLOSES = new Date('2026-07-01T00:00:01+08:00');
 
 describe('public portal', () => {
-  let template: ResultsTemplate;
-  let t: Awaited<ReturnType<typeof cloneTemplate>>;
+  let draw: DrawHeader;
   let db: Db;
   let app: App;
   let drawId: string;
@@ -22,11 +21,10 @@ describe('public portal', () => {
   let inspectorNames: string[];
   let tiersBySelected: Map<string, string>;
 
-  beforeAll(async () => {
-    template = await resultsTemplate();
-    t = await cloneTemplate(template);
-    db = t.db;
-    drawId = template.draw.id;
+  apiForBlock((api) => ({ app } = api), async () => {
+    const opened = await resultsDb();
+    ({ db, draw } = opened);
+    drawId = draw.id;
     // A second task whose draw is only committed: its commitment is public at once, nothing else ever until drawn.
     const plan = await shenzhenPlan(db);
     const task = await samrTask(db, plan, { name: '2026 年第二批抽查' });
@@ -36,16 +34,9 @@ describe('public portal', () => {
     tiersBySelected = new Map(
       (await db.query<{ object_id: string; tier: string }>(sql`SELECT s.object_id, r.tier FROM draw_selection s JOIN risk_scores r ON r.object_id = s.object_id WHERE s.draw_id = ${drawId}`)).map((r) => [r.object_id, r.tier]),
     );
-    ({ app } = await testApi(db, { accounts: false }));
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
-  afterAll(async () => {
-    await app.close();
-    t.cleanup();
-    template.cleanup();
-  });
+    return opened;
+  }, { accounts: false });
+  afterEach(() => vi.useRealTimers());
 
   const at = holdClock;
   const get = (url: string) => app.inject({ method: 'GET', url });
@@ -62,14 +53,14 @@ describe('public portal', () => {
     const list = await get('/api/public/draws');
     expect(list.statusCode).toBe(200);
     const listed = list.json().draws.find((d: { id: string }) => d.id === drawId);
-    expect(listed).toMatchObject({ id: drawId, status: 'drawn', commitment: template.draw.commitment, populationDigest: template.draw.populationDigest, populationSize: template.draw.populationSize, published: false });
-    expect(listed.committedAt).toBe(template.draw.committedAt.toISOString());
-    expect(listed.drawnAt).toBe(template.draw.drawnAt!.toISOString());
+    expect(listed).toMatchObject({ id: drawId, status: 'drawn', commitment: draw.commitment, populationDigest: draw.populationDigest, populationSize: draw.populationSize, published: false });
+    expect(listed.committedAt).toBe(draw.committedAt.toISOString());
+    expect(listed.drawnAt).toBe(draw.drawnAt!.toISOString());
 
     const detail = await get(`/api/public/draws/${drawId}`);
     expect(detail.statusCode).toBe(200);
     const body = detail.json();
-    expect(body).toMatchObject({ id: drawId, commitment: template.draw.commitment, populationDigest: template.draw.populationDigest, published: false });
+    expect(body).toMatchObject({ id: drawId, commitment: draw.commitment, populationDigest: draw.populationDigest, published: false });
     for (const field of ['selection', 'teams', 'unstaffed', 'secret', 'seed', 'strata', 'files']) expect(body, field).not.toHaveProperty(field);
     for (const id of selectedIds) expect(detail.body, `selected object ${id}`).not.toContain(id);
     expectNoNamesNoTiers(detail.body);
@@ -103,7 +94,7 @@ describe('public portal', () => {
 
     const manifest = await get(`/api/public/draws/${drawId}/files/manifest.json`);
     expect(manifest.statusCode).toBe(200);
-    expect(manifest.json()).toMatchObject({ protocol: 'fd1', commitment: template.draw.commitment, secret: body.secret, population_digest: template.draw.populationDigest });
+    expect(manifest.json()).toMatchObject({ protocol: 'fd1', commitment: draw.commitment, secret: body.secret, population_digest: draw.populationDigest });
     const teamsCsv = await get(`/api/public/draws/${drawId}/files/teams.csv`);
     expect(teamsCsv.statusCode).toBe(200);
     expect(teamsCsv.headers['content-type']).toMatch(/^text\/csv/);

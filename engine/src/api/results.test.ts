@@ -1,16 +1,16 @@
 // A results round trip through HTTP alone: the inspecting department's operator enters, corrects, reviews the free
 // text and publishes; the public reads it redacted. Another department's operator is refused with 403.
 import { sql } from '../db/sql.ts';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Db } from '../db/duckdb.ts';
-import { holdClock, testApi, type App, type TestApi } from './test-support.ts';
+import { apiForBlock, holdClock, type App, type TestApi } from './test-support.ts';
+import type { DrawHeader } from '../draw/lifecycle.ts';
 import { WorkCalendar } from '../reference/load.ts';
 import { publicationDueOn } from '../results/deadline.ts';
-import { cloneTemplate, IN_WINDOW, resultsTemplate, staffedObject, type ResultsTemplate } from '../results/results.fixture.ts';
+import { IN_WINDOW, resultsDb, staffedObject } from '../results/results.fixture.ts';
 
 describe('results over HTTP', () => {
-  let template: ResultsTemplate;
-  let t: Awaited<ReturnType<typeof cloneTemplate>>;
+  let draw: DrawHeader;
   let db: Db;
   let app: App;
   let call: TestApi['call'];
@@ -18,27 +18,19 @@ describe('results over HTTP', () => {
   let objectId: string;
   let inspectorName: string;
 
-  beforeAll(async () => {
-    template = await resultsTemplate();
-    t = await cloneTemplate(template);
-    db = t.db;
-    drawId = template.draw.id;
+  apiForBlock((api) => ({ app, call } = api), async () => {
+    const opened = await resultsDb();
+    ({ db, draw } = opened);
+    drawId = draw.id;
     objectId = (await staffedObject(db, drawId)).id;
     // An individual business whose name carries its operator's name.
     await db.exec(sql`UPDATE objects SET name = '深圳市福田区张三明便利店', entity_type = 'individual', legal_representative = '张三明' WHERE id = ${objectId}`);
     inspectorName = (await db.one<{ name: string }>(
       sql`SELECT i.name FROM draw_teams m JOIN inspectors i ON i.id = m.inspector_id WHERE m.draw_id = ${drawId} AND m.object_id = ${objectId} ORDER BY m.position LIMIT 1`,
     ))!.name;
-    ({ app, call } = await testApi(db));
+    return opened;
   });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
-  afterAll(async () => {
-    await app.close();
-    t.cleanup();
-    template.cleanup();
-  });
+  afterEach(() => vi.useRealTimers());
 
   const at = holdClock;
 
@@ -132,7 +124,7 @@ describe('results over HTTP', () => {
     at(IN_WINDOW);
     expect((await call('operatorTAX', 'GET', '/api/results/assignments?department=SAMR')).statusCode).toBe(403);
     expect((await call('operatorTAX', 'GET', '/api/results/assignments')).json()).toMatchObject({ total: 0 });
-    expect((await call('leader', 'GET', '/api/results/assignments?department=SAMR')).json().total).toBe(template.draw.counts.selected * 2);
+    expect((await call('leader', 'GET', '/api/results/assignments?department=SAMR')).json().total).toBe(draw.counts.selected * 2);
     expect((await call('analyst', 'POST', '/api/results', {})).statusCode).toBe(403);
     const missing = await call('operatorSAMR', 'POST', '/api/results', { drawId: 'D2026-9999', objectId, itemCode: 'SAMR-001', outcomeCode: 'FIXED', inspectedOn: '2026-05-13' });
     expect(missing.statusCode).toBe(404);
@@ -150,7 +142,7 @@ describe('results over HTTP', () => {
     const body = report.json();
     expect(body.today).toBe('2026-08-03');
     expect(body.counts.publishedOnTime).toBe(1);
-    expect(body.counts.overdue).toBe(template.draw.counts.selected * 2 - 1);
+    expect(body.counts.overdue).toBe(draw.counts.selected * 2 - 1);
     expect(body.overdue.every((a: { deadline: string; workingDaysLeft: number }) => a.deadline === 'overdue' && a.workingDaysLeft < 0)).toBe(true);
     expect((await call('operatorTAX', 'GET', '/api/results/deadlines?department=SAMR')).statusCode).toBe(403);
   });

@@ -1,9 +1,9 @@
 // The analysts' engine over HTTP: policy preview and save with history (400s naming the field), model fit with its
 // lift curve, scores as JSON and Arrow, and alerts with a planted outbreak on a generated province, cached per data version.
 import { sql } from '../db/sql.ts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tableFromIPC } from 'apache-arrow';
-import { testApi, type TestApi } from './test-support.ts';
+import { apiForBlock, type TestApi } from './test-support.ts';
 import { ARROW_STREAM } from './tabular.ts';
 import { fixtureDb, generatedDb, loadPolicyFixture } from '../policy/test-support.ts';
 import { previewPolicy } from '../policy/preview.ts';
@@ -11,17 +11,11 @@ import { appendAudit } from '../audit/chain.ts';
 
 describe('policy over HTTP (hand-computed fixture)', () => {
   let t: Awaited<ReturnType<typeof fixtureDb>>;
-  let api: TestApi;
   let call: TestApi['call'];
-  beforeAll(async () => {
-    t = await fixtureDb();
-    await loadPolicyFixture(t.db);
-    api = await testApi(t.db);
-    call = api.call;
-  });
-  afterAll(async () => {
-    await api.close();
-    t.cleanup();
+  apiForBlock((api, opened) => ([call, t] = [api.call, opened]), async () => {
+    const fixture = await fixtureDb();
+    await loadPolicyFixture(fixture.db);
+    return fixture;
   });
 
   it('previews the same figures as the engine, for leaders too, and refuses operators', async () => {
@@ -105,17 +99,8 @@ describe('policy over HTTP (hand-computed fixture)', () => {
 
 describe('models, scores and alerts on a generated province (20,000 entities, an outbreak planted in Nanshan x catering)', () => {
   let t: Awaited<ReturnType<typeof generatedDb>>;
-  let api: TestApi;
   let call: TestApi['call'];
-  beforeAll(async () => {
-    t = await generatedDb({ entities: 20_000, seed: 2, outbreaks: ['440305:H:10'] });
-    api = await testApi(t.db);
-    call = api.call;
-  });
-  afterAll(async () => {
-    await api.close();
-    t.cleanup();
-  });
+  apiForBlock((api, opened) => ([call, t] = [api.call, opened]), () => generatedDb({ entities: 20_000, seed: 2, outbreaks: ['440305:H:10'] }));
 
   it('fits and scores a version as the analyst, with the backtest lift curve stored', async () => {
     expect((await call('leader', 'POST', '/api/models', {})).statusCode).toBe(403);

@@ -1,9 +1,9 @@
 // Test support for API tests: the app over a test database with the five test accounts, each request sent as one of the
 // test callers (a fresh session each time), and the clock held at a moment.
-import { vi } from 'vitest';
+import { afterAll, beforeAll, vi } from 'vitest';
 import type { Db } from '../db/duckdb.ts';
 import { createTestAccounts, headersFor, type Caller } from '../auth/test-support.ts';
-import { tempDb } from '../testing/db.ts';
+import { tempDb, type TempDb } from '../testing/db.ts';
 import type { LightMyRequestResponse as Response } from 'fastify';
 import { buildApp } from './app.ts';
 
@@ -29,18 +29,25 @@ export async function testApi(db: Db, options: { accounts?: boolean } = {}): Pro
   };
 }
 
-/** A fresh database with the reference data and the test accounts, and the app over it; close() removes both. */
-export async function referenceApi(): Promise<TestApi & { db: Db }> {
-  const t = await tempDb({ reference: true });
-  const api = await testApi(t.db);
-  return {
-    ...api,
-    db: t.db,
-    close: async () => {
-      await api.close();
-      t.cleanup();
-    },
-  };
+/** A fresh database with the reference data (regions, departments, items...), for apiForBlock. */
+export const referenceDb = (): Promise<TempDb> => tempDb({ reference: true });
+
+/**
+ * The app of a describe block, over the database `open` makes once before its tests; `use` takes what the tests
+ * need. After the last test the app closes and the database is removed.
+ */
+export function apiForBlock<T extends { db: Db; cleanup(): void }>(use: (api: TestApi, opened: T) => unknown, open: () => Promise<T>, options: { accounts?: boolean } = {}): void {
+  let opened: T | undefined;
+  let api: TestApi | undefined;
+  beforeAll(async () => {
+    opened = await open();
+    api = await testApi(opened.db, options);
+    await use(api, opened);
+  });
+  afterAll(async () => {
+    await api?.close();
+    opened?.cleanup();
+  });
 }
 
 /** Holds the clock (Date only) at `at` until vi.useRealTimers(). */

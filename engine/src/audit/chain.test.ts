@@ -1,18 +1,15 @@
-import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import { tempDb } from '../testing/db.ts';
+import { describe, it, expect } from 'vitest';
+import { testDb } from '../testing/db.ts';
 import { appendAudit, verifyAudit, canonicalJson } from './chain.ts';
 import type { Db } from '../db/duckdb.ts';
 import { sql } from '../db/sql.ts';
 
 describe('audit chain', () => {
-  let t: Awaited<ReturnType<typeof tempDb>>;
   let db: Db;
-  beforeEach(async () => {
-    t = await tempDb();
-    db = t.db;
+  testDb(async (fresh) => {
+    db = fresh.db;
     for (let i = 1; i <= 5; i++) await appendAudit(db, { actor: 'tester', action: 'test.step', subject: `s${i}`, payload: { i, note: '步骤' } });
   });
-  afterEach(() => t.cleanup());
 
   it('canonical JSON sorts keys and drops whitespace', () => {
     expect(canonicalJson({ b: 1, a: [2, { d: null, c: 'x' }] })).toBe('{"a":[2,{"c":"x","d":null}],"b":1}');

@@ -137,8 +137,9 @@ export async function coverageReport(q: Queryable, scope: CoverageScope): Promis
   const params = { year: scope.year, department, city };
   const h = (await q.one<Row>(query('headline', params)))!;
   const tiers = await q.query<Row>(query('tiers', { department, city }));
-  const cities = await q.query<Row>(query('cities', { year: scope.year, department }));
-  const departments = await q.query<Row>(query('departments', params));
+  const deadlinesBy = (grouping: string, where: { department: string | null; city: string | null }) => query('deadlines-by', { grouping: sql.id(grouping), ...where });
+  const cities = await q.query<Row>(query('cities', { year: scope.year, department, due: deadlinesBy('city_code', { department, city: null }) }));
+  const departments = await q.query<Row>(query('departments', { ...params, due: deadlinesBy('department_code', { department: null, city }) }));
   const policy = await q.one<{ frequency_per_year: number }>(sql`SELECT any_value(frequency_per_year) AS frequency_per_year FROM coverage_policy`);
   const policyVersion = await q.one<{ v: number | null }>(sql`SELECT max(version) AS v FROM sampling_policies`);
   return {

@@ -1,11 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Db } from '../db/duckdb.ts';
 import { sql } from '../db/sql.ts';
 import { savePolicy } from '../policy/policy.ts';
 import { quota } from '../kernel/quota.ts';
 import { eligiblePopulation } from './eligibility.ts';
 import { commitDraw } from './lifecycle.ts';
-import { NOW, objectId, openDirectory, samrTask, shenzhenPlan } from './lifecycle.fixture.ts';
+import { directoryPerTest, NOW, objectId, samrTask } from './lifecycle.fixture.ts';
 import { DrawStateError, type Plan } from './plans.ts';
 
 // The fixture's rules (data/fixtures/draws/directory.sql), object i = 0..319.
@@ -22,15 +22,9 @@ const fixture = Array.from({ length: 320 }, (_, i) => ({
 const shenzhen = fixture.filter((o) => o.region.startsWith('4403'));
 
 describe('eligibility', () => {
-  let t: Awaited<ReturnType<typeof openDirectory>>;
   let db: Db;
   let plan: Plan;
-  beforeEach(async () => {
-    t = await openDirectory();
-    db = t.db;
-    plan = await shenzhenPlan(db);
-  });
-  afterEach(() => t.cleanup());
+  directoryPerTest((fresh, shenzhen) => ([db, plan] = [fresh, shenzhen]));
 
   /** Population ids of a committed draw, by fixture index. */
   async function populationOf(drawId: string): Promise<number[]> {

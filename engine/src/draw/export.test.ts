@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Db } from '../db/duckdb.ts';
 import { sql } from '../db/sql.ts';
 import { DRAW_FILES } from './files.ts';
@@ -8,17 +8,17 @@ import { exportDraw } from './export.ts';
 import { commitDraw, enterBeacon, getDraw, runDraw } from './lifecycle.ts';
 import { AFTER_WINDOW, NOW, objectId, openDirectory, samrTask, shenzhenPlan, WINDOW } from './lifecycle.fixture.ts';
 import { DrawStateError } from './plans.ts';
+import { testDb, type TempDb } from '../testing/db.ts';
 import { createTask } from './tasks.ts';
 import { verifyDraw } from './verify/verify.ts';
 
 describe('export', () => {
-  let t: Awaited<ReturnType<typeof openDirectory>>;
+  let t: TempDb;
   let db: Db;
-  beforeEach(async () => {
-    t = await openDirectory();
-    db = t.db;
-  });
-  afterEach(() => t.cleanup());
+  testDb((fresh) => {
+    t = fresh;
+    db = fresh.db;
+  }, openDirectory);
 
   it('a drawn joint draw exports exactly the six files, and the independent verifier accepts them', async () => {
     const plan = await shenzhenPlan(db);

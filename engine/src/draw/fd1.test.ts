@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { REPO_ROOT } from '../kernel/config.ts';
 import { quota } from '../kernel/quota.ts';
+import { seededRandom } from '../testing/random.ts';
 import {
   assignTeams,
   compareUtf8,
@@ -57,18 +58,6 @@ const specOf = (s: { stratum: string; ratio_bp?: number; count?: number }): Stra
   s.ratio_bp !== undefined ? { stratum: s.stratum, ratioBp: s.ratio_bp } : { stratum: s.stratum, count: s.count };
 
 const pairsOf = (rows: Array<[string, string]>): Pair[] => rows.map(([stratum, id]) => ({ stratum, id }));
-
-/** A small deterministic PRNG so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffled<T>(items: T[], random: () => number): T[] {
   const out = [...items];
@@ -146,7 +135,7 @@ describe('selection properties', () => {
     }));
 
   it('is order independent: shuffled input gives the same draw', () => {
-    const random = rng(1);
+    const random = seededRandom(1);
     const pop = population(500, ['A', 'B', 'C', 'D|440300'], random);
     const strata = [
       { stratum: 'A', ratioBp: 300 },
@@ -164,7 +153,7 @@ describe('selection properties', () => {
   });
 
   it('is mergeable: each city partition drawn separately, k smallest merged, equals the single draw', () => {
-    const random = rng(2);
+    const random = seededRandom(2);
     const cities = ['440100', '440300', '440600', '441900'];
     const pop = Array.from({ length: 800 }, (_, i) => ({
       stratum: ['A', 'B', 'C', 'D'][Math.floor(random() * 4)],
@@ -233,7 +222,7 @@ describe('selection properties', () => {
   });
 
   it('sorts by UTF-8 byte order, not UTF-16 code units', () => {
-    const random = rng(3);
+    const random = seededRandom(3);
     const alphabet = ['a', 'Z', '0', 'é', '中', '\uff21', '\ue000', '😀', '𠀀', '|', '\t'];
     for (let i = 0; i < 2000; i++) {
       const word = () => Array.from({ length: 1 + Math.floor(random() * 4) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
@@ -318,7 +307,7 @@ describe('input validation', () => {
 
 describe('team constraints', () => {
   it('never assigns an excluded pair, respects caps and pools, and staffs fully or not at all', () => {
-    const random = rng(9);
+    const random = seededRandom(9);
     for (let round = 0; round < 30; round++) {
       const objects = Array.from({ length: 5 + Math.floor(random() * 60) }, (_, i) => `O${round}-${i}`);
       const teamSpec = [

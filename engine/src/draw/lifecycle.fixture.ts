@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { DATA_DIR } from '../kernel/config.ts';
 import type { Db } from '../db/duckdb.ts';
 import { sql } from '../db/sql.ts';
-import { tempDb } from '../testing/db.ts';
+import { tempDb, testDb } from '../testing/db.ts';
 import { createPlan, type Plan } from './plans.ts';
 import { createTask, type Task, type TaskSpec } from './tasks.ts';
 
@@ -20,6 +20,11 @@ export async function openDirectory(): Promise<Awaited<ReturnType<typeof tempDb>
   const t = await tempDb();
   await t.db.exec(sql.verbatim(readFileSync(DIRECTORY_SQL, 'utf8')));
   return t;
+}
+
+/** Each test of the block on a fresh directory with the Shenzhen plan, handed to `use` before it runs. */
+export function directoryPerTest(use: (db: Db, plan: Plan) => unknown): void {
+  testDb(async (t) => use(t.db, await shenzhenPlan(t.db)), openDirectory);
 }
 
 /** The USCC of fixture object i (objects are named 测试主体<i>). */

@@ -1,27 +1,24 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Db } from '../db/duckdb.ts';
 import { sql } from '../db/sql.ts';
 import { verifyAudit } from '../audit/chain.ts';
 import { objectKey, populationDigest, selectObjects, sha256Hex } from './fd1.ts';
 import { commitDraw, enterBeacon, getDraw, listDraws, listPublicDraws, publicView, runDraw, voidDraw } from './lifecycle.ts';
-import { AFTER_WINDOW, NOW, openDirectory, samrTask, shenzhenPlan } from './lifecycle.fixture.ts';
+import { AFTER_WINDOW, directoryPerTest, NOW, samrTask } from './lifecycle.fixture.ts';
 import { DrawInputError, DrawStateError, type Plan } from './plans.ts';
 import type { Task } from './tasks.ts';
 
 const BEACON = '深证成指 2026-03-02 收盘 10234.56';
 
 describe('draw lifecycle', () => {
-  let t: Awaited<ReturnType<typeof openDirectory>>;
   let db: Db;
   let plan: Plan;
   let task: Task;
-  beforeEach(async () => {
-    t = await openDirectory();
-    db = t.db;
-    plan = await shenzhenPlan(db);
+  directoryPerTest(async (fresh, shenzhen) => {
+    db = fresh;
+    plan = shenzhen;
     task = await samrTask(db, plan);
   });
-  afterEach(() => t.cleanup());
 
   it('commit, beacon, draw: secret committed, digest of the frozen population, picks recomputable by fd1', async () => {
     const committed = await commitDraw(db, task.id, { actor: 'op-wang', now: NOW });

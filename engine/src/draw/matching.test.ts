@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Db } from '../db/duckdb.ts';
 import { sql } from '../db/sql.ts';
 import { commitDraw, enterBeacon, getDraw, runDraw, type DrawDetail } from './lifecycle.ts';
-import { NOW, objectId, openDirectory, samrTask, shenzhenPlan, WINDOW } from './lifecycle.fixture.ts';
+import { directoryPerTest, NOW, objectId, samrTask, WINDOW } from './lifecycle.fixture.ts';
 import { previewPools } from './matching.ts';
 import type { Plan } from './plans.ts';
 import { approveTask, createTask, type Task } from './tasks.ts';
@@ -82,15 +82,9 @@ async function expectTeamRules(db: Db, draw: DrawDetail): Promise<void> {
 }
 
 describe('inspector matching from the directory', () => {
-  let t: Awaited<ReturnType<typeof openDirectory>>;
   let db: Db;
   let plan: Plan;
-  beforeEach(async () => {
-    t = await openDirectory();
-    db = t.db;
-    plan = await shenzhenPlan(db);
-  });
-  afterEach(() => t.cleanup());
+  directoryPerTest((fresh, shenzhen) => ([db, plan] = [fresh, shenzhen]));
 
   it('pools: active, in the jurisdiction, certificate valid on the first day, specialties covering the items', async () => {
     const task = await samrTask(db, plan, { teamSpec: [{ department: 'SAMR', count: 2 }, { department: 'SAMR:expert', count: 1 }] });

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { REPO_ROOT } from '../kernel/config.ts';
 import { Db } from '../db/duckdb.ts';
 import { sql } from '../db/sql.ts';
+import { seededRandom } from '../testing/random.ts';
 import { populationDigest, selectObjects, type Pair, type StratumSpec } from './fd1.ts';
 import { drawSelectionTable, populationDigestSql, selectObjectsSql } from './select-sql.ts';
 
@@ -24,17 +25,6 @@ async function load(table: string, pairs: Pair[]): Promise<void> {
   appender.closeSync();
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const strataCases: StratumSpec[][] = [
   [
     { stratum: 'A', ratioBp: 300 },
@@ -53,7 +43,7 @@ const strataCases: StratumSpec[][] = [
 
 describe('selectObjectsSql equals selectObjects', () => {
   it('on random populations, including edge strata and non-ASCII ids', async () => {
-    const random = rng(11);
+    const random = seededRandom(11);
     const specials = ['é', 'Ａ1', '😀x', 'Z', 'a'];
     for (let round = 0; round < 6; round++) {
       const strata = strataCases[round % strataCases.length];
@@ -78,7 +68,7 @@ describe('selectObjectsSql equals selectObjects', () => {
   });
 
   it('stays exact when thresholds start too low and must widen', async () => {
-    const random = rng(12);
+    const random = seededRandom(12);
     const population = Array.from({ length: 3000 }, (_, i) => ({ stratum: random() < 0.3 ? 'A' : 'B', id: `X${i}` }));
     await load('pop', population);
     const strata = [
@@ -128,7 +118,7 @@ describe('population checks in SQL', () => {
 
 describe('populationDigestSql', () => {
   it('equals populationDigest, byte order included', async () => {
-    const random = rng(13);
+    const random = seededRandom(13);
     const population: Pair[] = ['é', 'Ａ', '😀', 'Z', 'a', 'a0', '中'].map((id, i) => ({ stratum: i % 2 ? 'D' : 'D|440100', id }));
     for (let i = 0; i < 5000; i++) population.push({ stratum: ['A', 'B', 'C|1'][i % 3], id: `ID${Math.floor(random() * 1e12)}-${i}` });
     await load('pop', population);

@@ -1,21 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Db } from '../db/duckdb.ts';
 import { sql } from '../db/sql.ts';
 import { verifyAudit } from '../audit/chain.ts';
-import { openDirectory, samrTask, shenzhenPlan, WINDOW } from './lifecycle.fixture.ts';
+import { directoryPerTest, samrTask, WINDOW } from './lifecycle.fixture.ts';
 import { createPlan, DrawInputError, DrawStateError, getPlan, listPlans, type Plan } from './plans.ts';
 import { approveTask, checklist, createTask, getTask, listTasks, regionWithin, validateTeamSpec } from './tasks.ts';
 
 describe('plans and tasks', () => {
-  let t: Awaited<ReturnType<typeof openDirectory>>;
   let db: Db;
   let plan: Plan;
-  beforeEach(async () => {
-    t = await openDirectory();
-    db = t.db;
-    plan = await shenzhenPlan(db);
-  });
-  afterEach(() => t.cleanup());
+  directoryPerTest((fresh, shenzhen) => ([db, plan] = [fresh, shenzhen]));
 
   it('creates plans with yearly ids and rejects unknown regions and departments', async () => {
     expect(plan.id).toBe('P2026-0001');

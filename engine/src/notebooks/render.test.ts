@@ -1,27 +1,23 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDb } from '../testing/db.ts';
+import { describe, expect, it } from 'vitest';
+import type { Db } from '../db/duckdb.ts';
+import { testDb } from '../testing/db.ts';
+import { FIXTURES, scoresFixtureDb } from './notebooks.fixture.ts';
 import { parseNotebook } from './parse.ts';
 import { runNotebook, type NotebookRun, type SqlCellRun } from './run.ts';
 import { HTML_TABLE_ROWS, renderNotebookHtml } from './render.ts';
-import { sql } from '../db/sql.ts';
-
-const FIXTURES = new URL('../../../data/fixtures/notebooks/', import.meta.url);
 
 describe('renderNotebookHtml', () => {
-  let t: Awaited<ReturnType<typeof tempDb>>;
+  let db: Db;
   let tiny: NotebookRun;
   let broken: NotebookRun;
 
-  beforeAll(async () => {
-    t = await tempDb();
-    await t.db.exec(sql`CREATE TABLE fixture_scores (object_id VARCHAR, tier VARCHAR, score DOUBLE)`);
-    await t.db.exec(sql`INSERT INTO fixture_scores SELECT 'E' || i, ['A', 'B', 'C', 'D'][1 + i % 4], (i % 10) / 10.0 FROM range(40) r(i)`);
+  testDb(async (t) => {
+    db = t.db;
     const load = (name: string) => parseNotebook(readFileSync(new URL(`${name}.md`, FIXTURES), 'utf8'), name, `data/fixtures/notebooks/${name}.md`);
-    tiny = await runNotebook(t.db, load('tiny'));
-    broken = await runNotebook(t.db, load('broken'));
-  });
-  afterAll(() => t.cleanup());
+    tiny = await runNotebook(db, load('tiny'));
+    broken = await runNotebook(db, load('broken'));
+  }, scoresFixtureDb, true);
 
   it('writes one document with the vega bundles inlined and no external reference', () => {
     const html = renderNotebookHtml(tiny);
@@ -61,7 +57,7 @@ describe('renderNotebookHtml', () => {
   });
 
   it('shows the first rows of a long result and says how many there are', async () => {
-    const long = await runNotebook(t.db, parseNotebook('```sql name=many\nSELECT range AS n FROM range(250)\n```', 'long'));
+    const long = await runNotebook(db, parseNotebook('```sql name=many\nSELECT range AS n FROM range(250)\n```', 'long'));
     const html = renderNotebookHtml(long);
     const table = /<table data-rows="250">.*?<\/table>/s.exec(html)![0];
     expect(table.match(/<tr>/g)!.length).toBe(HTML_TABLE_ROWS + 1);

@@ -1,25 +1,17 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDb } from '../testing/db.ts';
+import { describe, expect, it } from 'vitest';
+import { testDb } from '../testing/db.ts';
+import { FIXTURES, scoresFixtureDb } from './notebooks.fixture.ts';
 import type { Db } from '../db/duckdb.ts';
 import { sql } from '../db/sql.ts';
 import { parseNotebook } from './parse.ts';
 import { runNotebook, statementSpans, type ChartCellRun, type SqlCellRun } from './run.ts';
 
 const fence = '```';
-const FIXTURES = new URL('../../../data/fixtures/notebooks/', import.meta.url);
 
 describe('runNotebook', () => {
-  let t: Awaited<ReturnType<typeof tempDb>>;
   let db: Db;
-
-  beforeAll(async () => {
-    t = await tempDb();
-    db = t.db;
-    await db.exec(sql`CREATE TABLE fixture_scores (object_id VARCHAR, tier VARCHAR, score DOUBLE)`);
-    await db.exec(sql`INSERT INTO fixture_scores SELECT 'E' || i, ['A', 'B', 'C', 'D'][1 + i % 4], (i % 10) / 10.0 FROM range(40) r(i)`);
-  });
-  afterAll(() => t.cleanup());
+  testDb((t) => (db = t.db), scoresFixtureDb, true);
 
   const run = (source: string, options = {}) => runNotebook(db, parseNotebook(source, 'test'), options);
   const sqlCells = (r: Awaited<ReturnType<typeof run>>) => r.cells.filter((c): c is SqlCellRun => c.kind === 'sql');

@@ -1,15 +1,13 @@
 // Test helper for results and publication tests: the draw lifecycle's small directory plus the reference data
 // (outcome codes, holidays), and a drawn SAMR draw whose window is 2026-04-01..2026-06-30.
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Db } from '../db/duckdb.ts';
+import type { Db } from '../db/duckdb.ts';
 import { sql } from '../db/sql.ts';
 import type { Principal } from '../auth/roles.ts';
 import { loadReference } from '../reference/load.ts';
 import { commitDraw, enterBeacon, runDraw, type DrawHeader } from '../draw/lifecycle.ts';
 import { NOW, openDirectory, samrTask, shenzhenPlan } from '../draw/lifecycle.fixture.ts';
 import type { TaskSpec } from '../draw/tasks.ts';
+import { tempDb, type TempDb } from '../testing/db.ts';
 
 export { AFTER_WINDOW, NOW, WINDOW } from '../draw/lifecycle.fixture.ts';
 
@@ -51,21 +49,20 @@ export async function resultsTemplate(): Promise<ResultsTemplate> {
 }
 
 /** A private copy of the template's database for one test. */
-export async function cloneTemplate(template: ResultsTemplate): Promise<{ db: Db; path: string; cleanup(): void }> {
-  const dir = mkdtempSync(join(tmpdir(), 'fairdraw-results-'));
-  const path = join(dir, 'test.duckdb');
-  copyFileSync(template.path, path);
-  const db = await Db.open({ path, memoryLimit: '1GB', threads: 1 });
+export function cloneTemplate(template: ResultsTemplate): Promise<TempDb> {
+  return tempDb({ copyOf: template.path });
+}
+
+/** The template and one copy of it, for a block whose tests share the copy; cleanup removes both. */
+export async function resultsDb(): Promise<TempDb & { draw: DrawHeader }> {
+  const template = await resultsTemplate();
+  const copy = await cloneTemplate(template);
   return {
-    db,
-    path,
+    ...copy,
+    draw: template.draw,
     cleanup() {
-      try {
-        db.close();
-      } catch {
-        // already closed
-      }
-      rmSync(dir, { recursive: true, force: true });
+      copy.cleanup();
+      template.cleanup();
     },
   };
 }

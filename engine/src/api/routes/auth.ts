@@ -7,6 +7,10 @@ import { addUser, changeUser, listUsers, normalizeUsername } from '../../auth/us
 import { LoginBody, NewUser, SessionAnswer, UserChange, UserRecord } from '../../auth/schemas.ts';
 import { clearSessionCookie, HttpError, requirePrincipal, sessionAnswer, setSessionCookie } from '../plugins/auth.ts';
 import { errorAnswer } from '../schemas.ts';
+import { routesTagged } from '../route.ts';
+
+const authRoute = routesTagged('auth');
+const userRoute = routesTagged('users');
 
 export interface LoginLimits {
   /** Failed logins allowed per username and client address within the window ... */
@@ -68,83 +72,37 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ loginLimits?: Partial<Login
     },
   );
 
-  app.post(
-    '/auth/logout',
-    {
-      config: { access: 'public' },
-      schema: {
-        tags: ['auth'],
-        summary: '退出登录 Sign out',
-        description: '结束当前会话并清除 Cookie；未登录时也成功。 Ends the current session and clears the cookie; succeeds when not signed in too.',
-        response: { 204: Type.Null({ description: '已退出 Signed out' }) },
-      },
-    },
-    async (request, reply) => {
-      if (request.authSession) await signOut(app.db, request.authSession.id, request.user);
-      clearSessionCookie(request, reply);
-      return reply.code(204).send(null);
-    },
-  );
+  app.post('/auth/logout', authRoute('public', {
+    summary: '退出登录 Sign out',
+    description: '结束当前会话并清除 Cookie；未登录时也成功。 Ends the current session and clears the cookie; succeeds when not signed in too.',
+    response: { 204: Type.Null({ description: '已退出 Signed out' }) },
+  }), async (request, reply) => {
+    if (request.authSession) await signOut(app.db, request.authSession.id, request.user);
+    clearSessionCookie(request, reply);
+    return reply.code(204).send(null);
+  });
 
-  app.get(
-    '/auth/me',
-    {
-      config: { access: 'authenticated' },
-      schema: { tags: ['auth'], summary: '当前用户 The signed-in account and its CSRF token', response: { 200: SessionAnswer } },
-    },
-    async (request) => sessionAnswer(request),
-  );
+  app.get('/auth/me', authRoute('authenticated', { summary: '当前用户 The signed-in account and its CSRF token', response: { 200: SessionAnswer } }), async (request) => sessionAnswer(request));
 
   // The dashboard asks this on every page load, signed in or not; a 200 either way keeps the console clean.
-  app.get(
-    '/auth/session',
-    {
-      config: { access: 'public' },
-      schema: {
-        tags: ['auth'],
-        summary: '当前会话（未登录时 user 为 null） The session, if any: the account and its CSRF token, or null',
-        response: { 200: Type.Object({ user: Type.Union([Type.Null(), SessionAnswer]) }) },
-      },
-    },
-    async (request) => ({ user: request.user ? sessionAnswer(request) : null }),
-  );
+  app.get('/auth/session', authRoute('public', {
+    summary: '当前会话（未登录时 user 为 null） The session, if any: the account and its CSRF token, or null',
+    response: { 200: Type.Object({ user: Type.Union([Type.Null(), SessionAnswer]) }) },
+  }), async (request) => ({ user: request.user ? sessionAnswer(request) : null }));
 };
 
 export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get(
-    '/users',
-    {
-      config: { access: ADMIN },
-      schema: {
-        tags: ['users'],
-        summary: '用户列表 All accounts',
-        response: { 200: Type.Object({ users: Type.Array(UserRecord) }, { description: '全部账户 Every account' }) },
-      },
-    },
-    async () => ({ users: await listUsers(app.db) }),
-  );
+  app.get('/users', userRoute(ADMIN, {
+    summary: '用户列表 All accounts',
+    response: { 200: Type.Object({ users: Type.Array(UserRecord) }, { description: '全部账户 Every account' }) },
+  }), async () => ({ users: await listUsers(app.db) }));
 
-  app.post(
-    '/users',
-    {
-      config: { access: ADMIN },
-      schema: { tags: ['users'], summary: '创建用户 Create an account', body: NewUser, response: { 201: UserRecord, 409: errorAnswer('用户名已存在 Username taken') } },
-    },
-    async (request, reply) => reply.code(201).send(await addUser(app.db, request.body, requirePrincipal(request).username)),
-  );
+  app.post('/users', userRoute(ADMIN, { summary: '创建用户 Create an account', body: NewUser, response: { 201: UserRecord, 409: errorAnswer('用户名已存在 Username taken') } }), async (request, reply) => reply.code(201).send(await addUser(app.db, request.body, requirePrincipal(request).username)));
 
-  app.patch(
-    '/users/:username',
-    {
-      config: { access: ADMIN },
-      schema: {
-        tags: ['users'],
-        summary: '停用、启用或重设密码 Disable, enable, or reset the password of an account',
-        params: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }) }),
-        body: UserChange,
-        response: { 200: UserRecord, 404: errorAnswer('没有这个用户 No such account') },
-      },
-    },
-    async (request) => changeUser(app.db, request.params.username, request.body, requirePrincipal(request).username),
-  );
+  app.patch('/users/:username', userRoute(ADMIN, {
+    summary: '停用、启用或重设密码 Disable, enable, or reset the password of an account',
+    params: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }) }),
+    body: UserChange,
+    response: { 200: UserRecord, 404: errorAnswer('没有这个用户 No such account') },
+  }), async (request) => changeUser(app.db, request.params.username, request.body, requirePrincipal(request).username));
 };

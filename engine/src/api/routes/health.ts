@@ -7,6 +7,9 @@ import { RecordOf, StringEnum, Type } from '../../kernel/schema.ts';
 import { REPO_ROOT } from '../../kernel/config.ts';
 import { schemaVersion } from '../../db/migrate.ts';
 import { tableCounts } from '../../db/tables.ts';
+import { routesTagged } from '../route.ts';
+
+const route = routesTagged('system');
 
 const Liveness = Type.Object({ status: StringEnum(['ok']) });
 const HealthDetails = Type.Object({
@@ -27,18 +30,11 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     countedAt: new Date().toISOString(),
   }));
 
-  app.get(
-    '/health',
-    { config: { access: 'public' }, schema: { tags: ['system'], summary: '存活检查 Liveness: answers without a query', response: { 200: Liveness } } },
-    async () => ({ status: 'ok' as const }),
-  );
+  app.get('/health', route('public', { summary: '存活检查 Liveness: answers without a query', response: { 200: Liveness } }), async () => ({ status: 'ok' as const }));
 
   app.get(
     '/health/details',
-    {
-      config: { access: ['admin'] },
-      schema: { tags: ['system'], summary: '运行详情 Version, schema version and row counts per table (admins)', response: { 200: HealthDetails } },
-    },
+    route(['admin'], { summary: '运行详情 Version, schema version and row counts per table (admins)', response: { 200: HealthDetails } }),
     async () => ({ status: 'ok' as const, version: packageVersion, database: basename(app.db.path), ...(await details()) }),
   );
 };

@@ -6,8 +6,9 @@ import { listNotebooks, loadNotebook, NOTEBOOKS_DIR, NotebookReplica, renderNote
 import { NotebookEntry, NotebookRun } from '../../notebooks/schemas.ts';
 import { errorAnswer } from '../schemas.ts';
 import { LEADERS } from '../roles.ts';
+import { routesTagged } from '../route.ts';
 
-const TAGS = ['notebooks'];
+const route = routesTagged('notebooks');
 
 export interface NotebookRouteOptions {
   /** The notebooks folder (default notebooks/ in the repository). */
@@ -25,48 +26,24 @@ export const notebookRoutes: FastifyPluginAsyncTypebox<NotebookRouteOptions> = a
   const replica = new NotebookReplica(app.db);
   app.addHook('onClose', async () => replica.close());
 
-  app.get(
-    '/notebooks',
-    {
-      config: { access: LEADERS },
-      schema: {
-        tags: TAGS,
-        summary: '笔记本列表 The analysts\' notebooks with their titles',
-        response: { 200: Type.Object({ notebooks: Type.Array(NotebookEntry) }) },
-      },
-    },
-    async () => ({ notebooks: listNotebooks(dir) }),
-  );
+  app.get('/notebooks', route(LEADERS, {
+    summary: '笔记本列表 The analysts\' notebooks with their titles',
+    response: { 200: Type.Object({ notebooks: Type.Array(NotebookEntry) }) },
+  }), async () => ({ notebooks: listNotebooks(dir) }));
 
-  app.get(
-    '/notebooks/:name',
-    {
-      config: { access: LEADERS },
-      schema: {
-        tags: TAGS,
-        summary: '运行笔记本（只读） Run a notebook read-only: every cell with its result, chart specs with data inlined, timings, errors with their line',
-        params: NameParams,
-        response: { 200: NotebookRun, 404: notFound },
-      },
-    },
-    // The name is matched against the folder's listing, never joined into a path.
-    async (request) => replica.run(loadNotebook(request.params.name, dir)),
-  );
+  // The name is matched against the folder's listing, never joined into a path.
+  app.get('/notebooks/:name', route(LEADERS, {
+    summary: '运行笔记本（只读） Run a notebook read-only: every cell with its result, chart specs with data inlined, timings, errors with their line',
+    params: NameParams,
+    response: { 200: NotebookRun, 404: notFound },
+  }), async (request) => replica.run(loadNotebook(request.params.name, dir)));
 
-  app.get(
-    '/notebooks/:name/html',
-    {
-      config: { access: LEADERS },
-      schema: {
-        tags: TAGS,
-        summary: '笔记本 HTML 文件 The notebook run read-only as one self-contained HTML file (vega bundles and data inlined, works offline)',
-        params: NameParams,
-        response: { 200: Type.String({ description: 'text/html 附件 an HTML attachment' }), 404: notFound },
-      },
-    },
-    async (request, reply) => {
-      const html = renderNotebookHtml(await replica.run(loadNotebook(request.params.name, dir)));
-      return reply.type('text/html; charset=utf-8').header('content-disposition', `attachment; filename="${request.params.name}.html"`).send(html);
-    },
-  );
+  app.get('/notebooks/:name/html', route(LEADERS, {
+    summary: '笔记本 HTML 文件 The notebook run read-only as one self-contained HTML file (vega bundles and data inlined, works offline)',
+    params: NameParams,
+    response: { 200: Type.String({ description: 'text/html 附件 an HTML attachment' }), 404: notFound },
+  }), async (request, reply) => {
+    const html = renderNotebookHtml(await replica.run(loadNotebook(request.params.name, dir)));
+    return reply.type('text/html; charset=utf-8').header('content-disposition', `attachment; filename="${request.params.name}.html"`).send(html);
+  });
 };

@@ -7,8 +7,9 @@ import { DepartmentCode, Task, TaskBody, TaskDetail, TaskKind, TaskRow, TaskStat
 import { requirePrincipal } from '../plugins/auth.ts';
 import { errorAnswer, IdParam } from '../schemas.ts';
 import { EVERY_ROLE } from '../roles.ts';
+import { routesTagged } from '../route.ts';
 
-const TAGS = ['draws'];
+const route = routesTagged('draws');
 /** Analysts may propose special tasks (from a regional alert); a leader approves them before any draw. */
 const TASK_CREATORS = ['admin', 'analyst', 'operator'] as const;
 const APPROVERS = ['admin', 'leader'] as const;
@@ -17,67 +18,35 @@ const TaskParams = Type.Object({ taskId: IdParam('任务编号 task id, e.g. T20
 const noTask = errorAnswer('任务不存在 No such task');
 
 export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get(
-    '/tasks',
-    {
-      config: { access: EVERY_ROLE },
-      schema: {
-        tags: TAGS,
-        summary: '抽查任务列表 Tasks (operators: those their department leads or takes part in)',
-        querystring: Query({
-          planId: Type.Optional(IdParam('计划编号 plan id, e.g. P2026-0001')),
-          year: Type.Optional(Year),
-          kind: Type.Optional(TaskKind),
-          status: Type.Optional(TaskStatus),
-          department: Type.Optional(described(DepartmentCode, '只列该部门牵头或参与的；部门操作员只能查本部门 only tasks this department takes part in; operators: their own only')),
-        }),
-        response: { 200: Type.Object({ tasks: Type.Array(TaskRow) }) },
-      },
-    },
-    async (request) => ({ tasks: await taskRowsFor(app.db, requirePrincipal(request), request.query) }),
-  );
+  app.get('/tasks', route(EVERY_ROLE, {
+    summary: '抽查任务列表 Tasks (operators: those their department leads or takes part in)',
+    querystring: Query({
+      planId: Type.Optional(IdParam('计划编号 plan id, e.g. P2026-0001')),
+      year: Type.Optional(Year),
+      kind: Type.Optional(TaskKind),
+      status: Type.Optional(TaskStatus),
+      department: Type.Optional(described(DepartmentCode, '只列该部门牵头或参与的；部门操作员只能查本部门 only tasks this department takes part in; operators: their own only')),
+    }),
+    response: { 200: Type.Object({ tasks: Type.Array(TaskRow) }) },
+  }), async (request) => ({ tasks: await taskRowsFor(app.db, requirePrincipal(request), request.query) }));
 
-  app.post(
-    '/tasks',
-    {
-      config: { access: TASK_CREATORS },
-      schema: {
-        tags: TAGS,
-        summary: '新建抽查任务 Create a task (operators: for their department; analysts: special tasks only, a leader approves them)',
-        description:
-          '缺省比例取现行抽查比例政策（抽取时）；专项任务须领导审批后才能抽取。 Ratios left out come from the sampling policy in force at commit; a special task needs a leader\'s approval before its draw.',
-        body: TaskBody,
-        response: { 201: Task, 404: errorAnswer('计划不存在 No such plan') },
-      },
-    },
-    async (request, reply) => reply.code(201).send(await createTaskAs(app.db, requirePrincipal(request), request.body)),
-  );
+  app.post('/tasks', route(TASK_CREATORS, {
+    summary: '新建抽查任务 Create a task (operators: for their department; analysts: special tasks only, a leader approves them)',
+    description:
+      '缺省比例取现行抽查比例政策（抽取时）；专项任务须领导审批后才能抽取。 Ratios left out come from the sampling policy in force at commit; a special task needs a leader\'s approval before its draw.',
+    body: TaskBody,
+    response: { 201: Task, 404: errorAnswer('计划不存在 No such plan') },
+  }), async (request, reply) => reply.code(201).send(await createTaskAs(app.db, requirePrincipal(request), request.body)));
 
-  app.get(
-    '/tasks/:taskId',
-    {
-      config: { access: EVERY_ROLE },
-      schema: {
-        tags: TAGS,
-        summary: '任务详情 A task: checklist, team specification, scope, strata and ratios in effect, its draws',
-        params: TaskParams,
-        response: { 200: TaskDetail, 404: noTask },
-      },
-    },
-    async (request) => taskPageFor(app.db, requirePrincipal(request), request.params.taskId),
-  );
+  app.get('/tasks/:taskId', route(EVERY_ROLE, {
+    summary: '任务详情 A task: checklist, team specification, scope, strata and ratios in effect, its draws',
+    params: TaskParams,
+    response: { 200: TaskDetail, 404: noTask },
+  }), async (request) => taskPageFor(app.db, requirePrincipal(request), request.params.taskId));
 
-  app.post(
-    '/tasks/:taskId/approve',
-    {
-      config: { access: APPROVERS },
-      schema: {
-        tags: TAGS,
-        summary: '领导审批专项任务 A leader approves a special task before its draw',
-        params: TaskParams,
-        response: { 200: Task, 404: noTask, 409: errorAnswer('不是待审批的专项任务 Not a special task awaiting approval') },
-      },
-    },
-    async (request) => approveTaskAs(app.db, requirePrincipal(request), request.params.taskId),
-  );
+  app.post('/tasks/:taskId/approve', route(APPROVERS, {
+    summary: '领导审批专项任务 A leader approves a special task before its draw',
+    params: TaskParams,
+    response: { 200: Task, 404: noTask, 409: errorAnswer('不是待审批的专项任务 Not a special task awaiting approval') },
+  }), async (request) => approveTaskAs(app.db, requirePrincipal(request), request.params.taskId));
 };

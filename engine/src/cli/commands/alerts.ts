@@ -1,8 +1,9 @@
 // `fairdraw alerts`: regional risk alerts — complaint and finding rates per city and district x industry in the recent
 // window against their own baseline, with the weekly series behind each alert.
 import type { Command } from 'commander';
-import { withDb, DB_OPTION } from '../db.ts';
+import { withDb } from '../db.ts';
 import { computeAlerts, TREND_MODES, type AlertOptions, type AlertReport, type RegionalAlert, type TrendMode } from '../../alerts/alerts.ts';
+import { dbCommand } from '../options.ts';
 
 interface AlertFlags {
   db?: string;
@@ -66,8 +67,7 @@ export function readableAlerts(r: AlertReport): string {
 }
 
 export function alertsCommand(program: Command): void {
-  program
-    .command('alerts')
+  dbCommand(program, 'alerts', { json: 'print the report as JSON / 以 JSON 输出' })
     .description('区域风险预警：地市、区县 x 行业的投诉与发现率异常上升 / regional risk alerts: complaint and finding rates by city and district x industry against their own baseline')
     .option('--as-of <date>', 'reference date YYYY-MM-DD (default: the latest complaint date)')
     .option('--window-weeks <n>', 'recent window in weeks (default 8)')
@@ -76,8 +76,6 @@ export function alertsCommand(program: Command): void {
     .option('--min-observed <n>', 'least complaints or findings in the window (default 10)')
     .option('--min-baseline <n>', 'least complaints over the baseline (default 10)')
     .option('--trend <mode>', `adjust expected values by the rest of the industry, the province, or not: ${TREND_MODES.join(' | ')} (default industry)`)
-    .option('--json', 'print the report as JSON / 以 JSON 输出')
-    .option(...DB_OPTION)
     .action(async (flags: AlertFlags) => {
       if (flags.trend !== undefined && !TREND_MODES.includes(flags.trend as TrendMode)) {
         throw new Error(`--trend: ${JSON.stringify(flags.trend)} — one of ${TREND_MODES.join(', ')}`);

@@ -1,16 +1,14 @@
 // `fairdraw audit verify`: walks the hash-chained audit log and names the first edited, deleted or reordered entry.
 import type { Command } from 'commander';
-import { withDb, DB_OPTION } from '../db.ts';
+import { withDb } from '../db.ts';
 import { verifyAudit } from '../../audit/chain.ts';
 import { sql } from '../../db/sql.ts';
+import { dbCommand } from '../options.ts';
 
 export function auditCommand(program: Command): void {
   const audit = program.command('audit').description('审计日志 / the hash-chained audit log');
-  audit
-    .command('verify')
+  dbCommand(audit, 'verify')
     .description('校验审计哈希链；链断时退出码 1 并指出条目 / verify the chain; exit 1 naming the first broken entry')
-    .option(...DB_OPTION)
-    .option('--json', 'print JSON')
     .action(async (flags: { db?: string; json?: boolean }) => {
       const { verdict, entry } = await withDb(
         flags.db,

@@ -1,9 +1,10 @@
 // `fairdraw backtest`: train on the years before T, test on year T's results (AUC, hit rate per tier, lift,
 // days earlier, and with --truth the rank correlation with the generator's hidden propensity).
 import type { Command } from 'commander';
-import { withDb, DB_OPTION } from '../db.ts';
+import { withDb } from '../db.ts';
 import { backtest, parseTierRule } from '../../risk/index.ts';
 import { nonNegative, readableBacktest, wholeYear } from './score.ts';
+import { dbCommand } from '../options.ts';
 
 interface BacktestFlags {
   db?: string;
@@ -16,11 +17,8 @@ interface BacktestFlags {
 }
 
 export function backtestCommand(program: Command): void {
-  program
-    .command('backtest')
+  dbCommand(program, 'backtest', { json: 'print the result as JSON (keys auc, hitRateByTier, liftAt, daysEarlier, truthSpearman) / 以 JSON 输出' })
     .description('回测风险模型：用 T 年之前的数据训练，检验 T 年的检查结果 / backtest the risk model: train on the years before T, test on year T')
-    .option(...DB_OPTION)
-    .option('--json', 'print the result as JSON (keys auc, hitRateByTier, liftAt, daysEarlier, truthSpearman) / 以 JSON 输出')
     .option('--year <T>', 'test year (default: the latest year with results)')
     .option('--truth <file>', "the generator's truth.csv (uscc, propensity): adds truthSpearman; never imported")
     .option('--tiers <rule>', 'tier cut-offs: shares:A=0.4,B=0.35,C=0.18,D=0.07 (default) or scores:B=0.1,C=0.2,D=0.35')

@@ -2,7 +2,8 @@
 // fresh file. While the server holds the database, the backup is taken by the server (POST /api/backups, as an admin).
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { DB_OPTION, withDb } from '../db.ts';
+import { withDb } from '../db.ts';
+import { dbCommand } from '../options.ts';
 import { DatabaseLockedError } from '../../db/duckdb.ts';
 import { resolveDbPath, serverConfig } from '../../kernel/config.ts';
 import { backupDatabase, restoreDatabase, type BackupReport } from '../../backup/backup.ts';
@@ -30,11 +31,9 @@ async function backupThroughServer(file: string, username: string): Promise<Back
 }
 
 export function backupCommand(program: Command): void {
-  program
-    .command('backup')
+  dbCommand(program, 'backup', { json: false })
     .description('备份数据库到新文件（服务运行时也一致） / back up the database to a new file, consistent while the server runs')
     .argument('<file>', 'the backup file to write (must not exist)')
-    .option(...DB_OPTION)
     .option('--user <name>', 'the admin account to send the backup through the running server with', 'admin')
     .action(async (target: string, flags: { db?: string; user: string }) => {
       const file = resolve(target);
@@ -49,11 +48,9 @@ export function backupCommand(program: Command): void {
       console.log(`已备份 backed up to ${report.file} (${mb(report.bytes)}, ${report.elapsedMs} ms)`);
     });
 
-  program
-    .command('restore')
+  dbCommand(program, 'restore', { json: false })
     .description('从备份恢复到新数据库文件并校验审计链和每次抽取 / restore a backup into a new database file, checking the audit chain and every draw')
     .argument('<file>', 'the backup file')
-    .option(...DB_OPTION)
     .action(async (backup: string, flags: { db?: string }) => {
       const report = await restoreDatabase(resolve(backup), resolveDbPath(flags.db));
       console.log(

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { resolveDbPath } from '../../kernel/config.ts';
 import { buildDemo, DEMO_DEFAULTS, type DemoSummary } from '../../demo/demo.ts';
-import { DB_OPTION } from '../db.ts';
+import { dbCommand } from '../options.ts';
 
 export function printAccounts(summary: DemoSummary): void {
   console.log('\nDemo accounts (passwords are shown only now; reset with `fairdraw user passwd NAME`):');
@@ -11,13 +11,10 @@ export function printAccounts(summary: DemoSummary): void {
 }
 
 export function demoCommand(program: Command): void {
-  program
-    .command('demo')
+  dbCommand(program, 'demo', { json: 'print the summary as JSON' })
     .description('build a complete demo year on a fresh database: data, scores, policy, plan, tasks, draws, results')
     .option('--entities <n>', 'market entities to generate', String(DEMO_DEFAULTS.entities))
     .option('--seed <n>', 'generator seed', String(DEMO_DEFAULTS.seed))
-    .option(...DB_OPTION)
-    .option('--json', 'print the summary as JSON')
     .action(async (opts: { entities: string; seed: string; db?: string; json?: boolean }) => {
       const dbPath = resolveDbPath(opts.db);
       if (existsSync(dbPath)) throw new Error(`${dbPath} exists: the demo builds a fresh database (remove the file or pass --db NEW_PATH)`);

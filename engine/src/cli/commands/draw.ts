@@ -1,11 +1,11 @@
 // `fairdraw draw list|show|commit|beacon|run|void|export|verify`: the fd1 draw lifecycle from the command line.
 import type { Command } from 'commander';
-import { withDb, DB_OPTION } from '../db.ts';
+import { withDb } from '../db.ts';
 import { commitDraw, enterBeacon, getDraw, listDraws, runDraw, voidDraw, type DrawHeader, type DrawStatus } from '../../draw/lifecycle.ts';
 import { exportDraw } from '../../draw/export.ts';
 import { shanghaiTime } from '../../kernel/time.ts';
 import { addVerifyCommand } from './draw-verify.ts';
-import { BY_OPTION, cliActor } from './plan.ts';
+import { dbCommand, cliActor } from '../options.ts';
 
 const STATUS_ZH: Record<DrawStatus, string> = { committed: '已承诺', beaconed: '已录信标', drawn: '已抽取', voided: '已作废' };
 const n = (x: number) => x.toLocaleString('en-US');
@@ -48,12 +48,9 @@ function printDraw(d: DrawHeader, json?: boolean): void {
 export function drawCommand(program: Command): void {
   const draw = program.command('draw').description('抽取（fd1 协议：承诺、信标、抽取、公开） / draws under protocol fd1: commit, beacon, draw, reveal');
 
-  draw
-    .command('list')
+  dbCommand(draw, 'list')
     .description('列出抽取：编号、任务、状态、数量 / list draws: id, task, status, counts')
     .option('--task <id>', '只列该任务 / only this task')
-    .option(...DB_OPTION)
-    .option('--json', 'print JSON')
     .action(async (flags: { task?: string; db?: string; json?: boolean }) => {
       const draws = await withDb(flags.db, (db) => listDraws(db, { taskId: flags.task }), { readOnly: true });
       if (flags.json) console.log(JSON.stringify(draws.map(drawJson), null, 2));
@@ -61,12 +58,9 @@ export function drawCommand(program: Command): void {
       else for (const d of draws) console.log(drawLine(d));
     });
 
-  draw
-    .command('show')
+  dbCommand(draw, 'show')
     .description('抽取详情（不含秘密值） / one draw: strata, teams, unstaffed objects (never the secret)')
     .argument('<draw>', 'draw id')
-    .option(...DB_OPTION)
-    .option('--json', 'print JSON')
     .action(async (id: string, flags: { db?: string; json?: boolean }) => {
       const d = await withDb(flags.db, (db) => getDraw(db, id), { readOnly: true });
       const { secret: _secret, seed: _seed, ...shown } = d;
@@ -78,13 +72,9 @@ export function drawCommand(program: Command): void {
       for (const u of d.unstaffed ?? []) console.log(`  未配齐 unstaffed ${u.objectId} ${u.department}: ${u.reason}`);
     });
 
-  draw
-    .command('commit')
+  dbCommand(draw, 'commit', { by: true })
     .description('冻结总体与人员库并提交承诺值 / freeze the population and pools, commit H(secret)')
     .argument('<task>', 'task id')
-    .option(...BY_OPTION)
-    .option(...DB_OPTION)
-    .option('--json', 'print JSON')
     .action(async (taskId: string, flags: { by?: string; db?: string; json?: boolean }) => {
       const d = await withDb(flags.db, (db) => commitDraw(db, taskId, { actor: cliActor(flags.by) }));
       printDraw(d, flags.json);
@@ -94,26 +84,18 @@ export function drawCommand(program: Command): void {
       }
     });
 
-  draw
-    .command('beacon')
+  dbCommand(draw, 'beacon', { by: true })
     .description('录入公开信标值（原文记录，仅一次） / enter the public beacon value, verbatim, once')
     .argument('<draw>', 'draw id')
     .argument('<text>', '如“深证成指 2026-03-02 收盘 10234.56” / e.g. the named index close on a named date')
-    .option(...BY_OPTION)
-    .option(...DB_OPTION)
-    .option('--json', 'print JSON')
     .action(async (id: string, text: string, flags: { by?: string; db?: string; json?: boolean }) => {
       printDraw(await withDb(flags.db, (db) => enterBeacon(db, id, text, { actor: cliActor(flags.by) })), flags.json);
     });
 
-  draw
-    .command('run')
+  dbCommand(draw, 'run', { by: true })
     .description('执行抽取（每次抽取只运行一次） / run the draw, once: selection, exclusions, teams')
     .argument('<draw>', 'draw id')
     .option('--no-beacon', '无信标演练（记为非防操纵） / rehearsal without beacon, recorded as not grind-proof')
-    .option(...BY_OPTION)
-    .option(...DB_OPTION)
-    .option('--json', 'print JSON')
     .action(async (id: string, flags: { beacon: boolean; by?: string; db?: string; json?: boolean }) => {
       const d = await withDb(flags.db, (db) => runDraw(db, id, { actor: cliActor(flags.by), allowNoBeacon: flags.beacon === false }));
       printDraw(d, flags.json);
@@ -122,26 +104,19 @@ export function drawCommand(program: Command): void {
       if (d.counts.unstaffedObjects > 0) process.exitCode = 3;
     });
 
-  draw
-    .command('void')
+  dbCommand(draw, 'void', { by: true })
     .description('作废抽取（须说明理由；记录保留） / void a draw with a reason; the record stays')
     .argument('<draw>', 'draw id')
     .requiredOption('--reason <text>', '作废理由 / why')
-    .option(...BY_OPTION)
-    .option(...DB_OPTION)
-    .option('--json', 'print JSON')
     .action(async (id: string, flags: { reason: string; by?: string; db?: string; json?: boolean }) => {
       printDraw(await withDb(flags.db, (db) => voidDraw(db, id, { reason: flags.reason, actor: cliActor(flags.by) })), flags.json);
     });
 
-  draw
-    .command('export')
+  dbCommand(draw, 'export')
     .description('导出公开文件（fd1 第 6 节的六个文件） / write the six published files of fd1 section 6')
     .argument('<draw>', 'draw id')
     .argument('<dir>', 'output folder (created; must hold no other files)')
     .option('--internal', '检查窗口结束前导出，仅供内部核验 / export before the window closes, for internal checks only')
-    .option(...DB_OPTION)
-    .option('--json', 'print JSON')
     .action(async (id: string, dir: string, flags: { internal?: boolean; db?: string; json?: boolean }) => {
       const result = await withDb(flags.db, (db) => exportDraw(db, id, dir, { internal: flags.internal }), { readOnly: true });
       if (flags.json) console.log(JSON.stringify(result, null, 2));

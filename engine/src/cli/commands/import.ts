@@ -1,10 +1,11 @@
 // `fairdraw import KIND FILE`: validated, idempotent import of one CSV, .xlsx or Parquet file (engine/src/ingest).
 import type { Command } from 'commander';
-import { withDb, DB_OPTION } from '../db.ts';
+import { withDb } from '../db.ts';
 import { progress } from '../progress.ts';
 import { importFile, unknownKind, REJECTED_LIST_CAP, type ImportReport } from '../../ingest/import.ts';
 import { FORMATS, KINDS, isKind } from '../../ingest/formats.ts';
 import { ENCODINGS, type Encoding } from '../../ingest/source.ts';
+import { dbCommand } from '../options.ts';
 
 /** Rejected rows printed in the readable report; --json lists up to REJECTED_LIST_CAP. */
 const SHOWN_PROBLEMS = 30;
@@ -17,13 +18,10 @@ interface ImportFlags {
 }
 
 export function importCommand(program: Command): void {
-  program
-    .command('import')
+  dbCommand(program, 'import', { json: 'print the report as JSON / 以 JSON 输出报告' })
     .description('导入数据文件（校验每一行，重复导入不产生重复数据）/ import a data file, validating every row; re-importing changes nothing')
     .argument('<kind>', `what the file holds: ${KINDS.join(', ')}`)
     .argument('<file>', '.csv (UTF-8 or GBK/GB18030), .xlsx (first worksheet) or .parquet')
-    .option(...DB_OPTION)
-    .option('--json', 'print the report as JSON / 以 JSON 输出报告')
     .option('--skip-invalid', 'import the valid rows even when some are rejected / 跳过无效行，导入其余行')
     .option('--encoding <encoding>', `CSV encoding: ${ENCODINGS.join(', ')} (default: detected) / CSV 编码`)
     .addHelpText(

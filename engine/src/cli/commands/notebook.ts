@@ -3,10 +3,11 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { withDb, DB_OPTION } from '../db.ts';
+import { withDb } from '../db.ts';
 import { DatabaseLockedError } from '../../db/duckdb.ts';
 import { resolveDbPath } from '../../kernel/config.ts';
 import { listNotebooks, loadNotebook, loadNotebookFile, NOTEBOOKS_DIR, NotebookReplica, renderNotebookHtml, DEFAULT_ROW_LIMIT } from '../../notebooks/index.ts';
+import { dbCommand } from '../options.ts';
 
 const DIR_OPTION = ['--dir <path>', 'notebooks folder (default: notebooks/ in the repository)'] as const;
 
@@ -32,15 +33,12 @@ export function notebookCommand(program: Command): void {
       for (const e of entries) console.log(`${e.name.padEnd(width)}  ${e.queries} sql, ${e.charts} charts  ${e.title}`);
     });
 
-  notebook
-    .command('render')
+  dbCommand(notebook, 'render', { json: 'print a JSON summary' })
     .description('只读运行笔记本并写成独立的 HTML 文件 / run a notebook read-only and write it as one self-contained HTML file')
     .argument('<notebook>', 'notebook name (its file name in notebooks/ without .md) or the path of a .md file, to check one before adding it')
     .requiredOption('--out <file>', 'the HTML file to write')
-    .option(...DB_OPTION)
     .option(...DIR_OPTION)
     .option('--row-limit <n>', `rows kept per query (default ${DEFAULT_ROW_LIMIT})`)
-    .option('--json', 'print a JSON summary')
     .action(async (name: string, flags: { out: string; db?: string; dir?: string; rowLimit?: string; json?: boolean }) => {
       const started = performance.now();
       const isFile = /[\\/]|\.md$/i.test(name) && existsSync(name);

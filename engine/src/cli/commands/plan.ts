@@ -1,14 +1,8 @@
 // `fairdraw plan create|list`: annual inspection plans (年度抽查工作计划) per jurisdiction and lead department.
 import type { Command } from 'commander';
-import { withDb, DB_OPTION } from '../db.ts';
+import { withDb } from '../db.ts';
 import { createPlan, listPlans, type Plan } from '../../draw/plans.ts';
-
-/** Who a CLI change is recorded as: --by, else the operating-system user. */
-export function cliActor(by?: string): string {
-  return by?.trim() || (process.env.USER ? `cli:${process.env.USER}` : 'cli');
-}
-
-export const BY_OPTION = ['--by <name>', '操作人（记入审计日志） / who makes the change, recorded in the audit log (default: cli:$USER)'] as const;
+import { dbCommand, cliActor } from '../options.ts';
 
 function wholeNumber(flag: string, text: string): number {
   const n = Number(text);
@@ -23,16 +17,12 @@ function planLine(p: Plan): string {
 export function planCommand(program: Command): void {
   const plan = program.command('plan').description('年度抽查工作计划 / annual inspection plans');
 
-  plan
-    .command('create')
+  dbCommand(plan, 'create', { by: true, json: 'print the plan as JSON' })
     .description('新建年度计划 / create an annual plan')
     .requiredOption('--year <year>', '年度 / plan year, e.g. 2026')
     .requiredOption('--region <code>', '辖区行政区划代码 / jurisdiction (GB/T 2260), e.g. 440300')
     .requiredOption('--lead <department>', '牵头部门 / lead department code, e.g. SAMR')
     .requiredOption('--name <name>', '计划名称 / plan name')
-    .option(...BY_OPTION)
-    .option(...DB_OPTION)
-    .option('--json', 'print the plan as JSON')
     .action(async (flags: { year: string; region: string; lead: string; name: string; by?: string; db?: string; json?: boolean }) => {
       const created = await withDb(flags.db, (db) =>
         createPlan(db, { year: wholeNumber('--year', flags.year), jurisdictionRegionCode: flags.region, leadDepartment: flags.lead, name: flags.name, createdBy: cliActor(flags.by) }),
@@ -40,13 +30,10 @@ export function planCommand(program: Command): void {
       console.log(flags.json ? JSON.stringify(created, null, 2) : `已创建计划 / created ${planLine(created)}`);
     });
 
-  plan
-    .command('list')
+  dbCommand(plan, 'list')
     .description('列出计划 / list plans')
     .option('--year <year>', '只列该年度 / only this year')
     .option('--lead <department>', '只列该牵头部门 / only this lead department')
-    .option(...DB_OPTION)
-    .option('--json', 'print JSON')
     .action(async (flags: { year?: string; lead?: string; db?: string; json?: boolean }) => {
       const plans = await withDb(
         flags.db,

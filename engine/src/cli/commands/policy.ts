@@ -2,10 +2,11 @@
 // previewed before saving, saved as a new version with author and reason, listed with its history.
 import type { Command } from 'commander';
 import { userInfo } from 'node:os';
-import { withDb, DB_OPTION } from '../db.ts';
+import { withDb } from '../db.ts';
 import { shanghaiTime } from '../../kernel/time.ts';
 import { listPolicies, parseRatios, savePolicy, TIERS, PolicyInputError, type PolicyChange, type SamplingPolicy } from '../../policy/policy.ts';
 import { previewPolicy, type PolicyPreview } from '../../policy/preview.ts';
+import { dbCommand } from '../options.ts';
 
 interface SettingFlags {
   ratios?: string;
@@ -133,13 +134,10 @@ export function policyCommand(program: Command): void {
   const policy = program.command('policy').description('抽查政策：分级比例、频次、减负窗口、年度上限 / sampling policy: per-tier ratios, frequency, burden window, yearly cap');
 
   settingOptions(
-    policy
-      .command('preview')
+    dbCommand(policy, 'preview', { json: 'print the preview as JSON / 以 JSON 输出' })
       .description('预览政策效果（不保存） / preview a policy before saving: eligible N, k, expected findings, inspector-days vs capacity per tier'),
   )
     .option('--as-of <date>', 'reference date YYYY-MM-DD (default: the latest complaint or inspection date)')
-    .option('--json', 'print the preview as JSON / 以 JSON 输出')
-    .option(...DB_OPTION)
     .action(async (flags: SettingFlags & { asOf?: string; json?: boolean; db?: string }) => {
       const change = changeFromFlags(flags);
       await withDb(flags.db, async (db) => {
@@ -148,11 +146,9 @@ export function policyCommand(program: Command): void {
       });
     });
 
-  settingOptions(policy.command('set').description('保存新的政策版本（保留历史） / save a new policy version: the changes merged onto the current one, history kept'))
+  settingOptions(dbCommand(policy, 'set', { json: 'print the saved version as JSON / 以 JSON 输出' }).description('保存新的政策版本（保留历史） / save a new policy version: the changes merged onto the current one, history kept'))
     .requiredOption('--reason <text>', 'why the policy changes (kept with the version and in the audit log) / 调整理由')
     .option('--actor <name>', 'who changes it (default: the OS user) / 操作人')
-    .option('--json', 'print the saved version as JSON / 以 JSON 输出')
-    .option(...DB_OPTION)
     .action(async (flags: SettingFlags & { reason: string; actor?: string; json?: boolean; db?: string }) => {
       const change = changeFromFlags(flags);
       await withDb(flags.db, async (db) => {
@@ -169,11 +165,8 @@ export function policyCommand(program: Command): void {
       });
     });
 
-  policy
-    .command('list')
+  dbCommand(policy, 'list', { json: 'print the versions as JSON / 以 JSON 输出' })
     .description('列出全部政策版本 / list every saved policy version, oldest first')
-    .option('--json', 'print the versions as JSON / 以 JSON 输出')
-    .option(...DB_OPTION)
     .action(async (flags: { json?: boolean; db?: string }) => {
       await withDb(flags.db, async (db) => {
         const policies = await listPolicies(db);

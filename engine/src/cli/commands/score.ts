@@ -2,11 +2,12 @@
 // `--list` shows the stored versions; `--explain ID` shows why an entity has its score.
 import type { Command } from 'commander';
 import { userInfo } from 'node:os';
-import { withDb, DB_OPTION } from '../db.ts';
+import { withDb } from '../db.ts';
 import { rescoreEntities } from '../../risk/rescore.ts';
 import { fitAndScore, explain, listModels, parseTierRule, type FitAndScoreResult, type Explanation, type ModelSummary } from '../../risk/index.ts';
 import { checkDate } from '../../risk/features.ts';
 import { TIERS } from '../../risk/tiers.ts';
+import { dbCommand } from '../options.ts';
 
 interface ScoreFlags {
   db?: string;
@@ -36,11 +37,8 @@ const pct = (x: number | null | undefined) => (x === null || x === undefined ? '
 const fixed = (x: number | null | undefined, digits = 3) => (x === null || x === undefined ? '-' : x.toFixed(digits));
 
 export function scoreCommand(program: Command): void {
-  program
-    .command('score')
+  dbCommand(program, 'score', { json: 'print the result as JSON / 以 JSON 输出' })
     .description('拟合风险模型并为所有在营主体评分分级 / fit the risk scorecard on prior results, score and tier every active entity (a new model version)')
-    .option(...DB_OPTION)
-    .option('--json', 'print the result as JSON / 以 JSON 输出')
     .option('--actor <name>', 'who fits the model, recorded in risk_models.fitted_by and the audit log (default: the OS user)')
     .option('--as-of <date>', 'reference date YYYY-MM-DD (default: the latest complaint or result date)')
     .option('--tiers <rule>', 'tier cut-offs: shares:A=0.4,B=0.35,C=0.18,D=0.07 (default) or scores:B=0.1,C=0.2,D=0.35')

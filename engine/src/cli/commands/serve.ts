@@ -5,15 +5,13 @@ import { openDatabase } from '../../open.ts';
 import { resolveDbPath, serverConfig } from '../../kernel/config.ts';
 import { buildApp } from '../../api/app.ts';
 import { buildDemo, DEMO_DEFAULTS } from '../../demo/demo.ts';
-import { DB_OPTION } from '../db.ts';
 import { printAccounts } from './demo.ts';
 import { buildWeb, webBuildIsStale, WEB_BUILD_DIR } from '../web-build.ts';
+import { dbCommand } from '../options.ts';
 
 export function serveCommand(program: Command): void {
-  program
-    .command('serve')
+  dbCommand(program, 'serve', { json: false })
     .description('serve the API and dashboard (HOST, PORT, FAIRDRAW_DB); creates the demo province on first run')
-    .option(...DB_OPTION)
     .option('--build-if-needed', 'build the dashboard first when its sources changed')
     .option('--no-demo', 'start with an empty database instead of creating the demo province')
     .action(async (opts: { db?: string; buildIfNeeded?: boolean; demo: boolean }) => {

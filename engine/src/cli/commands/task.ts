@@ -1,12 +1,12 @@
 // `fairdraw task create|list|show|approve|preview`: inspection tasks from a JSON spec file and/or flags.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { withDb, DB_OPTION } from '../db.ts';
+import { withDb } from '../db.ts';
 import { DrawInputError } from '../../draw/plans.ts';
 import { approveTask, checklist, createTask, getTask, listTasks, type Task, type TaskSpec, type TeamEntry } from '../../draw/tasks.ts';
 import { eligiblePopulation } from '../../draw/eligibility.ts';
 import { previewPools } from '../../draw/matching.ts';
-import { BY_OPTION, cliActor } from './plan.ts';
+import { dbCommand, cliActor } from '../options.ts';
 
 interface CreateFlags {
   plan?: string;
@@ -111,8 +111,7 @@ function taskLine(t: Task): string {
 export function taskCommand(program: Command): void {
   const task = program.command('task').description('抽查任务 / inspection tasks');
 
-  task
-    .command('create')
+  dbCommand(task, 'create', { by: true, json: 'print the task as JSON' })
     .description('新建抽查任务：JSON 规格文件和/或参数 / create a task from a JSON spec file and/or flags')
     .argument('[spec]', 'JSON file with TaskSpec fields: planId, kind, name, items, scope, strataMode, ratiosBp | counts, teamSpec, windowStart, windowEnd')
     .option('--plan <id>', '所属计划 / plan id, e.g. P2026-0001')
@@ -131,9 +130,6 @@ export function taskCommand(program: Command): void {
     .option('--counts <list>', '固定数量，如 D=50 / fixed counts per stratum or tier')
     .option('--team <list>', '检查组：SAMR=2,TAX=1,SAMR:expert=1（部门=人数[/上限]） / team specification')
     .option('--window <start..end>', '检查时间，如 2026-04-01..2026-06-30 / inspection window')
-    .option(...BY_OPTION)
-    .option(...DB_OPTION)
-    .option('--json', 'print the task as JSON')
     .action(async (file: string | undefined, flags: CreateFlags) => {
       const { spec, text } = taskSpecFrom(file, flags);
       const created = await withDb(flags.db, async (db) => {
@@ -154,13 +150,10 @@ export function taskCommand(program: Command): void {
       }
     });
 
-  task
-    .command('list')
+  dbCommand(task, 'list')
     .description('列出任务 / list tasks')
     .option('--plan <id>', '只列该计划 / only this plan')
     .option('--department <code>', '只列该部门参与的 / only tasks this department takes part in')
-    .option(...DB_OPTION)
-    .option('--json', 'print JSON')
     .action(async (flags: { plan?: string; department?: string; db?: string; json?: boolean }) => {
       const tasks = await withDb(flags.db, (db) => listTasks(db, { planId: flags.plan, department: flags.department }), { readOnly: true });
       if (flags.json) console.log(JSON.stringify(tasks, null, 2));
@@ -168,12 +161,9 @@ export function taskCommand(program: Command): void {
       else for (const t of tasks) console.log(taskLine(t));
     });
 
-  task
-    .command('show')
+  dbCommand(task, 'show')
     .description('任务详情与检查清单 / a task with its one checklist')
     .argument('<task>', 'task id')
-    .option(...DB_OPTION)
-    .option('--json', 'print JSON')
     .action(async (id: string, flags: { db?: string; json?: boolean }) => {
       const t = await withDb(flags.db, (db) => getTask(db, id), { readOnly: true });
       if (flags.json) return void console.log(JSON.stringify({ ...t, checklist: checklist(t) }, null, 2));
@@ -183,23 +173,17 @@ export function taskCommand(program: Command): void {
       for (const c of checklist(t)) console.log(`  ${c.department.padEnd(9)} ${c.code}@${c.version}  ${c.nameZh} / ${c.nameEn} (${c.method})`);
     });
 
-  task
-    .command('approve')
+  dbCommand(task, 'approve', { by: true, json: false })
     .description('领导审批专项任务 / a leader approves a special task')
     .argument('<task>', 'task id')
-    .option(...BY_OPTION)
-    .option(...DB_OPTION)
     .action(async (id: string, flags: { by?: string; db?: string }) => {
       const t = await withDb(flags.db, (db) => approveTask(db, id, cliActor(flags.by)));
       console.log(`已审批 / approved ${t.id} by ${t.approvedBy}`);
     });
 
-  task
-    .command('preview')
+  dbCommand(task, 'preview')
     .description('预览符合条件的对象与各层抽取数（不提交） / eligible population and quotas, without committing')
     .argument('<task>', 'task id')
-    .option(...DB_OPTION)
-    .option('--json', 'print JSON')
     .action(async (id: string, flags: { db?: string; json?: boolean }) => {
       const { p, pools } = await withDb(
         flags.db,

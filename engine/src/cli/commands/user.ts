@@ -2,10 +2,11 @@
 // terminal without echo, or read from the first line of standard input when it is not a terminal.
 import { Option, type Command } from 'commander';
 import { userInfo } from 'node:os';
-import { DB_OPTION, withDb } from '../db.ts';
+import { withDb } from '../db.ts';
 import { ROLES } from '../../auth/roles.ts';
 import { createUser, getUser, listUsers, setUserDisabled, setUserPassword, validateAccount } from '../../auth/users.ts';
 import { passwordProblem } from '../../auth/password.ts';
+import { dbCommand } from '../options.ts';
 
 function cliActor(): string {
   try {
@@ -78,12 +79,10 @@ export async function readNewPassword(): Promise<string> {
 export function userCommand(program: Command): void {
   const user = program.command('user').description('用户账户 / accounts: add, list, disable, enable, reset password');
 
-  user
-    .command('add <name>')
+  dbCommand(user, 'add <name>', { json: false })
     .description('创建账户；密码从终端输入（不回显）或从标准输入读取 / create an account; the password is typed (no echo) or read from standard input')
     .addOption(new Option('--role <role>', 'role').choices([...ROLES]).makeOptionMandatory())
     .option('--department <code>', 'department code, required for operators (e.g. SAMR)')
-    .option(...DB_OPTION)
     .action(async (name: string, opts: { role: string; department?: string; db?: string }) => {
       await withDb(opts.db, async (db) => {
         const account = await validateAccount(db, { username: name, role: opts.role, department: opts.department });
@@ -94,11 +93,8 @@ export function userCommand(program: Command): void {
       });
     });
 
-  user
-    .command('list')
+  dbCommand(user, 'list')
     .description('列出账户 / list accounts')
-    .option(...DB_OPTION)
-    .option('--json', 'print JSON')
     .action(async (opts: { db?: string; json?: boolean }) => {
       await withDb(opts.db, async (db) => {
         const users = await listUsers(db);
@@ -116,10 +112,8 @@ export function userCommand(program: Command): void {
     });
 
   for (const [verb, disabled] of [['disable', true], ['enable', false]] as const) {
-    user
-      .command(`${verb} <name>`)
+    dbCommand(user, `${verb} <name>`, { json: false })
       .description(disabled ? '停用账户（不能登录，会话结束） / disable an account: no login, sessions end' : '重新启用账户 / enable an account again')
-      .option(...DB_OPTION)
       .action(async (name: string, opts: { db?: string }) => {
         await withDb(opts.db, async (db) => {
           const changed = await db.transaction((tx) => setUserDisabled(tx, name, disabled, cliActor()));
@@ -128,10 +122,8 @@ export function userCommand(program: Command): void {
       });
   }
 
-  user
-    .command('passwd <name>')
+  dbCommand(user, 'passwd <name>', { json: false })
     .description('重设密码（会话结束） / set a new password (the account’s sessions end)')
-    .option(...DB_OPTION)
     .action(async (name: string, opts: { db?: string }) => {
       await withDb(opts.db, async (db) => {
         if (!(await getUser(db, name))) throw new Error(`user ${JSON.stringify(name)}: 没有这个用户 no such account`);

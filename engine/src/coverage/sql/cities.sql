@@ -1,6 +1,6 @@
 -- Coverage per prefecture-level city (the 21 of Guangdong), for a department ($department; NULL: all): active entities,
 -- the yearly target (per tier, summed), tasks and items covering the city, entities drawn and inspected there, results
--- due for its objects against the deadline. Grain: one row per city.
+-- due for its objects against the deadline ($due: deadlines-by.sql per city_code). Grain: one row per city.
 WITH cities AS (SELECT code, name_zh, name_en FROM regions WHERE level = 'city'),
 population AS (
   SELECT cp.city_code, CAST(sum(cp.entities) AS BIGINT) AS entities,
@@ -29,17 +29,7 @@ inspected AS (
   SELECT city_code, count(*) AS entities_inspected
   FROM (SELECT DISTINCT city_code, object_key FROM coverage_scope_assignments($department::VARCHAR, NULL) WHERE entered) GROUP BY city_code
 ),
-due AS (
-  SELECT city_code,
-         count(*) AS results_due,
-         count(*) FILTER (WHERE entered) AS results_entered,
-         count(*) FILTER (WHERE published) AS results_published,
-         count(*) FILTER (WHERE deadline = 'on_time') AS published_on_time,
-         count(*) FILTER (WHERE deadline = 'late') AS published_late,
-         count(*) FILTER (WHERE deadline = 'overdue') AS overdue,
-         count(*) FILTER (WHERE deadline = 'open') AS open
-  FROM coverage_scope_assignments($department::VARCHAR, NULL) GROUP BY city_code
-),
+due AS ($due),
 rows AS (
   SELECT c.code, c.name_zh, c.name_en,
          coalesce(p.entities, 0) AS entities,
@@ -48,13 +38,7 @@ rows AS (
          coalesce(ci.items_covered, 0) AS items_covered,
          coalesce(d.entities_drawn, 0) AS entities_drawn,
          coalesce(i.entities_inspected, 0) AS entities_inspected,
-         coalesce(u.results_due, 0) AS results_due,
-         coalesce(u.results_entered, 0) AS results_entered,
-         coalesce(u.results_published, 0) AS results_published,
-         coalesce(u.published_on_time, 0) AS published_on_time,
-         coalesce(u.published_late, 0) AS published_late,
-         coalesce(u.overdue, 0) AS overdue,
-         coalesce(u.open, 0) AS open
+         u.* EXCLUDE (city_code)
   FROM cities c
   LEFT JOIN population p ON p.city_code = c.code
   LEFT JOIN city_items ci ON ci.city_code = c.code

@@ -1,6 +1,6 @@
 -- Coverage per department, for a city ($city; NULL: the province): items in force and items with at least one task,
 -- tasks it takes part in, leads and shares with others (joint), entities its tasks drew, results due from it against the
--- deadline. Departments with no item in force and no task are left out; $department keeps one. Grain: one row per department.
+-- deadline ($due: deadlines-by.sql per department_code). Departments with no item in force and no task are left out; $department keeps one. Grain: one row per department.
 WITH tasks AS (SELECT * FROM coverage_scope_tasks(NULL, $city::VARCHAR)),
 department_tasks AS (SELECT DISTINCT unnest(departments) AS department_code, task_id, lead_department, joint FROM tasks),
 in_force AS (SELECT department_code, count(*) AS items_in_force FROM coverage_items_in_force($year::INTEGER, NULL) GROUP BY department_code),
@@ -28,17 +28,7 @@ inspected AS (
   FROM (SELECT DISTINCT department_code, object_key FROM coverage_scope_assignments(NULL, $city::VARCHAR) WHERE entered)
   GROUP BY department_code
 ),
-due AS (
-  SELECT department_code,
-         count(*) AS results_due,
-         count(*) FILTER (WHERE entered) AS results_entered,
-         count(*) FILTER (WHERE published) AS results_published,
-         count(*) FILTER (WHERE deadline = 'on_time') AS published_on_time,
-         count(*) FILTER (WHERE deadline = 'late') AS published_late,
-         count(*) FILTER (WHERE deadline = 'overdue') AS overdue,
-         count(*) FILTER (WHERE deadline = 'open') AS open
-  FROM coverage_scope_assignments(NULL, $city::VARCHAR) GROUP BY department_code
-),
+due AS ($due),
 rows AS (
   SELECT d.code, d.name_zh, d.name_en,
          coalesce(f.items_in_force, 0) AS items_in_force,
@@ -48,13 +38,7 @@ rows AS (
          coalesce(tc.joint_tasks, 0) AS joint_tasks,
          coalesce(dr.entities_drawn, 0) AS entities_drawn,
          coalesce(i.entities_inspected, 0) AS entities_inspected,
-         coalesce(u.results_due, 0) AS results_due,
-         coalesce(u.results_entered, 0) AS results_entered,
-         coalesce(u.results_published, 0) AS results_published,
-         coalesce(u.published_on_time, 0) AS published_on_time,
-         coalesce(u.published_late, 0) AS published_late,
-         coalesce(u.overdue, 0) AS overdue,
-         coalesce(u.open, 0) AS open
+         u.* EXCLUDE (department_code)
   FROM departments d
   LEFT JOIN in_force f ON f.department_code = d.code
   LEFT JOIN covered c ON c.department_code = d.code
