@@ -301,13 +301,16 @@ export class Db extends Queryable {
 
   /**
    * Writes the WAL into the database file. Bulk writes (import, scoring, a draw run) call it after their commit, so a
-   * crash leaves a short WAL to replay; it waits for nothing and skips quietly while another write is in progress.
+   * crash leaves a short WAL to replay. It is best effort: the write has committed, so a checkpoint DuckDB cannot take
+   * now (another transaction in its way) is left to the next one, never reported as the write's failure.
    */
   async checkpoint(): Promise<void> {
     if (this.readOnly || this.path === ':memory:') return;
     const conn = await connect(this.instance);
     try {
       await conn.run(sql`CHECKPOINT`.text);
+    } catch {
+      // see above: the next bulk write, or DuckDB's own automatic checkpoint, writes the WAL into the file
     } finally {
       conn.closeSync();
     }
@@ -357,7 +360,15 @@ export class Db extends Queryable {
    * shared connection never see or join it. Any error rolls everything back.
    */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-    const run = this.writeQueue.then(() => this.runTransaction(work));
+    return this.inWriteTurn(() => this.runTransaction(work));
+  }
+
+  /**
+   * Runs `work`, a write transaction on a connection of its own (an import's), in turn with every other: two writers
+   * appending to the audit chain at once would take the same sequence number and one would fail.
+   */
+  inWriteTurn<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.writeQueue.then(work);
     this.writeQueue = run.catch(() => undefined);
     return run;
   }
