@@ -2,6 +2,7 @@
 // moment, then reopen the file and check what a crash must never leave behind. Used by crash.test.ts and `bench crash`.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { dirname } from 'node:path';
 import { openDatabase } from '../open.ts';
 import { sql } from '../db/sql.ts';
 import type { Db } from '../db/duckdb.ts';
@@ -43,7 +44,8 @@ function killDemoAt(dbPath: string, point: CrashPoint, entities: number): Promis
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, 'demo', '--db', dbPath, '--entities', String(entities), '--seed', '7'], {
       cwd: ROOT,
-      env: { ...process.env, TZ: 'Asia/Shanghai', FAIRDRAW_THREADS: '1', FAIRDRAW_MEMORY_LIMIT: '1GB' },
+      // the demo's generated files go beside the database, so a killed demo leaves nothing outside the drill's folder
+      env: { ...process.env, TZ: 'Asia/Shanghai', TMPDIR: dirname(dbPath), FAIRDRAW_THREADS: '1', FAIRDRAW_MEMORY_LIMIT: '1GB' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let lastLine = '(nothing printed)';
