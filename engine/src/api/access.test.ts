@@ -17,6 +17,8 @@ import { inboxAccess } from './routes/inbox.access.ts';
 /** Keyed by `METHOD url` exactly as registered. Each area's rows live beside its routes (`routes/<area>.access.ts`). */
 const expectedAccess: Record<string, Expectation> = {
   'GET /api/health': PUBLIC,
+  'GET /api/health/details': only('admin'),
+  'POST /api/backups': only('admin'),
 
   'GET /api/docs': PUBLIC,
   'GET /api/docs/json': PUBLIC,

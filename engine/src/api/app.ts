@@ -3,6 +3,8 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
+import underPressure from '@fastify/under-pressure';
+import { getHeapStatistics } from 'node:v8';
 import type { Db } from '../db/duckdb.ts';
 import { dbPlugin } from './plugins/db.ts';
 import { errorsPlugin } from './plugins/errors.ts';
@@ -11,6 +13,7 @@ import { DOCS_PREFIX, openapiPlugin } from './plugins/openapi.ts';
 import { healthRoutes } from './routes/health.ts';
 import { authRoutes, userRoutes, type LoginLimits } from './routes/auth.ts';
 import { webPlugin } from './plugins/web.ts';
+import { securityPlugin, trustProxyFrom } from './plugins/security.ts';
 import { resultRoutes } from './routes/results.ts';
 import { publicRoutes } from './routes/public.ts';
 import { coverageRoutes } from './routes/coverage.ts';
@@ -25,6 +28,7 @@ import { modelRoutes } from './routes/models.ts';
 import { scoreRoutes } from './routes/scores.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { notebookRoutes } from './routes/notebooks.ts';
+import { backupRoutes } from './routes/backups.ts';
 import { outcomeCodeRoutes } from './routes/outcome-codes.ts';
 import { inboxRoutes } from './routes/inbox.ts';
 
@@ -35,11 +39,44 @@ export interface AppOptions {
   logger?: boolean;
   /** Login throttling (defaults: 5 failures per username and address per 15 minutes, 30 attempts per address per minute). */
   loginLimits?: Partial<LoginLimits>;
+  /** When to answer 503 instead of taking more work (defaults: see PRESSURE_DEFAULTS). */
+  pressure?: Partial<Pressure>;
+  /** Which proxies to believe for the client's address and protocol (default: FAIRDRAW_TRUST_PROXY, see security.ts). */
+  trustProxy?: boolean | string[];
 }
 
+export interface Pressure {
+  /** The event loop lagging this long means requests already queue: new ones get 503. */
+  maxEventLoopDelayMs: number;
+  maxHeapUsedBytes: number;
+  sampleIntervalMs: number;
+}
+
+/** 90% of the heap limit (npm start sets it from FAIRDRAW_MEMORY_LIMIT), a two-second event-loop lag. */
+export const PRESSURE_DEFAULTS: Pressure = {
+  maxEventLoopDelayMs: 2000,
+  maxHeapUsedBytes: Math.round(getHeapStatistics().heap_size_limit * 0.9),
+  sampleIntervalMs: 1000,
+};
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false });
+  const app = Fastify({ logger: options.logger ?? false, trustProxy: options.trustProxy ?? trustProxyFrom(process.env.FAIRDRAW_TRUST_PROXY) });
   // external
+  await app.register(securityPlugin, { webRoot: options.webRoot });
+  const pressure = { ...PRESSURE_DEFAULTS, ...options.pressure };
+  // Under load the server answers 503 with Retry-After rather than grow until the machine or container kills it.
+  await app.register(underPressure, {
+    maxEventLoopDelay: pressure.maxEventLoopDelayMs,
+    maxHeapUsedBytes: pressure.maxHeapUsedBytes,
+    sampleInterval: pressure.sampleIntervalMs,
+    retryAfter: 10,
+    pressureHandler: (_request, reply, type) => {
+      void reply
+        .code(503)
+        .header('retry-after', '10')
+        .send({ error: 'server.busy', message: `服务器繁忙，请稍后再试 the server is under load (${type}): retry in 10 s` });
+    },
+  });
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
@@ -71,6 +108,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(notebookRoutes, { prefix: '/api' });
   await app.register(outcomeCodeRoutes, { prefix: '/api' });
   await app.register(inboxRoutes, { prefix: '/api' });
+  await app.register(backupRoutes, { prefix: '/api' });
   if (options.webRoot) await app.register(webPlugin, { root: options.webRoot });
   return app;
 }

@@ -2,12 +2,15 @@ import { describe, it, expect, afterAll, beforeAll } from 'vitest';
 import { tempDb } from '../testing/db.ts';
 import { buildApp } from './app.ts';
 import { listMigrations } from '../db/migrate.ts';
+import { createTestAccounts, headersFor } from '../auth/test-support.ts';
+import { sql } from '../db/sql.ts';
 
 describe('GET /api/health', () => {
   let t: Awaited<ReturnType<typeof tempDb>>;
   let app: Awaited<ReturnType<typeof buildApp>>;
   beforeAll(async () => {
-    t = await tempDb();
+    t = await tempDb({ reference: true });
+    await createTestAccounts(t.db);
     app = await buildApp({ db: t.db });
   });
   afterAll(async () => {
@@ -15,14 +18,42 @@ describe('GET /api/health', () => {
     t.cleanup();
   });
 
-  it('names the database, its schema version and row counts', async () => {
-    const response = await app.inject({ method: 'GET', url: '/api/health' });
-    expect(response.statusCode).toBe(200);
-    const body = response.json();
-    expect(body.status).toBe('ok');
-    expect(body.database).toBe(t.path);
-    expect(body.schemaVersion).toBe(Math.max(...listMigrations().map((m) => m.version)));
-    expect(body.tables).toMatchObject({ objects: 0, audit_log: 0 });
+  it('tells anyone only that the server is alive, without a query', async () => {
+    let statements = 0;
+    const probe = (original: typeof t.db.query) =>
+      async function (this: typeof t.db, ...args: Parameters<typeof t.db.query>) {
+        statements++;
+        return original.apply(this, args);
+      };
+    const originalQuery = t.db.query;
+    t.db.query = probe(originalQuery) as typeof t.db.query;
+    try {
+      const response = await app.inject({ method: 'GET', url: '/api/health' });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toEqual({ status: 'ok' });
+      expect(response.body).not.toContain(t.path);
+      expect(statements).toBe(0);
+    } finally {
+      t.db.query = originalQuery;
+    }
+  });
+
+  it('gives admins the version, schema version and row counts, counted again only after a write', async () => {
+    const headers = await headersFor(t.db, 'admin');
+    const anonymous = await app.inject({ method: 'GET', url: '/api/health/details' });
+    expect(anonymous.statusCode).toBe(401);
+    const leader = await app.inject({ method: 'GET', url: '/api/health/details', headers: await headersFor(t.db, 'leader') });
+    expect(leader.statusCode).toBe(403);
+    const first = (await app.inject({ method: 'GET', url: '/api/health/details', headers })).json();
+    expect(first.database).toBe('test.duckdb');
+    expect(first.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(first.schemaVersion).toBe(Math.max(...listMigrations().map((m) => m.version)));
+    expect(first.tables).toMatchObject({ objects: 0, regions: 144 });
+    const again = (await app.inject({ method: 'GET', url: '/api/health/details', headers })).json();
+    expect(again.countedAt).toBe(first.countedAt);
+    await t.db.exec(sql`INSERT INTO holidays VALUES (DATE '2030-01-01', 'holiday', '元旦')`);
+    const after = (await app.inject({ method: 'GET', url: '/api/health/details', headers })).json();
+    expect(after.tables.holidays).toBe(first.tables.holidays + 1);
   });
 
   it('answers unknown API paths with a JSON 404', async () => {

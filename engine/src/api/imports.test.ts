@@ -62,4 +62,13 @@ describe('imports over HTTP', () => {
     expect((await upload('operatorSAMR', '/api/imports/entities', 'entities.csv', ENTITIES_CSV)).statusCode).toBe(403);
     expect((await upload('analyst', '/api/imports/entities', 'entities.csv', ENTITIES_CSV)).statusCode).toBe(403);
   });
+
+  it('never shows the temporary path an upload was kept under, even in a reader\'s own message', async () => {
+    const response = await upload('admin', '/api/imports/entities', 'broken.parquet', 'not parquet at all');
+    expect(response.statusCode).toBe(400);
+    const { message } = response.json();
+    expect(message).toMatch(/^broken\.parquet: /);
+    expect(message).toMatch(/cannot read the file as Parquet/);
+    expect(message).not.toMatch(/fairdraw-upload|\/tmp\/|\.tmp\//);
+  });
 });

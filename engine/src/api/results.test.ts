@@ -70,13 +70,17 @@ describe('results over HTTP', () => {
     expect(first.json()).toMatchObject({ total: 1, findings: 1 });
     expect(first.json().results[0]).toMatchObject({ objectId, entityName: '深圳市福田区张*明便利店', outcomeCode: 'FIXED', outcomeNameZh: '发现问题已责令改正', findings: null, departmentNameZh: '市场监督管理局' });
 
-    const reviewed = await call('operatorSAMR', 'POST', `${resultUrl}/review`, {
-      decision: 'approved',
-      publicText: `${inspectorName}现场检查：经营者张三明未按时公示年度报告`,
-      note: '删去供货商（商业秘密）',
-    });
+    const review = { decision: 'approved', publicText: `${inspectorName}现场检查：经营者张三明未按时公示年度报告`, note: '删去供货商（商业秘密）' };
+    // four eyes: the operator who entered the result does not approve its free text
+    const own = await call('operatorSAMR', 'POST', `${resultUrl}/review`, review);
+    expect(own.statusCode).toBe(403);
+    expect(own.json().error).toBe('result.four_eyes');
+    const withPhone = await call('admin', 'POST', `${resultUrl}/review`, { ...review, publicText: `${review.publicText}，电话 13800138000` });
+    expect(withPhone.statusCode).toBe(409);
+    expect(withPhone.json().error).toBe('result.personal_data');
+    const reviewed = await call('admin', 'POST', `${resultUrl}/review`, review);
     expect(reviewed.statusCode).toBe(200);
-    expect(reviewed.json()).toMatchObject({ version: 4, findingsReview: 'approved', reviewedBy: 't-op-samr' });
+    expect(reviewed.json()).toMatchObject({ version: 4, findingsReview: 'approved', reviewedBy: 't-admin' });
 
     const search = await call('anonymous', 'GET', '/api/public/results?q=便利店&limit=10');
     expect(search.statusCode).toBe(200);
@@ -108,7 +112,7 @@ describe('results over HTTP', () => {
       [1, 'enter', 't-op-samr', null],
       [2, 'correct', 't-op-samr', '当场已责令改正'],
       [3, 'publish', 't-op-samr', null],
-      [4, 'review', 't-op-samr', '删去供货商（商业秘密）'],
+      [4, 'review', 't-admin', '删去供货商（商业秘密）'],
     ]);
     expect(history.json().history[1]).toMatchObject({ before: { outcomeCode: 'NOT_DISCLOSED' }, after: { outcomeCode: 'FIXED' }, changedAt: IN_WINDOW.toISOString() });
     expect((await call('operatorTAX', 'GET', `${resultUrl}/history`)).statusCode).toBe(403);

@@ -23,13 +23,10 @@ describe('fairdraw serve', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('answers /api/health with its own database file and the reference data loaded', async () => {
+  it('answers /api/health with its status only', async () => {
     const response = await fetch(`${base}/api/health`);
     expect(response.status).toBe(200);
-    const health = await response.json();
-    expect(health.database).toBe(join(dir, 'serve.duckdb'));
-    expect(health.tables.regions).toBe(144);
-    expect(health.tables.departments).toBeGreaterThanOrEqual(13);
+    expect(await response.json()).toEqual({ status: 'ok' });
   });
 
   it('serves the OpenAPI document listing the health route', async () => {

@@ -1,10 +1,10 @@
 // The one DuckDB wrapper: open, migrate, query, stream, Arrow IPC, close. Everything else goes through it.
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue, type DuckDBAppender } from '@duckdb/node-api';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { toJs, type Value } from './values.ts';
-import { migrate } from './migrate.ts';
+import { migrate, migrationMarker } from './migrate.ts';
 import { encodeArrow } from './arrow.ts';
 import { Sql, sql } from './sql.ts';
 
@@ -25,6 +25,11 @@ export interface DbOptions {
   connections?: number;
   /** Skip migrations (read-only opens, tools that inspect an old file). */
   skipMigrate?: boolean;
+  /**
+   * For SQL that users write (notebooks): read-only, no file or network access beyond the database file, no extension
+   * installed or loaded, and the configuration locked so no statement can change any of that. Implies readOnly.
+   */
+  sandbox?: boolean;
 }
 
 export class DatabaseLockedError extends Error {
@@ -102,11 +107,27 @@ const SHANGHAI_TIME = sql`SET TimeZone = 'Asia/Shanghai'`;
 // Temporary tables a request's connection holds, one row each.
 const TEMP_TABLES = sql`SELECT table_name FROM duckdb_tables() WHERE temporary`;
 
+// Sandboxed instances: their time zone is set once, globally, before the configuration is locked.
+const SANDBOXED = new WeakSet<DuckDBInstance>();
+const SANDBOX_CONFIG = { enable_external_access: 'false', autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' };
+
 /** Every connection speaks Asia/Shanghai time (icu is built in, but loads only once connected). */
 async function connect(instance: DuckDBInstance): Promise<DuckDBConnection> {
   const conn = await instance.connect();
-  await conn.run(SHANGHAI_TIME.text);
+  if (!SANDBOXED.has(instance)) await conn.run(SHANGHAI_TIME.text);
   return conn;
+}
+
+/** Sets the time zone for every connection of a sandboxed instance, then locks its configuration. */
+async function lockSandbox(instance: DuckDBInstance): Promise<void> {
+  const conn = await instance.connect();
+  try {
+    await conn.run(sql`SET GLOBAL TimeZone = 'Asia/Shanghai'`.text);
+    await conn.run(sql`SET lock_configuration = true`.text);
+  } finally {
+    conn.closeSync();
+  }
+  SANDBOXED.add(instance);
 }
 
 /**
@@ -209,6 +230,27 @@ class RequestConnection {
   }
 }
 
+/**
+ * Opens the DuckDB instance. A WAL that DuckDB cannot replay while a migration's marker exists holds that migration
+ * only (the migrator checkpoints before it and nothing else writes during migration): it is set aside as
+ * `<file>.wal.unreplayable` and the migration runs again. Any other failure is DuckDB's, unchanged.
+ */
+async function createInstance(path: string, config: Record<string, string>): Promise<DuckDBInstance> {
+  try {
+    return await DuckDBInstance.create(path, config);
+  } catch (err) {
+    const message = String((err as Error).message);
+    const lock = /Conflicting lock is held in (.*)/.exec(message);
+    if (lock || /Could not set lock/.test(message)) throw new DatabaseLockedError(path, lock?.[1] ?? 'lock held');
+    const wal = `${path}.wal`;
+    if (/Failure while replaying WAL/.test(message) && existsSync(migrationMarker(path)) && existsSync(wal) && config.access_mode !== 'READ_ONLY') {
+      renameSync(wal, `${wal}.unreplayable`);
+      return DuckDBInstance.create(path, config);
+    }
+    throw err;
+  }
+}
+
 export class Db extends Queryable {
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -240,7 +282,8 @@ export class Db extends Queryable {
   }
 
   static async open(options: DbOptions): Promise<Db> {
-    const { path, readOnly = false } = options;
+    const { path, sandbox = false } = options;
+    const readOnly = sandbox || (options.readOnly ?? false);
     if (path !== ':memory:' && !readOnly) mkdirSync(dirname(path), { recursive: true });
     if (readOnly && !existsSync(path)) throw new Error(`database ${path} does not exist`);
     const config: Record<string, string> = {
@@ -248,18 +291,29 @@ export class Db extends Queryable {
       threads: String(options.threads ?? process.env.FAIRDRAW_THREADS ?? 2),
     };
     if (readOnly) config.access_mode = 'READ_ONLY';
-    let instance: DuckDBInstance;
-    try {
-      instance = await DuckDBInstance.create(path, config);
-    } catch (err) {
-      const message = String((err as Error).message);
-      const lock = /Conflicting lock is held in (.*)/.exec(message);
-      if (lock || /Could not set lock/.test(message)) throw new DatabaseLockedError(path, lock?.[1] ?? 'lock held');
-      throw err;
-    }
+    if (sandbox) Object.assign(config, SANDBOX_CONFIG);
+    const instance = await createInstance(path, config);
+    if (sandbox) await lockSandbox(instance);
     const db = new Db(instance, await connect(instance), path, readOnly, options.connections ?? Number(process.env.FAIRDRAW_CONNECTIONS ?? 4));
-    if (!readOnly && !options.skipMigrate) await migrate(db);
+    if (!readOnly && !options.skipMigrate) await migrate(db, { markerPath: path === ':memory:' ? undefined : migrationMarker(path) });
     return db;
+  }
+
+  /**
+   * Writes the WAL into the database file. Bulk writes (import, scoring, a draw run) call it after their commit, so a
+   * crash leaves a short WAL to replay. It is best effort: the write has committed, so a checkpoint DuckDB cannot take
+   * now (another transaction in its way) is left to the next one, never reported as the write's failure.
+   */
+  async checkpoint(): Promise<void> {
+    if (this.readOnly || this.path === ':memory:') return;
+    const conn = await connect(this.instance);
+    try {
+      await conn.run(sql`CHECKPOINT`.text);
+    } catch {
+      // see above: the next bulk write, or DuckDB's own automatic checkpoint, writes the WAL into the file
+    } finally {
+      conn.closeSync();
+    }
   }
 
   private writeCount = 0;
@@ -306,7 +360,15 @@ export class Db extends Queryable {
    * shared connection never see or join it. Any error rolls everything back.
    */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-    const run = this.writeQueue.then(() => this.runTransaction(work));
+    return this.inWriteTurn(() => this.runTransaction(work));
+  }
+
+  /**
+   * Runs `work`, a write transaction on a connection of its own (an import's), in turn with every other: two writers
+   * appending to the audit chain at once would take the same sequence number and one would fail.
+   */
+  inWriteTurn<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.writeQueue.then(work);
     this.writeQueue = run.catch(() => undefined);
     return run;
   }

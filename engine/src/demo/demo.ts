@@ -29,6 +29,8 @@ export const DEMO_DEFAULTS = { entities: 200_000, seed: 20260101 };
 export const DEMO_OUTBREAK = '440305:H:8';
 const IMPORT_ORDER = ['entities', 'inspectors', 'credit', 'complaints', 'results'] as const;
 const ACTOR = 'demo';
+/** Four eyes: the operators enter results, the admin reviews their free text and publishes them. */
+const RELEASER: Principal = { username: 'admin', role: 'admin', department: null };
 
 export interface DemoOptions {
   dbPath: string;
@@ -185,12 +187,9 @@ async function enterDemoResults(db: Db, drawId: string, windowStart: string, win
       const outcomeCode = found ? codes[Math.floor(unit(`code|${a.objectId}`) * codes.length)] : 'NO_PROBLEM';
       const key = { drawId: a.drawId, objectId: a.objectId, itemCode: a.itemCode };
       await enterResultIn(tx, key, { outcomeCode, inspectedOn, findings: found ? FINDINGS_TEXT[outcomeCode] : null }, { actor, now: on(inspectedOn) });
-      if (found) await reviewFindingsIn(tx, key, { decision: 'approved' }, { actor, now: on(inspectedOn) });
+      if (found) await reviewFindingsIn(tx, key, { decision: 'approved' }, { actor: RELEASER, now: on(inspectedOn) });
       departments.add(a.departmentCode);
     }
   });
-  for (const department of departments) {
-    const actor: Principal = { username: `operator-${department.toLowerCase()}`, role: 'operator', department };
-    await publishDrawResults(db, drawId, { actor, now: on(addDays(windowEnd, 5)) });
-  }
+  for (const department of departments) await publishDrawResults(db, drawId, { actor: RELEASER, department, now: on(addDays(windowEnd, 5)) });
 }

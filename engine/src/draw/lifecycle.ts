@@ -311,6 +311,7 @@ export async function commitDraw(db: Db, taskId: string, options: CommitOptions)
     });
     return id;
   });
+  await db.checkpoint();
   return toHeader(await drawRow(db, drawId));
 }
 
@@ -489,6 +490,7 @@ export async function runDraw(db: Db, drawId: string, options: RunOptions): Prom
       },
     });
   });
+  await db.checkpoint();
   return toHeader(await drawRow(db, drawId));
 }
 

@@ -8,6 +8,7 @@ import { pipeline, Transform, type Readable } from 'node:stream';
 import { parse, type CsvError } from 'csv-parse';
 import iconv from 'iconv-lite';
 import { ImportFileError } from './errors.ts';
+import { MAX_RECORD_CHARS } from './limits.ts';
 
 export const ENCODINGS = ['utf8', 'gbk', 'gb18030'] as const;
 export type Encoding = (typeof ENCODINGS)[number];
@@ -129,7 +130,7 @@ export async function* csvBatches(file: string, encoding: Encoding, batchRows: n
     input.on('data', (chunk) => hash.update(chunk as Buffer));
     input.on('end', () => hash.done());
   }
-  const parser = parse({ relax_column_count: true, skip_empty_lines: false, bom: true });
+  const parser = parse({ relax_column_count: true, skip_empty_lines: false, bom: true, max_record_size: MAX_RECORD_CHARS });
   // UTF-8 bytes go to csv-parse as they are; GBK/GB18030 is decoded first (iconv-lite, streaming).
   const stages = encoding === 'utf8' ? [input, utf8Guard(file), parser] : [input, iconv.decodeStream(encoding), parser];
   // Errors reach the loop below through the parser, which pipeline destroys with them.

@@ -12,6 +12,8 @@ export class ImportFileError extends EngineError {
 
   /** The same problem told of `name` (an upload's own file name instead of its temporary path). */
   forFile(name: string): ImportFileError {
-    return new ImportFileError(name, this.detail, this.detailZh);
+    // a reader's message (DuckDB's for Parquet) may quote the temporary path: the sender sees only its own file name
+    const own = (text: string) => text.replaceAll(this.file, name);
+    return new ImportFileError(name, own(this.detail), own(this.detailZh));
   }
 }

@@ -38,7 +38,17 @@ export interface FieldDef {
   /** What the cell holds, for the documentation and messages. */
   note?: string;
   spec: FieldType;
+  /** The longest value accepted, in characters (default by type: maxCharsOf). */
+  maxChars?: number;
 }
+
+/** Longest values by type: a code or date is short; free text is as long as its field says. */
+const MAX_CHARS_BY_TYPE: Record<FieldType['type'], number> = {
+  id: 64, text: 200, uscc: 32, date: 32, timestamp: 40, bool: 8, decimal: 32, integer: 20, enum: 40, ref: 60, list: 2000,
+};
+
+/** The longest value a column accepts, in characters; a longer cell is rejected before any other check. */
+export const maxCharsOf = (field: FieldDef): number => field.maxChars ?? MAX_CHARS_BY_TYPE[field.spec.type];
 
 export interface KindDef {
   kind: Kind;
@@ -184,7 +194,7 @@ export const FORMATS: Record<Kind, KindDef> = {
         spec: { type: 'decimal', precision: 14, scale: 2 },
       },
       { name: 'authority', zh: ['决定机关'], required: false, spec: ref('departments') },
-      { name: 'description', zh: ['内容'], required: false, spec: TEXT },
+      { name: 'description', zh: ['内容'], required: false, spec: TEXT, maxChars: 2000 },
     ],
   },
   complaints: {
@@ -214,7 +224,7 @@ export const FORMATS: Record<Kind, KindDef> = {
       { name: 'department_code', zh: ['检查部门'], required: true, spec: ref('departments') },
       { name: 'item_code', zh: ['抽查事项编码', '事项编码'], required: true, spec: ref('items') },
       { name: 'outcome_code', zh: ['检查结果'], required: true, spec: ref('outcome_codes') },
-      { name: 'findings', zh: ['问题描述'], required: false, spec: TEXT },
+      { name: 'findings', zh: ['问题描述'], required: false, spec: TEXT, maxChars: 2000 },
       { name: 'inspector_ids', zh: ['检查人员'], required: false, spec: { type: 'list', item: ID, sorted: false } },
       { name: 'task_ref', zh: ['任务编号'], required: false, spec: ID },
       { name: 'selection', zh: ['抽取方式'], required: false, note: 'how the object was selected', spec: enumOf(SELECTIONS) },
@@ -247,9 +257,9 @@ export const FORMATS: Record<Kind, KindDef> = {
       { name: 'kind', zh: ['事项类别'], required: true, spec: enumOf(ITEM_KINDS) },
       { name: 'name_zh', zh: ['事项名称'], required: true, spec: TEXT },
       { name: 'name_en', zh: ['英文名称'], required: true, spec: TEXT },
-      { name: 'legal_basis', zh: ['法律依据'], required: true, spec: TEXT },
+      { name: 'legal_basis', zh: ['法律依据'], required: true, spec: TEXT, maxChars: 1000 },
       { name: 'object_type', zh: ['检查对象'], required: true, spec: enumOf(ITEM_OBJECT_TYPES) },
-      { name: 'content', zh: ['检查内容'], required: true, spec: TEXT },
+      { name: 'content', zh: ['检查内容'], required: true, spec: TEXT, maxChars: 2000 },
       { name: 'method', zh: ['检查方式'], required: true, spec: enumOf(ITEM_METHODS) },
       { name: 'default_ratio_bp', zh: ['抽查比例(基点)', '抽查比例'], required: true, spec: { type: 'integer', min: 0, max: RATIO_BP_MAX } },
       { name: 'frequency_per_year', zh: ['抽查频次'], required: true, spec: { type: 'integer', min: 0, max: 366 } },

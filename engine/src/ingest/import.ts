@@ -160,40 +160,44 @@ export async function importFile(db: Db, options: ImportOptions): Promise<Import
       phaseMs: { read: readDone - started, check: checkDone - readDone, write: written ? Date.now() - checkDone : 0 },
     });
 
-    await conn.exec(sql`BEGIN TRANSACTION`);
-    try {
-      // The checks run inside the write's transaction, so the entities they look up cannot change under it.
-      const records = recordChecks(def, options.today ?? shanghaiDate());
-      for (const check of [duplicatesSql(def), unknownEntitySql(def), enteredResultsSql(def), ...records.reject]) if (check) await conn.exec(check);
-      for (const check of records.warn) await conn.exec(check);
-      const problems = await summariseProblems(conn, PROBLEMS);
-      const warnings = await summariseProblems(conn, WARNINGS);
-      checkDone = Date.now();
-      if (problems.total > 0 && !options.skipInvalid) {
-        await conn.exec(sql`ROLLBACK`);
-        return report({ accepted: 0, updated: 0, unchanged: 0 }, false, problems, warnings);
+    const writer = conn; // conn is reassignable; the write turn's closure takes it as it is now
+    return await db.inWriteTurn(async () => {
+      await writer.exec(sql`BEGIN TRANSACTION`);
+      try {
+        // The checks run inside the write's transaction, so the entities they look up cannot change under it.
+        const records = recordChecks(def, options.today ?? shanghaiDate());
+        for (const check of [duplicatesSql(def), unknownEntitySql(def), enteredResultsSql(def), ...records.reject]) if (check) await writer.exec(check);
+        for (const check of records.warn) await writer.exec(check);
+        const problems = await summariseProblems(writer, PROBLEMS);
+        const warnings = await summariseProblems(writer, WARNINGS);
+        checkDone = Date.now();
+        if (problems.total > 0 && !options.skipInvalid) {
+          await writer.exec(sql`ROLLBACK`);
+          return report({ accepted: 0, updated: 0, unchanged: 0 }, false, problems, warnings);
+        }
+        await writer.exec(readySql(def));
+        const counts = (await writer.one<{ accepted: number; updated: number; unchanged: number }>(COUNT_CHANGES_SQL))!;
+        // the risk engine's per-entity tables recompute the entities this import touches (all of them after a large one)
+        const touched = changedEntitiesSql(def);
+        if (touched && counts.accepted + counts.updated > 0) {
+          const listed = counts.accepted + counts.updated <= MAX_LISTED_ROWS;
+          await recordSourceWrite(writer, ENTITY_RECORDS[def.kind]!.table, { rowsAdded: counts.accepted, entitiesSql: listed ? touched : undefined });
+        }
+        for (const write of writeSql(def)) await writer.exec(write);
+        await appendAudit(writer, {
+          actor: options.actor ?? 'cli',
+          action: 'import',
+          subject: kind,
+          payload: { kind, file: basename(file), sha256, counts: { rows, ...counts, rejected: problems.lines } },
+        });
+        await writer.exec(sql`COMMIT`);
+        await db.checkpoint();
+        return report(counts, true, problems, warnings);
+      } catch (err) {
+        await writer.exec(sql`ROLLBACK`).catch(() => undefined);
+        throw err;
       }
-      await conn.exec(readySql(def));
-      const counts = (await conn.one<{ accepted: number; updated: number; unchanged: number }>(COUNT_CHANGES_SQL))!;
-      // the risk engine's per-entity tables recompute the entities this import touches (all of them after a large one)
-      const touched = changedEntitiesSql(def);
-      if (touched && counts.accepted + counts.updated > 0) {
-        const listed = counts.accepted + counts.updated <= MAX_LISTED_ROWS;
-        await recordSourceWrite(conn, ENTITY_RECORDS[def.kind]!.table, { rowsAdded: counts.accepted, entitiesSql: listed ? touched : undefined });
-      }
-      for (const write of writeSql(def)) await conn.exec(write);
-      await appendAudit(conn, {
-        actor: options.actor ?? 'cli',
-        action: 'import',
-        subject: kind,
-        payload: { kind, file: basename(file), sha256, counts: { rows, ...counts, rejected: problems.lines } },
-      });
-      await conn.exec(sql`COMMIT`);
-      return report(counts, true, problems, warnings);
-    } catch (err) {
-      await conn.exec(sql`ROLLBACK`).catch(() => undefined);
-      throw err;
-    }
+    });
   } finally {
     await source.close();
     if (conn) {

@@ -8,6 +8,7 @@ import { extname } from 'node:path';
 import type { Db } from '../db/duckdb.ts';
 import { sql, type Sql } from '../db/sql.ts';
 import { ImportFileError } from './errors.ts';
+import { checkXlsxParts } from './limits.ts';
 import { LOST_DIGITS_MARK } from './validate.ts';
 import { csvBatches, detectEncoding, isBlank, type Encoding, type RowBatch } from './csv.ts';
 
@@ -92,7 +93,10 @@ export async function openSource(file: string, options: SourceOptions = {}): Pro
   }
   let digest: Promise<string> | undefined;
   const sha256 = () => (digest ??= sha256File(file));
-  if (format === 'xlsx') return { ...(await withHeader(file, xlsxBatches(file, batchRows))), format, sha256 };
+  if (format === 'xlsx') {
+    await checkXlsxParts(file);
+    return { ...(await withHeader(file, xlsxBatches(file, batchRows))), format, sha256 };
+  }
   if (!options.db) throw new Error('reading Parquet needs the database (options.db)');
   return { ...(await withHeader(file, parquetBatches(file, options.db, batchRows))), format, sha256 };
 }

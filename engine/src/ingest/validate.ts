@@ -1,7 +1,7 @@
 // Row validation, pure: turns one row's cells into normalised staging values (dates YYYY-MM-DD, timestamps
 // with their offset, codes canonical, lists ';'-joined) or into problems naming the field, value and rule.
 import { usccProblem, usccCheckChar, USCC_ALPHABET } from '../reference/uscc.ts';
-import type { EnumValues, FieldDef, FieldType, KindDef, RefTable } from './formats.ts';
+import { maxCharsOf, type EnumValues, type FieldDef, type FieldType, type KindDef, type RefTable } from './formats.ts';
 import type { RowProblem } from './schemas.ts';
 
 export type { RowProblem };
@@ -251,6 +251,7 @@ export function cellCheck(spec: FieldType, refs: RefMaps): CellCheck {
 // ---- rows ------------------------------------------------------------------------------------------------
 
 const REQUIRED = new Bad('required value is empty', '必填项为空');
+const tooLong = (max: number) => new Bad(`longer than ${max} characters (the column's limit, docs/formats.md)`, `超过 ${max} 个字符（该列上限，见 docs/formats.md）`);
 const LOST_DIGITS = new Bad(
   'Excel stored this cell as a number and dropped digits after the 15th; format the column as text (文本) and enter the values again',
   'Excel 将该单元格存为数字并丢失了第15位之后的数字；请把该列设为“文本”格式后重新录入',
@@ -318,6 +319,7 @@ export interface RowValidatorOptions {
 export function rowValidator(def: KindDef, options: RowValidatorOptions): RowValidator {
   const fields: readonly FieldDef[] = def.fields;
   const checks = fields.map((f) => cellCheck(f.spec, options.refs));
+  const maxChars = fields.map(maxCharsOf);
   const { columnOf, headerWidth } = options;
   const cross = CROSS_CHECKS[def.kind];
   const fieldIndex = new Map(fields.map((f, i) => [f.name, i]));
@@ -346,7 +348,7 @@ export function rowValidator(def: KindDef, options: RowValidatorOptions): RowVal
         continue;
       }
       const lostDigits = value.charCodeAt(0) === 0 && value.startsWith(LOST_DIGITS_MARK);
-      const checked = lostDigits ? LOST_DIGITS : checks[i](value);
+      const checked = value.length > maxChars[i] ? tooLong(maxChars[i]) : lostDigits ? LOST_DIGITS : checks[i](value);
       if (checked instanceof Bad) {
         out[i] = null;
         bad[i] = true;

@@ -1,7 +1,7 @@
 // The notebooks folder: which notebooks exist (every .md file but README.md) and loading one by its name. A name is
 // only ever matched against the listing, never joined into a path, so no request can reach a file outside the folder.
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { REPO_ROOT } from '../kernel/config.ts';
 import { EngineError } from '../kernel/errors.ts';
 import type { NotebookEntry } from './schemas.ts';
@@ -41,6 +41,12 @@ export function loadNotebook(name: string, dir = NOTEBOOKS_DIR): Notebook {
   if (match === undefined) throw new NotebookNotFoundError(name, names);
   const fileName = `${match}.md`;
   return parseNotebook(readFileSync(join(dir, fileName), 'utf8'), match, displayPath(dir, fileName));
+}
+
+/** Loads a notebook from a file anywhere (the CLI checks a notebook before it is added to the folder). */
+export function loadNotebookFile(path: string): Notebook {
+  const fileName = basename(path);
+  return parseNotebook(readFileSync(path, 'utf8'), fileName.replace(/\.md$/i, ''), path);
 }
 
 /** Every notebook with its title, summary and number of queries and charts. */

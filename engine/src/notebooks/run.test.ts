@@ -54,7 +54,7 @@ describe('runNotebook', () => {
     ['SET', `SET threads = 1`],
     ['SET', `PRAGMA threads = 1`],
     ['EXPLAIN', `EXPLAIN ANALYZE DELETE FROM fixture_scores`],
-    ['CALL', `CALL checkpoint()`],
+    ['CALL', `CALL duckdb_tables()`],
   ])('refuses %s statements with the notebook, line and statement', async (type, statement) => {
     const result = await run(`# t\n\n${fence}sql\n-- a comment line\n${statement}\n${fence}\n`);
     const [cell] = sqlCells(result);

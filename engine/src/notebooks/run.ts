@@ -2,7 +2,7 @@
 // own parser before anything runs (SELECT, WITH, DESCRIBE, SUMMARIZE, SHOW, read-only PRAGMAs), results are capped,
 // a named result is kept as a temporary table on the run's own connection so later cells query it without running it
 // again, and each chart gets the named results it uses inlined.
-import { StatementType, type DuckDBConnection, type DuckDBPreparedStatement, type DuckDBResult, type DuckDBType, DuckDBTypeId } from '@duckdb/node-api';
+import { StatementType, type DuckDBConnection, type DuckDBValue, type DuckDBPreparedStatement, type DuckDBResult, type DuckDBType, DuckDBTypeId } from '@duckdb/node-api';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { Queryable, type Db } from '../db/duckdb.ts';
 import { sql, type Sql } from '../db/sql.ts';
@@ -142,6 +142,41 @@ function duckdbMessage(err: unknown): string {
     .join(' ');
 }
 
+/**
+ * Functions a notebook may not call, refused by name before anything runs. The sandbox (Db.open's `sandbox`) already
+ * stops file, network and extension access and any change of setting; these would still reach what it allows (the
+ * database file itself through read_blob or read_text), change the running instance (logging, checkpoints), or read
+ * files, which the sandbox refuses with a less helpful message.
+ */
+const DENIED_FUNCTIONS = new Set([
+  'read_blob', 'read_text', 'glob', 'read_csv', 'read_csv_auto', 'sniff_csv', 'read_json', 'read_json_auto', 'read_json_objects',
+  'read_ndjson', 'read_ndjson_auto', 'read_ndjson_objects', 'read_parquet', 'parquet_scan', 'parquet_metadata', 'parquet_schema',
+  'parquet_file_metadata', 'parquet_kv_metadata', 'enable_logging', 'disable_logging', 'truncate_duckdb_logs', 'force_checkpoint',
+  'checkpoint', 'duckdb_secrets', 'which_secret', 'load_extension', 'install_extension',
+]);
+
+/** Every function a statement names (DuckDB's own parse, as JSON); PRAGMA and CALL, which it cannot serialise, by their name. */
+async function calledFunctions(conn: DuckDBConnection, statement: string): Promise<string[]> {
+  const query = sql`SELECT json_serialize_sql(${statement}::VARCHAR) AS ast`.toQuery();
+  const reader = await conn.runAndReadAll(query.text, query.params as DuckDBValue[]);
+  const ast = JSON.parse(String(reader.getRows()[0][0])) as { error: boolean };
+  if (ast.error) {
+    const head = /^\s*(?:PRAGMA|CALL)\s+([A-Za-z_][A-Za-z0-9_]*)/i.exec(statement);
+    return head ? [head[1].toLowerCase()] : [];
+  }
+  const names: string[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (node === null || typeof node !== 'object') return;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'function_name' && typeof value === 'string') names.push(value.toLowerCase());
+      else visit(value);
+    }
+  };
+  visit(ast);
+  return names;
+}
+
 /** Prepares every statement of a sql cell and refuses any that is not read-only, before anything runs. */
 async function prepareReadOnly(conn: DuckDBConnection, cell: SqlCell): Promise<DuckDBPreparedStatement> {
   const starts = statementSpans(cell.sql).map((span) => span.start);
@@ -157,6 +192,12 @@ async function prepareReadOnly(conn: DuckDBConnection, cell: SqlCell): Promise<D
   try {
     for (let i = 0; i < extracted.count; i++) {
       const what = `statement ${i + 1} of ${extracted.count} (${excerpt(cell.sql, starts[i] ?? 0)})`;
+      const denied = (await calledFunctions(conn, cell.sql.slice(starts[i] ?? 0))).find((name) => DENIED_FUNCTIONS.has(name));
+      if (denied)
+        throw new CellFailure(
+          lineOf(i),
+          `笔记本不得调用 ${denied} notebooks may not call ${denied}: ${what} reaches files or changes the engine, which notebooks never do; query the tables instead`,
+        );
       let statement: DuckDBPreparedStatement;
       try {
         statement = await extracted.prepare(i);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { INSPECTOR_MASK, maskNameInText, maskPersonName, omittedFields, publicEntityName, publicFindings } from './redact.ts';
+import { INSPECTOR_MASK, maskNameInText, maskPersonName, omittedFields, publicEntityName, publicFindings, findPersonalData } from './redact.ts';
 
 describe('maskPersonName', () => {
   it.each([
@@ -110,5 +110,35 @@ describe('free-text findings', () => {
   it('masks a longer inspector name before a shorter one it contains', () => {
     const r = publicFindings({ text: '王小明与王小到场', review: 'approved', entity, inspectorNames: ['王小', '王小明'] });
     expect(r.value).toBe(`${INSPECTOR_MASK}与${INSPECTOR_MASK}到场`);
+  });
+});
+
+describe('names written with spaces or punctuation inside them', () => {
+  it('masks 黄 德春, 黄·德春 and 黄-德春 like 黄德春', () => {
+    expect(maskNameInText('检查员黄 德春、黄·德春与黄-德春到场', '黄德春')).toEqual({ text: '检查员黄*春、黄*春与黄*春到场', count: 3 });
+  });
+
+  it('hides an inspector named with spaces in approved text', () => {
+    const shown = publicFindings({ text: '黄 德春现场检查', review: 'approved', entity: { name: '某公司', entityType: 'enterprise', legalRepresentative: null }, inspectorNames: ['黄德春'] });
+    expect(shown.value).toBe(`${INSPECTOR_MASK}现场检查`);
+  });
+});
+
+describe('personal data in free text', () => {
+  it.each([
+    ['联系电话13800138000', 'phone', '13800138000'],
+    ['电话 138 0013 8000', 'phone', '138 0013 8000'],
+    ['座机020-83334567', 'phone', '020-83334567'],
+    ['身份证号110101199003074514', 'id_card', '110101199003074514'],
+    ['卡号 4111 1111 1111 1111', 'bank_card', '4111 1111 1111 1111'],
+    ['当事人家住广州市天河区体育西路123号4栋502室', 'address', '当事人家住广州市天河区体育西路123号4栋502室'],
+  ])('finds it in %s', (text, kind, found) => {
+    expect(findPersonalData(text)).toEqual([expect.objectContaining({ kind, text: found })]);
+  });
+
+  it('leaves what results may show: codes, dates, amounts and business premises', () => {
+    expect(findPersonalData('统一社会信用代码91440300MA5F000001，罚款2000元，2026-03-01检查，经营场所位于深圳市南山区科技园路8号')).toEqual([]);
+    // an 18-digit number whose check character is wrong is not an ID card number
+    expect(findPersonalData('编号110101199003074515')).toEqual([]);
   });
 });

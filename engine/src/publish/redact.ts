@@ -64,20 +64,39 @@ export function maskPersonName(name: string): string {
     .join('');
 }
 
-/** Replaces every occurrence of `needle` in `text`; returns the new text and how many were replaced. */
-function replaceAll(text: string, needle: string, replacement: string): { text: string; count: number } {
-  if (needle === '') return { text, count: 0 };
-  const pieces = text.split(needle);
-  return { text: pieces.join(replacement), count: pieces.length - 1 };
+/** What may stand between a name's characters in free text ("黄 德春", "黄·德春", "黄-德-春"): spaces and punctuation. */
+const NAME_GAP = '[\\s\\p{P}\\p{S}\\p{Z}]*';
+
+/** A pattern for `name` that ignores whitespace and punctuation between its characters (and inside the name itself). */
+function namePattern(name: string): RegExp | null {
+  const chars = [...name].filter((c) => !/[\s\p{P}\p{S}\p{Z}]/u.test(c));
+  if (chars.length === 0) return null;
+  return new RegExp(chars.map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join(NAME_GAP), 'giu');
 }
 
 /**
- * Masks a person's name wherever it appears in `text` (深圳市南山区张三明便利店 -> 深圳市南山区张*明便利店).
- * Names shorter than two characters are left alone: masking one character everywhere would garble the text.
+ * Replaces every occurrence of the name `needle` in `text`, also when spaces or punctuation were put between its
+ * characters; returns the new text and how many were replaced.
+ */
+function replaceAll(text: string, needle: string, replacement: string): { text: string; count: number } {
+  const pattern = namePattern(needle);
+  if (!pattern) return { text, count: 0 };
+  let count = 0;
+  const replaced = text.replace(pattern, () => {
+    count++;
+    return replacement;
+  });
+  return { text: replaced, count };
+}
+
+/**
+ * Masks a person's name wherever it appears in `text` (深圳市南山区张三明便利店 -> 深圳市南山区张*明便利店), also written
+ * with spaces or punctuation inside it (张 三明, 张·三明). Names shorter than two characters are left alone: masking one
+ * character everywhere would garble the text.
  */
 export function maskNameInText(text: string, personName: string, replacement = maskPersonName(personName)): { text: string; count: number } {
   const name = personName.trim();
-  if ([...name].length < 2) return { text, count: 0 };
+  if ([...name.replace(/[\s\p{P}\p{S}\p{Z}]/gu, '')].length < 2) return { text, count: 0 };
   return replaceAll(text, name, replacement);
 }
 
@@ -147,4 +166,69 @@ export function omittedFields(entity: EntityForPublication): Redaction[] {
   return entity.entityType === 'individual' && entity.legalRepresentative?.trim()
     ? [{ field: 'legal_representative', rule: 'legal_representative_omitted', occurrences: 1 }]
     : [];
+}
+
+// ---- personal data in free text ----------------------------------------------------------------------------------
+
+export type PersonalDataKind = 'phone' | 'id_card' | 'bank_card' | 'address';
+
+export interface PersonalData {
+  kind: PersonalDataKind;
+  /** The text found, as written. */
+  text: string;
+  /** Where it starts in the text (UTF-16 offset). */
+  at: number;
+}
+
+export const PERSONAL_DATA_LABELS: Record<PersonalDataKind, { zh: string; en: string }> = {
+  phone: { zh: '电话号码', en: 'phone number' },
+  id_card: { zh: '身份证号', en: 'ID card number' },
+  bank_card: { zh: '银行卡号', en: 'bank card number' },
+  address: { zh: '个人住址', en: 'personal address' },
+};
+
+// Digits may be written with spaces or dashes between groups (138 0013 8000, 6222-0202-0000-0000-000).
+const DIGIT_RUN = /(?<![\dXx])\d(?:[\d\s-]*[\dXx])?(?![\d])/g;
+const MOBILE = /^1[3-9]\d{9}$/;
+const LANDLINE = /^0\d{2,3}\d{7,8}$/;
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const ID_CHECK = '10X98765432';
+// A home address: a road, street, lane or village with a number, then a building, unit or room (家住、住址 or 住 before it,
+// or a room number after it, tells a home from a business premises, which public results may name).
+const ADDRESS = /(?:家住|住址[:：]?|住在|居住[于在]?|户籍地?[:：]?)[^，。；,;\n]{0,30}?\d+\s*号(?:[^，。；,;\n]{0,12}?\d+\s*(?:栋|幢|座|单元|楼|室|房))*|[\p{Script=Han}\d]{2,30}?(?:路|街|巷|道|村|弄|里)\d+\s*号[^，。；,;\n]{0,12}?\d+\s*(?:室|房)/gu;
+
+/** GB 11643: an 18-character ID card number with its check character. */
+function isIdCard(digits: string): boolean {
+  if (!/^\d{17}[\dX]$/i.test(digits)) return false;
+  const sum = ID_WEIGHTS.reduce((s, w, i) => s + w * Number(digits[i]), 0);
+  return ID_CHECK[sum % 11] === digits[17].toUpperCase();
+}
+
+/** Luhn, as every bank card number passes it. */
+function passesLuhn(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+/**
+ * Personal data in free text that publication must never carry: mobile and landline numbers, ID card numbers (check
+ * character verified), bank card numbers (13-19 digits passing Luhn) and home addresses. Codes the portal shows on
+ * purpose (a USCC has letters; dates and amounts are short) do not match.
+ */
+export function findPersonalData(text: string): PersonalData[] {
+  const found: PersonalData[] = [];
+  for (const match of text.matchAll(DIGIT_RUN)) {
+    const digits = match[0].replace(/[\s-]/g, '');
+    const at = match.index;
+    if (isIdCard(digits)) found.push({ kind: 'id_card', text: match[0], at });
+    else if (MOBILE.test(digits) || LANDLINE.test(digits)) found.push({ kind: 'phone', text: match[0], at });
+    else if (/^\d{13,19}$/.test(digits) && passesLuhn(digits)) found.push({ kind: 'bank_card', text: match[0], at });
+  }
+  for (const match of text.matchAll(ADDRESS)) found.push({ kind: 'address', text: match[0], at: match.index });
+  return found.sort((a, b) => a.at - b.at);
 }

@@ -153,7 +153,11 @@ describe('results entry', () => {
     expect(row).not.toContain('张三明');
     expect(row).not.toContain(inspector);
 
-    await reviewFindings(db, key, { decision: 'approved', publicText: `${inspector}现场检查，经营者张三明未公示年报`, note: '删去进货渠道（商业秘密）' }, actor);
+    const review = { decision: 'approved' as const, publicText: `${[...inspector].join(' ')}现场检查，经营者张 三明未公示年报`, note: '删去进货渠道（商业秘密）' };
+    // four eyes: whoever entered the result does not approve its free text
+    await expect(reviewFindings(db, key, review, actor)).rejects.toMatchObject({ code: 'result.four_eyes' });
+    await reviewFindings(db, key, review, { actor: SAMR_OPERATOR_2, now: IN_WINDOW });
+    // names are found with spaces put inside them
     expect((await snapshot())!.findings).toBe(`${INSPECTOR_MASK}现场检查，经营者张*明未公示年报`);
 
     await correctResult(db, key, { findings: '经营者张三明未公示年报，已当场责令改正', reason: '补充说明' }, actor);
@@ -173,6 +177,22 @@ describe('results entry', () => {
     ]);
     const publishAudit = JSON.parse((await db.one<{ payload: string }>(sql`SELECT payload::VARCHAR AS payload FROM audit_log WHERE action = 'result.publish'`))!.payload);
     expect(publishAudit.redactions).toEqual(expect.arrayContaining([{ field: 'entity_name', rule: 'individual_operator_name', occurrences: 1 }]));
+  });
+
+  it('blocks approval and publication of free text holding personal data, and publication by whoever entered it', async () => {
+    const actor = { actor: SAMR_OPERATOR, now: IN_WINDOW };
+    const reviewer = { actor: SAMR_OPERATOR_2, now: IN_WINDOW };
+    await enterResult(db, key, { outcomeCode: 'FIXED', findings: '经营者电话 138 0013 8000，家住福田区福华路12号3栋401室', inspectedOn: '2026-05-06' }, actor);
+    for (const [publicText, kinds] of [
+      ['经营者电话 138 0013 8000', 'phone'],
+      ['经营者身份证号 110101199003074514', 'id_card'],
+      ['罚款转入 4111 1111 1111 1111', 'bank_card'],
+      ['经营者家住福田区福华路12号3栋401室', 'address'],
+    ])
+      await expect(reviewFindings(db, key, { decision: 'approved', publicText }, reviewer)).rejects.toMatchObject({ code: 'result.personal_data', params: { kinds } });
+    await reviewFindings(db, key, { decision: 'approved', publicText: '未按规定亮照经营，已责令改正' }, reviewer);
+    await expect(publishResult(db, key, actor)).rejects.toMatchObject({ code: 'result.four_eyes' });
+    await expect(publishResult(db, key, reviewer)).resolves.toMatchObject({ publishedBy: SAMR_OPERATOR_2.username });
   });
 
   it('assignments and the deadline report: not entered, entered, published, overdue and due soon', async () => {

@@ -10,6 +10,7 @@ import type { Principal } from '../auth/roles.ts';
 import { WorkCalendar } from '../reference/load.ts';
 import { isIsoDate, shanghaiDate } from '../kernel/time.ts';
 import { writePublicResult } from '../publish/snapshot.ts';
+import { findPersonalData, PERSONAL_DATA_LABELS } from '../publish/redact.ts';
 import { deadlineState, latestDueOn, publicationDueOn, workingDaysLeft, type DeadlineState } from './deadline.ts';
 import { recordEntityWrite } from '../kernel/derived.ts';
 import { FINDINGS_MAX_LENGTH, REASON_MIN_LENGTH, type Assignment, type AssignmentState, type DeadlineReport, type DrawResult, type FindingsDecision, type FindingsReview, type HistoryEntry, type ResultChange, type ResultCorrection, type ResultEntry, type ResultKey, type ResultState } from './schemas.ts';
@@ -167,6 +168,32 @@ export async function resultHistory(q: Queryable, key: ResultKey): Promise<{ res
 // ---- permissions ----
 
 /** Only operators of `departmentCode` (and admins) change its results. */
+/**
+ * What releasing free text (`publicText`: the text approved, or to be published; null when none is released) needs
+ * beside the result's state: four eyes (whoever entered the result neither approves its free text nor publishes it)
+ * and no personal data in it (phone, ID card and bank card numbers, home addresses: redact.ts findPersonalData), which
+ * blocks approval and publication until the text is cleaned.
+ */
+function checkFreeTextRelease(result: DrawResult, actor: Principal, step: 'approve' | 'publish', publicText: string | null): void {
+  const key = { drawId: result.drawId, objectId: result.objectId, itemCode: result.itemCode };
+  if (publicText !== null && actor.username === result.enteredBy)
+    throw new ResultForbiddenError(
+      'result.four_eyes',
+      step === 'approve'
+        ? `四眼原则：${describeKey(key)} 由 ${result.enteredBy} 录入，其文字说明须由另一人审核 / four eyes: ${result.enteredBy} entered ${describeKey(key)}, so another person reviews its free text`
+        : `四眼原则：${describeKey(key)} 的文字说明将公开，由 ${result.enteredBy} 录入，须由另一人公开 / four eyes: ${result.enteredBy} entered ${describeKey(key)}, whose free text is released, so another person publishes it`,
+      { ...key, enteredBy: result.enteredBy },
+    );
+  const found = publicText === null ? [] : findPersonalData(publicText);
+  if (found.length)
+    throw new ResultStateError(
+      'result.personal_data',
+      `公开文本含个人信息，须删除后才能${step === 'approve' ? '批准' : '公开'}：${found.map((f) => `${PERSONAL_DATA_LABELS[f.kind].zh}“${f.text}”`).join('、')} / ` +
+        `the public text holds personal data, to be removed before it is ${step === 'approve' ? 'approved' : 'published'}: ${found.map((f) => `${PERSONAL_DATA_LABELS[f.kind].en} "${f.text}"`).join(', ')}`,
+      { ...key, kinds: [...new Set(found.map((f) => f.kind))].join(',') },
+    );
+}
+
 function requireInspectingDepartment(actor: Principal, departmentCode: string, key: ResultKey): void {
   if (actor.role === 'admin') return;
   if (actor.role !== 'operator')
@@ -450,6 +477,7 @@ export async function reviewFindingsIn(tx: Queryable, key: ResultKey, review: Fi
   if (review.decision === 'withheld' && publicText !== null)
     throw new ResultInputError('publicText', review.publicText, '不公开时不能给出公开文本 / a withheld text has no public version');
   const note = typeof review.note === 'string' && review.note.trim() !== '' ? review.note.trim() : null;
+  if (review.decision === 'approved') checkFreeTextRelease(before, options.actor, 'approve', publicText ?? before.findings);
   const after: DrawResult = {
     ...before,
     findingsReview: review.decision,
@@ -470,6 +498,7 @@ async function publishOne(tx: Queryable, key: ResultKey, options: { actor: Princ
   requireInspectingDepartment(options.actor, before.departmentCode, key);
   if (before.publishedAt)
     throw new ResultStateError('result.already_published', `${describeKey(key)} 已于 ${shanghaiDate(before.publishedAt)} 由 ${before.publishedBy} 公开 / already published`, key);
+  checkFreeTextRelease(before, options.actor, 'publish', before.findingsReview === 'approved' ? before.findingsPublic : null);
   const after: DrawResult = {
     ...before,
     publishedBy: options.actor.username,

@@ -65,6 +65,7 @@ export async function rescoreEntities(db: Db, options: RescoreOptions): Promise<
       summary = await rescoreIn(tx, options);
       if (options.commit === false) throw ROLLBACK;
     });
+    await db.checkpoint();
   } catch (err) {
     if (err !== ROLLBACK) throw err;
   }

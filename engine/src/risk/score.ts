@@ -79,6 +79,7 @@ export async function scoreEntities(db: Db, model: FittedModel, options: ScoreOp
       summary = await scoreIn(tx, model, rule, options);
       if (options.commit === false) throw ROLLBACK;
     });
+    await db.checkpoint();
   } catch (err) {
     if (err !== ROLLBACK) throw err;
   }

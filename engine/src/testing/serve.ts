@@ -9,6 +9,8 @@ import { REPO_ROOT } from '../kernel/config.ts';
 export interface ServedDatabase {
   baseUrl: string;
   dbPath: string;
+  /** The server process's id (its memory can be read from /proc). */
+  pid: number;
   /** What the server has written to stdout and stderr so far. */
   output(): string;
   stop(): Promise<void>;
@@ -27,9 +29,9 @@ export function freePort(): Promise<number> {
 }
 
 /** `fairdraw serve --no-demo` on `dbPath` on a free port, once it answers /api/health (within 120 s). */
-export async function serveDatabase(dbPath: string): Promise<ServedDatabase> {
+export async function serveDatabase(dbPath: string, options: { nodeArgs?: string[] } = {}): Promise<ServedDatabase> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [resolve(REPO_ROOT, 'engine/bin/fairdraw.js'), 'serve', '--db', dbPath, '--no-demo'], {
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), resolve(REPO_ROOT, 'engine/bin/fairdraw.js'), 'serve', '--db', dbPath, '--no-demo'], {
     cwd: REPO_ROOT,
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -53,5 +55,5 @@ export async function serveDatabase(dbPath: string): Promise<ServedDatabase> {
     if (await fetch(`${baseUrl}/api/health`).then((r) => r.ok, () => false)) break;
     await sleep(200);
   }
-  return { baseUrl, dbPath, output: () => output, stop };
+  return { baseUrl, dbPath, pid: child.pid!, output: () => output, stop };
 }

@@ -41,6 +41,11 @@ describe('CSV', () => {
     expect(csv.slice(1).split('\r\n').slice(1, 3)).toEqual(['"\'=HYPERLINK(""http://x"")",\'+1 call,-5', "'@SUM(A1),'-not a number,0"]);
   });
 
+  it('neutralises a leading tab or carriage return too, which spreadsheets drop before reading a formula', () => {
+    const csv = toCsv(columns, [{ name: '\t=1+1', findings: '\r=2+2', count: 1 }]);
+    expect(csv.slice(1).split('\r\n')[1]).toBe(`'\t=1+1,"'\r=2+2",1`);
+  });
+
   it('writes empty values as empty cells, dates as ISO times and objects as JSON', () => {
     const csv = toCsv(
       [

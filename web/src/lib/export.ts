@@ -33,10 +33,10 @@ function cellText(value: unknown): string {
   return String(value);
 }
 
-/** RFC 4180 quoting; a leading = + - @ is prefixed with ' so a spreadsheet never runs a cell as a formula. */
+/** RFC 4180 quoting; a leading = + - @ tab or CR is prefixed with ' so a spreadsheet never runs a cell as a formula. */
 function csvCell(value: unknown): string {
   let text = cellText(value);
-  if (/^[=+\-@]/.test(text) && typeof value !== 'number') text = `'${text}`;
+  if (/^[=+\-@\t\r]/.test(text) && typeof value !== 'number') text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -6,6 +6,7 @@ import multipart from '@fastify/multipart';
 import { Query, StringEnum, Type } from '../../kernel/schema.ts';
 import { KINDS } from '../../ingest/formats.ts';
 import { ENCODINGS } from '../../ingest/source.ts';
+import { IMPORT_MAX_BYTES } from '../../ingest/limits.ts';
 import { ImportReport } from '../../ingest/schemas.ts';
 import { firstProblemMessage, importUpload } from '../../ingest/upload.ts';
 import { requirePrincipal } from '../plugins/auth.ts';
@@ -15,8 +16,6 @@ import { routesTagged } from '../route.ts';
 
 const route = routesTagged('imports');
 
-/** One upload: an 18 M-row entity file is about 2 GB as CSV; split larger files or import them with the CLI. */
-export const IMPORT_MAX_BYTES = 2 * 1024 ** 3;
 
 const Rejected = Type.Object(
   { ...ErrorAnswer.properties, report: Type.Optional(ImportReport) },

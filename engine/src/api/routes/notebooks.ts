@@ -2,7 +2,7 @@
 // chart spec with data inlined, timing and error), and the same run as a self-contained HTML file.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '../../kernel/schema.ts';
-import { listNotebooks, loadNotebook, NOTEBOOKS_DIR, renderNotebookHtml, runNotebook } from '../../notebooks/index.ts';
+import { listNotebooks, loadNotebook, NOTEBOOKS_DIR, NotebookReplica, renderNotebookHtml } from '../../notebooks/index.ts';
 import { NotebookEntry, NotebookRun } from '../../notebooks/schemas.ts';
 import { errorAnswer } from '../schemas.ts';
 import { LEADERS } from '../roles.ts';
@@ -22,6 +22,9 @@ const notFound = errorAnswer('没有这个笔记本 No such notebook');
 
 export const notebookRoutes: FastifyPluginAsyncTypebox<NotebookRouteOptions> = async (app, options) => {
   const dir = options.dir ?? NOTEBOOKS_DIR;
+  // Notebook SQL runs on a sandboxed replica of the analytic tables, never on the engine's database (replica.ts).
+  const replica = new NotebookReplica(app.db);
+  app.addHook('onClose', async () => replica.close());
 
   app.get('/notebooks', route(LEADERS, {
     summary: '笔记本列表 The analysts\' notebooks with their titles',
@@ -33,14 +36,14 @@ export const notebookRoutes: FastifyPluginAsyncTypebox<NotebookRouteOptions> = a
     summary: '运行笔记本（只读） Run a notebook read-only: every cell with its result, chart specs with data inlined, timings, errors with their line',
     params: NameParams,
     response: { 200: NotebookRun, 404: notFound },
-  }), async (request) => runNotebook(app.db, loadNotebook(request.params.name, dir)));
+  }), async (request) => replica.run(loadNotebook(request.params.name, dir)));
 
   app.get('/notebooks/:name/html', route(LEADERS, {
     summary: '笔记本 HTML 文件 The notebook run read-only as one self-contained HTML file (vega bundles and data inlined, works offline)',
     params: NameParams,
     response: { 200: Type.String({ description: 'text/html 附件 an HTML attachment' }), 404: notFound },
   }), async (request, reply) => {
-    const html = renderNotebookHtml(await runNotebook(app.db, loadNotebook(request.params.name, dir)));
+    const html = renderNotebookHtml(await replica.run(loadNotebook(request.params.name, dir)));
     return reply.type('text/html; charset=utf-8').header('content-disposition', `attachment; filename="${request.params.name}.html"`).send(html);
   });
 };

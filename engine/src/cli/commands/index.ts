@@ -17,7 +17,8 @@ import { alertsCommand } from './alerts.ts';
 import { notebookCommand } from './notebook.ts';
 import { clusterCommand } from './cluster.ts';
 import { exportParquetCommand } from './export-parquet.ts';
+import { backupCommand } from './backup.ts';
 
 export function registerCommands(program: Command): void {
-  for (const add of [serveCommand, demoCommand, benchCommand, generateCommand, importCommand, scoreCommand, backtestCommand, userCommand, planCommand, taskCommand, drawCommand, auditCommand, policyCommand, alertsCommand, notebookCommand, exportParquetCommand, clusterCommand]) add(program);
+  for (const add of [serveCommand, demoCommand, benchCommand, generateCommand, importCommand, scoreCommand, backtestCommand, userCommand, planCommand, taskCommand, drawCommand, auditCommand, policyCommand, alertsCommand, notebookCommand, backupCommand, exportParquetCommand, clusterCommand]) add(program);
 }

@@ -69,6 +69,12 @@ describe('notebook command', () => {
     expect(readFileSync(out, 'utf8')).toContain('<h1>Broken notebook</h1>');
   });
 
+  it('renders a notebook given by its path, so one can be checked before it is added', async () => {
+    const out = join(dir, 'by-path.html');
+    const printed = await run('notebook', 'render', join(FIXTURES, 'tiny.md'), '--db', dbPath, '--out', out, '--json');
+    expect(JSON.parse(printed.out)).toMatchObject({ name: 'tiny', queries: 3, charts: 1, rows: 9, errors: [] });
+  });
+
   it('names the notebooks it knows when asked for another', async () => {
     await expect(run('notebook', 'render', '../etc/passwd', '--dir', FIXTURES, '--db', dbPath, '--out', join(dir, 'x.html'))).rejects.toThrow(
       "no notebook named '../etc/passwd' (known: broken, tiny)",

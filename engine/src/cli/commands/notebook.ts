@@ -1,12 +1,12 @@
 // `fairdraw notebook list | render NAME --out FILE.html`: the analysts' notebooks in notebooks/, run read-only against
 // the database and written as one self-contained HTML file (charts drawn offline by the inlined vega bundles).
-import { statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { withDb } from '../db.ts';
 import { DatabaseLockedError } from '../../db/duckdb.ts';
 import { resolveDbPath } from '../../kernel/config.ts';
-import { listNotebooks, loadNotebook, NOTEBOOKS_DIR, renderNotebookHtml, runNotebook, DEFAULT_ROW_LIMIT } from '../../notebooks/index.ts';
+import { listNotebooks, loadNotebook, loadNotebookFile, NOTEBOOKS_DIR, NotebookReplica, renderNotebookHtml, DEFAULT_ROW_LIMIT } from '../../notebooks/index.ts';
 import { dbCommand } from '../options.ts';
 
 const DIR_OPTION = ['--dir <path>', 'notebooks folder (default: notebooks/ in the repository)'] as const;
@@ -35,18 +35,30 @@ export function notebookCommand(program: Command): void {
 
   dbCommand(notebook, 'render', { json: 'print a JSON summary' })
     .description('只读运行笔记本并写成独立的 HTML 文件 / run a notebook read-only and write it as one self-contained HTML file')
-    .argument('<name>', 'notebook name: its file name in notebooks/ without .md')
+    .argument('<notebook>', 'notebook name (its file name in notebooks/ without .md) or the path of a .md file, to check one before adding it')
     .requiredOption('--out <file>', 'the HTML file to write')
     .option(...DIR_OPTION)
     .option('--row-limit <n>', `rows kept per query (default ${DEFAULT_ROW_LIMIT})`)
     .action(async (name: string, flags: { out: string; db?: string; dir?: string; rowLimit?: string; json?: boolean }) => {
       const started = performance.now();
-      const nb = loadNotebook(name, flags.dir ? resolve(flags.dir) : NOTEBOOKS_DIR);
+      const isFile = /[\\/]|\.md$/i.test(name) && existsSync(name);
+      const nb = isFile ? loadNotebookFile(name) : loadNotebook(name, flags.dir ? resolve(flags.dir) : NOTEBOOKS_DIR);
       const rowLimit = flags.rowLimit === undefined ? undefined : positiveInt('--row-limit', flags.rowLimit);
       const dbPath = resolveDbPath(flags.db);
       let run;
       try {
-        run = await withDb(flags.db, (db) => runNotebook(db, nb, { rowLimit }), { readOnly: true });
+        run = await withDb(
+          flags.db,
+          async (db) => {
+            const replica = new NotebookReplica(db);
+            try {
+              return await replica.run(nb, { rowLimit });
+            } finally {
+              replica.close();
+            }
+          },
+          { readOnly: true },
+        );
       } catch (err) {
         if (err instanceof DatabaseLockedError)
           throw new Error(`${err.message} While the server runs, the dashboard's 笔记本 page (or GET /api/notebooks/${name}/html) renders the same file.`);
@@ -59,7 +71,7 @@ export function notebookCommand(program: Command): void {
       const bytes = statSync(out).size;
       const errors = run.cells.flatMap((c) => (c.kind !== 'markdown' && c.error ? [c.error.message] : []));
       if (flags.json) {
-        console.log(JSON.stringify({ name, file: nb.file, out, bytes, runMs: Math.round(run.elapsedMs), totalMs: Math.round(totalMs), ...run.counts, errors }));
+        console.log(JSON.stringify({ name: nb.name, file: nb.file, out, bytes, runMs: Math.round(run.elapsedMs), totalMs: Math.round(totalMs), ...run.counts, errors }));
       } else {
         for (const cell of run.cells) {
           if (cell.kind === 'sql') console.log(`  sql   line ${String(cell.line).padStart(3)}  ${(cell.name ?? '-').padEnd(18)} ${cell.error ? 'ERROR' : `${cell.rowCount.toLocaleString('en-US')} rows${cell.capped ? ' (capped)' : ''}${cell.hidden ? ' kept (hidden)' : ''}`}  ${Math.round(cell.elapsedMs)} ms`);

@@ -53,6 +53,13 @@ async function readStdinLine(): Promise<string> {
   return text.split(/\r?\n/, 1)[0] ?? '';
 }
 
+/** An existing account's password: typed on a terminal, else the first line of standard input. */
+export async function readPassword(prompt: string): Promise<string> {
+  const password = process.stdin.isTTY ? await promptHidden(prompt) : await readStdinLine();
+  if (!password) throw new Error('没有密码 no password given (type it, or give it as the first line of standard input)');
+  return password;
+}
+
 /** The new password: typed twice on a terminal, else the first line of standard input. */
 export async function readNewPassword(): Promise<string> {
   if (process.stdin.isTTY) {

@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from '../db/sql.ts';
+import { Db } from '../db/duckdb.ts';
+import { cloneTemplate, resultsTemplate, type ResultsTemplate } from '../results/results.fixture.ts';
+import { backupDatabase, restoreDatabase } from './backup.ts';
+
+describe('backup and restore', () => {
+  let template: ResultsTemplate;
+  let dir: string;
+  beforeAll(async () => {
+    template = await resultsTemplate();
+    dir = mkdtempSync(join(tmpdir(), 'fairdraw-backup-'));
+  });
+  afterAll(() => {
+    template.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('backs up while the database is in use and restores into a fresh file, verifying every draw and the audit chain', async () => {
+    const source = await cloneTemplate(template);
+    try {
+      const backup = join(dir, 'backup.duckdb');
+      // a write running beside the backup: the backup holds it whole or not at all
+      const [report] = await Promise.all([
+        backupDatabase(source.db, backup),
+        source.db.exec(sql`INSERT INTO holidays VALUES (DATE '2030-01-01', 'holiday', '元旦')`),
+      ]);
+      expect(report.bytes).toBeGreaterThan(0);
+      await expect(backupDatabase(source.db, backup)).rejects.toThrow(/exists/);
+
+      const target = join(dir, 'restored.duckdb');
+      const restored = await restoreDatabase(backup, target);
+      expect(restored).toMatchObject({ file: target, drawsVerified: 1 });
+      expect(restored.auditEntries).toBeGreaterThan(0);
+      expect(existsSync(`${target}.restoring`)).toBe(false);
+      const db = await Db.open({ path: target, readOnly: true });
+      try {
+        const count = async (q: Db, table: string) => (await q.one<{ n: number }>(sql`SELECT count(*) AS n FROM ${sql.id(table)}`))!.n;
+        for (const table of ['objects', 'draws', 'draw_selection', 'draw_teams', 'audit_log']) expect(await count(db, table), table).toBe(await count(source.db, table));
+      } finally {
+        db.close();
+      }
+      await expect(restoreDatabase(backup, target)).rejects.toThrow(/exists/);
+    } finally {
+      source.cleanup();
+    }
+  });
+
+  it('refuses a backup whose audit chain was tampered with, and leaves no file behind', async () => {
+    const source = await cloneTemplate(template);
+    try {
+      await source.db.exec(sql`UPDATE audit_log SET actor = 'someone else' WHERE seq = 1`);
+      const backup = join(dir, 'tampered.duckdb');
+      await backupDatabase(source.db, backup);
+      const target = join(dir, 'tampered-restored.duckdb');
+      await expect(restoreDatabase(backup, target)).rejects.toThrow(/audit chain is broken at entry 1/);
+      expect(existsSync(target)).toBe(false);
+      expect(existsSync(`${target}.restoring`)).toBe(false);
+    } finally {
+      source.cleanup();
+    }
+  });
+});
