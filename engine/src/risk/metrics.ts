@@ -31,7 +31,12 @@ export function liftAt(groups: ScoreGroup[], share: number): number | null {
   const total = sorted.reduce((s, g) => s + g.positives + g.negatives, 0);
   const positives = sorted.reduce((s, g) => s + g.positives, 0);
   if (total === 0 || positives === 0 || share <= 0) return null;
-  const take = share * total;
+  const taken = Math.min(share * total, total);
+  return foundAmong(sorted, taken) / taken / (positives / total);
+}
+
+/** Positives among the first `take` rows of `sorted` (highest score first), a straddling tie group pro rata. */
+function foundAmong(sorted: ScoreGroup[], take: number): number {
   let taken = 0;
   let found = 0;
   for (const g of sorted) {
@@ -40,13 +45,11 @@ export function liftAt(groups: ScoreGroup[], share: number): number | null {
       taken += size;
       found += g.positives;
     } else {
-      const part = (take - taken) / size;
-      found += g.positives * part;
-      taken = take;
+      found += (g.positives * (take - taken)) / size;
       break;
     }
   }
-  return found / taken / (positives / total);
+  return found;
 }
 
 export interface LiftPoint {
@@ -62,20 +65,5 @@ export function liftCurve(groups: ScoreGroup[], shares: readonly number[]): Lift
   const total = sorted.reduce((s, g) => s + g.positives + g.negatives, 0);
   const positives = sorted.reduce((s, g) => s + g.positives, 0);
   if (total === 0 || positives === 0) return [];
-  return shares.map((share) => {
-    const take = Math.min(1, Math.max(0, share)) * total;
-    let taken = 0;
-    let found = 0;
-    for (const g of sorted) {
-      const size = g.positives + g.negatives;
-      if (taken + size <= take) {
-        taken += size;
-        found += g.positives;
-      } else {
-        found += (g.positives * (take - taken)) / size;
-        break;
-      }
-    }
-    return { share, found: found / positives };
-  });
+  return shares.map((share) => ({ share, found: foundAmong(sorted, Math.min(1, Math.max(0, share)) * total) / positives }));
 }
