@@ -1,9 +1,9 @@
 // The authorisation matrix: every /api route the app registers x every caller, against `expectedAccess`.
 // A new route fails this test until its row is added here.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { tempDb } from '../testing/db.ts';
-import { buildApp } from './app.ts';
-import { CALLERS, createTestAccounts, headersFor } from '../auth/test-support.ts';
+import { describe, it, expect } from 'vitest';
+import type { TempDb } from '../testing/db.ts';
+import { apiForBlock, referenceDb, type App } from './test-support.ts';
+import { CALLERS, headersFor } from '../auth/test-support.ts';
 import { AUTHENTICATED, only, PUBLIC, type Expectation } from './access-rows.ts';
 import { coverageAccess } from './routes/coverage.access.ts';
 import { riskAccess } from './routes/risk.access.ts';
@@ -66,18 +66,12 @@ const expectedAccess: Record<string, Expectation> = {
 };
 
 describe('authorisation matrix', () => {
-  let t: Awaited<ReturnType<typeof tempDb>>;
-  let app: Awaited<ReturnType<typeof buildApp>>;
-  beforeAll(async () => {
-    t = await tempDb({ reference: true });
-    await createTestAccounts(t.db);
-    app = await buildApp({ db: t.db });
-    await app.ready();
-  });
-  afterAll(async () => {
-    await app.close();
-    t.cleanup();
-  });
+  let t: TempDb;
+  let app: App;
+  apiForBlock((api, opened) => {
+    app = api.app;
+    t = opened;
+  }, referenceDb);
 
   it('has an expectation for every registered /api route, and no stale ones', () => {
     const registered = app.routeAccess.map((r) => `${r.method} ${r.url}`);

@@ -1,22 +1,18 @@
-import { describe, it, expect, afterAll, beforeAll } from 'vitest';
-import { tempDb } from '../testing/db.ts';
+import { describe, it, expect } from 'vitest';
+import type { TempDb } from '../testing/db.ts';
 import { buildApp } from './app.ts';
+import { apiForBlock, referenceDb, type App } from './test-support.ts';
 import { listMigrations } from '../db/migrate.ts';
-import { createTestAccounts, headersFor } from '../auth/test-support.ts';
+import { headersFor } from '../auth/test-support.ts';
 import { sql } from '../db/sql.ts';
 
 describe('GET /api/health', () => {
-  let t: Awaited<ReturnType<typeof tempDb>>;
-  let app: Awaited<ReturnType<typeof buildApp>>;
-  beforeAll(async () => {
-    t = await tempDb({ reference: true });
-    await createTestAccounts(t.db);
-    app = await buildApp({ db: t.db });
-  });
-  afterAll(async () => {
-    await app.close();
-    t.cleanup();
-  });
+  let t: TempDb;
+  let app: App;
+  apiForBlock((api, opened) => {
+    app = api.app;
+    t = opened;
+  }, referenceDb);
 
   it('tells anyone only that the server is alive, without a query', async () => {
     let statements = 0;
