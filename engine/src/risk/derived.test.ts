@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { tempDb } from '../testing/db.ts';
+import { importText } from '../testing/import.ts';
 import { loadReference } from '../reference/load.ts';
 import { importFile } from '../ingest/import.ts';
 import { generateProvince } from '../../../data/generator/generate.ts';
@@ -15,13 +15,7 @@ type Row = Record<string, unknown>;
 describe('risk facts stored per entity and refreshed incrementally', () => {
   let t: Awaited<ReturnType<typeof tempDb>>;
   let asOf: string;
-  const importCsv = async (kind: string, name: string, text: string) => {
-    const file = resolve(t.dir, name);
-    writeFileSync(file, text);
-    const report = await importFile(t.db, { kind, file, actor: 'test' });
-    expect(report.written).toBe(true);
-    return report;
-  };
+  const importCsv = (kind: string, name: string, text: string) => importText(t, kind, name, text);
   /** Facts computed from the records, and as stored, by entity (refresh_no left out). */
   const directFacts = async (date: string) =>
     t.db.query<Row>(sql`SELECT * FROM (${ENTITY_FACTS.rows(sql`true`, date)}) f ORDER BY object_id`);

@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { tempDb } from '../testing/db.ts';
+import { importText } from '../testing/import.ts';
 import { loadReference } from '../reference/load.ts';
 import { importFile } from '../ingest/import.ts';
 import { generateProvince } from '../../../data/generator/generate.ts';
@@ -18,12 +18,7 @@ type ScoreRow = { object_id: string; model_version: number; score: number; tier:
 describe('refreshing the scores with the same model version', () => {
   let t: Awaited<ReturnType<typeof tempDb>>;
   let asOf: string;
-  const importCsv = async (kind: string, name: string, text: string) => {
-    const file = resolve(t.dir, name);
-    writeFileSync(file, text);
-    const report = await importFile(t.db, { kind, file, actor: 'test' });
-    expect(report.written).toBe(true);
-  };
+  const importCsv = (kind: string, name: string, text: string) => importText(t, kind, name, text);
   const stored = () => t.db.query<ScoreRow>(sql`SELECT object_id, model_version, score, tier, bin_code::VARCHAR AS bin_code FROM risk_scores ORDER BY object_id`);
   /** Every active entity scored from scratch (features from the records) under the current version and its thresholds. */
   const fromScratch = async (date: string) => {
