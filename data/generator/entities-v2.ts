@@ -246,9 +246,10 @@ export class EntityGeneratorV2 extends EntityGenerator {
       const lastStart = Math.max(start, m.asOfDay - OUTBREAK_DAYS + 1);
       for (const o of outbreaks) {
         if (o.industry !== this.industry || end < lastStart) continue;
-        // from the expected rate, not the tickets drawn: an outbreak reaches entities with no ticket so far, so that
-        // more entities are complained about (the alerts count an entity once a week), as in a real outbreak
-        const perDay = yearlyRate / 365;
+        // the tickets drawn over the last year, or the expected rate where that is higher: an outbreak also reaches
+        // entities with no ticket so far, so that more entities are complained about (the alerts count an entity once a
+        // week), as in a real outbreak
+        const perDay = Math.max(tickets.filter((t) => t.day >= end - 364).length, yearlyRate) / 365;
         for (let i = rng.poisson(perDay * (end - lastStart + 1) * (o.factor - 1)); i > 0; i--) tickets.push({ day: lastStart + rng.int(end - lastStart + 1), kind: 'genuine' });
       }
     }
