@@ -22,9 +22,10 @@ describe.skipIf(!CHROMIUM)('special draw from an alert', () => {
     if (!plans.some((p) => p.year === year))
       await admin.send('POST', '/api/plans', { year, jurisdictionRegionCode: '440000', leadDepartment: 'SAMR', name: `${year}年度广东省市场监管领域抽查工作计划` });
 
-    // 1. The analyst follows the alert's special-draw link (or opens the same pre-filled form if the alerts page has none).
+    // 1. The analyst follows the planted Nanshan catering alert's special-draw link (or opens the same pre-filled form if
+    // the alerts page has none); other alerts of the generated province may name items few inspectors are qualified for.
     const alerts = await openPage(fx.browser, fx.app, '/alerts', { as: 'analyst' });
-    const link = alerts.page.locator('[data-testid=special-draw]').first();
+    const link = alerts.page.locator('[data-testid=special-draw][href*="region=440305"][href*="industry=H"]').first();
     const href = (await link.count()) > 0 ? await link.getAttribute('href') : null;
     await alerts.page.context().close();
     const path = href ?? `/tasks/new?${FALLBACK_QUERY}`;
@@ -42,6 +43,10 @@ describe.skipIf(!CHROMIUM)('special draw from an alert', () => {
     expect(await page.locator('[data-testid=industries]').evaluate((s: HTMLSelectElement) => [...s.selectedOptions].map((o) => o.value))).toEqual([industry]);
     for (const tier of ['A', 'B', 'C', 'D']) expect(Number(await page.locator(`[data-testid=ratio-${tier}]`).inputValue()) * 100).toBeGreaterThanOrEqual(ratioBp);
     expect(await page.locator('[data-testid=name]').inputValue()).toMatch(/^专项抽查：/);
+    // The alert's items come pre-checked (the leader's journey test checks them); this draw narrows to one item whose
+    // inspectors the demo's Shenzhen pool holds at least two of, so that every selected object gets its team.
+    const checked = page.locator('input[type=checkbox][data-testid^=item-]:checked');
+    while ((await checked.count()) > 0) await checked.first().uncheck();
     await page.check('[data-testid=item-SAMR-005]');
     await page.fill('[data-testid=window-start]', today);
     const end = new Date(`${today}T00:00:00Z`);
