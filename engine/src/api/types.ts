@@ -33,6 +33,9 @@ export type Task = Json<DrawShapes.Task>;
 export type AlertEvidence = DrawShapes.AlertEvidence;
 export type TaskRow = Json<DrawShapes.TaskRow>;
 export type TaskDetail = Json<DrawShapes.TaskDetail>;
+/** A partner department's invitation into a joint task, and a leader's early publication of a draw's results. */
+export type Invitation = Json<DrawShapes.Invitation>;
+export type EarlyPublication = Json<DrawShapes.EarlyPublication>;
 /** What POST /api/tasks takes (ratiosBp: per tier or stratum, each a RatioBp); the author is the session's. */
 export type NewTask = DrawShapes.TaskBody;
 export type ChecklistItem = DrawShapes.ChecklistEntry;

@@ -15,6 +15,7 @@ import { savePolicy } from '../policy/policy.ts';
 import { createPlan } from '../draw/plans.ts';
 import { createTask, approveTask, type TaskSpec } from '../draw/tasks.ts';
 import { commitDraw, enterBeacon, runDraw, voidDraw } from '../draw/lifecycle.ts';
+import { decideInvitation, partnerDepartments } from '../draw/invitations.ts';
 import { createDemoUsers } from '../auth/users.ts';
 import { enterResultIn, publishDrawResults, reviewFindingsIn, listAssignments } from '../results/results.ts';
 import type { Principal } from '../auth/roles.ts';
@@ -152,6 +153,9 @@ async function demoYear(db: Db, truthPath: string, log: (line: string) => void):
   for (const [i, t] of DEMO_TASKS.entries()) {
     const task = await createTask(db, { ...t.spec, planId: plan.id, createdBy: 'operator-samr' });
     if (t.approvedBy) await approveTask(db, task.id, t.approvedBy);
+    // A joint task's partner departments accept through the same step as in the dashboard, as their own operators.
+    for (const department of partnerDepartments(task))
+      await decideInvitation(db, task.id, department, 'accepted', { actor: `operator-${department.toLowerCase()}`, now: on(addDays(t.commitOn, -1)) });
     const beaconDay = addDays(t.commitOn, 2);
     const declared = { beaconSource: DEMO_BEACON_SOURCE, beaconDue: beaconDueOn(beaconDay) };
     let draw = await commitDraw(db, task.id, { actor: 'operator-samr', now: on(t.commitOn), ...declared });

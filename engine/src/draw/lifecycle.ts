@@ -14,6 +14,7 @@ import { confidentialStrata, eligibilityRules, insertPopulation, stratumSpec, ty
 import { EngineError } from '../kernel/errors.ts';
 import { freezeExclusions, freezePools, loadExclusions, loadPools, taskCaps } from './matching.ts';
 import { DrawInputError, DrawNotFoundError, DrawStateError, nextYearlyId } from './plans.ts';
+import { assertPartnersAccepted } from './invitations.ts';
 import { shanghaiDate, shanghaiTime } from '../kernel/time.ts';
 import { checklist, getTask, type TaskKind } from './tasks.ts';
 import type { CapRecord, DrawHeader, DrawStatus, EligibilityRules, StratumRecord } from './schemas.ts';
@@ -242,6 +243,7 @@ export async function commitDraw(db: Db, taskId: string, options: CommitOptions)
     const task = await getTask(tx, taskId);
     if (task.status === 'awaiting_approval')
       throw new DrawStateError('task.awaiting_approval', taskId, task.status, `专项任务 ${taskId} 须经领导审批后才能抽取 / special task ${taskId} needs a leader's approval before its draw`);
+    await assertPartnersAccepted(tx, task);
     const live = await tx.one<{ id: string; status: string }>(sql`SELECT id, status FROM draws WHERE task_id = ${taskId} AND status <> 'voided'`);
     if (live)
       throw new DrawStateError('task.live_draw_exists', live.id, live.status, `任务 ${taskId} 已有抽取 ${live.id}（${live.status}），不得重抽；如有错误请先作废并说明理由 / task ${taskId} already has draw ${live.id} (${live.status}): no re-roll; void it with a reason first`);

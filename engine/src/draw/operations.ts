@@ -4,13 +4,15 @@
 import type { Db, Queryable } from '../db/duckdb.ts';
 import { EngineError } from '../kernel/errors.ts';
 import type { Principal } from '../auth/roles.ts';
-import { assertLeadDepartment, assertTaskDepartments, listingDepartment } from '../auth/departments.ts';
+import { assertLeadDepartment, assertOwnDepartment, assertTaskDepartments, listingDepartment } from '../auth/departments.ts';
 import { createPlan, DrawInputError, getPlan } from './plans.ts';
 import { parseInstant } from '../kernel/time.ts';
-import { approveTask, createTask, getTask, validateTaskSpec } from './tasks.ts';
+import { approveTask, createTask, getTask, validateTaskSpec, withdrawDepartment } from './tasks.ts';
+import { decideInvitation } from './invitations.ts';
+import { decideEarlyPublication } from './publication.ts';
 import { commitDraw, enterBeacon, getDraw, listDraws, runDraw, voidDraw, type DrawDetail } from './lifecycle.ts';
 import { drawPage, drawView, taskDetail, taskRows, type TaskRowFilter } from './views.ts';
-import type { CommitBody, Draw, DrawPage, DrawStatus, Plan, PlanBody, Task, TaskBody, TaskDetail, TaskRow } from './schemas.ts';
+import type { CommitBody, Draw, DrawPage, DrawStatus, EarlyPublication, Invitation, Plan, PlanBody, Task, TaskBody, TaskDetail, TaskRow } from './schemas.ts';
 
 /** A task the caller may see; refused when an operator's department neither leads nor takes part in it. */
 export async function taskFor(q: Queryable, caller: Principal, taskId: string): Promise<Task> {
@@ -55,6 +57,24 @@ export async function createTaskAs(db: Db, caller: Principal, body: TaskBody): P
 
 export function approveTaskAs(db: Db, caller: Principal, taskId: string): Promise<Task> {
   return approveTask(db, taskId, caller.username);
+}
+
+/** A partner department answers its invitation into a joint task: its own operators (or an admin), nobody else. */
+export async function decideInvitationAs(db: Db, caller: Principal, taskId: string, department: string, decision: 'accept' | 'decline'): Promise<Invitation> {
+  await taskFor(db, caller, taskId);
+  assertOwnDepartment(caller, department);
+  return decideInvitation(db, taskId, department, decision === 'accept' ? 'accepted' : 'declined', { actor: caller.username });
+}
+
+/** The lead department (or an admin) takes a partner department (one that declined, say) out of a task before its draw. */
+export async function withdrawDepartmentAs(db: Db, caller: Principal, taskId: string, department: string): Promise<Task> {
+  assertLeadDepartment(caller, (await taskFor(db, caller, taskId)).leadDepartment);
+  return withdrawDepartment(db, taskId, department, { actor: caller.username });
+}
+
+/** A leader records the decision to publish a draw's results before its window closes (the route admits leaders only). */
+export function decideEarlyPublicationAs(db: Db, caller: Principal, drawId: string, reason: string): Promise<EarlyPublication> {
+  return decideEarlyPublication(db, drawId, { reason, actor: caller.username });
 }
 
 /** The task list the caller may see, each task with its stage; an operator sees its own department's only. */

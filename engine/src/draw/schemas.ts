@@ -352,6 +352,37 @@ export const TaskRow = Type.Object({
 });
 export type TaskRow = Static<typeof TaskRow>;
 
+export const INVITATION_STATUSES = ['pending', 'accepted', 'declined'] as const;
+export const InvitationStatus = StringEnum(INVITATION_STATUSES, { description: '待答复 pending / 已接受 accepted / 已拒绝 declined' });
+export type InvitationStatus = Static<typeof InvitationStatus>;
+
+/** A partner department's invitation into a joint task: its items or team enter the task only once it accepts. */
+export const Invitation = Type.Object({
+  taskId: Type.String(),
+  department: Type.String({ description: '受邀的参与部门 the partner department invited' }),
+  status: InvitationStatus,
+  invitedBy: Type.String(),
+  invitedAt: DateTime,
+  decidedBy: Nullable(Type.String()),
+  decidedAt: Nullable(DateTime),
+});
+export type Invitation = Static<typeof Invitation>;
+
+export const InvitationDecision = Type.Object({ decision: StringEnum(['accept', 'decline'] as const, { description: '接受 accept / 拒绝 decline' }) });
+export type InvitationDecision = Static<typeof InvitationDecision>;
+
+/** A leader's recorded decision to publish a draw's results before its inspection window closes. */
+export const EarlyPublication = Type.Object({
+  drawId: Type.String(),
+  reason: Type.String(),
+  decidedBy: Type.String(),
+  decidedAt: DateTime,
+});
+export type EarlyPublication = Static<typeof EarlyPublication>;
+
+export const EarlyPublicationBody = Type.Object({ reason: Type.String({ minLength: 2, maxLength: 500, description: '提前公开的理由 why the results are published before the window closes' }) });
+export type EarlyPublicationBody = Static<typeof EarlyPublicationBody>;
+
 /** A task's page: checklist, the ratios a commit would use now, its draws. */
 export const TaskDetail = Type.Object({
   ...taskProperties,
@@ -363,6 +394,8 @@ export const TaskDetail = Type.Object({
   stage: Stage,
   liveDraw: LiveDraw,
   draws: Type.Array(Draw),
+  invitations: Type.Array(Invitation, { description: '联合任务中参与部门的邀请 the partner departments\' invitations of a joint task' }),
+  earlyPublications: Type.Array(EarlyPublication, { description: '领导提前公开结果的决定 leaders\' decisions to publish a draw\'s results before its window closes' }),
 });
 export type TaskDetail = Static<typeof TaskDetail>;
 

@@ -3,6 +3,7 @@
 import type { Db, Queryable } from '../db/duckdb.ts';
 import { sql } from '../db/sql.ts';
 import { appendAudit } from '../audit/chain.ts';
+import { inviteIn, partnerDepartments } from './invitations.ts';
 import { isIsoDate } from '../kernel/time.ts';
 import { DrawInputError, DrawNotFoundError, DrawStateError, getPlan, nextYearlyId, requireDepartment, requireRegion, type Plan } from './plans.ts';
 import { RATIO_BP_MAX, TIERS } from '../kernel/schema.ts';
@@ -347,6 +348,7 @@ export async function createTask(db: Db, spec: TaskSpec, options: { approvedBy?:
       subject: id,
       payload: { ...task, items: task.items.map((i) => `${i.code}@${i.version}`), createdAt: createdAt.toISOString(), approvedAt: null },
     });
+    await inviteIn(tx, task, { actor: v.createdBy, now: createdAt });
     return status === 'awaiting_approval' && options.approvedBy ? approveIn(tx, task, options.approvedBy) : task;
   });
 }
@@ -368,4 +370,41 @@ async function approveIn(tx: Queryable, task: Task, approvedBy: string): Promise
 /** The one checklist of a task: every item of every participating department, in task order. */
 export function checklist(task: Task): ChecklistEntry[] {
   return task.items.map((i) => ({ department: i.departmentCode, code: i.code, version: i.version, nameZh: i.nameZh, nameEn: i.nameEn, method: i.method }));
+}
+
+/**
+ * Takes a partner department out of a task before its draw: its items, its team entries (officers and experts) and its
+ * place among the departments. The task must still stand (items, at least two officers); its invitation stays on record.
+ */
+export async function withdrawDepartment(db: Db, taskId: string, department: string, options: { actor: string; now?: Date }): Promise<Task> {
+  if (!options.actor?.trim()) throw new DrawInputError('actor', options.actor, '须记录操作人 / the operator must be recorded');
+  const now = options.now ?? new Date();
+  return db.transaction(async (tx) => {
+    const task = await getTask(tx, taskId);
+    if (!partnerDepartments(task).includes(department))
+      throw new DrawInputError('department', department, `不是任务 ${taskId} 的参与部门（牵头部门不能移除） / not a partner department of task ${taskId} (the lead cannot be withdrawn)`);
+    const live = await tx.one<{ id: string; status: string }>(sql`SELECT id, status FROM draws WHERE task_id = ${taskId} AND status <> 'voided'`);
+    if (live)
+      throw new DrawStateError('task.live_draw_exists', live.id, live.status, `任务 ${taskId} 已有抽取 ${live.id}（${live.status}），不能再改变参与部门 / task ${taskId} already has draw ${live.id}: its departments no longer change`);
+    const departments = task.departments.filter((d) => d !== department);
+    const teamSpec = validateTeamSpec(
+      task.teamSpec.filter((e) => parseTeamLabel(e.department).department !== department),
+      departments,
+    );
+    const scopeDepartments = task.scope.departments.filter((d) => d !== department);
+    const scope = { ...task.scope, departments: scopeDepartments.length > 0 ? scopeDepartments : departments };
+    await tx.exec(sql`DELETE FROM task_items WHERE task_id = ${taskId} AND department_code = ${department}`);
+    await tx.exec(
+      sql`UPDATE tasks SET departments = CAST(${JSON.stringify(departments)}::JSON AS VARCHAR[]), team_spec = ${JSON.stringify(teamSpec)}::JSON, scope = ${JSON.stringify(scope)}::JSON
+       WHERE id = ${taskId}`,
+    );
+    const items = task.items.filter((i) => i.departmentCode !== department);
+    await appendAudit(tx, {
+      actor: options.actor,
+      action: 'task.withdraw_department',
+      subject: taskId,
+      payload: { taskId, department, items: items.map((i) => `${i.code}@${i.version}`), departments, teamSpec, withdrawnAt: now.toISOString() },
+    });
+    return { ...task, departments, teamSpec, scope, items };
+  });
 }

@@ -7,6 +7,8 @@ import { currentPolicy, type SamplingPolicy } from '../policy/policy.ts';
 import { stratumSpec } from './eligibility.ts';
 import { listDraws, type DrawDetail } from './lifecycle.ts';
 import { checklist, listTasks, TIERS } from './tasks.ts';
+import { listInvitations } from './invitations.ts';
+import { earlyPublicationsOf } from './publication.ts';
 import {
   UNSTAFFED_LIST_MAX,
   type Draw,
@@ -82,7 +84,7 @@ export async function taskRows(q: Queryable, filter: TaskRowFilter): Promise<Tas
   });
 }
 
-/** A task's page: its checklist, the ratios in effect under the current policy, its stage and its draws. */
+/** A task's page: its checklist, the ratios in effect under the current policy, its stage, its draws, its partners' invitations and any early publication. */
 export async function taskDetail(q: Queryable, task: Task): Promise<TaskDetail> {
   const draws = await listDraws(q, { taskId: task.id });
   const live = liveDrawOf(draws);
@@ -95,6 +97,8 @@ export async function taskDetail(q: Queryable, task: Task): Promise<TaskDetail> 
     stage: stageOf(task, live),
     liveDraw: live ? { id: live.id, status: live.status } : null,
     draws: draws.map(drawView),
+    invitations: await listInvitations(q, task.id),
+    earlyPublications: await earlyPublicationsOf(q, task.id),
   };
 }
 

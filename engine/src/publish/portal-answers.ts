@@ -5,7 +5,7 @@ import type { Db, Queryable } from '../db/duckdb.ts';
 import { AnswerCache, currentDataVersion } from '../kernel/answer-cache.ts';
 import { shanghaiDate } from '../kernel/time.ts';
 import type { DrawStatus } from '../draw/schemas.ts';
-import { publicDraws, publicItems, searchPublicResults, type ResultSearch } from './portal.ts';
+import { publicDraws, publicItems, searchMoment, searchPublicResults, type ResultSearch } from './portal.ts';
 import { keptSearchIndex } from './search-index.ts';
 import type { PublicDrawPage, PublicItem, ResultSearchPage } from './schemas.ts';
 
@@ -41,8 +41,10 @@ export class PublicSearch {
   }
 
   async search(query: ResultSearch & { limit: number; offset: number }): Promise<ResultSearchPage> {
-    const key = JSON.stringify([query.q?.trim() ?? '', query.department ?? '', query.itemCode ?? '', query.limit, query.offset]);
-    const { answer } = await this.answers.get(await currentDataVersion(this.db), key, async () => searchPublicResults(this.db, query, await this.index()));
+    // A window closing changes the answer without a write: the withheld draws are part of the key.
+    const moment = await searchMoment(this.db);
+    const key = JSON.stringify([query.q?.trim() ?? '', query.department ?? '', query.itemCode ?? '', query.limit, query.offset, moment.withheldDraws]);
+    const { answer } = await this.answers.get(await currentDataVersion(this.db), key, async () => searchPublicResults(this.db, query, await this.index(), moment));
     return answer;
   }
 }

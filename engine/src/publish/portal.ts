@@ -1,6 +1,7 @@
 // What the public portal (no login) reads: the item list in force, annual plans with their approved tasks, draws
 // (commitment and population digest at once; selection, teams and verification files once the window has closed)
-// and published results, searchable by entity name or code. Never a tier of an entity, never an inspector's name.
+// and published results, searchable by entity name or code (only those of draws whose window has closed, or that a
+// leader decided to publish early). Never a tier of an entity, never an inspector's name.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import { listPlans } from '../draw/plans.ts';
 import { listTasks } from '../draw/tasks.ts';
 import { shanghaiDate } from '../kernel/time.ts';
 import { PublicSearchIndex, type MatchKind } from './search-index.ts';
+import { withheldDraws, withheldDrawsSql } from '../draw/publication.ts';
 
 const query = sqlFolder(import.meta.url);
 
@@ -199,6 +201,17 @@ export interface ResultSearch {
   offset?: number;
 }
 
+/** A search at a moment: the draws whose results are withheld then (draw/publication.ts) and that day. */
+export interface SearchMoment {
+  today: string;
+  withheldDraws: string[];
+}
+
+/** The moment of a search made now. */
+export async function searchMoment(q: Queryable, now: Date = new Date()): Promise<SearchMoment> {
+  return { today: shanghaiDate(now), withheldDraws: await withheldDraws(q, now) };
+}
+
 /** USCC shape (GB 32100: 18 characters, no I, O, Z, S, V): such a query looks up the code only. */
 const USCC_SHAPE = /^[0-9A-HJ-NPQRTUWXY]{18}$/i;
 const HAS_HAN = /\p{Script=Han}/u;
@@ -224,7 +237,8 @@ const PAGE_COLUMNS = sql`result_id, draw_id, task_id, task_name, object_id, enti
  * counts and orders the matches; the page's rows are then read by id. The API keeps one index up to date between
  * searches (keptSearchIndex); by default one is built for this search.
  */
-export async function searchPublicResults(q: Queryable, search: ResultSearch, index?: PublicSearchIndex): Promise<ResultSearchPage> {
+export async function searchPublicResults(q: Queryable, search: ResultSearch, index?: PublicSearchIndex, at?: SearchMoment): Promise<ResultSearchPage> {
+  const moment = at ?? (await searchMoment(q));
   const text = search.q?.trim() || null;
   const limit = Math.min(Math.max(search.limit ?? 20, 1), SEARCH_MAX_LIMIT);
   const offset = Math.max(search.offset ?? 0, 0);
@@ -233,12 +247,16 @@ export async function searchPublicResults(q: Queryable, search: ResultSearch, in
     text,
     department: search.department,
     itemCode: search.itemCode,
+    withheldDraws: moment.withheldDraws,
     limit,
     offset,
   });
   // Read by id: DuckDB reads these few rows through the primary key's index when the ids are literals.
   const rows = found.pageIds.length
-    ? await q.query<Record<string, unknown>>(sql`SELECT ${PAGE_COLUMNS} FROM public_results WHERE result_id IN (${sql.join(found.pageIds.map((id) => sql.literal(id)))})`)
+    ? await q.query<Record<string, unknown>>(
+        sql`SELECT ${PAGE_COLUMNS} FROM public_results WHERE result_id IN (${sql.join(found.pageIds.map((id) => sql.literal(id)))})
+         AND draw_id NOT IN (${withheldDrawsSql(moment.today)})`,
+      )
     : [];
   const order = new Map(found.pageIds.map((id, i) => [id, i]));
   rows.sort((a, b) => order.get(a.result_id as string)! - order.get(b.result_id as string)!);

@@ -55,6 +55,8 @@ export interface IndexSearch {
   text: string | null;
   department?: string | null;
   itemCode?: string | null;
+  /** Draws whose results are not public now (window open, no leader's decision): their results are left out. */
+  withheldDraws?: readonly string[];
   limit: number;
   offset: number;
 }
@@ -123,10 +125,12 @@ export class PublicSearchIndex {
   private readonly resultItem: number[] = [];
   private readonly resultOutcome: number[] = [];
   private readonly resultPublishedAt: number[] = [];
+  private readonly resultDraw: number[] = [];
   private live = 0;
   private readonly departments = new Codes();
   private readonly items = new Codes();
   private readonly outcomes = new Codes();
+  private readonly draws = new Codes();
   private readonly outcomeInfo: Array<{ nameZh: string; nameEn: string; isFinding: boolean }> = [];
 
   /** Reads every published result. The audit position is read first: a change made meanwhile is read again by refresh. */
@@ -225,6 +229,8 @@ export class PublicSearchIndex {
     this.resultItem[r] = this.items.number(item);
     this.resultOutcome[r] = this.outcomes.number(outcome);
     this.resultPublishedAt[r] = publishedAt;
+    // A result's id starts with its draw's (resultIdOf: draw|object|item).
+    this.resultDraw[r] = this.draws.number(resultId.slice(0, resultId.indexOf('|')));
     this.nameResults[name].push(r);
     this.live++;
   }
@@ -271,11 +277,13 @@ export class PublicSearchIndex {
     const names = this.matchingNames(search.kind, search.text);
     const department = search.department ? (this.departments.find(search.department) ?? -1) : null;
     const item = search.itemCode ? (this.items.find(search.itemCode) ?? -1) : null;
+    const withheld = new Set((search.withheldDraws ?? []).map((d) => this.draws.find(d)).filter((n) => n !== undefined));
     const perOutcome = new Map<number, number>();
     const hits: number[] = [];
     const consider = (r: number) => {
       if (department !== null && this.resultDepartment[r] !== department) return;
       if (item !== null && this.resultItem[r] !== item) return;
+      if (withheld.has(this.resultDraw[r])) return;
       perOutcome.set(this.resultOutcome[r], (perOutcome.get(this.resultOutcome[r]) ?? 0) + 1);
       hits.push(r);
     };

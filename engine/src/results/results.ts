@@ -13,6 +13,7 @@ import { writePublicResult } from '../publish/snapshot.ts';
 import { findPersonalData, PERSONAL_DATA_LABELS } from '../publish/redact.ts';
 import { deadlineState, latestDueOn, publicationDueOn, workingDaysLeft, type DeadlineState } from './deadline.ts';
 import { recordEntityWrite } from '../kernel/derived.ts';
+import { assertResultsPublishable } from '../draw/publication.ts';
 import { FINDINGS_MAX_LENGTH, REASON_MIN_LENGTH, type Assignment, type AssignmentState, type DeadlineReport, type DrawResult, type FindingsDecision, type FindingsReview, type HistoryEntry, type ResultChange, type ResultCorrection, type ResultEntry, type ResultKey, type ResultState } from './schemas.ts';
 
 const query = sqlFolder(import.meta.url);
@@ -515,7 +516,10 @@ async function publishOne(tx: Queryable, key: ResultKey, options: { actor: Princ
 /** Publishes one result: from now on the portal shows its redacted snapshot (refreshed on every later change). */
 export async function publishResult(db: Db, key: ResultKey, options: WriteOptions): Promise<DrawResult> {
   const now = options.now ?? new Date();
-  return db.transaction((tx) => publishOne(tx, key, { actor: options.actor, now }));
+  return db.transaction(async (tx) => {
+    await assertResultsPublishable(tx, key.drawId, now);
+    return publishOne(tx, key, { actor: options.actor, now });
+  });
 }
 
 /** Publishes every entered, unpublished result of a draw that the actor's department inspects (admins: all, or one department). */
@@ -524,6 +528,7 @@ export async function publishDrawResults(db: Db, drawId: string, options: WriteO
   const department = options.actor.role === 'operator' ? options.actor.department : (options.department ?? null);
   return db.transaction(async (tx) => {
     if (!(await tx.one(sql`SELECT id FROM draws WHERE id = ${drawId}`))) throw new ResultNotFoundError('draw.not_found', `抽取 ${drawId} 不存在 / draw ${drawId} does not exist`, { id: drawId });
+    await assertResultsPublishable(tx, drawId, now);
     const keys = await tx.query<{ draw_id: string; object_id: string; item_code: string }>(
       sql`SELECT draw_id, object_id, item_code FROM draw_results
        WHERE draw_id = ${drawId} AND published_at IS NULL AND (${department}::VARCHAR IS NULL OR department_code = ${department})

@@ -1,9 +1,10 @@
-// Draws (/api/draws, /api/tasks/:taskId/draws): the list, a draw's page, commit, beacon, run and void. Operators
-// see and change only draws of tasks their department leads or takes part in.
+// Draws (/api/draws, /api/tasks/:taskId/draws): the list, a draw's page, commit, beacon, run and void, and a leader's
+// decision to publish a draw's results before its window closes. Operators see and change only draws of tasks their
+// department leads or takes part in.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Query, Type } from '../../kernel/schema.ts';
-import { commitDrawAs, drawPageFor, drawsFor, enterBeaconAs, runDrawAs, voidDrawAs } from '../../draw/operations.ts';
-import { CommitBody, DepartmentCode, Draw, DrawPage, DrawStatus, DRAW_PAGE_ROWS_MAX } from '../../draw/schemas.ts';
+import { commitDrawAs, decideEarlyPublicationAs, drawPageFor, drawsFor, enterBeaconAs, runDrawAs, voidDrawAs } from '../../draw/operations.ts';
+import { CommitBody, DepartmentCode, Draw, DrawPage, DrawStatus, DRAW_PAGE_ROWS_MAX, EarlyPublication, EarlyPublicationBody } from '../../draw/schemas.ts';
 import { requirePrincipal } from '../plugins/auth.ts';
 import { errorAnswer, IdParam } from '../schemas.ts';
 import { DEPARTMENT_WRITERS, EVERY_ROLE } from '../roles.ts';
@@ -73,4 +74,11 @@ export const drawRoutes: FastifyPluginAsyncTypebox = async (app) => {
     body: Type.Object({ reason: Type.String({ minLength: 2, maxLength: 500, description: '作废理由 why' }) }, { additionalProperties: false }),
     response: { 200: Draw, 404: noDraw, 409: errorAnswer('已作废 Already voided') },
   }), async (request) => voidDrawAs(app.db, requirePrincipal(request), request.params.drawId, request.body.reason));
+
+  app.post('/draws/:drawId/publish-early', route(['leader'], {
+    summary: '领导决定提前公开结果 A leader decides to publish a draw\'s results before its window closes, with the reason (audited)',
+    params: DrawParams,
+    body: EarlyPublicationBody,
+    response: { 201: EarlyPublication, 404: noDraw, 409: errorAnswer('未完成抽取或已决定 Not drawn, or already decided') },
+  }), async (request, reply) => reply.code(201).send(await decideEarlyPublicationAs(app.db, requirePrincipal(request), request.params.drawId, request.body.reason)));
 };

@@ -1,9 +1,10 @@
 // Inspection tasks (/api/tasks): the list with each task's stage, a task's page, create (operators for their
-// department, analysts special tasks only) and a leader's approval of a special task.
+// department, analysts special tasks only), a leader's approval of a special task, and a joint task's invitations
+// (a partner department accepts or declines; the lead withdraws a department before the draw).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { described, Query, Type } from '../../kernel/schema.ts';
-import { approveTaskAs, createTaskAs, taskPageFor, taskRowsFor } from '../../draw/operations.ts';
-import { DepartmentCode, Task, TaskBody, TaskDetail, TaskKind, TaskRow, TaskStatus, Year } from '../../draw/schemas.ts';
+import { approveTaskAs, createTaskAs, decideInvitationAs, taskPageFor, taskRowsFor, withdrawDepartmentAs } from '../../draw/operations.ts';
+import { DepartmentCode, Invitation, InvitationDecision, Task, TaskBody, TaskDetail, TaskKind, TaskRow, TaskStatus, Year } from '../../draw/schemas.ts';
 import { requirePrincipal } from '../plugins/auth.ts';
 import { errorAnswer, IdParam } from '../schemas.ts';
 import { EVERY_ROLE } from '../roles.ts';
@@ -15,6 +16,9 @@ const TASK_CREATORS = ['admin', 'analyst', 'leader', 'operator'] as const;
 const APPROVERS = ['admin', 'leader'] as const;
 
 const TaskParams = Type.Object({ taskId: IdParam('任务编号 task id, e.g. T2026-0001') });
+const DepartmentParams = Type.Object({ taskId: IdParam('任务编号 task id, e.g. T2026-0001'), department: DepartmentCode });
+/** Department operators act for their own department; admins for any. */
+const DEPARTMENT_ACTORS = ['admin', 'operator'] as const;
 const noTask = errorAnswer('任务不存在 No such task');
 
 export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -49,4 +53,21 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
     params: TaskParams,
     response: { 200: Task, 404: noTask, 409: errorAnswer('不是待审批的专项任务 Not a special task awaiting approval') },
   }), async (request) => approveTaskAs(app.db, requirePrincipal(request), request.params.taskId));
+
+  app.post('/tasks/:taskId/invitations/:department', route(DEPARTMENT_ACTORS, {
+    summary: '参与部门答复联合任务邀请 A partner department accepts or declines its invitation into a joint task (its own operators)',
+    description: '所有参与部门接受前不能提交承诺；拒绝的部门须由牵头部门移除后才能提交。 No commitment until every partner department accepted; a department that declined is withdrawn by the lead first.',
+    params: DepartmentParams,
+    body: InvitationDecision,
+    response: { 200: Invitation, 404: noTask, 409: errorAnswer('已答复 Already answered') },
+  }), async (request) => {
+    const { taskId, department } = request.params;
+    return decideInvitationAs(app.db, requirePrincipal(request), taskId, department, request.body.decision);
+  });
+
+  app.post('/tasks/:taskId/departments/:department/withdraw', route(DEPARTMENT_ACTORS, {
+    summary: '移除参与部门 The lead department withdraws a partner department (its items and team) before the draw',
+    params: DepartmentParams,
+    response: { 200: Task, 404: noTask, 409: errorAnswer('已有抽取 The task already has a draw') },
+  }), async (request) => withdrawDepartmentAs(app.db, requirePrincipal(request), request.params.taskId, request.params.department));
 };
