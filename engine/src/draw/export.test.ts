@@ -6,7 +6,7 @@ import { sql } from '../db/sql.ts';
 import { DRAW_FILES } from './files.ts';
 import { exportDraw } from './export.ts';
 import { commitDraw, enterBeacon, getDraw, runDraw } from './lifecycle.ts';
-import { AFTER_WINDOW, BEACON_AT, declaredBeacon, NOW, objectId, RUN_AT, openDirectory, samrTask, shenzhenPlan, WINDOW } from './lifecycle.fixture.ts';
+import { acceptInvitations, AFTER_WINDOW, BEACON_AT, declaredBeacon, NOW, objectId, RUN_AT, openDirectory, samrTask, shenzhenPlan, WINDOW } from './lifecycle.fixture.ts';
 import { DrawStateError } from './plans.ts';
 import { testDb, type TempDb } from '../testing/db.ts';
 import { createTask } from './tasks.ts';
@@ -36,6 +36,7 @@ describe('export', () => {
     });
     const c8 = await objectId(db, 8); // tier C at 100%, under SAMR and TAX: always selected
     await db.exec(sql`INSERT INTO conflicts VALUES ('SZ-SAMR-01', ${c8}, 'inspector'), ('SZ-TAX-01', ${c8}, 'object')`);
+    await acceptInvitations(db, task);
     const draw = await commitDraw(db, task.id, { actor: 'op', now: NOW, ...declaredBeacon(NOW) });
     await enterBeacon(db, draw.id, '上证指数 2026-03-02 收盘 3350.12', { actor: 'op', now: BEACON_AT });
     await runDraw(db, draw.id, { actor: 'op', now: RUN_AT });

@@ -8,6 +8,7 @@ import { sql } from '../db/sql.ts';
 import { tempDb, testDb } from '../testing/db.ts';
 import { createPlan, type Plan } from './plans.ts';
 import { createTask, type Task, type TaskSpec } from './tasks.ts';
+import { decideInvitation, partnerDepartments } from './invitations.ts';
 
 export const DIRECTORY_SQL = resolve(DATA_DIR, 'fixtures/draws/directory.sql');
 /** Commit and draw happen on this day (Asia/Shanghai); the window below opens a month later. */
@@ -58,3 +59,8 @@ export const declaredBeacon = (now: Date) => ({ beaconSource: BEACON_SOURCE, bea
 /** A commit at NOW declares its beacon due at BEACON_AT; the value is recorded then and the draw runs at RUN_AT. */
 export const BEACON_AT = new Date(NOW.getTime() + HOUR_MS);
 export const RUN_AT = new Date(BEACON_AT.getTime() + 5 * 60_000);
+
+/** A joint task's partner departments accept their invitations (each as its own operator), so its draw may be committed. */
+export async function acceptInvitations(db: Db, task: Task): Promise<void> {
+  for (const department of partnerDepartments(task)) await decideInvitation(db, task.id, department, 'accepted', { actor: `op-${department.toLowerCase()}`, now: NOW });
+}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Db } from '../db/duckdb.ts';
 import { sql } from '../db/sql.ts';
 import { commitDraw, enterBeacon, getDraw, runDraw, type DrawDetail } from './lifecycle.ts';
-import { BEACON_AT, declaredBeacon, directoryPerTest, NOW, objectId, RUN_AT, samrTask, WINDOW } from './lifecycle.fixture.ts';
+import { acceptInvitations, BEACON_AT, declaredBeacon, directoryPerTest, NOW, objectId, RUN_AT, samrTask, WINDOW } from './lifecycle.fixture.ts';
 import { previewPools } from './matching.ts';
 import type { Plan } from './plans.ts';
 import { approveTask, createTask, type Task } from './tasks.ts';
@@ -183,6 +183,7 @@ describe('inspector matching from the directory', () => {
       { department: 'TAX', count: 1 },
       { department: 'MEE', count: 1 },
     ]);
+    await acceptInvitations(db, task);
     const draw = await drawTask(db, task);
     expect(draw.checklist.map((c) => `${c.department}:${c.code}@${c.version}`)).toEqual(['SAMR:SAMR-001@1', 'SAMR:SAMR-002@2', 'TAX:TAX-001@1', 'MEE:MEE-001@1']);
     expect(draw.unstaffed).toEqual([]);

@@ -7,6 +7,7 @@ import { loadReference } from '../reference/load.ts';
 import { commitDraw, enterBeacon, runDraw, type DrawHeader } from '../draw/lifecycle.ts';
 import { BEACON_AT, declaredBeacon, NOW, openDirectory, RUN_AT, samrTask, shenzhenPlan } from '../draw/lifecycle.fixture.ts';
 import type { TaskSpec } from '../draw/tasks.ts';
+import { decideEarlyPublication } from '../draw/publication.ts';
 import { tempDb, type TempDb } from '../testing/db.ts';
 
 export { AFTER_WINDOW, NOW, WINDOW } from '../draw/lifecycle.fixture.ts';
@@ -40,10 +41,14 @@ export interface ResultsTemplate {
   cleanup(): void;
 }
 
-/** Builds the directory with one drawn SAMR draw once (about 4 s); clone it per test with cloneTemplate. */
+/**
+ * Builds the directory with one drawn SAMR draw once (about 4 s); clone it per test with cloneTemplate. A leader has
+ * decided to publish its results early, so the tests publish inside the window (publication.test.ts covers the rule).
+ */
 export async function resultsTemplate(): Promise<ResultsTemplate> {
   const t = await openResultsDirectory();
   const draw = await drawnSamrDraw(t.db);
+  await decideEarlyPublication(t.db, draw.id, { reason: '结果测试在检查窗口内公开 results tests publish inside the window', actor: 't-leader', now: RUN_AT });
   t.db.close();
   return { path: t.path, draw, cleanup: t.cleanup };
 }

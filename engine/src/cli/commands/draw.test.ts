@@ -63,6 +63,9 @@ describe('plan, task, draw and audit commands', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(committedAt);
     await expect(run('draw', 'commit', taskId, '--beacon-source', '深证成份指数收盘价', '--beacon-due', '2026-03-02T15:00')).rejects.toThrow(/with its offset/);
+    // The joint task waits for its partner department, TAX, to accept.
+    await expect(run('draw', 'commit', taskId, '--beacon-source', '深证成份指数收盘价', '--beacon-due', formatShanghai(due))).rejects.toThrow(/TAX accepted the invitation/);
+    expect(await run('task', 'accept', taskId, 'TAX', '--by', 'op-tax')).toBe(`${taskId} TAX: accepted by op-tax`);
     await expect(run('draw', 'commit', taskId, '--beacon-source', '深证成份指数收盘价', '--beacon-due', formatShanghai(new Date(committedAt - 86_400_000)))).rejects.toThrow(/at least 60 minutes/);
     expect(await run('draw', 'commit', taskId, '--beacon-source', '深证成份指数收盘价', '--beacon-due', formatShanghai(due))).toMatch(/committed/);
     const drawId = JSON.parse(await run('draw', 'list', '--json'))[0].id as string;

@@ -1,9 +1,10 @@
-// `fairdraw task create|list|show|approve|preview`: inspection tasks from a JSON spec file and/or flags.
+// `fairdraw task create|list|show|approve|accept|decline|withdraw|preview`: inspection tasks from a JSON spec file and/or flags.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { withDb } from '../db.ts';
 import { DrawInputError } from '../../draw/plans.ts';
-import { approveTask, checklist, createTask, getTask, listTasks, type Task, type TaskSpec, type TeamEntry } from '../../draw/tasks.ts';
+import { approveTask, checklist, createTask, getTask, listTasks, withdrawDepartment, type Task, type TaskSpec, type TeamEntry } from '../../draw/tasks.ts';
+import { decideInvitation } from '../../draw/invitations.ts';
 import { eligiblePopulation } from '../../draw/eligibility.ts';
 import { previewPools } from '../../draw/matching.ts';
 import { dbCommand, cliActor } from '../options.ts';
@@ -179,6 +180,26 @@ export function taskCommand(program: Command): void {
     .action(async (id: string, flags: { by?: string; db?: string }) => {
       const t = await withDb(flags.db, (db) => approveTask(db, id, cliActor(flags.by)));
       console.log(`已审批 / approved ${t.id} by ${t.approvedBy}`);
+    });
+
+  // A joint task's partner department answers its invitation; the lead department withdraws a department before the draw.
+  for (const [name, decision, zh] of [['accept', 'accepted', '接受'], ['decline', 'declined', '拒绝']] as const)
+    dbCommand(task, name, { by: true, json: false })
+      .description(`参与部门${zh}联合任务邀请 / a partner department ${decision === 'accepted' ? 'accepts' : 'declines'} its invitation into a joint task`)
+      .argument('<task>', 'task id')
+      .argument('<department>', 'the partner department, e.g. TAX')
+      .action(async (id: string, department: string, flags: { by?: string; db?: string }) => {
+        const answered = await withDb(flags.db, (db) => decideInvitation(db, id, department, decision, { actor: cliActor(flags.by) }));
+        console.log(`${id} ${answered.department}: ${answered.status} by ${answered.decidedBy}`);
+      });
+
+  dbCommand(task, 'withdraw', { by: true, json: false })
+    .description('移除参与部门（其事项和人员），须在抽取前 / withdraw a partner department (its items and team) before the draw')
+    .argument('<task>', 'task id')
+    .argument('<department>', 'the partner department, e.g. TAX')
+    .action(async (id: string, department: string, flags: { by?: string; db?: string }) => {
+      const t = await withDb(flags.db, (db) => withdrawDepartment(db, id, department, { actor: cliActor(flags.by) }));
+      console.log(`已移除 / withdrew ${department}: ${taskLine(t)}`);
     });
 
   dbCommand(task, 'preview')
