@@ -217,6 +217,7 @@ describe('plans, tasks and draws over HTTP', () => {
     const refused = await call('operatorTAX', 'POST', `/api/tasks/${task.id}/draws`, DECLARED);
     expect(refused.statusCode).toBe(403);
     expect(refused.json()).toMatchObject({ error: 'draw.not_lead_department' });
+    expect((await call('operatorTAX', 'POST', `/api/tasks/${task.id}/invitations/TAX`, { decision: 'accept' })).statusCode).toBe(200);
     const draw = (await call('operatorSAMR', 'POST', `/api/tasks/${task.id}/draws`, DECLARED)).json();
     expect((await call('operatorTAX', 'GET', `/api/draws/${draw.id}`)).statusCode).toBe(200);
     holdClock(BEACON_AT);
@@ -230,6 +231,61 @@ describe('plans, tasks and draws over HTTP', () => {
       expect(response.json().message).toMatch(/lead department \(SAMR\)|牵头部门（SAMR）/);
     }
     expect((await call('admin', 'POST', `/api/draws/${draw.id}/void`, { reason: '管理员可作废' })).statusCode).toBe(200);
+  });
+
+  it("a TAX operator's task of SAMR items and a SAMR team waits for SAMR's acceptance, recorded and audited", async () => {
+    atNow();
+    const task = await samrTask('operatorTAX', {
+      name: '税务牵头、市场监管事项',
+      leadDepartment: 'TAX',
+      items: ['TAX-001', 'SAMR-001', 'SAMR-002'],
+      teamSpec: [{ department: 'TAX', count: 1 }, { department: 'SAMR', count: 2 }],
+    });
+    expect(task).toMatchObject({ leadDepartment: 'TAX', departments: ['TAX', 'SAMR'] });
+    const shown = (await call('operatorSAMR', 'GET', `/api/tasks/${task.id}`)).json();
+    expect(shown.invitations).toEqual([expect.objectContaining({ department: 'SAMR', status: 'pending', invitedBy: 't-op-tax', decidedBy: null })]);
+    // SAMR's inbox asks for an answer; TAX's lists the task as waiting, not as ready to commit.
+    const samrInbox = (await call('operatorSAMR', 'GET', '/api/inbox')).json().items;
+    expect(samrInbox).toContainEqual(expect.objectContaining({ source: 'invitation', subject: task.id, href: `/tasks/${task.id}` }));
+    expect((await call('operatorTAX', 'GET', '/api/inbox')).json().items).not.toContainEqual(expect.objectContaining({ source: 'ready_to_commit', subject: task.id }));
+
+    const pending = await call('operatorTAX', 'POST', `/api/tasks/${task.id}/draws`, DECLARED);
+    expect(pending.statusCode).toBe(409);
+    expect(pending.json()).toMatchObject({ error: 'task.invitations_pending' });
+    expect(pending.json().message).toMatch(/SAMR accepted the invitation/);
+    // TAX cannot answer for SAMR.
+    const forged = await call('operatorTAX', 'POST', `/api/tasks/${task.id}/invitations/SAMR`, { decision: 'accept' });
+    expect(forged.statusCode).toBe(403);
+    expect(forged.json()).toMatchObject({ error: 'department.other' });
+
+    const accepted = await call('operatorSAMR', 'POST', `/api/tasks/${task.id}/invitations/SAMR`, { decision: 'accept' });
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    expect(accepted.json()).toMatchObject({ department: 'SAMR', status: 'accepted', decidedBy: 't-op-samr' });
+    expect((await call('operatorSAMR', 'POST', `/api/tasks/${task.id}/invitations/SAMR`, { decision: 'decline' })).json()).toMatchObject({ error: 'task.invitation_answered' });
+    const committed = await call('operatorTAX', 'POST', `/api/tasks/${task.id}/draws`, DECLARED);
+    expect(committed.statusCode, committed.body).toBe(201);
+    const trail = (await call('admin', 'GET', `/api/audit?subject=${task.id}`)).json().entries.map((e: { action: string; actor: string }) => `${e.action} ${e.actor}`);
+    expect(trail.slice(0, 3)).toEqual(['task.create t-op-tax', 'task.invite t-op-tax', 'task.invitation_accept t-op-samr']);
+  });
+
+  it('a declined department keeps the draw waiting until the lead withdraws its items and team', async () => {
+    atNow();
+    const task = await samrTask('operatorSAMR', { name: '联合抽查：税务拒绝', items: ['SAMR-001', 'TAX-001'], teamSpec: [{ department: 'SAMR', count: 2 }, { department: 'TAX', count: 1 }] });
+    expect((await call('operatorTAX', 'POST', `/api/tasks/${task.id}/invitations/TAX`, { decision: 'decline' })).json()).toMatchObject({ status: 'declined', decidedBy: 't-op-tax' });
+    const refused = await call('operatorSAMR', 'POST', `/api/tasks/${task.id}/draws`, DECLARED);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({ error: 'task.invitation_declined' });
+    expect((await call('operatorTAX', 'POST', `/api/tasks/${task.id}/departments/TAX/withdraw`)).json()).toMatchObject({ error: 'draw.not_lead_department' });
+    expect((await call('operatorSAMR', 'POST', `/api/tasks/${task.id}/departments/SAMR/withdraw`)).statusCode).toBe(400);
+    const withdrawn = await call('operatorSAMR', 'POST', `/api/tasks/${task.id}/departments/TAX/withdraw`);
+    expect(withdrawn.statusCode, withdrawn.body).toBe(200);
+    expect(withdrawn.json()).toMatchObject({ departments: ['SAMR'], teamSpec: [{ department: 'SAMR', count: 2 }] });
+    const shown = (await call('operatorSAMR', 'GET', `/api/tasks/${task.id}`)).json();
+    expect(shown.checklist.map((c: { code: string }) => c.code)).toEqual(['SAMR-001']);
+    expect(shown.invitations).toEqual([expect.objectContaining({ department: 'TAX', status: 'declined' })]);
+    // No longer a partner: TAX does not reach the task any more.
+    expect((await call('operatorTAX', 'GET', `/api/tasks/${task.id}`)).statusCode).toBe(403);
+    expect((await call('operatorSAMR', 'POST', `/api/tasks/${task.id}/draws`, DECLARED)).statusCode).toBe(201);
   });
 
   it('an operator of another department gets 403 on the task and its draw, and does not see them listed', async () => {

@@ -85,6 +85,27 @@ export async function decideInvitation(
   });
 }
 
+// Partner departments of each task, with their invitation's status (none on record counts as pending). Grain: one row
+// per task and partner department.
+const PARTNERS_SQL = sql`
+WITH partners AS (SELECT id AS task_id, name AS task_name, unnest(departments) AS department, lead_department FROM tasks)
+SELECT p.task_id, p.task_name, p.department, coalesce(i.status, 'pending') AS status
+FROM partners p LEFT JOIN task_invitations i ON i.task_id = p.task_id AND i.department = p.department
+WHERE p.department <> p.lead_department`;
+
+/** Invitations still to answer, of one department (or every department: null), in task order. */
+export async function invitationsToAnswer(q: Queryable, department: string | null): Promise<Array<{ taskId: string; taskName: string; department: string }>> {
+  const rows = await q.query<{ task_id: string; task_name: string; department: string }>(
+    sql`SELECT task_id, task_name, department FROM (${PARTNERS_SQL}) WHERE status = 'pending' AND (${department}::VARCHAR IS NULL OR department = ${department}) ORDER BY task_id, department`,
+  );
+  return rows.map((r) => ({ taskId: r.task_id, taskName: r.task_name, department: r.department }));
+}
+
+/** The tasks a partner department taking part has not accepted yet (pending or declined): not ready to commit. */
+export async function tasksAwaitingPartners(q: Queryable): Promise<Set<string>> {
+  return new Set((await q.query<{ task_id: string }>(sql`SELECT DISTINCT task_id FROM (${PARTNERS_SQL}) WHERE status <> 'accepted'`)).map((r) => r.task_id));
+}
+
 /**
  * Refuses a commit while a partner department taking part has not accepted: pending (`task.invitations_pending`) or
  * declined (`task.invitation_declined`, to be withdrawn first). A partner with no invitation on record counts as pending.

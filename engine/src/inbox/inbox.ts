@@ -1,15 +1,15 @@
 // The 待我处理 inbox: what needs the signed-in person now, by role, from the sources in sources.ts.
 import { shanghaiDate } from '../kernel/time.ts';
 import type { Role } from '../auth/roles.ts';
-import { approvalsWaiting, highAlertsOpen, readyToCommit, resultsDue, unstaffedObjects, type InboxContext, type InboxSourceFn } from './sources.ts';
+import { approvalsWaiting, highAlertsOpen, invitationsWaiting, readyToCommit, resultsDue, unstaffedObjects, type InboxContext, type InboxSourceFn } from './sources.ts';
 import type { Inbox } from './schemas.ts';
 
 /** Which sources fill whose inbox, in the order they are listed. */
 export const SOURCES_BY_ROLE: Record<Role, InboxSourceFn[]> = {
   leader: [approvalsWaiting, highAlertsOpen, unstaffedObjects, resultsDue],
   analyst: [highAlertsOpen],
-  operator: [readyToCommit, unstaffedObjects, resultsDue],
-  admin: [approvalsWaiting, readyToCommit, unstaffedObjects, resultsDue, highAlertsOpen],
+  operator: [invitationsWaiting, readyToCommit, unstaffedObjects, resultsDue],
+  admin: [approvalsWaiting, invitationsWaiting, readyToCommit, unstaffedObjects, resultsDue, highAlertsOpen],
 };
 
 export async function inboxFor(ctx: InboxContext, now = new Date()): Promise<Inbox> {

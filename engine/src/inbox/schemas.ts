@@ -2,10 +2,10 @@
 // page.
 import { IsoDate, Name, Nullable, StringEnum, Type, type Static } from '../kernel/schema.ts';
 
-export const INBOX_SOURCES = ['approval', 'ready_to_commit', 'unstaffed', 'results_overdue', 'results_due_soon', 'alert'] as const;
+export const INBOX_SOURCES = ['approval', 'invitation', 'ready_to_commit', 'unstaffed', 'results_overdue', 'results_due_soon', 'alert'] as const;
 export const InboxSource = StringEnum(INBOX_SOURCES, {
   description:
-    '待审批的专项任务 approval; 待承诺抽取的任务 ready_to_commit; 有未配齐人员的对象 unstaffed; 逾期未公开 results_overdue; 5 个工作日内到期 results_due_soon; 未处置的高风险预警 alert',
+    '待审批的专项任务 approval; 待答复的联合任务邀请 invitation; 待承诺抽取的任务 ready_to_commit; 有未配齐人员的对象 unstaffed; 逾期未公开 results_overdue; 5 个工作日内到期 results_due_soon; 未处置的高风险预警 alert',
 });
 export type InboxSource = Static<typeof InboxSource>;
 

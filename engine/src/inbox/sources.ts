@@ -5,6 +5,7 @@ import { sql } from '../db/sql.ts';
 import type { Principal } from '../auth/roles.ts';
 import { departmentScope } from '../auth/departments.ts';
 import { listTasks } from '../draw/tasks.ts';
+import { invitationsToAnswer, tasksAwaitingPartners } from '../draw/invitations.ts';
 import { taskRows } from '../draw/views.ts';
 import { deadlineReport } from '../results/results.ts';
 import type { Assignment } from '../results/schemas.ts';
@@ -30,13 +31,28 @@ const taskItem = (source: InboxSource, task: { id: string; name: string }): Inbo
 export const approvalsWaiting: InboxSourceFn = async ({ q, caller }) =>
   (await taskRows(q, { status: 'awaiting_approval', department: departmentScope(caller) })).map((t) => taskItem('approval', t));
 
-/** Tasks the caller's department leads that are approved (or need none) and have no draw yet: ready to commit. */
+/**
+ * Tasks the caller's department leads that are approved (or need none), whose partner departments all accepted, and
+ * have no draw yet: ready to commit.
+ */
 export const readyToCommit: InboxSourceFn = async ({ q, caller }) => {
   const department = departmentScope(caller);
+  const awaiting = await tasksAwaitingPartners(q);
   return (await taskRows(q, { department }))
-    .filter((t) => t.stage === 'ready' && (department === null || t.leadDepartment === department))
+    .filter((t) => t.stage === 'ready' && !awaiting.has(t.id) && (department === null || t.leadDepartment === department))
     .map((t) => taskItem('ready_to_commit', t));
 };
+
+/** Invitations into joint tasks the caller's department (an admin: any department) has still to answer. */
+export const invitationsWaiting: InboxSourceFn = async ({ q, caller }) =>
+  (await invitationsToAnswer(q, departmentScope(caller))).map((i) => ({
+    source: 'invitation' as const,
+    subject: i.taskId,
+    title: departmentScope(caller) ? same(i.taskName) : same(`${i.taskName}（${i.department}）`),
+    href: `/tasks/${i.taskId}`,
+    count: null,
+    dueOn: null,
+  }));
 
 /** Drawn draws with objects a department (the caller's, for an operator) could not staff. Grain: one row per draw. */
 export const unstaffedObjects: InboxSourceFn = async ({ q, caller }) => {

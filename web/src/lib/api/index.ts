@@ -10,6 +10,8 @@ import type {
   CoverageReport,
   Draw,
   DrawDetail,
+  EarlyPublication,
+  Invitation,
   DrawResult,
   DrawStatus,
   DeadlineReport,
@@ -96,6 +98,16 @@ export const getTask = (taskId: string) => getJson<TaskDetail>(`/api/tasks/${id(
 export const createTask = (task: NewTask) => sendJson<Task>('POST', '/api/tasks', task);
 
 export const approveTask = (taskId: string) => sendJson<Task>('POST', `/api/tasks/${id(taskId)}/approve`);
+
+/** A partner department answers its invitation into a joint task (its own operators, or an admin). */
+export const answerInvitation = (taskId: string, department: string, decision: 'accept' | 'decline') =>
+  sendJson<Invitation>('POST', `/api/tasks/${id(taskId)}/invitations/${id(department)}`, { decision });
+
+/** The lead department takes a partner department (its items and team) out of the task before the draw. */
+export const withdrawDepartment = (taskId: string, department: string) => sendJson<Task>('POST', `/api/tasks/${id(taskId)}/departments/${id(department)}/withdraw`);
+
+/** A leader's recorded decision to publish a draw's results before its window closes. */
+export const publishEarly = (drawId: string, reason: string) => sendJson<EarlyPublication>('POST', `/api/draws/${id(drawId)}/publish-early`, { reason });
 
 /** Freezes the task's population and pools, publishes the commitment and declares the beacon (fd2 §1): a new draw. */
 export const commitDraw = (taskId: string, beacon: { beaconSource: string; beaconDue: string }) => sendJson<Draw>('POST', `/api/tasks/${id(taskId)}/draws`, beacon);
