@@ -1,5 +1,5 @@
 // /tasks: the list equals GET /api/tasks; a drawn task's teams equal the API and its draw carries the "verified"
-// badge; an operator of another department sees a 403 state. Screenshots: tasks, task-detail, task-forbidden.
+// badge; an operator of another department sees a 403 state; a partner department accepts its invitation on the page. Screenshots: tasks, task-detail, task-forbidden.
 import { describe, it, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { apiAs, CHROMIUM, openPage, screenshot } from './harness.ts';
@@ -85,5 +85,16 @@ describe.skipIf(!CHROMIUM)('tasks and draws pages', () => {
     await own.waitForSelector('[data-testid=commit]');
     expect(await own.locator('[data-testid=task-id]').textContent()).toBe(taxTask.id);
     await own.context().close();
+
+    // A SAMR task with a TAX item invites TAX: TAX's operator accepts on the task page, recorded with who answered.
+    const joint = await admin.send('POST', '/api/tasks', { planId: plan.id, kind: 'general', name: '市场监管与税务联合抽查', items: ['SAMR-001', 'TAX-001'], windowStart: `${year}-12-01`, windowEnd: `${year}-12-31` });
+    const { page: partner, consoleErrors: partnerErrors } = await openPage(fx.browser, fx.app, `/tasks/${joint.id}`, { as: 'operator-tax' });
+    await partner.waitForSelector('[data-testid=invitation][data-department=TAX][data-status=pending]');
+    await partner.click('[data-testid=accept-invitation]');
+    await partner.waitForSelector('[data-testid=invitation][data-department=TAX][data-status=accepted]');
+    expect(await partner.locator('[data-testid=invitation][data-department=TAX]').textContent()).toContain('operator-tax');
+    expect((await admin.get(`/api/tasks/${joint.id}`)).invitations).toEqual([expect.objectContaining({ department: 'TAX', status: 'accepted', decidedBy: 'operator-tax' })]);
+    expect(partnerErrors).toEqual([]);
+    await partner.context().close();
   });
 });
