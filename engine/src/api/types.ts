@@ -87,6 +87,7 @@ export type AssignmentPage = Json<ResultShapes.AssignmentPage>;
 export type DeadlineReport = Json<ResultShapes.DeadlineReport>;
 export type ResultState = ResultShapes.ResultState;
 export type DrawResult = Json<ResultShapes.DrawResult>;
+export type Evidence = Json<ResultShapes.Evidence>;
 export type HistoryEntry = Json<ResultShapes.HistoryEntry>;
 export type ResultHistory = Json<ResultShapes.ResultHistory>;
 export type ResultEntry = ResultShapes.ResultEntry;

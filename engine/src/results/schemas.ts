@@ -174,3 +174,18 @@ export const DeadlineReport = Type.Object({
   dueSoon: Type.Array(Assignment),
 });
 export type DeadlineReport = Static<typeof DeadlineReport>;
+
+/** A photo, scan or document kept with a result (internal: never public). */
+export const Evidence = Type.Object({
+  id: Type.String({ description: '证据编号 <result id>|<n>' }),
+  number: Type.Integer({ minimum: 1, description: '在该结果中的序号 its number within the result' }),
+  sha256: Type.String({ description: '文件 SHA-256，亦记入审计链 SHA-256 of the file, also in the audit entry' }),
+  filename: Type.String(),
+  mediaType: Type.String({ description: '按文件内容识别的类型 the type read from the bytes' }),
+  bytes: Type.Integer(),
+  takenBy: Type.String({ description: '拍摄或扫描人 who took it' }),
+  takenAt: DateTime,
+  addedBy: Type.String(),
+  addedAt: DateTime,
+});
+export type Evidence = Static<typeof Evidence>;
