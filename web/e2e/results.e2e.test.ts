@@ -1,8 +1,11 @@
 // 结果录入 Results: the operator's assignments and deadline counts equal the API's, the overdue warning shows when the API
 // reports overdue results, and an operator of SAMR enters a result, corrects it, and sees both versions in its history.
-// Leaders see the same page read-only.
+// Leaders see the same page read-only. On a 390 px phone an operator enters a result with two photos (the large one
+// downscaled in the browser) and publishes it; the public sees the result, not the photos.
+import { createHash } from 'node:crypto';
 import { describe, it, expect } from 'vitest';
-import { apiAs, CHROMIUM, openPage, screenshot } from './harness.ts';
+import { join } from 'node:path';
+import { apiAs, CHROMIUM, openPage, screenshot, SCREENSHOT_DIR } from './harness.ts';
 import { useFairdraw } from './fixture.ts';
 
 interface Assignment {
@@ -114,6 +117,65 @@ describe.skipIf(!CHROMIUM)('results page', () => {
     await page.locator('[data-testid=assignments] [data-testid=open-assignment]').first().click();
     await page.locator('[data-testid=result-editor]').waitFor();
     expect(await page.locator('[data-testid=entry-form]').count()).toBe(0);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('on a 390 px phone: enters a result with two photos, publishes it, and the public sees it without them', async () => {
+    const api = await apiAs(fx.app, 'operator-samr');
+    const { today } = await api.get<AssignmentPage>('/api/results/assignments?limit=1');
+    const open = await api.get<AssignmentPage>('/api/results/assignments?state=not_entered&limit=100');
+    const target = open.assignments.filter((a) => a.windowStart <= today).at(-1)!;
+    const { page, consoleErrors } = await openPage(fx.browser, fx.app, `/results?drawId=${target.drawId}&state=not_entered`, { as: 'operator-samr', viewport: { width: 390, height: 844 } });
+    await page.click(`[data-testid=open-assignment][data-key="${keyOf(target)}"]`);
+    await page.selectOption('[data-testid=outcome-select]', 'FIXED');
+    await page.click('[data-testid=save-result]');
+    await page.waitForSelector('[data-testid=current-result][data-version="1"]');
+
+    // A 3000x2000 photo as a phone takes it, and a small scan.
+    const photo = await page.evaluate(() => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 3000;
+      canvas.height = 2000;
+      const ctx = canvas.getContext('2d')!;
+      const noise = ctx.createImageData(3000, 2000);
+      for (let i = 0; i < noise.data.length; i++) noise.data[i] = i % 4 === 3 ? 255 : (i * 7919) % 251;
+      ctx.putImageData(noise, 0, 0);
+      return canvas.toDataURL('image/png').split(',')[1];
+    });
+    const scan = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+    await page.setInputFiles('[data-testid=evidence-input]', [
+      { name: 'IMG_0001.png', mimeType: 'image/png', buffer: Buffer.from(photo, 'base64') },
+      { name: '营业执照.png', mimeType: 'image/png', buffer: scan },
+    ]);
+    await expect.poll(() => page.locator('[data-testid=evidence-item]').count(), { timeout: 20_000 }).toBe(2);
+    const base = `/api/results/${target.drawId}/${target.objectId}/${target.itemCode}`;
+    const { evidence } = await api.get<{ evidence: Array<{ number: number; filename: string; mediaType: string; bytes: number; sha256: string }> }>(`${base}/evidence`);
+    expect(evidence.map((e) => [e.filename, e.mediaType])).toEqual([
+      ['IMG_0001.jpg', 'image/jpeg'],
+      ['营业执照.png', 'image/png'],
+    ]);
+    // The photo went as a 2000 x 1333 JPEG.
+    const shownPhoto = page.locator('[data-testid=evidence-item] img').first();
+    await expect.poll(() => shownPhoto.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight])).toEqual([2000, 1333]);
+    // The page fits the phone: nothing scrolls sideways.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.locator('[data-testid=result-editor]').screenshot({ path: join(SCREENSHOT_DIR, 'results-evidence-390.png') });
+
+    await page.click('[data-testid=publish-result]');
+    await expect.poll(async () => (await api.get<{ result: { publishedAt: string | null } }>(`${base}/history`)).result.publishedAt).not.toBeNull();
+    await expect.poll(() => page.locator('[data-testid=result-editor] [data-testid=current-result]').getAttribute('data-version')).toBe('2');
+    const shown = await (await fetch(`${fx.app.baseUrl}/api/public/results?q=${target.objectId}&limit=100`)).text();
+    expect(shown).toContain(target.itemCode);
+    for (const hidden of ['evidence', 'IMG_0001', '营业执照', evidence[0].sha256]) expect(shown).not.toContain(hidden);
+
+    // Each file's bytes hash to what the audit log recorded for it.
+    const trail = await api.get<{ entries: Array<{ action: string; payload: { sha256?: string; objectId?: string } }> }>(`/api/audit?subject=${target.drawId}&limit=5000`);
+    const audited = trail.entries.filter((e) => e.action === 'result.evidence' && e.payload.objectId === target.objectId).map((e) => e.payload.sha256);
+    for (const e of evidence) {
+      const bytes = await (await page.request.get(`${base}/evidence/${e.number}`)).body();
+      expect(createHash('sha256').update(bytes).digest('hex')).toBe(e.sha256);
+      expect(audited).toContain(e.sha256);
+    }
     expect(consoleErrors).toEqual([]);
   });
 });

@@ -170,7 +170,7 @@ export async function addEvidence(db: Db, key: ResultKey, file: { path: string; 
       actor: options.actor.username,
       action: 'result.evidence',
       subject: result.id,
-      payload: { resultId: result.id, evidenceId: row.id, sha256, bytes, mediaType, filename: file.filename, takenBy, takenAt: takenAt.toISOString() },
+      payload: { resultId: result.id, ...key, evidenceId: row.id, sha256, bytes, mediaType, filename: file.filename, takenBy, takenAt: takenAt.toISOString() },
     });
     return toEvidence(row);
   });

@@ -11,6 +11,7 @@ import type {
   Draw,
   DrawDetail,
   DrawResult,
+  Evidence,
   DrawStatus,
   DeadlineReport,
   Inbox,
@@ -43,7 +44,7 @@ import type {
   TierRatiosBp,
   VerifyAnswer,
 } from '$engine/api/types';
-import { getJson, query, sendJson } from './request';
+import { getJson, query, sendJson, uploadFile } from './request';
 
 export { ApiError, getArrow, query, uploadFile } from './request';
 
@@ -146,6 +147,18 @@ export const reviewResult = (key: ResultKey, review: { decision: 'approved' | 'w
   sendJson<DrawResult>('POST', `${resultPath(key)}/review`, review);
 
 export const publishResult = (key: ResultKey) => sendJson<DrawResult>('POST', `${resultPath(key)}/publish`);
+
+export const getEvidence = (key: ResultKey) => getJson<{ evidence: Evidence[] }>(`${resultPath(key)}/evidence`);
+
+/** Where one evidence file is read (an <img> or a link: the session cookie goes with it). */
+export const evidenceUrl = (key: ResultKey, number: number) => `${resultPath(key)}/evidence/${number}`;
+
+/** Attaches one file to a result; `takenAt` is when it was taken (a photo's own time). */
+export function addEvidence(key: ResultKey, file: Blob, name: string, takenAt: string): Promise<Evidence> {
+  const form = new FormData();
+  form.append('file', file, name);
+  return uploadFile<Evidence>(`${resultPath(key)}/evidence${query({ takenAt })}`, form);
+}
 
 /** Publishes every entered, unpublished result of a draw (of one department when given). */
 export const publishDrawResults = (drawId: string, department: string | null) => sendJson<{ published: unknown[] }>('POST', '/api/results/publish', { drawId, department });
