@@ -45,6 +45,7 @@ const expectedAccess: Record<string, Expectation> = {
   'POST /api/results/:drawId/:objectId/:itemCode/review': only('admin', 'operator'),
   'POST /api/results/:drawId/:objectId/:itemCode/publish': only('admin', 'operator'),
   'POST /api/results/publish': only('admin', 'operator'),
+  'GET /api/visits/:drawId/:objectId': only('admin', 'leader', 'operator'),
   'POST /api/results/:drawId/:objectId/:itemCode/evidence': only('admin', 'operator'),
   'GET /api/results/:drawId/:objectId/:itemCode/evidence': only('admin', 'leader', 'operator'),
   'GET /api/results/:drawId/:objectId/:itemCode/evidence/:number': { ...only('admin', 'leader', 'operator'), url: '/api/results/x/x/x/evidence/1' },

@@ -189,3 +189,49 @@ export const Evidence = Type.Object({
   addedAt: DateTime,
 });
 export type Evidence = Static<typeof Evidence>;
+
+const VisitItem = Type.Object({
+  code: Type.String(),
+  version: Type.Integer(),
+  departmentCode: Type.String(),
+  departmentNameZh: Type.String(),
+  departmentNameEn: Type.String(),
+  nameZh: Type.String(),
+  nameEn: Type.String(),
+  legalBasis: Type.String({ description: '检查依据 legal basis' }),
+  content: Type.String({ description: '检查内容：查什么 what to check' }),
+  method: StringEnum(['onsite', 'documents', 'online']),
+  outcomeCode: Nullable(Type.String({ description: '已录入的结果，未录入为 null the entered outcome, null when not entered' })),
+  publishedAt: Nullable(DateTime),
+});
+
+/**
+ * The visit sheet of one selected object (一次性完成对同一抽查对象的多个检查项目): the entity as the directory holds it,
+ * its whole team, and every item of every participating department, with legal basis, method and what to check. Internal
+ * (it names the inspectors); also the content of the notice of inspection (抽查告知书).
+ */
+export const VisitSheet = Type.Object({
+  drawId: Type.String(),
+  taskId: Type.String(),
+  taskPublicName: Type.String({ description: '任务公开名称（告知书使用） the task\'s public name, used on the notice' }),
+  joint: Type.Boolean({ description: '多部门联合检查 a joint visit of several departments' }),
+  leadDepartmentCode: Type.String(),
+  windowStart: IsoDate,
+  windowEnd: IsoDate,
+  object: Type.Object({
+    id: Type.String(),
+    name: Type.String(),
+    entityType: Nullable(Type.String()),
+    legalRepresentative: Nullable(Type.String()),
+    regionCode: Type.String(),
+    regionZh: Type.String({ description: '所在地（市、区） where it is (city, district)' }),
+    regionEn: Type.String(),
+    industryZh: Nullable(Type.String()),
+    industryEn: Nullable(Type.String()),
+  }),
+  team: Type.Array(
+    Type.Object({ inspectorId: Type.String(), name: Type.String(), departmentCode: Type.String(), kind: Type.String(), certificateNo: Nullable(Type.String()) }),
+  ),
+  items: Type.Array(VisitItem),
+});
+export type VisitSheet = Static<typeof VisitSheet>;

@@ -1,5 +1,6 @@
-// Evidence over HTTP: the inspecting department attaches two photos to a result, leaders read them, other departments,
-// analysts and the public do not; the result is published without them; audit verify binds the files to the chain.
+// Work on site over HTTP: the visit sheet of a selected object; the inspecting department attaches two photos to a result,
+// leaders read them, other departments, analysts and the public do not; the result is published without them; audit
+// verify binds the files to the chain.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Db } from '../db/duckdb.ts';
@@ -11,7 +12,7 @@ import { EVIDENCE_JPEG, EVIDENCE_PNG } from '../results/evidence.fixture.ts';
 import { apiForBlock, holdClock, type TestApi } from './test-support.ts';
 import { multipartFile } from './routes/uploads.test-support.ts';
 
-describe('evidence over HTTP', () => {
+describe('visit sheets and evidence over HTTP', () => {
   let db: Db;
   let call: TestApi['call'];
   let resultUrl: string;
@@ -29,6 +30,25 @@ describe('evidence over HTTP', () => {
     const { payload, headers } = multipartFile(name, bytes, 'image/jpeg');
     return call(caller, 'POST', `${resultUrl}/evidence${query}`, payload, headers);
   };
+
+  it('the visit sheet lists the entity, its team and every checklist item with legal basis, method and what to check', async () => {
+    const [, drawId, objectId] = resultUrl.split('/').slice(2);
+    const sheet = await call('operatorSAMR', 'GET', `/api/visits/${drawId}/${objectId}`);
+    expect(sheet.statusCode).toBe(200);
+    const body = sheet.json();
+    const checklist = await db.query<{ item_code: string }>(sql`SELECT ti.item_code FROM task_items ti JOIN draws d ON d.task_id = ti.task_id WHERE d.id = ${drawId} ORDER BY ti.position`);
+    expect(body.items.map((i: { code: string }) => i.code)).toEqual(checklist.map((c) => c.item_code));
+    expect(body.items[0]).toMatchObject({ departmentCode: 'SAMR', departmentNameZh: '市场监督管理局', method: expect.stringMatching(/onsite|documents|online/), outcomeCode: null });
+    expect(body.items[0].legalBasis).toMatch(/《.+》/);
+    const team = await db.query<{ inspector_id: string }>(sql`SELECT inspector_id FROM draw_teams WHERE draw_id = ${drawId} AND object_id = ${objectId} ORDER BY department_code, position`);
+    expect(body.team.map((m: { inspectorId: string }) => m.inspectorId)).toEqual(team.map((m) => m.inspector_id));
+    expect(body.object).toMatchObject({ id: objectId, regionZh: expect.stringMatching(/市/) });
+    expect(body.joint).toBe(false);
+
+    expect((await call('operatorTAX', 'GET', `/api/visits/${drawId}/${objectId}`)).json().error).toBe('task.other_department');
+    expect((await call('analyst', 'GET', `/api/visits/${drawId}/${objectId}`)).statusCode).toBe(403);
+    expect((await call('leader', 'GET', `/api/visits/${drawId}/NOT-SELECTED`)).json().error).toBe('result.not_selected');
+  });
 
   it('attaches two photos to an entered result, shows them inside only, and publishes the result without them', async () => {
     holdClock(IN_WINDOW);
