@@ -178,4 +178,35 @@ describe.skipIf(!CHROMIUM)('results page', () => {
     }
     expect(consoleErrors).toEqual([]);
   });
+
+  it('the visit sheet of a joint draw lists every department\'s items and prints with the notice on a page of its own', async () => {
+    const api = await apiAs(fx.app, 'operator-samr');
+    const { draws } = await api.get<{ draws: Array<{ id: string; status: string; departments: string[] }> }>('/api/draws?status=drawn');
+    const joint = draws.find((d) => d.departments.length > 1 && d.departments.includes('SAMR'))!;
+    expect(joint, 'a drawn joint draw in the demo').toBeDefined();
+    const { selection } = await api.get<{ selection: { rows: Array<{ objectId: string }> } }>(`/api/draws/${joint.id}?limit=1`);
+    const objectId = selection.rows[0].objectId;
+    const sheet = await api.get<{ items: Array<{ code: string; departmentCode: string }>; team: unknown[] }>(`/api/visits/${joint.id}/${objectId}`);
+    expect(new Set(sheet.items.map((i) => i.departmentCode))).toEqual(new Set(joint.departments));
+
+    for (const [lang, width] of [['zh', 390], ['en', 1440]] as const) {
+      const { page, consoleErrors } = await openPage(fx.browser, fx.app, `/visits/${joint.id}/${objectId}`, { as: 'operator-samr', lang, viewport: { width, height: 900 } });
+      expect(await page.locator('[data-testid=visit-department]').count()).toBe(joint.departments.length);
+      expect(await page.locator('[data-testid=visit-item]').evaluateAll((els) => els.map((e) => e.getAttribute('data-item')))).toEqual(sheet.items.map((i) => i.code));
+      expect(await page.locator('[data-testid=visit-team] li').count()).toBe(sheet.team.length);
+      expect(await page.locator('[data-testid=visit-notice]').textContent()).toContain('抽查告知书');
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      await screenshot(page, `visit-${lang}-${width}`);
+      if (width === 1440) {
+        // A4: the sheet, then the notice starting a page of its own.
+        await page.emulateMedia({ media: 'print' });
+        const pdf = (await page.pdf({ format: 'A4' })).toString('latin1');
+        expect(pdf.match(/\/Type\s*\/Page[^s]/g)!.length).toBeGreaterThanOrEqual(2);
+      }
+      expect(consoleErrors).toEqual([]);
+    }
+    // Another department's operator is refused.
+    const tax = await apiAs(fx.app, 'operator-tax');
+    if (!joint.departments.includes('TAX')) await expect(tax.get(`/api/visits/${joint.id}/${objectId}`)).rejects.toThrow(/403/);
+  });
 });

@@ -202,6 +202,8 @@ const VisitItem = Type.Object({
   content: Type.String({ description: '检查内容：查什么 what to check' }),
   method: StringEnum(['onsite', 'documents', 'online']),
   outcomeCode: Nullable(Type.String({ description: '已录入的结果，未录入为 null the entered outcome, null when not entered' })),
+  outcomeNameZh: Nullable(Type.String()),
+  outcomeNameEn: Nullable(Type.String()),
   publishedAt: Nullable(DateTime),
 });
 

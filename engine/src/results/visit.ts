@@ -42,6 +42,8 @@ interface ItemRow {
   content: string;
   method: 'onsite' | 'documents' | 'online';
   outcome_code: string | null;
+  outcome_zh: string | null;
+  outcome_en: string | null;
   published_at: Date | null;
 }
 
@@ -90,6 +92,8 @@ export async function visitSheet(q: Queryable, caller: Principal, drawId: string
       content: i.content,
       method: i.method,
       outcomeCode: i.outcome_code,
+      outcomeNameZh: i.outcome_zh,
+      outcomeNameEn: i.outcome_en,
       publishedAt: i.published_at,
     })),
   };

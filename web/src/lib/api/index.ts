@@ -12,6 +12,7 @@ import type {
   DrawDetail,
   DrawResult,
   Evidence,
+  VisitSheet,
   DrawStatus,
   DeadlineReport,
   Inbox,
@@ -147,6 +148,9 @@ export const reviewResult = (key: ResultKey, review: { decision: 'approved' | 'w
   sendJson<DrawResult>('POST', `${resultPath(key)}/review`, review);
 
 export const publishResult = (key: ResultKey) => sendJson<DrawResult>('POST', `${resultPath(key)}/publish`);
+
+/** The visit sheet of a selected object: entity, team, every department's items. */
+export const getVisitSheet = (drawId: string, objectId: string) => getJson<VisitSheet>(`/api/visits/${id(drawId)}/${id(objectId)}`);
 
 export const getEvidence = (key: ResultKey) => getJson<{ evidence: Evidence[] }>(`${resultPath(key)}/evidence`);
 
