@@ -209,4 +209,33 @@ describe.skipIf(!CHROMIUM)('results page', () => {
     const tax = await apiAs(fx.app, 'operator-tax');
     if (!joint.departments.includes('TAX')) await expect(tax.get(`/api/visits/${joint.id}/${objectId}`)).rejects.toThrow(/403/);
   });
+
+  it('without network a result waits on the phone and is sent once when the network is back', async () => {
+    const api = await apiAs(fx.app, 'operator-samr');
+    const { today } = await api.get<AssignmentPage>('/api/results/assignments?limit=1');
+    const open = await api.get<AssignmentPage>('/api/results/assignments?state=not_entered&limit=100');
+    const target = open.assignments.filter((a) => a.windowStart <= today).at(-2)!;
+    const { page, consoleErrors } = await openPage(fx.browser, fx.app, `/results?drawId=${target.drawId}&state=not_entered`, { as: 'operator-samr', viewport: { width: 390, height: 844 } });
+    await page.click(`[data-testid=open-assignment][data-key="${keyOf(target)}"]`);
+    await page.selectOption('[data-testid=outcome-select]', 'NO_PROBLEM');
+    await page.context().setOffline(true);
+    await page.click('[data-testid=save-result]');
+    await page.locator('[data-testid=outbox][data-waiting="1"]').waitFor();
+    expect(await page.locator('[data-testid=editor-message]').textContent()).toContain('保存在本机');
+    const history = `/api/results/${target.drawId}/${target.objectId}/${target.itemCode}/history`;
+    await expect(api.get(history)).rejects.toThrow(/404/);
+
+    await page.context().setOffline(false);
+    await page.locator('[data-testid=outbox]').waitFor({ state: 'detached' });
+    const entered = await api.get<{ result: { outcomeCode: string }; history: unknown[] }>(history);
+    expect(entered.result.outcomeCode).toBe('NO_PROBLEM');
+    expect(entered.history).toHaveLength(1);
+    // Nothing left to send: a reload sends nothing again.
+    await page.reload();
+    await page.locator('[data-ready]').first().waitFor();
+    expect(await page.locator('[data-testid=outbox]').count()).toBe(0);
+    expect((await api.get<{ history: unknown[] }>(history)).history).toHaveLength(1);
+    // The browser logs the failed requests made while offline; nothing else.
+    expect(consoleErrors.filter((e) => !/Failed to (load resource|fetch)|ERR_INTERNET_DISCONNECTED/.test(e))).toEqual([]);
+  });
 });
