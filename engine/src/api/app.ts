@@ -16,6 +16,7 @@ import { webPlugin } from './plugins/web.ts';
 import { securityPlugin, trustProxyFrom } from './plugins/security.ts';
 import { resultRoutes } from './routes/results.ts';
 import { onSiteRoutes } from './routes/onsite.ts';
+import { recognitionRoutes } from './routes/recognition.ts';
 import { publicRoutes } from './routes/public.ts';
 import { coverageRoutes } from './routes/coverage.ts';
 import { planRoutes } from './routes/plans.ts';
@@ -95,6 +96,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(userRoutes, { prefix: '/api' });
   await app.register(resultRoutes, { prefix: '/api' });
   await app.register(onSiteRoutes, { prefix: '/api' });
+  await app.register(recognitionRoutes, { prefix: '/api' });
   await app.register(publicRoutes, { prefix: '/api' });
   await app.register(coverageRoutes, { prefix: '/api' });
   await app.register(planRoutes, { prefix: '/api' });
