@@ -179,7 +179,7 @@ describe.skipIf(!CHROMIUM)('results page', () => {
     expect(consoleErrors).toEqual([]);
   });
 
-  it('the visit sheet of a joint draw lists every department\'s items and prints with the notice on a page of its own', async () => {
+  it('the visit sheet of a joint draw lists every department\'s items and prints with the notice on a page of its own; the entity\'s record is shared', async () => {
     const api = await apiAs(fx.app, 'operator-samr');
     const { draws } = await api.get<{ draws: Array<{ id: string; status: string; departments: string[] }> }>('/api/draws?status=drawn');
     const joint = draws.find((d) => d.departments.length > 1 && d.departments.includes('SAMR'))!;
@@ -205,9 +205,15 @@ describe.skipIf(!CHROMIUM)('results page', () => {
       }
       expect(consoleErrors).toEqual([]);
     }
-    // Another department's operator is refused.
+    // Another department's operator is refused the sheet, but shares the entity's record of every department's results.
     const tax = await apiAs(fx.app, 'operator-tax');
     if (!joint.departments.includes('TAX')) await expect(tax.get(`/api/visits/${joint.id}/${objectId}`)).rejects.toThrow(/403/);
+    const record = await tax.get<{ results: unknown[] }>(`/api/entities/${objectId}/results`);
+    const { page, consoleErrors } = await openPage(fx.browser, fx.app, `/entities/${objectId}`, { as: 'operator-tax', viewport: { width: 390, height: 844 } });
+    expect(await page.locator('[data-testid=entity-results] tbody tr').count()).toBe(Math.max(1, record.results.length));
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(page, 'entity-zh-390');
+    expect(consoleErrors).toEqual([]);
   });
 
   it('without network a result waits on the phone and is sent once when the network is back', async () => {

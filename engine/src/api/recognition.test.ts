@@ -1,5 +1,6 @@
-// Recognition over HTTP: an admin declares two departments' items equivalent and withdraws the pair, each audited;
-// others read the list and may not change it; bad pairs are refused naming the item.
+// Sharing and recognition over HTTP: an admin declares two departments' items equivalent and withdraws the pair, each
+// audited; others read the list and may not change it; bad pairs are refused naming the item. An entity's page lists
+// every department's results with what each counts for.
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../db/duckdb.ts';
 import { sql } from '../db/sql.ts';
@@ -32,5 +33,24 @@ describe('item equivalences over HTTP', () => {
       { action: 'equivalence.declare', subject: 'SAMR-002~TAX-004' },
       { action: 'equivalence.withdraw', subject: 'SAMR-002~TAX-004' },
     ]);
+  });
+
+  it("an entity's results from every department, newest first, each with the items it counts for", async () => {
+    const id = '91440300MA5EXAMPLE';
+    await db.exec(sql`INSERT INTO objects (id, object_kind, name, entity_type, region_code, industry_code, status, responsible_departments)
+      VALUES (${id}, 'entity', '深圳市示例商贸有限公司', 'enterprise', '440303', 'F', 'active', ['SAMR', 'TAX'])`);
+    await db.exec(sql`INSERT INTO inspection_results (result_id, object_id, inspected_on, department_code, item_code, outcome_code, inspector_ids, task_ref) VALUES
+      ('R1', ${id}, DATE '2026-03-02', 'TAX', 'TAX-004', 'NO_PROBLEM', [], 'T2026-0007'),
+      ('R2', ${id}, DATE '2026-06-10', 'SAMR', 'SAMR-001', 'FIXED', [], 'D2026-0002')`);
+    await call('admin', 'POST', '/api/item-equivalences', { itemA: 'TAX-004', itemB: 'SAMR-002', reason: '税务登记与市场主体登记事项核查内容一致' });
+    const page = await call('operatorTAX', 'GET', `/api/entities/${id}/results`);
+    expect(page.statusCode).toBe(200);
+    expect(page.json().object).toMatchObject({ name: '深圳市示例商贸有限公司', departments: ['SAMR', 'TAX'], regionZh: '深圳市 罗湖区' });
+    expect(page.json().results.map((r: { departmentCode: string; itemCode: string; recognisedFor: string[] }) => [r.departmentCode, r.itemCode, r.recognisedFor])).toEqual([
+      ['SAMR', 'SAMR-001', []],
+      ['TAX', 'TAX-004', ['SAMR-002']],
+    ]);
+    expect((await call('leader', 'GET', '/api/entities/NOT-AN-ENTITY/results')).json().error).toBe('object.not_found');
+    expect((await call('anonymous', 'GET', `/api/entities/${id}/results`)).statusCode).toBe(401);
   });
 });

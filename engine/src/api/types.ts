@@ -89,6 +89,7 @@ export type ResultState = ResultShapes.ResultState;
 export type DrawResult = Json<ResultShapes.DrawResult>;
 export type Evidence = Json<ResultShapes.Evidence>;
 export type VisitSheet = Json<ResultShapes.VisitSheet>;
+export type EntityResults = Json<ResultShapes.EntityResults>;
 export type HistoryEntry = Json<ResultShapes.HistoryEntry>;
 export type ResultHistory = Json<ResultShapes.ResultHistory>;
 export type ResultEntry = ResultShapes.ResultEntry;

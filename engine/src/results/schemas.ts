@@ -237,3 +237,33 @@ export const VisitSheet = Type.Object({
   items: Type.Array(VisitItem),
 });
 export type VisitSheet = Static<typeof VisitSheet>;
+
+/** Every department's results for one entity over time (shared across departments, internal). */
+export const EntityResults = Type.Object({
+  object: Type.Object({
+    id: Type.String(),
+    name: Type.String(),
+    status: Type.String(),
+    regionZh: Type.String(),
+    regionEn: Type.String(),
+    departments: Type.Array(Type.String(), { description: '负责监管的部门 the departments responsible for it' }),
+  }),
+  results: Type.Array(
+    Type.Object({
+      inspectedOn: IsoDate,
+      departmentCode: Type.String(),
+      itemCode: Type.String(),
+      itemNameZh: Nullable(Type.String()),
+      itemNameEn: Nullable(Type.String()),
+      outcomeCode: Type.String(),
+      outcomeNameZh: Nullable(Type.String()),
+      outcomeNameEn: Nullable(Type.String()),
+      isFinding: Nullable(Type.Boolean()),
+      findings: Nullable(Type.String()),
+      taskRef: Nullable(Type.String()),
+      source: StringEnum(['import', 'entry']),
+      recognisedFor: Type.Array(Type.String(), { description: '该结果可互认的其他部门事项 items of other departments this result counts for' }),
+    }),
+  ),
+});
+export type EntityResults = Static<typeof EntityResults>;

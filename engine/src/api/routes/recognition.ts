@@ -1,8 +1,11 @@
-// Items declared equivalent across departments (结果互认): /api/item-equivalences. Every signed-in role reads the list;
-// admins declare and withdraw pairs, each change audited.
+// Results shared and recognised across departments: one entity's results from every department
+// (/api/entities/:objectId/results), and the items declared equivalent (/api/item-equivalences): every signed-in role
+// reads them; admins declare and withdraw pairs, each change audited.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Query, Type } from '../../kernel/schema.ts';
 import { declareEquivalence, EquivalenceBody, ItemEquivalence, listEquivalences, withdrawEquivalence } from '../../reference/equivalences.ts';
+import { entityResults } from '../../results/entity.ts';
+import { EntityResults } from '../../results/schemas.ts';
 import { requirePrincipal } from '../plugins/auth.ts';
 import { errorAnswer } from '../schemas.ts';
 import { EVERY_ROLE } from '../roles.ts';
@@ -12,6 +15,12 @@ const route = routesTagged('results');
 const ItemCode = Type.String({ minLength: 1, maxLength: 32 });
 
 export const recognitionRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/entities/:objectId/results', route(EVERY_ROLE, {
+    summary: '对象的各部门检查结果 Every department\'s results for one entity, newest first, with what each counts for under recognition',
+    params: Type.Object({ objectId: Type.String({ minLength: 1, maxLength: 64 }) }),
+    response: { 200: EntityResults, 404: errorAnswer('名录库中没有该对象 Not in the directory') },
+  }), async (request) => entityResults(app.db, request.params.objectId));
+
   app.get('/item-equivalences', route(EVERY_ROLE, {
     summary: '互认事项 Items of different departments whose results recognise each other',
     response: { 200: Type.Object({ equivalences: Type.Array(ItemEquivalence) }) },

@@ -13,6 +13,7 @@ import type {
   DrawResult,
   Evidence,
   VisitSheet,
+  EntityResults,
   DrawStatus,
   DeadlineReport,
   Inbox,
@@ -151,6 +152,9 @@ export const publishResult = (key: ResultKey) => sendJson<DrawResult>('POST', `$
 
 /** The visit sheet of a selected object: entity, team, every department's items. */
 export const getVisitSheet = (drawId: string, objectId: string) => getJson<VisitSheet>(`/api/visits/${id(drawId)}/${id(objectId)}`);
+
+/** Every department's results for one entity (shared across departments). */
+export const getEntityResults = (objectId: string) => getJson<EntityResults>(`/api/entities/${id(objectId)}/results`);
 
 export const getEvidence = (key: ResultKey) => getJson<{ evidence: Evidence[] }>(`${resultPath(key)}/evidence`);
 
