@@ -120,13 +120,19 @@ describe.skipIf(!CHROMIUM)('results page', () => {
     expect(consoleErrors).toEqual([]);
   });
 
-  it('on a 390 px phone: enters a result with two photos, publishes it, and the public sees it without them', async () => {
+  /** As SAMR's operator on a 390 px phone: the editor of an unentered assignment whose window has begun (`at` from the list's end). */
+  async function openOnPhone(at: number) {
     const api = await apiAs(fx.app, 'operator-samr');
     const { today } = await api.get<AssignmentPage>('/api/results/assignments?limit=1');
     const open = await api.get<AssignmentPage>('/api/results/assignments?state=not_entered&limit=100');
-    const target = open.assignments.filter((a) => a.windowStart <= today).at(-1)!;
-    const { page, consoleErrors } = await openPage(fx.browser, fx.app, `/results?drawId=${target.drawId}&state=not_entered`, { as: 'operator-samr', viewport: { width: 390, height: 844 } });
-    await page.click(`[data-testid=open-assignment][data-key="${keyOf(target)}"]`);
+    const target = open.assignments.filter((a) => a.windowStart <= today).at(at)!;
+    const opened = await openPage(fx.browser, fx.app, `/results?drawId=${target.drawId}&state=not_entered`, { as: 'operator-samr', viewport: { width: 390, height: 844 } });
+    await opened.page.click(`[data-testid=open-assignment][data-key="${keyOf(target)}"]`);
+    return { api, target, ...opened };
+  }
+
+  it('on a 390 px phone: enters a result with two photos, publishes it, and the public sees it without them', async () => {
+    const { api, target, page, consoleErrors } = await openOnPhone(-1);
     await page.selectOption('[data-testid=outcome-select]', 'FIXED');
     await page.click('[data-testid=save-result]');
     await page.waitForSelector('[data-testid=current-result][data-version="1"]');
@@ -217,12 +223,7 @@ describe.skipIf(!CHROMIUM)('results page', () => {
   });
 
   it('without network a result waits on the phone and is sent once when the network is back', async () => {
-    const api = await apiAs(fx.app, 'operator-samr');
-    const { today } = await api.get<AssignmentPage>('/api/results/assignments?limit=1');
-    const open = await api.get<AssignmentPage>('/api/results/assignments?state=not_entered&limit=100');
-    const target = open.assignments.filter((a) => a.windowStart <= today).at(-2)!;
-    const { page, consoleErrors } = await openPage(fx.browser, fx.app, `/results?drawId=${target.drawId}&state=not_entered`, { as: 'operator-samr', viewport: { width: 390, height: 844 } });
-    await page.click(`[data-testid=open-assignment][data-key="${keyOf(target)}"]`);
+    const { api, target, page, consoleErrors } = await openOnPhone(-2);
     await page.selectOption('[data-testid=outcome-select]', 'NO_PROBLEM');
     await page.context().setOffline(true);
     await page.click('[data-testid=save-result]');
