@@ -45,6 +45,14 @@ const expectedAccess: Record<string, Expectation> = {
   'POST /api/results/:drawId/:objectId/:itemCode/review': only('admin', 'operator'),
   'POST /api/results/:drawId/:objectId/:itemCode/publish': only('admin', 'operator'),
   'POST /api/results/publish': only('admin', 'operator'),
+  'GET /api/entities/:objectId/results': only('admin', 'analyst', 'leader', 'operator'),
+  'GET /api/item-equivalences': only('admin', 'analyst', 'leader', 'operator'),
+  'POST /api/item-equivalences': only('admin'),
+  'DELETE /api/item-equivalences/:itemA/:itemB': { ...only('admin'), url: '/api/item-equivalences/x/y?reason=test%20reason' },
+  'GET /api/visits/:drawId/:objectId': only('admin', 'leader', 'operator'),
+  'POST /api/results/:drawId/:objectId/:itemCode/evidence': only('admin', 'operator'),
+  'GET /api/results/:drawId/:objectId/:itemCode/evidence': only('admin', 'leader', 'operator'),
+  'GET /api/results/:drawId/:objectId/:itemCode/evidence/:number': { ...only('admin', 'leader', 'operator'), url: '/api/results/x/x/x/evidence/1' },
 
   // The public portal.
   'GET /api/public/items': PUBLIC,

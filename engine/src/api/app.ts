@@ -15,6 +15,8 @@ import { authRoutes, userRoutes, type LoginLimits } from './routes/auth.ts';
 import { webPlugin } from './plugins/web.ts';
 import { securityPlugin, trustProxyFrom } from './plugins/security.ts';
 import { resultRoutes } from './routes/results.ts';
+import { onSiteRoutes } from './routes/onsite.ts';
+import { recognitionRoutes } from './routes/recognition.ts';
 import { publicRoutes } from './routes/public.ts';
 import { coverageRoutes } from './routes/coverage.ts';
 import { planRoutes } from './routes/plans.ts';
@@ -93,6 +95,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(authRoutes, { prefix: '/api', loginLimits: options.loginLimits });
   await app.register(userRoutes, { prefix: '/api' });
   await app.register(resultRoutes, { prefix: '/api' });
+  await app.register(onSiteRoutes, { prefix: '/api' });
+  await app.register(recognitionRoutes, { prefix: '/api' });
   await app.register(publicRoutes, { prefix: '/api' });
   await app.register(coverageRoutes, { prefix: '/api' });
   await app.register(planRoutes, { prefix: '/api' });

@@ -6,3 +6,5 @@ export const DEPARTMENT_WRITERS = ['admin', 'operator'] as const;
 export const ANALYSTS = ['admin', 'analyst'] as const;
 /** Province-wide reading: leaders, analysts, admins. */
 export const LEADERS = ['admin', 'analyst', 'leader'] as const;
+/** Visit sheets and evidence (they name inspectors and show the site): operators of the departments concerned (checked by the engine), leaders and admins. */
+export const ON_SITE_READERS = ['admin', 'leader', 'operator'] as const;

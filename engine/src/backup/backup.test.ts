@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from '../db/sql.ts';
 import { Db } from '../db/duckdb.ts';
-import { cloneTemplate, resultsTemplate, type ResultsTemplate } from '../results/results.fixture.ts';
+import { cloneTemplate, IN_WINDOW, resultsTemplate, SAMR_OPERATOR, staffedObject, type ResultsTemplate } from '../results/results.fixture.ts';
+import { enterResult } from '../results/results.ts';
+import { addEvidence, evidenceFile } from '../results/evidence.ts';
+import { EVIDENCE_PNG } from '../results/evidence.fixture.ts';
 import { backupDatabase, restoreDatabase } from './backup.ts';
 
 describe('backup and restore', () => {
@@ -59,6 +62,30 @@ describe('backup and restore', () => {
       await expect(restoreDatabase(backup, target)).rejects.toThrow(/audit chain is broken at entry 1/);
       expect(existsSync(target)).toBe(false);
       expect(existsSync(`${target}.restoring`)).toBe(false);
+    } finally {
+      source.cleanup();
+    }
+  });
+
+  it('carries result evidence: files are copied, checked against the audit log on restore, and a changed file refuses it', async () => {
+    const source = await cloneTemplate(template);
+    try {
+      const key = { drawId: template.draw.id, objectId: (await staffedObject(source.db, template.draw.id)).id, itemCode: 'SAMR-001' };
+      await enterResult(source.db, key, { outcomeCode: 'FIXED', inspectedOn: '2026-05-13' }, { actor: SAMR_OPERATOR, now: IN_WINDOW });
+      const photo = join(dir, 'photo.png');
+      writeFileSync(photo, EVIDENCE_PNG);
+      const added = await addEvidence(source.db, key, { path: photo, filename: 'photo.png' }, {}, { actor: SAMR_OPERATOR, now: IN_WINDOW });
+      const backup = join(dir, 'evidence.duckdb');
+      await backupDatabase(source.db, backup);
+
+      const target = join(dir, 'evidence-restored.duckdb');
+      expect(await restoreDatabase(backup, target)).toMatchObject({ evidenceFiles: 1 });
+      expect(readFileSync(evidenceFile(`${target}.evidence`, added.sha256)).equals(EVIDENCE_PNG)).toBe(true);
+
+      writeFileSync(evidenceFile(`${backup}.evidence`, added.sha256), 'changed');
+      const refused = join(dir, 'evidence-tampered.duckdb');
+      await expect(restoreDatabase(backup, refused)).rejects.toThrow(/evidence .* file_changed/);
+      expect(existsSync(refused) || existsSync(`${refused}.evidence`) || existsSync(`${refused}.restoring.evidence`)).toBe(false);
     } finally {
       source.cleanup();
     }

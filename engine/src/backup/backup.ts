@@ -1,12 +1,14 @@
 // Backup and restore of the whole database. A backup is a DuckDB file written by the engine's own instance in one
 // transaction (COPY FROM DATABASE: a consistent snapshot while the server keeps serving and writing); a restore copies
 // it into a fresh file, brings its schema up to date, checks the audit chain and re-verifies every draw (fd1) before
-// the file takes the target's name.
-import { copyFileSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
+// the file takes the target's name. Result evidence (files beside the database, named by their hash) travels with it:
+// a backup copies the folder, a restore checks every file against the audit log.
+import { copyFileSync, cpSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import type { Db } from '../db/duckdb.ts';
 import { sql } from '../db/sql.ts';
 import { openDatabase } from '../open.ts';
 import { verifyAudit } from '../audit/chain.ts';
+import { evidenceDir, verifyEvidence } from '../results/evidence.ts';
 import { StoredDrawVerifier } from '../draw/verification.ts';
 import type { Principal } from '../auth/roles.ts';
 
@@ -23,6 +25,8 @@ export interface BackupReport {
 export interface RestoreReport {
   file: string;
   auditEntries: number;
+  /** Evidence files restored, each checked against the hash its audit entry recorded. */
+  evidenceFiles: number;
   /** Every draw that was run, re-verified from its stored population, pools and selection. */
   drawsVerified: number;
   elapsedMs: number;
@@ -43,9 +47,12 @@ export async function backupDatabase(db: Db, file: string): Promise<BackupReport
     } finally {
       await conn.exec(sql`DETACH ${sql.id(ATTACHED)}`);
     }
+    // Files are only ever added under new names, so copying after the snapshot holds every file it lists.
+    if (existsSync(evidenceDir(db))) cpSync(evidenceDir(db), `${file}.evidence`, { recursive: true, errorOnExist: true, force: false });
   } catch (err) {
     rmSync(file, { force: true });
     rmSync(`${file}.wal`, { force: true });
+    rmSync(`${file}.evidence`, { recursive: true, force: true });
     throw err;
   } finally {
     conn.close();
@@ -60,12 +67,19 @@ export async function restoreDatabase(backup: string, target: string): Promise<R
   if (existsSync(target)) throw new BackupError(`${target} exists: restore into a new file, then point FAIRDRAW_DB (or --db) at it`);
   const staging = `${target}.restoring`;
   rmSync(staging, { force: true });
+  rmSync(`${staging}.evidence`, { recursive: true, force: true });
   copyFileSync(backup, staging);
+  if (existsSync(`${backup}.evidence`)) cpSync(`${backup}.evidence`, `${staging}.evidence`, { recursive: true });
   let db: Db | undefined;
   try {
     db = await openDatabase({ path: staging });
     const audit = await verifyAudit(db);
     if (!audit.ok) throw new BackupError(`the backup's audit chain is broken at entry ${audit.seq}: ${audit.problem}`);
+    const evidence = await verifyEvidence(db);
+    if (!evidence.ok) {
+      const p = evidence.problems[0];
+      throw new BackupError(`the backup's evidence ${p.evidenceId} (${p.sha256}) fails its audited hash: ${p.problem} (${evidence.problems.length} problems)`);
+    }
     const verifier = new StoredDrawVerifier(db);
     const drawn = await db.query<{ id: string }>(sql`SELECT id FROM draws WHERE drawn_at IS NOT NULL ORDER BY id`);
     for (const { id } of drawn) {
@@ -75,12 +89,14 @@ export async function restoreDatabase(backup: string, target: string): Promise<R
     await db.checkpoint();
     db.close();
     db = undefined;
+    if (existsSync(`${staging}.evidence`)) renameSync(`${staging}.evidence`, `${target}.evidence`);
     renameSync(staging, target);
-    return { file: target, auditEntries: audit.entries, drawsVerified: drawn.length, elapsedMs: Date.now() - started };
+    return { file: target, auditEntries: audit.entries, evidenceFiles: evidence.files, drawsVerified: drawn.length, elapsedMs: Date.now() - started };
   } catch (err) {
     db?.close();
     rmSync(staging, { force: true });
     rmSync(`${staging}.wal`, { force: true });
+    rmSync(`${staging}.evidence`, { recursive: true, force: true });
     throw err;
   }
 }

@@ -4,6 +4,7 @@ import { sql } from '../db/sql.ts';
 import { savePolicy } from '../policy/policy.ts';
 import { quota } from '../kernel/quota.ts';
 import { eligiblePopulation } from './eligibility.ts';
+import { declareEquivalence } from '../reference/equivalences.ts';
 import { commitDraw } from './lifecycle.ts';
 import { declaredBeacon, directoryPerTest, NOW, objectId, samrTask } from './lifecycle.fixture.ts';
 import { DrawStateError, type Plan } from './plans.ts';
@@ -102,6 +103,44 @@ describe('eligibility', () => {
     const specialDraw = await commitDraw(db, special.id, { actor: 'op', now: NOW, ...declaredBeacon(NOW) });
     expect(await populationOf(specialDraw.id)).toContain(0);
     expect(specialDraw.eligibility.burdenExempt).toBe(true);
+  });
+
+  it('recognition: a tier D object whose every item another department checked for an equivalent item within the window is skipped', async () => {
+    const admin = { username: 'admin', role: 'admin' as const, department: null };
+    const taxResult = async (i: number, item: string, on: string) =>
+      db.exec(
+        sql`INSERT INTO inspection_results (result_id, object_id, inspected_on, department_code, item_code, outcome_code, inspector_ids, task_ref)
+         VALUES (${`R-${i}-${item}`}, ${await objectId(db, i)}, ${on}::DATE, ${item.split('-')[0]}, ${item}, 'NO_PROBLEM', [], 'T2025-0900')`,
+      );
+    // Tier D objects 9, 19 and 29: 9 has both items covered, 19 one of two, 29 both but too long ago.
+    for (const item of ['TAX-001', 'MEE-001']) await taxResult(9, item, '2025-12-01');
+    await taxResult(19, 'TAX-001', '2025-12-01');
+    for (const item of ['TAX-001', 'MEE-001']) await taxResult(29, item, '2025-03-01');
+    const before = await samrTask(db, plan);
+    expect((await eligiblePopulation(db, before.id, { now: NOW })).recognised).toBe(0);
+
+    await declareEquivalence(db, { itemA: 'SAMR-001', itemB: 'TAX-001', reason: '纳税情况与公示信息核查内容一致' }, admin);
+    await declareEquivalence(db, { itemA: 'MEE-001', itemB: 'SAMR-002', reason: '排污许可与经营许可现场核查内容一致' }, admin);
+    const general = await samrTask(db, plan);
+    const preview = await eligiblePopulation(db, general.id, { now: NOW });
+    expect(preview.recognised).toBe(1);
+    const draw = await commitDraw(db, general.id, { actor: 'op', now: NOW, ...declaredBeacon(NOW) });
+    const population = await populationOf(draw.id);
+    expect(population).not.toContain(9);
+    expect(population).toContain(19);
+    expect(population).toContain(29);
+    expect(draw.eligibility).toMatchObject({
+      checklistSize: 2,
+      recognition: [
+        { item: 'SAMR-001', equivalent: 'TAX-001' },
+        { item: 'SAMR-002', equivalent: 'MEE-001' },
+      ],
+    });
+    // The declarations are audited; the same department cannot recognise itself.
+    const audited = await db.query<{ subject: string }>(sql`SELECT subject FROM audit_log WHERE action = 'equivalence.declare' ORDER BY seq`);
+    expect(audited.map((a) => a.subject)).toEqual(['SAMR-001~TAX-001', 'MEE-001~SAMR-002']);
+    await expect(declareEquivalence(db, { itemA: 'SAMR-001', itemB: 'SAMR-002', reason: '同一部门两项' }, admin)).rejects.toThrow(/recognition is between departments/);
+    await expect(declareEquivalence(db, { itemA: 'TAX-001', itemB: 'SAMR-001', reason: '重复声明一次' }, admin)).rejects.toThrow(/already declared/);
   });
 
   it('yearly cap: never exempt, not for tier D, not for special tasks; last year does not count', async () => {

@@ -1,5 +1,6 @@
 // Eligibility, recorded and reproducible: which objects of a task's scope form its draw population
-// (active; outside the burden window unless tier D or a special task; below the yearly cap, no exemption).
+// (active; outside the burden window unless tier D or a special task; not already covered, tier D included, by another
+// department's recognised result within that window unless a special task; below the yearly cap, no exemption).
 import type { Queryable } from '../db/duckdb.ts';
 import { sql, sqlFolder, type Sql } from '../db/sql.ts';
 import { currentPolicy, type SamplingPolicy } from '../policy/policy.ts';
@@ -22,7 +23,18 @@ export function confidentialStrata(strataMode: Task['strataMode']): boolean {
   return strataMode === 'tier' || strataMode === 'tier_city';
 }
 
-export function eligibilityRules(task: Task, policy: SamplingPolicy, loadAsOf: string): EligibilityRules {
+/** The task's checklist items each with the items of other departments declared equivalent to it (as of now). */
+export async function recognitionOf(q: Queryable, task: Task): Promise<NonNullable<EligibilityRules['recognition']>> {
+  const codes = task.items.map((i) => i.code);
+  return q.query<{ item: string; equivalent: string }>(
+    sql`SELECT c.code AS item, CASE WHEN e.item_a = c.code THEN e.item_b ELSE e.item_a END AS equivalent
+        FROM unnest(${JSON.stringify(codes)}::JSON::VARCHAR[]) AS c(code)
+        JOIN item_equivalences e ON c.code IN (e.item_a, e.item_b)
+        ORDER BY item, equivalent`,
+  );
+}
+
+export function eligibilityRules(task: Task, policy: SamplingPolicy, loadAsOf: string, recognition: EligibilityRules['recognition'] = []): EligibilityRules {
   return {
     referenceDate: task.windowStart,
     loadAsOf,
@@ -32,6 +44,8 @@ export function eligibilityRules(task: Task, policy: SamplingPolicy, loadAsOf: s
     policyVersion: policy.version,
     strataMode: task.strataMode,
     scope: task.scope,
+    recognition,
+    checklistSize: task.items.length,
   };
 }
 
@@ -52,6 +66,8 @@ function candidates(rules: EligibilityRules): Sql {
     industries: JSON.stringify(rules.scope.industries),
     entity_types: JSON.stringify(rules.scope.entityTypes),
     departments: JSON.stringify(rules.scope.departments),
+    recognition: JSON.stringify(rules.recognition ?? []),
+    checklist_size: rules.checklistSize ?? 0,
   });
 }
 
@@ -79,6 +95,8 @@ export interface EligibilityPreview {
   inScope: number;
   notActive: number;
   inBurdenWindow: number;
+  /** Outside the burden window but covered by another department's recognised result within it. */
+  recognised: number;
   atYearlyCap: number;
   /** Eligible objects without a risk tier (blocks a stratified draw). */
   untiered: number;
@@ -90,21 +108,23 @@ export interface EligibilityPreview {
 export async function eligiblePopulation(q: Queryable, taskOrId: Task | string, options: { now?: Date } = {}): Promise<EligibilityPreview> {
   const task = typeof taskOrId === 'string' ? await getTask(q, taskOrId) : taskOrId;
   const p = await currentPolicy(q);
-  const rules = eligibilityRules(task, p, shanghaiDate(options.now ?? new Date()));
+  const rules = eligibilityRules(task, p, shanghaiDate(options.now ?? new Date()), await recognitionOf(q, task));
   // One pass over the candidates: counts per stratum (NULL: no tier), summed below.
-  const groups = await q.query<{ stratum: string | null; in_scope: number; not_active: number; in_burden_window: number; at_yearly_cap: number; eligible: number }>(
+  const groups = await q.query<{ stratum: string | null; in_scope: number; not_active: number; in_burden_window: number; recognised: number; at_yearly_cap: number; eligible: number }>(
     sql`SELECT stratum, count(*) AS in_scope,
           count(*) FILTER (WHERE NOT active) AS not_active,
           count(*) FILTER (WHERE active AND in_burden_window) AS in_burden_window,
+          count(*) FILTER (WHERE active AND recognised AND NOT in_burden_window) AS recognised,
           count(*) FILTER (WHERE active AND at_yearly_cap) AS at_yearly_cap,
-          count(*) FILTER (WHERE active AND NOT in_burden_window AND NOT at_yearly_cap) AS eligible
+          count(*) FILTER (WHERE active AND NOT in_burden_window AND NOT recognised AND NOT at_yearly_cap) AS eligible
         FROM (${candidates(rules)}) c GROUP BY stratum ORDER BY stratum`,
   );
-  const sum = (field: 'in_scope' | 'not_active' | 'in_burden_window' | 'at_yearly_cap' | 'eligible') => groups.reduce((n, g) => n + g[field], 0);
+  const sum = (field: 'in_scope' | 'not_active' | 'in_burden_window' | 'recognised' | 'at_yearly_cap' | 'eligible') => groups.reduce((n, g) => n + g[field], 0);
   const totals = {
     in_scope: sum('in_scope'),
     not_active: sum('not_active'),
     in_burden_window: sum('in_burden_window'),
+    recognised: sum('recognised'),
     at_yearly_cap: sum('at_yearly_cap'),
     untiered: groups.find((g) => g.stratum === null)?.eligible ?? 0,
     eligible: sum('eligible'),
@@ -116,6 +136,7 @@ export async function eligiblePopulation(q: Queryable, taskOrId: Task | string, 
     inScope: totals.in_scope,
     notActive: totals.not_active,
     inBurdenWindow: totals.in_burden_window,
+    recognised: totals.recognised,
     atYearlyCap: totals.at_yearly_cap,
     untiered: totals.untiered,
     eligible: totals.eligible,
@@ -135,7 +156,7 @@ export async function insertPopulation(q: Queryable, drawId: string, rules: Elig
   await q.exec(
     sql`INSERT INTO draw_population (draw_id, stratum, object_id)
         SELECT ${drawId}, coalesce(stratum, ''), object_id FROM (${candidates(rules)}) c
-        WHERE active AND NOT in_burden_window AND NOT at_yearly_cap`,
+        WHERE active AND NOT in_burden_window AND NOT recognised AND NOT at_yearly_cap`,
   );
   const strata = await q.query<{ stratum: string; eligible: number }>(
     sql`SELECT stratum, count(*) AS eligible FROM draw_population WHERE draw_id = ${drawId} GROUP BY stratum ORDER BY stratum`,

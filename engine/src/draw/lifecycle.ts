@@ -10,7 +10,7 @@ import { appendAudit } from '../audit/chain.ts';
 import { currentPolicy } from '../policy/policy.ts';
 import { assignTeams, digestSalt, PROTOCOL, sha256Hex, type DigestMode, type Protocol, type RankPool, type StratumQuota } from './fd1.ts';
 import { drawSelectionTable, populationDigestSql } from './select-sql.ts';
-import { confidentialStrata, eligibilityRules, insertPopulation, stratumSpec, type StratumSpec } from './eligibility.ts';
+import { confidentialStrata, eligibilityRules, insertPopulation, recognitionOf, stratumSpec, type StratumSpec } from './eligibility.ts';
 import { EngineError } from '../kernel/errors.ts';
 import { freezeExclusions, freezePools, loadExclusions, loadPools, taskCaps } from './matching.ts';
 import { DrawInputError, DrawNotFoundError, DrawStateError, nextYearlyId } from './plans.ts';
@@ -252,7 +252,7 @@ export async function commitDraw(db: Db, taskId: string, options: CommitOptions)
     const beacon = checkBeaconDeclaration(options, now, task.minBeaconGapMinutes);
 
     const policy = await currentPolicy(tx);
-    const rules: EligibilityRules = { ...eligibilityRules(task, policy, today), ...(options.population ? { population: options.population.where } : {}) };
+    const rules: EligibilityRules = { ...eligibilityRules(task, policy, today, await recognitionOf(tx, task)), ...(options.population ? { population: options.population.where } : {}) };
     const id = await nextYearlyId(tx, 'draws', 'D', Number(today.slice(0, 4)));
     // Pools first: a pool too small for one team refuses the commit before the (large) population is frozen.
     const pools = await freezePools(tx, id, task);

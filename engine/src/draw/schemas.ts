@@ -232,6 +232,15 @@ export const EligibilityRules = Type.Object(
     strataMode: StrataMode,
     scope: TaskScope,
     /**
+     * Recognition (结果互认) as declared when the population was frozen: each checklist item with an item of another
+     * department whose recent result counts for it. An object whose every item is so covered within the burden window
+     * is skipped, tier D included (any visit already keeps tiers A-C out through the burden window); special tasks
+     * recognise nothing. Absent on draws from before it existed.
+     */
+    recognition: Type.Optional(Type.Array(Type.Object({ item: Type.String(), equivalent: Type.String() }))),
+    /** How many items the checklist has: recognition must cover each of them. */
+    checklistSize: Type.Optional(Type.Integer()),
+    /**
      * Set when the population lives outside DuckDB: a population set of a ClickHouse cluster (engine/src/cluster),
      * frozen there at commit. The set's making then decides eligibility, not the rules above.
      */

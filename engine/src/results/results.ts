@@ -168,7 +168,6 @@ export async function resultHistory(q: Queryable, key: ResultKey): Promise<{ res
 
 // ---- permissions ----
 
-/** Only operators of `departmentCode` (and admins) change its results. */
 /**
  * What releasing free text (`publicText`: the text approved, or to be published; null when none is released) needs
  * beside the result's state: four eyes (whoever entered the result neither approves its free text nor publishes it)
@@ -195,7 +194,8 @@ function checkFreeTextRelease(result: DrawResult, actor: Principal, step: 'appro
     );
 }
 
-function requireInspectingDepartment(actor: Principal, departmentCode: string, key: ResultKey): void {
+/** Only operators of `departmentCode` (and admins) change its results. */
+export function requireInspectingDepartment(actor: Principal, departmentCode: string, key: ResultKey): void {
   if (actor.role === 'admin') return;
   if (actor.role !== 'operator')
     throw new ResultForbiddenError('result.role', `只有检查部门的操作员可以录入和公开结果 / only an operator of the inspecting department may change results (role ${actor.role})`, { role: actor.role });

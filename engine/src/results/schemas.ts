@@ -174,3 +174,96 @@ export const DeadlineReport = Type.Object({
   dueSoon: Type.Array(Assignment),
 });
 export type DeadlineReport = Static<typeof DeadlineReport>;
+
+/** A photo, scan or document kept with a result (internal: never public). */
+export const Evidence = Type.Object({
+  id: Type.String({ description: '证据编号 <result id>|<n>' }),
+  number: Type.Integer({ minimum: 1, description: '在该结果中的序号 its number within the result' }),
+  sha256: Type.String({ description: '文件 SHA-256，亦记入审计链 SHA-256 of the file, also in the audit entry' }),
+  filename: Type.String(),
+  mediaType: Type.String({ description: '按文件内容识别的类型 the type read from the bytes' }),
+  bytes: Type.Integer(),
+  takenBy: Type.String({ description: '拍摄或扫描人 who took it' }),
+  takenAt: DateTime,
+  addedBy: Type.String(),
+  addedAt: DateTime,
+});
+export type Evidence = Static<typeof Evidence>;
+
+const VisitItem = Type.Object({
+  code: Type.String(),
+  version: Type.Integer(),
+  departmentCode: Type.String(),
+  departmentNameZh: Type.String(),
+  departmentNameEn: Type.String(),
+  nameZh: Type.String(),
+  nameEn: Type.String(),
+  legalBasis: Type.String({ description: '检查依据 legal basis' }),
+  content: Type.String({ description: '检查内容：查什么 what to check' }),
+  method: StringEnum(['onsite', 'documents', 'online']),
+  outcomeCode: Nullable(Type.String({ description: '已录入的结果，未录入为 null the entered outcome, null when not entered' })),
+  outcomeNameZh: Nullable(Type.String()),
+  outcomeNameEn: Nullable(Type.String()),
+  publishedAt: Nullable(DateTime),
+});
+
+/**
+ * The visit sheet of one selected object (一次性完成对同一抽查对象的多个检查项目): the entity as the directory holds it,
+ * its whole team, and every item of every participating department, with legal basis, method and what to check. Internal
+ * (it names the inspectors); also the content of the notice of inspection (抽查告知书).
+ */
+export const VisitSheet = Type.Object({
+  drawId: Type.String(),
+  taskId: Type.String(),
+  taskPublicName: Type.String({ description: '任务公开名称（告知书使用） the task\'s public name, used on the notice' }),
+  joint: Type.Boolean({ description: '多部门联合检查 a joint visit of several departments' }),
+  leadDepartmentCode: Type.String(),
+  windowStart: IsoDate,
+  windowEnd: IsoDate,
+  object: Type.Object({
+    id: Type.String(),
+    name: Type.String(),
+    entityType: Nullable(Type.String()),
+    legalRepresentative: Nullable(Type.String()),
+    regionCode: Type.String(),
+    regionZh: Type.String({ description: '所在地（市、区） where it is (city, district)' }),
+    regionEn: Type.String(),
+    industryZh: Nullable(Type.String()),
+    industryEn: Nullable(Type.String()),
+  }),
+  team: Type.Array(
+    Type.Object({ inspectorId: Type.String(), name: Type.String(), departmentCode: Type.String(), kind: Type.String(), certificateNo: Nullable(Type.String()) }),
+  ),
+  items: Type.Array(VisitItem),
+});
+export type VisitSheet = Static<typeof VisitSheet>;
+
+/** Every department's results for one entity over time (shared across departments, internal). */
+export const EntityResults = Type.Object({
+  object: Type.Object({
+    id: Type.String(),
+    name: Type.String(),
+    status: Type.String(),
+    regionZh: Type.String(),
+    regionEn: Type.String(),
+    departments: Type.Array(Type.String(), { description: '负责监管的部门 the departments responsible for it' }),
+  }),
+  results: Type.Array(
+    Type.Object({
+      inspectedOn: IsoDate,
+      departmentCode: Type.String(),
+      itemCode: Type.String(),
+      itemNameZh: Nullable(Type.String()),
+      itemNameEn: Nullable(Type.String()),
+      outcomeCode: Type.String(),
+      outcomeNameZh: Nullable(Type.String()),
+      outcomeNameEn: Nullable(Type.String()),
+      isFinding: Nullable(Type.Boolean()),
+      findings: Nullable(Type.String()),
+      taskRef: Nullable(Type.String()),
+      source: StringEnum(['import', 'entry']),
+      recognisedFor: Type.Array(Type.String(), { description: '该结果可互认的其他部门事项 items of other departments this result counts for' }),
+    }),
+  ),
+});
+export type EntityResults = Static<typeof EntityResults>;

@@ -3,6 +3,21 @@
 -- Burden window and yearly cap read entity_inspection_load_at (004), the one place they are computed, as of
 -- $load_as_of (the commit day, like the view entity_inspection_load); the window counts back from $reference_date.
 -- Lists are JSON text parameters; an empty industries / entity_types list means no filter.
+-- Recognition ($recognition: the checklist items with their equivalent items of other departments, as recorded in the
+-- rules) marks an object whose every one of the $checklist_size items has a result of an equivalent item within the
+-- burden window before the reference date.
+WITH recognition AS (
+  SELECT u.r.item AS item, u.r.equivalent AS equivalent
+  FROM unnest(CAST($recognition::JSON AS STRUCT(item VARCHAR, equivalent VARCHAR)[])) AS u(r)
+),
+recognised AS (
+  SELECT ir.object_id
+  FROM inspection_results ir JOIN recognition g ON g.equivalent = ir.item_code
+  WHERE ir.inspected_on <= $reference_date::DATE
+    AND date_diff('day', ir.inspected_on, $reference_date::DATE) < $burden_window_days::INTEGER
+  GROUP BY ir.object_id
+  HAVING count(DISTINCT g.item) = $checklist_size::INTEGER
+)
 SELECT
   o.id AS object_id,
   CASE $strata_mode
@@ -17,11 +32,16 @@ SELECT
   (NOT $burden_exempt::BOOLEAN
     AND coalesce(r.tier, '') <> 'D'
     AND coalesce(date_diff('day', l.last_drawn_on, $reference_date::DATE) < $burden_window_days::INTEGER, false)) AS in_burden_window,
+  -- another department's recognised result covers every item within the window. Any visit already puts a tier A-C
+  -- object in the burden window; recognition is what spares a tier D object a second check of the same matter.
+  -- Special tasks answer a new risk and recognise nothing.
+  (NOT $burden_exempt::BOOLEAN AND rc.object_id IS NOT NULL) AS recognised,
   -- already at the yearly cap across all departments: nobody is exempt
   coalesce(l.inspections_this_year >= $yearly_cap::INTEGER, false) AS at_yearly_cap
 FROM objects o
 LEFT JOIN risk_scores r ON r.object_id = o.id
 LEFT JOIN entity_inspection_load_at($load_as_of::DATE) l ON l.object_id = o.id
+LEFT JOIN recognised rc ON rc.object_id = o.id
 WHERE list_contains(CAST($object_kinds::JSON AS VARCHAR[]), o.object_kind)
   AND (list_contains(CAST($districts::JSON AS VARCHAR[]), o.region_code)
        OR list_contains(CAST($city_prefixes::JSON AS VARCHAR[]), left(o.region_code, 4))

@@ -13,6 +13,9 @@ import type {
   EarlyPublication,
   Invitation,
   DrawResult,
+  Evidence,
+  VisitSheet,
+  EntityResults,
   DrawStatus,
   DeadlineReport,
   Inbox,
@@ -45,7 +48,7 @@ import type {
   TierRatiosBp,
   VerifyAnswer,
 } from '$engine/api/types';
-import { getJson, query, sendJson } from './request';
+import { getJson, query, sendJson, uploadFile } from './request';
 
 export { ApiError, getArrow, query, uploadFile } from './request';
 
@@ -158,6 +161,24 @@ export const reviewResult = (key: ResultKey, review: { decision: 'approved' | 'w
   sendJson<DrawResult>('POST', `${resultPath(key)}/review`, review);
 
 export const publishResult = (key: ResultKey) => sendJson<DrawResult>('POST', `${resultPath(key)}/publish`);
+
+/** The visit sheet of a selected object: entity, team, every department's items. */
+export const getVisitSheet = (drawId: string, objectId: string) => getJson<VisitSheet>(`/api/visits/${id(drawId)}/${id(objectId)}`);
+
+/** Every department's results for one entity (shared across departments). */
+export const getEntityResults = (objectId: string) => getJson<EntityResults>(`/api/entities/${id(objectId)}/results`);
+
+export const getEvidence = (key: ResultKey) => getJson<{ evidence: Evidence[] }>(`${resultPath(key)}/evidence`);
+
+/** Where one evidence file is read (an <img> or a link: the session cookie goes with it). */
+export const evidenceUrl = (key: ResultKey, number: number) => `${resultPath(key)}/evidence/${number}`;
+
+/** Attaches one file to a result; `takenAt` is when it was taken (a photo's own time). */
+export function addEvidence(key: ResultKey, file: Blob, name: string, takenAt: string): Promise<Evidence> {
+  const form = new FormData();
+  form.append('file', file, name);
+  return uploadFile<Evidence>(`${resultPath(key)}/evidence${query({ takenAt })}`, form);
+}
 
 /** Publishes every entered, unpublished result of a draw (of one department when given). */
 export const publishDrawResults = (drawId: string, department: string | null) => sendJson<{ published: unknown[] }>('POST', '/api/results/publish', { drawId, department });

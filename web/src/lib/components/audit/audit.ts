@@ -14,6 +14,9 @@ export const KNOWN_ACTIONS = [
   'result.correct',
   'result.review',
   'result.publish',
+  'result.evidence',
+  'equivalence.declare',
+  'equivalence.withdraw',
 ] as const;
 
 const short = (hash: unknown) => (typeof hash === 'string' ? `${hash.slice(0, 12)}…` : '');
@@ -44,6 +47,11 @@ export function entrySummary(entry: AuditEntry): string {
       // The subject already names draw, object and item.
       return `${text(after.outcomeCode)} · v${text(p.version)}${reason}`;
     }
+    case 'result.evidence':
+      return `${text(p.filename)} · ${text(p.mediaType)} · SHA-256 ${short(p.sha256)}`;
+    case 'equivalence.declare':
+    case 'equivalence.withdraw':
+      return `${text(p.itemA)} ~ ${text(p.itemB)} · ${text(p.reason)}`;
     case 'plan.create':
       return text(p.name);
     default:
