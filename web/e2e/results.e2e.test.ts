@@ -167,6 +167,8 @@ describe.skipIf(!CHROMIUM)('results page', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.locator('[data-testid=result-editor]').screenshot({ path: join(SCREENSHOT_DIR, 'results-evidence-390.png') });
 
+    // The draw's window is still open: results go public before it closes only on a leader's recorded decision.
+    await (await apiAs(fx.app, 'leader')).send('POST', `/api/draws/${target.drawId}/publish-early`, { reason: '专项整治需及时公开检查结果' });
     await page.click('[data-testid=publish-result]');
     await expect.poll(async () => (await api.get<{ result: { publishedAt: string | null } }>(`${base}/history`)).result.publishedAt).not.toBeNull();
     await expect.poll(() => page.locator('[data-testid=result-editor] [data-testid=current-result]').getAttribute('data-version')).toBe('2');
