@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from '../db/sql.ts';
 import { Db } from '../db/duckdb.ts';
 import { cloneTemplate, resultsTemplate, type ResultsTemplate } from '../results/results.fixture.ts';
+import { appendHead, chainHead, recordDailyHead } from '../audit/heads.ts';
 import { backupDatabase, restoreDatabase } from './backup.ts';
 
 describe('backup and restore', () => {
@@ -22,6 +23,7 @@ describe('backup and restore', () => {
   it('backs up while the database is in use and restores into a fresh file, verifying every draw and the audit chain', async () => {
     const source = await cloneTemplate(template);
     try {
+      expect(await recordDailyHead(source.db)).toMatchObject({ reason: 'daily' });
       const backup = join(dir, 'backup.duckdb');
       // a write running beside the backup: the backup holds it whole or not at all
       const [report] = await Promise.all([
@@ -44,6 +46,8 @@ describe('backup and restore', () => {
         db.close();
       }
       await expect(restoreDatabase(backup, target)).rejects.toThrow(/exists/);
+      // the published heads travel with the backup and sit beside the restored database
+      expect(readFileSync(`${target}.heads.jsonl`, 'utf8')).toBe(readFileSync(`${source.path}.heads.jsonl`, 'utf8'));
     } finally {
       source.cleanup();
     }
@@ -59,6 +63,22 @@ describe('backup and restore', () => {
       await expect(restoreDatabase(backup, target)).rejects.toThrow(/audit chain is broken at entry 1/);
       expect(existsSync(target)).toBe(false);
       expect(existsSync(`${target}.restoring`)).toBe(false);
+    } finally {
+      source.cleanup();
+    }
+  });
+
+  it('refuses a backup whose chain no longer reaches a head published before it was taken', async () => {
+    const source = await cloneTemplate(template);
+    try {
+      const head = (await chainHead(source.db))!;
+      appendHead(`${source.path}.heads.jsonl`, { seq: Number(head.seq), hash: head.hash }, 'daily');
+      await source.db.exec(sql`DELETE FROM audit_log WHERE seq = ${head.seq}`);
+      const backup = join(dir, 'cut.duckdb');
+      await backupDatabase(source.db, backup);
+      const target = join(dir, 'cut-restored.duckdb');
+      await expect(restoreDatabase(backup, target)).rejects.toThrow(/tail deleted after seq/);
+      expect(existsSync(target)).toBe(false);
     } finally {
       source.cleanup();
     }

@@ -1,12 +1,14 @@
 // Backup and restore of the whole database. A backup is a DuckDB file written by the engine's own instance in one
 // transaction (COPY FROM DATABASE: a consistent snapshot while the server keeps serving and writing); a restore copies
 // it into a fresh file, brings its schema up to date, checks the audit chain and re-verifies every draw (fd1) before
-// the file takes the target's name.
+// the file takes the target's name. The heads file beside the database (audit/heads.ts) travels with it: a backup
+// carries a copy, and a restore checks the restored chain against it before it sits beside the target.
 import { copyFileSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import type { Db } from '../db/duckdb.ts';
 import { sql } from '../db/sql.ts';
 import { openDatabase } from '../open.ts';
 import { verifyAudit } from '../audit/chain.ts';
+import { checkHeads, headsFileOf, readHeads } from '../audit/heads.ts';
 import { StoredDrawVerifier } from '../draw/verification.ts';
 import type { Principal } from '../auth/roles.ts';
 
@@ -50,6 +52,8 @@ export async function backupDatabase(db: Db, file: string): Promise<BackupReport
   } finally {
     conn.close();
   }
+  const heads = headsFileOf(db.path);
+  if (heads && existsSync(heads)) copyFileSync(heads, headsFileOf(file)!);
   return { file, bytes: statSync(file).size, elapsedMs: Date.now() - started };
 }
 
@@ -58,6 +62,8 @@ export async function restoreDatabase(backup: string, target: string): Promise<R
   const started = Date.now();
   if (!existsSync(backup)) throw new BackupError(`${backup} does not exist`);
   if (existsSync(target)) throw new BackupError(`${target} exists: restore into a new file, then point FAIRDRAW_DB (or --db) at it`);
+  const targetHeads = headsFileOf(target)!;
+  if (existsSync(targetHeads)) throw new BackupError(`${targetHeads} exists: the restored database's heads file would replace published heads`);
   const staging = `${target}.restoring`;
   rmSync(staging, { force: true });
   copyFileSync(backup, staging);
@@ -66,6 +72,9 @@ export async function restoreDatabase(backup: string, target: string): Promise<R
     db = await openDatabase({ path: staging });
     const audit = await verifyAudit(db);
     if (!audit.ok) throw new BackupError(`the backup's audit chain is broken at entry ${audit.seq}: ${audit.problem}`);
+    const heads = readHeads(headsFileOf(backup)!);
+    const headProblems = await checkHeads(db, heads, headsFileOf(backup)!);
+    if (headProblems.length > 0) throw new BackupError(`the backup's audit chain does not reach its published heads: ${headProblems.map((p) => p.message).join('; ')}`);
     const verifier = new StoredDrawVerifier(db);
     const drawn = await db.query<{ id: string }>(sql`SELECT id FROM draws WHERE drawn_at IS NOT NULL ORDER BY id`);
     for (const { id } of drawn) {
@@ -76,6 +85,7 @@ export async function restoreDatabase(backup: string, target: string): Promise<R
     db.close();
     db = undefined;
     renameSync(staging, target);
+    if (heads.length > 0) copyFileSync(headsFileOf(backup)!, targetHeads);
     return { file: target, auditEntries: audit.entries, drawsVerified: drawn.length, elapsedMs: Date.now() - started };
   } catch (err) {
     db?.close();
