@@ -3,24 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { testDb, type TempDb } from '../testing/db.ts';
 import { sql } from '../db/sql.ts';
-import { appendAudit, canonicalJson, entryHash, GENESIS_HASH, verifyAudit } from './chain.ts';
+import { appendAudit, verifyAudit } from './chain.ts';
+import { rewriteChainFrom } from './test-support.ts';
 import { appendHead, chainHead, checkHeads, headsFileOf, publishedHeads, readHeads, recordDailyHead } from './heads.ts';
-import type { Db } from '../db/duckdb.ts';
-
-/** Rewrites entry `seq`'s payload and recomputes the hash of it and of every entry after it: a chain that checks out. */
-async function rewriteFrom(db: Db, seq: number, payload: unknown): Promise<void> {
-  const rows = await db.query<{ seq: number; recorded_at: Date; actor: string; action: string; subject: string | null; payload: string }>(
-    sql`SELECT seq, recorded_at, actor, action, subject, payload::VARCHAR AS payload FROM audit_log ORDER BY seq`,
-  );
-  let prev = GENESIS_HASH;
-  for (const r of rows) {
-    const entry = { seq: r.seq, recorded_at: r.recorded_at.toISOString(), actor: r.actor, action: r.action, subject: r.subject, payload: r.seq === seq ? payload : JSON.parse(r.payload), prev_hash: prev };
-    const hash = entryHash(entry);
-    if (r.seq >= seq)
-      await db.exec(sql`UPDATE audit_log SET payload = ${canonicalJson(entry.payload)}::JSON, prev_hash = ${entry.prev_hash}, hash = ${hash} WHERE seq = ${r.seq}`);
-    prev = hash;
-  }
-}
 
 describe('audit heads outside the database', () => {
   let t: TempDb;
@@ -64,7 +49,7 @@ describe('audit heads outside the database', () => {
   it('catches entry 17 edited and every hash after it recomputed, through a copy someone kept', async () => {
     const copy = join(t.dir, 'kept.json');
     writeFileSync(copy, JSON.stringify(publishedHeads(t.path, { limit: 100, offset: 0 })));
-    await rewriteFrom(t.db, 17, { i: 17, note: 'rewritten' });
+    await rewriteChainFrom(t.db, 17, { i: 17, note: 'rewritten' });
     expect(await verifyAudit(t.db)).toEqual({ ok: true, entries: 40 });
     // the operator who rewrote the chain also "republishes" the file beside the database: the kept copy still catches it
     writeFileSync(file, '');

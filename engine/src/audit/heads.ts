@@ -155,3 +155,14 @@ export function publishedHeads(dbPath: string, page: { limit: number; offset: nu
   const newestFirst = all.reverse();
   return { total: newestFirst.length, ...page, heads: newestFirst.slice(page.offset, page.offset + page.limit) };
 }
+
+const HOUR_MS = 60 * 60 * 1000;
+
+/** While the server runs: the day's head now and at least once a day after (checked hourly); returns the stop. */
+export function keepDailyHeads(db: Db, onError: (err: unknown) => void): () => void {
+  const tick = () => void recordDailyHead(db).catch(onError);
+  tick();
+  const timer = setInterval(tick, HOUR_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
