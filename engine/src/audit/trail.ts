@@ -67,6 +67,23 @@ export const ChainVerdict = Type.Object({
 });
 export type ChainVerdict = Static<typeof ChainVerdict>;
 
+/** GET /api/public/audit-heads: the published heads, newest first (audit/heads.ts). */
+export const PublishedHeadsPage = Type.Object({
+  total: Type.Integer(),
+  limit: Type.Integer(),
+  offset: Type.Integer(),
+  heads: Type.Array(
+    Type.Object({
+      date: Type.String({ description: '公布日（北京时间） the day it was published (Asia/Shanghai)' }),
+      seq: Type.Integer({ description: '链上序号 the entry\'s position in the chain' }),
+      hash: Type.String({ description: '该条目的哈希 the entry\'s hash' }),
+      at: Type.String({ description: '公布时刻 when it was published' }),
+      reason: Type.String({ description: 'commit（承诺）、draw（抽取）或 daily（每日） commit, draw or daily' }),
+    }),
+  ),
+});
+export type PublishedHeadsPage = Static<typeof PublishedHeadsPage>;
+
 interface EntryRow {
   seq: number;
   recorded_at: Date;

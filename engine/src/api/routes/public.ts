@@ -10,25 +10,12 @@ import { itemsInForce, publicDrawPage, PublicSearch } from '../../publish/portal
 import { PublicDrawDetail, PublicDrawPage, PublicItem, PublicPlan, ResultSearchPage } from '../../publish/schemas.ts';
 import { referenceNames, ReferenceNames } from '../../reference/names.ts';
 import { publishedHeads } from '../../audit/heads.ts';
+import { PublishedHeadsPage } from '../../audit/trail.ts';
 import { errorAnswer, IdParam } from '../schemas.ts';
 import { routesTagged } from '../route.ts';
 
 const route = routesTagged('public');
 
-const PublishedHeadsPage = Type.Object({
-  total: Type.Integer(),
-  limit: Type.Integer(),
-  offset: Type.Integer(),
-  heads: Type.Array(
-    Type.Object({
-      date: Type.String({ description: '公布日（北京时间） the day it was published (Asia/Shanghai)' }),
-      seq: Type.Integer({ description: '链上序号 the entry\'s position in the chain' }),
-      hash: Type.String({ description: '该条目的哈希 the entry\'s hash' }),
-      at: Type.String({ description: '公布时刻 when it was published' }),
-      reason: Type.String({ description: 'commit（承诺）、draw（抽取）或 daily（每日） commit, draw or daily' }),
-    }),
-  ),
-});
 const PUBLIC = 'public' as const;
 const DrawId = IdParam('抽取编号 draw id, e.g. D2026-0001');
 const noDraw = errorAnswer('没有这个抽取 No such draw');
