@@ -69,11 +69,14 @@ export function readHeads(file: string): PublishedHead[] {
   if (Array.isArray(whole)) values.push(...whole);
   else if (Array.isArray((whole as { heads?: unknown } | undefined)?.heads)) values.push(...(whole as { heads: unknown[] }).heads);
   else {
-    trimmed.split('\n').forEach((line, i) => {
+    const lines = text.split('\n');
+    lines.forEach((line, i) => {
       if (line.trim() === '') return;
       try {
         values.push(JSON.parse(line));
       } catch {
+        // A last line without its newline is an append cut short by a crash: that head was never published.
+        if (i === lines.length - 1) return;
         throw new HeadsFileError(`${file}:${i + 1}: 不是 JSON / not JSON`);
       }
     });
