@@ -63,6 +63,7 @@ describe('audit verify', () => {
     expect(out).toMatch(/bound rows: draws 1, draw_selection \d+, draw_results 1 \(.*not bound \(before fd2.3\): 0, 0, 0\)/);
     expect(out).toMatch(/audit verified \(\d+ ms\)$/);
     expect(process.exitCode).toBeUndefined();
+    await expect(run('--heads', join(t.dir, 'no-such-copy.json'))).rejects.toThrow(/no such heads file/);
   });
 
   it('catches the last 3 entries deleted', async () => {

@@ -1,6 +1,7 @@
 // `fairdraw audit verify [--heads FILE]`: walks the hash-chained audit log (the first edited, deleted or reordered
 // entry), checks every published head (the file beside the database and any copy given) and the rows bound to the
 // chain (a draw, selection or result changed directly in the database).
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { withDb } from '../db.ts';
@@ -17,6 +18,8 @@ export function auditCommand(program: Command): void {
     .description('校验审计哈希链、已公布的链头与绑定的行；任何一项失败时退出码 1 / verify the chain, the published heads and the bound rows; exit 1 on any failure')
     .option('--heads <file>', '另行保存的链头副本（JSON 行或门户的 JSON 列表），可多次给出 / a copy of the published heads someone kept (JSON lines, or the portal\'s JSON list); repeatable', collect, [])
     .action(async (flags: { db?: string; json?: boolean; heads: string[] }) => {
+      const missing = flags.heads.filter((file) => !existsSync(file));
+      if (missing.length > 0) throw new Error(`链头副本不存在 / no such heads file: ${missing.join(', ')}`);
       const copies = flags.heads.map((file) => ({ source: resolve(file), heads: readHeads(resolve(file)) }));
       const verdict = await withDb(flags.db, (db) => chainVerdict(db, copies), { readOnly: true });
       if (flags.json) {
