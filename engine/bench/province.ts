@@ -34,6 +34,7 @@ import { readDrawFiles } from '../src/draw/files.ts';
 import { verifyDraw } from '../src/draw/verify/verify.ts';
 import { computeCoverage } from '../src/coverage/coverage.ts';
 import { CoverageStore } from '../src/coverage/store.ts';
+import { chainVerdict } from '../src/audit/trail.ts';
 import { writeBenchmarkSection, type BenchmarkRow } from './benchmarks-md.ts';
 
 const CLI = resolve(REPO_ROOT, 'engine/bin/fairdraw.js');
@@ -265,6 +266,15 @@ const STEPS: Record<string, (ctx: Ctx, marks: Mark[]) => Promise<void>> = {
         `${n(d.counts.selected)} selected (${Object.values(TASK_COUNTS)[0]} per tier), ${n(d.counts.teamMembers)} team members from a pool of ${n(d.counts.pool)}`);
     });
   },
+  async 'audit-verify'(ctx, marks) {
+    await withDb(ctx, async (db) => {
+      await measure(marks, 'audit verify: the chain, its published heads, the bound rows', 'fast', () => chainVerdict(db), (v) => {
+        if (!v.ok) throw new Error(`audit verify failed on the province: ${JSON.stringify({ ...v.heads, rows: v.rows.problems.slice(0, 5) })}`);
+        const rows = (c: typeof v.rows.bound) => c.draws + c.draw_selection + c.draw_results;
+        return `${n(v.entries)} entries, ${v.heads.sources.reduce((k, h) => k + h.heads, 0)} heads, ${n(rows(v.rows.bound))} rows bound (draws, selection, results), ${n(rows(v.rows.unbound))} not bound`;
+      });
+    });
+  },
   async 'draw-select'(ctx, marks) {
     await withDb(ctx, async (db) => {
       const [draw] = await listDraws(db, { status: 'drawn' });
@@ -336,7 +346,7 @@ const STEPS: Record<string, (ctx: Ctx, marks: Mark[]) => Promise<void>> = {
 /** The order the orchestrator runs the steps in (each after what it needs). */
 const ORDER = [
   'generate', 'generate-plain', 'import-entities', 'import-entities-plain', 'import-rest', 'score', 'score-plain', 'tiers',
-  'alerts-plain', 'alerts', 'draw-commit', 'draw-run', 'draw-select', 'export', 'verify', 'verify-plain', 'coverage-plain', 'coverage',
+  'alerts-plain', 'alerts', 'draw-commit', 'draw-run', 'audit-verify', 'draw-select', 'export', 'verify', 'verify-plain', 'coverage-plain', 'coverage',
 ];
 
 /** In a step process: runs one step and prints its marks as one JSON line. */

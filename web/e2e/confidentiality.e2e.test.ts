@@ -61,7 +61,7 @@ beforeAll(async () => {
   app = await startFairdraw();
   scratch = mkdtempSync(join(tmpdir(), 'fairdraw-attack-'));
   leader = await apiAs(app, 'leader');
-  for (const path of ['/api/public/draws?limit=100', '/api/public/plans', '/api/public/items', '/api/public/results?limit=100', '/api/public/reference']) await fetchPublic(path);
+  for (const path of ['/api/public/draws?limit=100', '/api/public/plans', '/api/public/items', '/api/public/results?limit=100', '/api/public/reference', '/api/public/audit-heads?limit=1000']) await fetchPublic(path);
   const draws = JSON.parse(publicBodies.get('/api/public/draws?limit=100')!).draws as Array<{ id: string; drawnAt: string | null; status: string }>;
   for (const draw of draws) {
     const detail = JSON.parse((await fetchPublic(`/api/public/draws/${draw.id}`)).body);

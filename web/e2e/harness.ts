@@ -94,6 +94,7 @@ async function prepare(): Promise<{ template: string; passwords: Record<Username
     if (webBuildIsStale()) buildWeb();
     if (!existsSync(passwordsFile)) {
       rmSync(template, { force: true });
+      rmSync(`${template}.heads.jsonl`, { force: true });
       const summary = await buildDemo({ dbPath: template, ...E2E_DEMO });
       const passwords = Object.fromEntries(summary.accounts.map((a) => [a.username, a.password])) as Record<Username, string>;
       passwords['operator-tax'] = 'e2e operator-tax password';
@@ -113,6 +114,8 @@ export async function startFairdraw(): Promise<Fairdraw> {
   const dir = mkdtempSync(join(tmpdir(), 'fairdraw-e2e-run-'));
   const dbPath = join(dir, 'fairdraw.duckdb');
   copyFileSync(template, dbPath);
+  // the audit heads the demo's draws published live beside the database (engine/src/audit/heads.ts)
+  if (existsSync(`${template}.heads.jsonl`)) copyFileSync(`${template}.heads.jsonl`, `${dbPath}.heads.jsonl`);
   const server = await serveDatabase(dbPath);
   return {
     ...server,

@@ -31,6 +31,7 @@ const PAGES: PageCase[] = [
   { name: 'notebook', path: (d) => `/notebooks/${d.notebook}` },
   { name: 'audit', path: () => '/audit' },
   { name: 'portal', path: () => '/portal', public: true },
+  { name: 'portal audit heads', path: () => '/portal/audit', public: true },
   { name: 'login', path: () => '/login', public: true },
   { name: 'not found', path: () => '/no-such-page' },
 ];

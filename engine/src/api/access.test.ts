@@ -61,6 +61,7 @@ const expectedAccess: Record<string, Expectation> = {
   'GET /api/public/draws/:drawId': PUBLIC,
   'GET /api/public/draws/:drawId/files/:file': { ...PUBLIC, url: '/api/public/draws/x/files/manifest.json' },
   'GET /api/public/results': PUBLIC,
+  'GET /api/public/audit-heads': PUBLIC,
 
   // Areas with their own rows file (one import above, one spread here each).
   ...coverageAccess,

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Db } from '../db/duckdb.ts';
 import { sql } from '../db/sql.ts';
 import { verifyAudit } from '../audit/chain.ts';
-import { evidenceDir, evidenceFile, verifyEvidence } from '../results/evidence.ts';
+import { evidenceDir, evidenceFile, verifyEvidence } from '../audit/evidence.ts';
 import { IN_WINDOW, resultsDb, staffedObject } from '../results/results.fixture.ts';
 import { EVIDENCE_JPEG, EVIDENCE_PNG } from '../results/evidence.fixture.ts';
 import { apiForBlock, holdClock, type TestApi } from './test-support.ts';

@@ -179,4 +179,19 @@ describe('public portal', () => {
     expect((await get('/api/public/results?limit=101')).statusCode).toBe(400);
     expect((await get('/api/public/results')).json()).toMatchObject({ total: 0, limit: 20, offset: 0, results: [], byOutcome: [], findings: 0 });
   });
+
+  it('publishes the audit heads, newest first and paged: the head a manifest carries is one of them, and anyone may keep the list', async () => {
+    const first = await get('/api/public/audit-heads');
+    expect(first.statusCode).toBe(200);
+    const page = first.json();
+    const commit = (await db.one<{ seq: number; hash: string }>(sql`SELECT seq, hash FROM audit_log WHERE subject = ${committedOnlyId} AND action = 'draw.commit'`))!;
+    expect(page).toMatchObject({ total: expect.any(Number), limit: 100, offset: 0 });
+    expect(page.heads[0]).toMatchObject({ seq: Number(commit.seq), hash: commit.hash, reason: 'commit', date: '2026-03-01' });
+    const seqs = page.heads.map((h: { seq: number }) => h.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
+    const manifest = (await get(`/api/public/draws/${committedOnlyId}/files/manifest.json`)).json();
+    expect(page.heads).toContainEqual(expect.objectContaining(manifest.audit_heads.commit));
+    expect((await get(`/api/public/audit-heads?limit=1&offset=${page.total}`)).json()).toMatchObject({ total: page.total, heads: [] });
+    expect((await get('/api/public/audit-heads?limit=1001')).statusCode).toBe(400);
+  });
 });

@@ -135,6 +135,7 @@ export type { CellError, CellRun, ChartCellRun, MarkdownCellRun, NotebookEntry, 
 export type AuditTrail = Json<AuditShapes.AuditTrail>;
 export type AuditEntry = Json<AuditShapes.AuditEntryView>;
 export type ChainStatus = Json<AuditShapes.ChainVerdict>;
+export type AuditHeadsPage = AuditShapes.PublishedHeadsPage;
 export type { Role } from '../auth/schemas.ts';
 export type Session = Json<AuthShapes.SessionAnswer>;
 export type UserRecord = Json<AuthShapes.UserRecord>;

@@ -5,6 +5,9 @@ import type { Db, Queryable } from '../db/duckdb.ts';
 import { sql } from '../db/sql.ts';
 import { DateTime, Nullable, StringEnum, Type, type Static } from '../kernel/schema.ts';
 import { verifyAudit } from './chain.ts';
+import { verifyEvidence } from './evidence.ts';
+import { checkHeads, headsFileOf, readHeads, type PublishedHead } from './heads.ts';
+import { describeRowProblem, verifyRows } from './rows.ts';
 
 export const TRAIL_MAX_LIMIT = 5000;
 
@@ -31,18 +34,62 @@ export const AuditTrail = Type.Object({
 });
 export type AuditTrail = Static<typeof AuditTrail>;
 
+const TableCounts = Type.Object({ draws: Type.Integer(), draw_selection: Type.Integer(), draw_results: Type.Integer() });
+
 export const ChainVerdict = Type.Object({
-  ok: Type.Boolean(),
+  ok: Type.Boolean({ description: '链、链头与绑定行全部通过 the chain, the published heads and the bound rows all pass' }),
+  chainOk: Type.Boolean({ description: '链本身完整 the chain itself is intact' }),
   entries: Type.Integer({ description: '已检查的条目数 entries checked (up to the break)' }),
   seq: Type.Optional(Type.Integer({ description: '第一条断裂的条目 the first broken entry' })),
   problem: Type.Optional(Type.String()),
   entry: Type.Optional(
     Type.Object({ seq: Type.Integer(), actor: Type.String(), action: Type.String(), subject: Nullable(Type.String()), recordedAt: Type.Optional(DateTime) }),
   ),
+  heads: Type.Object({
+    sources: Type.Array(Type.Object({ source: Type.String(), heads: Type.Integer() }), { description: '核对的链头来源 where published heads were read: the file beside the database, copies given' }),
+    problems: Type.Array(
+      Type.Object({
+        kind: StringEnum(['tail_deleted', 'rewritten']),
+        source: Type.String(),
+        seq: Type.Integer({ description: 'tail_deleted：链现在的最后一条；rewritten：链头的序号 tail_deleted: the chain\'s last entry now; rewritten: the head\'s seq' }),
+        headSeq: Type.Integer(),
+        headDate: Type.String(),
+        message: Type.String(),
+      }),
+    ),
+  }),
+  rows: Type.Object({
+    bound: TableCounts,
+    unbound: Type.Object(TableCounts.properties, { description: 'fd2.3 之前写入、无审计哈希的行（不算失败） rows written before fd2.3, with no audited hash (not a failure)' }),
+    problems: Type.Array(Type.Object({ table: Type.String(), key: Type.String(), kind: StringEnum(['changed', 'deleted']), message: Type.String() })),
+  }),
+  evidence: Type.Object({
+    files: Type.Integer({ description: '已核对的证据文件 evidence files checked against their audited hash' }),
+    problems: Type.Array(
+      Type.Object({ evidenceId: Type.String(), sha256: Type.String(), problem: StringEnum(['file_missing', 'file_changed', 'row_changed', 'row_missing', 'not_audited']) }),
+    ),
+  }),
   checkedAt: DateTime,
   elapsedMs: Type.Integer(),
 });
 export type ChainVerdict = Static<typeof ChainVerdict>;
+
+/** GET /api/public/audit-heads: the published heads, newest first (audit/heads.ts). */
+export const PublishedHeadsPage = Type.Object({
+  total: Type.Integer(),
+  limit: Type.Integer(),
+  offset: Type.Integer(),
+  heads: Type.Array(
+    Type.Object({
+      date: Type.String({ description: '公布日（北京时间） the day it was published (Asia/Shanghai)' }),
+      seq: Type.Integer({ description: '链上序号 the entry\'s position in the chain' }),
+      hash: Type.String({ description: '该条目的哈希 the entry\'s hash' }),
+      at: Type.String({ description: '公布时刻 when it was published' }),
+      reason: Type.String({ description: 'commit（承诺）、draw（抽取）或 daily（每日） commit, draw or daily' }),
+    }),
+  ),
+});
+export type PublishedHeadsPage = Static<typeof PublishedHeadsPage>;
 
 interface EntryRow {
   seq: number;
@@ -111,8 +158,17 @@ export async function latestEntries(q: Queryable, page: { limit: number; offset:
   return { total: rows[0]?.total ?? 0, entries: rows.map(toEntry) };
 }
 
-/** Walks the hash chain; a break names its first entry. */
-export async function chainVerdict(db: Db): Promise<ChainVerdict> {
+/** Published heads to check besides the file beside the database: copies someone kept (`--heads FILE`). */
+export interface HeadCopy {
+  source: string;
+  heads: PublishedHead[];
+}
+
+/**
+ * The whole audit check: walks the hash chain (a break names its first entry), checks every published head (the file
+ * beside the database and any copies) and recomputes the bound rows against their last audited hashes.
+ */
+export async function chainVerdict(db: Db, copies: HeadCopy[] = []): Promise<ChainVerdict> {
   const started = performance.now();
   // Its own connection: a query on the shared one would end this long stream early (DuckDB closes a pending
   // streaming result when the connection runs another statement), and the chain would look shorter than it is.
@@ -123,16 +179,32 @@ export async function chainVerdict(db: Db): Promise<ChainVerdict> {
   } finally {
     conn.close();
   }
-  const checkedAt = new Date();
-  const elapsedMs = Math.round(performance.now() - started);
-  if (verdict.ok) return { ...verdict, checkedAt, elapsedMs };
+  const besideDb = headsFileOf(db.path);
+  const sources: HeadCopy[] = [...(besideDb ? [{ source: besideDb, heads: readHeads(besideDb) }] : []), ...copies];
+  const headProblems = (await Promise.all(sources.map((s) => checkHeads(db, s.heads, s.source)))).flat();
+  const rows = await verifyRows(db);
+  const evidence = await verifyEvidence(db);
+  const checks = {
+    ok: verdict.ok && headProblems.length === 0 && rows.problems.length === 0 && evidence.ok,
+    chainOk: verdict.ok,
+    heads: {
+      sources: sources.map((s) => ({ source: s.source, heads: s.heads.length })),
+      problems: headProblems.map((p) => ({ kind: p.kind, source: p.source, seq: p.seq, headSeq: p.head.seq, headDate: p.head.date, message: p.message })),
+    },
+    rows: { bound: rows.bound, unbound: rows.unbound, problems: rows.problems.map((p) => ({ ...p, message: describeRowProblem(p) })) },
+    evidence: { files: evidence.files, problems: evidence.problems },
+    checkedAt: new Date(),
+    elapsedMs: Math.round(performance.now() - started),
+  };
+  if (verdict.ok) return { ...checks, entries: verdict.entries };
   const entry = await db.one<{ seq: number; actor: string; action: string; subject: string | null; recorded_at: Date }>(
     sql`SELECT seq, actor, action, subject, recorded_at FROM audit_log WHERE seq = ${verdict.seq}`,
   );
   return {
-    ...verdict,
+    ...checks,
+    entries: verdict.entries,
+    seq: verdict.seq,
+    problem: verdict.problem,
     ...(entry ? { entry: { seq: entry.seq, actor: entry.actor, action: entry.action, subject: entry.subject, recordedAt: entry.recorded_at } } : {}),
-    checkedAt,
-    elapsedMs,
   };
 }

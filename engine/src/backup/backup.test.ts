@@ -6,8 +6,10 @@ import { sql } from '../db/sql.ts';
 import { Db } from '../db/duckdb.ts';
 import { cloneTemplate, IN_WINDOW, resultsTemplate, SAMR_OPERATOR, staffedObject, type ResultsTemplate } from '../results/results.fixture.ts';
 import { enterResult } from '../results/results.ts';
-import { addEvidence, evidenceFile } from '../results/evidence.ts';
+import { addEvidence } from '../results/evidence.ts';
+import { evidenceFile } from '../audit/evidence.ts';
 import { EVIDENCE_PNG } from '../results/evidence.fixture.ts';
+import { appendHead, chainHead, recordDailyHead } from '../audit/heads.ts';
 import { backupDatabase, restoreDatabase } from './backup.ts';
 
 describe('backup and restore', () => {
@@ -25,6 +27,7 @@ describe('backup and restore', () => {
   it('backs up while the database is in use and restores into a fresh file, verifying every draw and the audit chain', async () => {
     const source = await cloneTemplate(template);
     try {
+      expect(await recordDailyHead(source.db)).toMatchObject({ reason: 'daily' });
       const backup = join(dir, 'backup.duckdb');
       // a write running beside the backup: the backup holds it whole or not at all
       const [report] = await Promise.all([
@@ -47,6 +50,8 @@ describe('backup and restore', () => {
         db.close();
       }
       await expect(restoreDatabase(backup, target)).rejects.toThrow(/exists/);
+      // the published heads travel with the backup and sit beside the restored database
+      expect(readFileSync(`${target}.heads.jsonl`, 'utf8')).toBe(readFileSync(`${source.path}.heads.jsonl`, 'utf8'));
     } finally {
       source.cleanup();
     }
@@ -86,6 +91,22 @@ describe('backup and restore', () => {
       const refused = join(dir, 'evidence-tampered.duckdb');
       await expect(restoreDatabase(backup, refused)).rejects.toThrow(/evidence .* file_changed/);
       expect(existsSync(refused) || existsSync(`${refused}.evidence`) || existsSync(`${refused}.restoring.evidence`)).toBe(false);
+    } finally {
+      source.cleanup();
+    }
+  });
+
+  it('refuses a backup whose chain no longer reaches a head published before it was taken', async () => {
+    const source = await cloneTemplate(template);
+    try {
+      const head = (await chainHead(source.db))!;
+      appendHead(`${source.path}.heads.jsonl`, { seq: Number(head.seq), hash: head.hash }, 'daily');
+      await source.db.exec(sql`DELETE FROM audit_log WHERE seq = ${head.seq}`);
+      const backup = join(dir, 'cut.duckdb');
+      await backupDatabase(source.db, backup);
+      const target = join(dir, 'cut-restored.duckdb');
+      await expect(restoreDatabase(backup, target)).rejects.toThrow(/tail deleted after seq/);
+      expect(existsSync(target)).toBe(false);
     } finally {
       source.cleanup();
     }

@@ -1,14 +1,16 @@
 // Backup and restore of the whole database. A backup is a DuckDB file written by the engine's own instance in one
 // transaction (COPY FROM DATABASE: a consistent snapshot while the server keeps serving and writing); a restore copies
 // it into a fresh file, brings its schema up to date, checks the audit chain and re-verifies every draw (fd1) before
-// the file takes the target's name. Result evidence (files beside the database, named by their hash) travels with it:
-// a backup copies the folder, a restore checks every file against the audit log.
+// the file takes the target's name. The heads file beside the database (audit/heads.ts) and the result evidence (files
+// beside it, named by their hash) travel with it: a backup carries copies, and a restore checks the restored chain against
+// the heads and every evidence file against its audited hash before they sit beside the target.
 import { copyFileSync, cpSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import type { Db } from '../db/duckdb.ts';
 import { sql } from '../db/sql.ts';
 import { openDatabase } from '../open.ts';
 import { verifyAudit } from '../audit/chain.ts';
-import { evidenceDir, verifyEvidence } from '../results/evidence.ts';
+import { checkHeads, headsFileOf, readHeads } from '../audit/heads.ts';
+import { evidenceDir, verifyEvidence } from '../audit/evidence.ts';
 import { StoredDrawVerifier } from '../draw/verification.ts';
 import type { Principal } from '../auth/roles.ts';
 
@@ -57,6 +59,8 @@ export async function backupDatabase(db: Db, file: string): Promise<BackupReport
   } finally {
     conn.close();
   }
+  const heads = headsFileOf(db.path);
+  if (heads && existsSync(heads)) copyFileSync(heads, headsFileOf(file)!);
   return { file, bytes: statSync(file).size, elapsedMs: Date.now() - started };
 }
 
@@ -65,6 +69,8 @@ export async function restoreDatabase(backup: string, target: string): Promise<R
   const started = Date.now();
   if (!existsSync(backup)) throw new BackupError(`${backup} does not exist`);
   if (existsSync(target)) throw new BackupError(`${target} exists: restore into a new file, then point FAIRDRAW_DB (or --db) at it`);
+  const targetHeads = headsFileOf(target)!;
+  if (existsSync(targetHeads)) throw new BackupError(`${targetHeads} exists: the restored database's heads file would replace published heads`);
   const staging = `${target}.restoring`;
   rmSync(staging, { force: true });
   rmSync(`${staging}.evidence`, { recursive: true, force: true });
@@ -75,6 +81,9 @@ export async function restoreDatabase(backup: string, target: string): Promise<R
     db = await openDatabase({ path: staging });
     const audit = await verifyAudit(db);
     if (!audit.ok) throw new BackupError(`the backup's audit chain is broken at entry ${audit.seq}: ${audit.problem}`);
+    const heads = readHeads(headsFileOf(backup)!);
+    const headProblems = await checkHeads(db, heads, headsFileOf(backup)!);
+    if (headProblems.length > 0) throw new BackupError(`the backup's audit chain does not reach its published heads: ${headProblems.map((p) => p.message).join('; ')}`);
     const evidence = await verifyEvidence(db);
     if (!evidence.ok) {
       const p = evidence.problems[0];
@@ -91,6 +100,7 @@ export async function restoreDatabase(backup: string, target: string): Promise<R
     db = undefined;
     if (existsSync(`${staging}.evidence`)) renameSync(`${staging}.evidence`, `${target}.evidence`);
     renameSync(staging, target);
+    if (heads.length > 0) copyFileSync(headsFileOf(backup)!, targetHeads);
     return { file: target, auditEntries: audit.entries, evidenceFiles: evidence.files, drawsVerified: drawn.length, elapsedMs: Date.now() - started };
   } catch (err) {
     db?.close();

@@ -7,6 +7,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Db, Queryable } from '../db/duckdb.ts';
 import { sql, type Sql } from '../db/sql.ts';
 import { appendAudit } from '../audit/chain.ts';
+import { recordDrawHead } from '../audit/heads.ts';
+import { rowHashes } from '../audit/rows.ts';
 import { currentPolicy } from '../policy/policy.ts';
 import { assignTeams, digestSalt, PROTOCOL, sha256Hex, type DigestMode, type Protocol, type RankPool, type StratumQuota } from './fd1.ts';
 import { drawSelectionTable, populationDigestSql } from './select-sql.ts';
@@ -309,10 +311,12 @@ export async function commitDraw(db: Db, taskId: string, options: CommitOptions)
         modelVersion: population.modelVersion,
         eligibility: rules,
         committedAt: now.toISOString(),
+        rowHashes: { draws: await rowHashes(tx, 'draws', sql`id = ${id}`) },
       },
     });
     return id;
   });
+  await recordDrawHead(db, drawId, 'commit', now);
   await db.checkpoint();
   return toHeader(await drawRow(db, drawId));
 }
@@ -338,7 +342,8 @@ export async function enterBeacon(db: Db, drawId: string, beacon: string, option
         { subject: drawId, beaconDue: draw.beacon_due.toISOString(), now: now.toISOString() },
       );
     await tx.exec(sql`UPDATE draws SET status = 'beaconed', beacon = ${beacon}, beaconed_at = ${now.toISOString()}::TIMESTAMPTZ, beaconed_by = ${options.actor} WHERE id = ${drawId}`);
-    await appendAudit(tx, { actor: options.actor, action: 'draw.beacon', subject: drawId, payload: { drawId, taskId: draw.task_id, beacon, beaconedAt: now.toISOString() } });
+    const rows = { draws: await rowHashes(tx, 'draws', sql`id = ${drawId}`) };
+    await appendAudit(tx, { actor: options.actor, action: 'draw.beacon', subject: drawId, payload: { drawId, taskId: draw.task_id, beacon, beaconedAt: now.toISOString(), rowHashes: rows } });
   });
   return toHeader(await drawRow(db, drawId));
 }
@@ -489,9 +494,11 @@ export async function runDraw(db: Db, drawId: string, options: RunOptions): Prom
         selectionDigest,
         teamsDigest: rowsDigest(assigned.teams.map((t) => `${t.objectId}\t${t.department}\t${t.inspectorId}`)),
         drawnAt: now.toISOString(),
+        rowHashes: { draws: await rowHashes(tx, 'draws', sql`id = ${drawId}`), draw_selection: await rowHashes(tx, 'draw_selection', sql`draw_id = ${drawId}`) },
       },
     });
   });
+  await recordDrawHead(db, drawId, 'draw', now);
   await db.checkpoint();
   return toHeader(await drawRow(db, drawId));
 }
@@ -512,7 +519,14 @@ export async function voidDraw(db: Db, drawId: string, options: { reason: string
       actor: options.actor,
       action: 'draw.void',
       subject: drawId,
-      payload: { drawId, taskId: draw.task_id, reason: options.reason.trim(), previousStatus: draw.status, voidedAt: now.toISOString() },
+      payload: {
+        drawId,
+        taskId: draw.task_id,
+        reason: options.reason.trim(),
+        previousStatus: draw.status,
+        voidedAt: now.toISOString(),
+        rowHashes: { draws: await rowHashes(tx, 'draws', sql`id = ${drawId}`) },
+      },
     });
   });
   return toHeader(await drawRow(db, drawId));

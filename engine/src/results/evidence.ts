@@ -1,15 +1,16 @@
 // Evidence kept with a result (全过程留痕): photos, scans and documents from the site. The bytes are stored once, as files
 // beside the database named by their SHA-256 (`<db>.evidence/ab/abcd…`); result_evidence lists them per result, and
-// each addition's audit entry carries the hash, so `audit verify` shows any later change to a file or its row.
+// each addition's audit entry carries the hash, so `audit verify` (audit/evidence.ts) shows any later change to a file
+// or its row.
 // Evidence is internal: the inspecting department, leaders, auditors and admins see it; no public route reads it.
-import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, copyFileSync, createReadStream, existsSync, fsyncSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileTypeFromFile } from 'file-type';
 import type { Db, Queryable } from '../db/duckdb.ts';
 import { sql } from '../db/sql.ts';
 import { appendAudit } from '../audit/chain.ts';
+import { evidenceDir, evidenceFile, sha256OfFile } from '../audit/evidence.ts';
 import { EngineError, bilingual } from '../kernel/errors.ts';
 import type { Principal, Role } from '../auth/roles.ts';
 import { getResult, requireInspectingDepartment, ResultForbiddenError, ResultInputError, ResultNotFoundError, ResultStateError, type WriteOptions } from './results.ts';
@@ -25,26 +26,6 @@ const CLOCK_SKEW_MS = 10 * 60 * 1000;
 
 /** Roles that read every department's evidence; an operator reads its own department's. */
 const EVIDENCE_READERS: readonly Role[] = ['admin', 'leader'];
-
-const memoryDirs = new WeakMap<Db, string>();
-
-/** The folder holding `db`'s evidence files: beside the database file (a private temporary folder for an in-memory one). */
-export function evidenceDir(db: Db): string {
-  if (db.path !== ':memory:') return `${db.path}.evidence`;
-  let dir = memoryDirs.get(db);
-  if (!dir) memoryDirs.set(db, (dir = mkdtempSync(join(tmpdir(), 'fairdraw-evidence-'))));
-  return dir;
-}
-
-export function evidenceFile(dir: string, sha256: string): string {
-  return join(dir, sha256.slice(0, 2), sha256);
-}
-
-export async function sha256OfFile(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
 
 function fsyncPath(path: string): void {
   const fd = openSync(path, 'r');
@@ -203,42 +184,4 @@ export async function openEvidence(db: Db, actor: Principal, key: ResultKey, num
   if (!existsSync(path))
     throw new EngineError('conflict', 'result.evidence_missing', bilingual(`证据文件 ${evidence.sha256} 不在存储中，请运行 fairdraw audit verify / the file ${evidence.sha256} is missing from the store; run fairdraw audit verify`), { sha256: evidence.sha256 });
   return { evidence, path };
-}
-
-export interface EvidenceProblem {
-  evidenceId: string;
-  sha256: string;
-  problem: 'file_missing' | 'file_changed' | 'row_changed' | 'row_missing' | 'not_audited';
-}
-
-export interface EvidenceVerdict {
-  ok: boolean;
-  files: number;
-  problems: EvidenceProblem[];
-}
-
-/**
- * Checks every evidence file against the hash its audit entry recorded: the file is there with those bytes, and its
- * row still names that hash. The chain itself is checked by verifyAudit; this binds the files to it.
- */
-export async function verifyEvidence(db: Db): Promise<EvidenceVerdict> {
-  const audited = await db.query<{ evidence_id: string; sha256: string }>(
-    sql`SELECT payload->>'evidenceId' AS evidence_id, payload->>'sha256' AS sha256 FROM audit_log WHERE action = 'result.evidence' ORDER BY seq`,
-  );
-  const rows = new Map((await db.query<{ id: string; sha256: string }>(sql`SELECT id, sha256 FROM result_evidence`)).map((r) => [r.id, r.sha256]));
-  const dir = evidenceDir(db);
-  const problems: EvidenceProblem[] = [];
-  const checked = new Map<string, boolean>();
-  for (const { evidence_id: evidenceId, sha256 } of audited) {
-    const row = rows.get(evidenceId);
-    rows.delete(evidenceId);
-    if (row === undefined) problems.push({ evidenceId, sha256, problem: 'row_missing' });
-    else if (row !== sha256) problems.push({ evidenceId, sha256, problem: 'row_changed' });
-    const path = evidenceFile(dir, sha256);
-    let intact = checked.get(sha256);
-    if (intact === undefined) checked.set(sha256, (intact = existsSync(path) && (await sha256OfFile(path)) === sha256));
-    if (!intact) problems.push({ evidenceId, sha256, problem: existsSync(path) ? 'file_changed' : 'file_missing' });
-  }
-  for (const [evidenceId, sha256] of rows) problems.push({ evidenceId, sha256, problem: 'not_audited' });
-  return { ok: problems.length === 0, files: audited.length, problems };
 }

@@ -5,6 +5,7 @@
 import type { Db, Queryable } from '../db/duckdb.ts';
 import { sql, sqlFolder } from '../db/sql.ts';
 import { appendAudit } from '../audit/chain.ts';
+import { rowHashes } from '../audit/rows.ts';
 import { bilingual, EngineError, paramValue, type ErrorParams } from '../kernel/errors.ts';
 import type { Principal } from '../auth/roles.ts';
 import { WorkCalendar } from '../reference/load.ts';
@@ -357,6 +358,7 @@ async function recordChange(
       before: beforeState,
       after: afterState,
       ...(after.publishedAt ? { redactions } : {}),
+      rowHashes: { draw_results: await rowHashes(q, 'draw_results', sql`id = ${after.id}`) },
     },
   });
 }

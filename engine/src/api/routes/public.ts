@@ -9,10 +9,13 @@ import { PORTAL_DRAW_FILES, publicDraw, publicDrawFile, publicPlans, SEARCH_MAX_
 import { itemsInForce, publicDrawPage, PublicSearch } from '../../publish/portal-answers.ts';
 import { PublicDrawDetail, PublicDrawPage, PublicItem, PublicPlan, ResultSearchPage } from '../../publish/schemas.ts';
 import { referenceNames, ReferenceNames } from '../../reference/names.ts';
+import { publishedHeads } from '../../audit/heads.ts';
+import { PublishedHeadsPage } from '../../audit/trail.ts';
 import { errorAnswer, IdParam } from '../schemas.ts';
 import { routesTagged } from '../route.ts';
 
 const route = routesTagged('public');
+
 const PUBLIC = 'public' as const;
 const DrawId = IdParam('抽取编号 draw id, e.g. D2026-0001');
 const noDraw = errorAnswer('没有这个抽取 No such draw');
@@ -84,6 +87,18 @@ export const publicRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }),
     response: { 200: ResultSearchPage },
   }), async (request) => search.search(request.query));
+
+  app.get('/public/audit-heads', route(PUBLIC, {
+    summary: '审计链头 The audit chain\'s published heads, newest first: keep a copy and check it with `fairdraw audit verify --heads FILE`',
+    description:
+      '每次承诺、每次抽取及每天至少一次公布审计链的链头 {seq, hash}；保存一份副本，日后用它核对：链尾被删或链被改写后重算，都再也对不上已公布的链头。 ' +
+      'A head {seq, hash} of the audit chain is published at every commitment, every draw and at least once a day; keep a copy and check against it later: a deleted tail or a chain recomputed after an edit no longer reaches a published head.',
+    querystring: Query({
+      limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+      offset: Type.Integer({ minimum: 0, default: 0 }),
+    }),
+    response: { 200: PublishedHeadsPage },
+  }), async (request) => publishedHeads(app.db.path, request.query));
 
   app.get('/public/reference', route(PUBLIC, { summary: '名称对照 Names the portal shows: departments, regions (GB/T 2260), industries (GB/T 4754)', response: { 200: ReferenceNames } }), async () => referenceNames(app.db));
 };

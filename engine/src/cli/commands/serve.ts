@@ -8,6 +8,7 @@ import { buildDemo, DEMO_DEFAULTS } from '../../demo/demo.ts';
 import { printAccounts } from './demo.ts';
 import { buildWeb, webBuildIsStale, WEB_BUILD_DIR } from '../web-build.ts';
 import { dbCommand } from '../options.ts';
+import { keepDailyHeads } from '../../audit/heads.ts';
 
 export function serveCommand(program: Command): void {
   dbCommand(program, 'serve', { json: false })
@@ -26,7 +27,9 @@ export function serveCommand(program: Command): void {
       const { host, port } = serverConfig();
       await app.listen({ host, port });
       console.log(`Fairdraw is serving ${path} on http://${host}:${port}`);
+      const stopHeads = keepDailyHeads(db, (err) => console.error('the daily audit head could not be published:', err));
       const stop = async () => {
+        stopHeads();
         await app.close();
         db.close();
         process.exit(0);

@@ -86,6 +86,7 @@ describe('the API client', () => {
       [() => api.getPublicDraw('D2026-0001'), 'GET', '/api/public/draws/D2026-0001'],
       [() => api.searchPublicResults({ q: '南山 餐饮', limit: 20, offset: 40 }), 'GET', '/api/public/results?q=%E5%8D%97%E5%B1%B1+%E9%A4%90%E9%A5%AE&limit=20&offset=40'],
       [() => api.verifyAuditChain(), 'GET', '/api/audit/verify'],
+      [() => api.getAuditHeads(50, 100), 'GET', '/api/public/audit-heads?limit=50&offset=100'],
       [() => api.getAuditTrail('T2026-0001', 2000), 'GET', '/api/audit?subject=T2026-0001&limit=2000'],
       [() => api.getNotebooks(), 'GET', '/api/notebooks'],
       [() => api.runNotebook('alert-review'), 'GET', '/api/notebooks/alert-review'],

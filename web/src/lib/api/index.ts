@@ -4,6 +4,7 @@ import type {
   AlertReport,
   AssignmentPage,
   AssignmentState,
+  AuditHeadsPage,
   AuditTrail,
   Backtest,
   ChainStatus,
@@ -192,6 +193,8 @@ export const getPublicItems = (department: string | null = null) => getJson<{ on
 export const getPublicPlans = () => getJson<{ plans: PublicPlan[] }>('/api/public/plans');
 
 export const getPublicDraws = (limit: number) => getJson<{ total: number; draws: PublicDraw[] }>(`/api/public/draws${query({ limit })}`);
+
+export const getAuditHeads = (limit: number, offset = 0) => getJson<AuditHeadsPage>(`/api/public/audit-heads${query({ limit, offset })}`);
 
 export const getPublicDraw = (drawId: string) => getJson<PublicDrawDetail>(`/api/public/draws/${id(drawId)}`);
 
