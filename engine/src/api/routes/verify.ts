@@ -1,6 +1,7 @@
-// A draw's six published files as a zip (/api/draws/:drawId/export) and fd1 verification: of a stored draw (the
+// A draw's package as a zip (/api/draws/:drawId/export: public, or auditor for auditors and admins) and verification: of a stored draw (the
 // "verified" badge) or of an uploaded zip (/api/draws/verify).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Query, StringEnum } from '../../kernel/schema.ts';
 import multipart from '@fastify/multipart';
 import { drawZipFor, StoredDrawVerifier, verifyDrawZip } from '../../draw/verification.ts';
 import { VerifyAnswer } from '../../draw/schemas.ts';
@@ -21,17 +22,19 @@ export const verifyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const verifier = new StoredDrawVerifier(app.db);
 
   app.get('/draws/:drawId/export', route(EVERY_ROLE, {
-    summary: '导出公开文件 The six published files of fd1 section 6 as a zip',
+    summary: '导出抽取包 A draw\'s package as a zip: the public package (default), or the auditor package for auditors and admins',
     description:
-      '检查窗口结束前名单保密：仅供内部核验。 Before the window closes the selection is confidential: for internal checks only (operators: their department\'s draws).',
+      '公众包：与门户公开的内容相同。审计包含秘密值、分层和键值，仅审计人员和管理员可下载（draw.auditor_package_forbidden）。 The public package is what the portal shows; the auditor package (secret, strata, keys: fd2 §3) is for auditors and admins only (operators: their department\'s draws, public package).',
     params: DrawParams,
+    querystring: Query({ package: StringEnum(['public', 'auditor'] as const, { default: 'public', description: '公众包或审计包 public or auditor package' }) }),
     response: {
-      200: BinaryAnswer('zip：manifest.json, population.csv, inspectors.csv, exclusions.csv, selection.csv, teams.csv', 'application/zip'),
+      200: BinaryAnswer('zip：公众包 manifest.json[, selected.csv]；审计包 manifest.json, population.csv, inspectors.csv, exclusions.csv, selection.csv, teams.csv', 'application/zip'),
+      403: errorAnswer('审计包仅供审计人员和管理员 The auditor package is for auditors and admins only (draw.auditor_package_forbidden)'),
       404: noDraw,
       409: notDrawn,
     },
   }), async (request, reply) => {
-    const zip = await drawZipFor(app.db, requirePrincipal(request), request.params.drawId);
+    const zip = await drawZipFor(app.db, requirePrincipal(request), request.params.drawId, request.query.package);
     reply.raw.once('close', zip.cleanup);
     return reply.type('application/zip').header('content-disposition', `attachment; filename="${zip.filename}"`).send(zip.stream);
   });

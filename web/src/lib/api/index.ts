@@ -113,8 +113,8 @@ export const getDraw = (drawId: string, page: { limit: number; offset: number })
 
 export const verifyDraw = (drawId: string) => getJson<VerifyAnswer>(`/api/draws/${id(drawId)}/verify`);
 
-/** The zip of a drawn draw's six published files. */
-export const drawExportHref = (drawId: string) => `/api/draws/${id(drawId)}/export`;
+/** The zip of a draw's public package, or of its auditor package (auditors and admins only: secret, strata, keys). */
+export const drawExportHref = (drawId: string, pkg: 'public' | 'auditor' = 'public') => `/api/draws/${id(drawId)}/export?package=${pkg}`;
 
 // ---- results ----
 
