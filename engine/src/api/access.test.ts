@@ -37,11 +37,11 @@ const expectedAccess: Record<string, Expectation> = {
   'PATCH /api/users/:username': only('admin'),
 
   // Results (operators limited to their own department by the route; 'x' names no draw: 404 after access passed).
-  'GET /api/results/assignments': only('admin', 'analyst', 'leader', 'operator'),
-  'GET /api/results/deadlines': only('admin', 'analyst', 'leader', 'operator'),
+  'GET /api/results/assignments': only('admin', 'analyst', 'leader', 'operator', 'auditor'),
+  'GET /api/results/deadlines': only('admin', 'analyst', 'leader', 'operator', 'auditor'),
   'POST /api/results': only('admin', 'operator'),
   'PUT /api/results/:drawId/:objectId/:itemCode': only('admin', 'operator'),
-  'GET /api/results/:drawId/:objectId/:itemCode/history': only('admin', 'analyst', 'leader', 'operator'),
+  'GET /api/results/:drawId/:objectId/:itemCode/history': only('admin', 'analyst', 'leader', 'operator', 'auditor'),
   'POST /api/results/:drawId/:objectId/:itemCode/review': only('admin', 'operator'),
   'POST /api/results/:drawId/:objectId/:itemCode/publish': only('admin', 'operator'),
   'POST /api/results/publish': only('admin', 'operator'),

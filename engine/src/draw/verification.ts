@@ -37,7 +37,7 @@ export function verifyAnswer(report: VerifyReport, checkedAt: Date): VerifyAnswe
 }
 
 /** Who may download a draw's auditor package (secret, strata, keys): auditors and admins; operators never see tiers. */
-export const AUDITOR_PACKAGE_ROLES: readonly Role[] = ['admin'];
+export const AUDITOR_PACKAGE_ROLES: readonly Role[] = ['auditor', 'admin'];
 
 /** Refuses the auditor package to a caller outside AUDITOR_PACKAGE_ROLES. */
 export function assertAuditorPackage(caller: Principal, drawId: string): void {

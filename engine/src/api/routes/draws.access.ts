@@ -2,7 +2,7 @@
 // department leads or takes part in by the routes; 'x' names no task or draw, so an allowed call ends in 400/404.
 import { only, AUTHENTICATED, type Expectation } from '../access-rows.ts';
 
-const READERS = only('admin', 'analyst', 'leader', 'operator');
+const READERS = only('admin', 'analyst', 'leader', 'operator', 'auditor'); // auditors read what leaders read
 const WRITERS = only('admin', 'operator');
 
 export const drawsAccess: Record<string, Expectation> = {
