@@ -3,8 +3,6 @@
 // special-task approval, department limits (403), and the audit trail of the task.
 import { sql } from '../db/sql.ts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import yazl from 'yazl';
-import yauzl from 'yauzl';
 import type { Db } from '../db/duckdb.ts';
 import { apiForBlock, holdClock, type App, type TestApi } from './test-support.ts';
 import { headersFor, type Caller } from '../auth/test-support.ts';
@@ -15,42 +13,9 @@ import { formatShanghai } from '../kernel/time.ts';
 const DECLARED = { beaconSource: BEACON_SOURCE, beaconDue: formatShanghai(BEACON_AT) };
 import { DRAW_FILES } from '../draw/files.ts';
 import { multipartFile } from './routes/uploads.test-support.ts';
+import { unzipToMemory, zipFromMemory } from '../draw/zip.test-support.ts';
 
 const BEACON = '深证成指 2026-03-02 收盘 10234.56';
-
-async function unzipToMemory(zip: Buffer): Promise<Map<string, Buffer>> {
-  const archive = await yauzl.fromBufferPromise(zip, { lazyEntries: true });
-  const files = new Map<string, Buffer>();
-  await new Promise<void>((resolve, reject) => {
-    archive.on('entry', (entry: yauzl.Entry) => {
-      archive.openReadStream(entry, (err, stream) => {
-        if (err) return reject(err);
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          files.set(entry.fileName, Buffer.concat(chunks));
-          archive.readEntry();
-        });
-      });
-    });
-    archive.on('end', resolve);
-    archive.on('error', reject);
-    archive.readEntry();
-  });
-  return files;
-}
-
-function zipFromMemory(files: Map<string, Buffer>): Promise<Buffer> {
-  const zip = new yazl.ZipFile();
-  for (const [name, body] of files) zip.addBuffer(body, name);
-  zip.end();
-  const chunks: Buffer[] = [];
-  return new Promise((resolve, reject) => {
-    zip.outputStream.on('data', (c: Buffer) => chunks.push(c));
-    zip.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
-    zip.outputStream.on('error', reject);
-  });
-}
 
 describe('plans, tasks and draws over HTTP', () => {
   let db: Db;

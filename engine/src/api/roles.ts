@@ -6,3 +6,5 @@ export const DEPARTMENT_WRITERS = ['admin', 'operator'] as const;
 export const ANALYSTS = ['admin', 'analyst'] as const;
 /** Province-wide reading: leaders, analysts, admins. */
 export const LEADERS = ['admin', 'analyst', 'leader'] as const;
+/** Attestations: auditors only (an admin can change the data, so it is not independent). */
+export const AUDITORS = ['auditor'] as const;

@@ -21,6 +21,9 @@ export const drawsAccess: Record<string, Expectation> = {
   'POST /api/draws/:drawId/void': WRITERS,
   'GET /api/draws/:drawId/export': READERS,
   'GET /api/draws/:drawId/verify': READERS,
+  'GET /api/draws/:drawId/attestations': READERS,
+  'POST /api/draws/:drawId/attestations': only('auditor'),
+  'POST /api/draws/:drawId/attestations/upload': only('auditor'),
   // A JSON body instead of a multipart upload: 415 once access has passed.
   'POST /api/draws/verify': AUTHENTICATED,
 };
