@@ -11,16 +11,17 @@ describe.skipIf(!CHROMIUM)('auditor journey', () => {
   it('verifies a draw on its task page and finds the attestation on the public draw page', async () => {
     const draw = await (await apiAs(fx.app, 'auditor')).get('/api/draws/D2026-0001?limit=1');
     const { page, consoleErrors } = await openPage(fx.browser, fx.app, `/tasks/${draw.taskId}`, { as: 'auditor' });
-    const nav = await page.locator('nav a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-    expect(nav).toEqual(expect.arrayContaining(['/', '/tasks', '/outcomes', '/audit']));
-    expect(nav).not.toContain('/results');
+    const nav = await page.locator('header nav a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    expect(nav).toEqual(['/', '/tasks', '/outcomes', '/audit', '/portal']);
+    expect(await page.locator('[data-testid=new-task]').count()).toBe(0);
     await page.waitForSelector('[data-testid=export-auditor-zip]');
     await page.waitForSelector('[data-testid=no-attestations]');
 
     await page.click('[data-testid=attest-verify]');
     await page.waitForSelector('[data-testid=attest-report][data-result=pass]', { timeout: 60_000 });
     expect(await page.locator('[data-testid=attest-report] li').last().textContent()).toBe('fd2 verified');
-    expect(await page.locator('[data-testid=attestation][data-result=pass][data-source=dashboard]').count()).toBe(1);
+    await page.waitForSelector('[data-testid=attestation][data-result=pass][data-source=dashboard]');
+    expect(await page.locator('[data-testid=attestation]').count()).toBe(1);
     await screenshot(page, 'auditor-attestation');
     expect(consoleErrors).toEqual([]);
     await page.context().close();
