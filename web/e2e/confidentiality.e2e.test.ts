@@ -39,7 +39,7 @@ async function auditorPackage(drawId: string): Promise<{ manifest: Record<string
     body: JSON.stringify({ username: 'admin', password: app.passwords.admin }),
   });
   const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
-  const zip = await fetch(`${app.baseUrl}/api/draws/${drawId}/export`, { headers: { cookie } });
+  const zip = await fetch(`${app.baseUrl}/api/draws/${drawId}/export?package=auditor`, { headers: { cookie } });
   expect(zip.status, `export ${drawId}`).toBe(200);
   const zipPath = join(scratch, `${drawId}.zip`);
   writeFileSync(zipPath, Buffer.from(await zip.arrayBuffer()));

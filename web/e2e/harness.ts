@@ -22,7 +22,7 @@ export const CHROMIUM: string | null = [process.env.CHROMIUM_PATH, '/usr/bin/chr
 export const E2E_DEMO = { entities: 60_000, seed: 20260101 };
 export const SCREENSHOT_DIR = resolve(REPO_ROOT, 'test-results/screenshots');
 
-export type Username = 'admin' | 'analyst' | 'leader' | 'operator-samr' | 'operator-tax' | (string & {});
+export type Username = 'admin' | 'analyst' | 'leader' | 'operator-samr' | 'operator-tax' | 'auditor' | (string & {});
 
 export interface Fairdraw {
   baseUrl: string;

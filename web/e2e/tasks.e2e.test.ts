@@ -48,7 +48,8 @@ describe.skipIf(!CHROMIUM)('tasks and draws pages', () => {
     expect(shown).toEqual(expected);
     if (draw.counts.unstaffedObjects > 0) expect(await page.locator('[data-testid=unstaffed-table] tbody tr').count()).toBe(draw.unstaffed.length);
     else await page.waitForSelector('[data-testid=no-unstaffed]');
-    expect(await page.locator('[data-testid=export-zip]').getAttribute('href')).toBe('/api/draws/D2026-0001/export');
+    expect(await page.locator('[data-testid=export-zip]').getAttribute('href')).toBe('/api/draws/D2026-0001/export?package=public');
+    expect(await page.locator('[data-testid=export-auditor-zip]').count()).toBe(0); // an operator never gets the tiers
 
     const started = Date.now();
     await page.waitForSelector('[data-testid=verified-badge][data-verified=true]', { timeout: 30_000 });

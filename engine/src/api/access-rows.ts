@@ -14,10 +14,10 @@ export interface Expectation {
   body?: unknown;
 }
 
-export const PUBLIC: Expectation = { outcomes: { anonymous: 'allow', admin: 'allow', analyst: 'allow', leader: 'allow', operatorSAMR: 'allow', operatorTAX: 'allow' } };
+export const PUBLIC: Expectation = { outcomes: { anonymous: 'allow', admin: 'allow', analyst: 'allow', leader: 'allow', operatorSAMR: 'allow', operatorTAX: 'allow', auditor: 'allow' } };
 export const AUTHENTICATED: Expectation = { outcomes: { ...PUBLIC.outcomes, anonymous: 401 } };
 
-const ROLE_OF: Record<Exclude<Caller, 'anonymous'>, Role> = { admin: 'admin', analyst: 'analyst', leader: 'leader', operatorSAMR: 'operator', operatorTAX: 'operator' };
+const ROLE_OF: Record<Exclude<Caller, 'anonymous'>, Role> = { admin: 'admin', analyst: 'analyst', leader: 'leader', operatorSAMR: 'operator', operatorTAX: 'operator', auditor: 'auditor' };
 
 /** Allowed for the roles listed, 403 for other accounts, 401 for anonymous callers. */
 export function only(...roles: Role[]): Expectation {

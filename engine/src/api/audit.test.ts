@@ -10,7 +10,7 @@ describe('audit over HTTP', () => {
   let db: Db;
   let app: App;
   let call: TestApi['call'];
-  // the test accounts make five user.create entries
+  // the test accounts make six user.create entries
   apiForBlock((api, t) => {
     ({ app, call } = api);
     db = t.db;

@@ -1,10 +1,8 @@
-// Plans, tasks and draws through HTTP alone: plan -> task -> commit -> beacon -> run -> detail -> export zip ->
-// upload it to verify ("fd1 verified"; a tampered zip names the first mismatch), void keeping the record, the
+// Plans, tasks and draws through HTTP alone: plan -> task -> commit -> beacon -> run -> detail -> export zip (the
+// auditor package for admins; the lead operator gets the public package and a 403 for the auditor one) -> upload it to verify ("fd1 verified"; a tampered zip names the first mismatch), void keeping the record, the
 // special-task approval, department limits (403), and the audit trail of the task.
 import { sql } from '../db/sql.ts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import yazl from 'yazl';
-import yauzl from 'yauzl';
 import type { Db } from '../db/duckdb.ts';
 import { apiForBlock, holdClock, type App, type TestApi } from './test-support.ts';
 import { headersFor, type Caller } from '../auth/test-support.ts';
@@ -15,42 +13,9 @@ import { formatShanghai } from '../kernel/time.ts';
 const DECLARED = { beaconSource: BEACON_SOURCE, beaconDue: formatShanghai(BEACON_AT) };
 import { DRAW_FILES } from '../draw/files.ts';
 import { multipartFile } from './routes/uploads.test-support.ts';
+import { unzipToMemory, zipFromMemory } from '../draw/zip.test-support.ts';
 
 const BEACON = '深证成指 2026-03-02 收盘 10234.56';
-
-async function unzipToMemory(zip: Buffer): Promise<Map<string, Buffer>> {
-  const archive = await yauzl.fromBufferPromise(zip, { lazyEntries: true });
-  const files = new Map<string, Buffer>();
-  await new Promise<void>((resolve, reject) => {
-    archive.on('entry', (entry: yauzl.Entry) => {
-      archive.openReadStream(entry, (err, stream) => {
-        if (err) return reject(err);
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          files.set(entry.fileName, Buffer.concat(chunks));
-          archive.readEntry();
-        });
-      });
-    });
-    archive.on('end', resolve);
-    archive.on('error', reject);
-    archive.readEntry();
-  });
-  return files;
-}
-
-function zipFromMemory(files: Map<string, Buffer>): Promise<Buffer> {
-  const zip = new yazl.ZipFile();
-  for (const [name, body] of files) zip.addBuffer(body, name);
-  zip.end();
-  const chunks: Buffer[] = [];
-  return new Promise((resolve, reject) => {
-    zip.outputStream.on('data', (c: Buffer) => chunks.push(c));
-    zip.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
-    zip.outputStream.on('error', reject);
-  });
-}
 
 describe('plans, tasks and draws over HTTP', () => {
   let db: Db;
@@ -134,13 +99,30 @@ describe('plans, tasks and draws over HTTP', () => {
     const page = (await call('leader', 'GET', `/api/draws/${draw.id}?limit=2&offset=1`)).json().selection;
     expect(page.rows.map((r: { objectId: string }) => r.objectId)).toEqual(detail.selection.rows.slice(1, 3).map((r: { objectId: string }) => r.objectId));
 
-    const exported = await call('operatorSAMR', 'GET', `/api/draws/${draw.id}/export`);
+    const exported = await call('admin', 'GET', `/api/draws/${draw.id}/export?package=auditor`);
     expect(exported.statusCode, exported.body.slice(0, 200)).toBe(200);
     expect(exported.headers['content-type']).toBe('application/zip');
-    expect(exported.headers['content-disposition']).toBe(`attachment; filename="${draw.id}-fd2.zip"`);
+    expect(exported.headers['content-disposition']).toBe(`attachment; filename="${draw.id}-fd2-auditor.zip"`);
     const files = await unzipToMemory(exported.rawPayload);
     expect([...files.keys()].sort()).toEqual([...DRAW_FILES].sort());
-    expect(JSON.parse(files.get('manifest.json')!.toString('utf8'))).toMatchObject({ protocol: 'fd2', package: 'auditor', task_id: task.id, commitment: draw.commitment, beacon: BEACON });
+    const manifest = JSON.parse(files.get('manifest.json')!.toString('utf8'));
+    expect(manifest).toMatchObject({ protocol: 'fd2', package: 'auditor', task_id: task.id, commitment: draw.commitment, beacon: BEACON });
+
+    // The lead department's operator gets the public package only: asking for the auditor package is refused, and
+    // the public zip carries no secret, seed, stratum label or key.
+    const refusedAuditor = await call('operatorSAMR', 'GET', `/api/draws/${draw.id}/export?package=auditor`);
+    expect(refusedAuditor.statusCode).toBe(403);
+    expect(refusedAuditor.json()).toMatchObject({ error: 'draw.auditor_package_forbidden', params: { drawId: draw.id, role: 'operator' } });
+    const publicZip = await call('operatorSAMR', 'GET', `/api/draws/${draw.id}/export`);
+    expect(publicZip.statusCode, publicZip.body.slice(0, 200)).toBe(200);
+    expect(publicZip.headers['content-disposition']).toBe(`attachment; filename="${draw.id}-fd2-public.zip"`);
+    const publicFiles = await unzipToMemory(publicZip.rawPayload);
+    expect([...publicFiles.keys()]).toEqual(['manifest.json']); // the window has not closed: no selected.csv yet
+    const publicText = [...publicFiles.values()].map((b) => b.toString('utf8')).join('\n');
+    expect(JSON.parse(publicFiles.get('manifest.json')!.toString('utf8'))).toMatchObject({ protocol: 'fd2', package: 'public', commitment: draw.commitment });
+    const keys = files.get('selection.csv')!.toString('utf8').trim().split('\n').slice(1).map((line) => line.split(',')[2]);
+    for (const secretValue of [manifest.secret, manifest.seed, ...keys]) expect(publicText).not.toContain(secretValue);
+    for (const field of ['"secret"', '"seed"', '"key"', '"rank"', '"stratum"']) expect(publicText).not.toContain(field);
 
     const upload = multipartFile(`${draw.id}-fd2.zip`, exported.rawPayload, 'application/zip');
     const verified = await app.inject({ method: 'POST', url: '/api/draws/verify', headers: { ...(await headersFor(db, 'operatorTAX')), ...upload.headers }, payload: upload.payload });

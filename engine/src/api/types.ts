@@ -48,6 +48,8 @@ export type TeamMember = SelectionRow['team'][number];
 export type UnstaffedObject = DrawShapes.UnstaffedObject;
 export type VerifyAnswer = Json<DrawShapes.VerifyAnswer>;
 export type VerifyCheck = VerifyAnswer['checks'][number];
+export type Attestation = Json<DrawShapes.Attestation>;
+export type PublicAttestation = Json<DrawShapes.PublicAttestation>;
 export type TaskOptions = ReferenceShapes.ReferenceNames;
 
 // ---- sampling policy, models, scores (/api/policy, /api/models, /api/scores) ----

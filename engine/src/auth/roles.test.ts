@@ -15,6 +15,15 @@ describe('access rules', () => {
     expect(decideAccess(['admin', 'leader'], leader)).toBe('allow');
   });
 
+  it('lets an auditor read what a leader reads and write only where it is named', () => {
+    const auditor: Principal = { username: 'au', role: 'auditor', department: 'SAMR' };
+    expect(decideAccess(['admin', 'leader'], auditor, 'GET')).toBe('allow');
+    expect(decideAccess(['admin', 'leader'], auditor, 'HEAD')).toBe('allow');
+    expect(decideAccess(['admin', 'operator'], auditor, 'GET')).toBe('forbidden');
+    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) expect(decideAccess(['admin', 'leader', 'operator'], auditor, method)).toBe('forbidden');
+    expect(decideAccess(['auditor'], auditor, 'POST')).toBe('allow');
+  });
+
   it('accepts only the declared forms', () => {
     expect(isValidAccess('public')).toBe(true);
     expect(isValidAccess(['operator'])).toBe(true);

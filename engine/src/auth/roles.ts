@@ -1,4 +1,4 @@
-// The four roles, their labels, and the access rule a route declares (public, any account, or a list of roles).
+// The five roles, their labels, and the access rule a route declares (public, any account, or a list of roles).
 
 import { ROLES, type Principal, type Role } from './schemas.ts';
 
@@ -9,6 +9,7 @@ export const ROLE_LABELS: Record<Role, { zh: string; en: string }> = {
   analyst: { zh: '数据分析员', en: 'analyst' },
   leader: { zh: '领导', en: 'leader' },
   operator: { zh: '部门操作员', en: 'department operator' },
+  auditor: { zh: '纪检监察/审计', en: 'auditor' },
 };
 
 export function isRole(value: unknown): value is Role {
@@ -18,17 +19,27 @@ export function isRole(value: unknown): value is Role {
 /**
  * Who may call a route: 'public' (no login), 'authenticated' (any account), or the roles listed.
  * Read-everything roles (leader, analyst) are listed on reading routes; an operator listed on a route
- * is further limited to its own department by the route (assertDepartment / departmentScope).
+ * is further limited to its own department by the route (assertDepartment / departmentScope). An auditor is never
+ * listed for reading: it reads whatever a leader may read (decideAccess), and writes only where it is listed.
  */
 export type Access = 'public' | 'authenticated' | readonly Role[];
 
 export type AccessDecision = 'allow' | 'unauthenticated' | 'forbidden';
 
-export function decideAccess(access: Access, principal: Principal | null): AccessDecision {
+const READING_METHODS = ['GET', 'HEAD'];
+
+/**
+ * Whether `principal` may call a route of `access` with `method`. The auditor (纪检监察, 审计) is read-only everywhere:
+ * it may read (GET) every route a leader may read, and change nothing except where a route lists it by name
+ * (recording an attestation).
+ */
+export function decideAccess(access: Access, principal: Principal | null, method = 'GET'): AccessDecision {
   if (access === 'public') return 'allow';
   if (!principal) return 'unauthenticated';
   if (access === 'authenticated') return 'allow';
-  return access.includes(principal.role) ? 'allow' : 'forbidden';
+  if (access.includes(principal.role)) return 'allow';
+  if (principal.role === 'auditor' && READING_METHODS.includes(method) && access.includes('leader')) return 'allow';
+  return 'forbidden';
 }
 
 export function isValidAccess(value: unknown): value is Access {

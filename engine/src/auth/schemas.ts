@@ -2,15 +2,15 @@
 import { DateTime, described, Nullable, StringEnum, Type, type Static } from '../kernel/schema.ts';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password.ts';
 
-export const ROLES = ['admin', 'analyst', 'leader', 'operator'] as const;
+export const ROLES = ['admin', 'analyst', 'leader', 'operator', 'auditor'] as const;
 export const Role = StringEnum(ROLES);
 export type Role = Static<typeof Role>;
 
 const principalProperties = {
   username: Type.String(),
   role: Role,
-  /** Set for operators (and only them). */
-  department: Nullable(Type.String(), { description: '部门代码，仅部门操作员 department code, operators only' }),
+  /** Set for operators (who are bound to it); an auditor may name the department it works in (shown on its attestations). */
+  department: Nullable(Type.String(), { description: '部门代码：部门操作员必有，审计人员可选 department code: operators always, auditors optionally' }),
 };
 /** The signed-in account a request acts for. */
 export const Principal = Type.Object(principalProperties);
@@ -46,7 +46,7 @@ export const NewUser = Type.Object(
   {
     username: Type.String({ pattern: USERNAME_PATTERN, description: '小写字母、数字、. _ - lower-case letters, digits, . _ -' }),
     role: Type.Unsafe<string>(StringEnum(ROLES)),
-    department: Type.Optional(Nullable(Type.String(), { description: '部门操作员必填 required for operators, e.g. SAMR' })),
+    department: Type.Optional(Nullable(Type.String(), { description: '部门操作员必填，审计人员可选 required for operators, optional for auditors, e.g. SAMR' })),
     password: Password,
   },
   { additionalProperties: false },

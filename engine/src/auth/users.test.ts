@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { tempDb } from '../testing/db.ts';
 import { verifyAudit } from '../audit/chain.ts';
-import { createDemoUsers, createUser, getUser, listUsers, setUserDisabled, setUserPassword, verifyLogin, UserInputError } from './users.ts';
+import { createDemoUsers, createUser, getUser, listUsers, setUserDisabled, setUserPassword, validateAccount, verifyLogin, UserInputError } from './users.ts';
 import { sql } from '../db/sql.ts';
 
 describe('accounts', () => {
@@ -37,6 +37,10 @@ describe('accounts', () => {
     await expect(attempt({ username: 'op', role: 'operator', password: 'long enough pw' })).rejects.toThrow(/^department null: .*must belong/);
     await expect(attempt({ username: 'op', role: 'operator', department: 'XYZ', password: 'long enough pw' })).rejects.toThrow(/^department "XYZ": .*known: AGRI/);
     await expect(attempt({ username: 'lead', role: 'leader', department: 'TAX', password: 'long enough pw' })).rejects.toThrow(/only operators/);
+    // An auditor may name where it works (shown on its attestations), a known department only; or none.
+    await expect(attempt({ username: 'aud', role: 'auditor', department: 'XYZ', password: 'long enough pw' })).rejects.toThrow(/^department "XYZ": .*known: AGRI/);
+    expect(await validateAccount(t.db, { username: 'aud', role: 'auditor', department: 'tax' })).toEqual({ username: 'aud', role: 'auditor', department: 'TAX' });
+    expect(await validateAccount(t.db, { username: 'aud', role: 'auditor' })).toEqual({ username: 'aud', role: 'auditor', department: null });
     await expect(attempt({ username: 'boss', role: 'admin', password: 'short' })).rejects.toThrow(/^password "\(hidden\)": .*at least 10/);
     const taken = await attempt({ username: 'WANG.LI', role: 'admin', password: 'long enough pw' }).catch((e: unknown) => e);
     expect(taken).toBeInstanceOf(UserInputError);
@@ -63,12 +67,13 @@ describe('accounts', () => {
       ['analyst', 'analyst', null],
       ['leader', 'leader', null],
       ['operator-samr', 'operator', 'SAMR'],
+      ['auditor', 'auditor', 'SAMR'],
     ]);
-    expect(new Set(demo.map((d) => d.password)).size).toBe(4);
+    expect(new Set(demo.map((d) => d.password)).size).toBe(5);
     for (const d of demo) expect(d.password).toMatch(/^[A-Za-z0-9_-]{24}$/);
     expect((await verifyLogin(t.db, 'leader', demo[2].password)).ok).toBe(true);
     expect(await t.db.transaction((tx) => createDemoUsers(tx))).toEqual([]);
-    expect((await listUsers(t.db)).map((u) => u.username)).toEqual(['admin', 'analyst', 'leader', 'operator-samr', 'wang.li']);
+    expect((await listUsers(t.db)).map((u) => u.username)).toEqual(['admin', 'analyst', 'auditor', 'leader', 'operator-samr', 'wang.li']);
     expect(await getUser(t.db, 'Admin')).toMatchObject({ role: 'admin' });
   });
 });

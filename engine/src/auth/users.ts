@@ -46,7 +46,7 @@ async function departmentCodes(q: Queryable): Promise<string[]> {
   return (await q.query<{ code: string }>(sql`SELECT code FROM departments ORDER BY code`)).map((r) => r.code);
 }
 
-/** Checks a new account's name, role and department; returns them normalised (lower-case name, department only for operators). */
+/** Checks a new account's name, role and department; returns them normalised (lower-case name, department only for operators and auditors). */
 export async function validateAccount(q: Queryable, input: Omit<NewUser, 'password'>): Promise<{ username: string; role: Role; department: string | null }> {
   const username = normalizeUsername(input.username);
   const nameProblem = usernameProblem(username);
@@ -60,8 +60,12 @@ export async function validateAccount(q: Queryable, input: Omit<NewUser, 'passwo
     if (!codes.includes(department)) {
       throw new UserInputError('department', department, `不是已知的部门代码 is not a department code; known: ${codes.join(', ') || '(departments table is empty: load the reference data)'}`);
     }
+  } else if (department && role === 'auditor') {
+    // An auditor sees every department; the one it names is where it works, shown on its attestations.
+    const codes = await departmentCodes(q);
+    if (!codes.includes(department)) throw new UserInputError('department', department, `不是已知的部门代码 is not a department code; known: ${codes.join(', ')}`);
   } else if (department) {
-    throw new UserInputError('department', department, `只有部门操作员属于某个部门 only operators belong to a department; role ${role} sees every department`);
+    throw new UserInputError('department', department, `只有部门操作员和审计人员属于某个部门 only operators and auditors belong to a department; role ${role} sees every department`);
   }
   if (await q.one(sql`SELECT 1 AS taken FROM users WHERE username = ${username}`)) {
     throw new UserInputError('username', username, '用户名已存在 an account with this name already exists', 'conflict');
@@ -148,12 +152,13 @@ export interface DemoAccount {
   password: string;
 }
 
-/** The demo's accounts, one per role (the operator in SAMR). */
+/** The demo's accounts, one per role (the operator in SAMR, the auditor working in SAMR's discipline inspection). */
 export const DEMO_ACCOUNTS: readonly { username: string; role: Role; department: string | null }[] = [
   { username: 'admin', role: 'admin', department: null },
   { username: 'analyst', role: 'analyst', department: null },
   { username: 'leader', role: 'leader', department: null },
   { username: 'operator-samr', role: 'operator', department: 'SAMR' },
+  { username: 'auditor', role: 'auditor', department: 'SAMR' },
 ];
 
 /**

@@ -477,3 +477,28 @@ export const VerifyAnswer = Type.Object({
 });
 export type VerifyAnswer = Static<typeof VerifyAnswer>;
 
+// ---- attestations (docs/fd2.md §6) ----
+
+export const AttestationSource = StringEnum(['dashboard', 'upload'] as const);
+export type AttestationSource = Static<typeof AttestationSource>;
+
+/** What the public sees of an attestation: who by role and department, when, the package hash, the result. */
+export const PublicAttestation = Type.Object({
+  role: Type.String({ description: '角色 role (auditor)' }),
+  department: Nullable(Type.String(), { description: '审计人员所在部门 the department the auditor works in' }),
+  attestedAt: DateTime,
+  packageSha256: Type.String({ description: 'docs/fd2.md §6 的包哈希 the package hash of docs/fd2.md §6' }),
+  result: StringEnum(['pass', 'fail'] as const),
+  source: AttestationSource,
+});
+export type PublicAttestation = Static<typeof PublicAttestation>;
+
+/** An attestation as the dashboard shows it: the public fields, its id and the auditor, and the verifier's report. */
+export const Attestation = Type.Object({
+  id: Type.Integer(),
+  drawId: Type.String(),
+  username: Type.String(),
+  ...PublicAttestation.properties,
+  report: VerifyAnswer,
+});
+export type Attestation = Static<typeof Attestation>;

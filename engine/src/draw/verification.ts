@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Queryable } from '../db/duckdb.ts';
-import { exportDraw } from './export.ts';
-import type { Principal } from '../auth/roles.ts';
+import { exportDraw, type DrawPackage } from './export.ts';
+import type { Principal, Role } from '../auth/roles.ts';
+import { EngineError } from '../kernel/errors.ts';
 import { drawFor } from './operations.ts';
 import type { VerifyAnswer } from './schemas.ts';
 import type { VerifyReport } from './verify/report.ts';
@@ -35,13 +36,30 @@ export function verifyAnswer(report: VerifyReport, checkedAt: Date): VerifyAnswe
   };
 }
 
-/** Exports a drawn draw into a fresh temporary folder (internal: the caller passed the department check). */
-async function exportToTemp(q: Queryable, drawId: string): Promise<{ dir: string; cleanup(): void }> {
+/** Who may download a draw's auditor package (secret, strata, keys): auditors and admins; operators never see tiers. */
+export const AUDITOR_PACKAGE_ROLES: readonly Role[] = ['auditor', 'admin'];
+
+/** Refuses the auditor package to a caller outside AUDITOR_PACKAGE_ROLES. */
+export function assertAuditorPackage(caller: Principal, drawId: string): void {
+  if (AUDITOR_PACKAGE_ROLES.includes(caller.role)) return;
+  throw new EngineError(
+    'forbidden',
+    'draw.auditor_package_forbidden',
+    {
+      zh: `抽取 ${drawId} 的审计包含秘密值和风险分层，只提供给审计人员和管理员；请下载公众包。`,
+      en: `The auditor package of ${drawId} holds the secret and the risk tiers: only auditors and admins may download it; download the public package.`,
+    },
+    { drawId, role: caller.role },
+  );
+}
+
+/** Exports a draw's package into a fresh temporary folder (internal: the caller passed the department check). */
+async function exportToTemp(q: Queryable, drawId: string, pkg: DrawPackage): Promise<{ dir: string; files: string[]; cleanup(): void }> {
   const dir = mkdtempSync(join(tmpdir(), 'fairdraw-export-'));
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
   try {
-    await exportDraw(q, drawId, dir, { package: 'auditor' });
-    return { dir, cleanup };
+    const exported = await exportDraw(q, drawId, dir, { package: pkg });
+    return { dir, files: exported.files, cleanup };
   } catch (err) {
     cleanup();
     throw err;
@@ -49,17 +67,23 @@ async function exportToTemp(q: Queryable, drawId: string): Promise<{ dir: string
 }
 
 /**
- * A drawn draw's six published files as a zip stream, for a caller who may see the draw (before the window closes the
- * selection is confidential: internal checks only). The temporary export is removed once the stream ends or fails;
- * `cleanup` removes it sooner (the download was cut off).
+ * A draw's package as a zip stream, for a caller who may see the draw: the public package (what the portal shows at
+ * this moment) for anyone, the auditor package for auditors and admins only. The temporary export is removed once
+ * the stream ends or fails; `cleanup` removes it sooner (the download was cut off).
  */
-export async function drawZipFor(q: Queryable, caller: Principal, drawId: string): Promise<{ filename: string; stream: Readable; cleanup(): void }> {
+export async function drawZipFor(
+  q: Queryable,
+  caller: Principal,
+  drawId: string,
+  pkg: DrawPackage = 'public',
+): Promise<{ filename: string; stream: Readable; cleanup(): void }> {
   const draw = await drawFor(q, caller, drawId);
-  const exported = await exportToTemp(q, draw.id);
-  const stream = zipDrawFiles(exported.dir, draw.drawnAt ?? draw.committedAt);
+  if (pkg === 'auditor') assertAuditorPackage(caller, draw.id);
+  const exported = await exportToTemp(q, draw.id, pkg);
+  const stream = zipDrawFiles(exported.dir, draw.drawnAt ?? draw.committedAt, exported.files);
   stream.once('end', exported.cleanup);
   stream.once('error', exported.cleanup);
-  return { filename: `${draw.id}-${draw.protocol}.zip`, stream, cleanup: exported.cleanup };
+  return { filename: `${draw.id}-${draw.protocol}-${pkg}.zip`, stream, cleanup: exported.cleanup };
 }
 
 /** Stored draws' verification, shared by concurrent requests and kept VERIFY_CACHE_MS per (draw, draw time). */
@@ -75,7 +99,7 @@ export class StoredDrawVerifier {
     const cached = this.kept.get(key);
     if (cached && Date.now() - cached.at < VERIFY_CACHE_MS) return { drawId: draw.id, ...(await cached.answer) };
     const answer = (async () => {
-      const exported = await exportToTemp(this.q, draw.id);
+      const exported = await exportToTemp(this.q, draw.id, 'auditor');
       try {
         return verifyAnswer(await verifyDraw(exported.dir), new Date());
       } finally {

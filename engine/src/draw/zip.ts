@@ -16,13 +16,13 @@ export class DrawZipError extends EngineError {
   }
 }
 
-/** The six files of `dir` as a zip stream, at the zip's root, time-stamped `mtime` (the draw time). */
-export function zipDrawFiles(dir: string, mtime: Date): Readable {
+/** The package files of `dir` (default the six files) as a zip stream, at the zip's root, time-stamped `mtime` (the draw time). */
+export function zipDrawFiles(dir: string, mtime: Date, files: readonly string[] = DRAW_FILES): Readable {
   const zip = new yazl.ZipFile();
   const output = zip.outputStream as Readable;
   // yazl reports a file it cannot read on the ZipFile itself; end the download with that error instead of the process.
   zip.on('error', (err: Error) => output.destroy(err));
-  for (const file of DRAW_FILES) zip.addFile(join(dir, file), file, { mtime, mode: 0o100644 });
+  for (const file of files) zip.addFile(join(dir, file), file, { mtime, mode: 0o100644 });
   zip.end();
   return output;
 }

@@ -10,6 +10,8 @@ export const SOURCES_BY_ROLE: Record<Role, InboxSourceFn[]> = {
   analyst: [highAlertsOpen],
   operator: [invitationsWaiting, readyToCommit, unstaffedObjects, resultsDue],
   admin: [approvalsWaiting, invitationsWaiting, readyToCommit, unstaffedObjects, resultsDue, highAlertsOpen],
+  // An auditor acts on nothing but its own attestations: it chooses which draws to verify.
+  auditor: [],
 };
 
 export async function inboxFor(ctx: InboxContext, now = new Date()): Promise<Inbox> {

@@ -11,6 +11,7 @@ import { bilingual, EngineError } from '../kernel/errors.ts';
 import { declaredOnly } from '../kernel/schema.ts';
 import { PublicDrawSummary, type PublicDrawDetail, type PublicItem, type PublicPlan, type PublicResult, type PublicTask, type ResultSearchPage } from './schemas.ts';
 import { drawRecord, fullPackageIsPublic, publicRecord } from '../draw/export.ts';
+import { publicAttestationsOf } from '../draw/attestations.ts';
 import { PUBLIC_FILES, publicManifestOf, selectedCsv, writeDrawFiles } from '../draw/files.ts';
 import { getDraw, isPublished, listDraws, publicView, type DrawHeader, type DrawStatus } from '../draw/lifecycle.ts';
 import { listPlans } from '../draw/plans.ts';
@@ -118,7 +119,7 @@ const byId = (a: { objectId: string }, b: { objectId: string }) => (a.objectId <
  */
 export async function publicDraw(q: Queryable, drawId: string, now: Date): Promise<PublicDrawDetail> {
   const detail = await getDraw(q, drawId);
-  const out: PublicDrawDetail = summaryOf(detail, now);
+  const out: PublicDrawDetail = { ...summaryOf(detail, now), attestations: await publicAttestationsOf(q, detail.id) };
   if (detail.protocol === 'fd2' && !fullPackageIsPublic(detail, now)) {
     const record = await publicRecord(q, detail, now);
     const manifest = publicManifestOf(record);

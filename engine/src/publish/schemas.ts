@@ -1,7 +1,7 @@
 // What the public portal shows, declared once: the engine's types (Static<>) and the API's schemas. A response schema
 // is also the whitelist: a field not declared here never leaves the server.
 import { DateTime, IsoDate, Nullable, RatioBp, Type, type Static } from '../kernel/schema.ts';
-import { Draw, TaskKind } from '../draw/schemas.ts';
+import { Draw, PublicAttestation, TaskKind } from '../draw/schemas.ts';
 
 export const PublicItem = Type.Object({
   code: Type.String(),
@@ -108,6 +108,8 @@ export const PublicDrawDetail = Type.Object({
   /** fd2 with confidential strata: eligible and quota summed over them (fd2 §5), instead of per-stratum figures. */
   totals: Type.Optional(Type.Object({ eligible: Type.Integer(), quota: Type.Integer() }, { description: '分层涉及风险等级时只公开合计 totals only when the strata are confidential' })),
   files: Type.Optional(Type.Array(Type.String())),
+  /** Auditors' attestations (fd2 §6): role and department, never the auditor's name. */
+  attestations: Type.Array(PublicAttestation, { description: '审计人员的核验记录（角色与部门，不含姓名） auditors\' attestations, by role and department' }),
 });
 export type PublicDrawDetail = Static<typeof PublicDrawDetail>;
 

@@ -25,7 +25,7 @@ export const EVIDENCE_MAX_PER_RESULT = 20;
 const CLOCK_SKEW_MS = 10 * 60 * 1000;
 
 /** Roles that read every department's evidence; an operator reads its own department's. */
-const EVIDENCE_READERS: readonly Role[] = ['admin', 'leader'];
+const EVIDENCE_READERS: readonly Role[] = ['admin', 'leader', 'auditor'];
 
 function fsyncPath(path: string): void {
   const fd = openSync(path, 'r');

@@ -179,7 +179,7 @@ export const authPlugin = fp<AuthPluginOptions>(
         if (problem) throw new HttpError(403, 'forbidden', problem);
       }
 
-      const decision = decideAccess(access, request.user);
+      const decision = decideAccess(access, request.user, request.method);
       if (decision === 'unauthenticated') requirePrincipal(request);
       if (decision === 'forbidden') {
         throw new HttpError(

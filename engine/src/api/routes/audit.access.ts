@@ -3,6 +3,6 @@
 import { only, AUTHENTICATED, type Expectation } from '../access-rows.ts';
 
 export const auditAccess: Record<string, Expectation> = {
-  'GET /api/audit/verify': only('admin', 'leader', 'analyst'),
+  'GET /api/audit/verify': only('admin', 'leader', 'analyst', 'auditor'),
   'GET /api/audit': { ...AUTHENTICATED, url: '/api/audit?subject=x' },
 };

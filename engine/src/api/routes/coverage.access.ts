@@ -2,8 +2,8 @@
 import { only, PUBLIC, type Expectation } from '../access-rows.ts';
 
 export const coverageAccess: Record<string, Expectation> = {
-  'GET /api/coverage': only('admin', 'analyst', 'leader', 'operator'),
-  'GET /api/outcomes': only('admin', 'analyst', 'leader'),
-  'GET /api/outcomes/results': only('admin', 'analyst', 'leader'),
+  'GET /api/coverage': only('admin', 'analyst', 'leader', 'operator', 'auditor'),
+  'GET /api/outcomes': only('admin', 'analyst', 'leader', 'auditor'),
+  'GET /api/outcomes/results': only('admin', 'analyst', 'leader', 'auditor'),
   'GET /api/public/reference': PUBLIC,
 };

@@ -2,7 +2,7 @@
 // department leads or takes part in by the routes; 'x' names no task or draw, so an allowed call ends in 400/404.
 import { only, AUTHENTICATED, type Expectation } from '../access-rows.ts';
 
-const READERS = only('admin', 'analyst', 'leader', 'operator');
+const READERS = only('admin', 'analyst', 'leader', 'operator', 'auditor'); // auditors read what leaders read
 const WRITERS = only('admin', 'operator');
 
 export const drawsAccess: Record<string, Expectation> = {
@@ -24,6 +24,9 @@ export const drawsAccess: Record<string, Expectation> = {
   'POST /api/draws/:drawId/void': WRITERS,
   'GET /api/draws/:drawId/export': READERS,
   'GET /api/draws/:drawId/verify': READERS,
+  'GET /api/draws/:drawId/attestations': READERS,
+  'POST /api/draws/:drawId/attestations': only('auditor'),
+  'POST /api/draws/:drawId/attestations/upload': only('auditor'),
   // A JSON body instead of a multipart upload: 415 once access has passed.
   'POST /api/draws/verify': AUTHENTICATED,
 };

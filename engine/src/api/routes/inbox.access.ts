@@ -2,5 +2,5 @@
 import { only, type Expectation } from '../access-rows.ts';
 
 export const inboxAccess: Record<string, Expectation> = {
-  'GET /api/inbox': only('admin', 'analyst', 'leader', 'operator'),
+  'GET /api/inbox': only('admin', 'analyst', 'leader', 'operator', 'auditor'),
 };

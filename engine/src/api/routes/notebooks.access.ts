@@ -2,8 +2,8 @@
 import { only, type Expectation } from '../access-rows.ts';
 
 export const notebooksAccess: Record<string, Expectation> = {
-  'GET /api/notebooks': only('admin', 'analyst', 'leader'),
+  'GET /api/notebooks': only('admin', 'analyst', 'leader', 'auditor'),
   // 'x' names no notebook: 404 once access passed (running a real one here would only cost time).
-  'GET /api/notebooks/:name': only('admin', 'analyst', 'leader'),
-  'GET /api/notebooks/:name/html': only('admin', 'analyst', 'leader'),
+  'GET /api/notebooks/:name': only('admin', 'analyst', 'leader', 'auditor'),
+  'GET /api/notebooks/:name/html': only('admin', 'analyst', 'leader', 'auditor'),
 };

@@ -2,5 +2,5 @@
 import { only, type Expectation } from '../access-rows.ts';
 
 export const outcomeCodesAccess: Record<string, Expectation> = {
-  'GET /api/results/outcome-codes': only('admin', 'analyst', 'leader', 'operator'),
+  'GET /api/results/outcome-codes': only('admin', 'analyst', 'leader', 'operator', 'auditor'),
 };

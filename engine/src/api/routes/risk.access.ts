@@ -11,8 +11,8 @@ export const riskAccess: Record<string, Expectation> = {
   // {} on an empty database: access passes, then 409 (no data to fit on).
   'POST /api/models': only('admin', 'analyst'),
   'GET /api/models/:version/backtest': { ...AUTHENTICATED, url: '/api/models/1/backtest' },
-  'GET /api/scores/tiers': { ...only('admin', 'analyst', 'leader'), url: '/api/scores/tiers?by=city' },
-  'GET /api/scores': only('admin', 'analyst', 'leader'),
-  'GET /api/scores/:objectId': only('admin', 'analyst', 'leader'),
-  'GET /api/alerts': only('admin', 'analyst', 'leader'),
+  'GET /api/scores/tiers': { ...only('admin', 'analyst', 'leader', 'auditor'), url: '/api/scores/tiers?by=city' },
+  'GET /api/scores': only('admin', 'analyst', 'leader', 'auditor'),
+  'GET /api/scores/:objectId': only('admin', 'analyst', 'leader', 'auditor'),
+  'GET /api/alerts': only('admin', 'analyst', 'leader', 'auditor'),
 };

@@ -5,6 +5,8 @@ import { resolve } from 'node:path';
 import { existsSync, statSync } from 'node:fs';
 import { verifyDraw } from '../../draw/verify/verify.ts';
 import { formatCheck } from '../../draw/verify/report.ts';
+import { DRAW_FILES } from '../../draw/files.ts';
+import { packageSha256 } from '../../draw/attestations.ts';
 
 /** Adds `verify DIR` under the `draw` command (called by commands/draw.ts). */
 export function addVerifyCommand(drawCommand: Command): void {
@@ -19,9 +21,12 @@ export function addVerifyCommand(drawCommand: Command): void {
       if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`${dir} is not a folder; unzip a draw's files first`);
       if (!['auto', 'js', 'duckdb'].includes(opts.engine)) throw new Error(`--engine must be auto, js or duckdb, got ${opts.engine}`);
       const report = await verifyDraw(dir, { engine: opts.engine as 'auto' | 'js' | 'duckdb' });
+      // An auditor package's hash (docs/fd2.md §6), to compare with the one an attestation records.
+      const hash = DRAW_FILES.every((f) => existsSync(resolve(dir, f))) ? await packageSha256(dir, DRAW_FILES) : null;
       if (opts.json) {
-        console.log(JSON.stringify(report, null, 2));
+        console.log(JSON.stringify(hash ? { ...report, packageSha256: hash } : report, null, 2));
       } else {
+        if (hash) console.log(`包哈希 package sha256 (docs/fd2.md §6): ${hash}`);
         for (const check of report.checks) console.log(formatCheck(check));
         const first = report.firstMismatch;
         if (first) {

@@ -6,6 +6,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { Db } from '../../db/duckdb.ts';
 import { sql } from '../../db/sql.ts';
 import { DIRECTORY_SQL } from '../../draw/lifecycle.fixture.ts';
+import { packageSha256 } from '../../draw/attestations.ts';
+import { DRAW_FILES } from '../../draw/files.ts';
 import { formatShanghai, shanghaiDate } from '../../kernel/time.ts';
 import { auditCommand } from './audit.ts';
 import { drawCommand } from './draw.ts';
@@ -86,7 +88,9 @@ describe('plan, task, draw and audit commands', () => {
     expect(await run('draw', 'verify', publicDir)).toContain('fd2 public checks passed (full recomputation needs the auditor package)');
     const out = join(dir, 'auditor');
     await run('draw', 'export', drawId, out, '--auditor');
-    expect(await run('draw', 'verify', out)).toMatch(/fd2 verified$/);
+    const verified = await run('draw', 'verify', out);
+    expect(verified).toMatch(/fd2 verified$/);
+    expect(verified).toContain(`package sha256 (docs/fd2.md §6): ${await packageSha256(out, DRAW_FILES)}`);
     expect(process.exitCode).toBe(0);
   });
 

@@ -82,7 +82,7 @@ export function userCommand(program: Command): void {
   dbCommand(user, 'add <name>', { json: false })
     .description('创建账户；密码从终端输入（不回显）或从标准输入读取 / create an account; the password is typed (no echo) or read from standard input')
     .addOption(new Option('--role <role>', 'role').choices([...ROLES]).makeOptionMandatory())
-    .option('--department <code>', 'department code, required for operators (e.g. SAMR)')
+    .option('--department <code>', 'department code, required for operators, optional for auditors (e.g. SAMR)')
     .action(async (name: string, opts: { role: string; department?: string; db?: string }) => {
       await withDb(opts.db, async (db) => {
         const account = await validateAccount(db, { username: name, role: opts.role, department: opts.department });

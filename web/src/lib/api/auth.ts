@@ -4,7 +4,7 @@
 import { t } from '../i18n.svelte';
 import { errorText, type ErrorAnswer } from './error-text';
 
-export type Role = 'admin' | 'analyst' | 'leader' | 'operator';
+export type Role = 'admin' | 'analyst' | 'leader' | 'operator' | 'auditor';
 
 /** The signed-in account as GET /api/auth/session and the sign-in answer give it. */
 export interface SessionUser {

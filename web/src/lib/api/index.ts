@@ -48,6 +48,7 @@ import type {
   TaskRow,
   TierRatiosBp,
   VerifyAnswer,
+  Attestation,
 } from '$engine/api/types';
 import { getJson, query, sendJson, uploadFile } from './request';
 
@@ -129,8 +130,21 @@ export const getDraw = (drawId: string, page: { limit: number; offset: number })
 
 export const verifyDraw = (drawId: string) => getJson<VerifyAnswer>(`/api/draws/${id(drawId)}/verify`);
 
-/** The zip of a drawn draw's six published files. */
-export const drawExportHref = (drawId: string) => `/api/draws/${id(drawId)}/export`;
+/** Auditors' attestations of a draw (docs/fd2.md §6), each with the verifier's report. */
+export const getAttestations = (drawId: string) => getJson<{ attestations: Attestation[] }>(`/api/draws/${id(drawId)}/attestations`);
+
+/** An auditor has the server build and verify the draw's auditor package, and records the attestation. */
+export const attestDraw = (drawId: string) => sendJson<Attestation>('POST', `/api/draws/${id(drawId)}/attestations`, { source: 'dashboard' });
+
+/** An auditor uploads the zip of a CLI export (`fairdraw draw export ID DIR --auditor`); the server verifies it again. */
+export const uploadAttestation = (drawId: string, file: File) => {
+  const form = new FormData();
+  form.append('file', file);
+  return uploadFile<Attestation>(`/api/draws/${id(drawId)}/attestations/upload`, form);
+};
+
+/** The zip of a draw's public package, or of its auditor package (auditors and admins only: secret, strata, keys). */
+export const drawExportHref = (drawId: string, pkg: 'public' | 'auditor' = 'public') => `/api/draws/${id(drawId)}/export?package=${pkg}`;
 
 // ---- results ----
 
