@@ -25,6 +25,7 @@ interface Coverage {
   department: string | null;
   city: { code: string } | null;
   headline: Headline;
+  monthAgo: { day: string; headline: Headline };
   cities: Array<{ code: string; entitiesDrawn: number }>;
   departments: Array<{ code: string; itemsCovered: number; tasks: number; entitiesDrawn: number; resultsDue: number }>;
 }
@@ -88,6 +89,12 @@ describe.skipIf(!CHROMIUM)('/ 总览', () => {
     expect(report.headline.tasks).toBeGreaterThanOrEqual(4);
     expect(await shownHeadline(page)).toEqual(expectedHeadline(report.headline));
     expect(await page.locator('[data-testid=overview-item-coverage]').textContent()).toBe(`${((report.headline.itemCoverageRate ?? 0) * 100).toFixed(1)}%`);
+    // Every headline card says its change since the same day last month, from the API's headline as it stood then.
+    expect(await page.locator('[data-testid=kpi-change]').count()).toBe(6);
+    const drawnChange = report.headline.entitiesDrawn - report.monthAgo.headline.entitiesDrawn;
+    expect(await page.locator('.metric:has([data-testid=overview-entities-drawn]) [data-testid=kpi-change]').textContent()).toContain(
+      drawnChange === 0 ? '与上月持平' : `较上月 ${drawnChange > 0 ? '+' : '−'}${Math.abs(drawnChange).toLocaleString('en')}`,
+    );
 
     await page.waitForSelector('[data-testid=overview-map] [data-testid=chart][data-rendered=true]');
     await page.waitForSelector('[data-testid=overview-tier-chart] [data-testid=chart][data-rendered=true]');
