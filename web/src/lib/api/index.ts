@@ -181,4 +181,5 @@ export const getNotebooks = () => getJson<{ notebooks: NotebookEntry[] }>('/api/
 export const runNotebook = (name: string) => getJson<NotebookRun>(`/api/notebooks/${id(name)}`);
 
 /** The same run as one self-contained HTML file. */
-export const notebookHtmlHref = (name: string) => `/api/notebooks/${id(name)}/html`;
+/** The notebook as one HTML file in the reader's language. */
+export const notebookHtmlHref = (name: string, lang: 'zh' | 'en') => `/api/notebooks/${id(name)}/html?lang=${lang}`;
