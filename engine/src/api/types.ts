@@ -80,7 +80,7 @@ export type InboxItem = InboxShapes.InboxItem;
 export type InboxSource = InboxShapes.InboxSource;
 
 // ---- results (/api/results) ----
-export type { AssignmentState, DeadlineState, FindingsReview } from '../results/schemas.ts';
+export type { AssignmentSort, AssignmentState, DeadlineState, FindingsReview, SortDirection } from '../results/schemas.ts';
 export type ResultKey = ResultShapes.ResultKey;
 export type Assignment = Json<ResultShapes.Assignment>;
 export type AssignmentPage = Json<ResultShapes.AssignmentPage>;

@@ -3,6 +3,8 @@
 import type {
   AlertReport,
   AssignmentPage,
+  AssignmentSort,
+  SortDirection,
   AssignmentState,
   AuditTrail,
   Backtest,
@@ -124,7 +126,7 @@ export interface AssignmentFilter {
   dueSoonDays?: number;
 }
 
-export const getAssignments = (filter: AssignmentFilter & { state?: AssignmentState | ''; limit: number; offset: number }) =>
+export const getAssignments = (filter: AssignmentFilter & { state?: AssignmentState | ''; limit: number; offset: number; sort?: AssignmentSort; direction?: SortDirection }) =>
   getJson<AssignmentPage>(`/api/results/assignments${query(filter)}`);
 
 export const getDeadlines = (filter: AssignmentFilter) => getJson<DeadlineReport>(`/api/results/deadlines${query(filter)}`);
