@@ -35,6 +35,8 @@ export type TaskRow = Json<DrawShapes.TaskRow>;
 export type TaskDetail = Json<DrawShapes.TaskDetail>;
 /** What POST /api/tasks takes (ratiosBp: per tier or stratum, each a RatioBp); the author is the session's. */
 export type NewTask = DrawShapes.TaskBody;
+/** POST /api/tasks/staffing: one team entry's inspector pool for a drafted task, for all its items and each alone. */
+export type TeamStaffing = DrawShapes.TeamStaffing;
 export type ChecklistItem = DrawShapes.ChecklistEntry;
 export type Stratum = DrawShapes.Stratum;
 export type Draw = Json<DrawShapes.Draw>;

@@ -8,9 +8,10 @@ import { assertLeadDepartment, assertTaskDepartments, listingDepartment } from '
 import { createPlan, DrawInputError, getPlan } from './plans.ts';
 import { parseInstant } from '../kernel/time.ts';
 import { approveTask, createTask, getTask, validateTaskSpec } from './tasks.ts';
+import { staffing } from './matching.ts';
 import { commitDraw, enterBeacon, getDraw, listDraws, runDraw, voidDraw, type DrawDetail } from './lifecycle.ts';
 import { drawPage, drawView, taskDetail, taskRows, type TaskRowFilter } from './views.ts';
-import type { CommitBody, Draw, DrawPage, DrawStatus, Plan, PlanBody, Task, TaskBody, TaskDetail, TaskRow } from './schemas.ts';
+import type { CommitBody, Draw, DrawPage, DrawStatus, Plan, PlanBody, Task, TaskBody, TaskDetail, TaskRow, TeamStaffing } from './schemas.ts';
 
 /** A task the caller may see; refused when an operator's department neither leads nor takes part in it. */
 export async function taskFor(q: Queryable, caller: Principal, taskId: string): Promise<Task> {
@@ -51,6 +52,11 @@ export async function createTaskAs(db: Db, caller: Principal, body: TaskBody): P
   const checked = await validateTaskSpec(db, spec, await getPlan(db, spec.planId));
   assertTaskDepartments(caller, checked.departments);
   return createTask(db, spec, caller.role === 'leader' ? { approvedBy: caller.username } : {});
+}
+
+/** Who could staff the task as the caller is drafting it (before it is created): pools per team entry and per item. */
+export async function staffingFor(db: Db, caller: Principal, body: TaskBody): Promise<TeamStaffing[]> {
+  return staffing(db, await validateTaskSpec(db, { ...body, createdBy: caller.username }, await getPlan(db, body.planId)));
 }
 
 export function approveTaskAs(db: Db, caller: Principal, taskId: string): Promise<Task> {

@@ -4,6 +4,7 @@ import type {
   AlertReport,
   AssignmentPage,
   AssignmentSort,
+  TeamStaffing,
   SortDirection,
   AssignmentState,
   AuditTrail,
@@ -96,6 +97,9 @@ export const getTasks = () => getJson<{ tasks: TaskRow[] }>('/api/tasks');
 export const getTask = (taskId: string) => getJson<TaskDetail>(`/api/tasks/${id(taskId)}`);
 
 export const createTask = (task: NewTask) => sendJson<Task>('POST', '/api/tasks', task);
+
+/** Who could staff the drafted task (nothing is saved): a draw refuses a pool smaller than one team. */
+export const checkStaffing = (task: NewTask) => sendJson<{ teams: TeamStaffing[] }>('POST', '/api/tasks/staffing', task);
 
 export const approveTask = (taskId: string) => sendJson<Task>('POST', `/api/tasks/${id(taskId)}/approve`);
 
