@@ -4,7 +4,7 @@ import type { VisualizationSpec } from 'vega-embed';
 import type { Backtest, PolicyVersion, TierRatiosBp } from '$engine/api/types';
 import type { Column } from '$lib/export';
 import { fmtBp, fmtDateTime, fmtInt, fmtNum, fmtPct } from '$lib/format';
-import { FEW_RESULTS } from '$lib/components/outcomes/outcomes';
+import { FEW_RESULTS, fewResultsOpacity } from '$lib/components/outcomes/outcomes';
 import { i18n, t } from '$lib/i18n.svelte';
 import type { Role } from '$lib/session.svelte';
 
@@ -86,13 +86,7 @@ export function hitRateSpec(b: Backtest, labels: { tier: string; hitRate: string
         mark: { type: 'bar' },
         encoding: {
           color: { field: 'tier', type: 'nominal', legend: null, scale: { domain: [...TIERS], range: TIER_COLORS } },
-          opacity: {
-            field: 'basis',
-            type: 'nominal',
-            title: null,
-            scale: { domain: [labels.enough, labels.few], range: [1, 0.3] },
-            legend: { orient: 'bottom', direction: 'vertical', symbolType: 'square', symbolFillColor: '#6b7280', labelLimit: 320 },
-          },
+          opacity: fewResultsOpacity(labels, '#6b7280'),
           tooltip: [
             { field: 'tier', type: 'nominal', title: labels.tier },
             { field: 'hitRate', type: 'quantitative', title: labels.hitRate, format: '.1%' },
