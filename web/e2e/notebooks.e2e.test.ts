@@ -73,7 +73,12 @@ describe.skipIf(!CHROMIUM)('notebooks page', () => {
     const chunks: Buffer[] = [];
     for await (const chunk of (await download.createReadStream())!) chunks.push(chunk as Buffer);
     const html = Buffer.concat(chunks).toString('utf8');
-    expect(html).toContain('<title>风险模型回测 Model backtest · Fairdraw</title>');
+    // In the reader's language (the page is in Chinese): the title and the prose's first paragraph in Chinese only.
+    expect(html).toContain('<title>风险模型回测 · Fairdraw</title>');
+    expect(html).toContain('<html lang="zh-CN">');
+    const firstParagraph = /<section class="cell prose"[^>]*>[\s\S]*?<p>([\s\S]*?)<\/p>/.exec(html)![1];
+    expect(firstParagraph).toMatch(/\p{Script=Han}/u);
+    expect(firstParagraph.replace(/<[^>]*>/g, '')).not.toMatch(/\b(the|and|of)\b/);
     expect(html).not.toMatch(/<script[^>]+src=/);
     // Opened on its own (no server), every chart draws from the inlined bundles and data (the notebook has six).
     const offline = await fx.browser.newPage();

@@ -12,6 +12,7 @@ interface Headline {
   itemCoverageRate: number | null;
   departmentsWithItems: number;
   departmentsTakingPart: number;
+  departmentShare: number | null;
   tasks: number;
   jointTasks: number;
   jointTaskShare: number | null;
@@ -25,6 +26,7 @@ interface Coverage {
   department: string | null;
   city: { code: string } | null;
   headline: Headline;
+  monthAgo: { day: string; headline: Headline };
   cities: Array<{ code: string; entitiesDrawn: number }>;
   departments: Array<{ code: string; itemsCovered: number; tasks: number; entitiesDrawn: number; resultsDue: number }>;
 }
@@ -88,15 +90,24 @@ describe.skipIf(!CHROMIUM)('/ 总览', () => {
     expect(report.headline.tasks).toBeGreaterThanOrEqual(4);
     expect(await shownHeadline(page)).toEqual(expectedHeadline(report.headline));
     expect(await page.locator('[data-testid=overview-item-coverage]').textContent()).toBe(`${((report.headline.itemCoverageRate ?? 0) * 100).toFixed(1)}%`);
+    // Every headline card says its change since the same day last month, from the API's headline as it stood then
+    // (a rate with no figure in either month has none).
+    const rates = ['itemCoverageRate', 'departmentShare', 'jointTaskShare', 'onTimeRate'] as const;
+    const comparable = rates.filter((k) => report.headline[k] !== null && report.monthAgo.headline[k] !== null).length;
+    expect(await page.locator('[data-testid=kpi-change]').count()).toBe(2 + comparable);
+    const drawnChange = report.headline.entitiesDrawn - report.monthAgo.headline.entitiesDrawn;
+    expect(await page.locator('.metric:has([data-testid=overview-entities-drawn]) [data-testid=kpi-change]').textContent()).toContain(
+      drawnChange === 0 ? '与上月持平' : `较上月 ${drawnChange > 0 ? '+' : '−'}${Math.abs(drawnChange).toLocaleString('en')}`,
+    );
 
     await page.waitForSelector('[data-testid=overview-map] [data-testid=chart][data-rendered=true]');
     await page.waitForSelector('[data-testid=overview-tier-chart] [data-testid=chart][data-rendered=true]');
     await page.waitForSelector('[data-testid=overview-deadline-chart] [data-testid=chart][data-rendered=true]');
-    const cityShapes = await page.locator('[data-testid=overview-map] svg path[aria-label]').evaluateAll((paths) => paths.map((p) => p.getAttribute('aria-label')));
+    const cityShapes = await page.locator('[data-testid=overview-map] svg path[data-selectable]').evaluateAll((paths) => paths.map((p) => p.getAttribute('data-selectable')));
     expect(new Set(cityShapes).size).toBe(21);
-    expect(cityShapes.some((label) => label?.includes(SHENZHEN))).toBe(true);
+    expect(cityShapes).toContain(SHENZHEN);
     // Each city is drawn as itself: a small part of the map, not the whole frame (a ring wound the wrong way would be).
-    const shares = await page.locator('[data-testid=overview-map] svg path[aria-label]').evaluateAll((paths) => {
+    const shares = await page.locator('[data-testid=overview-map] svg path[data-selectable]').evaluateAll((paths) => {
       const frame = (paths[0] as SVGGraphicsElement).ownerSVGElement!.getBoundingClientRect();
       return paths.map((p) => {
         const box = p.getBoundingClientRect();
@@ -112,13 +123,23 @@ describe.skipIf(!CHROMIUM)('/ 总览', () => {
     if (idle.length) expect(await page.locator('[data-testid=overview-idle-departments] summary').textContent()).toContain(String(idle.length));
     expect(await page.locator('[data-testid=overview-tiers] tbody tr').count()).toBe(4);
     await screenshot(page, 'overview');
+    // By keyboard: each city is a button named by the city and its coverage; Tab reaches it and Enter opens it.
+    const zhuhai = page.locator('[data-testid=overview-map] svg path[data-selectable="440400"]');
+    expect(await zhuhai.getAttribute('role')).toBe('button');
+    expect(await zhuhai.getAttribute('aria-label')).toMatch(/^珠海市：抽查覆盖率 \d+\.\d%$/);
+    await zhuhai.focus();
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-selectable'))).toBe('440400');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-ready][data-city="440400"]');
     expect(consoleErrors).toEqual([]);
   });
 
   it('opens a city when it is clicked on the map, with that city’s numbers', async () => {
     const { page, consoleErrors } = await openPage(fx.browser, fx.app, '/', { as: 'leader' });
     await page.waitForSelector('[data-testid=overview-map] [data-testid=chart][data-rendered=true]');
-    await page.locator(`[data-testid=overview-map] svg path[aria-label*="${SHENZHEN}"]`).first().dispatchEvent('click');
+    await page.locator(`[data-testid=overview-map] svg path[data-selectable="${SHENZHEN}"]`).first().dispatchEvent('click');
     await page.waitForURL((url) => url.searchParams.get('city') === SHENZHEN);
     await page.waitForSelector(`[data-ready][data-city="${SHENZHEN}"]`);
     const city = await fx.api.get<Coverage>(`/api/coverage?city=${SHENZHEN}`);
@@ -130,6 +151,7 @@ describe.skipIf(!CHROMIUM)('/ 总览', () => {
     await page.waitForSelector('[data-ready][data-city=""]');
     await page.locator('[data-testid=overview-cities] tbody tr a', { hasText: '广州市' }).click();
     await page.waitForSelector('[data-ready][data-city="440100"]');
+
     await screenshot(page, 'overview-city');
     expect(consoleErrors).toEqual([]);
   });
@@ -140,7 +162,7 @@ describe.skipIf(!CHROMIUM)('/ 总览', () => {
     await page.waitForSelector('[data-testid=overview-map][data-mode=alerts] [data-testid=chart][data-rendered=true]');
     const alerts = await fx.api.get<{ alerts: Array<{ cityCode: string; severity: string }> }>('/api/alerts');
     expect(alerts.alerts.some((a) => a.cityCode === SHENZHEN)).toBe(true);
-    const fill = (code: string) => page.locator(`[data-testid=overview-map] svg path[aria-label*="${code}"]`).first().getAttribute('fill');
+    const fill = (code: string) => page.locator(`[data-testid=overview-map] svg path[data-selectable="${code}"]`).first().getAttribute('fill');
     const quiet = await fx.api.get<Coverage>('/api/coverage').then((r) => r.cities.find((c) => !alerts.alerts.some((a) => a.cityCode === c.code))!.code);
     expect(await fill(SHENZHEN)).not.toBe(await fill(quiet));
     expect(consoleErrors).toEqual([]);

@@ -51,6 +51,12 @@ describe.skipIf(!CHROMIUM)('/portal 公示', () => {
     const tax = await anonymous.get<{ items: unknown[] }>('/api/public/items?department=TAX');
     await expect.poll(() => page.locator('[data-testid=portal-item-table] tbody tr').count()).toBe(tax.items.length);
     await expectNothingInternal(page);
+    // The department is in the address: a shared link opens the same list, the chooser set to it.
+    await page.waitForURL((url) => url.searchParams.get('department') === 'TAX');
+    const shared = await openPage(fx.browser, fx.app, page.url().replace(/^https?:\/\/[^/]+/, ''));
+    await expect.poll(() => shared.page.locator('[data-testid=portal-item-table] tbody tr').count()).toBe(tax.items.length);
+    await expect.poll(() => shared.page.locator('[data-testid=portal-item-department]').inputValue()).toBe('TAX');
+    await shared.page.context().close();
 
     await page.click('[data-testid=portal-tab-plans]');
     const plans = await anonymous.get<{ plans: Array<{ tasks: unknown[] }> }>('/api/public/plans');

@@ -20,7 +20,11 @@ async function shownPreview(page: Page) {
 
 async function expectPreviewEquals(page: Page, api: ApiClient, ratios: Ratios) {
   await page.waitForSelector(`[data-testid=preview][data-key="${keyOf(ratios)}"]:not([data-busy])`);
-  const expected = await api.send<{ tiers: Array<Record<string, number | null>>; totals: Record<string, number> }>('POST', '/api/policy/preview', { tierRatiosBp: ratios });
+  const expected = await api.send<{ tiers: Array<Record<string, number | null>>; totals: Record<string, number>; warnings: Array<{ code: string }> }>(
+    'POST',
+    '/api/policy/preview',
+    { tierRatiosBp: ratios },
+  );
   const shown = await shownPreview(page);
   expect(shown.map((r) => r.tier)).toEqual([...TIERS]);
   expected.tiers.forEach((tier, i) => {
@@ -34,6 +38,10 @@ async function expectPreviewEquals(page: Page, api: ApiClient, ratios: Ratios) {
   expect(number(await page.locator('[data-testid=total-not3y]').textContent())).toBe(expected.totals.notInspected3y);
   const over = expected.totals.inspectorDaysNeeded > expected.totals.capacityDays;
   expect(await page.locator('[data-testid=capacity-warning]').count()).toBe(over ? 1 : 0);
+  // The preview's warnings, one per code the API gives, in Chinese only (the page is in Chinese).
+  const warnings = await page.locator('[data-testid=preview-warnings] li').evaluateAll((items) => items.map((li) => [li.getAttribute('data-code'), li.textContent ?? '']));
+  expect(warnings.map(([code]) => code)).toEqual(expected.warnings.map((w) => w.code));
+  for (const [, text] of warnings) expect(text).not.toMatch(/[A-Za-z]{4,}/);
   return expected;
 }
 

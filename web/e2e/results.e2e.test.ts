@@ -55,6 +55,17 @@ describe.skipIf(!CHROMIUM)('results page', () => {
     expect(await page.locator('[data-testid=deadline-warning]').textContent()).toContain(String(deadlines.counts.overdue));
     expect(await page.locator('[data-testid=urgent] [data-deadline=overdue]').count()).toBe(Math.min(deadlines.counts.overdue, 200));
     await screenshot(page, 'results');
+
+    // Sorting the paged list asks the server for the order over every assignment: the first page by state, descending,
+    // is the API's first page in that order (published first), not this page re-sorted.
+    const shownKeys = () => page.locator('[data-testid=assignments] [data-testid=open-assignment]').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')));
+    const stateHeading = page.locator('[data-testid=assignments] thead th', { hasText: /^状态/ });
+    for (const direction of ['ascending', 'descending']) {
+      const ordered = await api.get<AssignmentPage>(`/api/results/assignments?limit=50&sort=state&direction=${direction}`);
+      await stateHeading.locator('button').click();
+      await expect.poll(shownKeys, { timeout: 10_000 }).toEqual(ordered.assignments.map(keyOf));
+      expect(await stateHeading.getAttribute('aria-sort')).toBe(direction);
+    }
     expect(consoleErrors).toEqual([]);
   });
 

@@ -43,11 +43,6 @@ describe.skipIf(!CHROMIUM)('special draw from an alert', () => {
     expect(await page.locator('[data-testid=industries]').evaluate((s: HTMLSelectElement) => [...s.selectedOptions].map((o) => o.value))).toEqual([industry]);
     for (const tier of ['A', 'B', 'C', 'D']) expect(Number(await page.locator(`[data-testid=ratio-${tier}]`).inputValue()) * 100).toBeGreaterThanOrEqual(ratioBp);
     expect(await page.locator('[data-testid=name]').inputValue()).toMatch(/^专项抽查：/);
-    // The alert's items come pre-checked (the leader's journey test checks them); this draw narrows to one item whose
-    // inspectors the demo's Shenzhen pool holds at least two of, so that every selected object gets its team.
-    const checked = page.locator('input[type=checkbox][data-testid^=item-]:checked');
-    while ((await checked.count()) > 0) await checked.first().uncheck();
-    await page.check('[data-testid=item-SAMR-005]');
     await page.fill('[data-testid=window-start]', today);
     const end = new Date(`${today}T00:00:00Z`);
     end.setUTCDate(end.getUTCDate() + 30);
@@ -56,6 +51,16 @@ describe.skipIf(!CHROMIUM)('special draw from an alert', () => {
     await page.selectOption('[data-testid=plan]', plan.id);
     // fd2 §1: the beacon must be due after the commitment; a one-minute least gap keeps the wait below two minutes.
     await page.fill('[data-testid=min-beacon-gap]', '1');
+    // The alert's items come pre-checked (the leader's journey test checks them). Together their specialties leave the
+    // Shenzhen pool too few SAMR inspectors for a team: the form says so before anything is created, with the counts.
+    await page.click('[data-testid=create-task]');
+    const refusal = await page.locator('[data-testid=form-error]').textContent({ timeout: 20_000 });
+    expect(refusal).toMatch(/每组需 \d+ 人，但同时具备所选全部事项专长的合格执法人员仅 \d+ 人（仅 SAMR-\d+：\d+ 人/);
+    expect(new URL(page.url()).pathname).toBe('/tasks/new');
+    // This draw narrows to one item whose inspectors the pool holds at least two of, so every object gets its team.
+    const checked = page.locator('input[type=checkbox][data-testid^=item-]:checked');
+    while ((await checked.count()) > 0) await checked.first().uncheck();
+    await page.check('[data-testid=item-SAMR-005]');
     await screenshot(page, 'special-draw-form');
     await page.click('[data-testid=create-task]');
     await page.waitForURL((url) => /^\/tasks\/T\d{4}-\d{4}$/.test(url.pathname), { timeout: 20_000 });

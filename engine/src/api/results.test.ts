@@ -125,6 +125,11 @@ describe('results over HTTP', () => {
     expect((await call('operatorTAX', 'GET', '/api/results/assignments?department=SAMR')).statusCode).toBe(403);
     expect((await call('operatorTAX', 'GET', '/api/results/assignments')).json()).toMatchObject({ total: 0 });
     expect((await call('leader', 'GET', '/api/results/assignments?department=SAMR')).json().total).toBe(draw.counts.selected * 2);
+    // Ordered on the server by a column of the list; an unknown column is refused.
+    const byName = (await call('leader', 'GET', '/api/results/assignments?department=SAMR&sort=objectName&direction=descending&limit=100')).json();
+    const names = byName.assignments.map((a: { objectName: string }) => a.objectName);
+    expect(names).toEqual([...names].sort((x: string, y: string) => (x < y ? 1 : x > y ? -1 : 0)));
+    expect((await call('leader', 'GET', '/api/results/assignments?sort=inspectorIds')).statusCode).toBe(400);
     expect((await call('analyst', 'POST', '/api/results', {})).statusCode).toBe(403);
     const missing = await call('operatorSAMR', 'POST', '/api/results', { drawId: 'D2026-9999', objectId, itemCode: 'SAMR-001', outcomeCode: 'FIXED', inspectedOn: '2026-05-13' });
     expect(missing.statusCode).toBe(404);

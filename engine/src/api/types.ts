@@ -38,6 +38,8 @@ export type Invitation = Json<DrawShapes.Invitation>;
 export type EarlyPublication = Json<DrawShapes.EarlyPublication>;
 /** What POST /api/tasks takes (ratiosBp: per tier or stratum, each a RatioBp); the author is the session's. */
 export type NewTask = DrawShapes.TaskBody;
+/** POST /api/tasks/staffing: one team entry's inspector pool for a drafted task, for all its items and each alone. */
+export type TeamStaffing = DrawShapes.TeamStaffing;
 export type ChecklistItem = DrawShapes.ChecklistEntry;
 export type Stratum = DrawShapes.Stratum;
 export type Draw = Json<DrawShapes.Draw>;
@@ -85,7 +87,7 @@ export type InboxItem = InboxShapes.InboxItem;
 export type InboxSource = InboxShapes.InboxSource;
 
 // ---- results (/api/results) ----
-export type { AssignmentState, DeadlineState, FindingsReview } from '../results/schemas.ts';
+export type { AssignmentSort, AssignmentState, DeadlineState, FindingsReview, SortDirection } from '../results/schemas.ts';
 export type ResultKey = ResultShapes.ResultKey;
 export type Assignment = Json<ResultShapes.Assignment>;
 export type AssignmentPage = Json<ResultShapes.AssignmentPage>;

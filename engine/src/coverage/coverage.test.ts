@@ -3,7 +3,7 @@
 // tier by i % 5 (0 D, 1 C, 2 B, 3-4 A); policy A 3%, B 5%, C 10%, D 30% twice a year; counted tasks T1 (SAMR, Shenzhen),
 // T2 (SAMR + EMERGENCY, Dongguan), T3 (TAX, province); today 2026-07-15.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildPopulation, buildYear, computeCoverage, coverageReport, dataFingerprint, CoverageInputError, type CoverageReport } from './coverage.ts';
+import { buildPopulation, buildYear, computeCoverage, coverageReport, dataFingerprint, monthBefore, CoverageInputError, type CoverageReport } from './coverage.ts';
 import { coverageDb, TODAY, YEAR } from './coverage.fixture.ts';
 import { CoverageStore } from './store.ts';
 import { sql } from '../db/sql.ts';
@@ -57,6 +57,35 @@ describe('coverage of a year', () => {
       onTimeRate: 10 / 17,
       enteredRate: 17 / 26,
     });
+  });
+
+  it('gives the headline as it stood at the end of the same day last month, judged on that day', () => {
+    // As of 2026-06-15 23:59: the same tasks and draws; 54 SAMR not yet entered (2026-07-01): 16 entered, 14 inspected.
+    // Published by then: D1 1-5 and D5 51 x 2, 52 SAMR on time (8), D1 6 late (06-15 10:00). Overdue on 06-15: D1 7, 8, 9
+    // and D5 52 EMERGENCY (4); D5 55 (due 06-17) and D6 31-33 (due July) were still open.
+    expect(province.monthAgo.day).toBe('2026-06-15');
+    expect(province.monthAgo.headline).toMatchObject({
+      tasks: 3,
+      itemsCovered: 4,
+      entitiesDrawn: 22,
+      entitiesInspected: 14,
+      resultsDue: 26,
+      resultsEntered: 16,
+      resultsPublished: 9,
+      publishedOnTime: 8,
+      publishedLate: 1,
+      overdue: 4,
+      open: 13,
+      onTimeRate: 8 / 13,
+    });
+  });
+
+  it("leaves out of last month's headline the tasks approved and the draws made since", async () => {
+    // On 2026-06-10, a month back is 2026-05-10: T3 (created 05-20) and its draw D6 (05-28) did not exist yet.
+    const early = await computeCoverage(t.db, { year: YEAR, today: '2026-06-10' });
+    expect(early.monthAgo.day).toBe('2026-05-10');
+    expect(early.monthAgo.headline).toMatchObject({ tasks: 2, itemsCovered: 3, draws: { drawn: 2, voided: 1, pending: 0 }, entitiesDrawn: 15 });
+    await buildYear(t.db, { year: YEAR, today: TODAY });
   });
 
   it('compares entities drawn per tier (the tier drawn in) with the yearly target', () => {
@@ -202,6 +231,15 @@ describe('coverage of a year', () => {
     const empty = await coverageReport(t.db, { year: 2030, today: TODAY });
     expect(empty.headline).toMatchObject({ tasks: 0, itemsCovered: 0, jointTaskShare: null, resultsDue: 0, onTimeRate: null });
     await buildYear(t.db, { year: YEAR, today: TODAY });
+  });
+});
+
+describe('monthBefore', () => {
+  it("steps back one month, to the shorter month's last day when needed, across a new year", () => {
+    expect(monthBefore('2026-07-15')).toBe('2026-06-15');
+    expect(monthBefore('2026-03-31')).toBe('2026-02-28');
+    expect(monthBefore('2028-03-30')).toBe('2028-02-29');
+    expect(monthBefore('2026-01-08')).toBe('2025-12-08');
   });
 });
 

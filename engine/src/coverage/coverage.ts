@@ -99,6 +99,7 @@ export async function buildYear(q: Queryable, scope: { year: number; today: stri
     await q.exec(
       sql`INSERT INTO coverage_draw_due VALUES ${sql.join(draws.map((d) => sql`(${d.draw_id}, CAST(${latestDueOn(calendar, d.window_end)} AS DATE))`))}`,
     );
+  await q.exec(query('deadline'));
   await q.exec(sql`CREATE OR REPLACE TEMP TABLE coverage_assignments AS ${query('year-assignments', { today: scope.today })}`);
   await q.exec(query('scope'));
   return selectionKey;
@@ -121,6 +122,36 @@ function deadlineCounts(r: Row): DeadlineCounts {
   };
 }
 
+/** The same day one month earlier (the month's last day when it has fewer days: 03-31 -> 02-28). */
+export function monthBefore(day: string): string {
+  const [y, m, d] = day.split('-').map(Number);
+  const daysInPreviousMonth = new Date(Date.UTC(y, m - 1, 0)).getUTCDate();
+  return new Date(Date.UTC(y, m - 2, Math.min(d, daysInPreviousMonth))).toISOString().slice(0, 10);
+}
+
+function headlineOf(h: Row): CoverageHeadline {
+  return {
+    itemsInForce: num(h.items_in_force),
+    itemsCovered: num(h.items_covered),
+    itemCoverageRate: rate(h.item_coverage_rate),
+    departmentsWithItems: num(h.departments_with_items),
+    departmentsTakingPart: num(h.departments_taking_part),
+    departmentShare: rate(h.department_share),
+    tasks: num(h.tasks),
+    jointTasks: num(h.joint_tasks),
+    jointTaskShare: rate(h.joint_task_share),
+    tasksByKind: { general: num(h.general_tasks), key: num(h.key_tasks), special: num(h.special_tasks) },
+    draws: { drawn: num(h.draws_drawn), voided: num(h.draws_voided), pending: num(h.draws_pending) },
+    entities: num(h.entities),
+    entitiesDrawn: num(h.entities_drawn),
+    entitiesInspected: num(h.entities_inspected),
+    drawnShare: rate(h.drawn_share),
+    inspectedShare: rate(h.inspected_share),
+    enteredRate: rate(h.entered_rate),
+    ...deadlineCounts(h),
+  };
+}
+
 /** The report of one scope from the tables buildPopulation and buildYear left on this connection. */
 export async function coverageReport(q: Queryable, scope: CoverageScope): Promise<CoverageReport> {
   if (scope.city != null && !/^\d{4}00$/.test(scope.city)) throw new CoverageInputError('city', scope.city, '地级市代码（6 位，以 00 结尾） a prefecture-level city code: 6 digits ending in 00, e.g. 440300');
@@ -135,7 +166,10 @@ export async function coverageReport(q: Queryable, scope: CoverageScope): Promis
   if (department && !(await q.one(sql`SELECT 1 FROM departments WHERE code = ${department}`)))
     throw new CoverageInputError('department', department, '没有这个部门 no such department (see the departments table)');
   const params = { year: scope.year, department, city };
-  const h = (await q.one<Row>(query('headline', params)))!;
+  const h = (await q.one<Row>(query('headline', { ...params, asof: null, day: scope.today })))!;
+  // The headline as it stood at the end of the same day last month (Asia/Shanghai), for the change since then.
+  const monthAgo = monthBefore(scope.today);
+  const before = (await q.one<Row>(query('headline', { ...params, asof: `${monthAgo}T23:59:59.999+08:00`, day: monthAgo })))!;
   const tiers = await q.query<Row>(query('tiers', { department, city }));
   const deadlinesBy = (grouping: string, where: { department: string | null; city: string | null }) => query('deadlines-by', { grouping: sql.id(grouping), ...where });
   const cities = await q.query<Row>(query('cities', { year: scope.year, department, due: deadlinesBy('city_code', { department, city: null }) }));
@@ -149,26 +183,8 @@ export async function coverageReport(q: Queryable, scope: CoverageScope): Promis
     department,
     city: cityName,
     policy: { version: num(policy?.policy_version), frequencyPerYear: num(policy?.frequency_per_year) },
-    headline: {
-      itemsInForce: num(h.items_in_force),
-      itemsCovered: num(h.items_covered),
-      itemCoverageRate: rate(h.item_coverage_rate),
-      departmentsWithItems: num(h.departments_with_items),
-      departmentsTakingPart: num(h.departments_taking_part),
-      departmentShare: rate(h.department_share),
-      tasks: num(h.tasks),
-      jointTasks: num(h.joint_tasks),
-      jointTaskShare: rate(h.joint_task_share),
-      tasksByKind: { general: num(h.general_tasks), key: num(h.key_tasks), special: num(h.special_tasks) },
-      draws: { drawn: num(h.draws_drawn), voided: num(h.draws_voided), pending: num(h.draws_pending) },
-      entities: num(h.entities),
-      entitiesDrawn: num(h.entities_drawn),
-      entitiesInspected: num(h.entities_inspected),
-      drawnShare: rate(h.drawn_share),
-      inspectedShare: rate(h.inspected_share),
-      enteredRate: rate(h.entered_rate),
-      ...deadlineCounts(h),
-    },
+    headline: headlineOf(h),
+    monthAgo: { day: monthAgo, headline: headlineOf(before) },
     tiers: tiers.map((r) => ({
       tier: r.tier as Tier,
       ratioBp: num(r.ratio_bp),

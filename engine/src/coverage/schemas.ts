@@ -73,6 +73,13 @@ export const CoverageReport = Type.Object({
   city: Nullable(CodeName),
   policy: Type.Object({ version: Type.Integer({ description: '抽查比例版本（0 为默认） sampling policy version (0: the default)' }), frequencyPerYear: int }),
   headline: CoverageHeadline,
+  monthAgo: Type.Object(
+    {
+      day: Type.String({ format: 'date' }),
+      headline: CoverageHeadline,
+    },
+    { description: '上月同日（日终）的总体指标，用于显示本月变化 the headline as it stood at the end of the same day last month, for the change since' },
+  ),
   tiers: Type.Array(TierCoverage, {
     description: '各风险等级抽中与检查的主体数，对照年度目标比例（内部） entities drawn and inspected per tier against the yearly target (internal)',
   }),

@@ -3,7 +3,7 @@ import type { Db } from '../db/duckdb.ts';
 import { sql } from '../db/sql.ts';
 import { commitDraw, enterBeacon, getDraw, runDraw, type DrawDetail } from './lifecycle.ts';
 import { acceptInvitations, BEACON_AT, declaredBeacon, directoryPerTest, NOW, objectId, RUN_AT, samrTask, WINDOW } from './lifecycle.fixture.ts';
-import { previewPools } from './matching.ts';
+import { previewPools, staffing } from './matching.ts';
 import type { Plan } from './plans.ts';
 import { approveTask, createTask, type Task } from './tasks.ts';
 
@@ -102,6 +102,14 @@ describe('inspector matching from the directory', () => {
     expect((await pools(db, other.id)).SAMR).toEqual([...SAMR_OFFICERS, 'SZ-SAMR-X5'].sort());
     // A pool smaller than one team: refused at commit, nothing recorded.
     const few = await samrTask(db, plan, { teamSpec: [{ department: 'SAMR', count: 2 }, { department: 'SAMR:expert', count: 4 }] });
+    // Said beforehand, with each item's own pool: X5 holds registration but not food_safety.
+    const teams = await staffing(db, few);
+    expect(teams.map((team) => [team.department, team.count, team.pool])).toEqual([
+      ['SAMR', 2, 13],
+      ['SAMR:expert', 4, 3],
+    ]);
+    expect(teams[0].items).toEqual(expect.arrayContaining([{ code: 'SAMR-001', specialty: 'registration', pool: 14 }]));
+    expect(Math.min(...teams[0].items.map((item) => item.pool))).toBe(13);
     await expect(commitDraw(db, few.id, { actor: 'op', now: NOW, ...declaredBeacon(NOW) })).rejects.toThrow(/SAMR:expert: 3/);
     expect(await db.one(sql`SELECT count(*) AS n FROM draws WHERE task_id = ${few.id}`)).toEqual({ n: 0 });
   });

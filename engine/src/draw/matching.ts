@@ -4,28 +4,44 @@ import type { Queryable } from '../db/duckdb.ts';
 import { sql, sqlFolder, type Sql } from '../db/sql.ts';
 import { defaultCap } from './fd1.ts';
 import { parseTeamLabel, type Task, type TeamEntry } from './tasks.ts';
+import type { TeamStaffing } from './schemas.ts';
 
 const query = sqlFolder(import.meta.url);
 
-/** One team-spec entry's pool (sql/pool.sql): one row per inspector. */
-function pool(task: Task, entry: TeamEntry): Sql {
+type PoolTask = Pick<Task, 'items' | 'windowStart' | 'jurisdictionRegionCode'>;
+
+/** One team-spec entry's pool (sql/pool.sql): one row per inspector; holding `specialties` (default: all its items'). */
+function pool(task: PoolTask, entry: TeamEntry, specialties = requiredSpecialties(task, entry)): Sql {
   const { department, expert } = parseTeamLabel(entry.department);
-  const specialties = JSON.stringify(requiredSpecialties(task, entry));
-  return query('pool', { department, expert, window_start: task.windowStart, area: task.jurisdictionRegionCode, specialties });
+  return query('pool', { department, expert, window_start: task.windowStart, area: task.jurisdictionRegionCode, specialties: JSON.stringify(specialties) });
+}
+
+const poolSize = async (q: Queryable, of: Sql) => (await q.one<{ n: number }>(sql`SELECT count(*) AS n FROM (${of})`))?.n ?? 0;
+
+/** Who could staff a task as specified, before it is created: each team entry's pool and each of its items' alone. */
+export async function staffing(q: Queryable, task: PoolTask & Pick<Task, 'teamSpec'>): Promise<TeamStaffing[]> {
+  const out: TeamStaffing[] = [];
+  for (const entry of task.teamSpec) {
+    const { department } = parseTeamLabel(entry.department);
+    const items = [];
+    for (const item of task.items.filter((i) => i.departmentCode === department))
+      items.push({ code: item.code, specialty: item.specialty, pool: await poolSize(q, pool(task, entry, [item.specialty])) });
+    out.push({ department: entry.department, count: entry.count, pool: await poolSize(q, pool(task, entry)), items });
+  }
+  return out;
 }
 
 /** Pool sizes a task would get now, per team-spec entry, without committing (task preview). */
 export async function previewPools(q: Queryable, task: Task): Promise<Array<{ department: string; count: number; pool: number; specialties: string[] }>> {
   const out = [];
   for (const entry of task.teamSpec) {
-    const row = await q.one<{ n: number }>(sql`SELECT count(*) AS n FROM (${pool(task, entry)})`);
-    out.push({ department: entry.department, count: entry.count, pool: row?.n ?? 0, specialties: requiredSpecialties(task, entry) });
+    out.push({ department: entry.department, count: entry.count, pool: await poolSize(q, pool(task, entry)), specialties: requiredSpecialties(task, entry) });
   }
   return out;
 }
 
 /** Specialties a team-spec entry's inspectors must hold: those of the task's items of its department. */
-export function requiredSpecialties(task: Task, entry: TeamEntry): string[] {
+export function requiredSpecialties(task: Pick<Task, 'items'>, entry: TeamEntry): string[] {
   const { department } = parseTeamLabel(entry.department);
   return [...new Set(task.items.filter((i) => i.departmentCode === department).map((i) => i.specialty))].sort();
 }

@@ -10,9 +10,10 @@ import { parseInstant } from '../kernel/time.ts';
 import { approveTask, createTask, getTask, validateTaskSpec, withdrawDepartment } from './tasks.ts';
 import { decideInvitation } from './invitations.ts';
 import { decideEarlyPublication } from './publication.ts';
+import { staffing } from './matching.ts';
 import { commitDraw, enterBeacon, getDraw, listDraws, runDraw, voidDraw, type DrawDetail } from './lifecycle.ts';
 import { drawPage, drawView, taskDetail, taskRows, type TaskRowFilter } from './views.ts';
-import type { CommitBody, Draw, DrawPage, DrawStatus, EarlyPublication, Invitation, Plan, PlanBody, Task, TaskBody, TaskDetail, TaskRow } from './schemas.ts';
+import type { CommitBody, Draw, DrawPage, DrawStatus, EarlyPublication, Invitation, Plan, PlanBody, Task, TaskBody, TaskDetail, TaskRow, TeamStaffing } from './schemas.ts';
 
 /** A task the caller may see; refused when an operator's department neither leads nor takes part in it. */
 export async function taskFor(q: Queryable, caller: Principal, taskId: string): Promise<Task> {
@@ -53,6 +54,11 @@ export async function createTaskAs(db: Db, caller: Principal, body: TaskBody): P
   const checked = await validateTaskSpec(db, spec, await getPlan(db, spec.planId));
   assertTaskDepartments(caller, checked.departments);
   return createTask(db, spec, caller.role === 'leader' ? { approvedBy: caller.username } : {});
+}
+
+/** Who could staff the task as the caller is drafting it (before it is created): pools per team entry and per item. */
+export async function staffingFor(db: Db, caller: Principal, body: TaskBody): Promise<TeamStaffing[]> {
+  return staffing(db, await validateTaskSpec(db, { ...body, createdBy: caller.username }, await getPlan(db, body.planId)));
 }
 
 export function approveTaskAs(db: Db, caller: Principal, taskId: string): Promise<Task> {

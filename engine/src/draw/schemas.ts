@@ -393,6 +393,15 @@ export const EarlyPublicationBody = Type.Object({ reason: Type.String({ minLengt
 export type EarlyPublicationBody = Static<typeof EarlyPublicationBody>;
 
 /** A task's page: checklist, the ratios a commit would use now, its draws. */
+/** Who could staff a drafted task: one team entry's pool for all its items together and for each item alone. */
+export const TeamStaffing = Type.Object({
+  department: Type.String({ description: '检查组部门标签 the team entry, e.g. SAMR or SAMR:expert' }),
+  count: Type.Integer({ description: '每组所需人数 inspectors one team needs' }),
+  pool: Type.Integer({ description: '同时具备全部事项专长的合格人员数（抽取时冻结的人员库） qualified for all the items together: the pool a draw would freeze' }),
+  items: Type.Array(Type.Object({ code: Type.String(), specialty: Type.String(), pool: Type.Integer({ description: '仅按该事项专长的合格人员数 qualified for this item alone' }) })),
+});
+export type TeamStaffing = Static<typeof TeamStaffing>;
+
 export const TaskDetail = Type.Object({
   ...taskProperties,
   checklist: Checklist,

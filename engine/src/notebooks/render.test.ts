@@ -56,6 +56,17 @@ describe('renderNotebookHtml', () => {
     expect(html).toContain('<strong>2 个错误 errors</strong>');
   });
 
+  it('writes the file in one language when asked: prose, titles and its own words', async () => {
+    const en = renderNotebookHtml(tiny, { lang: 'en' });
+    expect(en).toContain('<html lang="en">');
+    expect(en).toContain('<title>Tiny notebook · Fairdraw</title>');
+    const zh = renderNotebookHtml(tiny, { lang: 'zh' });
+    expect(zh).toContain('<title>小笔记本 · Fairdraw</title>');
+    expect(zh).toContain('<h1>小笔记本</h1>');
+    // The English file's own words and prose carry no Chinese (the tiny notebook's data has none either).
+    expect(en.slice(en.indexOf('<body>'), en.indexOf('<script type="application/json"'))).not.toMatch(/\p{Script=Han}/u);
+  });
+
   it('shows the first rows of a long result and says how many there are', async () => {
     const long = await runNotebook(db, parseNotebook('```sql name=many\nSELECT range AS n FROM range(250)\n```', 'long'));
     const html = renderNotebookHtml(long);

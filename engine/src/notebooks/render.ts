@@ -1,10 +1,12 @@
 // A notebook run as one self-contained HTML file: prose, result tables, and charts drawn by vega, vega-lite and
-// vega-embed, whose own built bundles are inlined from node_modules with the data, so the file works offline.
+// vega-embed, whose own built bundles are inlined from node_modules with the data, so the file works offline. In one
+// language (the reader's: prose blocks, chart titles and the file's own words) or, without one, in both.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { shanghaiTimeZh } from '../kernel/time.ts';
+import { shanghaiTime, shanghaiTimeZh } from '../kernel/time.ts';
 import { escapeHtml } from './markdown.ts';
+import { halfIn, proseIn, type NotebookLang } from './languages.ts';
 import type { CellRun, ChartCellRun, JsonValue, NotebookRun, SqlCellRun } from './run.ts';
 
 /** Rows of a result shown in the HTML table (charts always get every row the query returned). */
@@ -32,6 +34,10 @@ function vendor(): string[] {
 /** JSON inside <script type="application/json">: '<' escaped so no text can close the element. */
 const jsonForScript = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 
+/** The file's own words in the language asked for, or both ("中文 English") when none was. */
+const say = (lang: NotebookLang | undefined, zh: string, en: string) => (lang === 'zh' ? zh : lang === 'en' ? en : `${zh} ${en}`);
+const count = (n: number) => n.toLocaleString('en-US');
+
 const ms = (elapsedMs: number) => `${Math.round(elapsedMs).toLocaleString('en-US')} ms`;
 
 function formatValue(value: JsonValue, numeric: boolean): string {
@@ -48,31 +54,38 @@ function errorBox(error: { message: string }): string {
   return `<div class="error" role="alert">${escapeHtml(error.message)}</div>`;
 }
 
-function sqlHtml(cell: SqlCellRun): string {
+function sqlHtml(cell: SqlCellRun, lang: NotebookLang | undefined): string {
   const label = cell.name ? `<code class="name">${escapeHtml(cell.name)}</code> · ` : '';
-  const meta = cell.error || cell.hidden ? `${label}${ms(cell.elapsedMs)}` : `${label}${cell.rowCount.toLocaleString('en-US')} 行 rows${cell.capped ? `（上限 capped at ${cell.rowLimit.toLocaleString('en-US')}）` : ''} · ${ms(cell.elapsedMs)}`;
+  const capped = cell.capped ? `（${say(lang, '上限', 'capped at')} ${count(cell.rowLimit)}）` : '';
+  const meta = cell.error || cell.hidden ? `${label}${ms(cell.elapsedMs)}` : `${label}${count(cell.rowCount)} ${say(lang, '行', 'rows')}${capped} · ${ms(cell.elapsedMs)}`;
   const parts = [
     `<section class="cell sql" id="cell-${cell.index}" data-line="${cell.line}">`,
     `<details><summary>SQL · ${meta}</summary><pre><code>${escapeHtml(cell.sql)}</code></pre></details>`,
   ];
   if (cell.error) parts.push(errorBox(cell.error));
   else if (cell.hidden)
-    parts.push(`<p class="note">隐藏结果，${cell.rowCount.toLocaleString('en-US')} 行，供后面的查询按名字使用 a hidden result of ${cell.rowCount.toLocaleString('en-US')} rows kept for later cells to query by name · ${cell.columns.map((c) => `<code>${escapeHtml(c.name)}</code> ${escapeHtml(c.type)}`).join(', ')}</p>`);
+    parts.push(
+      `<p class="note">${say(lang, `隐藏结果，${count(cell.rowCount)} 行，供后面的查询按名字使用`, `a hidden result of ${count(cell.rowCount)} rows kept for later cells to query by name`)} · ${cell.columns.map((c) => `<code>${escapeHtml(c.name)}</code> ${escapeHtml(c.type)}`).join(', ')}</p>`,
+    );
   else {
     const shown = cell.rows.slice(0, HTML_TABLE_ROWS);
     const head = cell.columns.map((c) => `<th class="${c.numeric ? 'num' : ''}" title="${escapeHtml(c.type)}">${escapeHtml(c.name)}</th>`).join('');
     const body = shown.map((row) => `<tr>${cell.columns.map((c) => `<td class="${c.numeric ? 'num' : ''}">${formatValue(row[c.name] ?? null, c.numeric)}</td>`).join('')}</tr>`).join('\n');
     parts.push(`<div class="table-wrap"><table data-rows="${cell.rowCount}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`);
-    if (cell.rowCount > shown.length) parts.push(`<p class="note">显示前 ${shown.length} 行，共 ${cell.rowCount.toLocaleString('en-US')} 行 showing the first ${shown.length} of ${cell.rowCount.toLocaleString('en-US')} rows</p>`);
-    if (cell.capped) parts.push(`<p class="note">结果超过 ${cell.rowLimit.toLocaleString('en-US')} 行，只取前 ${cell.rowLimit.toLocaleString('en-US')} 行 the query returned more than ${cell.rowLimit.toLocaleString('en-US')} rows; only the first ${cell.rowLimit.toLocaleString('en-US')} are kept</p>`);
+    if (cell.rowCount > shown.length)
+      parts.push(`<p class="note">${say(lang, `显示前 ${shown.length} 行，共 ${count(cell.rowCount)} 行`, `showing the first ${shown.length} of ${count(cell.rowCount)} rows`)}</p>`);
+    if (cell.capped)
+      parts.push(
+        `<p class="note">${say(lang, `结果超过 ${count(cell.rowLimit)} 行，只取前 ${count(cell.rowLimit)} 行`, `the query returned more than ${count(cell.rowLimit)} rows; only the first ${count(cell.rowLimit)} are kept`)}</p>`,
+      );
   }
   parts.push('</section>');
   return parts.join('\n');
 }
 
-function chartHtml(cell: ChartCellRun): string {
+function chartHtml(cell: ChartCellRun, lang: NotebookLang | undefined): string {
   if (cell.error) return `<section class="cell chart" id="cell-${cell.index}" data-line="${cell.line}">${errorBox(cell.error)}</section>`;
-  const title = typeof cell.spec?.title === 'string' ? cell.spec.title : cell.dataNames.join(', ');
+  const title = typeof cell.spec?.title === 'string' ? (lang ? halfIn(cell.spec.title, lang) : cell.spec.title) : cell.dataNames.join(', ');
   return [
     `<section class="cell chart" id="cell-${cell.index}" data-line="${cell.line}">`,
     `<figure><div class="vega" data-testid="chart" data-chart="${cell.index}" aria-label="${escapeHtml(title)}"></div>`,
@@ -81,9 +94,9 @@ function chartHtml(cell: ChartCellRun): string {
   ].join('\n');
 }
 
-function cellHtml(cell: CellRun): string {
-  if (cell.kind === 'markdown') return `<section class="cell prose" id="cell-${cell.index}" data-line="${cell.line}">${cell.html}</section>`;
-  return cell.kind === 'sql' ? sqlHtml(cell) : chartHtml(cell);
+function cellHtml(cell: CellRun, lang: NotebookLang | undefined): string {
+  if (cell.kind === 'markdown') return `<section class="cell prose" id="cell-${cell.index}" data-line="${cell.line}">${lang ? proseIn(cell.html, lang) : cell.html}</section>`;
+  return cell.kind === 'sql' ? sqlHtml(cell, lang) : chartHtml(cell, lang);
 }
 
 const STYLE = `
@@ -125,33 +138,39 @@ const EMBED_SCRIPT = `
 })();
 `;
 
-/** The whole notebook as one HTML document with no external reference. */
-export function renderNotebookHtml(run: NotebookRun, options: { database?: string } = {}): string {
+/** The whole notebook as one HTML document with no external reference; in `lang` only when given. */
+export function renderNotebookHtml(run: NotebookRun, options: { database?: string; lang?: NotebookLang } = {}): string {
+  const { lang } = options;
   const specs: Record<string, unknown> = {};
-  for (const cell of run.cells) if (cell.kind === 'chart' && cell.spec) specs[cell.index] = cell.spec;
+  for (const cell of run.cells) {
+    if (cell.kind === 'chart' && cell.spec) specs[cell.index] = lang && typeof cell.spec.title === 'string' ? { ...cell.spec, title: halfIn(cell.spec.title, lang) } : cell.spec;
+  }
+  const title = lang ? halfIn(run.title, lang) : run.title;
+  const { queries, charts, rows, errors } = run.counts;
+  const ranAt = escapeHtml((lang === 'en' ? shanghaiTime : shanghaiTimeZh)(new Date(run.ranAt)));
   const meta = [
     escapeHtml(run.file),
-    `运行于 ran ${escapeHtml(shanghaiTimeZh(new Date(run.ranAt)))}（北京时间）`,
-    `${run.counts.queries} 个查询 queries · ${run.counts.charts} 个图表 charts · ${run.counts.rows.toLocaleString('en-US')} 行 rows · ${ms(run.elapsedMs)}`,
+    say(lang, `运行于 ${ranAt}（北京时间）`, `ran ${ranAt} (Beijing time)`),
+    `${queries} ${say(lang, '个查询', 'queries')} · ${charts} ${say(lang, '个图表', 'charts')} · ${count(rows)} ${say(lang, '行', 'rows')} · ${ms(run.elapsedMs)}`,
   ];
-  if (run.counts.errors) meta.push(`<strong>${run.counts.errors} 个错误 errors</strong>`);
+  if (errors) meta.push(`<strong>${errors} ${say(lang, '个错误', 'errors')}</strong>`);
   return `<!doctype html>
-<html lang="zh-CN">
+<html lang="${lang === 'en' ? 'en' : 'zh-CN'}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="fairdraw notebook render">
-<title>${escapeHtml(run.title)} · Fairdraw</title>
+<title>${escapeHtml(title)} · Fairdraw</title>
 <style>${STYLE}</style>
 ${vendor()
   .map((code) => `<script>${code}</script>`)
   .join('\n')}
 </head>
 <body>
-<header class="page"><h1>${escapeHtml(run.title)}</h1><p>${meta.join(' · ')}</p></header>
+<header class="page"><h1>${escapeHtml(title)}</h1><p>${meta.join(' · ')}</p></header>
 <main data-notebook="${escapeHtml(run.name)}">
-${run.cells.map(cellHtml).join('\n')}
-<footer>Fairdraw 笔记本 notebook · ${escapeHtml(run.file)}${options.database ? ` · ${escapeHtml(options.database)}` : ''} · 只读运行 run read-only</footer>
+${run.cells.map((cell) => cellHtml(cell, lang)).join('\n')}
+<footer>Fairdraw ${say(lang, '笔记本', 'notebook')} · ${escapeHtml(run.file)}${options.database ? ` · ${escapeHtml(options.database)}` : ''} · ${say(lang, '只读运行', 'run read-only')}</footer>
 </main>
 <script type="application/json" id="notebook-specs">${jsonForScript(specs)}</script>
 <script>${EMBED_SCRIPT}</script>

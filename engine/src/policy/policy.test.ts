@@ -24,12 +24,13 @@ describe('practiceWarnings', () => {
     expect(practiceWarnings(DEFAULT_POLICY)).toEqual([]);
     const w = practiceWarnings(mergeSettings(DEFAULT_POLICY, { tierRatiosBp: { A: 50, D: 2000 } }));
     expect(w).toHaveLength(2);
-    expect(w[0]).toMatch(/^A 级年抽查比例 0.50% 超出实践常见范围 1%–5%/);
-    expect(w[1]).toMatch(/tier D yearly ratio 20% is outside the usual 30%–100%/);
+    expect(w[0]).toMatchObject({ code: 'outside_practice', params: { tier: 'A', yearly: '0.50%', low: '1%', high: '5%' } });
+    expect(w[0].message).toMatch(/^A 级年抽查比例 0.50% 超出实践常见范围 1%–5%/);
+    expect(w[1].message).toMatch(/tier D yearly ratio 20% is outside the usual 30%–100%/);
   });
   it('checks the yearly share: ratio x frequency', () => {
     const w = practiceWarnings(mergeSettings(DEFAULT_POLICY, { frequencyPerYear: 2, burdenWindowDays: 90 }));
-    expect(w.map((s) => s.slice(0, 2))).toEqual(['A ']); // A 3% x 2 = 6% > 5%; B 10%, C 20%, D 60% stay inside
+    expect(w.map((x) => [x.code, x.params.tier])).toEqual([['outside_practice', 'A']]); // A 3% x 2 = 6% > 5%; B 10%, C 20%, D 60% stay inside
   });
 });
 

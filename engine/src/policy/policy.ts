@@ -5,10 +5,10 @@ import { sql } from '../db/sql.ts';
 import { appendAudit } from '../audit/chain.ts';
 import { bilingual, EngineError, paramValue } from '../kernel/errors.ts';
 import { isRatioBp, RATIO_BP_MAX, TIERS, type Tier } from '../kernel/schema.ts';
-import type { PolicyChange, PolicySettings, SamplingPolicy, TierRatiosBp } from './schemas.ts';
+import type { PolicyChange, PolicySettings, PolicyWarning, SamplingPolicy, TierRatiosBp } from './schemas.ts';
 
 export { TIERS, type Tier } from '../kernel/schema.ts';
-export type { PolicyChange, PolicySettings, SamplingPolicy, TierRatiosBp } from './schemas.ts';
+export type { PolicyChange, PolicySettings, PolicyWarning, SamplingPolicy, TierRatiosBp } from './schemas.ts';
 
 /**
  * The default until a policy is saved. Ratios sit inside the usual yearly ranges (SPEC: A 1-5%, B 2-20%, C 10-60%,
@@ -123,21 +123,39 @@ export function validateSettings(s: PolicySettings): void {
 
 const pct = (bp: number) => `${(bp / 100).toFixed(bp % 100 === 0 ? 0 : 2)}%`;
 
-/** Soft rules from practice: the policy may be saved, but the user is told (zh-CN first, then English). */
-export function practiceWarnings(s: PolicySettings): string[] {
-  const warnings: string[] = [];
+/** A soft warning: a code and its parameters for the pages (policyWarning.<code> in the catalogues), and the sentence
+ * in both languages for the command line and the audit log. */
+export function policyWarning(code: string, params: Record<string, string | number>, zh: string, en: string): PolicyWarning {
+  return { code, params, message: `${zh} / ${en}` };
+}
+
+/** Soft rules from practice: the policy may be saved, but the user is told. */
+export function practiceWarnings(s: PolicySettings): PolicyWarning[] {
+  const warnings: PolicyWarning[] = [];
   for (const tier of TIERS) {
     const yearlyBp = s.tierRatiosBp[tier] * s.frequencyPerYear;
     const [lo, hi] = PRACTICE_RANGE_BP[tier];
     if (yearlyBp < lo || yearlyBp > hi) {
+      const params = { tier, yearly: pct(yearlyBp), low: pct(lo), high: pct(hi) };
       warnings.push(
-        `${tier} 级年抽查比例 ${pct(yearlyBp)} 超出实践常见范围 ${pct(lo)}–${pct(hi)} / tier ${tier} yearly ratio ${pct(yearlyBp)} is outside the usual ${pct(lo)}–${pct(hi)}`,
+        policyWarning(
+          'outside_practice',
+          params,
+          `${tier} 级年抽查比例 ${params.yearly} 超出实践常见范围 ${params.low}–${params.high}`,
+          `tier ${tier} yearly ratio ${params.yearly} is outside the usual ${params.low}–${params.high}`,
+        ),
       );
     }
   }
   if (s.frequencyPerYear > 1 && s.burdenWindowDays >= 365 / s.frequencyPerYear) {
+    const [rounds, days] = [s.frequencyPerYear, s.burdenWindowDays];
     warnings.push(
-      `每年 ${s.frequencyPerYear} 轮抽查但减负窗口 ${s.burdenWindowDays} 天：后续轮次中已抽中主体（D 级除外）不再可抽 / ${s.frequencyPerYear} rounds a year with a ${s.burdenWindowDays}-day burden window: entities drawn in one round are not eligible in the next (except tier D)`,
+      policyWarning(
+        'rounds_within_burden_window',
+        { rounds, days },
+        `每年 ${rounds} 轮抽查但减负窗口 ${days} 天：后续轮次中已抽中主体（D 级除外）不再可抽`,
+        `${rounds} rounds a year with a ${days}-day burden window: entities drawn in one round are not eligible in the next (except tier D)`,
+      ),
     );
   }
   return warnings;
@@ -210,7 +228,7 @@ export interface SavedPolicy {
   previousVersion: number;
   /** Fields that differ from the previous version: [before, after]. */
   changes: Record<string, [unknown, unknown]>;
-  warnings: string[];
+  warnings: PolicyWarning[];
 }
 
 /** Fields whose values differ between two settings, ratios compared tier by tier. */

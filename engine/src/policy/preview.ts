@@ -4,7 +4,7 @@ import type { Queryable } from '../db/duckdb.ts';
 import { sql, sqlFolder } from '../db/sql.ts';
 import { addDays, shanghaiDate } from '../kernel/time.ts';
 import { quota } from '../kernel/quota.ts';
-import { currentPolicy, mergeSettings, practiceWarnings, validateSettings, TIERS, PRACTICE_RANGE_BP, type PolicyChange, type PolicySettings, type Tier } from './policy.ts';
+import { currentPolicy, mergeSettings, policyWarning, practiceWarnings, validateSettings, TIERS, PRACTICE_RANGE_BP, type PolicyChange, type PolicySettings, type PolicyWarning, type Tier } from './policy.ts';
 import type { HitRateSource, NearCapEntity, PolicyPreview, TierPreview } from './schemas.ts';
 
 const query = sqlFolder(import.meta.url);
@@ -36,7 +36,8 @@ interface TierLoadRow {
   not_inspected_3y: number;
 }
 
-async function hitRates(q: Queryable, asOf: string): Promise<{ rates: Partial<Record<Tier, number>>; source: HitRateSource }> {
+/** Finding rates per tier: the latest backtest's, else those observed (with a warning saying so), else none. */
+async function hitRates(q: Queryable, asOf: string): Promise<{ rates: Partial<Record<Tier, number>>; source: HitRateSource; warning?: PolicyWarning }> {
   const model = await q.one<{ version: number; hit_rate_by_tier: string | null }>(LATEST_MODEL_SQL);
   if (model?.hit_rate_by_tier) {
     const parsed = JSON.parse(model.hit_rate_by_tier) as Record<string, unknown>;
@@ -47,14 +48,25 @@ async function hitRates(q: Queryable, asOf: string): Promise<{ rates: Partial<Re
   const rows = await q.query<{ tier: Tier; visits: number; findings: number }>(query('observed-hit-rates', { as_of: asOf }));
   const visits = rows.reduce((s, r) => s + r.visits, 0);
   if (visits === 0) {
-    return { rates: {}, source: { kind: 'none', note: '无回测结果，也无历史检查结果 / no backtest and no prior inspection results' } };
+    const warning = policyWarning('no_hit_rates', {}, '无回测结果，也无历史检查结果', 'no backtest and no prior inspection results');
+    return { rates: {}, source: { kind: 'none', note: warning.message }, warning };
   }
   const rates: Partial<Record<Tier, number>> = {};
   for (const r of rows) if (r.visits > 0) rates[r.tier] = r.findings / r.visits;
-  const note = model
-    ? `风险模型 v${model.version} 尚无回测，按当前等级的历史检查发现率估计（样本内，偏乐观） / risk model v${model.version} has no backtest yet: observed finding rate per current tier over prior inspections (in-sample, optimistic)`
-    : '尚无风险模型回测，按当前等级的历史检查发现率估计（样本内，偏乐观） / no risk model backtest yet: observed finding rate per current tier over prior inspections (in-sample, optimistic)';
-  return { rates, source: { kind: 'observed', visits, note } };
+  const warning = model
+    ? policyWarning(
+        'observed_hit_rates_model',
+        { version: model.version },
+        `风险模型 v${model.version} 尚无回测，按当前等级的历史检查发现率估计（样本内，偏乐观）`,
+        `risk model v${model.version} has no backtest yet: observed finding rate per current tier over prior inspections (in-sample, optimistic)`,
+      )
+    : policyWarning(
+        'observed_hit_rates',
+        {},
+        '尚无风险模型回测，按当前等级的历史检查发现率估计（样本内，偏乐观）',
+        'no risk model backtest yet: observed finding rate per current tier over prior inspections (in-sample, optimistic)',
+      );
+  return { rates, source: { kind: 'observed', visits, note: warning.message }, warning };
 }
 
 /** What a preview reads from the data: everything but the ratios, which only scale it (see previewPolicy). */
@@ -63,6 +75,8 @@ export interface PreviewLoad {
   loadRows: TierLoadRow[];
   rates: Partial<Record<Tier, number>>;
   source: HitRateSource;
+  /** Why the finding rates are not a backtest's (none when they are). */
+  hitRateWarning?: PolicyWarning;
   officers: number;
   nearCapEntities: NearCapEntity[];
 }
@@ -88,7 +102,7 @@ export async function readPreviewLoad(q: Queryable, asOf: string, settings: Load
   const since = [`${asOf.slice(0, 4)}-01-01`, addDays(asOf, -settings.burdenWindowDays), addDays(asOf, -3 * 366)].sort()[0];
   const params = { as_of: asOf, since, burden_window_days: settings.burdenWindowDays, yearly_cap: settings.yearlyCap, cap_alert_margin: settings.capAlertMargin };
   const loadRows = await q.query<TierLoadRow>(query('tier-load', params));
-  const { rates, source } = await hitRates(q, asOf);
+  const { rates, source, warning: hitRateWarning } = await hitRates(q, asOf);
   const officers = (await q.one<{ certified_officers: number }>(query('certified-officers', { as_of: asOf })))?.certified_officers ?? 0;
   const nearCapRows = await q.query<{
     object_id: string;
@@ -108,7 +122,7 @@ export async function readPreviewLoad(q: Queryable, asOf: string, settings: Load
     inspectionsThisYear: r.inspections_this_year,
     lastDrawnOn: r.last_drawn_on,
   }));
-  return { asOf, loadRows, rates, source, officers, nearCapEntities };
+  return { asOf, loadRows, rates, source, hitRateWarning, officers, nearCapEntities };
 }
 
 /** Previews `change` merged onto the current policy (an empty change previews the current policy). Reads only. */
@@ -122,7 +136,7 @@ export async function previewPolicy(q: Queryable, change: PolicyChange = {}, opt
   const nearCapLimit = options.nearCapLimit ?? 50;
   const read = () => readPreviewLoad(q, asOf, settings, nearCapLimit);
   const key = JSON.stringify([asOf, settings.burdenWindowDays, settings.yearlyCap, settings.capAlertMargin, nearCapLimit]);
-  const { loadRows, rates, source, officers, nearCapEntities } = await (options.load ? options.load(key, read) : read());
+  const { loadRows, rates, source, hitRateWarning, officers, nearCapEntities } = await (options.load ? options.load(key, read) : read());
 
   const byTier = new Map(loadRows.map((r) => [r.tier, r]));
   const tiers: TierPreview[] = TIERS.map((tier) => {
@@ -156,23 +170,30 @@ export async function previewPolicy(q: Queryable, change: PolicyChange = {}, opt
   const expectedKnown = tiers.every((t) => t.kPerYear === 0 || t.expectedFindingsPerYear !== null);
 
   const warnings = practiceWarnings(settings);
-  if (capacityDays === 0) warnings.push(`${asOf} 无持有效执法证的在岗执法人员，无法核算检查力量 / no active officer holds a valid certificate on ${asOf}: capacity is zero`);
-  else if (inspectorDaysNeeded > capacityDays) {
-    warnings.push(
-      `所需检查人日 ${inspectorDaysNeeded.toFixed(1)} 超过可用人日 ${capacityDays.toFixed(1)} / inspector-days needed ${inspectorDaysNeeded.toFixed(1)} exceed capacity ${capacityDays.toFixed(1)}`,
-    );
+  if (capacityDays === 0) {
+    warnings.push(policyWarning('no_capacity', { date: asOf }, `${asOf} 无持有效执法证的在岗执法人员，无法核算检查力量`, `no active officer holds a valid certificate on ${asOf}: capacity is zero`));
+  } else if (inspectorDaysNeeded > capacityDays) {
+    const params = { needed: inspectorDaysNeeded.toFixed(1), capacity: capacityDays.toFixed(1) };
+    warnings.push(policyWarning('over_capacity', params, `所需检查人日 ${params.needed} 超过可用人日 ${params.capacity}`, `inspector-days needed ${params.needed} exceed capacity ${params.capacity}`));
   }
   const atCap = sum((t) => t.atCap) + (unscored?.at_cap ?? 0);
   const nearCap = sum((t) => t.nearCap) + (unscored?.near_cap ?? 0);
   if (atCap + nearCap > 0) {
+    const [cap, margin] = [settings.yearlyCap, settings.capAlertMargin];
     warnings.push(
-      `${atCap} 家主体已达年度检查上限 ${settings.yearlyCap} 次，${nearCap} 家再检查 ${settings.capAlertMargin} 次以内即达上限 / ${atCap} entities at the yearly cap of ${settings.yearlyCap}, ${nearCap} within ${settings.capAlertMargin} of it`,
+      policyWarning(
+        'yearly_cap',
+        { atCap, cap, nearCap, margin },
+        `${atCap} 家主体已达年度检查上限 ${cap} 次，${nearCap} 家再检查 ${margin} 次以内即达上限`,
+        `${atCap} entities at the yearly cap of ${cap}, ${nearCap} within ${margin} of it`,
+      ),
     );
   }
   if (unscored && unscored.active_entities > 0) {
-    warnings.push(`${unscored.active_entities} 家在营主体尚无风险评分，不参与分级抽查 / ${unscored.active_entities} active entities have no risk score and are in no tier`);
+    const entities = unscored.active_entities;
+    warnings.push(policyWarning('unscored', { entities }, `${entities} 家在营主体尚无风险评分，不参与分级抽查`, `${entities} active entities have no risk score and are in no tier`));
   }
-  if (source.kind !== 'backtest') warnings.push(source.note);
+  if (hitRateWarning) warnings.push(hitRateWarning);
 
   return {
     asOf,

@@ -66,17 +66,25 @@ const ChangeRows = Type.Array(PolicyChangeRow, { description: '与上一版本�
 export const PolicyVersion = Type.Object({ ...SamplingPolicy.properties, changes: ChangeRows });
 export type PolicyVersion = Static<typeof PolicyVersion>;
 
+/** A soft warning: its code (the pages translate policyWarning.<code> with the params) and the sentence in both languages. */
+export const PolicyWarning = Type.Object({
+  code: Type.String({ description: '提醒代码 warning code' }),
+  params: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])),
+  message: Type.String({ description: '中文 / English（命令行与审计日志用） both languages, for the command line and the audit log' }),
+});
+export type PolicyWarning = Static<typeof PolicyWarning>;
+
 /** The yearly share range seen in practice, basis points. */
 const PracticeRange = Type.Unsafe<readonly [number, number]>({ type: 'array', items: { type: 'integer' } });
 
 export const PolicyAnswer = Type.Object({
   policy: SamplingPolicy,
   practiceRangeBp: PerTier(PracticeRange, { description: '实践常见年比例范围（基点） yearly ranges seen in practice, basis points' }),
-  warnings: Type.Array(Type.String()),
+  warnings: Type.Array(PolicyWarning),
 });
 export type PolicyAnswer = Static<typeof PolicyAnswer>;
 
-export const SavedPolicy = Type.Object({ policy: SamplingPolicy, previousVersion: Type.Integer(), changes: ChangeRows, warnings: Type.Array(Type.String()) });
+export const SavedPolicy = Type.Object({ policy: SamplingPolicy, previousVersion: Type.Integer(), changes: ChangeRows, warnings: Type.Array(PolicyWarning) });
 export type SavedPolicy = Static<typeof SavedPolicy>;
 
 // ---- preview ----
@@ -147,7 +155,7 @@ export const PolicyPreview = Type.Object({
   unscoredActiveEntities: Type.Integer(),
   hitRateSource: HitRateSource,
   nearCapEntities: Type.Array(NearCapEntity),
-  warnings: Type.Array(Type.String()),
+  warnings: Type.Array(PolicyWarning),
   elapsedMs: Type.Number(),
 });
 export type PolicyPreview = Static<typeof PolicyPreview>;

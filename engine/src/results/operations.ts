@@ -4,12 +4,12 @@ import type { Db, Queryable } from '../db/duckdb.ts';
 import type { Principal } from '../auth/roles.ts';
 import { assertOwnDepartment, listingDepartment } from '../auth/departments.ts';
 import { deadlineReport, listAssignments, publishDrawResults, resultHistory } from './results.ts';
-import type { AssignmentPage, AssignmentState, DeadlineReport, DrawResult, ResultHistory, ResultKey } from './schemas.ts';
+import type { AssignmentPage, AssignmentSort, AssignmentState, DeadlineReport, DrawResult, ResultHistory, ResultKey, SortDirection } from './schemas.ts';
 
 export async function assignmentsFor(
   q: Queryable,
   caller: Principal,
-  query: { department?: string; drawId?: string; state?: AssignmentState; limit: number; offset: number; dueSoonDays: number },
+  query: { department?: string; drawId?: string; state?: AssignmentState; limit: number; offset: number; sort?: AssignmentSort; direction?: SortDirection; dueSoonDays: number },
 ): Promise<AssignmentPage> {
   const { department, dueSoonDays, ...rest } = query;
   return listAssignments(q, { ...rest, department: listingDepartment(caller, department), dueSoonWorkingDays: dueSoonDays });

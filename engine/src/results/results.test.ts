@@ -212,6 +212,15 @@ describe('results entry', () => {
     expect((await listAssignments(db, { department: 'SAMR', state: 'published', now: IN_WINDOW })).assignments[0]).toMatchObject({ ...other, deadline: 'published_on_time' });
     const page = await listAssignments(db, { department: 'SAMR', limit: 5, offset: 35, now: IN_WINDOW });
     expect(page.total).toBe(all.total);
+    // Ordered on the server over the whole list, not page by page: by state, the two results first when descending
+    // (published > not_entered > entered backwards), by inspection date with the undated last either way.
+    const byState = await listAssignments(db, { department: 'SAMR', sort: 'state', direction: 'descending', limit: 2, now: IN_WINDOW });
+    expect(byState.assignments.map((a) => a.state)).toEqual(['published', 'not_entered']);
+    const byDate = await listAssignments(db, { department: 'SAMR', sort: 'inspectedOn', direction: 'descending', limit: 3, now: IN_WINDOW });
+    expect(byDate.assignments.map((a) => a.inspectedOn)).toEqual(['2026-05-18', '2026-05-06', null]);
+    const byName = await listAssignments(db, { department: 'SAMR', sort: 'objectName', limit: 100, now: IN_WINDOW });
+    const names = byName.assignments.map((a) => a.objectName);
+    expect(names).toEqual([...names].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)));
     expect(page.assignments).toHaveLength(Math.max(0, Math.min(5, all.total - 35)));
 
     const dueOn = entered.assignments[0].dueOn;

@@ -3,7 +3,7 @@
 // before and after (draw_result_history), an audit entry, and an upsert into inspection_results so the entity's
 // record and its next risk score see the finding.
 import type { Db, Queryable } from '../db/duckdb.ts';
-import { sql, sqlFolder } from '../db/sql.ts';
+import { sql, sqlFolder, type Sql } from '../db/sql.ts';
 import { appendAudit } from '../audit/chain.ts';
 import { rowHashes } from '../audit/rows.ts';
 import { bilingual, EngineError, paramValue, type ErrorParams } from '../kernel/errors.ts';
@@ -15,7 +15,7 @@ import { findPersonalData, PERSONAL_DATA_LABELS } from '../publish/redact.ts';
 import { deadlineState, latestDueOn, publicationDueOn, workingDaysLeft, type DeadlineState } from './deadline.ts';
 import { recordEntityWrite } from '../kernel/derived.ts';
 import { assertResultsPublishable } from '../draw/publication.ts';
-import { FINDINGS_MAX_LENGTH, REASON_MIN_LENGTH, type Assignment, type AssignmentState, type DeadlineReport, type DrawResult, type FindingsDecision, type FindingsReview, type HistoryEntry, type ResultChange, type ResultCorrection, type ResultEntry, type ResultKey, type ResultState } from './schemas.ts';
+import { FINDINGS_MAX_LENGTH, REASON_MIN_LENGTH, type Assignment, type AssignmentSort, type AssignmentState, type DeadlineReport, type DrawResult, type FindingsDecision, type FindingsReview, type HistoryEntry, type ResultChange, type ResultCorrection, type ResultEntry, type ResultKey, type ResultState, type SortDirection } from './schemas.ts';
 
 const query = sqlFolder(import.meta.url);
 
@@ -578,8 +578,28 @@ export interface AssignmentFilter {
   state?: AssignmentState | null;
   limit?: number;
   offset?: number;
+  /** The column to order by (then draw, draw order, item position); none: draw, draw order, item position. */
+  sort?: AssignmentSort;
+  direction?: SortDirection;
   now?: Date;
   dueSoonWorkingDays?: number;
+}
+
+/** The SQL of each orderable column of sql/assignments.sql. */
+const ASSIGNMENT_ORDER: Record<AssignmentSort, Sql> = {
+  objectName: sql`a.object_name`,
+  itemCode: sql`a.item_code`,
+  departmentCode: sql`a.department_code`,
+  state: sql`state`,
+  outcomeCode: sql`r.outcome_code`,
+  inspectedOn: sql`r.inspected_on`,
+  drawId: sql`a.draw_id`,
+};
+
+function assignmentOrder(filter: AssignmentFilter): Sql {
+  const stable = sql`a.draw_id, a.draw_order, a.position`;
+  if (!filter.sort) return stable;
+  return sql`${ASSIGNMENT_ORDER[filter.sort]} ${filter.direction === 'descending' ? sql`DESC` : sql`ASC`} NULLS LAST, ${stable}`;
 }
 
 function toAssignment(r: AssignmentRow, calendar: WorkCalendar, today: string, dueSoonWorkingDays: number): Assignment {
@@ -616,7 +636,7 @@ function toAssignment(r: AssignmentRow, calendar: WorkCalendar, today: string, d
 
 async function queryAssignments(q: Queryable, filter: AssignmentFilter, limit: number, offset: number): Promise<AssignmentRow[]> {
   return q.query<AssignmentRow>(
-    query('assignments', { department: filter.department, draw: filter.drawId ?? null, state: filter.state ?? null, limit, offset }),
+    query('assignments', { department: filter.department, draw: filter.drawId ?? null, state: filter.state ?? null, order: assignmentOrder(filter), limit, offset }),
   );
 }
 

@@ -128,6 +128,13 @@ export const ASSIGNMENT_STATES = ['not_entered', 'entered', 'published'] as cons
 export const AssignmentState = StringEnum(ASSIGNMENT_STATES);
 export type AssignmentState = Static<typeof AssignmentState>;
 
+/** Columns the assignment list can be ordered by on the server (the pages sort a paged list this way, not page by page). */
+export const ASSIGNMENT_SORTS = ['objectName', 'itemCode', 'departmentCode', 'state', 'outcomeCode', 'inspectedOn', 'drawId'] as const;
+export const AssignmentSort = StringEnum(ASSIGNMENT_SORTS, { description: '排序列 the column to order by' });
+export type AssignmentSort = Static<typeof AssignmentSort>;
+export const SortDirection = StringEnum(['ascending', 'descending'] as const, { description: '升序或降序 ascending or descending', default: 'ascending' });
+export type SortDirection = Static<typeof SortDirection>;
+
 export const DeadlineState = StringEnum(['published_on_time', 'published_late', 'overdue', 'due_soon', 'open']);
 export type DeadlineState = Static<typeof DeadlineState>;
 

@@ -52,6 +52,16 @@ describe('messages', () => {
     expect(missing).toEqual([]);
   });
 
+  it('has a message in both languages for every policy warning the engine gives', () => {
+    const dir = join(__dirname, '../../../engine/src/policy');
+    const codes = readdirSync(dir)
+      .filter((entry) => entry.endsWith('.ts') && !entry.endsWith('.test.ts'))
+      .flatMap((entry) => [...readFileSync(join(dir, entry), 'utf8').matchAll(/policyWarning\(\s*'([a-z_]+)'/g)].map((m) => m[1]));
+    expect(codes.length).toBeGreaterThanOrEqual(9);
+    const missing = codes.filter((code) => !(`policyWarning.${code}` in zh) || !(`policyWarning.${code}` in en));
+    expect(missing).toEqual([]);
+  });
+
   it('reads Chinese first and fills placeholders', () => {
     expect(i18n.lang).toBe('zh');
     expect(t('table.rows', { count: '1,234' })).toBe('1,234 行');

@@ -11,6 +11,7 @@ export const drawsAccess: Record<string, Expectation> = {
   'GET /api/task-options': READERS,
   'GET /api/tasks': READERS,
   'POST /api/tasks': only('admin', 'analyst', 'leader', 'operator'),
+  'POST /api/tasks/staffing': only('admin', 'analyst', 'leader', 'operator'),
   'GET /api/tasks/:taskId': READERS,
   'POST /api/tasks/:taskId/approve': only('admin', 'leader'),
   'POST /api/tasks/:taskId/invitations/:department': WRITERS,

@@ -41,9 +41,12 @@ export const notebookRoutes: FastifyPluginAsyncTypebox<NotebookRouteOptions> = a
   app.get('/notebooks/:name/html', route(LEADERS, {
     summary: '笔记本 HTML 文件 The notebook run read-only as one self-contained HTML file (vega bundles and data inlined, works offline)',
     params: NameParams,
+    querystring: Type.Object({
+      lang: Type.Optional(Type.Union([Type.Literal('zh'), Type.Literal('en')], { description: '只保留该语言（默认中英对照） one language only (default: both)' })),
+    }),
     response: { 200: Type.String({ description: 'text/html 附件 an HTML attachment' }), 404: notFound },
   }), async (request, reply) => {
-    const html = renderNotebookHtml(await replica.run(loadNotebook(request.params.name, dir)));
+    const html = renderNotebookHtml(await replica.run(loadNotebook(request.params.name, dir)), { lang: request.query.lang });
     return reply.type('text/html; charset=utf-8').header('content-disposition', `attachment; filename="${request.params.name}.html"`).send(html);
   });
 };

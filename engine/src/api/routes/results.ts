@@ -6,6 +6,7 @@ import { correctResult, enterResult, publishResult, reviewFindings } from '../..
 import { assignmentsFor, deadlinesFor, historyFor, publishDrawResultsAs } from '../../results/operations.ts';
 import {
   AssignmentPage,
+  AssignmentSort,
   AssignmentState,
   DeadlineReport,
   DrawResult,
@@ -14,6 +15,7 @@ import {
   ResultEntryBody,
   ResultHistory,
   ResultKey,
+  SortDirection,
 } from '../../results/schemas.ts';
 import { requirePrincipal } from '../plugins/auth.ts';
 import { errorAnswer } from '../schemas.ts';
@@ -35,6 +37,8 @@ export const resultRoutes: FastifyPluginAsyncTypebox = async (app) => {
       state: Type.Optional(AssignmentState),
       limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
       offset: Type.Integer({ minimum: 0, default: 0 }),
+      sort: Type.Optional(AssignmentSort),
+      direction: Type.Optional(SortDirection),
       dueSoonDays: DueSoonDays,
     }),
     response: { 200: AssignmentPage },

@@ -3,8 +3,8 @@
 // (a partner department accepts or declines; the lead withdraws a department before the draw).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { described, Query, Type } from '../../kernel/schema.ts';
-import { approveTaskAs, createTaskAs, decideInvitationAs, taskPageFor, taskRowsFor, withdrawDepartmentAs } from '../../draw/operations.ts';
-import { DepartmentCode, Invitation, InvitationDecision, Task, TaskBody, TaskDetail, TaskKind, TaskRow, TaskStatus, Year } from '../../draw/schemas.ts';
+import { approveTaskAs, createTaskAs, decideInvitationAs, staffingFor, taskPageFor, taskRowsFor, withdrawDepartmentAs } from '../../draw/operations.ts';
+import { DepartmentCode, Invitation, InvitationDecision, Task, TaskBody, TaskDetail, TaskKind, TaskRow, TaskStatus, TeamStaffing, Year } from '../../draw/schemas.ts';
 import { requirePrincipal } from '../plugins/auth.ts';
 import { errorAnswer, IdParam } from '../schemas.ts';
 import { EVERY_ROLE } from '../roles.ts';
@@ -41,6 +41,13 @@ export const taskRoutes: FastifyPluginAsyncTypebox = async (app) => {
     body: TaskBody,
     response: { 201: Task, 404: errorAnswer('计划不存在 No such plan') },
   }), async (request, reply) => reply.code(201).send(await createTaskAs(app.db, requirePrincipal(request), request.body)));
+
+  app.post('/tasks/staffing', route(TASK_CREATORS, {
+    summary: '检查力量预检 Who could staff a drafted task: each team entry\'s inspector pool for all its items together and for each item alone (nothing is saved)',
+    description: '抽取时人员库少于每组所需人数会被拒绝（task.pool_too_small）；提交前据此指出是哪个事项的专长不足。 A draw refuses a pool smaller than one team (task.pool_too_small); this says beforehand which item narrows it.',
+    body: TaskBody,
+    response: { 200: Type.Object({ teams: Type.Array(TeamStaffing) }), 404: errorAnswer('计划不存在 No such plan') },
+  }), async (request) => ({ teams: await staffingFor(app.db, requirePrincipal(request), request.body) }));
 
   app.get('/tasks/:taskId', route(EVERY_ROLE, {
     summary: '任务详情 A task: checklist, team specification, scope, strata and ratios in effect, its draws',

@@ -114,7 +114,7 @@ export function readablePreview(p: PolicyPreview): string {
     ` / ${dec(s.inspectorDaysNeeded)} of ${dec(s.capacityDays)} inspector-days: ${s.certifiedOfficers} certified officers x ${p.settings.capacityDaysPerInspector} d\n`;
   const src = p.hitRateSource;
   out += `命中率来源 / hit rates: ${src.kind === 'backtest' ? `风险模型 v${src.modelVersion} 回测 / backtest of risk model v${src.modelVersion}` : src.kind === 'observed' ? `历史检查 ${int(src.visits)} 次 / observed over ${int(src.visits)} prior visits` : '无 / none'}\n`;
-  if (p.warnings.length) out += `\n提醒 / warnings:\n${p.warnings.map((w) => `  - ${w}\n`).join('')}`;
+  if (p.warnings.length) out += `\n提醒 / warnings:\n${p.warnings.map((w) => `  - ${w.message}\n`).join('')}`;
   if (p.nearCapEntities.length) {
     out += `\n已达或接近年度上限的主体 / entities at or near the yearly cap (${p.nearCapEntities.length}${p.nearCapEntities.length >= 50 ? '+' : ''}):\n`;
     out += table(
@@ -163,7 +163,7 @@ export function policyCommand(program: Command): void {
         let out = `已保存抽查政策版本 v${saved.policy.version} / saved policy version ${saved.policy.version} (previous: ${saved.previousVersion || 'default'})\n`;
         out += `  ${describeSettings(saved.policy)}\n`;
         for (const [field, [before, after]] of Object.entries(saved.changes)) out += `  ${field}: ${before} -> ${after}\n`;
-        if (saved.warnings.length) out += `提醒 / warnings:\n${saved.warnings.map((w) => `  - ${w}\n`).join('')}`;
+        if (saved.warnings.length) out += `提醒 / warnings:\n${saved.warnings.map((w) => `  - ${w.message}\n`).join('')}`;
         process.stdout.write(out);
       });
     });

@@ -1,7 +1,10 @@
 -- The year's coverage for a scope ($department, $city; NULL: all) in one row: items in force and items with at least
 -- one task (全覆盖), departments with items and taking part, tasks and joint tasks, draws, entities drawn and inspected
 -- against the active entities, results against the publication deadline.
-WITH tasks AS (SELECT * FROM coverage_scope_tasks($department::VARCHAR, $city::VARCHAR)),
+-- As of $asof (TIMESTAMPTZ; NULL: as the tables stand), with deadlines judged on $day: only tasks ready, draws made and
+-- results entered or published by then count (a draw voided since still counts as drawn, as it did then).
+WITH cut AS (SELECT coalesce($asof::TIMESTAMPTZ, 'infinity'::TIMESTAMPTZ) AS cut_at),
+tasks AS (SELECT * FROM coverage_scope_tasks($department::VARCHAR, $city::VARCHAR) WHERE ready_at <= (SELECT cut_at FROM cut)),
 in_force AS (SELECT * FROM coverage_items_in_force($year::INTEGER, $department::VARCHAR)),
 covered AS (
   SELECT DISTINCT ti.item_code FROM task_items ti
@@ -12,9 +15,27 @@ taking_part AS (
   SELECT DISTINCT department_code FROM (SELECT unnest(departments) AS department_code FROM tasks)
   WHERE $department::VARCHAR IS NULL OR department_code = $department::VARCHAR
 ),
-scope_draws AS (SELECT d.status FROM draws d SEMI JOIN tasks t ON t.task_id = d.task_id),
-selection AS (SELECT * FROM coverage_scope_selection($department::VARCHAR, $city::VARCHAR)),
-due AS (SELECT * FROM coverage_scope_assignments($department::VARCHAR, $city::VARCHAR)),
+scope_draws AS (
+  SELECT CASE WHEN $asof::TIMESTAMPTZ IS NULL THEN d.status
+              WHEN d.voided_at <= $asof::TIMESTAMPTZ THEN 'voided'
+              WHEN d.drawn_at <= $asof::TIMESTAMPTZ THEN 'drawn'
+              ELSE 'committed' END AS status
+  FROM draws d SEMI JOIN tasks t ON t.task_id = d.task_id
+  WHERE d.committed_at <= (SELECT cut_at FROM cut)
+),
+selection AS (SELECT * FROM coverage_scope_selection($department::VARCHAR, $city::VARCHAR) WHERE drawn_at <= (SELECT cut_at FROM cut)),
+due AS (
+  SELECT object_key, entered, published, coverage_deadline(published_at, entered_at, due_on, latest_due_on, CAST($day AS DATE)) AS deadline
+  FROM (
+    SELECT object_key, due_on, latest_due_on,
+           CASE WHEN entered_at <= (SELECT cut_at FROM cut) THEN entered_at END AS entered_at,
+           CASE WHEN published_at <= (SELECT cut_at FROM cut) THEN published_at END AS published_at,
+           entered_at <= (SELECT cut_at FROM cut) IS TRUE AS entered,
+           published_at <= (SELECT cut_at FROM cut) IS TRUE AS published
+    FROM coverage_scope_assignments($department::VARCHAR, $city::VARCHAR)
+    WHERE drawn_at <= (SELECT cut_at FROM cut)
+  )
+),
 population AS (SELECT CAST(coalesce(sum(entities), 0) AS BIGINT) AS entities FROM coverage_population WHERE $city::VARCHAR IS NULL OR city_code = $city::VARCHAR),
 counts AS (
   SELECT

@@ -1,6 +1,7 @@
 -- Assignments to inspect: one row per (draw, selected object, checklist item) of every drawn draw whose object's team
 -- holds an inspector of the item's department (team labels like SAMR:expert count for SAMR), with the result when
--- entered. Parameters: $department (NULL: all), $draw (NULL: all), $state ('not_entered' | 'entered' | 'published' | NULL).
+-- entered. Parameters: $department (NULL: all), $draw (NULL: all), $state ('not_entered' | 'entered' | 'published' | NULL),
+-- $order (the columns to order by, ending in draw, draw order and item position so the pages are stable).
 WITH team_departments AS (
   SELECT draw_id, object_id, split_part(department_code, ':', 1) AS department_code,
          list(inspector_id ORDER BY position) AS inspector_ids
@@ -32,5 +33,5 @@ FROM assigned a
 LEFT JOIN draw_results r ON r.draw_id = a.draw_id AND r.object_id = a.object_id AND r.item_code = a.item_code
 WHERE $state::VARCHAR IS NULL
    OR $state = CASE WHEN r.id IS NULL THEN 'not_entered' WHEN r.published_at IS NULL THEN 'entered' ELSE 'published' END
-ORDER BY a.draw_id, a.draw_order, a.position
+ORDER BY $order
 LIMIT $limit OFFSET $offset

@@ -103,7 +103,7 @@ describe('the API client', () => {
     expect(api.drawExportHref('D2026-0001')).toBe('/api/draws/D2026-0001/export?package=public');
     expect(api.drawExportHref('D2026-0001', 'auditor')).toBe('/api/draws/D2026-0001/export?package=auditor');
     expect(api.publicDrawFileHref('D2026/0001', 'manifest.json')).toBe('/api/public/draws/D2026%2F0001/files/manifest.json');
-    expect(api.notebookHtmlHref('risk review')).toBe('/api/notebooks/risk%20review/html');
+    expect(api.notebookHtmlHref('risk review', 'en')).toBe('/api/notebooks/risk%20review/html?lang=en');
   });
 
   it('sends the CSRF token with writes only, and asks for JSON', async () => {

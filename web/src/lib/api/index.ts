@@ -3,6 +3,9 @@
 import type {
   AlertReport,
   AssignmentPage,
+  AssignmentSort,
+  TeamStaffing,
+  SortDirection,
   AssignmentState,
   AuditHeadsPage,
   AuditTrail,
@@ -102,6 +105,9 @@ export const getTask = (taskId: string) => getJson<TaskDetail>(`/api/tasks/${id(
 
 export const createTask = (task: NewTask) => sendJson<Task>('POST', '/api/tasks', task);
 
+/** Who could staff the drafted task (nothing is saved): a draw refuses a pool smaller than one team. */
+export const checkStaffing = (task: NewTask) => sendJson<{ teams: TeamStaffing[] }>('POST', '/api/tasks/staffing', task);
+
 export const approveTask = (taskId: string) => sendJson<Task>('POST', `/api/tasks/${id(taskId)}/approve`);
 
 /** A partner department answers its invitation into a joint task (its own operators, or an admin). */
@@ -154,7 +160,7 @@ export interface AssignmentFilter {
   dueSoonDays?: number;
 }
 
-export const getAssignments = (filter: AssignmentFilter & { state?: AssignmentState | ''; limit: number; offset: number }) =>
+export const getAssignments = (filter: AssignmentFilter & { state?: AssignmentState | ''; limit: number; offset: number; sort?: AssignmentSort; direction?: SortDirection }) =>
   getJson<AssignmentPage>(`/api/results/assignments${query(filter)}`);
 
 export const getDeadlines = (filter: AssignmentFilter) => getJson<DeadlineReport>(`/api/results/deadlines${query(filter)}`);
@@ -231,4 +237,5 @@ export const getNotebooks = () => getJson<{ notebooks: NotebookEntry[] }>('/api/
 export const runNotebook = (name: string) => getJson<NotebookRun>(`/api/notebooks/${id(name)}`);
 
 /** The same run as one self-contained HTML file. */
-export const notebookHtmlHref = (name: string) => `/api/notebooks/${id(name)}/html`;
+/** The notebook as one HTML file in the reader's language. */
+export const notebookHtmlHref = (name: string, lang: 'zh' | 'en') => `/api/notebooks/${id(name)}/html?lang=${lang}`;

@@ -1,5 +1,6 @@
 // The portal needs no account: its tab (?tab=, the results search when none) decides what it asks for; the search's
-// words and page (?q=, ?offset=) live in the address too, so back and forward and a shared link show the same results.
+// words and page (?q=, ?offset=) and the item list's department (?department=) live in the address too, so back and
+// forward and a shared link show the same results.
 import { getPublicDraws, getPublicPlans } from '$lib/api';
 import { PORTAL_TABS, type PortalTab } from '$lib/components/portal/portal';
 import type { PageLoad } from './$types';
@@ -13,5 +14,6 @@ export const load: PageLoad = ({ url }) => {
     draws: tab === 'draws' ? getPublicDraws(100) : null,
     q: url.searchParams.get('q'),
     offset: Math.max(0, Number(url.searchParams.get('offset')) || 0),
+    department: url.searchParams.get('department') ?? '',
   };
 };

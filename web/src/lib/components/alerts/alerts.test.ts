@@ -76,10 +76,19 @@ describe('the special-draw link', () => {
 });
 
 describe('the evidence chart', () => {
+  const labels = { week: 'week', count: 'complaints', expected: 'expected', band: 'band', window: 'window', visits: 'visits' };
+  type Layers = { layer: Array<{ mark: { type: string }; data: { values: unknown[] }; encoding: { tooltip: unknown[] } }> };
   it('shades the window and draws the series, its expected line and band', () => {
-    const spec = evidenceSpec(alert, { week: 'week', count: 'complaints', expected: 'expected', band: 'band', window: 'window' }) as { layer: Array<{ mark: { type: string }; data: { values: unknown[] } }> };
-    expect(spec.layer.map((l) => l.mark.type)).toEqual(['rect', 'area', 'line', 'line']);
+    const spec = evidenceSpec(alert, labels) as Layers;
+    expect(spec.layer.map((l) => l.mark.type)).toEqual(['rect', 'area', 'line', 'line', 'point']);
     expect(spec.layer[0].data.values).toEqual([{ from: '2026-01-05', to: '2026-03-01', label: 'window' }]);
-    expect(spec.layer[3].data.values).toEqual(alert.series);
+    expect(spec.layer[4].data.values).toEqual(alert.series.map((w) => ({ ...w, few: false })));
+  });
+
+  it("draws a finding-rate alert's weeks with few visits lighter, with the visits on hover", () => {
+    const findings = { ...alert, kind: 'findings', series: alert.series.map((w, i) => ({ ...w, visits: i === 0 ? 3 : 12 })) } as Alert;
+    const spec = evidenceSpec(findings, labels) as Layers;
+    expect((spec.layer[4].data.values as Array<{ few: boolean }>).map((w) => w.few)).toEqual(findings.series.map((_, i) => i === 0));
+    expect(spec.layer[4].encoding.tooltip[0]).toEqual({ field: 'visits', type: 'quantitative', title: 'visits' });
   });
 });

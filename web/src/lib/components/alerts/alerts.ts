@@ -6,6 +6,7 @@ import type { AlertSettings } from '$lib/api';
 import type { Role } from '$lib/session.svelte';
 import { t } from '$lib/i18n.svelte';
 import { fmtNum } from '$lib/format';
+import { FEW_RESULTS } from '$lib/components/outcomes/outcomes';
 
 /** Who may open the alerts page (the server refuses the others). */
 export const ALERT_READERS: Role[] = ['admin', 'analyst', 'leader'];
@@ -86,9 +87,13 @@ export function plainStatistics(a: Pick<Alert, 'kind' | 'observed' | 'expected' 
   };
 }
 
-/** The weekly series (count), the expected count and its 95% band, the recent window shaded. */
-export function evidenceSpec(a: Alert, labels: { week: string; count: string; expected: string; band: string; window: string }): VisualizationSpec {
-  const rows = a.series.map((w) => ({ ...w }));
+/**
+ * The weekly series (count), the expected count and its 95% band, the recent window shaded. A finding-rate alert's
+ * weeks carry their visits (n): weeks with fewer than FEW_RESULTS visits are drawn as lighter points.
+ */
+export function evidenceSpec(a: Alert, labels: { week: string; count: string; expected: string; band: string; window: string; visits: string }): VisualizationSpec {
+  const rows = a.series.map((w) => ({ ...w, few: w.visits !== undefined && w.visits < FEW_RESULTS }));
+  const visitsTip = a.kind === 'findings' ? [{ field: 'visits', type: 'quantitative', title: labels.visits }] : [];
   const x = { field: 'weekStart', type: 'temporal', title: labels.week, axis: { format: '%Y-%m', tickCount: { interval: 'month', step: 2 }, labelOverlap: true } };
   return {
     width: 'container',
@@ -111,11 +116,18 @@ export function evidenceSpec(a: Alert, labels: { week: string; count: string; ex
       },
       {
         data: { values: rows },
-        mark: { type: 'line', color: '#b91c1c', point: { filled: true, size: 28 } },
+        mark: { type: 'line', color: '#b91c1c' },
+        encoding: { x, y: { field: 'count', type: 'quantitative' } },
+      },
+      {
+        data: { values: rows },
+        mark: { type: 'point', color: '#b91c1c', filled: true, size: 28 },
         encoding: {
           x,
           y: { field: 'count', type: 'quantitative' },
+          opacity: { condition: { test: 'datum.few', value: 0.3 }, value: 1 },
           tooltip: [
+            ...visitsTip,
             { field: 'weekStart', type: 'temporal', title: labels.week, format: '%Y-%m-%d' },
             { field: 'count', type: 'quantitative', title: labels.count },
             { field: 'expected', type: 'quantitative', title: labels.expected, format: '.1f' },

@@ -53,6 +53,20 @@ const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 /** Fewer inspections than this make a rate too unsteady to compare: such bars are drawn lighter, and the legend says so. */
 export const FEW_RESULTS = 10;
 
+/** The legend's two entries: rates from enough results, and from fewer than FEW_RESULTS (a row's `basis` is one). */
+export const fewResultsLabels = () => ({ enough: t('outcomes.basis.enough', { few: FEW_RESULTS }), few: t('outcomes.basis.few', { few: FEW_RESULTS }) });
+
+/** Bars from fewer than FEW_RESULTS results lighter (by the row's `basis`), with a legend entry saying why. */
+export function fewResultsOpacity(labels: { enough: string; few: string }, color: string) {
+  return {
+    field: 'basis',
+    type: 'nominal',
+    title: null,
+    scale: { domain: [labels.enough, labels.few], range: [1, 0.3] },
+    legend: { orient: 'bottom', direction: 'vertical', symbolType: 'square', symbolFillColor: color, labelLimit: 320 },
+  };
+}
+
 export interface RateTitles {
   rate: string;
   results: string;
@@ -94,13 +108,7 @@ export function rateBarSpec(groups: OutcomeGroup[], label: (g: OutcomeGroup) => 
       {
         mark: { type: 'bar', color: '#b91c1c', cursor: 'pointer' },
         encoding: {
-          opacity: {
-            field: 'basis',
-            type: 'nominal',
-            title: null,
-            scale: { domain: [titles.enough, titles.few], range: [1, 0.3] },
-            legend: { orient: 'bottom', direction: 'vertical', symbolType: 'square', symbolFillColor: '#b91c1c', labelLimit: 320 },
-          },
+          opacity: fewResultsOpacity(titles, '#b91c1c'),
         },
       },
       { mark: { type: 'text', align: 'left', dx: 4, fontSize: 11, color: '#374151' }, encoding: { text: { field: 'text' } } },

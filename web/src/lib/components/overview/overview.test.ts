@@ -1,6 +1,7 @@
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, vi } from 'vitest';
 import type { CityCoverage, DepartmentCoverage, TierCoverage } from '$engine/api/types';
-import { alertLevels, deadlineSpec, kpiDrawnTarget, kpiStatus, labelPoint, loadCityShapes, mapSpec, splitIdle, tierSpec } from './overview';
+import { i18n } from '$lib/i18n.svelte';
+import { alertLevels, deadlineSpec, kpiChange, kpiDrawnTarget, kpiStatus, labelPoint, loadCityShapes, mapSpec, splitIdle, tierSpec } from './overview';
 
 type Values<R> = { data: { values: R[] } };
 const labels = { title: 'city', coverage: 'coverage', alert: 'alert', alertLevels: ['none', 'low', 'medium', 'high'] as [string, string, string, string], drawn: 'drawn', entities: 'entities' };
@@ -60,6 +61,19 @@ describe('the headline against its targets', () => {
     expect(kpiStatus(900, 1000)).toBe('short');
     expect(kpiDrawnTarget([{ target: 30 }, { target: 12 }] as TierCoverage[])).toBe(42);
     expect(kpiDrawnTarget([{ target: 0 }] as TierCoverage[])).toBeNull();
+  });
+
+  it('says the change since last month in percentage points for rates and whole numbers for counts', () => {
+    vi.stubGlobal('localStorage', { setItem: vi.fn() });
+    vi.stubGlobal('document', { documentElement: { lang: '' } });
+    i18n.lang = 'en';
+    expect(kpiChange(0.8, 0.75, 'rate')).toEqual({ text: '+5.0 pp since last month', up: true });
+    expect(kpiChange(14, 22, 'count')).toEqual({ text: '−8 since last month', up: false });
+    expect(kpiChange(0.5, 0.5, 'rate')).toEqual({ text: 'no change since last month', up: null });
+    expect(kpiChange(null, 0.5, 'rate')).toBeNull();
+    i18n.lang = 'zh';
+    expect(kpiChange(8 / 13, 0.5, 'rate')?.text).toBe('较上月 +11.5 个百分点');
+    vi.unstubAllGlobals();
   });
 
   it('folds departments with nothing this year away from the table', () => {

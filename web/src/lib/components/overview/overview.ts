@@ -277,6 +277,17 @@ export function kpiStatus(value: number | null, target: number | null): 'good' |
   return reached >= 0.95 ? 'good' : reached >= 0.8 ? 'short' : 'behind';
 }
 
+/** A figure's change since last month, in words: rates in percentage points (one decimal), counts as whole numbers;
+ * null when either month has no figure. `up` says whether it rose (the colour follows the target's direction: all the
+ * overview's figures are better higher). */
+export function kpiChange(now: number | null, before: number | null, kind: 'rate' | 'count'): { text: string; up: boolean | null } | null {
+  if (now === null || before === null) return null;
+  const delta = kind === 'rate' ? Math.round((now - before) * 1000) / 10 : Math.round(now - before);
+  if (delta === 0) return { text: t('overview.kpi.unchanged'), up: null };
+  const signed = `${delta > 0 ? '+' : '−'}${kind === 'rate' ? Math.abs(delta).toFixed(1) : fmtInt(Math.abs(delta))}`;
+  return { text: t('overview.kpi.change', { change: kind === 'rate' ? t('overview.kpi.pp', { n: signed }) : signed }), up: delta > 0 };
+}
+
 /** Entities the tiers' yearly targets ask for together (null when no tier has one). */
 export function kpiDrawnTarget(tiers: TierCoverage[]): number | null {
   const total = tiers.reduce((sum, x) => sum + x.target, 0);

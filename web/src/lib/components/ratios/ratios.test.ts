@@ -55,9 +55,15 @@ describe('backtest charts', () => {
     ]);
   });
 
-  it('leave out tiers without a hit rate', () => {
-    const spec = hitRateSpec(backtest, { tier: 'tier', hitRate: 'hit rate', inspected: 'inspected', found: 'found' }) as { data: { values: Array<{ tier: string }> } };
+  it('leave out tiers without a hit rate, and mark rates from fewer than 10 inspections', () => {
+    const labels = { tier: 'tier', hitRate: 'hit rate', inspected: 'inspected', found: 'found', enough: 'enough', few: 'few' };
+    const spec = hitRateSpec(backtest, labels) as { data: { values: Array<{ tier: string; basis: string; text: string }> } };
     expect(spec.data.values.map((r) => r.tier)).toEqual(['A']);
+    const few = hitRateSpec({ ...backtest, tiers: [{ tier: 'A', population: 50, inspected: 4, found: 1, hitRate: 0.25 }, { tier: 'B', population: 500, inspected: 40, found: 4, hitRate: 0.1 }] } as Backtest, labels) as typeof spec;
+    expect(few.data.values.map((r) => [r.tier, r.basis, r.text])).toEqual([
+      ['A', 'few', '25.0% n=4'],
+      ['B', 'enough', '10.0% n=40'],
+    ]);
   });
 });
 

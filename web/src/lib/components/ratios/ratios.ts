@@ -3,7 +3,8 @@
 import type { VisualizationSpec } from 'vega-embed';
 import type { Backtest, PolicyVersion, TierRatiosBp } from '$engine/api/types';
 import type { Column } from '$lib/export';
-import { fmtBp, fmtDateTime, fmtNum, fmtPct } from '$lib/format';
+import { fmtBp, fmtDateTime, fmtInt, fmtNum, fmtPct } from '$lib/format';
+import { FEW_RESULTS, fewResultsOpacity } from '$lib/components/outcomes/outcomes';
 import { i18n, t } from '$lib/i18n.svelte';
 import type { Role } from '$lib/session.svelte';
 
@@ -64,9 +65,14 @@ export function liftCurveSpec(b: Backtest, labels: { inspected: string; found: s
   } as VisualizationSpec;
 }
 
-/** Backtest hit rate per tier (test year's inspections), labelled with the rate. */
-export function hitRateSpec(b: Backtest, labels: { tier: string; hitRate: string; inspected: string; found: string }): VisualizationSpec {
-  const rows = b.tiers.filter((tier) => tier.hitRate !== null).map((tier) => ({ ...tier }));
+/**
+ * Backtest hit rate per tier (test year's inspections), labelled with the rate and its n (inspections); tiers with fewer
+ * than FEW_RESULTS inspections are drawn lighter, with a legend entry saying why (as /outcomes draws its rates).
+ */
+export function hitRateSpec(b: Backtest, labels: { tier: string; hitRate: string; inspected: string; found: string; enough: string; few: string }): VisualizationSpec {
+  const rows = b.tiers
+    .filter((tier) => tier.hitRate !== null)
+    .map((tier) => ({ ...tier, text: `${fmtPct(tier.hitRate)} n=${fmtInt(tier.inspected)}`, basis: tier.inspected < FEW_RESULTS ? labels.few : labels.enough }));
   return {
     width: 'container',
     height: 240,
@@ -80,6 +86,7 @@ export function hitRateSpec(b: Backtest, labels: { tier: string; hitRate: string
         mark: { type: 'bar' },
         encoding: {
           color: { field: 'tier', type: 'nominal', legend: null, scale: { domain: [...TIERS], range: TIER_COLORS } },
+          opacity: fewResultsOpacity(labels, '#6b7280'),
           tooltip: [
             { field: 'tier', type: 'nominal', title: labels.tier },
             { field: 'hitRate', type: 'quantitative', title: labels.hitRate, format: '.1%' },
@@ -88,7 +95,7 @@ export function hitRateSpec(b: Backtest, labels: { tier: string; hitRate: string
           ],
         },
       },
-      { mark: { type: 'text', dy: -6, baseline: 'bottom' }, encoding: { text: { field: 'hitRate', type: 'quantitative', format: '.1%' } } },
+      { mark: { type: 'text', dy: -6, baseline: 'bottom', fontSize: 10 }, encoding: { text: { field: 'text', type: 'nominal' } } },
     ],
   } as VisualizationSpec;
 }

@@ -1,6 +1,6 @@
 // The results pages' small rules: who may change a result, the date an entry defaults to, how a deadline reads, and
 // the assignment table's columns.
-import type { Assignment, AssignmentState, HistoryEntry, OutcomeCode, ResultState } from '$engine/api/types';
+import type { Assignment, AssignmentSort, AssignmentState, HistoryEntry, OutcomeCode, ResultState } from '$engine/api/types';
 import type { Column } from '$lib/export';
 import { fmtDateTime } from '$lib/format';
 import { t, type Lang, type MessageKey } from '$lib/i18n.svelte';
@@ -46,6 +46,9 @@ export function daysText(a: Pick<Assignment, 'deadline' | 'workingDaysLeft'>): s
 export type AssignmentRow = Assignment & { actions?: never };
 
 /** The assignment tables' columns; an operator's own department goes without saying. */
+/** The assignment columns the server orders by (GET /api/results/assignments?sort=): the list is paged, so it is sorted there. */
+export const ASSIGNMENT_SERVER_SORTS: readonly AssignmentSort[] = ['objectName', 'itemCode', 'departmentCode', 'state', 'outcomeCode', 'inspectedOn', 'drawId'];
+
 export function assignmentColumns(showDepartment: boolean, outcome: (code: string | null) => string, lang: Lang): Column<AssignmentRow>[] {
   return [
     { key: 'actions', label: t('results.col.actions') },

@@ -3,6 +3,7 @@ import {
   addDays,
   bpToPercent,
   canOperate,
+  staffingProblems,
   choosePlan,
   codeList,
   codeName,
@@ -121,5 +122,19 @@ describe('who may operate a task', () => {
     expect(canOperate({ role: 'operator', department: 'TAX' }, ['SAMR'])).toBe(false);
     expect(canOperate({ role: 'leader', department: 'SAMR' }, ['SAMR'])).toBe(false);
     expect(canOperate(null, ['SAMR'])).toBe(false);
+  });
+});
+
+describe('staffing a drafted task', () => {
+  it('names each team the pool cannot fill, with its count and each item\'s own pool', () => {
+    const teams = [
+      { department: 'SAMR', count: 2, pool: 1, items: [{ code: 'SAMR-005', specialty: 'food_safety', pool: 9 }, { code: 'SAMR-011', specialty: 'special_equipment', pool: 1 }] },
+      { department: 'TAX', count: 2, pool: 5, items: [{ code: 'TAX-001', specialty: 'tax', pool: 5 }] },
+    ];
+    const problems = staffingProblems(teams, (label) => `市场监管 ${label}`);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('市场监管 SAMR：每组需 2 人');
+    expect(problems[0]).toContain('仅 1 人（仅 SAMR-005：9 人；仅 SAMR-011：1 人）');
+    expect(staffingProblems([teams[1]], (label) => label)).toEqual([]);
   });
 });

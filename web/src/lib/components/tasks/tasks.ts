@@ -1,6 +1,7 @@
 // The tasks pages' rules: task kinds and draw stages, the task form's model (pre-filled from the alerts page's
 // special-draw link), and who may operate a task's draws.
-import type { Stage, TaskKind, TeamEntry } from '$engine/api/types';
+import type { Stage, TaskKind, TeamEntry, TeamStaffing } from '$engine/api/types';
+import { i18n, t } from '$lib/i18n.svelte';
 
 export const TIERS = ['A', 'B', 'C', 'D'] as const;
 export const KINDS: TaskKind[] = ['general', 'key', 'special'];
@@ -145,4 +146,22 @@ export function ratiosFromPercents(percents: Record<string, string | number | nu
     out[tier] = bp;
   }
   return Object.keys(out).length ? out : undefined;
+}
+
+/**
+ * The teams a drafted task could not staff, in words: the inspectors one team needs, those qualified for all the
+ * department's items together, and each item's own count (the item with the fewest is the one to drop). Empty when
+ * every team can be staffed.
+ */
+export function staffingProblems(teams: TeamStaffing[], department: (label: string) => string): string[] {
+  return teams
+    .filter((team) => team.pool < team.count)
+    .map((team) =>
+      t('tasks.form.poolTooSmall', {
+        department: department(team.department),
+        count: team.count,
+        pool: team.pool,
+        items: team.items.map((item) => t('tasks.form.poolItem', { code: item.code, pool: item.pool })).join(i18n.lang === 'zh' ? '；' : '; '),
+      }),
+    );
 }
