@@ -101,6 +101,7 @@ describe('the API client', () => {
   it('escapes what goes into a path, and builds download links the same way', () => {
     expect(api.drawExportHref('D2026-0001')).toBe('/api/draws/D2026-0001/export');
     expect(api.publicDrawFileHref('D2026/0001', 'manifest.json')).toBe('/api/public/draws/D2026%2F0001/files/manifest.json');
+    expect(api.publicDrawZipHref('D2026-0003')).toBe('/api/public/draws/D2026-0003/package.zip');
     expect(api.notebookHtmlHref('risk review')).toBe('/api/notebooks/risk%20review/html');
   });
 
