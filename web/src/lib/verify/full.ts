@@ -2,6 +2,7 @@
 // every stratum's k smallest keys against selection.csv, and the teams. A separate, small implementation (WebCrypto
 // SHA-256, no engine code), reporting item by item with the CLI verifier's item names and order. The portal offers
 // it for draws whose strata are not confidential: only those publish their six files.
+import type { DrawManifest } from '$engine/api/types';
 import { capChecks, compareBytes, HEX64, ID, quotaOf, timelineCheck, type PageReport, type PublicCheck } from './public';
 
 /** The six files of a full package, by name, as text. */
@@ -10,33 +11,6 @@ export const FULL_FILES = ['manifest.json', 'population.csv', 'inspectors.csv', 
 
 /** A stratum or department label: printable ASCII without comma or double quote. */
 const LABEL = /^[\x21\x23-\x2b\x2d-\x7e]+$/;
-
-interface Stratum {
-  stratum: string;
-  eligible: number;
-  ratio_bp?: number;
-  count?: number;
-  quota: number;
-}
-
-interface FullManifest {
-  protocol: 'fd1' | 'fd2';
-  package?: string;
-  task_id: string;
-  commitment: string;
-  secret: string;
-  beacon_source?: string;
-  beacon_due?: string;
-  beacon: string;
-  seed: string;
-  digest?: 'salted' | 'plain';
-  population_digest: string;
-  strata: Stratum[];
-  teams: Array<{ department: string; count: number; pool: number; cap: number }>;
-  committed_at: string;
-  beacon_recorded_at?: string;
-  drawn_at: string;
-}
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 const encoder = new TextEncoder();
@@ -80,7 +54,7 @@ export async function checkFullPackage(files: DrawFiles): Promise<PageReport & {
     return { ok, verdict: ok ? `${protocol} verified` : null, checks, protocol };
   };
 
-  let m: FullManifest;
+  let m: DrawManifest;
   try {
     m = JSON.parse(files['manifest.json']);
   } catch {
@@ -177,7 +151,7 @@ export async function checkFullPackage(files: DrawFiles): Promise<PageReport & {
 }
 
 /** fd1 §7: pools and exclusions as published, the caps, then every team rebuilt in draw order and compared with teams.csv. */
-async function checkTeams(files: DrawFiles, m: FullManifest, drawOrder: string[], prefix: string, add: (id: string, title: string, status: PublicCheck['status'], detail: string) => void): Promise<void> {
+async function checkTeams(files: DrawFiles, m: DrawManifest, drawOrder: string[], prefix: string, add: (id: string, title: string, status: PublicCheck['status'], detail: string) => void): Promise<void> {
   const inspectors = rows(files['inspectors.csv'], 'department,inspector_id');
   const pools = new Map<string, string[]>(m.teams.map((t) => [t.department, []]));
   for (const r of inspectors ?? []) pools.get(r[0])?.push(r[1]);
