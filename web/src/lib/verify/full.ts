@@ -1,8 +1,9 @@
 // Full recomputation of a draw in the browser (fd1 §3-7, fd2 §1-2): commitment, seed, timeline, population digest,
 // every stratum's k smallest keys against selection.csv, and the teams. A separate, small implementation (WebCrypto
-// SHA-256, no engine code), reporting item by item with the CLI verifier's item names and order. The portal offers
+// SHA-256 for the commitment and digest, sha256.ts for the many short keys; no engine code), reporting item by item with the CLI verifier's item names and order. The portal offers
 // it for draws whose strata are not confidential: only those publish their six files.
 import type { DrawManifest } from '$engine/api/types';
+import { sha256Sync } from './sha256';
 import { capChecks, compareBytes, HEX64, ID, quotaOf, timelineCheck, type PageReport, type PublicCheck } from './public';
 
 /** The six files of a full package, by name, as text. */
@@ -22,13 +23,13 @@ async function sha256(text: string): Promise<string> {
   return hex;
 }
 
-/** SHA-256 of many short texts: WebCrypto calls in batches, so the page stays responsive and the calls overlap. */
+/** Keys for many short texts, in slices, yielding to the page between them so it stays responsive. */
 async function sha256Many(texts: string[]): Promise<string[]> {
   const out: string[] = new Array(texts.length);
-  const BATCH = 4096;
-  for (let i = 0; i < texts.length; i += BATCH) {
-    const part = await Promise.all(texts.slice(i, i + BATCH).map(sha256));
-    for (let j = 0; j < part.length; j++) out[i + j] = part[j];
+  const SLICE = 8192;
+  for (let i = 0; i < texts.length; i += SLICE) {
+    for (let j = i; j < Math.min(texts.length, i + SLICE); j++) out[j] = sha256Sync(texts[j]);
+    await new Promise((resolve) => setTimeout(resolve, 0));
   }
   return out;
 }
