@@ -13,6 +13,7 @@ interface PublicDraw {
   status: string;
   published: boolean;
   commitment: string;
+  digest: 'salted' | 'plain' | null;
 }
 
 describe.skipIf(!CHROMIUM)('/portal 公示', () => {
@@ -72,10 +73,10 @@ describe.skipIf(!CHROMIUM)('/portal 公示', () => {
     expect(consoleErrors).toEqual([]);
   });
 
-  it('opens a closed draw: files to download, the commitment checked in the browser, no names', async () => {
+  it('opens a closed tier-stratified draw: its public package to download, checked in the browser, no names', async () => {
     const { page, consoleErrors } = await openPage(fx.browser, fx.app, '/portal?tab=draws');
     const draws = await anonymous.get<{ draws: PublicDraw[] }>('/api/public/draws?limit=100');
-    const closed = draws.draws.find((d) => d.published && d.status === 'drawn')!;
+    const closed = draws.draws.find((d) => d.published && d.status === 'drawn' && d.digest === 'salted')!;
     const open = draws.draws.find((d) => !d.published && d.status !== 'voided');
     expect(closed).toBeDefined();
     await page.click(`[data-testid=portal-draw-open][data-draw-id="${closed.id}"]`);

@@ -60,6 +60,7 @@ const expectedAccess: Record<string, Expectation> = {
   'GET /api/public/draws': PUBLIC,
   'GET /api/public/draws/:drawId': PUBLIC,
   'GET /api/public/draws/:drawId/files/:file': { ...PUBLIC, url: '/api/public/draws/x/files/manifest.json' },
+  'GET /api/public/draws/:drawId/package.zip': PUBLIC,
   'GET /api/public/results': PUBLIC,
   'GET /api/public/audit-heads': PUBLIC,
 

@@ -6,7 +6,12 @@ import type { Db } from '../db/duckdb.ts';
 import { apiForBlock, holdClock, type App } from './test-support.ts';
 import { commitDraw, type DrawHeader } from '../draw/lifecycle.ts';
 import { declaredBeacon, samrTask, shenzhenPlan } from '../draw/lifecycle.fixture.ts';
-import { NOW, resultsDb } from '../results/results.fixture.ts';
+import { drawnSamrDraw, NOW, resultsDb } from '../results/results.fixture.ts';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { unzipDrawFiles } from '../draw/zip.ts';
+import { verifyDraw } from '../draw/verify/verify.ts';
 
 const BEFORE_WINDOW_CLOSES = new Date('2026-06-30T23:59:00+08:00');
 const AFTER_WINDOW_CLOSES = new Date('2026-07-01T00:00:01+08:00');
@@ -193,5 +198,67 @@ describe('public portal', () => {
     expect(page.heads).toContainEqual(expect.objectContaining(manifest.audit_heads.commit));
     expect((await get(`/api/public/audit-heads?limit=1&offset=${page.total}`)).json()).toMatchObject({ total: page.total, heads: [] });
     expect((await get('/api/public/audit-heads?limit=1001')).statusCode).toBe(400);
+  });
+});
+
+describe('the public package as one zip, and the six files of a draw without confidential strata', () => {
+  let app: App;
+  let tiered: string;
+  let flat: string;
+  let scratch: string;
+  apiForBlock((api, opened) => {
+    app = api.app;
+    tiered = opened.draw.id;
+    scratch = mkdtempSync(join(tmpdir(), 'fairdraw-public-zip-'));
+  }, async () => {
+    const opened = await resultsDb();
+    const flatDraw = await drawnSamrDraw(opened.db, { name: '2026 年不分层抽查', strataMode: 'none' });
+    flat = flatDraw.id;
+    return { ...opened, cleanup: () => (rmSync(scratch, { recursive: true, force: true }), opened.cleanup()) };
+  }, { accounts: false });
+  afterEach(() => vi.useRealTimers());
+
+  /** Downloads the draw's zip, unzips it into a fresh folder and runs the verifier `fairdraw draw verify` runs. */
+  async function downloadAndVerify(drawId: string, name: string) {
+    const zip = await app.inject({ method: 'GET', url: `/api/public/draws/${drawId}/package.zip` });
+    expect(zip.statusCode, zip.body).toBe(200);
+    expect(zip.headers['content-type']).toBe('application/zip');
+    const path = join(scratch, `${name}.zip`);
+    writeFileSync(path, zip.rawPayload);
+    const dir = join(scratch, name);
+    mkdirSync(dir);
+    await unzipDrawFiles(path, dir, { maxUncompressedBytes: 1 << 28 });
+    return { files: readdirSync(dir).sort(), report: await verifyDraw(dir), disposition: zip.headers['content-disposition'] };
+  }
+
+  it('a tier-stratified draw: the public package, checked by the CLI verifier, before and after the window', async () => {
+    holdClock(BEFORE_WINDOW_CLOSES);
+    const before = await downloadAndVerify(tiered, 'tiered-before');
+    expect(before.files).toEqual(['manifest.json']);
+    expect(before.report.verdict).toBe('fd2 public checks passed (full recomputation needs the auditor package)');
+    holdClock(AFTER_WINDOW_CLOSES);
+    const after = await downloadAndVerify(tiered, 'tiered-after');
+    expect(after.files).toEqual(['manifest.json', 'selected.csv']);
+    expect(after.disposition).toBe(`attachment; filename="${tiered}-fd2-public.zip"`);
+    expect(after.report.verdict).toBe('fd2 public checks passed (full recomputation needs the auditor package)');
+    for (const file of ['population.csv', 'selection.csv', 'teams.csv']) expect((await app.inject({ method: 'GET', url: `/api/public/draws/${tiered}/files/${file}` })).statusCode).toBe(403);
+  });
+
+  it('a draw without confidential strata: its public manifest until the window closes, then its six files, fully verified', async () => {
+    holdClock(BEFORE_WINDOW_CLOSES);
+    expect((await app.inject({ method: 'GET', url: `/api/public/draws/${flat}` })).json().files).toEqual(['manifest.json']);
+    expect((await app.inject({ method: 'GET', url: `/api/public/draws/${flat}/files/population.csv` })).statusCode).toBe(403);
+    holdClock(AFTER_WINDOW_CLOSES);
+    const detail = (await app.inject({ method: 'GET', url: `/api/public/draws/${flat}` })).json();
+    expect(detail).toMatchObject({ digest: 'plain', files: ['manifest.json', 'population.csv', 'inspectors.csv', 'exclusions.csv', 'selection.csv', 'teams.csv'] });
+    expect(detail.strata.map((s: { stratum: string }) => s.stratum)).toEqual(['ALL']);
+    const population = await app.inject({ method: 'GET', url: `/api/public/draws/${flat}/files/population.csv` });
+    expect(population.statusCode).toBe(200);
+    expect(population.body.split('\n')[0]).toBe('stratum,id');
+    expect(population.body.trim().split('\n').slice(1).every((row) => row.startsWith('ALL,'))).toBe(true);
+    const full = await downloadAndVerify(flat, 'flat');
+    expect(full.files).toEqual(['exclusions.csv', 'inspectors.csv', 'manifest.json', 'population.csv', 'selection.csv', 'teams.csv']);
+    expect(full.report.checks.filter((c) => c.status === 'mismatch')).toEqual([]);
+    expect(full.report.verdict).toBe('fd2 verified');
   });
 });

@@ -26,6 +26,8 @@ export type ErrorAnswer = ErrorShape;
 
 // ---- plans, tasks, draws (/api/plans, /api/tasks, /api/draws, /api/task-options) ----
 export type { DrawStatus, Stage, StrataMode, TaskKind, TaskStatus } from '../draw/schemas.ts';
+/** The files a draw publishes: the full package's manifest.json (fd1 §8, fd2 §4), as the portal's verifier reads it. */
+export type { DrawManifest } from '../draw/files.ts';
 export type Plan = Json<DrawShapes.Plan>;
 export type TeamEntry = DrawShapes.TeamEntry;
 export type Task = Json<DrawShapes.Task>;

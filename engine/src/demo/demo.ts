@@ -130,6 +130,9 @@ const DEMO_TASKS: DemoTask[] = [
       name: '2026年东莞市工贸企业跨部门联合抽查（市场监管+应急管理）',
       items: ['SAMR-008', 'EMERGENCY-002'],
       scope: { regions: ['441900'], industries: ['C'], entityTypes: ['enterprise'] },
+      // One stratum, not by risk class: the demo's draw whose six files the portal publishes after the window and
+      // recomputes in full in the browser (fd2 §3).
+      strataMode: 'none',
       windowStart: '2026-09-01',
       windowEnd: '2026-10-30',
     },

@@ -7,7 +7,7 @@ import { Transform, type Readable } from 'node:stream';
 import yazl from 'yazl';
 import yauzl from 'yauzl';
 import { bilingual, EngineError } from '../kernel/errors.ts';
-import { DRAW_FILES } from './files.ts';
+import { DRAW_FILES, PUBLIC_FILES } from './files.ts';
 
 /** A zip entry or the upload as a whole that the verifier cannot take (API: 400). */
 export class DrawZipError extends EngineError {
@@ -16,7 +16,7 @@ export class DrawZipError extends EngineError {
   }
 }
 
-/** The package files of `dir` (default the six files) as a zip stream, at the zip's root, time-stamped `mtime` (the draw time). */
+/** The package files of `dir` (the six by default) as a zip stream, at the zip's root, time-stamped `mtime` (the draw time). */
 export function zipDrawFiles(dir: string, mtime: Date, files: readonly string[] = DRAW_FILES): Readable {
   const zip = new yazl.ZipFile();
   const output = zip.outputStream as Readable;
@@ -33,7 +33,8 @@ export interface UnzipLimits {
 }
 
 /**
- * Unpacks the six files of an uploaded zip into `dir`. The files may sit at the root or together in one folder;
+ * Unpacks the six files of an uploaded zip (or an fd2 public package: manifest.json, selected.csv) into `dir`. The
+ * files may sit at the root or together in one folder;
  * other files, duplicates, links, encrypted entries and anything larger than the limit are refused.
  */
 export async function unzipDrawFiles(zipPath: string, dir: string, limits: UnzipLimits): Promise<string[]> {
@@ -43,7 +44,7 @@ export async function unzipDrawFiles(zipPath: string, dir: string, limits: Unzip
   } catch (err) {
     throw new DrawZipError(`不是有效的 zip 文件 / not a readable zip file: ${(err as Error).message}`);
   }
-  const wanted = new Set<string>(DRAW_FILES);
+  const wanted = new Set<string>([...DRAW_FILES, ...PUBLIC_FILES]);
   const written: string[] = [];
   let folder: string | undefined;
   let totalBytes = 0;
@@ -57,7 +58,7 @@ export async function unzipDrawFiles(zipPath: string, dir: string, limits: Unzip
       const base = name.slice(slash + 1);
       const parent = slash < 0 ? '' : name.slice(0, slash);
       if (!wanted.has(base) || parent.includes('/') || parent === '..' || parent === '.')
-        throw new DrawZipError(`zip 含有不属于抽取公开文件的条目 “${name}” / the zip holds "${name}", which is not one of the six published files (${DRAW_FILES.join(', ')})`);
+        throw new DrawZipError(`zip 含有不属于抽取公开文件的条目 “${name}” / the zip holds "${name}", which is not one of the six published files (${DRAW_FILES.join(', ')}) or of the public package (${PUBLIC_FILES.join(', ')})`);
       if (folder !== undefined && folder !== parent)
         throw new DrawZipError(`六个文件须位于同一目录 / the six files must sit together: "${name}" is not in "${folder || '(root)'}"`);
       folder = parent;

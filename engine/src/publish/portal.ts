@@ -10,9 +10,11 @@ import { sql, sqlFolder } from '../db/sql.ts';
 import { bilingual, EngineError } from '../kernel/errors.ts';
 import { declaredOnly } from '../kernel/schema.ts';
 import { PublicDrawSummary, type PublicDrawDetail, type PublicItem, type PublicPlan, type PublicResult, type PublicTask, type ResultSearchPage } from './schemas.ts';
-import { drawRecord, fullPackageIsPublic, publicRecord } from '../draw/export.ts';
+import type { Readable } from 'node:stream';
+import { drawRecord, exportDraw, fullPackageIsPublic, publicRecord } from '../draw/export.ts';
 import { publicAttestationsOf } from '../draw/attestations.ts';
-import { PUBLIC_FILES, publicManifestOf, selectedCsv, writeDrawFiles } from '../draw/files.ts';
+import { DRAW_FILES, PUBLIC_FILES, publicManifestOf, selectedCsv, writeDrawFiles } from '../draw/files.ts';
+import { zipDrawFiles } from '../draw/zip.ts';
 import { getDraw, isPublished, listDraws, publicView, type DrawHeader, type DrawStatus } from '../draw/lifecycle.ts';
 import { listPlans } from '../draw/plans.ts';
 import { listTasks } from '../draw/tasks.ts';
@@ -146,7 +148,8 @@ export async function publicDraw(q: Queryable, drawId: string, now: Date): Promi
       .map((t) => ({ objectId: t.objectId, department: t.department, inspectorId: t.inspectorId, position: t.position }))
       .sort((a, b) => byId(a, b) || a.position - b.position);
     out.unstaffed = (view.unstaffed ?? []).map((u) => ({ objectId: u.objectId, department: u.department, reason: u.reason })).sort(byId);
-    out.files = [...PORTAL_DRAW_FILES];
+    // fd2 §3: a draw whose strata are not confidential publishes its six files once the window has closed.
+    out.files = detail.protocol === 'fd2' ? [...DRAW_FILES] : [...PORTAL_DRAW_FILES];
   }
   return out;
 }
@@ -154,7 +157,16 @@ export async function publicDraw(q: Queryable, drawId: string, now: Date): Promi
 /** The text of one published file of a drawn draw whose window has closed. */
 export async function publicDrawFile(q: Queryable, drawId: string, file: string, now: Date): Promise<{ contentType: string; body: string }> {
   const draw = await getDraw(q, drawId, { rows: false });
-  if (draw.protocol === 'fd2' && !fullPackageIsPublic(draw, now)) return publicPackageFile(q, draw, file, now);
+  if (draw.protocol === 'fd2') {
+    if (!fullPackageIsPublic(draw, now)) return publicPackageFile(q, draw, file, now);
+    if (!(DRAW_FILES as readonly string[]).includes(file)) throw new NotPublicError('public.no_such_file', `没有这个文件 / no such file: ${file} (one of ${DRAW_FILES.join(', ')})`);
+    const pkg = await publicPackageDir(q, draw.id, now);
+    try {
+      return { contentType: file.endsWith('.json') ? 'application/json; charset=utf-8' : 'text/csv; charset=utf-8', body: readFileSync(join(pkg.dir, file), 'utf8') };
+    } finally {
+      pkg.cleanup();
+    }
+  }
   if ((WITHHELD_DRAW_FILES as readonly string[]).includes(file))
     throw new NotPublicError(
       'public.file_withheld',
@@ -187,6 +199,35 @@ async function publicPackageFile(q: Queryable, draw: Awaited<ReturnType<typeof g
   if (record.selectedIds === null)
     throw new NotPublicError('public.window_open', `抽取 ${draw.id} 的检查窗口至 ${draw.windowEnd} 结束，结束后公开抽中名单 / the selected ids of ${draw.id} are published once its window closes on ${draw.windowEnd}`);
   return { contentType: 'text/csv; charset=utf-8', body: selectedCsv(record.selectedIds) };
+}
+
+/** An fd2 draw's public package (fd2 §3) written into a fresh temporary folder: what `draw export` gives anyone at `now`. */
+async function publicPackageDir(q: Queryable, drawId: string, now: Date): Promise<{ dir: string; files: string[]; cleanup(): void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'fairdraw-portal-'));
+  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    const exported = await exportDraw(q, drawId, dir, { package: 'public', now });
+    return { dir, files: exported.files, cleanup };
+  } catch (err) {
+    cleanup();
+    throw err;
+  }
+}
+
+/**
+ * An fd2 draw's public package as one zip, exactly the files `draw export` writes for anyone (so `fairdraw draw
+ * verify` takes the unzipped folder): the public manifest (and selected.csv after the window), or the six files of a
+ * draw whose strata are not confidential after its window. fd1 draws offer their files one by one.
+ */
+export async function publicDrawZip(q: Queryable, drawId: string, now: Date): Promise<{ filename: string; stream: Readable; cleanup(): void }> {
+  const draw = await getDraw(q, drawId, { rows: false });
+  if (draw.protocol !== 'fd2')
+    throw new NotPublicError('public.no_zip', `fd1 抽取 ${drawId} 的文件逐个下载 / the files of the fd1 draw ${drawId} are downloaded one by one`);
+  const pkg = await publicPackageDir(q, draw.id, now);
+  const stream = zipDrawFiles(pkg.dir, draw.drawnAt ?? draw.committedAt, pkg.files);
+  stream.once('end', pkg.cleanup);
+  stream.once('error', pkg.cleanup);
+  return { filename: `${draw.id}-${fullPackageIsPublic(draw, now) ? 'fd2' : 'fd2-public'}.zip`, stream, cleanup: pkg.cleanup };
 }
 
 // ---- results ----

@@ -5,13 +5,13 @@ import { PUBLIC_FILES } from '../../draw/files.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { described, IsoDate, Query, Type } from '../../kernel/schema.ts';
 import { DrawStatus } from '../../draw/schemas.ts';
-import { PORTAL_DRAW_FILES, publicDraw, publicDrawFile, publicPlans, SEARCH_MAX_LIMIT, WITHHELD_DRAW_FILES } from '../../publish/portal.ts';
+import { PORTAL_DRAW_FILES, publicDraw, publicDrawFile, publicDrawZip, publicPlans, SEARCH_MAX_LIMIT, WITHHELD_DRAW_FILES } from '../../publish/portal.ts';
 import { itemsInForce, publicDrawPage, PublicSearch } from '../../publish/portal-answers.ts';
 import { PublicDrawDetail, PublicDrawPage, PublicItem, PublicPlan, ResultSearchPage } from '../../publish/schemas.ts';
 import { referenceNames, ReferenceNames } from '../../reference/names.ts';
 import { publishedHeads } from '../../audit/heads.ts';
 import { PublishedHeadsPage } from '../../audit/trail.ts';
-import { errorAnswer, IdParam } from '../schemas.ts';
+import { BinaryAnswer, errorAnswer, IdParam } from '../schemas.ts';
 import { routesTagged } from '../route.ts';
 
 const route = routesTagged('public');
@@ -73,6 +73,21 @@ export const publicRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { drawId, file } = request.params;
     const published = await publicDrawFile(app.db, drawId, file, new Date());
     return reply.type(published.contentType).header('content-disposition', `attachment; filename="${drawId}-${file}"`).send(published.body);
+  });
+
+  app.get('/public/draws/:drawId/package.zip', route(PUBLIC, {
+    summary: '公众包下载 The draw\'s public package as one zip, the folder `fairdraw draw verify DIR` takes',
+    description: 'fd2：承诺后为 manifest.json，检查窗口结束后加 selected.csv；分层不涉及风险等级的抽取在窗口结束后为全部六个文件。fd1 抽取的文件逐个下载（403）。 fd2: manifest.json from the commitment, selected.csv after the window; a draw whose strata are not confidential gives its six files after the window. fd1 draws: download the files one by one (403).',
+    params: Type.Object({ drawId: DrawId }),
+    response: {
+      200: BinaryAnswer('zip：manifest.json, selected.csv（或六个文件 or the six files）', 'application/zip'),
+      403: errorAnswer('fd1 抽取 fd1 draw'),
+      404: noDraw,
+    },
+  }), async (request, reply) => {
+    const zip = await publicDrawZip(app.db, request.params.drawId, new Date());
+    reply.raw.once('close', zip.cleanup);
+    return reply.type('application/zip').header('content-disposition', `attachment; filename="${zip.filename}"`).send(zip.stream);
   });
 
   app.get('/public/results', route(PUBLIC, {

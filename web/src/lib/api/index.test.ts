@@ -103,6 +103,7 @@ describe('the API client', () => {
     expect(api.drawExportHref('D2026-0001')).toBe('/api/draws/D2026-0001/export?package=public');
     expect(api.drawExportHref('D2026-0001', 'auditor')).toBe('/api/draws/D2026-0001/export?package=auditor');
     expect(api.publicDrawFileHref('D2026/0001', 'manifest.json')).toBe('/api/public/draws/D2026%2F0001/files/manifest.json');
+    expect(api.publicDrawZipHref('D2026-0003')).toBe('/api/public/draws/D2026-0003/package.zip');
     expect(api.notebookHtmlHref('risk review', 'en')).toBe('/api/notebooks/risk%20review/html?lang=en');
   });
 

@@ -220,6 +220,8 @@ export const getPublicDraw = (drawId: string) => getJson<PublicDrawDetail>(`/api
 
 /** One of a published draw's verification files. */
 export const publicDrawFileHref = (drawId: string, file: string) => `/api/public/draws/${id(drawId)}/files/${file}`;
+/** An fd2 draw's public package as one zip, the folder `fairdraw draw verify DIR` takes. */
+export const publicDrawZipHref = (drawId: string) => `/api/public/draws/${id(drawId)}/package.zip`;
 
 export const searchPublicResults = (search: { q: string; limit: number; offset: number }) => getJson<ResultSearchPage>(`/api/public/results${query(search)}`);
 

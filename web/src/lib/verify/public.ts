@@ -5,14 +5,20 @@
 export interface PublicCheck {
   id: string;
   title: string;
-  status: 'ok' | 'mismatch' | 'skipped';
+  status: 'ok' | 'mismatch' | 'warning' | 'skipped';
   detail: string;
+}
+
+export interface PageReport {
+  ok: boolean;
+  verdict: string | null;
+  checks: PublicCheck[];
 }
 
 export const PUBLIC_VERDICT = 'fd2 public checks passed (full recomputation needs the auditor package)';
 
-const HEX64 = /^[0-9a-f]{64}$/;
-const ID = /^[^\x00-\x20\x7f,"|]+$/;
+export const HEX64 = /^[0-9a-f]{64}$/;
+export const ID = /^[^\x00-\x20\x7f,"|]+$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 interface Manifest {
@@ -31,22 +37,58 @@ interface Manifest {
 }
 
 /** UTF-8 byte order of two strings. */
-function compareBytes(a: string, b: string): number {
+export function compareBytes(a: string, b: string): number {
   const x = new TextEncoder().encode(a);
   const y = new TextEncoder().encode(b);
   for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] - y[i];
   return x.length - y.length;
 }
 
-/** fd1 §3: 0 when N = 0 or bp = 0, else min(N, max(1, ceil(bp*N/10000))); or min(N, count). */
-function quotaOf(s: Manifest['strata'][number]): number {
+/** fd1 §5 in integers: 0 when N = 0 or bp = 0, else min(N, max(1, ceil(bp*N/10000))); or min(N, count). */
+export function quotaOf(s: { eligible: number; ratio_bp?: number; count?: number }): number {
   if (s.count !== undefined) return Math.min(s.eligible, s.count);
   const bp = s.ratio_bp ?? 0;
   if (s.eligible === 0 || bp === 0) return 0;
-  return Math.min(s.eligible, Math.max(1, Math.ceil((bp * s.eligible) / 10000)));
+  return Math.min(s.eligible, Math.max(1, Math.floor((bp * s.eligible + 9999) / 10000)));
 }
 
-export function checkPublicPackage(manifestText: string, selectedText: string | null): { ok: boolean; verdict: string | null; checks: PublicCheck[] } {
+type Step = 'committed_at' | 'beacon_due' | 'beacon_recorded_at' | 'drawn_at';
+
+/**
+ * fd2 §1: committed_at < beacon_due <= beacon_recorded_at <= drawn_at. Steps not yet taken are null (a public
+ * manifest before the draw); `complete` demands all four (an auditor package).
+ */
+export function timelineCheck(m: Partial<Record<Step, string | null>>, complete: boolean): PublicCheck {
+  const steps: Step[] = ['committed_at', 'beacon_due', 'beacon_recorded_at', 'drawn_at'];
+  const check = (ok: boolean, detail: string): PublicCheck => ({ id: 'timeline', title: '时间线 timeline', status: ok ? 'ok' : 'mismatch', detail });
+  let previous: { field: Step; ms: number } | null = null;
+  let gap: Step | null = null;
+  for (const field of steps) {
+    const value = m[field];
+    if (value === null || value === undefined) {
+      if (complete || field === 'committed_at' || field === 'beacon_due') return check(false, `${field} is missing`);
+      gap ??= field;
+      continue;
+    }
+    const ms = Date.parse(value);
+    if (!INSTANT.test(value) || Number.isNaN(ms)) return check(false, `${field} ${value} is not a time with its offset`);
+    if (gap) return check(false, `${field} is set but ${gap} is not: the steps happen in order`);
+    if (previous && (previous.field === 'committed_at' ? ms <= previous.ms : ms < previous.ms)) return check(false, `${field} ${value} is before ${previous.field}`);
+    previous = { field, ms };
+  }
+  return check(true, 'committed_at < beacon_due <= beacon_recorded_at <= drawn_at');
+}
+
+/** The cap rule of fd1 §7, one item per department: cap >= ceil(M * count / pool) + 1, 0 for an empty pool. */
+export function capChecks(teams: Manifest['teams'], selected: number): PublicCheck[] {
+  return teams.map((team) => {
+    const floor = team.pool === 0 ? 0 : Math.floor((selected * team.count + team.pool - 1) / team.pool) + 1;
+    const ok = team.cap >= floor;
+    return { id: `cap:${team.department}`, title: `上限 cap ${team.department}`, status: ok ? 'ok' : 'mismatch', detail: `cap ${team.cap} >= ceil(${selected} * ${team.count} / ${team.pool}) + 1 = ${floor}` };
+  });
+}
+
+export function checkPublicPackage(manifestText: string, selectedText: string | null): PageReport {
   const checks: PublicCheck[] = [];
   const add = (id: string, title: string, ok: boolean, detail: string) => checks.push({ id, title, status: ok ? 'ok' : 'mismatch', detail });
   const done = () => {
@@ -63,35 +105,7 @@ export function checkPublicPackage(manifestText: string, selectedText: string | 
   add('manifest', '清单 manifest', m.protocol === 'fd2' && m.package === 'public', `protocol ${m.protocol}, package ${m.package}`);
   add('commitment', '承诺值 commitment', HEX64.test(m.commitment) && HEX64.test(m.population_digest), 'commitment and population digest are 64 lowercase hex characters');
 
-  const steps: Array<[string, string | null]> = [
-    ['committed_at', m.committed_at],
-    ['beacon_due', m.beacon_due],
-    ['beacon_recorded_at', m.beacon_recorded_at],
-    ['drawn_at', m.drawn_at],
-  ];
-  let timeline = 'committed_at < beacon_due <= beacon_recorded_at <= drawn_at';
-  let timelineOk = true;
-  let previous: { field: string; ms: number } | null = null;
-  let gap = false;
-  for (const [field, value] of steps) {
-    if (value === null) {
-      gap = true;
-      continue;
-    }
-    const ms = Date.parse(value);
-    if (!INSTANT.test(value) || Number.isNaN(ms) || gap) {
-      timelineOk = false;
-      timeline = `${field} ${value} is not a time with its offset, or comes after a missing step`;
-      break;
-    }
-    if (previous && (previous.field === 'committed_at' ? ms <= previous.ms : ms < previous.ms)) {
-      timelineOk = false;
-      timeline = `${field} ${value} is before ${previous.field}`;
-      break;
-    }
-    previous = { field, ms };
-  }
-  add('timeline', '时间线 timeline', timelineOk, timeline);
+  checks.push(timelineCheck(m, false));
 
   const quotas = (m.totals?.quota ?? 0) + m.strata.reduce((n, s) => n + quotaOf(s), 0);
   const strataOk = m.strata.every((s) => quotaOf(s) === s.quota);
@@ -105,9 +119,6 @@ export function checkPublicPackage(manifestText: string, selectedText: string | 
   const wellFormed = lines[0] === 'id' && ids.every((id) => ID.test(id));
   const sorted = ids.every((id, i) => i === 0 || compareBytes(ids[i - 1], id) < 0);
   add('selected', '抽中名单 selected ids', wellFormed && sorted && ids.length === m.selected && ids.length === quotas, `${ids.length} ids${wellFormed ? '' : ', not well-formed'}${sorted ? ', distinct and sorted' : ', not sorted or repeated'}; manifest says ${m.selected}, quotas add up to ${quotas}`);
-  for (const team of m.teams) {
-    const floor = team.pool === 0 ? 0 : Math.ceil((ids.length * team.count) / team.pool) + 1;
-    add(`cap:${team.department}`, `上限 cap ${team.department}`, team.cap >= floor, `cap ${team.cap} >= ceil(${ids.length} * ${team.count} / ${team.pool}) + 1 = ${floor}`);
-  }
+  checks.push(...capChecks(m.teams, ids.length));
   return done();
 }

@@ -56,10 +56,12 @@ export type ReferenceNames = ReturnType<typeof referenceNames>;
 /** A hash shortened for a table: its first 12 and last 6 hex digits. */
 export const shortHash = (hex: string) => `${hex.slice(0, 12)}…${hex.slice(-6)}`;
 
-/** The verification files a published draw offers, and their message keys. */
-export const PUBLISHED_FILES: Array<{ name: string; key: 'manifest' | 'selected' | 'inspectors' | 'exclusions' | 'teams' }> = [
+/** The verification files a published draw may offer (population.csv and selection.csv only where no stratum is a risk class), and their message keys. */
+export const PUBLISHED_FILES: Array<{ name: string; key: 'manifest' | 'selected' | 'population' | 'selection' | 'inspectors' | 'exclusions' | 'teams' }> = [
   { name: 'manifest.json', key: 'manifest' },
   { name: 'selected.csv', key: 'selected' },
+  { name: 'population.csv', key: 'population' },
+  { name: 'selection.csv', key: 'selection' },
   { name: 'inspectors.csv', key: 'inspectors' },
   { name: 'exclusions.csv', key: 'exclusions' },
   { name: 'teams.csv', key: 'teams' },
