@@ -11,7 +11,7 @@ import { ImportReport } from '../../ingest/schemas.ts';
 import { firstProblemMessage, importUpload } from '../../ingest/upload.ts';
 import { requirePrincipal } from '../plugins/auth.ts';
 import { ErrorAnswer } from '../schemas.ts';
-import { multipartBody, receiveUpload, uploadErrors } from './uploads.ts';
+import { multipartBody, uploadErrors, withUpload } from './uploads.ts';
 import { routesTagged } from '../route.ts';
 
 const route = routesTagged('imports');
@@ -43,13 +43,10 @@ export const importRoutes: FastifyPluginAsyncTypebox = async (app) => {
     response: { 200: ImportReport, 400: Rejected, ...uploadErrors },
   }), async (request, reply) => {
     const { kind } = request.params;
-    const upload = await receiveUpload(request, { maxBytes: IMPORT_MAX_BYTES, fallbackName: `${kind}.csv` });
-    try {
-      const report = await importUpload(app.db, { kind, file: upload.path, name: upload.filename, ...request.query, actor: requirePrincipal(request).username });
-      if (!report.written) return reply.code(400).send({ error: 'import.rejected_rows', message: firstProblemMessage(report), report });
-      return report;
-    } finally {
-      upload.cleanup();
-    }
+    const report = await withUpload(request, { maxBytes: IMPORT_MAX_BYTES, fallbackName: `${kind}.csv` }, (upload) =>
+      importUpload(app.db, { kind, file: upload.path, name: upload.filename, ...request.query, actor: requirePrincipal(request).username }),
+    );
+    if (!report.written) return reply.code(400).send({ error: 'import.rejected_rows', message: firstProblemMessage(report), report });
+    return report;
   });
 };

@@ -12,7 +12,7 @@ import { requirePrincipal } from '../plugins/auth.ts';
 import { BinaryAnswer, errorAnswer } from '../schemas.ts';
 import { DEPARTMENT_WRITERS, ON_SITE_READERS } from '../roles.ts';
 import { routesTagged } from '../route.ts';
-import { multipartBody, receiveUpload, uploadErrors } from './uploads.ts';
+import { multipartBody, uploadErrors, withUpload } from './uploads.ts';
 
 const route = routesTagged('results');
 const notEntered = errorAnswer('尚未录入 Not entered');
@@ -40,12 +40,10 @@ export const onSiteRoutes: FastifyPluginAsyncTypebox = async (app) => {
     body: multipartBody('证据文件 the evidence file'),
     response: { 201: Evidence, 404: notEntered, ...uploadErrors },
   }), async (request, reply) => {
-    const upload = await receiveUpload(request, { maxBytes: EVIDENCE_MAX_BYTES, fallbackName: 'evidence' });
-    try {
-      return reply.code(201).send(await addEvidence(app.db, request.params, upload, request.query, { actor: requirePrincipal(request) }));
-    } finally {
-      upload.cleanup();
-    }
+    const evidence = await withUpload(request, { maxBytes: EVIDENCE_MAX_BYTES, fallbackName: 'evidence' }, (upload) =>
+      addEvidence(app.db, request.params, upload, request.query, { actor: requirePrincipal(request) }),
+    );
+    return reply.code(201).send(evidence);
   });
 
   app.get('/results/:drawId/:objectId/:itemCode/evidence', route(ON_SITE_READERS, {

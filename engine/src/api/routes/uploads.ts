@@ -71,3 +71,13 @@ export async function receiveUpload(request: FastifyRequest, options: { maxBytes
     throw err;
   }
 }
+
+/** Runs `use` on the request's one uploaded file (see receiveUpload) and removes the file's folder afterwards. */
+export async function withUpload<T>(request: FastifyRequest, options: { maxBytes: number; fallbackName: string }, use: (upload: Upload) => Promise<T>): Promise<T> {
+  const upload = await receiveUpload(request, options);
+  try {
+    return await use(upload);
+  } finally {
+    upload.cleanup();
+  }
+}

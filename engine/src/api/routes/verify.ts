@@ -11,7 +11,7 @@ import { requirePrincipal } from '../plugins/auth.ts';
 import { BinaryAnswer, errorAnswer } from '../schemas.ts';
 import { AUDITORS, EVERY_ROLE } from '../roles.ts';
 import { DrawParams, noDraw } from './draws.ts';
-import { multipartBody, receiveUpload, uploadErrors } from './uploads.ts';
+import { multipartBody, uploadErrors, withUpload } from './uploads.ts';
 import { routesTagged } from '../route.ts';
 
 const route = routesTagged('draws');
@@ -54,12 +54,7 @@ export const verifyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     body: multipartBody('抽取公开文件的 zip the zip of the six files'),
     response: { 200: VerifyAnswer, ...uploadErrors },
   }), async (request) => {
-    const upload = await receiveUpload(request, { maxBytes: VERIFY_UPLOAD_MAX_BYTES, fallbackName: 'draw.zip' });
-    try {
-      return await verifyDrawZip(upload.path, upload.dir);
-    } finally {
-      upload.cleanup();
-    }
+    return withUpload(request, { maxBytes: VERIFY_UPLOAD_MAX_BYTES, fallbackName: 'draw.zip' }, (upload) => verifyDrawZip(upload.path, upload.dir));
   });
 
   app.get('/draws/:drawId/attestations', route(EVERY_ROLE, {
@@ -89,11 +84,9 @@ export const verifyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     body: multipartBody('审计包 zip the auditor package zip'),
     response: { 201: Attestation, 400: errorAnswer('不是本抽取的审计包，或 zip 无效 Not this draw\'s auditor package, or not a valid zip'), ...attestErrors, ...uploadErrors },
   }), async (request, reply) => {
-    const upload = await receiveUpload(request, { maxBytes: VERIFY_UPLOAD_MAX_BYTES, fallbackName: 'package.zip' });
-    try {
-      return reply.code(201).send(await attestUploadedPackage(app.db, requirePrincipal(request), request.params.drawId, upload.path, upload.dir));
-    } finally {
-      upload.cleanup();
-    }
+    const attestation = await withUpload(request, { maxBytes: VERIFY_UPLOAD_MAX_BYTES, fallbackName: 'package.zip' }, (upload) =>
+      attestUploadedPackage(app.db, requirePrincipal(request), request.params.drawId, upload.path, upload.dir),
+    );
+    return reply.code(201).send(attestation);
   });
 };
