@@ -210,6 +210,11 @@ describe('results entry', () => {
     expect(entered.total).toBe(1);
     expect(entered.assignments[0]).toMatchObject({ ...key, state: 'entered', dueIsLatest: false, deadline: 'open', inspectedOn: '2026-05-06' });
     expect((await listAssignments(db, { department: 'SAMR', state: 'published', now: IN_WINDOW })).assignments[0]).toMatchObject({ ...other, deadline: 'published_on_time' });
+    // Unsorted, the work comes first: to enter, then to publish, then the published.
+    const states = (await listAssignments(db, { department: 'SAMR', limit: 1000, now: IN_WINDOW })).assignments.map((a) => a.state);
+    expect(states.at(-2)).toBe('entered');
+    expect(states.at(-1)).toBe('published');
+    expect(states.slice(0, -2).every((state) => state === 'not_entered')).toBe(true);
     const page = await listAssignments(db, { department: 'SAMR', limit: 5, offset: 35, now: IN_WINDOW });
     expect(page.total).toBe(all.total);
     // Ordered on the server over the whole list, not page by page: by state, the two results first when descending

@@ -596,9 +596,12 @@ const ASSIGNMENT_ORDER: Record<AssignmentSort, Sql> = {
   drawId: sql`a.draw_id`,
 };
 
+// With no sort asked the work comes first: results to enter, then to publish, then the published; earliest due first.
+const WORK_FIRST = sql`CASE WHEN r.id IS NULL THEN 0 WHEN r.published_at IS NULL THEN 1 ELSE 2 END, coalesce(r.due_on, a.window_end)`;
+
 function assignmentOrder(filter: AssignmentFilter): Sql {
   const stable = sql`a.draw_id, a.draw_order, a.position`;
-  if (!filter.sort) return stable;
+  if (!filter.sort) return sql`${WORK_FIRST}, ${stable}`;
   return sql`${ASSIGNMENT_ORDER[filter.sort]} ${filter.direction === 'descending' ? sql`DESC` : sql`ASC`} NULLS LAST, ${stable}`;
 }
 
