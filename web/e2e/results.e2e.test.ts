@@ -66,6 +66,11 @@ describe.skipIf(!CHROMIUM)('results page', () => {
       await expect.poll(shownKeys, { timeout: 10_000 }).toEqual(ordered.assignments.map(keyOf));
       expect(await stateHeading.getAttribute('aria-sort')).toBe(direction);
     }
+    // Unsorted, the list opens on the work to do; choosing a state applies at once (no extra click).
+    expect(list.assignments[0].state).toBe('not_entered');
+    const published = await api.get<AssignmentPage>('/api/results/assignments?state=published&limit=1');
+    await page.selectOption('[data-testid=filter-state]', 'published');
+    await expect.poll(() => page.locator('[data-testid=assignments-total]').getAttribute('data-total')).toBe(String(published.total));
     expect(consoleErrors).toEqual([]);
   });
 
