@@ -42,6 +42,20 @@ describe('coverage of a year', () => {
     expect(province.headline).toMatchObject({ entities: 60, entitiesDrawn: 22, entitiesInspected: 15, drawnShare: 22 / 60, inspectedShare: 15 / 60 });
   });
 
+  it('counts entities covered by recognition apart, for drawn draws only, by city', async () => {
+    expect(province.headline.entitiesRecognised).toBe(0);
+    const copy = await coverageDb();
+    try {
+      // D1 (drawn, Shenzhen) left out 20 and 21 as recognised; D2 was voided, so its 22 does not count.
+      await copy.db.exec(sql`INSERT INTO draw_recognised VALUES ('D2026-0001', '91440300MA00000020'), ('D2026-0001', '91440300MA00000021'), ('D2026-0002', '91440300MA00000022')`);
+      expect((await computeCoverage(copy.db, { year: YEAR, today: TODAY })).headline).toMatchObject({ entitiesRecognised: 2, entitiesDrawn: 22 });
+      expect((await computeCoverage(copy.db, { year: YEAR, today: TODAY, city: '440300' })).headline.entitiesRecognised).toBe(2);
+      expect((await computeCoverage(copy.db, { year: YEAR, today: TODAY, city: '440100' })).headline.entitiesRecognised).toBe(0);
+    } finally {
+      copy.cleanup();
+    }
+  });
+
   it('judges every result due against its 20-working-day deadline', () => {
     // Due: D1 9 (object 10 unstaffed), D5 4 x 2 + 1 (EMERGENCY could not staff 55), D6 8 = 26.
     // On time: D1 1-5, D5 51 x 2 and 52 SAMR, D6 31, 32 = 10. Late: D1 6, D5 55 = 2.

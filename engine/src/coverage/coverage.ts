@@ -145,6 +145,7 @@ function headlineOf(h: Row): CoverageHeadline {
     entities: num(h.entities),
     entitiesDrawn: num(h.entities_drawn),
     entitiesInspected: num(h.entities_inspected),
+    entitiesRecognised: num(h.entities_recognised),
     drawnShare: rate(h.drawn_share),
     inspectedShare: rate(h.inspected_share),
     enteredRate: rate(h.entered_rate),

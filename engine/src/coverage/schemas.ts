@@ -24,6 +24,8 @@ export const CoverageHeadline = Type.Object({
   /** Active market entities (of the city, or the province). */
   entities: int,
   ...ints('entitiesDrawn', 'entitiesInspected'),
+  /** Left out of a draw because other departments' recognised results covered every item (结果互认): counted apart. */
+  entitiesRecognised: int,
   ...rates('departmentShare', 'jointTaskShare', 'drawnShare', 'inspectedShare'),
   /** resultsEntered / resultsDue. */
   enteredRate: rate(),

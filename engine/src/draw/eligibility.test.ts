@@ -127,6 +127,8 @@ describe('eligibility', () => {
     const draw = await commitDraw(db, general.id, { actor: 'op', now: NOW, ...declaredBeacon(NOW) });
     const population = await populationOf(draw.id);
     expect(population).not.toContain(9);
+    const recorded = await db.query<{ object_id: string }>(sql`SELECT object_id FROM draw_recognised WHERE draw_id = ${draw.id}`);
+    expect(recorded.map((r) => r.object_id)).toEqual([await objectId(db, 9)]);
     expect(population).toContain(19);
     expect(population).toContain(29);
     expect(draw.eligibility).toMatchObject({

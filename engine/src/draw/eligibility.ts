@@ -158,6 +158,12 @@ export async function insertPopulation(q: Queryable, drawId: string, rules: Elig
         SELECT ${drawId}, coalesce(stratum, ''), object_id FROM (${candidates(rules)}) c
         WHERE active AND NOT in_burden_window AND NOT recognised AND NOT at_yearly_cap`,
   );
+  // The objects recognition left out, for coverage (a second pass over the candidates only when a pair applies).
+  if (rules.recognition?.length)
+    await q.exec(
+      sql`INSERT INTO draw_recognised (draw_id, object_id)
+          SELECT ${drawId}, object_id FROM (${candidates(rules)}) c WHERE active AND recognised AND NOT in_burden_window AND NOT at_yearly_cap`,
+    );
   const strata = await q.query<{ stratum: string; eligible: number }>(
     sql`SELECT stratum, count(*) AS eligible FROM draw_population WHERE draw_id = ${drawId} GROUP BY stratum ORDER BY stratum`,
   );

@@ -16,6 +16,7 @@ SELECT
     (SELECT count(*) FROM task_items),
     (SELECT count(*) || ':' || coalesce(CAST(max(greatest(committed_at, beaconed_at, drawn_at, voided_at)) AS VARCHAR), '-') FROM draws),
     (SELECT count(*) FROM draw_selection),
+    (SELECT count(*) FROM draw_recognised),
     (SELECT count(*) FROM draw_teams),
     (SELECT count(*) || ':' || coalesce(CAST(max(updated_at) AS VARCHAR), '-') FROM draw_results),
     (SELECT count(*) || ':' || coalesce(CAST(max(updated_at) AS VARCHAR), '-') FROM public_results)

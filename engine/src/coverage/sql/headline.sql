@@ -1,6 +1,7 @@
 -- The year's coverage for a scope ($department, $city; NULL: all) in one row: items in force and items with at least
 -- one task (全覆盖), departments with items and taking part, tasks and joint tasks, draws, entities drawn and inspected
--- against the active entities, results against the publication deadline.
+-- against the active entities (and, apart, those left out of a draw as covered by recognition), results against the
+-- publication deadline.
 -- As of $asof (TIMESTAMPTZ; NULL: as the tables stand), with deadlines judged on $day: only tasks ready, draws made and
 -- results entered or published by then count (a draw voided since still counts as drawn, as it did then).
 WITH cut AS (SELECT coalesce($asof::TIMESTAMPTZ, 'infinity'::TIMESTAMPTZ) AS cut_at),
@@ -36,6 +37,14 @@ due AS (
     WHERE drawn_at <= (SELECT cut_at FROM cut)
   )
 ),
+recognised AS (
+  SELECT DISTINCT r.object_id
+  FROM draw_recognised r
+  JOIN draws d ON d.id = r.draw_id AND d.drawn_at <= (SELECT cut_at FROM cut) AND (d.voided_at IS NULL OR d.voided_at > (SELECT cut_at FROM cut))
+  SEMI JOIN tasks t ON t.task_id = d.task_id
+  JOIN objects o ON o.id = r.object_id
+  WHERE $city::VARCHAR IS NULL OR left(o.region_code, 4) || '00' = $city::VARCHAR
+),
 population AS (SELECT CAST(coalesce(sum(entities), 0) AS BIGINT) AS entities FROM coverage_population WHERE $city::VARCHAR IS NULL OR city_code = $city::VARCHAR),
 counts AS (
   SELECT
@@ -54,6 +63,7 @@ counts AS (
     (SELECT entities FROM population) AS entities,
     (SELECT count(*) FROM (SELECT DISTINCT object_key FROM selection)) AS entities_drawn,
     (SELECT count(*) FROM (SELECT DISTINCT object_key FROM due WHERE entered)) AS entities_inspected,
+    (SELECT count(*) FROM recognised) AS entities_recognised,
     (SELECT count(*) FROM due) AS results_due,
     (SELECT count(*) FILTER (WHERE entered) FROM due) AS results_entered,
     (SELECT count(*) FILTER (WHERE published) FROM due) AS results_published,
