@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { liftAt, liftCurve, rocAuc } from './metrics.ts';
+import { liftAt, liftCurve, mulberry32, pairedAucBootstrap, rocAuc, type PairedRow } from './metrics.ts';
 
 describe('ranking metrics on grouped scores', () => {
   it('gives AUC 1 for a perfect ranking, 0 for a reversed one and 0.5 for one tie group', () => {
@@ -43,5 +43,52 @@ describe('ranking metrics on grouped scores', () => {
     expect(curve[2].found).toBeCloseTo((liftAt(groups, 0.2)! * 0.2 * 20) / 20, 12);
     expect(curve[3].found).toBeCloseTo(1, 12);
     expect(liftCurve([{ score: 0.5, positives: 0, negatives: 10 }], [0.5])).toEqual([]);
+  });
+});
+
+describe('paired bootstrap of an AUC difference', () => {
+  // 2,000 rows: a hidden risk decides the outcome; `sharp` sees the risk with a little noise, `blurred` with much more
+  const word = mulberry32(42);
+  const random = () => word() / 2 ** 32;
+  const rows: PairedRow[] = Array.from({ length: 2000 }, () => {
+    const risk = random();
+    return { first: risk + 0.1 * random(), second: risk + 0.6 * random(), weight: 1 + Math.floor(random() * 3), positive: random() < risk };
+  });
+  const aucOf = (score: (r: PairedRow) => number) =>
+    rocAuc(rows.map((r) => ({ score: score(r), positives: r.positive ? r.weight : 0, negatives: r.positive ? 0 : r.weight })))!;
+
+  it('puts the interval above 0 when one score is strictly better, the difference being the full-sample one', () => {
+    const gain = pairedAucBootstrap(rows, { replicates: 300, seed: 7 })!;
+    expect(gain.difference).toBeCloseTo(aucOf((r) => r.first) - aucOf((r) => r.second), 12);
+    expect(gain.difference).toBeGreaterThan(0.02);
+    expect(gain.low).toBeGreaterThan(0);
+    expect(gain.low).toBeLessThan(gain.difference);
+    expect(gain.high).toBeGreaterThan(gain.difference);
+    expect(gain.se).toBeGreaterThan(0);
+    expect(gain).toMatchObject({ replicates: 300, rows: 2000 });
+  });
+
+  it('gives difference 0 and interval [0, 0] for the same score twice', () => {
+    const same = pairedAucBootstrap(rows.map((r) => ({ ...r, second: r.first })), { replicates: 200 });
+    expect(same).toEqual({ difference: 0, low: 0, high: 0, se: 0, replicates: 200, rows: 2000 });
+  });
+
+  it('gives the same interval for the same seed, another for another seed', () => {
+    const run = (seed: number) => pairedAucBootstrap(rows, { replicates: 200, seed });
+    expect(run(3)).toEqual(run(3));
+    expect(run(4)!.low).not.toBe(run(3)!.low);
+    expect(run(4)!.difference).toBe(run(3)!.difference);
+  });
+
+  it('is null without both outcomes', () => {
+    expect(pairedAucBootstrap(rows.map((r) => ({ ...r, positive: true })))).toBeNull();
+  });
+
+  it("is much narrower than each AUC's own error when the two scores are close (the pairing cancels shared noise)", () => {
+    // second = first plus a tiny jitter: the AUCs move together from replicate to replicate
+    const close = rows.map((r) => ({ ...r, second: r.first + 0.005 * random() }));
+    const gain = pairedAucBootstrap(close, { replicates: 300, seed: 1 })!;
+    const alone = pairedAucBootstrap(close.map((r) => ({ ...r, second: 0 })), { replicates: 300, seed: 1 })!; // AUC(first) − 0.5
+    expect(gain.se).toBeLessThan(alone.se / 5);
   });
 });
