@@ -20,6 +20,8 @@ const headline = (b: BacktestResult) => ({
   hitRateByTier: b.hitRateByTier,
   tiers: b.tiers,
   liftAt: b.liftAt,
+  // the bootstrap's interval too: seeded and on rows in a fixed order, a rerun gives the same one
+  gain: { ...b.baselines.logistic.gain, elapsedMs: 0 },
   daysEarlier: b.daysEarlier,
   cutoffs: b.cutoffs,
   coefficients: b.coefficients,
@@ -133,6 +135,14 @@ describe('backtest on a generated province that records how objects were selecte
     }
     expect(result.tiers.D.predicted!).toBeGreaterThan(result.tiers.A.predicted!);
     expect(result.baselines.logistic.auc!).toBeGreaterThan(0.55);
+    // the model's gain over the regression, on the same tested entities (all of them: fewer than the sample's cap)
+    const gain = result.baselines.logistic.gain!;
+    expect(gain.rows).toBe(result.test.entities);
+    expect(gain.replicates).toBe(1000);
+    expect(gain.difference).toBeCloseTo(result.auc! - result.baselines.logistic.auc!, 9);
+    expect(gain.low).toBeLessThan(gain.difference);
+    expect(gain.high).toBeGreaterThan(gain.difference);
+    expect(gain.se).toBeGreaterThan(0);
     expect(result.baselines.features.map((f) => f.column)).toContain(result.baselines.bestFeature.column);
     expect(result.baselines.bestFeature.auc!).toBeLessThanOrEqual(Math.max(...result.baselines.features.map((f) => f.auc ?? 0)));
     const families = new Set(result.segments.map((s) => s.family));

@@ -12,7 +12,7 @@ import { sql, sqlFolder, type Sql } from '../db/sql.ts';
 import { fitOn, type FitOptions, type TrainingSummary } from './model.ts';
 import { featuresQuery, UNORDERED } from './features.ts';
 import { cutoffsFromHistogram, tierSql, DEFAULT_TIER_SHARES, TIERS, type Cutoffs, type Tier, type TierRule } from './tiers.ts';
-import { liftAt, liftCurve, rocAuc, type LiftPoint, type ScoreGroup } from './metrics.ts';
+import { liftAt, liftCurve, pairedAucBootstrap, rocAuc, type AucDifference, type LiftPoint, type ScoreGroup } from './metrics.ts';
 import { binCodeSql, decodeBins, scoreFromCodeSql, type Label, type ScorecardParams } from './scorecard.ts';
 import { percentileBias, percentileCurve, singleFeatureAuc, weightedRate, type CodeOutcome, type PercentileBin, type RateInterval } from './evaluate.ts';
 import { fitLogisticBaseline, type FeatureRow } from './baseline.ts';
@@ -28,6 +28,9 @@ export const LIFT_CURVE_SHARES: readonly number[] = Array.from({ length: 101 }, 
 export const SEGMENT_BIAS_LIMIT = 0.05;
 /** The baseline is fitted and tested on at most this many rows each (a fixed hash sample above it). */
 const BASELINE_ROWS = 200_000;
+/** Replicates of the paired bootstrap of the model's AUC gain over the logistic regression, and its fixed seed. */
+const GAIN_REPLICATES = 1000;
+const GAIN_SEED = 1;
 
 export interface BacktestOptions extends Omit<FitOptions, 'asOf' | 'beforeYear'> {
   /** The test year T (default: the latest year with results that has a training year before it). */
@@ -83,6 +86,9 @@ export function showsBias(s: Pick<SegmentCheck, 'biasLow' | 'biasHigh'>): boolea
   return (s.biasLow !== null && s.biasLow > SEGMENT_BIAS_LIMIT) || (s.biasHigh !== null && s.biasHigh < -SEGMENT_BIAS_LIMIT);
 }
 
+/** The paired bootstrap's figures, and how long it took. */
+export type ModelGain = AucDifference & { elapsedMs: number };
+
 export interface BacktestResult {
   testYear: number;
   /** Features and the fit used only records dated on or before this day (the end of T-1). */
@@ -113,8 +119,11 @@ export interface BacktestResult {
   /** Share of T's findings found when inspecting the top share by score (random: the diagonal). */
   liftCurve: LiftPoint[];
   baselines: {
-    /** A logistic regression on the same features, rows and weights. */
-    logistic: RankingFigures & { columns: number };
+    /**
+     * A logistic regression on the same features, rows and weights; `gain`: the model's AUC minus the regression's on
+     * the rows the regression is tested on, with a paired bootstrap's 95% interval (null without both outcomes).
+     */
+    logistic: RankingFigures & { columns: number; gain: ModelGain | null };
     /** The feature that ranks best alone (by the training WoE of its bins), and every feature's AUC alone. */
     bestFeature: RankingFigures & { column: string; label: Label };
     features: Array<{ column: string; label: Label; auc: number | null }>;
@@ -279,15 +288,24 @@ async function tierOutcomes(q: Queryable, cutoffs: Cutoffs): Promise<Record<Tier
 /** The logistic regression on the same features, and each feature alone, on the same tested entities and weights. */
 async function baselines(q: Queryable, params: ScorecardParams, ranking: (g: ScoreGroup[]) => RankingFigures): Promise<BacktestResult['baselines']> {
   const columns = sql.join(params.features.map((f) => sql.id(f.column)));
-  const sample = async (table: Sql, extra: Sql) => {
+  const sample = async <Extra,>(table: Sql, extra: Sql, order = sql.empty) => {
     const n = (await q.one<{ n: number }>(sql`SELECT count(*) AS n FROM ${table}`))?.n ?? 0;
     const every = Math.max(1, Math.ceil(n / BASELINE_ROWS));
-    return q.query<FeatureRow & { found: boolean; weight: number }>(sql`SELECT ${columns}, ${extra} FROM ${table} WHERE hash(object_id) % ${every} = 0`);
+    return q.query<FeatureRow & { found: boolean; weight: number } & Extra>(sql`SELECT ${columns}, ${extra} FROM ${table} WHERE hash(object_id) % ${every} = 0 ${order}`);
   };
   const training = await sample(sql`risk_training`, sql`found, weight`);
-  const tested = await sample(sql`(SELECT f.*, t.found, t.weight FROM bt_features f JOIN bt_tested t USING (object_id))`, sql`found, weight`);
+  // in a fixed order, so that the bootstrap's resampling is the same each run
+  const tested = await sample<{ model_score: number }>(
+    sql`(SELECT f.*, t.found, t.weight, t.score AS model_score FROM bt_features f JOIN bt_tested t USING (object_id))`,
+    sql`found, weight, model_score`,
+    sql`ORDER BY object_id`,
+  );
   const model = fitLogisticBaseline(params.features, training);
-  const logisticGroups: ScoreGroup[] = tested.map((r) => ({ score: model.predict(r), positives: r.found ? r.weight : 0, negatives: r.found ? 0 : r.weight }));
+  const paired = tested.map((r) => ({ first: r.model_score, second: model.predict(r), weight: r.weight, positive: r.found }));
+  const logisticGroups: ScoreGroup[] = paired.map((r) => ({ score: r.second, positives: r.positive ? r.weight : 0, negatives: r.positive ? 0 : r.weight }));
+  const bootstrapStarted = Date.now();
+  const gain = pairedAucBootstrap(paired, { replicates: GAIN_REPLICATES, seed: GAIN_SEED });
+  const gainElapsedMs = Date.now() - bootstrapStarted;
 
   const outcomes = await q.query<CodeOutcome>(
     sql`SELECT bin_code::VARCHAR AS "binCode", coalesce(sum(weight) FILTER (WHERE found), 0)::DOUBLE AS positives,
@@ -308,7 +326,7 @@ async function baselines(q: Queryable, params: ScorecardParams, ranking: (g: Sco
     bestGroups.set(bin, g);
   }
   return {
-    logistic: { ...ranking(logisticGroups), columns: model.columns },
+    logistic: { ...ranking(logisticGroups), columns: model.columns, gain: gain && { ...gain, elapsedMs: gainElapsedMs } },
     bestFeature: { column: best.column, label: best.label, ...ranking([...bestGroups.values()]) },
     features: features.map(({ column, label, auc }) => ({ column, label, auc })),
   };

@@ -20,6 +20,21 @@ describe('ranking metrics on grouped scores', () => {
     expect(auc).toBeCloseTo(4.5 / 6, 12);
   });
 
+  it('counts a score that comes in several groups as one tie group, whatever their order', () => {
+    const rows = [
+      { score: 0.5, positives: 1, negatives: 0 },
+      { score: 0.5, positives: 0, negatives: 1 },
+      { score: 0.9, positives: 1, negatives: 0 },
+      { score: 0.1, positives: 0, negatives: 1 },
+    ];
+    // pairs: 0.9 beats both negatives (2), the 0.5 positive beats 0.1 and ties 0.5 (1.5) -> 3.5 / 4
+    expect(rocAuc(rows)).toBeCloseTo(3.5 / 4, 12);
+    expect(rocAuc([...rows].reverse())).toBeCloseTo(3.5 / 4, 12);
+    // the top half: the 0.9 row, then half of the 0.5 tie group (pro rata: half a positive)
+    expect(liftAt(rows, 0.5)).toBeCloseTo(liftAt([...rows].reverse(), 0.5)!, 12);
+    expect(liftAt(rows, 0.5)).toBeCloseTo((1 + 0.5) / 2 / 0.5, 12);
+  });
+
   it('computes lift over random, splitting a boundary tie group pro rata', () => {
     const groups = [
       { score: 0.9, positives: 8, negatives: 2 }, // top 10%: hit rate 0.8

@@ -10,7 +10,7 @@ export interface ScoreGroup {
 
 /** ROC AUC (Mann-Whitney): the chance a random positive outranks a random negative, ties counting half. */
 export function rocAuc(groups: ScoreGroup[]): number | null {
-  const sorted = [...groups].sort((a, b) => a.score - b.score);
+  const sorted = sortedGroups(groups, 1);
   const positives = sorted.reduce((s, g) => s + g.positives, 0);
   const negatives = sorted.reduce((s, g) => s + g.negatives, 0);
   if (positives === 0 || negatives === 0) return null;
@@ -29,12 +29,29 @@ export function rocAuc(groups: ScoreGroup[]): number | null {
  * tie-breaking would on average.
  */
 export function liftAt(groups: ScoreGroup[], share: number): number | null {
-  const sorted = [...groups].sort((a, b) => b.score - a.score);
+  const sorted = sortedGroups(groups, -1);
   const total = sorted.reduce((s, g) => s + g.positives + g.negatives, 0);
   const positives = sorted.reduce((s, g) => s + g.positives, 0);
   if (total === 0 || positives === 0 || share <= 0) return null;
   const taken = Math.min(share * total, total);
   return foundAmong(sorted, taken) / taken / (positives / total);
+}
+
+/**
+ * The groups sorted by score (1: ascending, -1: descending), groups of the same score merged: a score may come in
+ * several groups (one per row, say), and its ties must still count half, not in the order the rows came.
+ */
+function sortedGroups(groups: ScoreGroup[], direction: 1 | -1): ScoreGroup[] {
+  const sorted = [...groups].sort((a, b) => direction * (a.score - b.score));
+  const merged: ScoreGroup[] = [];
+  for (const g of sorted) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && last.score === g.score) {
+      last.positives += g.positives;
+      last.negatives += g.negatives;
+    } else merged.push({ ...g });
+  }
+  return merged;
 }
 
 /** Positives among the first `take` rows of `sorted` (highest score first), a straddling tie group pro rata. */
@@ -63,7 +80,7 @@ export interface LiftPoint {
 
 /** The lift (gains) curve at each share inspected, ties split pro rata as in liftAt; empty when there are no positives. */
 export function liftCurve(groups: ScoreGroup[], shares: readonly number[]): LiftPoint[] {
-  const sorted = [...groups].sort((a, b) => b.score - a.score);
+  const sorted = sortedGroups(groups, -1);
   const total = sorted.reduce((s, g) => s + g.positives + g.negatives, 0);
   const positives = sorted.reduce((s, g) => s + g.positives, 0);
   if (total === 0 || positives === 0) return [];
