@@ -43,6 +43,13 @@ describe('fairdraw backtest and score', () => {
     expect(Object.keys(result.liftAt)).toEqual(['0.05', '0.1', '0.2']);
     expect(typeof result.daysEarlier).toBe('number');
     expect(typeof result.truthSpearman).toBe('number');
+    // the same run printed: the model's gain over the logistic regression beside it, with its interval
+    const gain = result.baselines.logistic.gain;
+    const signed = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(4)}`;
+    const printed = await runCli(['backtest', '--db', t.path]);
+    expect(printed).toContain(
+      `model − logistic AUC: ${signed(gain.difference)} (95% 区间 CI ${signed(gain.low)} to ${signed(gain.high)}, 配对自助法 paired bootstrap, 1,000 replicates on ${gain.rows.toLocaleString('en-US')} tested entities)`,
+    );
   });
 
   it('fits and scores as the named actor with the given tier shares, then lists and explains', async () => {

@@ -154,6 +154,7 @@ export function readableBacktest(b: import('../../risk/backtest.ts').BacktestRes
       (b.test.excludedNewEntities ? `; ${b.test.excludedNewEntities.toLocaleString('en-US')} 个当年新设主体不计 / registered during ${b.testYear}, not counted` : ''),
     ranking('模型 model', b),
     ranking('逻辑回归(同特征) logistic regression', b.baselines.logistic),
+    ...modelGain(b.baselines.logistic.gain),
     ranking(`最佳单特征 best single feature: ${b.baselines.bestFeature.column}`, b.baselines.bestFeature),
     '  校准 calibration  等级 tier   主体 population   检查 tested   预测 predicted   实际 observed [95%]',
   ];
@@ -174,6 +175,16 @@ export function readableBacktest(b: import('../../risk/backtest.ts').BacktestRes
   lines.push(`  按风险排序后问题平均提前发现 findings earlier with risk order: ${fixed(b.daysEarlier, 1)} 天 days`);
   if (b.truthSpearman !== undefined) lines.push(`  与真实倾向的秩相关 Spearman with the true propensity: ${fixed(b.truthSpearman)} (${(b.truthEntities ?? 0).toLocaleString('en-US')} entities)`);
   return `${lines.join('\n')}\n`;
+}
+
+/** The model's AUC gain over the logistic regression with its interval (none in a backtest stored before it was measured). */
+function modelGain(gain: import('../../risk/backtest.ts').ModelGain | null | undefined): string[] {
+  if (!gain) return [];
+  const signed = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(4)}`;
+  return [
+    `  模型−逻辑回归 AUC 差 model − logistic AUC: ${signed(gain.difference)} (95% 区间 CI ${signed(gain.low)} to ${signed(gain.high)}, ` +
+      `配对自助法 paired bootstrap, ${gain.replicates.toLocaleString('en-US')} replicates on ${gain.rows.toLocaleString('en-US')} tested entities)`,
+  ];
 }
 
 const signedPct = (x: number | null | undefined) => (x === null || x === undefined ? '-' : `${x >= 0 ? '+' : '−'}${(Math.abs(x) * 100).toFixed(1)}`);
