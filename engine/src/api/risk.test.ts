@@ -127,6 +127,8 @@ describe('models, scores and alerts on a generated province (20,000 entities, an
     const kept = JSON.parse(stored);
     expect(backtest.liftAt).toEqual(kept.liftAt);
     expect(backtest.baselines.logistic.auc).toBe(kept.baselines.logistic.auc);
+    const { elapsedMs: _, ...gain } = kept.baselines.logistic.gain;
+    expect(backtest.baselines.logistic.gain).toEqual(gain);
     expect(backtest.baselines.bestFeature).toMatchObject({ column: kept.baselines.bestFeature.column, auc: kept.baselines.bestFeature.auc });
     expect(backtest.tiers[3]).toMatchObject({ predicted: kept.tiers.D.predicted, observedLow: kept.tiers.D.observed.low, observedHigh: kept.tiers.D.observed.high });
     expect(backtest.segments.map((g: { family: string; segment: string }) => `${g.family}:${g.segment}`)).toEqual(kept.segments.map((g: { family: string; segment: string }) => `${g.family}:${g.segment}`));

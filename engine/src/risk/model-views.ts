@@ -5,8 +5,8 @@ import { EngineError } from '../kernel/errors.ts';
 import { TIERS, type Tier } from '../kernel/schema.ts';
 import type { Principal } from '../auth/roles.ts';
 import { fitAndScore, loadModel, type ModelSummary } from './index.ts';
-import type { FitAnswer, LiftPoint, ModelBacktest, ModelView, SegmentView, TierCalibration, TierOutcome } from './schemas.ts';
-import { SEGMENT_BIAS_LIMIT, showsBias, type BacktestResult, type RankingFigures, type SegmentCheck, type TierOutcome as BacktestTier } from './backtest.ts';
+import type { AucGainView, FitAnswer, LiftPoint, ModelBacktest, ModelView, SegmentView, TierCalibration, TierOutcome } from './schemas.ts';
+import { SEGMENT_BIAS_LIMIT, showsBias, type BacktestResult, type ModelGain, type RankingFigures, type SegmentCheck, type TierOutcome as BacktestTier } from './backtest.ts';
 
 type Json = Record<string, unknown>;
 const asObject = (v: unknown): Json | null => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : null);
@@ -82,11 +82,16 @@ export async function modelBacktest(q: Queryable, version: number): Promise<Mode
     ...(summary.test ? { test: summary.test } : {}),
     ...(stored?.weighting ? { weighting: stored.weighting } : {}),
     ...(stored?.baselines
-      ? { baselines: { logistic: ranking(stored.baselines.logistic), bestFeature: { column: stored.baselines.bestFeature.column, label: stored.baselines.bestFeature.label, ...ranking(stored.baselines.bestFeature) } } }
+      ? { baselines: { logistic: { ...ranking(stored.baselines.logistic), ...gainView(stored.baselines.logistic.gain) }, bestFeature: { column: stored.baselines.bestFeature.column, label: stored.baselines.bestFeature.label, ...ranking(stored.baselines.bestFeature) } } }
       : {}),
     ...(stored?.segments ? { segments: stored.segments.map(segmentView), segmentBiasLimit: SEGMENT_BIAS_LIMIT } : {}),
     ...(summary.backtestSkipped ? { backtestSkipped: summary.backtestSkipped } : {}),
   };
+}
+
+/** The model's gain over the logistic regression, where the backtest measured it. */
+function gainView(gain: ModelGain | null | undefined): { gain?: AucGainView } {
+  return gain ? { gain: { difference: gain.difference, low: gain.low, high: gain.high, se: gain.se, replicates: gain.replicates, rows: gain.rows } } : {};
 }
 
 type StoredTier = TierOutcome & Partial<Pick<BacktestTier, 'predicted' | 'observed'>>;

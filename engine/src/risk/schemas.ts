@@ -71,6 +71,17 @@ const LiftAt = Type.Object({ '0.05': nullableNumber, '0.1': nullableNumber, '0.2
 export const RankingView = Type.Object({ auc: nullableNumber, liftAt: LiftAt });
 export type RankingView = Static<typeof RankingView>;
 
+/** The model's AUC less the logistic regression's on the same tested entities, with a paired bootstrap's 95% interval. */
+export const AucGainView = Type.Object({
+  difference: Type.Number({ description: '模型 AUC 减逻辑回归 AUC the model\'s AUC less the regression\'s' }),
+  low: Type.Number({ description: '95% 区间下限（配对自助法） 95% interval, low (paired bootstrap)' }),
+  high: Type.Number({ description: '95% 区间上限 95% interval, high' }),
+  se: Type.Number({ description: '重抽样标准差 standard deviation over the replicates' }),
+  replicates: Type.Integer(),
+  rows: Type.Integer({ description: '检验主体数 tested entities compared' }),
+});
+export type AucGainView = Static<typeof AucGainView>;
+
 /** One tier on the test year: the counts, and the predicted finding rate against the observed with its 95% interval. */
 export const TierCalibration = Type.Object({
   tier: Tier,
@@ -120,7 +131,7 @@ export const ModelBacktest = Type.Object({
   ),
   baselines: Type.Optional(
     Type.Object({
-      logistic: RankingView,
+      logistic: Type.Object({ ...RankingView.properties, gain: Type.Optional(AucGainView) }),
       bestFeature: Type.Object({ column: Type.String(), label: Name, ...RankingView.properties }),
     }),
   ),
