@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import type { Backtest } from '$engine/api/types';
-import { baselineRows, changeText, hitRateSpec, intervalText, liftCurveSpec, ratiosKey, ratiosValid, sliderMaxBp } from './ratios';
+import { baselineRows, changeText, gainText, hitRateSpec, intervalText, liftCurveSpec, ratiosKey, ratiosValid, sliderMaxBp } from './ratios';
 
 const backtest: Backtest = {
   version: 3,
@@ -84,6 +84,16 @@ describe('backtest against its baselines', () => {
     expect(rows[0]).toEqual({ method: 'model', auc: 0.74, lift5: 3.1, lift10: 2.6, lift20: 2.0 });
     expect(rows[2].method).toMatch(/^best: (信用分类|credit class)$/);
     expect(rows[2].lift20).toBeNull();
+  });
+
+  it("write the model's AUC gain over the regression with its interval, and what the interval tells, in both languages", () => {
+    const gain = { difference: 0.0035, low: 0.0012, high: 0.0058, se: 0.0012, replicates: 1000, rows: 20311 };
+    expect(gainText(gain, 'en')).toBe(
+      'Model − logistic regression, AUC: +0.0035 (95% interval +0.0012 to +0.0058; paired bootstrap, 1,000 replicates on 20,311 tested entities). The interval lies above 0: the model ranks better than the regression.',
+    );
+    expect(gainText(gain, 'zh')).toBe('模型减逻辑回归的 AUC：+0.0035（95% 区间 +0.0012 至 +0.0058；配对自助法，1,000 次重抽样，20,311 个检验主体）。区间在 0 以上：模型排序优于逻辑回归。');
+    expect(gainText({ ...gain, difference: 0.0018, low: -0.0055 }, 'en')).toMatch(/AUC: \+0\.0018 \(95% interval −0\.0055 to \+0\.0058;.* cannot tell the model and the regression apart\.$/);
+    expect(gainText({ ...gain, difference: -0.004, low: -0.006, high: -0.001 }, 'zh')).toMatch(/逻辑回归排序优于模型。$/);
   });
 
   it('show nothing for a version fitted before the baselines were kept', () => {

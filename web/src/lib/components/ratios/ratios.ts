@@ -5,7 +5,7 @@ import type { Backtest, PolicyVersion, TierRatiosBp } from '$engine/api/types';
 import type { Column } from '$lib/export';
 import { fmtBp, fmtDateTime, fmtInt, fmtNum, fmtPct } from '$lib/format';
 import { FEW_RESULTS, fewResultsOpacity } from '$lib/components/outcomes/outcomes';
-import { i18n, t } from '$lib/i18n.svelte';
+import { i18n, t, tIn, type Lang } from '$lib/i18n.svelte';
 import type { Role } from '$lib/session.svelte';
 
 export const TIERS = ['A', 'B', 'C', 'D'] as const;
@@ -124,6 +124,16 @@ export function baselineRows(b: Backtest, labels: { model: string; logistic: str
   });
   const best = b.baselines.bestFeature;
   return [row(labels.model, { auc: b.auc, liftAt: b.liftAt }), row(labels.logistic, b.baselines.logistic), row(`${labels.best}: ${i18n.lang === 'zh' ? best.label.zh : best.label.en}`, best)];
+}
+
+type AucGain = NonNullable<NonNullable<Backtest['baselines']>['logistic']['gain']>;
+
+/** The model's AUC gain over the logistic regression in words: the signed difference, its interval and what it tells. */
+export function gainText(gain: AucGain, lang: Lang = i18n.lang): string {
+  const signed = (x: number) => `${x >= 0 ? '+' : '−'}${fmtNum(Math.abs(x), 4)}`;
+  const verdict = gain.low > 0 ? 'ratios.bt.gainAbove' : gain.high < 0 ? 'ratios.bt.gainBelow' : 'ratios.bt.gainUnclear';
+  const figures = { difference: signed(gain.difference), low: signed(gain.low), high: signed(gain.high), replicates: fmtInt(gain.replicates), rows: fmtInt(gain.rows) };
+  return [tIn(lang, 'ratios.bt.gain', figures), tIn(lang, verdict)].join(lang === 'zh' ? '' : ' ');
 }
 
 /** A rate's interval in percent, e.g. "[7.4%, 10.0%]". */
