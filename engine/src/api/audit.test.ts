@@ -59,7 +59,7 @@ describe('audit over HTTP', () => {
 
   it('reports an intact chain, then the first edited entry', async () => {
     const intact = (await get('leader', '/api/audit/verify')).json();
-    expect(intact).toMatchObject({ ok: true });
+    expect(intact).toMatchObject({ ok: true, evidence: { hashing: 'cached' } });
     const entries = intact.entries as number;
     await db.exec(sql`UPDATE audit_log SET actor = 'someone else' WHERE seq = 2`);
     const broken = await get('analyst', '/api/audit/verify');

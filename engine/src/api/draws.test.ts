@@ -113,6 +113,9 @@ describe('plans, tasks and draws over HTTP', () => {
     const refusedAuditor = await call('operatorSAMR', 'GET', `/api/draws/${draw.id}/export?package=auditor`);
     expect(refusedAuditor.statusCode).toBe(403);
     expect(refusedAuditor.json()).toMatchObject({ error: 'draw.auditor_package_forbidden', params: { drawId: draw.id, role: 'operator' } });
+    // The draw page tells each caller whether the auditor package is theirs, as the export answers it.
+    for (const [caller, may] of [['admin', true], ['auditor', true], ['leader', false], ['analyst', false], ['operatorSAMR', false]] as const)
+      expect((await call(caller, 'GET', `/api/draws/${draw.id}?limit=1`)).json().mayDownloadAuditorPackage, caller).toBe(may);
     const publicZip = await call('operatorSAMR', 'GET', `/api/draws/${draw.id}/export`);
     expect(publicZip.statusCode, publicZip.body.slice(0, 200)).toBe(200);
     expect(publicZip.headers['content-disposition']).toBe(`attachment; filename="${draw.id}-fd2-public.zip"`);

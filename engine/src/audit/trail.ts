@@ -5,7 +5,7 @@ import type { Db, Queryable } from '../db/duckdb.ts';
 import { sql } from '../db/sql.ts';
 import { DateTime, Nullable, StringEnum, Type, type Static } from '../kernel/schema.ts';
 import { verifyAudit } from './chain.ts';
-import { verifyEvidence } from './evidence.ts';
+import { verifyEvidence, type EvidenceHashing } from './evidence.ts';
 import { checkHeads, headsFileOf, readHeads, type PublishedHead } from './heads.ts';
 import { describeRowProblem, verifyRows } from './rows.ts';
 
@@ -65,6 +65,9 @@ export const ChainVerdict = Type.Object({
   }),
   evidence: Type.Object({
     files: Type.Integer({ description: '已核对的证据文件 evidence files checked against their audited hash' }),
+    hashing: StringEnum(['full', 'cached'], {
+      description: 'full：每个文件重算哈希；cached：快速核对，大小与修改时间未变的文件沿用本进程上次算出的哈希 full: every file re-hashed; cached: the quick check, a file whose size and modification time are unchanged keeps the hash this process last read',
+    }),
     problems: Type.Array(
       Type.Object({ evidenceId: Type.String(), sha256: Type.String(), problem: StringEnum(['file_missing', 'file_changed', 'row_changed', 'row_missing', 'not_audited']) }),
     ),
@@ -166,9 +169,10 @@ export interface HeadCopy {
 
 /**
  * The whole audit check: walks the hash chain (a break names its first entry), checks every published head (the file
- * beside the database and any copies) and recomputes the bound rows against their last audited hashes.
+ * beside the database and any copies), recomputes the bound rows against their last audited hashes and checks the
+ * evidence files (re-hashed in full unless `evidenceHashing` asks for the quick check, see verifyEvidence).
  */
-export async function chainVerdict(db: Db, copies: HeadCopy[] = []): Promise<ChainVerdict> {
+export async function chainVerdict(db: Db, copies: HeadCopy[] = [], evidenceHashing: EvidenceHashing = 'full'): Promise<ChainVerdict> {
   const started = performance.now();
   // Its own connection: a query on the shared one would end this long stream early (DuckDB closes a pending
   // streaming result when the connection runs another statement), and the chain would look shorter than it is.
@@ -183,7 +187,7 @@ export async function chainVerdict(db: Db, copies: HeadCopy[] = []): Promise<Cha
   const sources: HeadCopy[] = [...(besideDb ? [{ source: besideDb, heads: readHeads(besideDb) }] : []), ...copies];
   const headProblems = (await Promise.all(sources.map((s) => checkHeads(db, s.heads, s.source)))).flat();
   const rows = await verifyRows(db);
-  const evidence = await verifyEvidence(db);
+  const evidence = await verifyEvidence(db, evidenceHashing);
   const checks = {
     ok: verdict.ok && headProblems.length === 0 && rows.problems.length === 0 && evidence.ok,
     chainOk: verdict.ok,
@@ -192,7 +196,7 @@ export async function chainVerdict(db: Db, copies: HeadCopy[] = []): Promise<Cha
       problems: headProblems.map((p) => ({ kind: p.kind, source: p.source, seq: p.seq, headSeq: p.head.seq, headDate: p.head.date, message: p.message })),
     },
     rows: { bound: rows.bound, unbound: rows.unbound, problems: rows.problems.map((p) => ({ ...p, message: describeRowProblem(p) })) },
-    evidence: { files: evidence.files, problems: evidence.problems },
+    evidence: { files: evidence.files, hashing: evidence.hashing, problems: evidence.problems },
     checkedAt: new Date(),
     elapsedMs: Math.round(performance.now() - started),
   };

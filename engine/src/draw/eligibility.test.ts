@@ -3,7 +3,7 @@ import type { Db } from '../db/duckdb.ts';
 import { sql } from '../db/sql.ts';
 import { savePolicy } from '../policy/policy.ts';
 import { quota } from '../kernel/quota.ts';
-import { eligiblePopulation } from './eligibility.ts';
+import { eligiblePopulation, insertPopulation } from './eligibility.ts';
 import { declareEquivalence } from '../reference/equivalences.ts';
 import { commitDraw } from './lifecycle.ts';
 import { declaredBeacon, directoryPerTest, NOW, objectId, samrTask } from './lifecycle.fixture.ts';
@@ -143,6 +143,29 @@ describe('eligibility', () => {
     expect(audited.map((a) => a.subject)).toEqual(['SAMR-001~TAX-001', 'MEE-001~SAMR-002']);
     await expect(declareEquivalence(db, { itemA: 'SAMR-001', itemB: 'SAMR-002', reason: '同一部门两项' }, admin)).rejects.toThrow(/recognition is between departments/);
     await expect(declareEquivalence(db, { itemA: 'TAX-001', itemB: 'SAMR-001', reason: '重复声明一次' }, admin)).rejects.toThrow(/already declared/);
+  });
+
+  it('one pass over the candidates: the population and the objects recognition left out, from one temporary table dropped after', async () => {
+    // Tier D object 9: another department checked both equivalents of the checklist within the window.
+    for (const item of ['TAX-001', 'MEE-001'])
+      await db.exec(
+        sql`INSERT INTO inspection_results (result_id, object_id, inspected_on, department_code, item_code, outcome_code, inspector_ids, task_ref)
+         VALUES (${`R-9-${item}`}, ${await objectId(db, 9)}, '2025-12-01'::DATE, ${item.split('-')[0]}, ${item}, 'NO_PROBLEM', [], 'T2025-0900')`,
+      );
+    const admin = { username: 'admin', role: 'admin' as const, department: null };
+    await declareEquivalence(db, { itemA: 'SAMR-001', itemB: 'TAX-001', reason: '纳税情况与公示信息核查内容一致' }, admin);
+    await declareEquivalence(db, { itemA: 'MEE-001', itemB: 'SAMR-002', reason: '排污许可与经营许可现场核查内容一致' }, admin);
+    const { rules } = await eligiblePopulation(db, (await samrTask(db, plan)).id, { now: NOW });
+    const leftOver = await db.transaction(async (tx) => {
+      await insertPopulation(tx, 'D-ONE-PASS', rules);
+      return tx.query(sql`SELECT table_name FROM duckdb_tables() WHERE temporary`);
+    });
+    expect(leftOver).toEqual([]);
+    const expected = shenzhen.filter((o) => o.active && o.i !== 9);
+    expect(await populationOf('D-ONE-PASS')).toEqual(expected.map((o) => o.i));
+    const strata = await db.query<{ stratum: string; n: number }>(sql`SELECT stratum, count(*)::INTEGER AS n FROM draw_population WHERE draw_id = 'D-ONE-PASS' GROUP BY stratum ORDER BY stratum`);
+    expect(strata).toEqual(['A', 'B', 'C', 'D'].map((tier) => ({ stratum: tier, n: expected.filter((o) => o.tier === tier).length })));
+    expect(await db.query(sql`SELECT draw_id, object_id FROM draw_recognised`)).toEqual([{ draw_id: 'D-ONE-PASS', object_id: await objectId(db, 9) }]);
   });
 
   it('yearly cap: never exempt, not for tier D, not for special tasks; last year does not count', async () => {

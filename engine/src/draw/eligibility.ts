@@ -152,18 +152,25 @@ export async function eligiblePopulation(q: Queryable, taskOrId: Task | string, 
  * transaction rolls back) when a stratified task meets eligible objects without a risk tier.
  */
 export async function insertPopulation(q: Queryable, drawId: string, rules: EligibilityRules): Promise<{ size: number; strata: Array<{ stratum: string; eligible: number }>; modelVersion: number | null }> {
-  // An untiered object is stored with stratum '' so one pass over the candidates finds it; the caller rolls back.
-  await q.exec(
-    sql`INSERT INTO draw_population (draw_id, stratum, object_id)
-        SELECT ${drawId}, coalesce(stratum, ''), object_id FROM (${candidates(rules)}) c
-        WHERE active AND NOT in_burden_window AND NOT recognised AND NOT at_yearly_cap`,
-  );
-  // The objects recognition left out, for coverage (a second pass over the candidates only when a pair applies).
-  if (rules.recognition?.length)
+  // An untiered object is stored with stratum '' so it is found below; the caller rolls back.
+  const past = sql`active AND NOT in_burden_window AND NOT at_yearly_cap`;
+  if (!rules.recognition?.length) {
+    // without a pair nothing is recognised: the population is written straight, with no copy of its 18 M rows
     await q.exec(
-      sql`INSERT INTO draw_recognised (draw_id, object_id)
-          SELECT ${drawId}, object_id FROM (${candidates(rules)}) c WHERE active AND recognised AND NOT in_burden_window AND NOT at_yearly_cap`,
+      sql`INSERT INTO draw_population (draw_id, stratum, object_id)
+          SELECT ${drawId}, coalesce(stratum, ''), object_id FROM (${candidates(rules)}) c WHERE ${past} AND NOT recognised`,
     );
+  } else {
+    // One pass over the candidates when a recognition pair applies: the population takes the ones recognition did not
+    // cover, draw_recognised (for coverage) the ones it did. If a step fails, the caller's rollback drops the table too.
+    await q.exec(
+      sql`CREATE OR REPLACE TEMP TABLE draw_candidates AS
+          SELECT coalesce(stratum, '') AS stratum, object_id, recognised FROM (${candidates(rules)}) c WHERE ${past}`,
+    );
+    await q.exec(sql`INSERT INTO draw_population (draw_id, stratum, object_id) SELECT ${drawId}, stratum, object_id FROM draw_candidates WHERE NOT recognised`);
+    await q.exec(sql`INSERT INTO draw_recognised (draw_id, object_id) SELECT ${drawId}, object_id FROM draw_candidates WHERE recognised`);
+    await q.exec(sql`DROP TABLE draw_candidates`);
+  }
   const strata = await q.query<{ stratum: string; eligible: number }>(
     sql`SELECT stratum, count(*) AS eligible FROM draw_population WHERE draw_id = ${drawId} GROUP BY stratum ORDER BY stratum`,
   );

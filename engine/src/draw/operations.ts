@@ -3,7 +3,7 @@
 // runs the lifecycle step or reads the view.
 import type { Db, Queryable } from '../db/duckdb.ts';
 import { EngineError } from '../kernel/errors.ts';
-import type { Principal } from '../auth/roles.ts';
+import type { Principal, Role } from '../auth/roles.ts';
 import { assertLeadDepartment, assertOwnDepartment, assertTaskDepartments, listingDepartment } from '../auth/departments.ts';
 import { createPlan, DrawInputError, getPlan } from './plans.ts';
 import { parseInstant } from '../kernel/time.ts';
@@ -99,7 +99,14 @@ export async function drawsFor(q: Queryable, caller: Principal, filter: { taskId
 }
 
 export async function drawPageFor(q: Queryable, caller: Principal, drawId: string, page: { limit: number; offset: number }): Promise<DrawPage> {
-  return drawPage(q, await drawFor(q, caller, drawId), page);
+  return { ...(await drawPage(q, await drawFor(q, caller, drawId), page)), mayDownloadAuditorPackage: mayDownloadAuditorPackage(caller) };
+}
+
+/** Who may download a draw's auditor package (secret, strata, keys): auditors and admins; operators never see tiers. */
+const AUDITOR_PACKAGE_ROLES: readonly Role[] = ['auditor', 'admin'];
+
+export function mayDownloadAuditorPackage(caller: Principal): boolean {
+  return AUDITOR_PACKAGE_ROLES.includes(caller.role);
 }
 
 /** Commits a task's draw with its declared beacon (fd2 §1): the event's name and when its value exists. */

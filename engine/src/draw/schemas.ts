@@ -457,6 +457,7 @@ export const DrawPage = Type.Object({
   checklist: Checklist,
   selection: SelectionPage,
   unstaffed: Type.Array(UnstaffedObject, { description: `未配齐检查人员的对象（最多 ${UNSTAFFED_LIST_MAX} 条） objects without a full team (at most ${UNSTAFFED_LIST_MAX})` }),
+  mayDownloadAuditorPackage: Type.Boolean({ description: '调用者可下载审计包（含秘密值与分层） whether the caller may download the auditor package (secret, strata, keys)' }),
 });
 export type DrawPage = Static<typeof DrawPage>;
 

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Queryable } from '../db/duckdb.ts';
 import { exportDraw, type DrawPackage } from './export.ts';
-import type { Principal, Role } from '../auth/roles.ts';
+import type { Principal } from '../auth/roles.ts';
 import { EngineError } from '../kernel/errors.ts';
-import { drawFor } from './operations.ts';
+import { drawFor, mayDownloadAuditorPackage } from './operations.ts';
 import type { VerifyAnswer } from './schemas.ts';
 import type { VerifyReport } from './verify/report.ts';
 import { verifyDraw } from './verify/verify.ts';
@@ -36,12 +36,9 @@ export function verifyAnswer(report: VerifyReport, checkedAt: Date): VerifyAnswe
   };
 }
 
-/** Who may download a draw's auditor package (secret, strata, keys): auditors and admins; operators never see tiers. */
-export const AUDITOR_PACKAGE_ROLES: readonly Role[] = ['auditor', 'admin'];
-
-/** Refuses the auditor package to a caller outside AUDITOR_PACKAGE_ROLES. */
+/** Refuses the auditor package to a caller outside AUDITOR_PACKAGE_ROLES (draw/operations.ts). */
 export function assertAuditorPackage(caller: Principal, drawId: string): void {
-  if (AUDITOR_PACKAGE_ROLES.includes(caller.role)) return;
+  if (mayDownloadAuditorPackage(caller)) return;
   throw new EngineError(
     'forbidden',
     'draw.auditor_package_forbidden',

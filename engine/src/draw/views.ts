@@ -181,7 +181,7 @@ export async function selectionPage(q: Queryable, drawId: string, total: number,
 }
 
 /** A draw's page (internal: inspectors are named; never the secret): header, rules, checklist, one page of the selection, unstaffed objects. */
-export async function drawPage(q: Queryable, detail: DrawDetail, page: { limit: number; offset: number }): Promise<DrawPage> {
+export async function drawPage(q: Queryable, detail: DrawDetail, page: { limit: number; offset: number }): Promise<Omit<DrawPage, 'mayDownloadAuditorPackage'>> {
   const { secret: _secret, seed: _seed, checklist: drawChecklist, selection: _selection, teams: _teams, unstaffed: _unstaffed, ...header } = detail;
   const unstaffed = await q.query<{ object_id: string; object_name: string | null; department_code: string; reason: string }>(unstaffedSql(detail.id, UNSTAFFED_LIST_MAX));
   return {

@@ -9,11 +9,8 @@ const query = sqlFolder(import.meta.url);
 
 export async function entityResults(q: Queryable, objectId: string): Promise<EntityResults> {
   const object = await q.one<{ id: string; name: string; status: string; region_zh: string; region_en: string; departments: string[] }>(
-    sql`SELECT o.id, o.name, o.status, o.responsible_departments AS departments,
-          concat_ws(' ', city.name_zh, district.name_zh) AS region_zh, concat_ws(', ', district.name_en, city.name_en) AS region_en
-        FROM objects o
-        LEFT JOIN regions district ON district.code = o.region_code
-        LEFT JOIN regions city ON city.code = CASE WHEN district.level = 'district' THEN district.parent_code END
+    sql`SELECT o.id, o.name, o.status, o.responsible_departments AS departments, rn.name_zh AS region_zh, rn.name_en AS region_en
+        FROM objects o LEFT JOIN region_labels rn ON rn.code = o.region_code
         WHERE o.id = ${objectId}`,
   );
   if (!object) throw new ResultNotFoundError('object.not_found', `检查对象 ${objectId} 不在名录库中 / ${objectId} is not in the object directory`, { objectId });

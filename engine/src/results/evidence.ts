@@ -24,8 +24,11 @@ export const EVIDENCE_MAX_PER_RESULT = 20;
 /** A phone's clock may run a little ahead of the server's. */
 const CLOCK_SKEW_MS = 10 * 60 * 1000;
 
-/** Roles that read every department's evidence; an operator reads its own department's. */
-const EVIDENCE_READERS: readonly Role[] = ['admin', 'leader', 'auditor'];
+/**
+ * Roles that read every department's evidence; an operator reads its own department's. This is the rule; the coarse
+ * gate of the evidence and visit-sheet routes (api/roles.ts ON_SITE_READERS) is derived from it.
+ */
+export const EVIDENCE_READERS: readonly Role[] = ['admin', 'leader', 'auditor'];
 
 function fsyncPath(path: string): void {
   const fd = openSync(path, 'r');

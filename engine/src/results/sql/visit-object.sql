@@ -3,13 +3,12 @@
 SELECT d.id AS draw_id, d.status, t.id AS task_id, coalesce(t.public_name, t.name) AS task_public_name, t.lead_department,
   t.departments, t.window_start::VARCHAR AS window_start, t.window_end::VARCHAR AS window_end,
   o.id, o.name, o.entity_type, o.legal_representative, o.region_code,
-  concat_ws(' ', city.name_zh, district.name_zh) AS region_zh, concat_ws(', ', district.name_en, city.name_en) AS region_en,
+  rn.name_zh AS region_zh, rn.name_en AS region_en,
   ind.name_zh AS industry_zh, ind.name_en AS industry_en
 FROM draws d
 JOIN tasks t ON t.id = d.task_id
 JOIN draw_selection s ON s.draw_id = d.id AND s.object_id = $object
 JOIN objects o ON o.id = s.object_id
-LEFT JOIN regions district ON district.code = o.region_code
-LEFT JOIN regions city ON city.code = CASE WHEN district.level = 'district' THEN district.parent_code END
+LEFT JOIN region_labels rn ON rn.code = o.region_code
 LEFT JOIN industries ind ON ind.code = o.industry_code
 WHERE d.id = $draw

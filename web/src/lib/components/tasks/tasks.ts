@@ -82,11 +82,6 @@ export function addDays(date: string, days: number): string {
 }
 
 /** May this account change this task (commit, beacon, run, void)? Admin, or an operator of one of its departments. */
-/** Whether `user` may download a draw's auditor package (secret, strata, keys): the engine's AUDITOR_PACKAGE_ROLES. */
-export function mayAudit(user: { role: string } | null): boolean {
-  return user !== null && ['auditor', 'admin'].includes(user.role);
-}
-
 export function canOperate(user: { role: string; department: string | null } | null, departments: string[]): boolean {
   if (!user) return false;
   return user.role === 'admin' || (user.role === 'operator' && departments.includes(user.department ?? ''));
