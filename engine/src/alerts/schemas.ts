@@ -80,7 +80,12 @@ export type AlertReportView = Static<typeof AlertReportView>;
 export const AlertAnswer = Type.Object({
   ...AlertReportView.properties,
   cache: Type.Object(
-    { hit: Type.Boolean(), dataVersion: Type.String(), computedAt: DateTime },
+    {
+      hit: Type.Boolean(),
+      dataVersion: Type.String(),
+      computedAt: DateTime,
+      stale: Type.Boolean({ description: '数据已更新、新预警计算中（稍后刷新） the data changed and a new report is being computed: ask again shortly' }),
+    },
     { description: '内存缓存：按（参数，数据版本）命中 in-memory cache keyed by (settings, as-of, data version)' },
   ),
 });

@@ -22,8 +22,8 @@ describe('policy over HTTP (hand-computed fixture)', () => {
     const change = { tierRatiosBp: { C: 2000, D: 5000 } };
     const response = await call('leader', 'POST', '/api/policy/preview', { ...change, asOf: '2025-06-30' });
     expect(response.statusCode).toBe(200);
-    const { elapsedMs: _a, ...served } = response.json();
-    const { elapsedMs: _b, ...direct } = await previewPolicy(t.db, change, { asOf: '2025-06-30' });
+    const { elapsedMs: _a, load: _la, ...served } = response.json();
+    const { elapsedMs: _b, load: _lb, ...direct } = await previewPolicy(t.db, change, { asOf: '2025-06-30' });
     expect(served).toEqual(JSON.parse(JSON.stringify(direct)));
     expect(served.tiers.map((x: { tier: string; k: number }) => [x.tier, x.k])).toEqual([['A', 1], ['B', 1], ['C', 5], ['D', 3]]);
     expect(served.hitRateSource).toEqual({ kind: 'backtest', modelVersion: 2 });

@@ -7,11 +7,10 @@ import type { Db, Queryable } from '../db/duckdb.ts';
 import { buildPopulation, buildYear, coverageReport, dataFingerprint, type CoverageReport, type CoverageScope, type DataFingerprint } from './coverage.ts';
 import { buildOutcomes, outcomesReport, type OutcomeFilters, type OutcomesReport } from './outcomes.ts';
 import type { Freshness } from './schemas.ts';
+import { STALE_WAIT_MS } from '../kernel/answer-cache.ts';
 
 /** Answers kept (scopes and filter combinations); the least recently computed go first beyond this. */
 const MAX_ANSWERS = 500;
-/** How long a request waits for a recomputation before it is given the previous answer, marked stale. */
-export const STALE_WAIT_MS = 1000;
 
 /** What the store adds to an answer: when it was computed and whether a newer one is being computed. */
 export type { Freshness };

@@ -1,5 +1,6 @@
 // Answers that are costly at scale (regional alerts, the policy preview's load figures) kept in memory per data
-// version, so a dashboard that asks again gets them at once and a change to the data is never answered stale.
+// version, so a dashboard that asks again gets them at once and a change to the data is never answered stale unless
+// the caller allows it (staleWaitMs: the previous answer, marked stale, while the new one is computed).
 import type { Db, Queryable } from '../db/duckdb.ts';
 import { sql } from '../db/sql.ts';
 
@@ -29,28 +30,74 @@ export function currentDataVersion(db: Db): Promise<string> {
   return read();
 }
 
+/** How long a request for an answer waits for a recomputation before it is given the previous answer, marked stale. */
+export const STALE_WAIT_MS = 1000;
+
+export interface CachedAnswer<T> {
+  answer: T;
+  /** Kept from an earlier request for the same data version. */
+  hit: boolean;
+  computedAt: Date;
+  /** The data changed since this answer was computed; the new one is being computed (ask again shortly). */
+  stale: boolean;
+}
+
+interface Entry<T> {
+  dataVersion: string;
+  answer: Promise<T>;
+  computedAt: Date;
+}
+
 /**
  * Answers keyed by (data version, the question's own key). An answer for an older data version is dropped when a newer
- * one is stored; at most `max` answers are kept. Concurrent requests for the same key share one run.
+ * one is asked for; at most `max` answers are kept. Concurrent requests for the same key share one run.
+ * With `staleWaitMs`, a request that finds only an older data version's answer to its question waits that long for the
+ * new one, then gets the older one marked stale while the computation goes on: at 18 M entities a new answer takes
+ * tens of seconds, and a page should not.
  */
 export class AnswerCache<T> {
-  private readonly entries = new Map<string, { dataVersion: string; answer: Promise<T>; computedAt: Date }>();
-  constructor(private readonly max = 16) {}
+  private readonly entries = new Map<string, Entry<T>>();
+  /** Per question, the last answer that finished (for whichever data version): what a stale answer is. */
+  private readonly finished = new Map<string, { dataVersion: string; answer: T; computedAt: Date }>();
 
-  async get(dataVersion: string, key: string, compute: () => Promise<T>): Promise<{ answer: T; hit: boolean; computedAt: Date }> {
+  constructor(
+    private readonly max = 16,
+    private readonly options: { staleWaitMs?: number } = {},
+  ) {}
+
+  async get(dataVersion: string, key: string, compute: () => Promise<T>): Promise<CachedAnswer<T>> {
     const fullKey = `${dataVersion}|${key}`;
-    const found = this.entries.get(fullKey);
-    if (found) return { answer: await found.answer, hit: true, computedAt: found.computedAt };
-    for (const [k, e] of this.entries) if (e.dataVersion !== dataVersion) this.entries.delete(k);
-    while (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
-    const entry = { dataVersion, answer: compute(), computedAt: new Date() };
-    this.entries.set(fullKey, entry);
-    try {
-      return { answer: await entry.answer, hit: false, computedAt: entry.computedAt };
-    } catch (err) {
-      this.entries.delete(fullKey);
-      throw err;
+    let entry = this.entries.get(fullKey);
+    const hit = entry !== undefined;
+    if (!entry) {
+      for (const [k, e] of this.entries) if (e.dataVersion !== dataVersion) this.entries.delete(k);
+      while (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
+      const started: Entry<T> = { dataVersion, answer: compute(), computedAt: new Date() };
+      this.entries.set(fullKey, started);
+      started.answer.then(
+        (answer) => {
+          // an answer for a data version that has been superseded meanwhile is not kept as the latest
+          if (this.entries.get(fullKey) !== started) return;
+          this.finished.delete(key);
+          this.finished.set(key, { dataVersion, answer, computedAt: started.computedAt });
+          while (this.finished.size > this.max) this.finished.delete(this.finished.keys().next().value!);
+        },
+        () => {
+          if (this.entries.get(fullKey) === started) this.entries.delete(fullKey);
+        },
+      );
+      entry = started;
     }
+    const previous = this.finished.get(key);
+    if (this.options.staleWaitMs !== undefined && previous && previous.dataVersion !== dataVersion) {
+      let timer: NodeJS.Timeout | undefined;
+      const waited = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), this.options.staleWaitMs)));
+      // a failure of the new computation surfaces to whoever asks once it is settled; meanwhile the older answer stands in
+      const fresh = await Promise.race([entry.answer.then((answer) => ({ answer }), () => null), waited]);
+      clearTimeout(timer);
+      if (!fresh) return { answer: previous.answer, hit: false, computedAt: previous.computedAt, stale: true };
+    }
+    return { answer: await entry.answer, hit, computedAt: entry.computedAt, stale: false };
   }
 
   get size(): number {

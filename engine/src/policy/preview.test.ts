@@ -103,7 +103,7 @@ describe('previewPolicy on the hand-computed fixture', () => {
       }
       return loads.get(key)!;
     };
-    const figures = ({ elapsedMs: _elapsed, ...rest }: Awaited<ReturnType<typeof previewPolicy>>) => rest;
+    const figures = ({ elapsedMs: _elapsed, load: _load, ...rest }: Awaited<ReturnType<typeof previewPolicy>>) => rest;
     for (const change of [{ tierRatiosBp: { A: 300 } }, { tierRatiosBp: { A: 900, D: 5000 } }, { frequencyPerYear: 3 }]) {
       expect(figures(await previewPolicy(shared, change, { asOf: AS_OF, load }))).toEqual(figures(await previewPolicy(shared, change, { asOf: AS_OF })));
     }

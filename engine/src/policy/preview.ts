@@ -77,6 +77,8 @@ export interface PreviewLoad {
   source: HitRateSource;
   /** Why the finding rates are not a backtest's (none when they are). */
   hitRateWarning?: PolicyWarning;
+  /** When these figures were read (ISO time). */
+  readAt: string;
   officers: number;
   nearCapEntities: NearCapEntity[];
 }
@@ -92,8 +94,9 @@ export interface PreviewOptions {
   /**
    * Where the load comes from: by default it is read now. The API passes a cache: at 18 M entities the load takes
    * seconds, while a new set of ratios over a known load is arithmetic (the ratio sliders preview at every step).
+   * `key` names the settings the load depends on, not the date; the cache may answer with an earlier load marked stale.
    */
-  load?: (key: string, read: () => Promise<PreviewLoad>) => Promise<PreviewLoad>;
+  load?: (key: string, read: () => Promise<PreviewLoad>) => Promise<PreviewLoad & { stale?: boolean }>;
 }
 
 /** Reads the preview's load (grain: one per as-of date, burden window, cap and near-cap list length). */
@@ -122,7 +125,7 @@ export async function readPreviewLoad(q: Queryable, asOf: string, settings: Load
     inspectionsThisYear: r.inspections_this_year,
     lastDrawnOn: r.last_drawn_on,
   }));
-  return { asOf, loadRows, rates, source, hitRateWarning, officers, nearCapEntities };
+  return { asOf, loadRows, rates, source, hitRateWarning, officers, nearCapEntities, readAt: new Date().toISOString() };
 }
 
 /** Previews `change` merged onto the current policy (an empty change previews the current policy). Reads only. */
@@ -131,12 +134,13 @@ export async function previewPolicy(q: Queryable, change: PolicyChange = {}, opt
   const base = await currentPolicy(q);
   const settings = mergeSettings(base, change);
   validateSettings(settings);
-  const asOf = options.asOf ?? (await dataAsOf(q));
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf))) throw new Error(`--as-of: ${JSON.stringify(asOf)} — a date YYYY-MM-DD`);
+  const requestedAsOf = options.asOf ?? (await dataAsOf(q));
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(requestedAsOf) || Number.isNaN(Date.parse(requestedAsOf))) throw new Error(`--as-of: ${JSON.stringify(requestedAsOf)} — a date YYYY-MM-DD`);
   const nearCapLimit = options.nearCapLimit ?? 50;
-  const read = () => readPreviewLoad(q, asOf, settings, nearCapLimit);
-  const key = JSON.stringify([asOf, settings.burdenWindowDays, settings.yearlyCap, settings.capAlertMargin, nearCapLimit]);
-  const { loadRows, rates, source, hitRateWarning, officers, nearCapEntities } = await (options.load ? options.load(key, read) : read());
+  const read = () => readPreviewLoad(q, requestedAsOf, settings, nearCapLimit);
+  const key = JSON.stringify([settings.burdenWindowDays, settings.yearlyCap, settings.capAlertMargin, nearCapLimit]);
+  // a stale load (the data changed and its new figures are being read) speaks for its own day
+  const { asOf, loadRows, rates, source, hitRateWarning, officers, nearCapEntities, readAt, stale = false } = await (options.load ? options.load(key, read) : read());
 
   const byTier = new Map(loadRows.map((r) => [r.tier, r]));
   const tiers: TierPreview[] = TIERS.map((tier) => {
@@ -218,6 +222,7 @@ export async function previewPolicy(q: Queryable, change: PolicyChange = {}, opt
     hitRateSource: source,
     nearCapEntities,
     warnings,
+    load: { readAt, stale },
     elapsedMs: performance.now() - started,
   };
 }

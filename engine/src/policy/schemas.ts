@@ -156,6 +156,11 @@ export const PolicyPreview = Type.Object({
   hitRateSource: HitRateSource,
   nearCapEntities: Type.Array(NearCapEntity),
   warnings: Type.Array(PolicyWarning),
+  /** The load figures (tiers, eligibility, caps, officers, finding rates) read from the data: when, and whether stale. */
+  load: Type.Object({
+    readAt: Type.String({ format: 'date-time', description: '负荷数字的读取时间 when the load figures were read' }),
+    stale: Type.Boolean({ description: '数据已更新、新数字计算中（稍后刷新） the data changed and new figures are being read: ask again shortly' }),
+  }),
   elapsedMs: Type.Number(),
 });
 export type PolicyPreview = Static<typeof PolicyPreview>;
