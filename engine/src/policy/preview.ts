@@ -140,7 +140,8 @@ export async function previewPolicy(q: Queryable, change: PolicyChange = {}, opt
   const read = () => readPreviewLoad(q, requestedAsOf, settings, nearCapLimit);
   const key = JSON.stringify([settings.burdenWindowDays, settings.yearlyCap, settings.capAlertMargin, nearCapLimit]);
   // a stale load (the data changed and its new figures are being read) speaks for its own day
-  const { asOf, loadRows, rates, source, hitRateWarning, officers, nearCapEntities, readAt, stale = false } = await (options.load ? options.load(key, read) : read());
+  const load: PreviewLoad & { stale?: boolean } = await (options.load ? options.load(key, read) : read());
+  const { asOf, loadRows, rates, source, hitRateWarning, officers, nearCapEntities, readAt, stale = false } = load;
 
   const byTier = new Map(loadRows.map((r) => [r.tier, r]));
   const tiers: TierPreview[] = TIERS.map((tier) => {
