@@ -4,9 +4,11 @@
 // (its wall time, CPU time of every thread, peak memory), and so does the same job done the plain way a user might
 // try first (a hand-written Node loop over the CSV, or the straightforward SQL), measured in the same run; where the
 // plain way would take hours it runs on the first N rows and is scaled linearly, as its row says. Writes the rows into
-// BENCHMARKS.md. Run it alone (flock /tmp/fairdraw-18m.lock): at 18 M it takes about an hour and 30 GB of disk.
+// BENCHMARKS.md. Run it alone (flock /tmp/fairdraw-18m.lock): at 18 M it takes about half an hour and 30 GB of disk.
+// Each step's marks are kept in the work folder as it ends (marks.json); with --resume and the same --work (or --keep)
+// folder, a run that stopped goes on from the first step without marks, on the data the earlier steps left.
 import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse';
@@ -49,7 +51,7 @@ const TIER_RATIOS: StratumSpec[] = [
   { stratum: 'D', ratioBp: 3000 },
 ];
 /**
- * The drawn task takes a fixed count per tier: its teams come from the province's whole pool, and fd1 §5 ranks every
+ * The drawn task takes a fixed count per tier: its teams come from the province's whole pool, and the protocol's §5 ranks every
  * pool member for every selected object (objects x pool ikeys), so a 1.2 M-object draw with teams is out of reach.
  */
 const TASK_COUNTS = { A: 500, B: 500, C: 500, D: 500 };
@@ -64,6 +66,8 @@ interface Mark {
   scale: number;
   note: string;
   peakRssMb?: number;
+  /** The 1-minute load average when its step started (set by the parent: the machine may be shared). */
+  load?: number;
 }
 
 function option(args: string[], name: string): string | undefined {
@@ -145,14 +149,15 @@ async function plainImportEntities(db: Db, file: string, limit: number): Promise
 const STEPS: Record<string, (ctx: Ctx, marks: Mark[]) => Promise<void>> = {
   async generate(ctx, marks) {
     // The CSV files and the Parquet copies are timed apart: the plain way writes CSV only.
-    let csvDone = { wall: 0, cpu: 0 };
+    // (the generator writes Parquet copies from 1 M entities only)
+    let csvDone: { wall: number; cpu: number } | null = null;
     const wall = performance.now();
     const cpu = cpuNow();
     const summary = await generateProvince({ entities: ctx.entities, seed: 7, outDir: ctx.data, onParquet: () => (csvDone = { wall: performance.now(), cpu: cpuNow() }) });
-    marks.push(
-      { step: 'generate the CSV files', variant: 'fast', wallMs: csvDone.wall - wall, cpuMs: csvDone.cpu - cpu, scale: 1, note: `2 worker threads; ${n(summary.files['complaints.csv'])} complaints, ${n(summary.files['results.csv'])} results` },
-      { step: 'generate: Parquet copies', variant: 'fast', wallMs: performance.now() - csvDone.wall, cpuMs: cpuNow() - csvDone.cpu, scale: 1, note: 'DuckDB, every file' },
-    );
+    const end = { wall: performance.now(), cpu: cpuNow() };
+    const csv: { wall: number; cpu: number } = csvDone ?? end;
+    marks.push({ step: 'generate the CSV files', variant: 'fast', wallMs: csv.wall - wall, cpuMs: csv.cpu - cpu, scale: 1, note: `2 worker threads; ${n(summary.files['complaints.csv'])} complaints, ${n(summary.files['results.csv'])} results` });
+    if (csvDone) marks.push({ step: 'generate: Parquet copies', variant: 'fast', wallMs: end.wall - csv.wall, cpuMs: end.cpu - csv.cpu, scale: 1, note: 'DuckDB, every file' });
   },
   async 'generate-plain'(ctx, marks) {
     const out = join(ctx.work, 'plain-generate');
@@ -280,7 +285,7 @@ const STEPS: Record<string, (ctx: Ctx, marks: Mark[]) => Promise<void>> = {
       const [draw] = await listDraws(db, { status: 'drawn' });
       const seed = `${'0'.repeat(64)}|bench`;
       await measure(marks, 'tiered selection at 3/5/10/30% of the province', 'fast', () =>
-        drawSelectionTable(db, { ...populationSource(draw.id), seed, taskId: draw.taskId, strata: TIER_RATIOS, resultTable: 'fast_picks', populationChecked: true }),
+        drawSelectionTable(db, { ...populationSource(draw.id), protocol: draw.protocol, seed, taskId: draw.taskId, strata: TIER_RATIOS, resultTable: 'fast_picks', populationChecked: true }),
       (r) => `${n(r.selected)} picks: each row hashed once, candidates under a key threshold ranked`);
       const quotas = new Map(TIER_RATIOS.map((s) => [s.stratum, 0]));
       for (const r of await db.query<{ stratum: string; n: number }>(sql`SELECT stratum, count(*) AS n FROM draw_population WHERE draw_id = ${draw.id} GROUP BY stratum`))
@@ -288,7 +293,7 @@ const STEPS: Record<string, (ctx: Ctx, marks: Mark[]) => Promise<void>> = {
       await measure(marks, 'tiered selection at 3/5/10/30% of the province', 'plain', () =>
         db.exec(sql`CREATE OR REPLACE TEMP TABLE plain_picks AS
           SELECT stratum, id, key, rank FROM (
-            SELECT stratum, object_id AS id, sha256('fd1|' || ${seed} || '|' || ${draw.taskId} || '|' || stratum || '|' || object_id) AS key,
+            SELECT stratum, object_id AS id, sha256(${draw.protocol} || '|' || ${seed} || '|' || ${draw.taskId} || '|' || stratum || '|' || object_id) AS key,
                    row_number() OVER (PARTITION BY stratum ORDER BY key) AS rank
             FROM draw_population WHERE draw_id = ${draw.id})
           WHERE rank <= CASE stratum WHEN 'A' THEN ${quotas.get('A')!} WHEN 'B' THEN ${quotas.get('B')!} WHEN 'C' THEN ${quotas.get('C')!} ELSE ${quotas.get('D')!} END`),
@@ -305,14 +310,15 @@ const STEPS: Record<string, (ctx: Ctx, marks: Mark[]) => Promise<void>> = {
   },
   async verify(ctx, marks) {
     await measure(marks, 'verify the draw independently', 'fast', () => verifyDraw(join(ctx.work, 'export')), (r) =>
-      `${r.ok ? 'fd1 verified' : 'MISMATCH'}: population.csv scanned on worker threads in byte ranges, keys kept under each stratum's threshold`);
+      `${r.verdict ?? 'MISMATCH'}: population.csv scanned on worker threads in byte ranges, keys kept under each stratum's threshold`);
   },
   async 'verify-plain'(ctx, marks) {
     await measure(marks, 'verify the draw independently', 'plain', async () => {
       const files = readDrawFiles(join(ctx.work, 'export'));
       const strata = files.manifest.strata.map((s) => (s.count !== undefined ? { stratum: s.stratum, count: s.count } : { stratum: s.stratum, ratioBp: s.ratio_bp! }));
-      const selected = selectObjects({ seed: files.manifest.seed, taskId: files.manifest.task_id, population: files.population, strata });
-      const teams = assignTeams({ seed: files.manifest.seed, taskId: files.manifest.task_id, drawOrder: selected.drawOrder, teamSpec: files.manifest.teams, pools: files.pools, exclusions: files.exclusions });
+      const { protocol, seed, task_id: taskId } = files.manifest;
+      const selected = selectObjects({ protocol, seed, taskId, population: files.population, strata });
+      const teams = assignTeams({ protocol, seed, taskId, drawOrder: selected.drawOrder, teamSpec: files.manifest.teams, pools: files.pools, exclusions: files.exclusions });
       const same = JSON.stringify(selected.selection) === JSON.stringify(files.selection) && JSON.stringify(teams.teams) === JSON.stringify(files.teams);
       if (!same) throw new Error('the plain recomputation differs from the exported draw');
       return files.population.length;
@@ -381,11 +387,18 @@ export async function run(args: string[]): Promise<void> {
 
   mkdirSync(work, { recursive: true });
   const only = option(args, '--steps')?.split(',');
+  // the marks of the steps that ended, kept as each one ends: --resume goes on after them
+  const marksFile = join(work, 'marks.json');
+  const done: Record<string, Mark[]> = args.includes('--resume') && existsSync(marksFile) ? JSON.parse(readFileSync(marksFile, 'utf8')) : {};
   const marks: Mark[] = [];
   try {
-    console.log(`province benchmark: ${n(entities)} entities in ${work}`);
+    console.log(`province benchmark: ${n(entities)} entities in ${work}${Object.keys(done).length ? `, resumed after ${Object.keys(done).join(', ')}` : ''}`);
     for (const name of ORDER) {
       if (only && !only.includes(name)) continue;
+      if (done[name]) {
+        marks.push(...done[name]);
+        continue;
+      }
       const load = loadavg()[0];
       // The plain recomputation holds the whole population in memory as JS objects.
       const heap = name === 'verify-plain' ? ['--max-old-space-size=16384'] : [];
@@ -396,9 +409,11 @@ export async function run(args: string[]): Promise<void> {
       });
       const line = child.stdout.split('\n').find((l) => l.startsWith('@@marks '));
       if (child.status !== 0 || !line) throw new Error(`step ${name} failed (exit ${child.status}): ${(child.stderr || child.stdout).slice(-2000)}`);
-      const stepMarks = JSON.parse(line.slice('@@marks '.length)) as Mark[];
+      const stepMarks = (JSON.parse(line.slice('@@marks '.length)) as Mark[]).map((m) => ({ ...m, load }));
       for (const m of stepMarks) console.log(`  ${m.variant.padEnd(5)} ${m.step}: ${figureOf(m)}${m.note ? `; ${m.note}` : ''} (load ${load.toFixed(1)})`);
       marks.push(...stepMarks);
+      done[name] = stepMarks;
+      writeFileSync(marksFile, JSON.stringify(done));
     }
     const rows: BenchmarkRow[] = [];
     for (const m of marks.filter((x) => x.variant === 'fast')) {
@@ -407,14 +422,16 @@ export async function run(args: string[]): Promise<void> {
       rows.push({ step: `province ${n(entities)}: ${m.step}`, figure: `${figureOf(m)}${m.note ? `; ${m.note}` : ''}${ratio}` });
     }
     console.table(rows);
+    const loads = marks.map((m) => m.load ?? 0);
     if (!only) {
       writeBenchmarkSection(
         'province',
         `Province benchmark (${n(entities)} entities)`,
         `\`npm run bench -- province --entities ${entities}\`: every step in a process of its own on one DuckDB file (2 threads, 4 GB memory limit), ` +
           `beside the same job done the plain way (a hand-written Node loop, or the straightforward SQL), measured in the same run. Plain ways that would take ` +
-          `hours ran on the first rows and are scaled linearly (the row says so). The drawn task takes ${Object.values(TASK_COUNTS)[0]} entities per tier: fd1 §5 ranks ` +
-          `every pool member for every selected object, so teams for a 1.2 M-object province-wide draw are out of reach; the tiered selection at 3/5/10/30% is measured on the same frozen population.`,
+          `hours ran on the first rows and are scaled linearly (the row says so). The drawn task takes ${Object.values(TASK_COUNTS)[0]} entities per tier: the protocol's §5 ranks ` +
+          `every pool member for every selected object, so teams for a 1.2 M-object province-wide draw are out of reach; the tiered selection at 3/5/10/30% is measured on the same frozen population. ` +
+          `The 1-minute load average at the start of the steps ranged from ${Math.min(...loads).toFixed(1)} to ${Math.max(...loads).toFixed(1)} on 2 cores.`,
         rows,
       );
     }
