@@ -430,7 +430,7 @@ export async function run(args: string[]): Promise<void> {
         `\`npm run bench -- province --entities ${entities}\`: every step in a process of its own on one DuckDB file (2 threads, 4 GB memory limit), ` +
           `beside the same job done the plain way (a hand-written Node loop, or the straightforward SQL), measured in the same run. Plain ways that would take ` +
           `hours ran on the first rows and are scaled linearly (the row says so). The drawn task takes ${Object.values(TASK_COUNTS)[0]} entities per tier: the protocol's §5 ranks ` +
-          `every pool member for every selected object, so teams for a 1.2 M-object province-wide draw are out of reach; the tiered selection at 3/5/10/30% is measured on the same frozen population. ` +
+          `every pool member for every selected object, so teams for a province-wide draw of over a million objects are out of reach; the tiered selection at 3/5/10/30% is measured on the same frozen population. ` +
           `The 1-minute load average at the start of the steps ranged from ${Math.min(...loads).toFixed(1)} to ${Math.max(...loads).toFixed(1)} on 2 cores.`,
         rows,
       );
