@@ -16,6 +16,8 @@ import { sql } from '../src/db/sql.ts';
 import { openDatabase } from '../src/open.ts';
 import { computeAlerts, type AlertReport } from '../src/alerts/alerts.ts';
 import { previewPolicy } from '../src/policy/preview.ts';
+import { PolicyPreviewer } from '../src/policy/previewer.ts';
+import { currentPolicy, savePolicy } from '../src/policy/policy.ts';
 import { synthesizeProvince } from '../src/risk/synthetic.ts';
 import { fitAndScore } from '../src/risk/index.ts';
 import { importFile } from '../src/ingest/import.ts';
@@ -83,6 +85,25 @@ export async function benchAlerts(db: Db, options: { runs?: number } = {}): Prom
     }
     figures.policyPreviewColdMs = Math.round(previews[0]);
     figures.policyPreviewMs = Math.round(Math.min(...(previews.length > 1 ? previews.slice(1) : previews)));
+    // as the server answers /ratios: the load read once per data version, a slider's step is arithmetic over it, and
+    // after a change to the data (here an analyst saving a policy version) the previous load stands in, marked stale
+    const previewer = new PolicyPreviewer(db);
+    const timedPreview = async (ratios: Record<string, number>) => {
+      const started = performance.now();
+      const answer = await previewer.preview({ tierRatiosBp: ratios });
+      return { ms: Math.round(performance.now() - started), stale: answer.load.stale };
+    };
+    figures.policyPreviewServedFirstMs = (await timedPreview({ D: 3000 })).ms;
+    figures.policyPreviewServedSliderMs = (await timedPreview({ D: 3500 })).ms;
+    const d = (await currentPolicy(db)).tierRatiosBp.D;
+    await savePolicy(db, { tierRatiosBp: { D: d === 3000 ? 3100 : 3000 } }, { author: 'bench', reason: 'benchmark: a saved policy version changes the data version' });
+    const afterWrite = await timedPreview({ D: 3200 });
+    figures.policyPreviewServedAfterWriteMs = afterWrite.ms;
+    figures.policyPreviewServedAfterWriteStale = afterWrite.stale ? 1 : 0;
+    // the new load is read meanwhile: ask until it is there (the database is not closed under that read)
+    const written = performance.now() - afterWrite.ms;
+    while ((await timedPreview({ D: 3200 })).stale) await new Promise((resolve) => setTimeout(resolve, 100));
+    figures.policyPreviewFreshAfterWriteMs = Math.round(performance.now() - written);
   }
   figures.peakRssMb = peakRssMb();
   return figures;

@@ -22,6 +22,11 @@ export class AlertReports {
     const { answer, hit, computedAt, stale } = await this.kept.get(version, optionsKey, async () => alertReportView(await computeAlerts(this.db, options), await alertItemsByIndustry(this.db)));
     return { ...answer, cache: { hit, dataVersion: version, computedAt, stale } };
   }
+
+  /** Resolves once no report is being computed (before the database closes). */
+  settled(): Promise<void> {
+    return this.kept.settled();
+  }
 }
 
 const reportsOfDb = new WeakMap<Db, AlertReports>();

@@ -30,7 +30,12 @@ describe('AnswerCache', () => {
     expect(Date.now() - started).toBeLessThan(1000);
     // a second request for the new version shares the run under way, and still gets the older answer meanwhile
     expect(await cache.get('v2', 'load', () => Promise.reject(new Error('not run twice')))).toMatchObject({ answer: 'old', stale: true });
+    let settled = false;
+    const closing = cache.settled().then(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(settled).toBe(false); // the new answer is still being computed
     finish('new');
+    await closing;
     await slow;
     expect(await cache.get('v2', 'load', async () => 'again')).toMatchObject({ answer: 'new', stale: false, hit: true });
   });

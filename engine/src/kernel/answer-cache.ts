@@ -100,6 +100,14 @@ export class AnswerCache<T> {
     return { answer: await entry.answer, hit, computedAt: entry.computedAt, stale: false };
   }
 
+  /**
+   * Resolves once every computation under way has finished (failed ones included): an answer given stale leaves its
+   * successor running after the request, and the database must not be closed under it.
+   */
+  async settled(): Promise<void> {
+    await Promise.all([...this.entries.values()].map((e) => e.answer.catch(() => undefined)));
+  }
+
   get size(): number {
     return this.entries.size;
   }

@@ -28,4 +28,9 @@ export class PolicyPreviewer {
     };
     return previewPolicy(this.db, change, { asOf: on, load });
   }
+
+  /** Resolves once no load is being read (before the database closes). */
+  async settled(): Promise<void> {
+    await Promise.all([this.loads.settled(), this.dataDates.settled()]);
+  }
 }

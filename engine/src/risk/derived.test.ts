@@ -66,7 +66,7 @@ describe('risk facts stored per entity and refreshed incrementally', () => {
     const drawn = sql`(SELECT object_id FROM inspection_results WHERE year(inspected_on) = ${year})`;
     const conn = await t.db.connection();
     try {
-      const cells = await createCellTables(conn);
+      const cells = await createCellTables(conn, `${year - 1}-12-31`);
       const population = { predicate: sql`o.id IN ${drawn}` };
       const training = await conn.query<Row>(sql`SELECT * FROM (${featuresQuery(population, `${year - 1}-12-31`, { entities: sql`object_id IN ${drawn}`, cells })}) f ORDER BY object_id`);
       const full = await conn.query<Row>(sql`SELECT * FROM (${featuresQuery(population, `${year - 1}-12-31`)}) f ORDER BY object_id`);

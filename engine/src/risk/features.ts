@@ -61,13 +61,18 @@ export function normsQuery(facts: Sql, asOf: string): Sql {
 export interface CellTables {
   months: Sql;
   ages: Sql;
+  /** The last day whose records they hold. */
+  upTo: string;
 }
 
-/** Creates the TEMP tables risk_cell_months and risk_cell_ages on q's connection, in one pass over the records. */
-export async function createCellTables(q: Queryable): Promise<CellTables> {
-  await q.exec(sql`CREATE OR REPLACE TEMP TABLE risk_cell_months AS ${query('cell-months')}`);
+/**
+ * Creates the TEMP tables risk_cell_months and risk_cell_ages on q's connection, in one pass over the records dated up
+ * to `upTo`: they give the norms of any year end up to that day.
+ */
+export async function createCellTables(q: Queryable, upTo: string): Promise<CellTables> {
+  await q.exec(sql`CREATE OR REPLACE TEMP TABLE risk_cell_months AS ${query('cell-months', { up_to: checkDate(upTo, 'cell tables up to') })}`);
   await q.exec(sql`CREATE OR REPLACE TEMP TABLE risk_cell_ages AS ${query('cell-ages')}`);
-  return { months: sql`risk_cell_months`, ages: sql`risk_cell_ages` };
+  return { months: sql`risk_cell_months`, ages: sql`risk_cell_ages`, upTo };
 }
 
 /**
@@ -80,6 +85,7 @@ export function featuresQuery(population: Population, asOf: string, options: { e
   const features = fromFacts(sql`risk_facts`, sql`risk_cell_rates`, population, asOf);
   const { cells } = options;
   if (cells && !asOf.endsWith('-12-31')) throw new Error(`featuresQuery: the cell tables give the norms of a year end, not of ${asOf}`);
+  if (cells && asOf > cells.upTo) throw new Error(`featuresQuery: the cell tables hold records up to ${cells.upTo}, not ${asOf}`);
   const norms = cells ? query('norms', { cells: query('cell-sums-at', { months: cells.months, ages: cells.ages, as_of: asOf }) }) : normsQuery(sql`risk_facts`, asOf);
   return sql`WITH risk_facts AS MATERIALIZED (
 ${factsQuery(cells ? (options.entities ?? sql`true`) : sql`true`, asOf)}

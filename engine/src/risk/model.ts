@@ -125,7 +125,7 @@ export async function buildTrainingSet(q: Queryable, asOf: string, years: number
     WHERE ${countedVisits(weighted)}
     GROUP BY object_id, year(inspected_on)`);
   await q.exec(sql`DROP TABLE IF EXISTS risk_training`);
-  const cells = await createCellTables(q);
+  const cells = await createCellTables(q, yearEnd(latest - 1));
   for (const [i, year] of years.entries()) {
     if (!Number.isInteger(year)) throw new Error(`training year ${year} is not an integer`);
     const labelled = sql`(SELECT object_id FROM risk_labels WHERE year = ${year})`;
@@ -172,8 +172,12 @@ async function resolveBins(q: Queryable, specs: FeatureSpec[]): Promise<BinnedFe
   return out;
 }
 
-/** Rounds of estimating the inspectors' effects and refitting the scorecard with them. */
-const INSPECTOR_ROUNDS = 2;
+/**
+ * Rounds of estimating the inspectors' effects and refitting the scorecard with them. One: on generated 200,000-entity
+ * provinces a second round changed the test year's AUC by under 0.001 (within noise) and no segment check, and it costs
+ * about 4 s of a fit at 18 M entities.
+ */
+const INSPECTOR_ROUNDS = 1;
 /** Expected findings of pseudo-visits at the scorecard's rate that each inspector's effect is shrunk with. */
 const INSPECTOR_PRIOR = 10;
 

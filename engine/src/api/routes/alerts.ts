@@ -14,6 +14,8 @@ const d = DEFAULT_ALERT_SETTINGS;
 
 export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const reports = alertReportsOf(app.db);
+  // a report answered stale leaves the new one computing after the request (the inbox's too): the database closes after it
+  app.addHook('onClose', () => reports.settled());
 
   app.get('/alerts', route(LEADERS, {
     summary: '区域风险预警 Regional risk alerts: complaint and finding rates per city and district x industry against their own baseline',

@@ -17,6 +17,8 @@ export const policyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onListen', async () => {
     previewer.preview({}).catch((err: unknown) => app.log.warn({ err }, 'policy preview warm-up failed'));
   });
+  // a preview answered stale leaves the new load being read after the request: the database closes after it
+  app.addHook('onClose', () => previewer.settled());
 
   app.get('/policy', route('authenticated', { summary: '当前抽查政策 The current sampling policy (version 0: the documented default, never saved)', response: { 200: PolicyAnswer } }), async () => policyAnswer(app.db));
 

@@ -1,7 +1,10 @@
 -- What the norms of any year end are summed from, per industry x district (the entity's) and calendar month
 -- (Asia/Shanghai), in one pass over the records: 12345 complaints and reports naming an entity, found true apart from
 -- the rest (found untrue or not known), as events.sql counts them; inspection visits (object x day) and those with a
--- finding. cell-sums-at.sql adds up the months a year end's windows cover.
+-- finding. cell-sums-at.sql adds up the months a year end's windows cover. Only records up to $up_to (the latest year
+-- end asked for) are read: at 18 M entities the join with objects is the costliest step of a fit, and later records
+-- could only fall in months no year end up to $up_to covers (complaints are cut two days late, since the session's
+-- time zone need not be Asia/Shanghai: cell-sums-at.sql drops the months after).
 -- Grain: one row per industry x district x month with records.
 WITH
 complaint_months AS (
@@ -11,11 +14,13 @@ complaint_months AS (
          0 AS inspections, 0 AS findings
   FROM complaints c JOIN objects o ON o.id = c.object_id
   WHERE c.category IN ('complaint', 'report') AND o.object_kind = 'entity'
+    AND c.received_at < ($up_to::DATE + INTERVAL 2 DAY)::TIMESTAMPTZ
   GROUP BY ALL
 ),
 visits AS (
   SELECT r.object_id, r.inspected_on, bool_or(oc.is_finding) AS found
   FROM inspection_results r JOIN outcome_codes oc ON oc.code = r.outcome_code
+  WHERE r.inspected_on <= $up_to::DATE
   GROUP BY r.object_id, r.inspected_on
 ),
 visit_months AS (
