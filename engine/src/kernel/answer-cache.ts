@@ -59,6 +59,8 @@ export class AnswerCache<T> {
   private readonly entries = new Map<string, Entry<T>>();
   /** Per question, the last answer that finished (for whichever data version): what a stale answer is. */
   private readonly finished = new Map<string, { dataVersion: string; answer: T; computedAt: Date }>();
+  /** Computations under way, kept or not (one superseded by a newer data version still runs to its end). */
+  private readonly running = new Set<Promise<unknown>>();
 
   constructor(
     private readonly max = 16,
@@ -74,7 +76,7 @@ export class AnswerCache<T> {
       while (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
       const started: Entry<T> = { dataVersion, answer: compute(), computedAt: new Date() };
       this.entries.set(fullKey, started);
-      started.answer.then(
+      const done = started.answer.then(
         (answer) => {
           // an answer for a data version that has been superseded meanwhile is not kept as the latest
           if (this.entries.get(fullKey) !== started) return;
@@ -86,6 +88,8 @@ export class AnswerCache<T> {
           if (this.entries.get(fullKey) === started) this.entries.delete(fullKey);
         },
       );
+      this.running.add(done);
+      void done.finally(() => this.running.delete(done));
       entry = started;
     }
     const previous = this.finished.get(key);
@@ -105,7 +109,7 @@ export class AnswerCache<T> {
    * successor running after the request, and the database must not be closed under it.
    */
   async settled(): Promise<void> {
-    await Promise.all([...this.entries.values()].map((e) => e.answer.catch(() => undefined)));
+    await Promise.all(this.running);
   }
 
   get size(): number {
