@@ -89,13 +89,24 @@ describe.skipIf(!CHROMIUM)('tasks and draws pages', () => {
 
     // A SAMR task with a TAX item invites TAX: TAX's operator accepts on the task page, recorded with who answered.
     const joint = await admin.send('POST', '/api/tasks', { planId: plan.id, kind: 'general', name: '市场监管与税务联合抽查', items: ['SAMR-001', 'TAX-001'], windowStart: `${year}-12-01`, windowEnd: `${year}-12-31` });
+    // the lead department's operator sees the commit wait for TAX, not a form the server would refuse
+    const { page: lead } = await openPage(fx.browser, fx.app, `/tasks/${joint.id}`, { as: 'operator-samr' });
+    await lead.waitForSelector('[data-testid=commit-waiting]');
+    expect(await lead.locator('[data-testid=commit-waiting]').textContent()).toContain('TAX');
+    expect(await lead.locator('[data-testid=commit-form]').count()).toBe(0);
     const { page: partner, consoleErrors: partnerErrors } = await openPage(fx.browser, fx.app, `/tasks/${joint.id}`, { as: 'operator-tax' });
     await partner.waitForSelector('[data-testid=invitation][data-department=TAX][data-status=pending]');
     await partner.click('[data-testid=accept-invitation]');
     await partner.waitForSelector('[data-testid=invitation][data-department=TAX][data-status=accepted]');
     expect(await partner.locator('[data-testid=invitation][data-department=TAX]').textContent()).toContain('operator-tax');
     expect((await admin.get(`/api/tasks/${joint.id}`)).invitations).toEqual([expect.objectContaining({ department: 'TAX', status: 'accepted', decidedBy: 'operator-tax' })]);
+    // the commit is the lead department's: the partner is shown no commit form, the lead one now that TAX accepted
+    expect(await partner.locator('[data-testid=commit-form]').count()).toBe(0);
     expect(partnerErrors).toEqual([]);
     await partner.context().close();
+    await lead.reload();
+    await lead.waitForSelector('[data-testid=commit-form]');
+    expect(await lead.locator('[data-testid=commit-waiting]').count()).toBe(0);
+    await lead.context().close();
   });
 });

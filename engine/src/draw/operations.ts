@@ -109,7 +109,6 @@ export function mayDownloadAuditorPackage(caller: Principal): boolean {
   return AUDITOR_PACKAGE_ROLES.includes(caller.role);
 }
 
-/** Commits a task's draw with its declared beacon (fd2 §1): the event's name and when its value exists. */
 /** A draw the caller may act on: its task's lead department's operators, or an admin. */
 async function drawToActOn(q: Queryable, caller: Principal, drawId: string): Promise<DrawDetail> {
   const draw = await drawFor(q, caller, drawId);
@@ -117,6 +116,7 @@ async function drawToActOn(q: Queryable, caller: Principal, drawId: string): Pro
   return draw;
 }
 
+/** Commits a task's draw with its declared beacon (fd2 §1): the event's name and when its value exists. */
 export async function commitDrawAs(db: Db, caller: Principal, taskId: string, body: CommitBody): Promise<Draw> {
   assertLeadDepartment(caller, (await taskFor(db, caller, taskId)).leadDepartment);
   const beaconDue = parseInstant(body.beaconDue);
