@@ -7,19 +7,13 @@ import type { Db, Queryable } from '../db/duckdb.ts';
 import { buildPopulation, buildYear, coverageReport, dataFingerprint, type CoverageReport, type CoverageScope, type DataFingerprint } from './coverage.ts';
 import { buildOutcomes, outcomesReport, type OutcomeFilters, type OutcomesReport } from './outcomes.ts';
 import type { Freshness } from './schemas.ts';
-import { STALE_WAIT_MS } from '../kernel/answer-cache.ts';
+import { AnswerCache, STALE_WAIT_MS } from '../kernel/answer-cache.ts';
 
-/** Answers kept (scopes and filter combinations); the least recently computed go first beyond this. */
+/** Answers kept (scopes and filter combinations); the oldest go first beyond this. */
 const MAX_ANSWERS = 500;
 
 /** What the store adds to an answer: when it was computed and whether a newer one is being computed. */
 export type { Freshness };
-
-interface Entry<T> {
-  version: string | null;
-  value: (T & Freshness) | null;
-  pending: Promise<T & Freshness> | null;
-}
 
 export class CoverageStore {
   /** Work on the private connection runs one piece at a time: the temp tables are rebuilt in place. */
@@ -28,8 +22,9 @@ export class CoverageStore {
   private yearBuiltFor: string | null = null;
   private selectionBuiltFor: string | null = null;
   private outcomesBuiltFor: string | null = null;
-  private readonly entries = new Map<string, Entry<unknown>>();
   private closing = false;
+  /** Answers per scope or filter set and data version; the previous one stands in, stale, while a new one is computed. */
+  private readonly answers: AnswerCache<object>;
 
   private constructor(
     /** Builds and answers, one piece of work at a time. */
@@ -38,8 +33,10 @@ export class CoverageStore {
     private readonly probe: Queryable & { close(): void },
     /** The fingerprint, read again only after a write (one read at a time; concurrent requests share it). */
     private readonly readFingerprint: () => Promise<DataFingerprint>,
-    private readonly staleWaitMs: number,
-  ) {}
+    staleWaitMs: number,
+  ) {
+    this.answers = new AnswerCache<object>(MAX_ANSWERS, { staleWaitMs });
+  }
 
   static async open(db: Db, options: { staleWaitMs?: number } = {}): Promise<CoverageStore> {
     const probe = await db.connection();
@@ -105,39 +102,10 @@ export class CoverageStore {
 
   private async answer<T extends object>(key: string, compute: (fp: DataFingerprint) => Promise<T>): Promise<T & Freshness> {
     const fp = await this.fingerprint();
-    const version = `${fp.population}|${fp.activity}`;
-    let entry = this.entries.get(key) as Entry<T> | undefined;
-    if (!entry) {
-      entry = { version: null, value: null, pending: null };
-      this.entries.set(key, entry);
-      if (this.entries.size > MAX_ANSWERS) this.entries.delete(this.entries.keys().next().value!);
-    }
-    if (entry.version === version && entry.value) return entry.value;
-    if (!entry.pending) {
-      const target = entry;
-      const pending = compute(fp).then(
-        (value) => {
-          target.value = { ...value, computedAt: new Date().toISOString(), stale: false };
-          target.version = version;
-          target.pending = null;
-          return target.value;
-        },
-        (err: unknown) => {
-          target.pending = null;
-          throw err;
-        },
-      );
-      target.pending = pending;
-    }
-    const pending = entry.pending!;
-    const previous = entry.value;
-    if (!previous) return pending;
-    pending.catch(() => undefined); // a failure surfaces to whoever waits for it; here the stale answer stands in
-    let timer: NodeJS.Timeout | undefined;
-    const waited = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), this.staleWaitMs)));
-    const fresh = await Promise.race([pending.catch(() => null), waited]);
-    clearTimeout(timer);
-    return fresh ?? { ...previous, stale: true };
+    // a fresh answer is the kept object itself (an answer from memory costs nothing); a stale one, a marked copy
+    const computed = async (): Promise<T & Freshness> => ({ ...(await compute(fp)), computedAt: new Date().toISOString(), stale: false });
+    const { answer, stale } = await this.answers.get(`${fp.population}|${fp.activity}`, key, computed);
+    return stale ? { ...(answer as T & Freshness), stale: true } : (answer as T & Freshness);
   }
 
   private fingerprint(): Promise<DataFingerprint> {
