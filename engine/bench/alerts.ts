@@ -85,8 +85,11 @@ export async function benchAlerts(db: Db, options: { runs?: number } = {}): Prom
     }
     figures.policyPreviewColdMs = Math.round(previews[0]);
     figures.policyPreviewMs = Math.round(Math.min(...(previews.length > 1 ? previews.slice(1) : previews)));
-    // as the server answers /ratios: the load read once per data version, a slider's step is arithmetic over it, and
-    // after a change to the data (here an analyst saving a policy version) the previous load stands in, marked stale
+  }
+  // as the server answers /ratios: the load read once per data version, a slider's step is arithmetic over it, and
+  // after a change to the data (here an analyst saving a policy version) the previous load stands in, marked stale;
+  // only on a database open for writing (--db opens the file read-only)
+  if (sizes.scored > 0 && !db.readOnly) {
     const previewer = new PolicyPreviewer(db);
     const timedPreview = async (ratios: Record<string, number>) => {
       const started = performance.now();
